@@ -1,0 +1,13 @@
+"""HTTP routes mounted in front of Reflex through `rx.App(api_transformer=...)`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from crm_app.api import auth
+
+
+def build_api() -> FastAPI:
+    api = FastAPI(title="Agent CRM", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    api.include_router(auth.router)
+    return api

@@ -1,0 +1,57 @@
+"""Dashboard sign-in hand-off and sign-out: the only places the session cookie is set."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from crm_app import routes
+from crm_app.db import session_scope
+from crm_app.services import audit, sessions
+from crm_app.services.errors import NotAuthenticated
+from crm_app.settings import get_settings
+
+router = APIRouter()
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def set_session_cookie(response: RedirectResponse, token: str) -> None:
+    response.set_cookie(
+        sessions.COOKIE_NAME,
+        token,
+        max_age=sessions.SESSION_DAYS * 86400,
+        httponly=True,
+        secure=get_settings().cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+
+
+@router.get(routes.API_SIGN_IN_COMPLETE)
+def complete_sign_in(request: Request, ticket: str = "") -> RedirectResponse:
+    try:
+        with session_scope() as session:
+            token, next_path, actor = sessions.redeem_ticket(
+                session, ticket, ip=client_ip(request), user_agent=request.headers.get("user-agent", "")
+            )
+            audit.record(session, actor, "Login", "Session", f"{actor.email} signed in")
+    except NotAuthenticated:
+        return RedirectResponse(routes.LOGIN + "?expired=1", status_code=303)
+    response = RedirectResponse(next_path, status_code=303)
+    set_session_cookie(response, token)
+    return response
+
+
+@router.get(routes.API_SIGN_OUT)
+def sign_out(request: Request) -> RedirectResponse:
+    token = request.cookies.get(sessions.COOKIE_NAME)
+    with session_scope() as session:
+        actor = sessions.resolve_session(session, token, ip=client_ip(request))
+        if sessions.revoke_session(session, token) is not None and actor is not None:
+            audit.record(session, actor, "Logout", "Session", f"{actor.email} signed out")
+    response = RedirectResponse(routes.LOGIN, status_code=303)
+    response.delete_cookie(sessions.COOKIE_NAME, path="/")
+    return response

@@ -1,0 +1,186 @@
+"""The dashboard shell: sidebar (org, agent switcher, agent CRM nav, settings), page header."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app import routes
+from crm_app.state.base import AppState
+
+ACCENT = "teal"
+
+
+def _nav_link(label: str, icon: str, href, active) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon(icon, size=16),
+            rx.text(label, size="2", weight=rx.cond(active, "medium", "regular")),
+            spacing="2",
+            align="center",
+            padding_x="10px",
+            padding_y="7px",
+            border_radius="8px",
+            width="100%",
+            background=rx.cond(active, rx.color(ACCENT, 4), "transparent"),
+            color=rx.cond(active, rx.color(ACCENT, 11), rx.color("gray", 12)),
+            _hover={"background": rx.color("gray", 3)},
+        ),
+        href=href,
+        underline="none",
+        width="100%",
+    )
+
+
+def _section(label: str) -> rx.Component:
+    return rx.text(label, size="1", weight="bold", color=rx.color("gray", 10),
+                   padding_x="10px", padding_top="14px", padding_bottom="4px",
+                   text_transform="uppercase", letter_spacing="0.04em")
+
+
+def _agent_switcher() -> rx.Component:
+    return rx.cond(
+        AppState.agents.length() > 0,
+        rx.select.root(
+            rx.select.trigger(placeholder="Choose an agent", width="100%"),
+            rx.select.content(
+                rx.foreach(
+                    AppState.agents,
+                    lambda a: rx.select.item(a["name"].to(str), value=a["id"].to(str)),
+                )
+            ),
+            value=AppState.current_agent_key,
+            on_change=AppState.switch_agent,
+            size="2",
+        ),
+        rx.link(rx.button(rx.icon("plus", size=14), "Create your first agent", size="2",
+                          variant="soft", width="100%"), href=routes.AGENTS),
+    )
+
+
+def sidebar() -> rx.Component:
+    path = AppState.router.page.path
+    agent_id = AppState.current_agent_key
+    return rx.vstack(
+        rx.hstack(
+            rx.center(rx.icon("bot", size=18, color="white"), width="30px", height="30px",
+                      border_radius="8px", background=rx.color(ACCENT, 9)),
+            rx.vstack(
+                rx.text("Agent CRM", weight="bold", size="3"),
+                rx.text(AppState.org_name, size="1", color=rx.color("gray", 10), trim="both"),
+                spacing="0",
+            ),
+            spacing="2",
+            align="center",
+            padding_bottom="12px",
+        ),
+        _section("Agent"),
+        _agent_switcher(),
+        rx.cond(
+            AppState.current_agent_key != "",
+            rx.vstack(
+                _section("CRM"),
+                _nav_link("Contacts", "users", routes.agent_path(routes.CONTACTS, agent_id),
+                          path.contains("/crm/contacts")),
+                _nav_link("Forms", "file-text", routes.agent_path(routes.FORMS, agent_id),
+                          path.contains("/crm/forms")),
+                _nav_link("Automations", "zap", routes.agent_path(routes.AUTOMATIONS, agent_id),
+                          path.contains("/crm/automations")),
+                _nav_link("Settings", "sliders-horizontal", routes.agent_path(routes.CRM_SETTINGS, agent_id),
+                          path.contains("/crm/settings")),
+                spacing="1",
+                width="100%",
+            ),
+        ),
+        _section("Workspace"),
+        _nav_link("Agents", "layout-grid", routes.AGENTS, path == routes.AGENTS),
+        _nav_link("Team", "user-plus", routes.TEAM, path == routes.TEAM),
+        _nav_link("Profile", "circle-user", routes.PROFILE, path == routes.PROFILE),
+        _nav_link("Audit Logs", "scroll-text", routes.AUDIT, path == routes.AUDIT),
+        rx.spacer(),
+        rx.divider(),
+        rx.hstack(
+            rx.avatar(fallback=AppState.user_initials, size="2", radius="full", color_scheme=ACCENT),
+            rx.vstack(
+                rx.text(AppState.user_name, size="2", weight="medium", trim="both"),
+                rx.text(AppState.role, size="1", color=rx.color("gray", 10)),
+                spacing="0",
+                min_width="0",
+            ),
+            rx.spacer(),
+            rx.tooltip(
+                rx.link(rx.icon_button(rx.icon("log-out", size=16), variant="ghost", color_scheme="gray",
+                                       aria_label="Sign out"),
+                        href=routes.API_SIGN_OUT, is_external=False),
+                content="Sign out",
+            ),
+            width="100%",
+            align="center",
+            padding_top="8px",
+        ),
+        spacing="1",
+        width="240px",
+        min_width="240px",
+        height="100vh",
+        position="sticky",
+        top="0",
+        padding="16px",
+        border_right=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 1),
+    )
+
+
+def page_header(title: str, subtitle, *actions: rx.Component) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.heading(title, size="6", weight="bold"),
+            rx.text(subtitle, size="2", color=rx.color("gray", 11)),
+            spacing="1",
+        ),
+        rx.spacer(),
+        *actions,
+        width="100%",
+        align="center",
+        padding_bottom="20px",
+    )
+
+
+def empty_state(icon: str, title: str, text: str, *actions: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.center(rx.icon(icon, size=26, color=rx.color(ACCENT, 10)), width="56px", height="56px",
+                      border_radius="999px", background=rx.color(ACCENT, 3)),
+            rx.text(title, weight="bold", size="3"),
+            rx.text(text, size="2", color=rx.color("gray", 11), text_align="center", max_width="420px"),
+            *actions,
+            align="center",
+            spacing="2",
+        ),
+        padding="48px",
+        width="100%",
+        border=f"1px dashed {rx.color('gray', 6)}",
+        border_radius="12px",
+    )
+
+
+def dashboard(*children: rx.Component) -> rx.Component:
+    """Signed-in page frame; content waits for the shell so nothing flashes before sign-in."""
+    return rx.hstack(
+        sidebar(),
+        rx.box(
+            rx.cond(AppState.signed_in, rx.fragment(*children), rx.center(rx.spinner(size="3"), padding="80px")),
+            flex="1",
+            padding="28px 36px",
+            min_width="0",
+            max_width="1280px",
+        ),
+        spacing="0",
+        width="100%",
+        align="start",
+        background=rx.color("gray", 2),
+        min_height="100vh",
+    )
+
+
+def field_error(message) -> rx.Component:
+    """An inline error under a form field (announced to screen readers)."""
+    return rx.cond(message != "", rx.text(message, size="1", color=rx.color("red", 11), role="alert"))

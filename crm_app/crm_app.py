@@ -1,0 +1,12 @@
+"""The Reflex app: pages registered, HTTP API mounted. Nothing else."""
+
+import reflex as rx
+
+from crm_app.api import build_api
+from crm_app.pages import register_all
+
+app = rx.App(
+    api_transformer=build_api(),
+    stylesheets=["/styles.css"],
+)
+register_all(app)

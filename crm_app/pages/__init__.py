@@ -1,0 +1,23 @@
+"""One module per screen, each with `register(app)`; routes live in crm_app.routes."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def register_all(app: rx.App) -> None:
+    from crm_app.pages import (
+        agents,
+        audit,
+        auth,
+        automations,
+        contacts,
+        crm_settings,
+        forms,
+        home,
+        profile,
+        team,
+    )
+
+    for module in (auth, home, agents, team, profile, audit, contacts, forms, automations, crm_settings):
+        module.register(app)

@@ -1,0 +1,15 @@
+"""Placeholder until its issue work lands."""
+
+import reflex as rx
+
+from crm_app import routes
+from crm_app.components.layout import dashboard, page_header
+from crm_app.state.base import AppState
+
+
+def page() -> rx.Component:
+    return dashboard(page_header("Agents", ""))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(page, route=routes.AGENTS, title="Agents · Agent CRM", on_load=AppState.load_shell)

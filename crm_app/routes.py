@@ -1,0 +1,27 @@
+"""Every dashboard and public route in one place (pages and links use these)."""
+
+LOGIN = "/login"
+SIGNUP = "/signup"
+HOME = "/"
+MAILBOX = "/dev/mailbox"
+INVITE = "/invite/[token]"
+TEAM = "/settings/team"
+PROFILE = "/settings/profile"
+AUDIT = "/settings/audit-logs"
+AGENTS = "/agents"
+CONTACTS = "/agents/[agent_id]/crm/contacts"
+FORMS = "/agents/[agent_id]/crm/forms"
+AUTOMATIONS = "/agents/[agent_id]/crm/automations"
+CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
+
+# HTTP routes (FastAPI, mounted in front of Reflex)
+API_SIGN_IN_COMPLETE = "/api/auth/complete"
+API_SIGN_OUT = "/api/auth/signout"
+API_OIDC_LOGIN = "/api/auth/oidc/login"
+API_OIDC_CALLBACK = "/api/auth/oidc/callback"
+
+
+def agent_path(route: str, agent_id) -> str:
+    """Fill `[agent_id]` of an agent route (works with ints and Reflex vars)."""
+    prefix, suffix = route.split("[agent_id]")
+    return prefix + agent_id.to_string() + suffix if hasattr(agent_id, "to_string") else f"{prefix}{agent_id}{suffix}"

@@ -1,0 +1,38 @@
+"""Typed errors with a message meant for the person who caused them."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base class: `message` is shown to the user; `field` names the input at fault."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(ServiceError):
+    status = 422
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+
+
+class NotAuthenticated(ServiceError):
+    status = 401
+
+
+class RateLimited(ServiceError):
+    status = 429
+
+
+class Conflict(ServiceError):
+    status = 409

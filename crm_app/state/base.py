@@ -1,0 +1,105 @@
+"""The signed-in dashboard context every page state builds on.
+
+Every handler that reads or writes data calls `self.actor()` (or `self.agent_for(...)`)
+inside the handler: the session row is looked up again on each event, so a revoked
+session, a removed member or a changed role takes effect at once.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import reflex as rx
+from sqlmodel import Session
+
+from crm_app import routes
+from crm_app.db import session_scope
+from crm_app.services import access, sessions
+from crm_app.services.access import Actor
+from crm_app.services.errors import NotAuthenticated, ServiceError
+
+
+class AppState(rx.State):
+    """Dashboard shell: who is signed in and which agents they can open."""
+
+    signed_in: bool = False
+    user_name: str = ""
+    user_email: str = ""
+    role: str = ""
+    org_name: str = ""
+    agents: list[dict] = []  # [{"id": int, "name": str, "slug": str}]
+    current_agent_key: str = ""  # the agent whose CRM the sidebar shows ("" when none)
+
+    @rx.var
+    def user_initials(self) -> str:
+        parts = [p for p in self.user_name.replace("@", " ").split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+    # ------------------------------------------------------------------ guards
+
+    def _client_ip(self) -> str:
+        return self.router.session.client_ip or ""
+
+    def _token(self) -> str | None:
+        return sessions.token_from_cookie_header(self.router.headers.cookie)
+
+    def actor(self, session: Session) -> Actor:
+        actor = sessions.resolve_session(session, self._token(), ip=self._client_ip())
+        if actor is None:
+            raise NotAuthenticated("Please sign in again.")
+        return actor
+
+    @contextmanager
+    def unit(self) -> Iterator[tuple[Session, Actor]]:
+        """A transaction plus the checked actor, for one handler."""
+        with session_scope() as session:
+            yield session, self.actor(session)
+
+    def route_agent_id(self) -> int | None:
+        raw = self.router.page.params.get("agent_id", "")
+        return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+
+    # ------------------------------------------------------------------ events
+
+    @rx.event
+    def load_shell(self):
+        """on_load of every dashboard page: refresh the shell or send to sign-in."""
+        with session_scope() as session:
+            actor = sessions.resolve_session(session, self._token(), ip=self._client_ip())
+            if actor is None:
+                self.signed_in = False
+                return rx.redirect("/login")
+            self._fill_shell(session, actor)
+
+    def _fill_shell(self, session: Session, actor: Actor) -> None:
+        self.signed_in = True
+        self.user_name = actor.display_name
+        self.user_email = actor.email
+        self.role = actor.role
+        self.org_name = sessions.org_name(session, actor.org_id)
+        self.agents = [
+            {"id": a.id, "name": a.name, "slug": a.slug} for a in access.visible_agents(session, actor)
+        ]
+        keys = {str(a["id"]) for a in self.agents}
+        routed = self.route_agent_id()
+        if routed is not None and str(routed) in keys:
+            self.current_agent_key = str(routed)
+        elif self.current_agent_key not in keys:
+            self.current_agent_key = str(self.agents[0]["id"]) if self.agents else ""
+
+    @rx.event
+    def switch_agent(self, agent_key: str):
+        if agent_key not in {str(a["id"]) for a in self.agents}:
+            return rx.toast.error("Agent not found.")
+        self.current_agent_key = agent_key
+        return rx.redirect(routes.agent_path(routes.CONTACTS, agent_key))
+
+
+def error_toast(error: Exception):
+    """Show a service error as a toast; sign-in problems send the browser to /login."""
+    if isinstance(error, NotAuthenticated):
+        return rx.redirect("/login")
+    if isinstance(error, ServiceError):
+        return rx.toast.error(error.message)
+    raise error
