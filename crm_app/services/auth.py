@@ -1,0 +1,386 @@
+"""Dashboard sign-up and sign-in (§1): emailed one-time codes, invitations and OIDC.
+
+Codes are 6 digits, stored only as keyed hashes, live 10 minutes, allow 5 guesses and
+work once. Requesting a new code retires the previous one. Rate limits count rows in the
+database, so every worker sees the same numbers.
+
+A wrong guess must be counted even though the caller's unit of work fails, so
+`verify_code` commits the attempt counter before raising. Callers therefore verify the
+code before they write anything else (sign_up, sign_in and accept_invitation do).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from crm_app.models import Invitation, LoginCode, Membership, Organization, RateLimitHit, User, utcnow
+from crm_app.services import audit
+from crm_app.services.access import Actor
+from crm_app.services.email import send_email
+from crm_app.services.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+    ValidationError,
+)
+from crm_app.services.security import hash_secret, new_code, same_hash
+
+DASHBOARD = "dashboard"
+CODE_MINUTES = 10
+MAX_ATTEMPTS = 5
+RESEND_SECONDS = 60  # the sign-in screens offer "Resend" after this long
+WINDOW = timedelta(minutes=15)
+CODES_PER_EMAIL = 5  # codes per email address and purpose per WINDOW
+CODES_PER_IP = 20  # codes requested from one IP per WINDOW
+FAILED_VERIFIES_PER_IP = 30  # wrong codes entered from one IP per WINDOW
+INVITATION_DAYS = 7
+ORG_NAME_MAX = 120
+NAME_MAX = 50
+
+MSG_BAD_EMAIL = "Enter a valid email address."
+MSG_BAD_CODE = "That code is not correct. Check the email and try again."
+MSG_CODE_FORMAT = "Enter the 6-digit code from the email."
+MSG_NO_CODE = "Request a code first."
+MSG_EXPIRED = "This code has expired. Please request a new code."
+MSG_USED = "This code has already been used. Please request a new code."
+MSG_TOO_MANY = "Too many attempts. Please request a new code."
+MSG_ACCOUNT_EXISTS = "An account with this email already exists. Sign in instead."
+MSG_NO_ACCOUNT = "No account for this email. Sign up first."
+MSG_INVITATION_GONE = "This invitation is no longer valid. Ask your team to send a new one."
+
+
+# ---------------------------------------------------------------- input checks
+
+
+def normalize_email(raw: str | None, field: str = "email") -> str:
+    """Trimmed, lower-cased, syntactically valid address (no DNS lookup)."""
+    value = (raw or "").strip()
+    if not value or len(value) > 254:
+        raise ValidationError(MSG_BAD_EMAIL, field=field)
+    try:
+        checked = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(MSG_BAD_EMAIL, field=field) from None
+    return checked.normalized.lower()
+
+
+def _name(raw: str | None, field: str, label: str, *, required: bool) -> str:
+    value = " ".join((raw or "").split())
+    if required and not value:
+        raise ValidationError(f"Enter your {label}.", field=field)
+    if len(value) > NAME_MAX:
+        raise ValidationError(f"{label[0].upper() + label[1:]} can be at most {NAME_MAX} characters.", field=field)
+    return value
+
+
+def _org_name(raw: str | None) -> str:
+    value = " ".join((raw or "").split())
+    if not value:
+        raise ValidationError("Enter your organization's name.", field="org_name")
+    if len(value) > ORG_NAME_MAX:
+        raise ValidationError(f"Organization name can be at most {ORG_NAME_MAX} characters.", field="org_name")
+    return value
+
+
+# ---------------------------------------------------------------- codes
+
+
+def _since() -> datetime:
+    return utcnow() - WINDOW
+
+
+def _count(session: Session, *conditions) -> int:
+    return session.exec(select(func.count()).select_from(LoginCode).where(*conditions)).one()
+
+
+def request_code(
+    session: Session,
+    email: str,
+    *,
+    purpose: str = DASHBOARD,
+    ip: str = "",
+    deliver: bool = True,
+    subject_prefix: str = "Agent CRM",
+) -> None:
+    """Email a fresh code for `email` and retire older ones.
+
+    `deliver=False` records a code row that can never match and sends nothing: callers
+    that must not reveal whether an address is known show the same screens either way.
+    """
+    email = normalize_email(email)
+    since = _since()
+    if _count(session, LoginCode.email == email, LoginCode.purpose == purpose,
+              LoginCode.created_at > since) >= CODES_PER_EMAIL:
+        raise RateLimited("Too many codes were requested for this email. Please wait 15 minutes and try again.",
+                          field="email")
+    if ip and _count(session, LoginCode.ip == ip[:64], LoginCode.created_at > since) >= CODES_PER_IP:
+        raise RateLimited("Too many codes were requested from your network. Please wait 15 minutes and try again.",
+                          field="email")
+    now = utcnow()
+    for old in session.exec(
+        select(LoginCode).where(
+            LoginCode.email == email,
+            LoginCode.purpose == purpose,
+            LoginCode.used_at.is_(None),
+            LoginCode.expires_at > now,
+        )
+    ):
+        old.expires_at = now
+        session.add(old)
+    code = new_code()
+    session.add(
+        LoginCode(
+            email=email,
+            purpose=purpose,
+            code_hash=hash_secret(code) if deliver else None,
+            ip=ip[:64],
+            created_at=now,
+            expires_at=now + timedelta(minutes=CODE_MINUTES),
+        )
+    )
+    if deliver:
+        send_email(
+            session,
+            email,
+            f"{code} is your {subject_prefix} code",
+            f"Your one-time code is {code}\n\n"
+            f"It expires in {CODE_MINUTES} minutes and works once. "
+            "If you did not ask for it, you can ignore this email.",
+        )
+
+
+def _failed_verifies(session: Session, ip: str) -> int:
+    return session.exec(
+        select(func.count()).select_from(RateLimitHit).where(
+            RateLimitHit.key == f"code-verify:{ip}", RateLimitHit.at > _since()
+        )
+    ).one()
+
+
+def verify_code(session: Session, email: str, code: str, *, purpose: str = DASHBOARD, ip: str = "") -> None:
+    """Accept the latest code sent to `email` for `purpose` once, or raise (field="code")."""
+    email = normalize_email(email)
+    code = "".join((code or "").split())
+    if ip and _failed_verifies(session, ip[:64]) >= FAILED_VERIFIES_PER_IP:
+        raise RateLimited("Too many wrong codes from your network. Please wait 15 minutes and try again.",
+                          field="code")
+    if len(code) != 6 or not code.isdigit():
+        raise ValidationError(MSG_CODE_FORMAT, field="code")
+    row = session.exec(
+        select(LoginCode)
+        .where(LoginCode.email == email, LoginCode.purpose == purpose)
+        .order_by(LoginCode.created_at.desc(), LoginCode.id.desc())
+    ).first()
+    if row is None:
+        raise ValidationError(MSG_NO_CODE, field="code")
+    if row.used_at is not None:
+        raise ValidationError(MSG_USED, field="code")
+    if row.attempts >= MAX_ATTEMPTS:
+        raise ValidationError(MSG_TOO_MANY, field="code")
+    if row.expires_at <= utcnow():
+        raise ValidationError(MSG_EXPIRED, field="code")
+    if not same_hash(code, row.code_hash):
+        row.attempts += 1
+        session.add(row)
+        if ip:
+            session.add(RateLimitHit(key=f"code-verify:{ip[:64]}"))
+        # Keep the count even though the caller's transaction is about to roll back.
+        session.commit()
+        raise ValidationError(MSG_TOO_MANY if row.attempts >= MAX_ATTEMPTS else MSG_BAD_CODE, field="code")
+    row.used_at = utcnow()
+    session.add(row)
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def _user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email)).first()
+
+
+def _first_membership(session: Session, user_id: int) -> Membership | None:
+    return session.exec(
+        select(Membership).where(Membership.user_id == user_id).order_by(Membership.created_at, Membership.id)
+    ).first()
+
+
+def _actor(user: User, org_id: int, role: str, ip: str, agent_ids=()) -> Actor:
+    return Actor(user_id=user.id, org_id=org_id, role=role, email=user.email, first_name=user.first_name,
+                 last_name=user.last_name, agent_ids=tuple(agent_ids or ()), ip=ip)
+
+
+def _flush_new_account(session: Session) -> None:
+    """Flush new rows; a concurrent sign-up with the same email surfaces as a clear conflict."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(MSG_ACCOUNT_EXISTS, field="email") from None
+
+
+def _create_org_with_owner(session: Session, user: User, org_name: str, ip: str, how: str) -> int:
+    org = Organization(name=org_name)
+    session.add(org)
+    if user.id is None:
+        session.add(user)
+    _flush_new_account(session)
+    session.add(Membership(org_id=org.id, user_id=user.id, role="Owner"))
+    audit.record(session, _actor(user, org.id, "Owner", ip), "Create", "Organization",
+                 f"{user.email} created the organization {org.name} ({how})", ip=ip)
+    return org.id
+
+
+def sign_up(
+    session: Session,
+    email: str,
+    code: str,
+    org_name: str,
+    first_name: str,
+    last_name: str,
+    ip: str = "",
+) -> tuple[User, int]:
+    """Create an organization with its Owner after the emailed code checks out."""
+    email = normalize_email(email)
+    org_name = _org_name(org_name)
+    first_name = _name(first_name, "first_name", "first name", required=True)
+    last_name = _name(last_name, "last_name", "last name", required=False)
+    verify_code(session, email, code, ip=ip)
+    if _user_by_email(session, email) is not None:
+        raise Conflict(MSG_ACCOUNT_EXISTS, field="email")
+    user = User(email=email, first_name=first_name, last_name=last_name)
+    org_id = _create_org_with_owner(session, user, org_name, ip, "sign-up")
+    return user, org_id
+
+
+def sign_in(session: Session, email: str, code: str, ip: str = "") -> tuple[User, int]:
+    """The member behind a verified code and the organization they open first."""
+    email = normalize_email(email)
+    verify_code(session, email, code, ip=ip)
+    user = _user_by_email(session, email)
+    membership = _first_membership(session, user.id) if user else None
+    if user is None or membership is None:
+        raise NotFound(MSG_NO_ACCOUNT, field="email")
+    return user, membership.org_id
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def _live_invitation(session: Session, token: str | None) -> Invitation:
+    invitation = None
+    if token:
+        invitation = session.exec(select(Invitation).where(Invitation.token_hash == hash_secret(token))).first()
+    if (
+        invitation is None
+        or invitation.status != "Pending"
+        or invitation.created_at <= utcnow() - timedelta(days=INVITATION_DAYS)
+        or invitation.role not in ("Admin", "User")
+    ):
+        raise NotFound(MSG_INVITATION_GONE)
+    return invitation
+
+
+def _invite_purpose(invitation: Invitation) -> str:
+    return f"invite:{invitation.id}"
+
+
+def invitation_preview(session: Session, token: str | None) -> dict:
+    """What the invitation page shows: {"org_name", "email", "role", "first_name", "last_name"}."""
+    invitation = _live_invitation(session, token)
+    org = session.get(Organization, invitation.org_id)
+    user = _user_by_email(session, invitation.email)
+    return {
+        "org_name": org.name if org else "",
+        "email": invitation.email,
+        "role": invitation.role,
+        "first_name": user.first_name if user else "",
+        "last_name": user.last_name if user else "",
+    }
+
+
+def send_invitation_code(session: Session, token: str | None, ip: str = "") -> str:
+    """Email a code to the invited address; returns that address for the screen."""
+    invitation = _live_invitation(session, token)
+    request_code(session, invitation.email, purpose=_invite_purpose(invitation), ip=ip)
+    return invitation.email
+
+
+def accept_invitation(
+    session: Session,
+    token: str | None,
+    code: str,
+    first_name: str,
+    last_name: str,
+    ip: str = "",
+) -> tuple[User, int]:
+    """Join the inviting organization with the invited role once the emailed code checks out."""
+    invitation = _live_invitation(session, token)
+    user = _user_by_email(session, invitation.email)
+    first_name = _name(first_name, "first_name", "first name", required=user is None or not user.first_name)
+    last_name = _name(last_name, "last_name", "last name", required=False)
+    verify_code(session, invitation.email, code, purpose=_invite_purpose(invitation), ip=ip)
+    if user is None:
+        user = User(email=invitation.email, first_name=first_name, last_name=last_name)
+        session.add(user)
+        _flush_new_account(session)
+    elif first_name and not user.first_name:
+        user.first_name, user.last_name = first_name, last_name or user.last_name
+        session.add(user)
+    existing = session.exec(
+        select(Membership).where(Membership.org_id == invitation.org_id, Membership.user_id == user.id)
+    ).first()
+    role = existing.role if existing else invitation.role
+    if existing is None:
+        session.add(Membership(org_id=invitation.org_id, user_id=user.id, role=invitation.role,
+                               agent_ids=list(invitation.agent_ids or [])))
+    invitation.status = "Accepted"
+    invitation.accepted_at = utcnow()
+    session.add(invitation)
+    audit.record(session, _actor(user, invitation.org_id, role, ip), "Create", "Member",
+                 f"{user.email} accepted the invitation and joined as {invitation.role}", ip=ip)
+    return user, invitation.org_id
+
+
+# ---------------------------------------------------------------- OIDC
+
+
+def _claim_flag(value) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def oidc_sign_in(session: Session, claims: dict, ip: str = "") -> tuple[User, int]:
+    """Sign in (or sign up) the person behind validated ID-token claims, by verified email."""
+    if _claim_flag(claims.get("email_verified")) is False:
+        raise NotAuthenticated("Your account's email address is not verified with the provider.")
+    try:
+        email = normalize_email(claims.get("email"))
+    except ValidationError:
+        raise NotAuthenticated("The provider did not share a valid email address.") from None
+    given = _trim(claims.get("given_name")) or _trim(claims.get("name")).split(" ")[0]
+    family = _trim(claims.get("family_name"))
+    user = _user_by_email(session, email)
+    if user is not None:
+        membership = _first_membership(session, user.id)
+        if membership is not None:
+            return user, membership.org_id
+        if given and not user.first_name:
+            user.first_name, user.last_name = given, family
+            session.add(user)
+    else:
+        user = User(email=email, first_name=given, last_name=family)
+    owner = given or email.split("@")[0]
+    org_id = _create_org_with_owner(session, user, f"{owner}'s organization"[:ORG_NAME_MAX], ip, "single sign-on")
+    return user, org_id
+
+
+def _trim(value) -> str:
+    return " ".join(str(value or "").split())[:NAME_MAX]
