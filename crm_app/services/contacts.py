@@ -1,0 +1,300 @@
+"""Contacts: the single creation/update path every source uses (PRODUCT.md §3.1–3.2).
+
+`save_contact` validates and normalizes, matches an existing contact (external reference,
+then email, then phone), creates or updates it, runs the automations on creation and
+writes activity and audit entries — all inside the caller's transaction. The database's
+unique constraints (agent+email, agent+phone, agent+external ref) make duplicates
+impossible even for concurrent callers: a losing insert is retried as an update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue, utcnow
+from crm_app.services import audit, automations
+from crm_app.services.access import Actor, require_agent
+from crm_app.services.errors import Conflict, NotFound, ValidationError
+from crm_app.services.values import coerce_value, normalize_email, normalize_gender, normalize_phone
+
+SOURCES = ("Chat", "Form", "Manual", "Import", "API", "Payment")
+STATUSES = ("Active", "Inactive", "Blocked")
+DEFAULT_KEYS = ("name", "email", "phone", "gender")
+POLICIES = ("skip", "fill", "overwrite")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who or what is writing: shown in the Activity timeline and the audit log."""
+
+    actor_type: str  # member | agent | form | import | api | payment | automation
+    label: str
+    user_id: int | None = None  # the member behind it (the creator for manual/import)
+
+    @classmethod
+    def member(cls, actor: Actor) -> "Origin":
+        return cls("member", actor.display_name, actor.user_id)
+
+
+@dataclass
+class SaveResult:
+    contact: Contact
+    created: bool
+    changed: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Clean:
+    defaults: dict[str, Any]
+    custom: dict[int, tuple]  # field id -> (text, num, json) or None to clear
+    external_ref: str | None
+    labels: dict[str, str]
+
+
+def agent_fields(session: Session, agent_id: int) -> dict[str, ContactField]:
+    rows = session.exec(
+        select(ContactField).where(ContactField.agent_id == agent_id, ContactField.archived_at.is_(None))
+    )
+    return {f.key: f for f in rows}
+
+
+def clean_input(session: Session, agent: Agent, data: Mapping[str, Any],
+                fields: dict[str, ContactField] | None = None) -> _Clean:
+    """Validate every value by its field; raises ValidationError naming the field key."""
+    fields = fields if fields is not None else agent_fields(session, agent.id)
+    defaults: dict[str, Any] = {}
+    custom: dict[int, tuple] = {}
+    labels = {k: f.label for k, f in fields.items()}
+    external_ref = None
+    for key, raw in data.items():
+        if key == "external_ref":
+            external_ref = (str(raw).strip() or None) if raw is not None else None
+            if external_ref and len(external_ref) > 100:
+                raise ValidationError("External reference is at most 100 characters.", field=key)
+        elif key == "name":
+            name = " ".join(str(raw or "").split())
+            if len(name) > 200:
+                raise ValidationError("Name is at most 200 characters.", field=key)
+            defaults["name"] = name
+        elif key == "email":
+            defaults["email"] = normalize_email(raw)
+        elif key == "phone":
+            defaults["phone"] = normalize_phone(raw, agent.phone_region)
+        elif key == "gender":
+            defaults["gender"] = normalize_gender(raw)
+        elif key in fields and not fields[key].is_default:
+            f = fields[key]
+            custom[f.id] = coerce_value(f.type, raw, f.options or [], agent.phone_region, field=key)
+        else:
+            raise ValidationError(f"Unknown field '{key}'.", field=key)
+    return _Clean(defaults, custom, external_ref, labels)
+
+
+def match_contact(session: Session, agent_id: int, *, external_ref: str | None = None,
+                  email: str | None = None, phone: str | None = None) -> Contact | None:
+    """External reference first, then email, then phone (§3.2)."""
+    for column, value in ((Contact.external_ref, external_ref), (Contact.email, email), (Contact.phone, phone)):
+        if value:
+            found = session.exec(select(Contact).where(Contact.agent_id == agent_id, column == value)).first()
+            if found is not None:
+                return found
+    return None
+
+
+def save_contact(session: Session, agent: Agent, data: Mapping[str, Any], *, source: str, origin: Origin,
+                 policy: str = "fill", allow_match: bool = True,
+                 fields: dict[str, ContactField] | None = None) -> SaveResult:
+    """Create or update one contact of `agent` from `data` (field key -> raw value).
+
+    policy for a matched contact: `skip` leaves it alone, `fill` fills only empty values
+    and never overwrites one a team member typed (conflicts go to the timeline),
+    `overwrite` replaces values. With allow_match False a match is a Conflict instead.
+    """
+    assert source in SOURCES and policy in POLICIES
+    clean = clean_input(session, agent, data, fields)
+    email, phone = clean.defaults.get("email"), clean.defaults.get("phone")
+    existing = match_contact(session, agent.id, external_ref=clean.external_ref, email=email, phone=phone)
+    if existing is None:
+        if not email and not phone:
+            raise ValidationError("A contact needs at least an email or a mobile number.", field="email")
+        try:
+            with session.begin_nested():
+                contact = _create(session, agent, clean, source, origin)
+            return SaveResult(contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom])
+        except IntegrityError:
+            # A concurrent caller created the same person first: update theirs instead.
+            existing = match_contact(session, agent.id, external_ref=clean.external_ref, email=email, phone=phone)
+            if existing is None:
+                raise
+    if not allow_match:
+        raise Conflict("A user with similar details already exists.", field="email")
+    return _update(session, agent, existing, clean, origin, policy)
+
+
+def _create(session: Session, agent: Agent, clean: _Clean, source: str, origin: Origin) -> Contact:
+    now = utcnow()
+    contact = Contact(
+        agent_id=agent.id,
+        external_ref=clean.external_ref,
+        source=source,
+        created_by_id=origin.user_id if origin.actor_type in ("member", "import") else None,
+        member_set=sorted(k for k, v in clean.defaults.items() if v) if origin.actor_type == "member" else [],
+        created_at=now,
+        updated_at=now,
+        **{k: v for k, v in clean.defaults.items()},
+    )
+    contact.name_sort = (contact.name or "").lower()
+    session.add(contact)
+    session.flush()
+    for field_id, stored in clean.custom.items():
+        if stored is not None:
+            session.add(ContactValue(contact_id=contact.id, field_id=field_id, value_text=stored[0],
+                                     value_num=stored[1], value_json=stored[2]))
+    if origin.actor_type == "member":
+        contact.member_set = contact.member_set + [str(fid) for fid, v in clean.custom.items() if v is not None]
+    _activity(session, contact, "created", origin, f"Created via {source}" + _by(origin))
+    automations.apply_on_create(session, agent, contact, source=source, creator_id=origin.user_id)
+    session.flush()
+    if origin.actor_type != "member":  # members' own entry points audit with their name
+        audit.record(session, None, "Create", "Contact", f"Contact {contact.id} created via {source}" + _by(origin),
+                     org_id=agent.org_id)
+    return contact
+
+
+def _update(session: Session, agent: Agent, contact: Contact, clean: _Clean, origin: Origin,
+            policy: str) -> SaveResult:
+    result = SaveResult(contact, False)
+    if policy == "skip":
+        return result
+    protected = set(contact.member_set or []) if origin.actor_type != "member" else set()
+    if clean.external_ref and not contact.external_ref:
+        contact.external_ref = clean.external_ref
+    for key, new in clean.defaults.items():
+        old = getattr(contact, key)
+        if new == old or (new in (None, "") and policy != "overwrite"):
+            continue
+        if old not in (None, "") and (policy == "fill" or key in protected):
+            result.conflicts.append(key)
+            _activity(session, contact, "conflict", origin,
+                      f"{clean.labels.get(key, key)} '{new}' from {origin.label} was not applied; kept '{old}'",
+                      {"field": key, "kept": old, "offered": new})
+            continue
+        if key in ("email", "phone") and new is None and not (contact.phone if key == "email" else contact.email):
+            raise ValidationError("A contact needs at least an email or a mobile number.", field=key)
+        if key in ("email", "phone") and new and _taken(session, agent.id, contact.id, key, new):
+            result.conflicts.append(key)
+            _activity(session, contact, "conflict", origin,
+                      f"{clean.labels.get(key, key)} '{new}' from {origin.label} belongs to another contact; not applied",
+                      {"field": key, "offered": new})
+            continue
+        setattr(contact, key, new)
+        result.changed.append(key)
+        _activity(session, contact, "field", origin,
+                  f"{clean.labels.get(key, key)} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
+                  {"field": key, "from": old, "to": new})
+    current = {v.field_id: v for v in session.exec(select(ContactValue).where(ContactValue.contact_id == contact.id))}
+    labels_by_id = {f.id: f.label for f in agent_fields(session, agent.id).values()}
+    for field_id, stored in clean.custom.items():
+        row = current.get(field_id)
+        old = row.value_text if row else None
+        new = stored[0] if stored else None
+        if new == old or (new is None and policy != "overwrite"):
+            continue
+        label = labels_by_id.get(field_id, str(field_id))
+        if old not in (None, "") and (policy == "fill" or str(field_id) in protected):
+            result.conflicts.append(str(field_id))
+            _activity(session, contact, "conflict", origin, f"{label} '{new}' from {origin.label} was not applied; kept '{old}'",
+                      {"field_id": field_id, "kept": old, "offered": new})
+            continue
+        if stored is None:
+            session.delete(row)
+        elif row is None:
+            session.add(ContactValue(contact_id=contact.id, field_id=field_id, value_text=stored[0],
+                                     value_num=stored[1], value_json=stored[2]))
+        else:
+            row.value_text, row.value_num, row.value_json = stored
+            session.add(row)
+        result.changed.append(str(field_id))
+        _activity(session, contact, "field", origin, f"{label} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
+                  {"field_id": field_id, "from": old, "to": new})
+    if result.changed:
+        if origin.actor_type == "member":
+            contact.member_set = sorted(set(contact.member_set or []) | set(result.changed))
+        contact.name_sort = (contact.name or "").lower()
+        contact.updated_at = utcnow()
+        session.add(contact)
+        session.flush()
+    return result
+
+
+def _taken(session: Session, agent_id: int, contact_id: str, key: str, value: str) -> bool:
+    column = Contact.email if key == "email" else Contact.phone
+    with session.no_autoflush:
+        other = session.exec(select(Contact.id).where(Contact.agent_id == agent_id, column == value)).first()
+    return other is not None and other != contact_id
+
+
+def _by(origin: Origin) -> str:
+    return f" by {origin.label}" if origin.label else ""
+
+
+def _activity(session: Session, contact: Contact, kind: str, origin: Origin, message: str, data: dict | None = None):
+    session.add(Activity(contact_id=contact.id, kind=kind, actor_type=origin.actor_type, actor_id=origin.user_id,
+                         actor_label=origin.label, message=message[:1000], data=data or {}))
+
+
+# ------------------------------------------------------------------ member-facing entry points
+
+
+def add_contact_manually(session: Session, actor: Actor, agent_id: int, data: Mapping[str, Any]) -> Contact:
+    """Add Contact → Add a Single Person (§3.4): source `via Manual`, a match is refused."""
+    agent = require_agent(session, actor, agent_id)
+    result = save_contact(session, agent, data, source="Manual", origin=Origin.member(actor), allow_match=False)
+    audit.record(session, actor, "Create", "Contact", f"Added contact {result.contact.id} via Manual")
+    return result.contact
+
+
+def edit_contact(session: Session, actor: Actor, agent_id: int, contact_id: str, data: Mapping[str, Any]) -> SaveResult:
+    """`Edit details` by a team member: overwrites, and marks the values as member-typed."""
+    agent = require_agent(session, actor, agent_id)
+    contact = get_contact(session, agent, contact_id)
+    clean = clean_input(session, agent, data)
+    for key in ("email", "phone", "external_ref"):
+        value = clean.external_ref if key == "external_ref" else clean.defaults.get(key)
+        if value:
+            other = match_contact(session, agent.id, **{key: value})
+            if other is not None and other.id != contact.id:
+                raise Conflict("A user with similar details already exists.", field=key)
+    result = _update(session, agent, contact, clean, Origin.member(actor), "overwrite")
+    if result.changed:
+        audit.record(session, actor, "Update", "Contact", f"Edited contact {contact.id}")
+    return result
+
+
+def get_contact(session: Session, agent: Agent, contact_id: str) -> Contact:
+    contact = session.get(Contact, contact_id) if contact_id else None
+    if contact is None or contact.agent_id != agent.id:
+        raise NotFound("Contact not found.")
+    return contact
+
+
+def find_similar(session: Session, actor: Actor, agent_id: int, *, email: str = "", phone: str = "") -> dict | None:
+    """The add-contact dialog's live duplicate warning: the first match, if any."""
+    agent = require_agent(session, actor, agent_id)
+    try:
+        e = normalize_email(email) if email else None
+    except ValidationError:
+        e = None
+    try:
+        p = normalize_phone(phone, agent.phone_region) if phone else None
+    except ValidationError:
+        p = None
+    match = match_contact(session, agent.id, email=e, phone=p)
+    if match is None:
+        return None
+    return {"id": match.id, "name": match.name or match.email or match.phone}
