@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from crm_app.models import Agent, Membership
+from crm_app.models import Agent, Membership, User
 from crm_app.services.errors import NotFound, PermissionDenied
 
 ROLES = ("Owner", "Admin", "User")
@@ -66,3 +66,21 @@ def membership_of(session: Session, org_id: int, user_id: int) -> Membership | N
     return session.exec(
         select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id)
     ).first()
+
+
+def actor_for(session: Session, user_id: int, org_id: int, ip: str = "") -> Actor:
+    """The Actor for a member without a browser session (command line, background jobs)."""
+    membership = membership_of(session, org_id, user_id)
+    user = session.get(User, user_id)
+    if membership is None or user is None:
+        raise NotFound("Member not found.")
+    return Actor(
+        user_id=user.id,
+        org_id=org_id,
+        role=membership.role,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        agent_ids=tuple(membership.agent_ids or ()),
+        ip=ip,
+    )
