@@ -1,0 +1,191 @@
+"""Helpers for browser tests: open pages, read sign-in codes, sign up/in, screenshots.
+
+Locators follow the labels in PRODUCT.md and use accessible roles and labels, so a test
+breaks when a user-visible label changes, not when markup does.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Locator, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "screenshots"
+CODE_RE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+SIGN_IN_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class LiveApp:
+    """The server started by tests/e2e/conftest.py."""
+
+    base_url: str
+    data_dir: Path
+    database_url: str
+    log_path: Path
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    def __str__(self) -> str:
+        return self.base_url
+
+
+_APPS: dict[str, LiveApp] = {}
+
+
+def register_app(app: LiveApp) -> None:
+    _APPS[_origin(app.base_url)] = app
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _database_url(source) -> str:
+    """Accepts a LiveApp, a Page or base URL of a started app, a database URL, or a path."""
+    if isinstance(source, LiveApp):
+        return source.database_url
+    if isinstance(source, Path):
+        return f"sqlite:///{source}"
+    if isinstance(source, Page):
+        source = source.url
+    if isinstance(source, str):
+        if source.startswith(("http://", "https://")):
+            app = _APPS.get(_origin(source))
+            if app is None:
+                raise LookupError(f"no test app registered for {source}")
+            return app.database_url
+        if "://" in source:
+            return source
+        return f"sqlite:///{source}"
+    raise TypeError(f"cannot find a database from {source!r}")
+
+
+def _base_url(app_or_url) -> str:
+    return (app_or_url.base_url if isinstance(app_or_url, LiveApp) else str(app_or_url)).rstrip("/")
+
+
+# ------------------------------------------------------------------ mailbox
+
+
+def _latest_email(database_url: str, email: str):
+    from sqlmodel import Session, select
+
+    from crm_app.db import make_engine
+    from crm_app.models import SentEmail
+
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            row = session.exec(
+                select(SentEmail).where(SentEmail.to == email.strip().lower()).order_by(SentEmail.id.desc())
+            ).first()
+            return None if row is None else (row.id, row.subject, row.body)
+    finally:
+        engine.dispose()
+
+
+def latest_email_id(page_or_db, email: str) -> int:
+    """Id of the newest mail to `email` (0 when none): pass it as `newer_than` later."""
+    found = _latest_email(_database_url(page_or_db), email)
+    return found[0] if found else 0
+
+
+def read_code_from_mailbox(page_or_db, email: str, *, newer_than: int = 0, timeout: float = 15.0) -> str:
+    """The 6-digit code from the newest mail sent to `email` (waits until it arrives).
+
+    Reads the test server's SentEmail table (what /dev/mailbox lists) from its database.
+    """
+    database_url = _database_url(page_or_db)
+    deadline = time.monotonic() + timeout
+    while True:
+        found = _latest_email(database_url, email)
+        if found and found[0] > newer_than:
+            _, subject, body = found
+            match = CODE_RE.search(subject) or CODE_RE.search(body)
+            if match is None:
+                raise AssertionError(f"no 6-digit code in the mail to {email}: {subject!r}\n{body}")
+            return match.group(1)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no new mail to {email} within {timeout:.0f}s")
+        time.sleep(0.25)
+
+
+# ------------------------------------------------------------------ navigation
+
+
+def open_page(page: Page, url: str) -> Page:
+    """Load `url` and wait until the app's websocket delivered its first state update,
+    so typing and clicking reach the Python event handlers."""
+    with page.expect_websocket(lambda ws: "/_event" in ws.url) as ws_info:
+        page.goto(url)
+    ws = ws_info.value
+    ws.wait_for_event("framereceived", lambda payload: str(payload).startswith("42"))
+    return page
+
+
+def code_input(page: Page) -> Locator:
+    """The one-time code field, whatever its exact label ("Code", "6-digit code", ...)."""
+    return (
+        page.get_by_label(re.compile(r"code", re.I))
+        .or_(page.get_by_placeholder(re.compile(r"code|\d{6}", re.I)))
+        .or_(page.locator("input[autocomplete='one-time-code']"))
+        .first
+    )
+
+
+def _enter_code_and_verify(page: Page, app, email: str, newer_than: int, away_from: str) -> None:
+    code = read_code_from_mailbox(app, email, newer_than=newer_than)
+    field = code_input(page)
+    field.wait_for(state="visible")
+    field.fill(code)
+    page.get_by_role("button", name="Verify").click()
+    # Verify hands over to /api/auth/complete, which sets the cookie and redirects.
+    page.wait_for_url(
+        lambda url: away_from not in url and "/api/auth/" not in url, timeout=SIGN_IN_TIMEOUT_MS
+    )
+
+
+def sign_up(page: Page, base_url, email: str, org: str, first: str, last: str) -> None:
+    """Create an organization through /signup and end signed in on the dashboard.
+
+    `base_url` is the LiveApp (or its base URL string)."""
+    base = _base_url(base_url)
+    open_page(page, f"{base}/signup")
+    page.get_by_label("Organization name").fill(org)
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Email address").fill(email)
+    before = latest_email_id(base_url if isinstance(base_url, LiveApp) else base, email)
+    page.get_by_role("button", name="Send code").click()
+    _enter_code_and_verify(page, base_url if isinstance(base_url, LiveApp) else base, email, before, "/signup")
+
+
+def sign_in(page: Page, base_url, email: str) -> None:
+    """Sign in with an emailed code through /login and end on the dashboard."""
+    base = _base_url(base_url)
+    app = base_url if isinstance(base_url, LiveApp) else base
+    open_page(page, f"{base}/login")
+    page.get_by_label(re.compile(r"^email", re.I)).fill(email)
+    before = latest_email_id(app, email)
+    page.get_by_role("button", name="Send code").click()
+    _enter_code_and_verify(page, app, email, before, "/login")
+
+
+# ------------------------------------------------------------------ screenshots
+
+
+def screenshot(page: Page, name: str, *, keep: bool = False) -> Path:
+    """Save a full-page PNG: screenshots/tmp/<name>.png (git-ignored), or screenshots/ with keep."""
+    directory = SCREENSHOTS if keep else SCREENSHOTS / "tmp"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") + ".png")
+    page.screenshot(path=str(path), full_page=True)
+    return path
