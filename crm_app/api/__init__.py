@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from crm_app.api import auth
+from crm_app.api import auth, oidc
 
 
 def build_api() -> FastAPI:
     api = FastAPI(title="Agent CRM", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     api.include_router(auth.router)
+    api.include_router(oidc.router)
     return api

@@ -1,0 +1,215 @@
+""""Sign in with Google" (any OpenID Connect provider by configuration) through Authlib.
+
+Authorization code flow with state, nonce and PKCE (S256). The three values travel in a
+short-lived HS256-signed cookie scoped to the OIDC routes, so any worker can finish the
+flow. The ID token is checked with Authlib's OIDC claims (iss, aud, exp, nonce, azp,
+at_hash) after its signature is verified against the provider's JWKS (found through
+`{issuer}/.well-known/openid-configuration`).
+
+`http_transport` lets tests route every provider call to a local identity provider.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlencode
+
+import httpx
+from authlib.common.security import generate_token
+from authlib.integrations.httpx_client import OAuth2Client
+from authlib.oidc.core import CodeIDToken
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.jwk import KeySet, OctKey
+from joserfc.jws import JWSRegistry
+
+from crm_app import routes
+from crm_app.api.auth import client_ip
+from crm_app.db import session_scope
+from crm_app.services import auth, sessions
+from crm_app.services.errors import ServiceError
+from crm_app.services.security import hash_secret
+from crm_app.settings import Settings, get_settings
+
+log = logging.getLogger("crm.oidc")
+router = APIRouter()
+
+FLOW_COOKIE = "crm_oidc"
+FLOW_SECONDS = 600
+METADATA_SECONDS = 3600
+LEEWAY_SECONDS = 60
+ASYMMETRIC_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+
+http_transport: httpx.BaseTransport | None = None
+_metadata_cache: dict[str, tuple[float, dict]] = {}
+
+
+class OIDCFailure(Exception):
+    """The sign-in cannot finish; `reason` is a key the login page turns into a message."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(detail or reason)
+        self.reason = reason
+
+
+def reset_cache() -> None:
+    _metadata_cache.clear()
+
+
+def _http() -> httpx.Client:
+    return httpx.Client(transport=http_transport, timeout=10)
+
+
+def _issuer(settings: Settings) -> str:
+    return (settings.oidc_issuer or "").rstrip("/")
+
+
+def _get_json(url: str) -> dict:
+    with _http() as client:
+        response = client.get(url)
+        response.raise_for_status()
+        return response.json()
+
+
+def provider_metadata(settings: Settings, *, refresh_keys: bool = False) -> dict:
+    """Discovery document plus its JWKS, cached for an hour (keys refetched on an unknown kid)."""
+    issuer = _issuer(settings)
+    cached = _metadata_cache.get(issuer)
+    if cached and cached[0] > time.monotonic() and not refresh_keys:
+        return cached[1]
+    try:
+        metadata = dict(cached[1]) if cached else _get_json(f"{issuer}/.well-known/openid-configuration")
+        if metadata.get("issuer", "").rstrip("/") != issuer:
+            raise OIDCFailure("provider", f"discovery issuer {metadata.get('issuer')!r} != {issuer!r}")
+        metadata["jwks"] = _get_json(metadata["jwks_uri"])
+    except (httpx.HTTPError, ValueError, KeyError) as error:
+        raise OIDCFailure("provider", f"discovery failed: {error!r}") from error
+    _metadata_cache[issuer] = (time.monotonic() + METADATA_SECONDS, metadata)
+    return metadata
+
+
+def _oauth_client(settings: Settings) -> OAuth2Client:
+    return OAuth2Client(
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+        token_endpoint_auth_method="client_secret_basic" if settings.oidc_client_secret else "none",
+        scope="openid email profile",
+        redirect_uri=settings.base_url + routes.API_OIDC_CALLBACK,
+        code_challenge_method="S256",
+        transport=http_transport,
+        timeout=10,
+    )
+
+
+def _flow_key(settings: Settings) -> OctKey:
+    # A key derived for this purpose only (HMAC of the installation secret).
+    return OctKey.import_key(hash_secret("oidc-flow-cookie:" + settings.secret_key[:8]))
+
+
+def _seal_flow(settings: Settings, flow: dict) -> str:
+    claims = dict(flow, exp=int(time.time()) + FLOW_SECONDS)
+    return jwt.encode({"alg": "HS256"}, claims, _flow_key(settings), algorithms=["HS256"])
+
+
+def _open_flow(settings: Settings, value: str | None) -> dict:
+    if not value:
+        raise OIDCFailure("state", "flow cookie missing")
+    try:
+        token = jwt.decode(value, _flow_key(settings), algorithms=["HS256"])
+        jwt.JWTClaimsRegistry(exp={"essential": True}).validate(token.claims)
+    except (JoseError, ValueError) as error:
+        raise OIDCFailure("state", f"flow cookie refused: {error!r}") from error
+    return token.claims
+
+
+def validate_id_token(settings: Settings, metadata: dict, id_token: str, *, nonce: str, access_token: str) -> dict:
+    """Verify signature (provider JWKS), then iss, aud, exp, nonce and friends; the claims."""
+    algorithms = [a for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+                  if a in ASYMMETRIC_ALGS] or ["RS256"]
+    registry = JWSRegistry(algorithms=algorithms)
+    try:
+        try:
+            token = jwt.decode(id_token, KeySet.import_key_set(metadata["jwks"]), registry=registry)
+        except InvalidKeyIdError:
+            metadata = provider_metadata(settings, refresh_keys=True)  # the provider rotated its keys
+            token = jwt.decode(id_token, KeySet.import_key_set(metadata["jwks"]), registry=registry)
+        claims = CodeIDToken(
+            token.claims,
+            token.header,
+            {"iss": {"essential": True, "value": metadata["issuer"]},
+             "aud": {"essential": True, "value": settings.oidc_client_id}},
+            {"nonce": nonce, "client_id": settings.oidc_client_id, "access_token": access_token},
+        )
+        claims.validate(leeway=LEEWAY_SECONDS)
+    except (JoseError, ValueError, KeyError) as error:
+        raise OIDCFailure("token", f"ID token refused: {error!r}") from error
+    return dict(claims)
+
+
+def _to_login(reason: str) -> RedirectResponse:
+    response = RedirectResponse(f"{routes.LOGIN}?{urlencode({'error': reason})}", status_code=303)
+    response.delete_cookie(FLOW_COOKIE, path="/api/auth/oidc")
+    return response
+
+
+@router.get(routes.API_OIDC_LOGIN)
+def oidc_login(request: Request) -> RedirectResponse:
+    settings = get_settings()
+    if not settings.oidc_enabled:
+        return _to_login("oidc_disabled")
+    try:
+        metadata = provider_metadata(settings)
+    except OIDCFailure as failure:
+        log.warning("OIDC login: %s", failure)
+        return _to_login("oidc_provider")
+    flow = {"state": generate_token(32), "nonce": generate_token(32), "verifier": generate_token(64)}
+    with _oauth_client(settings) as client:
+        url, _ = client.create_authorization_url(
+            metadata["authorization_endpoint"], state=flow["state"], nonce=flow["nonce"],
+            code_verifier=flow["verifier"],
+        )
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(FLOW_COOKIE, _seal_flow(settings, flow), max_age=FLOW_SECONDS, httponly=True,
+                        secure=settings.cookie_secure, samesite="lax", path="/api/auth/oidc")
+    return response
+
+
+@router.get(routes.API_OIDC_CALLBACK)
+def oidc_callback(request: Request, code: str = "", state: str = "", error: str = "") -> RedirectResponse:
+    settings = get_settings()
+    if not settings.oidc_enabled:
+        return _to_login("oidc_disabled")
+    try:
+        flow = _open_flow(settings, request.cookies.get(FLOW_COOKIE))
+        if error:
+            raise OIDCFailure("oidc_denied", f"provider returned error={error}")
+        if not state or state != flow.get("state"):
+            raise OIDCFailure("state", "state mismatch")
+        if not code:
+            raise OIDCFailure("token", "no code")
+        metadata = provider_metadata(settings)
+        try:
+            with _oauth_client(settings) as client:
+                tokens = client.fetch_token(metadata["token_endpoint"], code=code, code_verifier=flow["verifier"])
+        except Exception as failure:  # Authlib raises OAuthError, httpx errors, JSON errors
+            raise OIDCFailure("token", f"token exchange failed: {failure!r}") from failure
+        if "id_token" not in tokens:
+            raise OIDCFailure("token", "no id_token in token response")
+        claims = validate_id_token(settings, metadata, tokens["id_token"], nonce=flow["nonce"],
+                                   access_token=tokens.get("access_token", ""))
+    except OIDCFailure as failure:
+        log.warning("OIDC callback refused: %s", failure)
+        return _to_login(failure.reason if failure.reason.startswith("oidc_") else f"oidc_{failure.reason}")
+    try:
+        with session_scope() as session:
+            user, org_id = auth.oidc_sign_in(session, claims, client_ip(request))
+            ticket = sessions.issue_ticket(session, user, org_id)
+    except ServiceError as failure:
+        log.warning("OIDC sign-in refused: %s", failure.message)
+        return _to_login("oidc_email")
+    response = RedirectResponse(f"{routes.API_SIGN_IN_COMPLETE}?{urlencode({'ticket': ticket})}", status_code=303)
+    response.delete_cookie(FLOW_COOKIE, path="/api/auth/oidc")
+    return response
