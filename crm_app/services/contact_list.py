@@ -1,0 +1,126 @@
+"""The contacts list query (§3.3): search, filters, sort and server-side pagination,
+all pushed into SQL so pages stay fast at a million contacts per agent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import and_, exists, func, or_
+from sqlmodel import Session, select
+
+from crm_app.models import Contact, ContactField, ContactValue, Stage, User
+from crm_app.services.access import Actor, require_agent
+from crm_app.services.errors import ValidationError
+
+PAGE_SIZES = (25, 50, 100)
+SORTABLE = {
+    "name": Contact.name_sort,
+    "email": Contact.email,
+    "phone": Contact.phone,
+    "gender": Contact.gender,
+    "status": Contact.status,
+    "stage": Contact.stage_id,
+    "owner": Contact.primary_owner_id,
+    "source": Contact.source,
+    "created": Contact.created_at,
+    "updated": Contact.updated_at,
+}
+
+
+@dataclass
+class ListQuery:
+    search: str = ""
+    stage_ids: list[int] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    owner_ids: list[int] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    created_from: date | None = None
+    created_to: date | None = None
+    custom: dict[str, str] = field(default_factory=dict)  # field key -> exact value
+    archived: bool = False
+    sort: str = "created"
+    descending: bool = True
+    page: int = 1
+    page_size: int = 25
+
+
+def build_filter(session: Session, agent_id: int, q: ListQuery):
+    """SQL conditions for a query (also used by bulk actions on "all N matching" and export)."""
+    conds = [Contact.agent_id == agent_id, Contact.archived == q.archived]
+    term = q.search.strip().lower()
+    if term:
+        like = _escape(term) + "%"
+        options = [Contact.name_sort.like(like, escape="\\"), Contact.email.like(like, escape="\\")]
+        # Names also match on a later word ("lopez" finds "Maria Lopez").
+        options.append(Contact.name_sort.like("% " + like, escape="\\"))
+        digits = re.sub(r"\D", "", term)
+        if len(digits) >= 3:
+            options.append(Contact.phone.like("%" + digits + "%"))
+        conds.append(or_(*options))
+    if q.stage_ids:
+        conds.append(Contact.stage_id.in_(q.stage_ids))
+    if q.statuses:
+        conds.append(Contact.status.in_(q.statuses))
+    if q.owner_ids:
+        conds.append(Contact.primary_owner_id.in_(q.owner_ids))
+    if q.sources:
+        conds.append(Contact.source.in_(q.sources))
+    if q.created_from:
+        conds.append(Contact.created_at >= datetime.combine(q.created_from, time.min, timezone.utc))
+    if q.created_to:
+        conds.append(Contact.created_at < datetime.combine(q.created_to + timedelta(days=1), time.min, timezone.utc))
+    if q.custom:
+        fields = {f.key: f for f in session.exec(select(ContactField).where(ContactField.agent_id == agent_id))}
+        for key, value in q.custom.items():
+            f = fields.get(key)
+            if f is None or f.is_default:
+                raise ValidationError(f"Unknown field '{key}'.", field=key)
+            conds.append(exists().where(and_(ContactValue.contact_id == Contact.id, ContactValue.field_id == f.id,
+                                             ContactValue.value_text == value)))
+    return and_(*conds)
+
+
+def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -> tuple[list[dict], int]:
+    """One page of contacts as display rows, plus the total that matches."""
+    agent = require_agent(session, actor, agent_id)
+    if q.page_size not in PAGE_SIZES:
+        raise ValidationError(f"Page size must be one of {PAGE_SIZES}.", field="page_size")
+    if q.sort not in SORTABLE:
+        raise ValidationError(f"Cannot sort by '{q.sort}'.", field="sort")
+    where = build_filter(session, agent.id, q)
+    total = session.exec(select(func.count()).select_from(Contact).where(where)).one()
+    column = SORTABLE[q.sort]
+    order = (column.desc(), Contact.id.desc()) if q.descending else (column.asc(), Contact.id.asc())
+    page = max(1, q.page)
+    rows = list(session.exec(select(Contact).where(where).order_by(*order)
+                             .offset((page - 1) * q.page_size).limit(q.page_size)))
+    stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent.id))}
+    owner_ids = {r.primary_owner_id for r in rows if r.primary_owner_id}
+    owners = {u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
+              for u in session.exec(select(User).where(User.id.in_(owner_ids)))} if owner_ids else {}
+    values: dict[str, dict[int, str]] = {}
+    if rows:
+        for v in session.exec(select(ContactValue).where(ContactValue.contact_id.in_([r.id for r in rows]))):
+            values.setdefault(v.contact_id, {})[v.field_id] = v.value_text
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "email": r.email or "",
+            "phone": r.phone or "",
+            "gender": r.gender or "",
+            "status": r.status,
+            "stage": stages.get(r.stage_id, ""),
+            "owner": owners.get(r.primary_owner_id, ""),
+            "source": f"via {r.source}",
+            "created": r.created_at.isoformat(),
+            "values": {str(k): v for k, v in values.get(r.id, {}).items()},
+        }
+        for r in rows
+    ], total
+
+
+def _escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
