@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from urllib.parse import urlencode
 
 import httpx
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oidc.core import CodeIDToken
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
@@ -33,6 +33,11 @@ from crm_app.services import auth, sessions
 from crm_app.services.errors import ServiceError
 from crm_app.services.security import hash_secret
 from crm_app.settings import Settings, get_settings
+
+with warnings.catch_warnings():
+    # Authlib prefers the `httpx2` package and warns when it falls back to httpx (pinned here).
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.httpx_client import OAuth2Client
 
 log = logging.getLogger("crm.oidc")
 router = APIRouter()

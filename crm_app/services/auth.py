@@ -88,6 +88,21 @@ def _org_name(raw: str | None) -> str:
     return value
 
 
+def clean_sign_up_details(email: str, org_name: str, first_name: str, last_name: str) -> dict:
+    """The sign-up form checked and tidied (raises ValidationError naming the field)."""
+    return {
+        "email": normalize_email(email),
+        "org_name": _org_name(org_name),
+        "first_name": _name(first_name, "first_name", "first name", required=True),
+        "last_name": _name(last_name, "last_name", "last name", required=False),
+    }
+
+
+def clean_names(first_name: str, last_name: str, *, first_required: bool = True) -> tuple[str, str]:
+    return (_name(first_name, "first_name", "first name", required=first_required),
+            _name(last_name, "last_name", "last name", required=False))
+
+
 # ---------------------------------------------------------------- codes
 
 
@@ -245,10 +260,9 @@ def sign_up(
     ip: str = "",
 ) -> tuple[User, int]:
     """Create an organization with its Owner after the emailed code checks out."""
-    email = normalize_email(email)
-    org_name = _org_name(org_name)
-    first_name = _name(first_name, "first_name", "first name", required=True)
-    last_name = _name(last_name, "last_name", "last name", required=False)
+    details = clean_sign_up_details(email, org_name, first_name, last_name)
+    email, org_name = details["email"], details["org_name"]
+    first_name, last_name = details["first_name"], details["last_name"]
     verify_code(session, email, code, ip=ip)
     if _user_by_email(session, email) is not None:
         raise Conflict(MSG_ACCOUNT_EXISTS, field="email")
@@ -321,8 +335,7 @@ def accept_invitation(
     """Join the inviting organization with the invited role once the emailed code checks out."""
     invitation = _live_invitation(session, token)
     user = _user_by_email(session, invitation.email)
-    first_name = _name(first_name, "first_name", "first name", required=user is None or not user.first_name)
-    last_name = _name(last_name, "last_name", "last name", required=False)
+    first_name, last_name = clean_names(first_name, last_name, first_required=user is None or not user.first_name)
     verify_code(session, invitation.email, code, purpose=_invite_purpose(invitation), ip=ip)
     if user is None:
         user = User(email=invitation.email, first_name=first_name, last_name=last_name)
