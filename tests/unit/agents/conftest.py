@@ -1,0 +1,79 @@
+"""Fixtures for the agents service tests: a real database per test (SQLite file; also
+PostgreSQL in a fresh schema when CRM_TEST_POSTGRES_URL is set) and two organizations."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from crm_app import db, settings
+from crm_app.db import session_scope
+from crm_app.models import Membership, User
+from crm_app.services.access import Actor, actor_for
+from crm_app.services.agents import create_owner
+
+_BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("CRM_TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(params=_BACKENDS)
+def engine(request, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
+    schema = admin = None
+    if request.param == "postgres":
+        base = os.environ["CRM_TEST_POSTGRES_URL"]
+        schema = "agents_" + secrets.token_hex(6)
+        admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        sep = "&" if "?" in base else "?"
+        monkeypatch.setenv("CRM_DATABASE_URL", f"{base}{sep}options=-csearch_path%3D{schema}")
+    else:
+        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    eng = db.get_engine()
+    SQLModel.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    if schema:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@dataclass
+class World:
+    owner: Actor
+    admin: Actor
+    user: Actor  # role User, given no agent yet
+    other_owner: Actor  # a second organization
+
+    def refresh(self, session, actor: Actor) -> Actor:
+        """The actor as the database sees them now (agent access changes)."""
+        return actor_for(session, actor.user_id, actor.org_id)
+
+
+def add_member(session, org_id: int, email: str, role: str, agent_ids=()) -> Actor:
+    user = User(email=email, first_name=email.split("@")[0].title(), last_name="Tester")
+    session.add(user)
+    session.flush()
+    session.add(Membership(org_id=org_id, user_id=user.id, role=role, agent_ids=list(agent_ids)))
+    session.flush()
+    return actor_for(session, user.id, org_id)
+
+
+@pytest.fixture
+def world(engine) -> World:
+    with session_scope() as session:
+        owner = create_owner(session, "owner@clinic.example", "Clinic", "Dana", "Whitfield")
+        admin = add_member(session, owner.org_id, "admin@clinic.example", "Admin")
+        user = add_member(session, owner.org_id, "user@clinic.example", "User")
+        other = create_owner(session, "owner@other.example", "Other Org", "Olga", "Other")
+    return World(owner=owner, admin=admin, user=user, other_owner=other)
