@@ -288,14 +288,14 @@ def update_field(
     field = _field_of(session, agent.id, field_id)
     if field.archived_at is not None:
         raise ValidationError("Restore this field before editing it.")
-    changes: list[str] = []
+    # Validate every argument first, then assign: a refused update changes nothing.
+    new_label, new_type, new_options = field.label, field.type, list(field.options or [])
     if field.is_default:
         if (label is not _UNSET and (label or "").strip() != field.label) or (
             type is not _UNSET and type != field.type
-        ) or (options is not _UNSET and list(options or []) != list(field.options or [])):
+        ) or (options is not _UNSET and list(options or []) != new_options):
             raise ValidationError("Default fields keep their label, type and options.")
     else:
-        new_type = field.type
         if type is not _UNSET and type != field.type:
             new_type = _clean_type(type)
             if _has_values(session, field.id):
@@ -304,28 +304,27 @@ def update_field(
                 )
         if label is not _UNSET:
             new_label = _clean_label(label)
-            if new_label != field.label:
-                changes.append(f"label '{field.label}' → '{new_label}'")
-                field.label = new_label
-        if new_type != field.type:
-            changes.append(f"type {field.type} → {new_type}")
         if options is not _UNSET or new_type != field.type:
             new_options = _clean_options(new_type, field.options if options is _UNSET else options)
-            if new_options != list(field.options or []):
-                changes.append("options")
-                field.options = new_options
-        field.type = new_type
-    if required is not _UNSET and bool(required) != field.required:
-        field.required = bool(required)
-        changes.append(f"required {'on' if field.required else 'off'}")
-    if ai_hint is not _UNSET:
-        hint = _clean_hint(ai_hint)
-        if hint != field.ai_hint:
-            field.ai_hint = hint
-            changes.append("AI hint")
-    if allow_ai is not _UNSET and bool(allow_ai) != field.allow_ai:
-        field.allow_ai = bool(allow_ai)
-        changes.append(f"Allow for AI {'on' if field.allow_ai else 'off'}")
+    new_required = field.required if required is _UNSET else bool(required)
+    new_hint = field.ai_hint if ai_hint is _UNSET else _clean_hint(ai_hint)
+    new_allow_ai = field.allow_ai if allow_ai is _UNSET else bool(allow_ai)
+
+    changes: list[str] = []
+    if new_label != field.label:
+        changes.append(f"label '{field.label}' → '{new_label}'")
+    if new_type != field.type:
+        changes.append(f"type {field.type} → {new_type}")
+    if new_options != list(field.options or []):
+        changes.append("options")
+    if new_required != field.required:
+        changes.append(f"required {'on' if new_required else 'off'}")
+    if new_hint != field.ai_hint:
+        changes.append("AI hint")
+    if new_allow_ai != field.allow_ai:
+        changes.append(f"Allow for AI {'on' if new_allow_ai else 'off'}")
+    field.label, field.type, field.options = new_label, new_type, new_options
+    field.required, field.ai_hint, field.allow_ai = new_required, new_hint, new_allow_ai
     if changes:
         session.add(field)
         session.flush()
