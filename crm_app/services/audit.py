@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from crm_app.models import AuditLog
@@ -44,3 +45,54 @@ def list_entries(session: Session, actor: Actor, *, limit: int = 50, offset: int
         query = query.where(AuditLog.user_id == actor.user_id)
     query = query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).offset(offset).limit(limit)
     return list(session.exec(query))
+
+
+def search_entries(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str = "",
+    resource: str = "",
+    text: str = "",
+    page: int = 1,
+    page_size: int = 25,
+) -> tuple[list[AuditLog], int]:
+    """One page of the log the actor may see, newest first, plus the matching total.
+
+    Filters: exact action and resource; `text` matches description or user (any case).
+    """
+    conditions = [AuditLog.org_id == actor.org_id]
+    if not actor.is_admin:
+        conditions.append(AuditLog.user_id == actor.user_id)
+    if action:
+        conditions.append(AuditLog.action == action)
+    if resource:
+        conditions.append(AuditLog.resource == resource)
+    text = (text or "").strip()[:100]
+    if text:
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                func.lower(AuditLog.description).like(pattern, escape="\\"),
+                func.lower(AuditLog.user_label).like(pattern, escape="\\"),
+            )
+        )
+    page_size = max(1, min(int(page_size), 100))
+    total = session.exec(select(func.count()).select_from(AuditLog).where(*conditions)).one()
+    page = max(1, int(page))
+    rows = session.exec(
+        select(AuditLog)
+        .where(*conditions)
+        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return list(rows), int(total)
+
+
+def resources_seen(session: Session, actor: Actor) -> list[str]:
+    """Distinct resources in the log the actor may see (for the filter menu)."""
+    query = select(AuditLog.resource).where(AuditLog.org_id == actor.org_id)
+    if not actor.is_admin:
+        query = query.where(AuditLog.user_id == actor.user_id)
+    return sorted({r for r in session.exec(query.distinct())})
