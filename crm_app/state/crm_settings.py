@@ -283,9 +283,11 @@ class CrmSettingsState(AppState):
     @rx.event
     def set_form_label(self, value: str):
         self.form_label = value
-        self.form_errors = {k: v for k, v in self.form_errors.items() if k != "label"}
+        cleared = ("label",)
         if self.editing_field_id == 0 and not self.form_key_touched:
             self.form_key = field_service.key_from_label(value)
+            cleared = ("label", "key")
+        self.form_errors = {k: v for k, v in self.form_errors.items() if k not in cleared}
 
     @rx.event
     def set_form_key(self, value: str):
