@@ -1,0 +1,231 @@
+"""Agents page: list, create, rename and delete the organization's agents.
+
+Handlers that read or write data open `self.unit()` (signed-in member checked again) and
+go through services/agents, which enforce Admin+ and the organization. Typing handlers
+only change this browser's own form state. After a change the shell is reloaded so the
+sidebar's agent switcher shows the new list.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app import routes
+from crm_app.services import agents as agent_service
+from crm_app.services.errors import ServiceError
+from crm_app.services.stages import region_name
+from crm_app.state.base import AppState, error_toast
+
+_CREATE_FIELDS = ("name", "slug", "region", "welcome_message")
+
+
+def _as_int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+class AgentsState(AppState):
+    loaded: bool = False
+    can_manage: bool = False
+    agent_cards: list[dict] = []  # see _card()
+
+    # Create agent dialog
+    create_open: bool = False
+    new_name: str = ""
+    new_slug: str = ""
+    new_slug_touched: bool = False
+    new_region: str = "US"
+    new_welcome: str = ""
+    create_errors: dict[str, str] = {}
+    creating: bool = False
+
+    # Rename dialog
+    rename_open: bool = False
+    rename_id: int = 0
+    rename_value: str = ""
+    rename_error: str = ""
+
+    # Delete dialog
+    delete_open: bool = False
+    delete_id: int = 0
+    delete_name: str = ""
+    delete_contacts: int = 0
+    delete_confirm: str = ""
+    delete_error: str = ""
+
+    @rx.var
+    def agents_subtitle(self) -> str:
+        n = len(self.agent_cards)
+        if not self.can_manage:
+            return "The agents you work in. Open an agent's CRM to see its contacts."
+        if n == 0:
+            return "Create an agent to start collecting contacts from chats and forms."
+        return f"You have {n} agent{'s' if n != 1 else ''}. Each agent has its own CRM."
+
+    @rx.var
+    def delete_ready(self) -> bool:
+        return self.delete_confirm.strip() == self.delete_name and self.delete_name != ""
+
+    # ------------------------------------------------------------------ loading
+
+    def _reload(self, session, actor) -> None:
+        self.can_manage = actor.is_admin
+        self.agent_cards = [_card(a) for a in agent_service.list_agents(session, actor)]
+        self.loaded = True
+
+    @rx.event
+    def load_agents(self):
+        try:
+            with self.unit() as (session, actor):
+                self._reload(session, actor)
+        except ServiceError as error:
+            return error_toast(error)
+
+    # ------------------------------------------------------------------ create
+
+    @rx.event
+    def open_create(self):
+        self.create_open = True
+        self.new_name = self.new_slug = self.new_welcome = ""
+        self.new_slug_touched = False
+        self.new_region = "US"
+        self.create_errors = {}
+
+    @rx.event
+    def set_create_open(self, value: bool):
+        self.create_open = bool(value)
+
+    @rx.event
+    def set_new_name(self, value: str):
+        self.new_name = str(value)[:200]
+        if not self.new_slug_touched:
+            self.new_slug = agent_service.slugify(self.new_name)
+        self._clear_error("name")
+
+    @rx.event
+    def set_new_slug(self, value: str):
+        self.new_slug = str(value)[:100].lower()
+        self.new_slug_touched = self.new_slug != ""
+        self._clear_error("slug")
+
+    @rx.event
+    def set_new_region(self, value: str):
+        self.new_region = str(value)[:2]
+        self._clear_error("region")
+
+    @rx.event
+    def set_new_welcome(self, value: str):
+        self.new_welcome = str(value)[:1000]
+        self._clear_error("welcome_message")
+
+    def _clear_error(self, field: str) -> None:
+        if field in self.create_errors:
+            self.create_errors = {k: v for k, v in self.create_errors.items() if k != field}
+
+    @rx.event
+    def submit_create(self):
+        self.create_errors = {}
+        try:
+            with self.unit() as (session, actor):
+                agent = agent_service.create_agent(
+                    session, actor, self.new_name, slug=self.new_slug or None,
+                    region=self.new_region, welcome_message=self.new_welcome,
+                )
+                name = agent.name
+                self._reload(session, actor)
+        except ServiceError as error:
+            if error.field in _CREATE_FIELDS:
+                self.create_errors = {error.field: error.message}
+                return
+            return error_toast(error)
+        self.create_open = False
+        return [rx.toast.success(f"{name} is ready. Its CRM has the default fields and stages."),
+                AppState.load_shell]
+
+    # ------------------------------------------------------------------ rename
+
+    def _card_by_id(self, agent_id) -> dict | None:
+        wanted = _as_int(agent_id)
+        return next((a for a in self.agent_cards if a["id"] == wanted), None)
+
+    @rx.event
+    def start_rename(self, agent_id: int):
+        card = self._card_by_id(agent_id)
+        if card is None or not self.can_manage:
+            return rx.toast.error("Agent not found.")
+        self.rename_id, self.rename_value, self.rename_error = card["id"], card["name"], ""
+        self.rename_open = True
+
+    @rx.event
+    def set_rename_open(self, value: bool):
+        self.rename_open = bool(value)
+
+    @rx.event
+    def set_rename_value(self, value: str):
+        self.rename_value = str(value)[:200]
+        self.rename_error = ""
+
+    @rx.event
+    def submit_rename(self):
+        try:
+            with self.unit() as (session, actor):
+                agent = agent_service.rename_agent(session, actor, self.rename_id, self.rename_value)
+                name = agent.name
+                self._reload(session, actor)
+        except ServiceError as error:
+            if error.field == "name":
+                self.rename_error = error.message
+                return
+            return error_toast(error)
+        self.rename_open = False
+        return [rx.toast.success(f"Renamed to {name}."), AppState.load_shell]
+
+    # ------------------------------------------------------------------ delete
+
+    @rx.event
+    def start_delete(self, agent_id: int):
+        card = self._card_by_id(agent_id)
+        if card is None or not self.can_manage:
+            return rx.toast.error("Agent not found.")
+        self.delete_id, self.delete_name, self.delete_contacts = card["id"], card["name"], card["contacts"]
+        self.delete_confirm, self.delete_error = "", ""
+        self.delete_open = True
+
+    @rx.event
+    def set_delete_open(self, value: bool):
+        self.delete_open = bool(value)
+
+    @rx.event
+    def set_delete_confirm(self, value: str):
+        self.delete_confirm = str(value)[:200]
+        self.delete_error = ""
+
+    @rx.event
+    def submit_delete(self):
+        try:
+            with self.unit() as (session, actor):
+                agent_service.delete_agent(session, actor, self.delete_id, self.delete_confirm)
+                name = self.delete_name
+                self._reload(session, actor)
+        except ServiceError as error:
+            if error.field == "confirm_name":
+                self.delete_error = error.message
+                return
+            return error_toast(error)
+        self.delete_open = False
+        return [rx.toast.success(f"Deleted {name} and its CRM."), AppState.load_shell]
+
+
+def _card(agent: dict) -> dict:
+    return {
+        **agent,
+        "region_label": f"{agent['region']} · {region_name(agent['region'])}",
+        "contacts_label": f"{agent['contacts']:,} contact{'s' if agent['contacts'] != 1 else ''}",
+        "public_path": f"/a/{agent['slug']}",
+        "crm_href": routes.agent_path(routes.CONTACTS, agent["id"]),
+    }
