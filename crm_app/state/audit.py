@@ -1,0 +1,144 @@
+"""Settings → Audit Logs: the organization's log (Owner/Admin) or the member's own (User),
+newest first, with an action filter, text search and Prev/Next pages."""
+
+from __future__ import annotations
+
+from datetime import timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import reflex as rx
+
+from crm_app.services import audit as audit_service
+from crm_app.services.errors import ServiceError
+from crm_app.state.base import AppState, error_toast
+
+PAGE_SIZE = 25
+ALL = "All actions"
+ACTION_CHOICES = [ALL, *audit_service.ACTIONS]
+_TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
+
+
+def _zone(name: str):
+    try:
+        return ZoneInfo(name) if name else timezone.utc
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def format_timestamp(value, tz_name: str = "") -> str:
+    """e.g. "Mar 3, 2026, 2:05 PM" in the viewer's time zone (UTC until the browser says)."""
+    local = value.astimezone(_zone(tz_name))
+    text = local.strftime("%b %d, %Y, %I:%M %p").replace(" 0", " ")
+    return text if tz_name else f"{text} UTC"
+
+
+class AuditState(AppState):
+    loaded: bool = False
+    entries: list[dict] = []
+    total: int = 0
+    page: int = 1
+    action_filter: str = ALL
+    search: str = ""
+    _tz_name: str = ""
+
+    @rx.var
+    def page_count(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.var
+    def range_label(self) -> str:
+        if self.total == 0:
+            return "No entries"
+        first = (self.page - 1) * PAGE_SIZE + 1
+        last = min(self.total, self.page * PAGE_SIZE)
+        return f"{first}–{last} of {self.total}"
+
+    @rx.var
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @rx.var
+    def has_next(self) -> bool:
+        return self.page * PAGE_SIZE < self.total
+
+    @rx.var
+    def filtered(self) -> bool:
+        return self.action_filter != ALL or self.search.strip() != ""
+
+    def _fetch(self):
+        try:
+            with self.unit() as (session, actor):
+                action = self.action_filter if self.action_filter in audit_service.ACTIONS else ""
+                rows, total = audit_service.search_entries(
+                    session, actor, action=action, text=self.search, page=self.page, page_size=PAGE_SIZE
+                )
+                if not rows and total and self.page > 1:
+                    self.page = max(1, -(-total // PAGE_SIZE))
+                    rows, total = audit_service.search_entries(
+                        session, actor, action=action, text=self.search, page=self.page, page_size=PAGE_SIZE
+                    )
+        except ServiceError as error:
+            return error_toast(error)
+        self.total = total
+        self.entries = [
+            {
+                "id": row.id,
+                "user": row.user_label or "System",
+                "description": row.description,
+                "action": row.action,
+                "resource": row.resource,
+                "status": row.status,
+                "timestamp": format_timestamp(row.created_at, self._tz_name),
+            }
+            for row in rows
+        ]
+        self.loaded = True
+        return None
+
+    @rx.event
+    def load(self):
+        self.page = 1
+        result = self._fetch()
+        if result is None and not self._tz_name:
+            return rx.call_script(_TZ_SCRIPT, callback=AuditState.set_time_zone)
+        return result
+
+    @rx.event
+    def set_time_zone(self, name: str):
+        name = str(name or "")[:64]
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+        self._tz_name = name
+        return self._fetch()
+
+    @rx.event
+    def set_action_filter(self, value: str):
+        self.action_filter = value if value in ACTION_CHOICES else ALL
+        self.page = 1
+        return self._fetch()
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search = str(value)[:100]
+        self.page = 1
+        return self._fetch()
+
+    @rx.event
+    def clear_filters(self):
+        self.action_filter = ALL
+        self.search = ""
+        self.page = 1
+        return self._fetch()
+
+    @rx.event
+    def next_page(self):
+        if self.page * PAGE_SIZE < self.total:
+            self.page += 1
+        return self._fetch()
+
+    @rx.event
+    def prev_page(self):
+        self.page = max(1, self.page - 1)
+        return self._fetch()

@@ -1,0 +1,71 @@
+"""Settings → Profile: first and last name; Save stays disabled until something changes."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.services import profile as profile_service
+from crm_app.services.errors import ServiceError
+from crm_app.state.base import AppState, error_toast
+
+
+class ProfileState(AppState):
+    loaded: bool = False
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    saved_first_name: str = ""
+    saved_last_name: str = ""
+    errors: dict[str, str] = {}
+    saving: bool = False
+
+    @rx.var
+    def dirty(self) -> bool:
+        return (self.first_name, self.last_name) != (self.saved_first_name, self.saved_last_name)
+
+    def _fill(self, dto: dict) -> None:
+        self.first_name = self.saved_first_name = dto["first_name"]
+        self.last_name = self.saved_last_name = dto["last_name"]
+        self.email = dto["email"]
+        self.errors = {}
+        self.loaded = True
+
+    @rx.event
+    def load(self):
+        try:
+            with self.unit() as (session, actor):
+                self._fill(profile_service.get_profile(session, actor))
+        except ServiceError as error:
+            return error_toast(error)
+
+    @rx.event
+    def set_first_name(self, value: str):
+        self.first_name = str(value)[:200]
+        self.errors = {k: v for k, v in self.errors.items() if k != "first_name"}
+
+    @rx.event
+    def set_last_name(self, value: str):
+        self.last_name = str(value)[:200]
+        self.errors = {k: v for k, v in self.errors.items() if k != "last_name"}
+
+    @rx.event
+    def reset_form(self):
+        self.first_name, self.last_name = self.saved_first_name, self.saved_last_name
+        self.errors = {}
+
+    @rx.event
+    def save(self):
+        self.errors = profile_service.validate_names(self.first_name, self.last_name)
+        if self.errors:
+            return None
+        try:
+            with self.unit() as (session, actor):
+                dto = profile_service.update_profile(session, actor, self.first_name, self.last_name)
+        except ServiceError as error:
+            if error.field in ("first_name", "last_name"):
+                self.errors = {error.field: error.message}
+                return None
+            return error_toast(error)
+        self._fill(dto)
+        self.user_name = f"{dto['first_name']} {dto['last_name']}".strip() or dto["email"]
+        return rx.toast.success("Profile updated successfully")
