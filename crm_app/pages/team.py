@@ -334,7 +334,7 @@ def _table() -> rx.Component:
                     rx.table.column_header_cell("Since"),
                     rx.table.column_header_cell("Role"),
                     rx.table.column_header_cell("Progress"),
-                    rx.table.column_header_cell(rx.text.span("Actions", class_name="sr-only"), width="56px"),
+                    rx.table.column_header_cell("", aria_label="Actions", width="56px"),
                 )
             ),
             rx.table.body(rx.foreach(S.members, _member_row)),
