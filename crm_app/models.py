@@ -275,6 +275,20 @@ class ContactValue(SQLModel, table=True):
     value_json: Optional[list] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
+class SavedView(SQLModel, table=True):
+    """A named contacts-list view: filters, sort and visible columns (§3.3)."""
+
+    __table_args__ = (UniqueConstraint("agent_id", "user_id", "name", name="uq_savedview_name"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="agent.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    name: str = Field(max_length=60)
+    query: dict = _json({})
+    columns: list[str] = _json([])
+    created_at: datetime = _created()
+
+
 class Note(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     contact_id: str = Field(foreign_key="contact.id", index=True, max_length=24)

@@ -10,6 +10,8 @@ PROFILE = "/settings/profile"
 AUDIT = "/settings/audit-logs"
 AGENTS = "/agents"
 CONTACTS = "/agents/[agent_id]/crm/contacts"
+CONTACT = "/agents/[agent_id]/crm/contacts/[contact_id]"
+PIPELINE = "/agents/[agent_id]/crm/pipeline"
 FORMS = "/agents/[agent_id]/crm/forms"
 AUTOMATIONS = "/agents/[agent_id]/crm/automations"
 CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
@@ -19,6 +21,8 @@ API_SIGN_IN_COMPLETE = "/api/auth/complete"
 API_SIGN_OUT = "/api/auth/signout"
 API_OIDC_LOGIN = "/api/auth/oidc/login"
 API_OIDC_CALLBACK = "/api/auth/oidc/callback"
+API_CONTACT_FILE = "/api/contacts/{contact_id}/files/{file_id}"
+API_EXPORT = "/api/agents/{agent_id}/contacts/export"
 
 
 def agent_path(route: str, agent_id) -> str:
