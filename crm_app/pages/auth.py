@@ -89,10 +89,11 @@ def _submit(label: str, loading) -> rx.Component:
 def _dev_mailbox_hint(enabled) -> rx.Component:
     return rx.cond(
         enabled,
-        rx.callout(
-            rx.text("Development: read sent codes in the ",
-                    rx.link("mailbox", href=routes.MAILBOX, is_external=True, weight="medium"), "."),
-            icon="mail", color_scheme="gray", variant="surface", size="1", width="100%",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("mail", size=16)),
+            rx.callout.text("Development: read sent codes in the ",
+                            rx.link("mailbox", href=routes.MAILBOX, is_external=True, weight="medium"), "."),
+            color_scheme="gray", variant="surface", size="1", width="100%",
         ),
     )
 
@@ -136,7 +137,7 @@ def login() -> rx.Component:
     email_step = rx.vstack(
         rx.form(
             rx.vstack(
-                _field("Email address", "email", LoginState.email_error, type="email",
+                _field("Email address", "email", LoginState.email_error, input_mode="email",
                        placeholder="you@company.com", auto_complete="email", auto_focus=True,
                        default_value=LoginState.email),
                 _submit("Send code", LoginState.sending),
@@ -193,7 +194,7 @@ def signup() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            _field("Email address", "email", SignupState.email_error, type="email",
+            _field("Email address", "email", SignupState.email_error, input_mode="email",
                    placeholder="you@company.com", auto_complete="email", default_value=SignupState.email),
             _submit("Send code", SignupState.sending),
             spacing="4",

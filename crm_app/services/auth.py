@@ -90,11 +90,12 @@ def _org_name(raw: str | None) -> str:
 
 def clean_sign_up_details(email: str, org_name: str, first_name: str, last_name: str) -> dict:
     """The sign-up form checked and tidied (raises ValidationError naming the field)."""
+    # Checked in the order the form shows them, so the first error is the topmost one.
     return {
-        "email": normalize_email(email),
         "org_name": _org_name(org_name),
         "first_name": _name(first_name, "first_name", "first name", required=True),
         "last_name": _name(last_name, "last_name", "last name", required=False),
+        "email": normalize_email(email),
     }
 
 
