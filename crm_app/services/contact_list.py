@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from crm_app.models import Contact, ContactField, ContactValue, Stage, User
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError
+from crm_app.services.values import format_phone
 
 PAGE_SIZES = (25, 50, 100)
 SORTABLE = {
@@ -110,6 +111,7 @@ def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -
             "name": r.name,
             "email": r.email or "",
             "phone": r.phone or "",
+            "phone_display": format_phone(r.phone),
             "gender": r.gender or "",
             "status": r.status,
             "stage": stages.get(r.stage_id, ""),
@@ -124,3 +126,10 @@ def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -
 
 def _escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def count_contacts(session: Session, actor: Actor, agent_id: int) -> int:
+    """All of the agent's non-archived contacts (the list's "You have N contacts")."""
+    agent = require_agent(session, actor, agent_id)
+    return session.exec(select(func.count()).select_from(Contact)
+                        .where(Contact.agent_id == agent.id, Contact.archived == False)).one()  # noqa: E712

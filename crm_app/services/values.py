@@ -41,6 +41,16 @@ def normalize_phone(raw: str | None, region: str, field: str = "phone") -> str |
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def format_phone(e164: str | None) -> str:
+    """Readable international form of a stored E.164 number ("+1 415-555-2671")."""
+    if not e164:
+        return ""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164
+
+
 def normalize_gender(raw: str | None, field: str = "gender") -> str | None:
     value = (raw or "").strip()
     if not value:

@@ -1,0 +1,429 @@
+"""CRM → Contacts list: search, filters, sort, pages, columns, saved views, add contact.
+
+The browser only holds display rows and the current query; every handler re-checks the
+member and the agent through the services, and every value arriving from the browser is
+validated (by `saved_views.query_from_dict` or the services) before it reaches SQL.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import select
+
+from crm_app import routes
+from crm_app.models import Membership, User
+from crm_app.services import contacts as contact_service
+from crm_app.services import fields as field_service
+from crm_app.services import saved_views
+from crm_app.services import stages as stage_service
+from crm_app.services.contact_list import ListQuery, count_contacts, list_contacts
+from crm_app.services.errors import ServiceError
+from crm_app.state.base import AppState, error_toast
+
+BASE_COLUMNS = [
+    {"key": "name", "label": "Name"},
+    {"key": "email", "label": "Primary Email"},
+    {"key": "phone", "label": "Mobile Number"},
+    {"key": "gender", "label": "Gender"},
+    {"key": "status", "label": "Status"},
+    {"key": "stage", "label": "Stage"},
+    {"key": "owner", "label": "Owner"},
+    {"key": "source", "label": "Source"},
+    {"key": "created", "label": "Created"},
+]
+DEFAULT_VISIBLE = [c["key"] for c in BASE_COLUMNS]
+SOURCES = ["Chat", "Form", "Manual", "Import", "API", "Payment"]
+STATUSES = ["Active", "Inactive", "Blocked"]
+ALL = "all"
+
+
+class ContactsState(AppState):
+    # data
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    agent_total: int = 0
+    loading: bool = False
+    fields: list[dict] = []  # custom fields of the agent (for columns, filters, add dialog)
+    stages: list[dict] = []
+    members: list[dict] = []  # [{"id": "3", "name": "Dana Whitfield"}]
+
+    # query
+    search: str = ""
+    f_stage: str = ALL
+    f_status: str = ALL
+    f_owner: str = ALL
+    f_source: str = ALL
+    f_from: str = ""
+    f_to: str = ""
+    f_custom_key: str = ""
+    f_custom_value: str = ""
+    show_archived: bool = False
+    sort: str = "created"
+    descending: bool = True
+    page: int = 1
+    page_size: str = "25"
+    visible: list[str] = DEFAULT_VISIBLE
+
+    # saved views
+    views: list[dict] = []
+    current_view: str = ""
+    view_dialog_open: bool = False
+    view_name: str = ""
+    view_error: str = ""
+
+    # add contact
+    add_open: bool = False
+    add_step: str = "choose"  # choose | single
+    add_values: dict[str, str] = {}
+    add_errors: dict[str, str] = {}
+    similar_id: str = ""
+    similar_name: str = ""
+    saving: bool = False
+
+    # ------------------------------------------------------------ derived
+
+    @rx.var
+    def all_columns(self) -> list[dict[str, str]]:
+        return BASE_COLUMNS + [{"key": f"cf:{f['id']}", "label": f["label"]} for f in self.fields]
+
+    @rx.var
+    def visible_columns(self) -> list[dict[str, str]]:
+        return [c for c in self.all_columns if c["key"] in self.visible]
+
+    @rx.var
+    def page_count(self) -> int:
+        size = int(self.page_size) if self.page_size.isdigit() else 25
+        return max(1, -(-self.total // size))
+
+    @rx.var
+    def range_label(self) -> str:
+        if self.total == 0:
+            return "0 contacts"
+        size = int(self.page_size) if self.page_size.isdigit() else 25
+        start = (self.page - 1) * size + 1
+        return f"{start:,}–{min(self.total, start + size - 1):,} of {self.total:,}"
+
+    @rx.var
+    def subtitle(self) -> str:
+        return f"You have {self.agent_total:,} contacts. Click any contact to view its details."
+
+    @rx.var
+    def filters_active(self) -> int:
+        return sum(
+            1
+            for v in (self.f_stage, self.f_status, self.f_owner, self.f_source)
+            if v != ALL
+        ) + bool(self.f_from or self.f_to) + bool(self.f_custom_key and self.f_custom_value) + self.show_archived
+
+    @rx.var
+    def custom_filter_options(self) -> list[str]:
+        for f in self.fields:
+            if f["key"] == self.f_custom_key:
+                return list(f["options"])
+        return []
+
+    # ------------------------------------------------------------ loading
+
+    def _query(self) -> ListQuery:
+        data = {
+            "search": self.search,
+            "stage_ids": [] if self.f_stage == ALL else [self.f_stage],
+            "statuses": [] if self.f_status == ALL else [self.f_status],
+            "owner_ids": [] if self.f_owner == ALL else [self.f_owner],
+            "sources": [] if self.f_source == ALL else [self.f_source],
+            "created_from": self.f_from or None,
+            "created_to": self.f_to or None,
+            "custom": {self.f_custom_key: self.f_custom_value} if self.f_custom_key and self.f_custom_value else {},
+            "archived": self.show_archived,
+            "sort": self.sort,
+            "descending": self.descending,
+            "page_size": self.page_size,
+        }
+        q = saved_views.query_from_dict(data)
+        q.page = max(1, self.page)
+        return q
+
+    @rx.event
+    def load_page(self):
+        """on_load: shell, then the agent's fields, stages, members, views and first page."""
+        redirect = self.load_shell()
+        if redirect is not None:
+            return redirect
+        try:
+            with self.unit() as (session, actor):
+                agent_id = self.route_agent_id()
+                self.fields = [f for f in field_service.list_fields(session, actor, agent_id) if not f["is_default"]]
+                self.stages = [{"id": str(s["id"]), "name": s["name"]}
+                               for s in stage_service.list_stages(session, actor, agent_id)]
+                members = session.exec(
+                    select(User).join(Membership, Membership.user_id == User.id).where(Membership.org_id == actor.org_id)
+                ).all()
+                self.members = sorted(
+                    ({"id": str(u.id), "name": f"{u.first_name} {u.last_name}".strip() or u.email} for u in members),
+                    key=lambda m: m["name"].lower(),
+                )
+                self.views = saved_views.list_views(session, actor, agent_id)
+        except ServiceError as err:
+            return error_toast(err)
+        known = {c["key"] for c in self.all_columns}
+        self.visible = [k for k in self.visible if k in known] or DEFAULT_VISIBLE
+        return ContactsState.refresh
+
+    @rx.event
+    def refresh(self):
+        try:
+            with self.unit() as (session, actor):
+                agent_id = self.route_agent_id()
+                rows, total = list_contacts(session, actor, agent_id, self._query())
+                if self.page > 1 and not rows and total:
+                    self.page = 1
+                    rows, total = list_contacts(session, actor, agent_id, self._query())
+                self.agent_total = count_contacts(session, actor, agent_id)
+        except ServiceError as err:
+            return error_toast(err)
+        base = routes.agent_path(routes.CONTACTS, self.route_agent_id())
+        self.rows = [_display_row(r, base) for r in rows]
+        self.total = total
+
+    # ------------------------------------------------------------ query changes
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search = str(value)[:200]
+        self.page = 1
+        return ContactsState.refresh
+
+    @rx.event
+    def set_filter(self, name: str, value: str):
+        if name not in ("f_stage", "f_status", "f_owner", "f_source", "f_from", "f_to", "f_custom_value"):
+            return
+        setattr(self, name, str(value)[:100])
+        self.page = 1
+        self.current_view = ""
+        return ContactsState.refresh
+
+    @rx.event
+    def set_custom_key(self, key: str):
+        self.f_custom_key = "" if key == ALL else str(key)[:60]
+        self.f_custom_value = ""
+        if self.f_custom_key:
+            return None
+        return ContactsState.refresh
+
+    @rx.event
+    def toggle_archived(self, value: bool):
+        self.show_archived = bool(value)
+        self.page = 1
+        return ContactsState.refresh
+
+    @rx.event
+    def clear_filters(self):
+        self.f_stage = self.f_status = self.f_owner = self.f_source = ALL
+        self.f_from = self.f_to = self.f_custom_key = self.f_custom_value = ""
+        self.show_archived = False
+        self.search = ""
+        self.page = 1
+        self.current_view = ""
+        return ContactsState.refresh
+
+    @rx.event
+    def sort_by(self, column: str):
+        key = {"created": "created"}.get(column, column)
+        if key.startswith("cf:"):
+            return rx.toast.info("Sort by custom fields with a filter on the field.")
+        if self.sort == key:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = key, key == "created"
+        self.page = 1
+        return ContactsState.refresh
+
+    @rx.event
+    def set_page_size(self, size: str):
+        self.page_size = size if size in ("25", "50", "100") else "25"
+        self.page = 1
+        return ContactsState.refresh
+
+    @rx.event
+    def go_page(self, delta: int):
+        self.page = min(max(1, self.page + int(delta)), self.page_count)
+        return ContactsState.refresh
+
+    @rx.event
+    def toggle_column(self, key: str, shown: bool):
+        if key not in {c["key"] for c in self.all_columns} or key == "name":
+            return
+        self.visible = [k for k in self.visible if k != key] + ([key] if shown else [])
+        order = [c["key"] for c in self.all_columns]
+        self.visible = sorted(set(self.visible), key=order.index)
+
+    # ------------------------------------------------------------ saved views
+
+    @rx.event
+    def apply_view(self, view_id: str):
+        view = next((v for v in self.views if str(v["id"]) == view_id), None)
+        if view is None:
+            return rx.toast.error("View not found.")
+        try:
+            q = saved_views.query_from_dict(view["query"])
+        except ServiceError as err:
+            return error_toast(err)
+        self.search = q.search
+        self.f_stage = str(q.stage_ids[0]) if q.stage_ids else ALL
+        self.f_status = q.statuses[0] if q.statuses else ALL
+        self.f_owner = str(q.owner_ids[0]) if q.owner_ids else ALL
+        self.f_source = q.sources[0] if q.sources else ALL
+        self.f_from = q.created_from.isoformat() if q.created_from else ""
+        self.f_to = q.created_to.isoformat() if q.created_to else ""
+        self.f_custom_key, self.f_custom_value = next(iter(q.custom.items()), ("", ""))
+        self.show_archived = q.archived
+        self.sort, self.descending, self.page_size = q.sort, q.descending, str(q.page_size)
+        known = {c["key"] for c in self.all_columns}
+        self.visible = [k for k in view["columns"] if k in known] or DEFAULT_VISIBLE
+        self.current_view = view_id
+        self.page = 1
+        return ContactsState.refresh
+
+    @rx.event
+    def open_view_dialog(self):
+        self.view_dialog_open, self.view_error = True, ""
+        self.view_name = next((v["name"] for v in self.views if str(v["id"]) == self.current_view), "")
+
+    @rx.event
+    def set_view_dialog_open(self, value: bool):
+        self.view_dialog_open = bool(value)
+
+    @rx.event
+    def set_view_name(self, value: str):
+        self.view_name, self.view_error = str(value)[:80], ""
+
+    @rx.event
+    def save_view(self):
+        try:
+            with self.unit() as (session, actor):
+                agent_id = self.route_agent_id()
+                view = saved_views.save_view(session, actor, agent_id, self.view_name, self._query(), self.visible)
+                self.views = saved_views.list_views(session, actor, agent_id)
+        except ServiceError as err:
+            if err.field == "name":
+                self.view_error = err.message
+                return None
+            return error_toast(err)
+        self.current_view = str(view["id"])
+        self.view_dialog_open = False
+        return rx.toast.success(f"View “{view['name']}” saved")
+
+    @rx.event
+    def delete_view(self):
+        if not self.current_view.isdigit():
+            return None
+        try:
+            with self.unit() as (session, actor):
+                agent_id = self.route_agent_id()
+                saved_views.delete_view(session, actor, agent_id, int(self.current_view))
+                self.views = saved_views.list_views(session, actor, agent_id)
+        except ServiceError as err:
+            return error_toast(err)
+        self.current_view = ""
+        return rx.toast.success("View deleted")
+
+    # ------------------------------------------------------------ add contact
+
+    @rx.event
+    def open_add(self):
+        self.add_open, self.add_step = True, "choose"
+        self.add_values, self.add_errors = {}, {}
+        self.similar_id = self.similar_name = ""
+
+    @rx.event
+    def set_add_open(self, value: bool):
+        self.add_open = bool(value)
+
+    @rx.event
+    def choose_single(self):
+        self.add_step = "single"
+
+    @rx.event
+    def back_to_choose(self):
+        self.add_step = "choose"
+
+    @rx.event
+    def set_add_value(self, key: str, value):
+        if isinstance(value, bool):
+            value = "Yes" if value else ""
+        self.add_values = {**self.add_values, str(key)[:60]: str(value)[:5000]}
+        if key in self.add_errors:
+            self.add_errors = {k: v for k, v in self.add_errors.items() if k != key}
+        if key in ("email", "phone"):
+            return ContactsState.check_similar
+
+    @rx.event
+    def toggle_multi(self, key: str, option: str, checked: bool):
+        chosen = [o for o in self.add_values.get(key, "").split("; ") if o]
+        chosen = [o for o in chosen if o != option] + ([option] if checked else [])
+        self.add_values = {**self.add_values, key: "; ".join(chosen)}
+
+    @rx.event
+    def check_similar(self):
+        """The live duplicate warning while typing email or phone."""
+        try:
+            with self.unit() as (session, actor):
+                match = contact_service.find_similar(
+                    session, actor, self.route_agent_id(),
+                    email=self.add_values.get("email", ""), phone=self.add_values.get("phone", ""),
+                )
+        except ServiceError:
+            match = None
+        self.similar_id = match["id"] if match else ""
+        self.similar_name = match["name"] if match else ""
+
+    @rx.event
+    def submit_add(self):
+        data = {k: v for k, v in self.add_values.items() if v.strip()}
+        self.add_errors = {}
+        if not data.get("email") and not data.get("phone"):
+            self.add_errors = {"email": "Add an email or a mobile number.", "phone": "Add an email or a mobile number."}
+            return None
+        self.saving = True
+        yield
+        try:
+            with self.unit() as (session, actor):
+                contact = contact_service.add_contact_manually(session, actor, self.route_agent_id(), data)
+                name = contact.name or contact.email or contact.phone
+        except ServiceError as err:
+            self.saving = False
+            if err.field:
+                self.add_errors = {err.field: err.message}
+                return None
+            yield error_toast(err)
+            return
+        self.saving = False
+        self.add_open = False
+        yield rx.toast.success(f"{name} added")
+        yield ContactsState.refresh
+
+    @rx.var
+    def similar_href(self) -> str:
+        if not self.similar_id:
+            return ""
+        agent = self.router.page.params.get("agent_id", "")
+        return f"/agents/{agent}/crm/contacts/{self.similar_id}"
+
+
+def _display_row(row: dict, base: str) -> dict[str, str]:
+    out = {
+        "id": row["id"],
+        "href": f"{base}/{row['id']}",
+        "name": row["name"] or row["email"] or row["phone"],
+        "email": row["email"],
+        "phone": row["phone_display"],
+        "gender": row["gender"],
+        "status": row["status"],
+        "stage": row["stage"],
+        "owner": row["owner"],
+        "source": row["source"],
+        "created": row["created"][:10],
+    }
+    for field_id, value in row["values"].items():
+        out[f"cf:{field_id}"] = value
+    return out
