@@ -45,7 +45,7 @@ def _agent_switcher() -> rx.Component:
             rx.select.content(
                 rx.foreach(
                     AppState.agents,
-                    lambda a: rx.select.item(a["name"].to(str), value=a["id"].to(str)),
+                    lambda a: rx.select.item(a["name"].to(str), value=a["id"].to_string()),
                 )
             ),
             value=AppState.current_agent_key,

@@ -38,11 +38,13 @@ def _section_title(title: str, text: str, *actions: rx.Component) -> rx.Componen
             rx.heading(title, size="4", weight="bold"),
             rx.text(text, size="2", color=rx.color("gray", 11)),
             spacing="1",
+            flex="1",
+            min_width="0",
         ),
-        rx.spacer(),
         *actions,
         width="100%",
         align="center",
+        spacing="4",
         padding_bottom="12px",
     )
 
@@ -192,7 +194,7 @@ def _fields_tab() -> rx.Component:
                     rx.hstack(
                         rx.switch(checked=S.show_archived, on_change=S.set_show_archived, size="1",
                                   aria_label="Show archived"),
-                        rx.text("Show archived", size="2"),
+                        rx.text("Show archived", size="2", white_space="nowrap"),
                         spacing="2",
                         align="center",
                     )
@@ -203,6 +205,7 @@ def _fields_tab() -> rx.Component:
                 ),
                 spacing="4",
                 align="center",
+                flex_shrink="0",
             ),
         ),
         sortable_list(

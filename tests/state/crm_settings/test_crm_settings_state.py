@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from crm_app.db import session_scope
 from sqlmodel import select
 
+from crm_app.db import session_scope
 from crm_app.models import Contact, ContactField
 from crm_app.state.base import AppState
 
