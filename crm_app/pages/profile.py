@@ -12,7 +12,7 @@ from crm_app.state.profile import ProfileState as S
 
 def _name_field(label: str, field_id: str, value, on_change, error) -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=field_id, size="2", weight="medium"),
+        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=field_id),
         rx.input(
             id=field_id,
             value=value,
@@ -61,7 +61,7 @@ def _card() -> rx.Component:
                     width="100%",
                 ),
                 rx.vstack(
-                    rx.text("Email", as_="label", html_for="profile-email", size="2", weight="medium"),
+                    rx.el.label(rx.text("Email", size="2", weight="medium"), html_for="profile-email"),
                     rx.input(id="profile-email", value=S.email, read_only=True, disabled=True, width="100%",
                              size="3"),
                     rx.text("Your email is used to sign in and cannot be changed here.", size="1",

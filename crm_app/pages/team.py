@@ -81,7 +81,7 @@ def _invite_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.vstack(
-                        rx.text("Email", as_="label", html_for="invite-email", size="2", weight="medium"),
+                        rx.el.label(rx.text("Email", size="2", weight="medium"), html_for="invite-email"),
                         rx.input(
                             id="invite-email",
                             type="email",
