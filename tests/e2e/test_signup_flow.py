@@ -33,5 +33,10 @@ def test_new_owner_signs_up_creates_agent_and_opens_crm_settings(page, live_app)
     # CRM → Settings of the new agent, from the sidebar.
     page.get_by_role("link", name="Settings", exact=True).click()
     expect(page).to_have_url(re.compile(r"/agents/\d+/crm/settings$"))
-    expect(page.get_by_role("heading", name=re.compile("Settings")).first).to_be_visible()
+    expect(page.get_by_role("heading", name="CRM Settings")).to_be_visible()
+    # A new agent's CRM starts with the default contact fields and pipeline stages.
+    expect(page.get_by_text("Mobile Number", exact=True)).to_be_visible()
     screenshot(page, "signup-crm-settings")
+    page.get_by_role("tab", name="Pipeline Stages").click()
+    for stage in ("Lead", "Prospect", "Customer", "Old Customer"):
+        expect(page.get_by_text(stage, exact=True).first).to_be_visible()

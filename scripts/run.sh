@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make run`: migrate, seed the demo organization (only into an empty database), serve the
+# app on one port (pages, websocket, /api, /v1/open), and say how to sign in once it is up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=false
+
+PORT="${PORT:-3000}"
+export CRM_BASE_URL="${CRM_BASE_URL:-http://localhost:${PORT}}"
+
+python -m crm_app.cli migrate
+python -m crm_app.cli seed-demo
+
+echo "Building the front end and starting the server on port ${PORT} (the first build takes 1-2 minutes)..."
+
+# Announce the URL once the server answers; the server itself stays in the foreground.
+(
+  for _ in $(seq 1 900); do
+    if python - "$PORT" <<'PY' 2>/dev/null; then
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/ping", timeout=2)
+PY
+      cat <<MSG
+
+  ────────────────────────────────────────────────────────────────────────
+  Agent CRM is running:  ${CRM_BASE_URL}
+
+  Sign in at ${CRM_BASE_URL}/login with the demo owner  owner@clinic.example
+  and press "Send code". Without SMTP configured, mail is not sent: open the
+  development mailbox ${CRM_BASE_URL}/dev/mailbox to read the 6-digit code.
+  New organizations sign up at ${CRM_BASE_URL}/signup.  Stop with Ctrl-C.
+  ────────────────────────────────────────────────────────────────────────
+
+MSG
+      exit 0
+    fi
+    sleep 1
+  done
+) &
+
+exec reflex run --env prod --single-port --backend-port "$PORT"
