@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from crm_app.api import auth, oidc
+from crm_app.api import auth, export, files, oidc
 
 
 def build_api() -> FastAPI:
     api = FastAPI(title="Agent CRM", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     api.include_router(auth.router)
     api.include_router(oidc.router)
+    api.include_router(export.router)
+    api.include_router(files.router)
     return api
