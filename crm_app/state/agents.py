@@ -127,9 +127,19 @@ class AgentsState(AppState):
         if field in self.create_errors:
             self.create_errors = {k: v for k, v in self.create_errors.items() if k != field}
 
+    def _take(self, form_data, key: str, current: str) -> str:
+        """The submitted value (a form submit can overtake the input's debounced change)."""
+        if isinstance(form_data, dict) and isinstance(form_data.get(key), str):
+            return form_data[key][:1000]
+        return current
+
     @rx.event
-    def submit_create(self):
+    def submit_create(self, form_data: dict | None = None):
         self.create_errors = {}
+        self.new_name = self._take(form_data, "name", self.new_name)
+        self.new_slug = self._take(form_data, "slug", self.new_slug)
+        self.new_region = self._take(form_data, "region", self.new_region) or self.new_region
+        self.new_welcome = self._take(form_data, "welcome_message", self.new_welcome)
         try:
             with self.unit() as (session, actor):
                 agent = agent_service.create_agent(
@@ -171,7 +181,8 @@ class AgentsState(AppState):
         self.rename_error = ""
 
     @rx.event
-    def submit_rename(self):
+    def submit_rename(self, form_data: dict | None = None):
+        self.rename_value = self._take(form_data, "name", self.rename_value)
         try:
             with self.unit() as (session, actor):
                 agent = agent_service.rename_agent(session, actor, self.rename_id, self.rename_value)
@@ -206,7 +217,8 @@ class AgentsState(AppState):
         self.delete_error = ""
 
     @rx.event
-    def submit_delete(self):
+    def submit_delete(self, form_data: dict | None = None):
+        self.delete_confirm = self._take(form_data, "confirm_name", self.delete_confirm)
         try:
             with self.unit() as (session, actor):
                 agent_service.delete_agent(session, actor, self.delete_id, self.delete_confirm)
