@@ -353,6 +353,7 @@ def move_field(session: Session, actor: Actor, agent_id: int, field_id: int, dir
     if direction not in ("up", "down"):
         raise ValidationError("Move a field up or down.")
     require_agent(session, actor, agent_id, minimum="Admin")
+    _lock_agent(session, agent_id)  # read the order under the same lock the write takes
     ids = [f.id for f in _fields(session, agent_id, include_archived=False)]
     if field_id not in ids:
         raise NotFound("Field not found.")

@@ -145,6 +145,7 @@ def move_stage(session: Session, actor: Actor, agent_id: int, stage_id: int, dir
     if direction not in ("up", "down"):
         raise ValidationError("Move a stage up or down.")
     require_agent(session, actor, agent_id, minimum="Admin")
+    _lock_agent(session, agent_id)  # read the order under the same lock the write takes
     ids = [s.id for s in _stages(session, agent_id)]
     if stage_id not in ids:
         raise NotFound("Stage not found.")
