@@ -82,6 +82,7 @@ def _card() -> rx.Component:
             ),
             on_submit=lambda _: S.save(),
             reset_on_submit=False,
+            no_validate=True,
         ),
         background=rx.color("gray", 1),
         border=f"1px solid {rx.color('gray', 5)}",

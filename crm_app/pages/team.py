@@ -136,6 +136,7 @@ def _invite_dialog() -> rx.Component:
                 ),
                 on_submit=lambda _: S.submit_invite(),
                 reset_on_submit=False,
+                no_validate=True,
             ),
             max_width="460px",
         ),
@@ -362,10 +363,7 @@ def page() -> rx.Component:
             rx.center(rx.spinner(size="3"), padding="48px"),
             rx.vstack(
                 rx.hstack(
-                    rx.text(S.member_count.to_string() + " members", size="2", color=rx.color("gray", 11)),
-                    rx.cond(S.invited_count > 0,
-                            rx.text("· " + S.invited_count.to_string() + " pending invitations", size="2",
-                                    color=rx.color("gray", 11))),
+                    rx.text(S.summary, size="2", color=rx.color("gray", 11)),
                     rx.spacer(),
                     rx.cond(~S.can_invite,
                             rx.callout("Only Owners and Admins can invite or manage team members.",

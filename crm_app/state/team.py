@@ -71,6 +71,14 @@ class TeamState(AppState):
     def invited_count(self) -> int:
         return sum(1 for row in self.members if row.get("kind") == "invitation")
 
+    @rx.var
+    def summary(self) -> str:
+        members, invited = self.member_count, self.invited_count
+        text = f"{members} member" + ("" if members == 1 else "s")
+        if invited:
+            text += f" · {invited} pending invitation" + ("" if invited == 1 else "s")
+        return text
+
     # ------------------------------------------------------------------ loading
 
     def _refresh(self, session, actor) -> None:

@@ -22,7 +22,7 @@ def test_owner_sees_the_team_and_both_roles_to_invite(world, make_state):
     assert [r["email"] for r in state.members] == [
         "olivia@clinic.example", "adam@clinic.example", "uma@clinic.example"]
     assert [a["name"] for a in state.agent_options] == ["Billing", "Reception"]
-    assert state.member_count == 3 and state.invited_count == 0
+    assert state.member_count == 3 and state.invited_count == 0 and state.summary == "3 members"
     # nothing secret or foreign reaches the browser
     assert "bob@bakery.example" not in str(state.members)
     assert "token" not in str(state.dict())
@@ -45,6 +45,7 @@ def test_invite_flow_shows_inline_errors_then_sends(world, make_state):
     event = state.submit_invite()
     assert "Invitation sent to nina@clinic.example" in str(event)
     assert not state.invite_open
+    assert state.summary == "3 members · 1 pending invitation"
     invited = [r for r in state.members if r["progress"] == "Invited"]
     assert [r["email"] for r in invited] == ["nina@clinic.example"] and invited[0]["agent_names"] == "Billing"
     with db.session_scope() as s:
