@@ -135,7 +135,8 @@ def list_members(session: Session, actor: Actor) -> list[dict]:
                 if is_user_role
                 else "All agents",
                 "is_self": user.id == actor.user_id,
-                "can_change_role": manage,
+                # an Admin can only give the User role, so there is nothing to change
+                "can_change_role": manage and len(assignable_roles(actor)) > 1,
                 "can_set_agents": manage and is_user_role,
                 "can_remove": manage,
                 "can_resend": False,

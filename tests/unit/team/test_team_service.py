@@ -52,6 +52,8 @@ def test_list_shows_members_and_pending_invitations_with_permitted_actions(team,
         admin_rows = {r["email"]: r for r in team_service.list_members(s, as_member("admin"))}
         user_rows = {r["email"]: r for r in team_service.list_members(s, as_member("user"))}
     assert admin_rows["uma@clinic.example"]["can_remove"] is True
+    assert admin_rows["uma@clinic.example"]["can_set_agents"] is True
+    assert admin_rows["uma@clinic.example"]["can_change_role"] is False  # Admins cannot promote
     assert admin_rows["adam@clinic.example"]["can_remove"] is False  # not themselves
     assert admin_rows["new.admin@clinic.example"]["can_revoke"] is False  # Admin invite: Owner only
     assert not any(r["can_remove"] or r["can_change_role"] or r["can_revoke"] for r in user_rows.values())

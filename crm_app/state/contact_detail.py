@@ -1,0 +1,439 @@
+"""Contact details page (PRODUCT.md §3.6): header edits, tabs, notes, files, erase.
+
+Every handler opens `self.unit()` (the signed-in member is looked up again) and passes the
+routed agent and contact ids to a service, which checks organization, agent and role and
+answers "Contact not found." for anything the member may not see. Only small DTO dicts
+reach the browser.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import reflex as rx
+
+from crm_app import routes
+from crm_app.services import contacts as contact_service
+from crm_app.services import erase as erase_service
+from crm_app.services import files as file_service
+from crm_app.services import notes as note_service
+from crm_app.services import timeline
+from crm_app.services.errors import NotFound, ServiceError
+from crm_app.state.base import AppState, error_toast
+
+TABS = ("general", "form", "chat", "notes", "files", "activity")
+_TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
+UPLOAD_ID = "contact_files"
+
+
+def _confirms(typed: str, phrases: list) -> bool:
+    """The erase confirmation: the contact's name, email or phone, ignoring case and edges."""
+    typed = (typed or "").strip().lower()
+    return typed != "" and typed in {str(p).strip().lower() for p in phrases if p}
+
+
+class ContactDetailState(AppState):
+    loaded: bool = False
+    not_found: bool = False
+    tab: str = "general"
+    contact: dict = {}
+    fields: list[dict] = []
+    stages: list[dict] = []
+    owners: list[dict] = []
+    can_admin: bool = False
+
+    activity: list[dict] = []
+    submissions: list[dict] = []
+    conversations: list[dict] = []
+    transcript: list[dict] = []
+    transcript_title: str = ""
+    transcript_open: bool = False
+
+    # Notes
+    notes: list[dict] = []
+    editor_key: str = "0"
+    note_saving: bool = False
+    editing_note_id: str = ""
+    editing_html: str = ""
+    delete_note_id: str = ""
+
+    # Files
+    files: list[dict] = []
+    uploading: bool = False
+    file_error: str = ""
+    delete_file_id: str = ""
+    delete_file_name: str = ""
+
+    # Edit details dialog
+    edit_open: bool = False
+    edit_values: dict[str, str] = {}
+    edit_errors: dict[str, str] = {}
+    edit_saving: bool = False
+
+    # Erase dialog
+    erase_open: bool = False
+    erase_confirm: str = ""
+    erase_error: str = ""
+
+    _tz_name: str = ""
+
+    # ------------------------------------------------------------------ derived
+
+    @rx.var
+    def erase_phrase(self) -> str:
+        """What the erase dialog asks to type: the name (or the email/phone when there is none)."""
+        return str(self.contact.get("name") or self.contact.get("email") or self.contact.get("phone") or "")
+
+    @rx.var
+    def erase_ready(self) -> bool:
+        return _confirms(self.erase_confirm, [str(self.contact.get(k) or "") for k in ("name", "email", "phone")])
+
+    @rx.var
+    def contacts_href(self) -> str:
+        agent = self.router.page.params.get("agent_id", "")
+        return routes.agent_path(routes.CONTACTS, agent) if str(agent).isdigit() else routes.AGENTS
+
+    @rx.var
+    def notes_count(self) -> int:
+        return len(self.notes)
+
+    @rx.var
+    def files_count(self) -> int:
+        return len(self.files)
+
+    # ------------------------------------------------------------------ helpers
+
+    def route_contact_id(self) -> str:
+        raw = self.router.page.params.get("contact_id", "")
+        return raw if isinstance(raw, str) and len(raw) <= 24 else ""
+
+    def _ids(self) -> tuple[int | None, str]:
+        return self.route_agent_id(), self.route_contact_id()
+
+    def _fill(self, session, actor) -> None:
+        """Reload everything the page shows (cheap: one contact)."""
+        agent_id, contact_id = self._ids()
+        tz = self._tz_name
+        detail = timeline.contact_detail(session, actor, agent_id, contact_id, tz)
+        self.fields = detail.pop("fields")
+        self.contact = detail
+        self.stages = timeline.stage_choices(session, agent_id)
+        self.owners = timeline.owner_choices(session, actor.org_id, agent_id)
+        self.can_admin = actor.is_admin
+        self.notes = note_service.list_notes(session, actor, agent_id, contact_id, tz)
+        self.files = file_service.list_files(session, actor, agent_id, contact_id, tz)
+        self.activity = timeline.list_activity(session, actor, agent_id, contact_id, tz)
+        self.submissions = timeline.list_submissions(session, actor, agent_id, contact_id, tz)
+        self.conversations = timeline.list_conversations(session, actor, agent_id, contact_id, tz)
+        self.not_found = False
+        self.loaded = True
+
+    def _fail(self, error: ServiceError):
+        if isinstance(error, NotFound) and error.message == "Contact not found.":
+            self.not_found = True
+            self.loaded = True
+            self.contact = {}
+            self.notes, self.files, self.activity, self.submissions, self.conversations = [], [], [], [], []
+        return error_toast(error)
+
+    def _refresh(self, session, actor, toast: str | None = None):
+        self._fill(session, actor)
+        return rx.toast.success(toast) if toast else None
+
+    # ------------------------------------------------------------------ loading
+
+    @rx.event
+    def load(self):
+        self.loaded = False
+        self.tab = "general"
+        self.transcript_open = False
+        self.edit_open = self.erase_open = False
+        self.editing_note_id = ""
+        self.file_error = ""
+        try:
+            with self.unit() as (session, actor):
+                self._fill(session, actor)
+        except ServiceError as error:
+            return self._fail(error)
+        if not self._tz_name:
+            return rx.call_script(_TZ_SCRIPT, callback=ContactDetailState.set_time_zone)
+        return None
+
+    @rx.event
+    def set_time_zone(self, name: str):
+        name = str(name or "")[:64]
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+        self._tz_name = name
+        try:
+            with self.unit() as (session, actor):
+                self._fill(session, actor)
+        except ServiceError as error:
+            return self._fail(error)
+        return None
+
+    @rx.event
+    def set_tab(self, tab: str):
+        self.tab = tab if tab in TABS else "general"
+
+    # ------------------------------------------------------------------ header
+
+    def _header_change(self, change, value, toast: str):
+        agent_id, contact_id = self._ids()
+        try:
+            with self.unit() as (session, actor):
+                change(session, actor, agent_id, contact_id, value)
+                session.flush()
+                return self._refresh(session, actor, toast)
+        except ServiceError as error:
+            return self._fail(error)
+
+    @rx.event
+    def change_owner(self, owner_id: str):
+        return self._header_change(timeline.change_owner, str(owner_id), "Owner updated")
+
+    @rx.event
+    def change_stage(self, stage_id: str):
+        return self._header_change(timeline.change_stage, str(stage_id), "Stage updated")
+
+    @rx.event
+    def change_status(self, status: str):
+        return self._header_change(timeline.change_status, str(status), "Status updated")
+
+    @rx.event
+    def toggle_archived(self):
+        archived = not bool(self.contact.get("archived"))
+        return self._header_change(timeline.set_archived, archived,
+                                   "Contact archived" if archived else "Contact restored")
+
+    # ------------------------------------------------------------------ edit details
+
+    @rx.event
+    def open_edit(self):
+        self.edit_values = {f["key"]: str(f.get("edit") or "") for f in self.fields}
+        self.edit_errors = {}
+        self.edit_open = True
+
+    @rx.event
+    def set_edit_open(self, value: bool):
+        self.edit_open = bool(value)
+
+    @rx.event
+    def set_edit_value(self, key: str, value):
+        if key not in self.edit_values:
+            return
+        self.edit_values[key] = str(value if value is not None else "")[:2000]
+        if key in self.edit_errors:
+            self.edit_errors = {k: v for k, v in self.edit_errors.items() if k != key}
+
+    @rx.event
+    def save_edit(self):
+        original = {f["key"]: str(f.get("edit") or "") for f in self.fields}
+        changed = {k: v for k, v in self.edit_values.items() if k in original and v != original[k]}
+        if not changed:
+            self.edit_open = False
+            return rx.toast.info("Nothing to save")
+        agent_id, contact_id = self._ids()
+        self.edit_errors = {}
+        try:
+            with self.unit() as (session, actor):
+                timeline.contact_for(session, actor, agent_id, contact_id)  # same answer for every outsider
+                contact_service.edit_contact(session, actor, agent_id, contact_id, changed)
+                session.flush()
+                self._fill(session, actor)
+        except ServiceError as error:
+            if error.field and error.field in original:
+                self.edit_errors = {error.field: error.message}
+                return None
+            return self._fail(error)
+        self.edit_open = False
+        return rx.toast.success("Contact details saved")
+
+    # ------------------------------------------------------------------ notes
+
+    @rx.event
+    def add_note(self, html: str):
+        agent_id, contact_id = self._ids()
+        try:
+            with self.unit() as (session, actor):
+                note_service.add_note(session, actor, agent_id, contact_id, html)
+                session.flush()
+                self._fill(session, actor)
+        except ServiceError as error:
+            return self._fail(error)
+        self.editor_key = str(int(self.editor_key) + 1)
+        return rx.toast.success("Note added")
+
+    @rx.event
+    def start_edit_note(self, note_id: str):
+        note = next((n for n in self.notes if n["id"] == str(note_id)), None)
+        if note is None or not note.get("can_edit"):
+            return rx.toast.error("Only the note's author or an Admin can edit it.")
+        self.editing_note_id = note["id"]
+        self.editing_html = note["html"]
+
+    @rx.event
+    def cancel_edit_note(self):
+        self.editing_note_id = ""
+        self.editing_html = ""
+
+    @rx.event
+    def save_note_edit(self, html: str):
+        agent_id, contact_id = self._ids()
+        try:
+            with self.unit() as (session, actor):
+                note_service.edit_note(session, actor, agent_id, contact_id, self.editing_note_id, html)
+                session.flush()
+                self._fill(session, actor)
+        except ServiceError as error:
+            return self._fail(error)
+        self.editing_note_id = ""
+        self.editing_html = ""
+        return rx.toast.success("Note updated")
+
+    @rx.event
+    def ask_delete_note(self, note_id: str):
+        self.delete_note_id = str(note_id)
+
+    @rx.event
+    def cancel_delete_note(self, _open: bool = False):
+        self.delete_note_id = ""
+
+    @rx.event
+    def delete_note(self):
+        agent_id, contact_id = self._ids()
+        note_id, self.delete_note_id = self.delete_note_id, ""
+        try:
+            with self.unit() as (session, actor):
+                note_service.delete_note(session, actor, agent_id, contact_id, note_id)
+                session.flush()
+                return self._refresh(session, actor, "Note deleted")
+        except ServiceError as error:
+            return self._fail(error)
+
+    @rx.event
+    def toggle_pin(self, note_id: str):
+        note = next((n for n in self.notes if n["id"] == str(note_id)), None)
+        pinned = not bool(note and note.get("pinned"))
+        agent_id, contact_id = self._ids()
+        try:
+            with self.unit() as (session, actor):
+                note_service.set_pinned(session, actor, agent_id, contact_id, note_id, pinned)
+                session.flush()
+                return self._refresh(session, actor, "Note pinned" if pinned else "Note unpinned")
+        except ServiceError as error:
+            return self._fail(error)
+
+    # ------------------------------------------------------------------ files
+
+    @rx.event
+    async def upload_files(self, files: list[rx.UploadFile]):
+        """Files arrive spooled by the upload endpoint; each is read in chunks (25 MB cap)."""
+        agent_id, contact_id = self._ids()
+        self.file_error = ""
+        stored, refused = 0, []
+        for upload in files[:10]:
+            name = upload.name or "file"
+            try:
+                with self.unit() as (session, actor):
+                    file_service.add_file(session, actor, agent_id, contact_id, name, upload.file)
+                stored += 1
+            except NotFound as error:
+                return self._fail(error)
+            except ServiceError as error:
+                if error.field != "file":
+                    return self._fail(error)
+                refused.append(f"{file_service.safe_filename(name)}: {error.message}")
+        try:
+            with self.unit() as (session, actor):
+                self._fill(session, actor)
+        except ServiceError as error:
+            return self._fail(error)
+        events = [rx.clear_selected_files(UPLOAD_ID)]
+        if refused:
+            self.file_error = " ".join(refused)
+            events.append(rx.toast.error(refused[0]))
+        if stored:
+            events.append(rx.toast.success("File uploaded" if stored == 1 else f"{stored} files uploaded"))
+        return events
+
+    @rx.event
+    def ask_delete_file(self, file_id: str):
+        row = next((f for f in self.files if f["id"] == str(file_id)), None)
+        self.delete_file_id = str(file_id)
+        self.delete_file_name = row["name"] if row else ""
+
+    @rx.event
+    def cancel_delete_file(self, _open: bool = False):
+        self.delete_file_id = ""
+
+    @rx.event
+    def delete_file(self):
+        agent_id, contact_id = self._ids()
+        file_id, self.delete_file_id = self.delete_file_id, ""
+        try:
+            with self.unit() as (session, actor):
+                file_service.delete_file(session, actor, agent_id, contact_id, file_id)
+            with self.unit() as (session, actor):
+                return self._refresh(session, actor, "File deleted")
+        except ServiceError as error:
+            return self._fail(error)
+
+    # ------------------------------------------------------------------ chat transcript
+
+    @rx.event
+    def open_transcript(self, conversation_id: str):
+        agent_id, contact_id = self._ids()
+        try:
+            with self.unit() as (session, actor):
+                self.transcript = timeline.read_transcript(session, actor, agent_id, contact_id,
+                                                           conversation_id, self._tz_name)
+        except ServiceError as error:
+            return self._fail(error)
+        conv = next((c for c in self.conversations if c["id"] == str(conversation_id)), None)
+        self.transcript_title = conv["title"] if conv else "Conversation"
+        self.transcript_open = True
+
+    @rx.event
+    def set_transcript_open(self, value: bool):
+        self.transcript_open = bool(value)
+
+    # ------------------------------------------------------------------ erase
+
+    @rx.event
+    def open_erase(self):
+        if not self.can_admin:
+            return rx.toast.error("This needs the Admin role or higher.")
+        self.erase_confirm = ""
+        self.erase_error = ""
+        self.erase_open = True
+
+    @rx.event
+    def set_erase_open(self, value: bool):
+        self.erase_open = bool(value)
+
+    @rx.event
+    def set_erase_confirm(self, value: str):
+        self.erase_confirm = str(value)[:300]
+        self.erase_error = ""
+
+    @rx.event
+    def erase(self):
+        agent_id, contact_id = self._ids()
+        try:
+            with self.unit() as (session, actor):
+                _, contact = timeline.contact_for(session, actor, agent_id, contact_id, minimum="Admin")
+                if not _confirms(self.erase_confirm, [contact.name, contact.email, contact.phone]):
+                    self.erase_error = "Type the contact's name or email exactly to confirm."
+                    return None
+                erase_service.erase_contact(session, actor, agent_id, contact_id)
+        except ServiceError as error:
+            if error.status == 403:
+                self.erase_error = error.message
+                return None
+            return self._fail(error)
+        self.erase_open = False
+        self.contact = {}
+        return [rx.redirect(routes.agent_path(routes.CONTACTS, agent_id)), rx.toast.success("Contact erased")]
