@@ -21,3 +21,6 @@ def register_all(app: rx.App) -> None:
 
     for module in (auth, home, agents, team, profile, audit, contacts, forms, automations, crm_settings):
         module.register(app)
+    from crm_app.pages import contact_detail  # noqa: E402 - contact details (issue #3)
+
+    contact_detail.register(app)
