@@ -118,7 +118,7 @@ def _views_bar() -> rx.Component:
     return rx.hstack(
         rx.select.root(
             rx.select.trigger(placeholder="Saved views", width="180px"),
-            rx.select.content(rx.foreach(S.views, lambda v: rx.select.item(v["name"].to(str), value=v["id"].to(str)))),
+            rx.select.content(rx.foreach(S.views, lambda v: rx.select.item(v["name"].to(str), value=v["id"].to_string()))),
             value=S.current_view,
             on_change=S.apply_view,
         ),
