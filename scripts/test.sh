@@ -31,8 +31,8 @@ run_suite() {
   names+=("$name") codes+=("$code") times+=("$((SECONDS - start))")
 }
 
-run_suite "unit + state + api" tests/unit tests/state tests/api
-run_suite "browser (e2e)" tests/e2e
+run_suite "unit + state + api" tests/unit tests/state tests/api --durations=10
+run_suite "browser (e2e)" tests/e2e --durations=5
 
 echo
 echo "==================== test summary ===================="

@@ -16,6 +16,7 @@ import hashlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,11 @@ def _prepare_database(env: dict[str, str], log) -> None:
     result = subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=300)
     if result.returncode != 0:
         raise RuntimeError(f"preparing the test database failed (exit {result.returncode})")
+    with sqlite3.connect(Path(env["CRM_DATA_DIR"]) / "crm.db") as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"organization", "user", "sentemail"} <= tables:
+        raise RuntimeError(f"`{' '.join(cmd[1:])}` left the test database without the app's tables "
+                           f"(found {sorted(tables)}): are all migrations in alembic/versions committed?")
 
 
 def _log_tail(path: Path, lines: int = 120) -> str:
