@@ -1,0 +1,91 @@
+"""Pipeline service tests: SQLite (and PostgreSQL when CRM_TEST_POSTGRES_URL is set), two
+organizations, an Owner, a User with the agent and a User of another agent."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel, select
+
+from crm_app import db, settings
+from crm_app.models import Agent, Membership, Organization, Stage, User
+from crm_app.services import access, fields, stages
+from crm_app.services.contacts import Origin, save_contact
+
+PG_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
+def engine(request, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
+    admin = name = None
+    if request.param == "postgresql":
+        import sqlalchemy
+
+        name = f"crm_t_{uuid.uuid4().hex[:10]}"
+        admin = sqlalchemy.create_engine(db.make_engine(PG_URL).url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        monkeypatch.setenv("CRM_DATABASE_URL", PG_URL.rsplit("/", 1)[0] + "/" + name)
+    else:
+        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    eng = db.get_engine()
+    SQLModel.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+PEOPLE = [("Maria Lopez", "maria@example.com"), ("John Doe", "john@example.com"),
+          ("Ava Diaz", "ava@example.com")]
+
+
+@pytest.fixture()
+def world(engine):
+    """Clinic (Owner Dana Whitfield, User Sam with the agent, User Kim of another agent) with
+    three contacts in Lead; Shop (its Owner, its own agent and a contact)."""
+    out: dict = {}
+    with db.session_scope() as s:
+        clinic, shop = Organization(name="Sunrise Clinic"), Organization(name="Shop")
+        people = {
+            "owner": User(email="dana@clinic.example", first_name="Dana", last_name="Whitfield"),
+            "user": User(email="sam@clinic.example", first_name="Sam", last_name="Staff"),
+            "stranger": User(email="kim@clinic.example", first_name="Kim"),
+            "outsider": User(email="owner@shop.example", first_name="Olga"),
+        }
+        s.add_all([clinic, shop, *people.values()])
+        s.flush()
+        reception = Agent(org_id=clinic.id, name="Reception", slug="reception")
+        billing = Agent(org_id=clinic.id, name="Billing", slug="billing")
+        store = Agent(org_id=shop.id, name="Store", slug="store")
+        s.add_all([reception, billing, store])
+        s.flush()
+        for a in (reception, billing, store):
+            fields.install_default_fields(s, a.id)
+            stages.install_default_stages(s, a.id)
+        roles = {"owner": (clinic, "Owner", []), "user": (clinic, "User", [reception.id]),
+                 "stranger": (clinic, "User", [billing.id]), "outsider": (shop, "Owner", [])}
+        for key, (org, role, agent_ids) in roles.items():
+            s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
+        s.flush()
+        actors = {k: access.actor_for(s, people[k].id, roles[k][0].id) for k in people}
+        ids = {}
+        for name, email in PEOPLE:
+            ids[name] = save_contact(s, reception, {"name": name, "email": email}, source="Manual",
+                                     origin=Origin.member(actors["owner"])).contact.id
+        ids["Shop customer"] = save_contact(s, store, {"name": "Shop customer", "email": "c@shop.example"},
+                                            source="Manual", origin=Origin.member(actors["outsider"])).contact.id
+        stage_ids = {(st.agent_id, st.name): st.id for st in s.exec(select(Stage))}
+        out.update(agent_id=reception.id, billing_id=billing.id, store_id=store.id, contacts=ids,
+                   actors=actors, stages=stage_ids, owner_id=people["owner"].id)
+    return out
