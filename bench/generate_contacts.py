@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import phonenumbers  # noqa: E402
-from sqlalchemy import func, text  # noqa: E402
+from sqlalchemy import func, inspect, text  # noqa: E402
 from sqlmodel import Session, SQLModel, select  # noqa: E402
 
 from crm_app.db import make_engine  # noqa: E402
@@ -68,9 +68,18 @@ BATCH = 20_000
 def ensure_schema(engine) -> None:
     """Tables, plus any index declared in models.py that an older bench database lacks."""
     SQLModel.metadata.create_all(engine)
+    with engine.connect() as conn:
+        existing = {ix["name"] for t in ("contact", "contactvalue") for ix in inspect(conn).get_indexes(t)}
+    added = False
     for table in (Contact.__table__, ContactValue.__table__):
         for index in table.indexes:
-            index.create(engine, checkfirst=True)
+            if index.name not in existing:
+                print(f"  creating index {index.name}")
+                index.create(engine)
+                added = True
+    if added:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
 
 
 def ensure_agent(engine, slug: str) -> int:

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, func, literal_column
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -237,9 +237,12 @@ class Contact(SQLModel, table=True):
         UniqueConstraint("agent_id", "email", name="uq_contact_agent_email"),
         UniqueConstraint("agent_id", "phone", name="uq_contact_agent_phone"),
         UniqueConstraint("agent_id", "external_ref", name="uq_contact_agent_extref"),
-        Index("ix_contact_agent_created", "agent_id", "created_at"),
-        Index("ix_contact_agent_name", "agent_id", "name_sort"),
-        Index("ix_contact_agent_stage_owner", "agent_id", "stage_id", "primary_owner_id"),
+        # Every list query filters on (agent_id, archived): they lead each index so the
+        # first page, sorts and counts are index range scans (see bench/README.md).
+        Index("ix_contact_agent_archived_created", "agent_id", "archived", "created_at"),
+        Index("ix_contact_agent_archived_name", "agent_id", "archived", "name_sort"),
+        Index("ix_contact_agent_archived_stage_owner", "agent_id", "archived", "stage_id", "primary_owner_id"),
+        Index("ix_contact_agent_archived_email", "agent_id", "archived", "email"),
     )
 
     id: str = Field(default_factory=new_contact_id, primary_key=True, max_length=24)
@@ -263,10 +266,27 @@ class Contact(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+# Search on a name's later words ("lopez" finds "Maria Lopez"): ltrim() strips the first
+# word's characters and leaves " lopez", which an expression index keeps in order. The
+# search (services/contact_list.py) uses this very expression so both databases match it;
+# the character list is inlined, not bound, for the same reason.
+NAME_WORD_CHARS = ("abcdefghijklmnopqrstuvwxyz0123456789'’-."
+                   "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćčďđēėęěğīįıķĺľłńňōőœŕřśşšţťūůűųźżž")
+
+
+def name_after_first_word(column):
+    return func.ltrim(column, literal_column("'" + NAME_WORD_CHARS.replace("'", "''") + "'"))
+
+
+Index("ix_contact_agent_archived_later_words", Contact.agent_id, Contact.archived,
+      name_after_first_word(Contact.name_sort))
+
+
 class ContactValue(SQLModel, table=True):
     """One custom-field value of a contact (text form plus typed copies for filtering)."""
 
-    __table_args__ = (Index("ix_contactvalue_field_text", "field_id", "value_text"),)
+    # Covering index for custom-field filters: count and match without reading the rows.
+    __table_args__ = (Index("ix_contactvalue_field_text_contact", "field_id", "value_text", "contact_id"),)
 
     contact_id: str = Field(foreign_key="contact.id", primary_key=True, max_length=24)
     field_id: int = Field(foreign_key="contactfield.id", primary_key=True)
