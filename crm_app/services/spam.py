@@ -1,0 +1,104 @@
+"""Spam protection for public forms, without third-party services (PRODUCT.md §5).
+
+- Honeypot: a field humans never see; anything typed into it is a bot.
+- Minimum fill time: the page carries a signed render timestamp (`render_token`); a
+  submission faster than MIN_FILL_SECONDS after rendering is a bot. A missing or forged
+  token counts as "too fast".
+- Per-IP rate limit: counted in the database (RateLimitHit), so every worker shares it.
+  Submissions over the limit are quarantined as spam; far over it (HARD_FACTOR times) they
+  are refused outright so a flood cannot fill the database.
+  `CRM_FORM_RATE_LIMIT` (submissions per IP per 10 minutes, default 20; `0` turns the
+  limit off, as the load benchmark does — bench/bench_forms.py).
+- Size limits live in services/forms.py (answer lengths, total payload, file size).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from crm_app.models import RateLimitHit, utcnow
+from crm_app.settings import get_settings
+
+MIN_FILL_SECONDS = 3.0
+WINDOW = timedelta(minutes=10)
+DEFAULT_RATE_LIMIT = 20
+HARD_FACTOR = 5
+TOKEN_MAX_AGE = 24 * 3600
+
+
+def rate_limit() -> int:
+    raw = os.environ.get("CRM_FORM_RATE_LIMIT", "").strip()
+    if raw.isdigit():
+        return int(raw)
+    return DEFAULT_RATE_LIMIT
+
+
+def _sign(message: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"form-render:{message}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def render_token(slug: str, now: float | None = None) -> str:
+    """A signed "this page was rendered at" stamp for the form `slug`."""
+    stamp = f"{(now if now is not None else time.time()):.3f}"
+    return f"{stamp}.{_sign(slug + ':' + stamp)}"
+
+
+def elapsed_since(token: str | None, slug: str, now: float | None = None) -> float | None:
+    """Seconds since the token was issued for `slug`; None when missing, forged or stale."""
+    if not token or not isinstance(token, str) or token.count(".") != 2:
+        return None
+    stamp, _, signature = token.rpartition(".")
+    if not hmac.compare_digest(signature, _sign(slug + ":" + stamp)):
+        return None
+    try:
+        issued = float(stamp)
+    except ValueError:
+        return None
+    elapsed = (now if now is not None else time.time()) - issued
+    if elapsed < 0 or elapsed > TOKEN_MAX_AGE:
+        return None
+    return elapsed
+
+
+def check(honeypot: str | None, elapsed: float | None) -> str:
+    """The spam reason from the visitor's own submission ("" when it looks human)."""
+    if honeypot and str(honeypot).strip():
+        return "Hidden honeypot field was filled in"
+    if elapsed is None:
+        return "Submitted without a valid page timestamp"
+    if elapsed < MIN_FILL_SECONDS:
+        return f"Submitted {elapsed:.1f} s after the page opened (faster than a person can fill it)"
+    return ""
+
+
+def count_hit(session: Session, ip: str) -> int:
+    """Record one submission from `ip` and return how many it made in the window (0: limit off)."""
+    if rate_limit() <= 0 or not ip:
+        return 0
+    key = f"form-submit:{ip}"
+    now = utcnow()
+    session.add(RateLimitHit(key=key, at=now))
+    session.flush()
+    return session.exec(
+        select(func.count()).select_from(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at > now - WINDOW)
+    ).one()
+
+
+def over_limit_reason(hits: int) -> str:
+    limit = rate_limit()
+    if limit > 0 and hits > limit:
+        return f"More than {limit} submissions from this IP address in 10 minutes"
+    return ""
+
+
+def refused(hits: int) -> bool:
+    limit = rate_limit()
+    return limit > 0 and hits > limit * HARD_FACTOR
