@@ -80,7 +80,7 @@ def sidebar() -> rx.Component:
             rx.vstack(
                 _section("CRM"),
                 _nav_link("Contacts", "users", routes.agent_path(routes.CONTACTS, agent_id),
-                          path.contains("/crm/contacts")),
+                          path.contains("/crm/contacts") | path.contains("/crm/pipeline")),
                 _nav_link("Forms", "file-text", routes.agent_path(routes.FORMS, agent_id),
                           path.contains("/crm/forms")),
                 _nav_link("Automations", "zap", routes.agent_path(routes.AUTOMATIONS, agent_id),

@@ -24,3 +24,6 @@ def register_all(app: rx.App) -> None:
     from crm_app.pages import contact_detail  # noqa: E402 - contact details (issue #3)
 
     contact_detail.register(app)
+    from crm_app.pages import pipeline  # noqa: E402 - contacts pipeline board (issue #3)
+
+    pipeline.register(app)

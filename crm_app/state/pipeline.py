@@ -1,0 +1,138 @@
+"""CRM → Contacts → Pipeline: the contacts as a kanban board by stage.
+
+The browser holds the columns' display cards only. Every handler re-checks the member and
+the agent through the services (a card id or stage id from the browser may belong to
+anyone), and every answer bumps `revision`, which drops the board's local (optimistic) moves.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app import routes
+from crm_app.services import pipeline
+from crm_app.services.contact_list import ListQuery
+from crm_app.services.errors import NotFound, ServiceError
+from crm_app.state.base import AppState, error_toast
+
+
+class PipelineState(AppState):
+    columns: list[dict] = []
+    revision: int = 0
+    search: str = ""
+    loaded: bool = False
+    not_found: bool = False
+    contacts_href: str = ""  # the list page of this agent ("List" button; cards add "/<id>")
+    card_href: str = ""
+
+    @rx.var
+    def total(self) -> int:
+        return sum(int(c.get("count", 0)) for c in self.columns)
+
+    @rx.var
+    def summary(self) -> str:
+        stages = sum(1 for c in self.columns if c.get("droppable"))
+        noun = "contact" if self.total == 1 else "contacts"
+        return f"{self.total:,} {noun} across {stages} stages"
+
+
+    # ------------------------------------------------------------ loading
+
+    def _query(self) -> ListQuery:
+        return ListQuery(search=self.search[:200])
+
+    def _per_stage(self) -> int:
+        """Keep what "Load more" already opened when the board is reloaded."""
+        shown = max((len(c.get("cards", [])) for c in self.columns), default=0)
+        return min(max(pipeline.PER_STAGE, shown), pipeline.MAX_PER_STAGE)
+
+    def _reload(self, session, actor) -> None:
+        self.columns = pipeline.board(session, actor, self.route_agent_id(), self._query(), self._per_stage())
+        self.revision += 1
+
+    @rx.event
+    def load_page(self):
+        """on_load: the shell, then the board."""
+        redirect = self.load_shell()
+        if redirect is not None:
+            return redirect
+        self.columns = []
+        self.loaded = False
+        self.contacts_href = routes.agent_path(routes.CONTACTS, self.route_agent_id() or 0)
+        self.card_href = self.contacts_href + "/"
+        return PipelineState.refresh
+
+    @rx.event
+    def refresh(self):
+        try:
+            with self.unit() as (session, actor):
+                self._reload(session, actor)
+            self.not_found = False
+        except NotFound as err:
+            self.columns, self.not_found = [], True
+            return error_toast(err)
+        except ServiceError as err:
+            return error_toast(err)
+        finally:
+            self.loaded = True
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search = str(value)[:200]
+        return PipelineState.refresh
+
+    @rx.event
+    def clear_search(self):
+        self.search = ""
+        return PipelineState.refresh
+
+    # ------------------------------------------------------------ board events
+
+    @rx.event
+    def move_card(self, payload: list[str]):
+        """A card dropped into another column (or moved with its "Move to…" menu)."""
+        if not isinstance(payload, (list, tuple)) or len(payload) != 2:
+            return rx.toast.error("That move could not be read. Please try again.")
+        contact_id, stage_key = (str(p)[:40] for p in payload)
+        try:
+            with self.unit() as (session, actor):
+                moved = pipeline.move_to_stage(session, actor, self.route_agent_id(), contact_id, stage_key)
+                self._reload(session, actor)
+        except ServiceError as err:
+            self.revision += 1  # the card goes back where the server has it
+            return error_toast(err)
+        if not moved:
+            return None
+        title, stage = self._card_title(contact_id), self._column_name(stage_key)
+        return rx.toast.success(f"Moved {title} to {stage}." if title and stage else "Stage updated.")
+
+    @rx.event
+    def load_more(self, payload: list[str]):
+        """A column's "Load more": its next cards after the ones shown."""
+        key = str(payload[0])[:20] if isinstance(payload, (list, tuple)) and payload else ""
+        column = next((c for c in self.columns if c.get("id") == key), None)
+        if column is None:
+            return rx.toast.error("Stage not found.")
+        try:
+            with self.unit() as (session, actor):
+                more = pipeline.more_cards(session, actor, self.route_agent_id(), self._query(), key,
+                                           len(column.get("cards", [])))
+        except ServiceError as err:
+            return error_toast(err)
+        known = {c["id"] for c in column.get("cards", [])}
+        self.columns = [
+            {**c, "cards": list(c.get("cards", [])) + [m for m in more if m["id"] not in known]} if c.get("id") == key else c
+            for c in self.columns
+        ]
+
+    # ------------------------------------------------------------ helpers
+
+    def _card_title(self, contact_id: str) -> str:
+        for column in self.columns:
+            for card in column.get("cards", []):
+                if card.get("id") == contact_id:
+                    return card.get("title", "")
+        return ""
+
+    def _column_name(self, key: str) -> str:
+        return next((c.get("name", "") for c in self.columns if c.get("id") == key), "")

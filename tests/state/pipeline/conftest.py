@@ -1,0 +1,92 @@
+"""Pipeline state tests: a real SQLite database, sessions for an Owner, a User with the agent,
+a User of another agent and another organization's Owner; the route is faked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from sqlmodel import SQLModel, select
+
+from crm_app import db, settings
+from crm_app.models import Agent, Membership, Organization, Stage, User
+from crm_app.services import access, fields, sessions, stages
+from crm_app.services.contacts import Origin, save_contact
+from crm_app.state.base import AppState
+from crm_app.state.pipeline import PipelineState
+
+
+@dataclass
+class World:
+    agent_id: int
+    shop_agent_id: int
+    contacts: dict[str, str]
+    stages: dict[str, str]  # our agent's stage name -> id
+    shop_stages: dict[str, str]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+@pytest.fixture()
+def world(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    SQLModel.metadata.create_all(db.get_engine())
+    with db.session_scope() as s:
+        clinic, shop = Organization(name="Sunrise Clinic"), Organization(name="Shop")
+        people = {
+            "owner": User(email="dana@clinic.example", first_name="Dana", last_name="Whitfield"),
+            "user": User(email="sam@clinic.example", first_name="Sam", last_name="Staff"),
+            "stranger": User(email="kim@clinic.example", first_name="Kim"),
+            "outsider": User(email="owner@shop.example", first_name="Olga"),
+        }
+        s.add_all([clinic, shop, *people.values()])
+        s.flush()
+        agent = Agent(org_id=clinic.id, name="Reception", slug="reception")
+        second = Agent(org_id=clinic.id, name="Billing", slug="billing")
+        store = Agent(org_id=shop.id, name="Store", slug="store")
+        s.add_all([agent, second, store])
+        s.flush()
+        for a in (agent, second, store):
+            fields.install_default_fields(s, a.id)
+            stages.install_default_stages(s, a.id)
+        roles = {"owner": (clinic, "Owner", []), "user": (clinic, "User", [agent.id]),
+                 "stranger": (clinic, "User", [second.id]), "outsider": (shop, "Owner", [])}
+        for key, (org, role, agent_ids) in roles.items():
+            s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
+        s.flush()
+        owner = access.actor_for(s, people["owner"].id, clinic.id)
+        outsider = access.actor_for(s, people["outsider"].id, shop.id)
+        ids = {}
+        for name in ("Maria Lopez", "John Doe"):
+            ids[name] = save_contact(s, agent, {"name": name, "email": f"{name.split()[0].lower()}@example.com"},
+                                     source="Manual", origin=Origin.member(owner)).contact.id
+        ids["Shop customer"] = save_contact(s, store, {"name": "Shop customer", "email": "c@shop.example"},
+                                            source="Manual", origin=Origin.member(outsider)).contact.id
+
+        def names(agent_id):
+            return {st.name: str(st.id) for st in s.exec(select(Stage).where(Stage.agent_id == agent_id))}
+
+        out = World(agent.id, store.id, ids, names(agent.id), names(store.id),
+                    {k: sessions.create_session(s, people[k], roles[k][0].id) for k in people})
+    yield out
+    db.get_engine().dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture()
+def make_state(monkeypatch):
+    """make_state(token, agent_id) -> a loaded PipelineState for that member and route."""
+
+    def make(token: str, agent_id: int) -> PipelineState:
+        monkeypatch.setattr(AppState, "_token", lambda self: token)
+        monkeypatch.setattr(AppState, "route_agent_id", lambda self: agent_id)
+        root = AppState(_reflex_internal_init=True)
+        state = root.get_substate(PipelineState.get_full_name().split(".")[2:])
+        state.load_page()
+        state.refresh()
+        return state
+
+    return make
