@@ -29,6 +29,10 @@ NOTE_BODY_STYLE = {
     "& h2": {"font_size": "18px", "font_weight": "700", "margin": "8px 0 6px"},
     "& h3": {"font_size": "16px", "font_weight": "700", "margin": "6px 0 4px"},
     "& ul, & ol": {"padding_left": "22px", "margin": "4px 0 8px"},
+    "& ul": {"list_style_type": "disc"},
+    "& ol": {"list_style_type": "decimal"},
+    "& li": {"margin": "2px 0"},
+    "& li > p": {"margin": "0"},
     "& blockquote": {"border_left": f"3px solid {rx.color('gray', 7)}", "margin": "6px 0",
                      "padding": "2px 0 2px 12px", "color": rx.color("gray", 11)},
     "& a": {"color": rx.color(ACCENT, 11), "text_decoration": "underline"},
@@ -63,12 +67,12 @@ def _copy_button(value, what: str) -> rx.Component:
     )
 
 
-def _contact_line(icon: str, value, what: str) -> rx.Component:
+def _contact_line(icon: str, value, what: str, shown=None) -> rx.Component:
     return rx.cond(
         value != "",
         rx.hstack(
             rx.icon(icon, size=14, color=_SUBTLE),
-            rx.text(value, size="2", color=_MUTED),
+            rx.text(shown if shown is not None else value, size="2", color=_MUTED),
             _copy_button(value, what),
             spacing="2",
             align="center",
@@ -130,7 +134,7 @@ def _header() -> rx.Component:
     title = S.contact["title"].to(str)
     return _card(
         rx.hstack(
-            rx.avatar(fallback=title.to(str)[:2].upper(), size="5", radius="full", color_scheme=ACCENT),
+            rx.avatar(fallback=S.contact["initials"].to(str), size="5", radius="full", color_scheme=ACCENT),
             rx.vstack(
                 rx.hstack(
                     rx.heading(title, size="6", weight="bold"),
@@ -145,7 +149,7 @@ def _header() -> rx.Component:
                 ),
                 rx.hstack(
                     _contact_line("mail", S.contact["email"].to(str), "email"),
-                    _contact_line("phone", S.contact["phone"].to(str), "phone"),
+                    _contact_line("phone", S.contact["phone"].to(str), "phone", S.contact["phone_display"].to(str)),
                     spacing="5",
                     wrap="wrap",
                 ),
@@ -340,7 +344,7 @@ def _form_tab() -> rx.Component:
         S.submissions.length() > 0,
         _card(
             rx.accordion.root(rx.foreach(S.submissions, _submission), type="multiple", collapsible=True,
-                              variant="ghost", width="100%"),
+                              variant="ghost", color_scheme="gray", width="100%"),
             padding="8px",
         ),
         empty_state("file-text", "No form submissions yet",
@@ -447,7 +451,7 @@ def _note(note: rx.Var) -> rx.Component:
     author = note["author"].to(str)
     return _card(
         rx.hstack(
-            rx.avatar(fallback=author[:1].upper(), size="2", radius="full", color_scheme="gray"),
+            rx.avatar(fallback=note["initials"].to(str), size="2", radius="full", color_scheme="gray"),
             rx.vstack(
                 rx.text(author, size="2", weight="medium"),
                 rx.text(note["time"].to(str) + rx.cond(note["edited"].to(bool), " · edited", ""), size="1",
@@ -513,6 +517,7 @@ def _file_row(f: rx.Var) -> rx.Component:
                     rx.button(rx.icon("download", size=14), "Download", size="1", variant="soft"),
                     href=f["url"].to(str),
                     download=f["name"].to(str),
+                    reload_document=True,  # a real request to the download route, not client routing
                     aria_label="Download " + f["name"].to(str),
                 ),
                 rx.cond(

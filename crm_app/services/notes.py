@@ -17,7 +17,7 @@ from crm_app.models import Note, User, utcnow
 from crm_app.services import audit
 from crm_app.services.access import Actor
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
-from crm_app.services.timeline import add_activity, contact_for, fmt_time
+from crm_app.services.timeline import add_activity, contact_for, fmt_time, initials
 
 MAX_NOTE_BYTES = 100 * 1024
 ALLOWED_TAGS = frozenset({
@@ -94,7 +94,8 @@ def note_dto(note: Note, author: User | None, actor: Actor, tz_name: str = "") -
         "html": sanitize_html(note.html),  # sanitized again on display
         "author": name,
         "time": fmt_time(note.created_at, tz_name),
-        "edited": note.updated_at > note.created_at,
+        "initials": initials(name),
+        "edited": note.updated_at != note.created_at,
         "pinned": note.pinned,
         "can_edit": _can_change(actor, note),
     }
@@ -113,7 +114,8 @@ def list_notes(session: Session, actor: Actor, agent_id, contact_id, tz_name: st
 
 def add_note(session: Session, actor: Actor, agent_id, contact_id, html) -> Note:
     _, contact = contact_for(session, actor, agent_id, contact_id)
-    note = Note(contact_id=contact.id, author_id=actor.user_id, html=_clean_note(html))
+    now = utcnow()
+    note = Note(contact_id=contact.id, author_id=actor.user_id, html=_clean_note(html), created_at=now, updated_at=now)
     session.add(note)
     session.flush()
     add_activity(session, contact, "note", actor, f"Note added by {actor.display_name}", {"note_id": note.id})

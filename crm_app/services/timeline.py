@@ -92,6 +92,23 @@ def display_name(contact: Contact) -> str:
     return contact.name or contact.email or contact.phone or "Unnamed contact"
 
 
+def initials(text: str) -> str:
+    words = [w for w in text.replace("@", " ").replace(".", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def phone_display(e164: str | None) -> str:
+    """+14155550101 -> "+1 415-555-0101" (stored E.164 is what gets copied)."""
+    if not e164:
+        return ""
+    try:
+        import phonenumbers
+
+        return phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except Exception:
+        return e164
+
+
 def _user_label(user: User | None) -> str:
     if user is None:
         return ""
@@ -148,8 +165,8 @@ def contact_detail(session: Session, actor: Actor, agent_id, contact_id, tz_name
     for f in fields:
         if f.is_default:
             raw = getattr(contact, f.key, None) if f.key in ("name", "email", "phone", "gender") else None
-            text = raw or ""
-            edit = text
+            edit = raw or ""
+            text = phone_display(raw) if f.key == "phone" else edit
         else:
             text = edit = _value_text(values.get(f.id))
         general.append({"key": f.key, "label": "Primary Email" if f.key == "email" else f.label,
@@ -160,6 +177,8 @@ def contact_detail(session: Session, actor: Actor, agent_id, contact_id, tz_name
     return {
         "id": contact.id,
         "title": display_name(contact),
+        "initials": initials(display_name(contact)),
+        "phone_display": phone_display(contact.phone),
         "name": contact.name or "",
         "email": contact.email or "",
         "phone": contact.phone or "",

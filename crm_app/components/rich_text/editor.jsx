@@ -31,6 +31,9 @@ const EDITOR_CSS = `
 .crm-rte .ProseMirror h2 { font-size: 18px; font-weight: 700; margin: 10px 0 6px; }
 .crm-rte .ProseMirror h3 { font-size: 16px; font-weight: 700; margin: 8px 0 4px; }
 .crm-rte .ProseMirror ul, .crm-rte .ProseMirror ol { padding-left: 22px; margin: 4px 0 8px; }
+.crm-rte .ProseMirror ul { list-style-type: disc; }
+.crm-rte .ProseMirror ol { list-style-type: decimal; }
+.crm-rte .ProseMirror li > p { margin: 0; }
 .crm-rte .ProseMirror blockquote { border-left: 3px solid var(--gray-7); margin: 6px 0; padding: 2px 0 2px 12px;
   color: var(--gray-11); }
 .crm-rte .ProseMirror a { color: var(--accent-11); text-decoration: underline; }

@@ -54,7 +54,8 @@ def test_add_note_stores_sanitized_html_and_records_activity_and_audit(world):
         assert s.exec(select(Activity).where(Activity.kind == "note")).one().message == "Note added by Sam Staff"
         assert s.exec(select(AuditLog).where(AuditLog.resource == "Note")).one().action == "Create"
         listed = notes.list_notes(s, world.owner, world.agent_id, world.contact_id)
-    assert listed[0]["author"] == "Sam Staff" and listed[0]["time"]
+    assert listed[0]["author"] == "Sam Staff" and listed[0]["initials"] == "SS" and listed[0]["time"]
+    assert listed[0]["edited"] is False
     assert listed[0]["can_edit"] is True  # the Owner may edit anyone's note
 
 

@@ -21,7 +21,8 @@ def test_detail_shows_default_fields_with_labels(world):
         detail = timeline.contact_detail(s, world.user, world.agent_id, world.contact_id)
     assert detail["title"] == "Maria Lopez" and detail["source"] == "Manual" and detail["status"] == "Active"
     labels = {f["label"]: f["value"] for f in detail["fields"]}
-    assert labels["Primary Email"] == "maria@example.com" and labels["Mobile Number"] == "+14155550101"
+    assert labels["Primary Email"] == "maria@example.com" and labels["Mobile Number"] == "+1 415-555-0101"
+    assert detail["phone"] == "+14155550101" and detail["initials"] == "ML"
 
 
 def test_header_changes_write_activity_and_audit(world):
