@@ -17,6 +17,7 @@ from crm_app.services import timeline
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.contact_list import ListQuery, build_filter
 from crm_app.services.errors import NotFound
+from crm_app.services.values import format_phone
 
 PER_STAGE = 50
 MAX_PER_STAGE = 200
@@ -36,6 +37,11 @@ def _owner_names(session: Session, contacts: list[Contact]) -> dict[int, str]:
             for u in session.exec(select(User).where(User.id.in_(ids)))}
 
 
+def _initials(name: str) -> str:
+    words = [w for w in name.replace("@", " ").replace(".", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper()
+
+
 def card_dto(contact: Contact, owner: str, stage_key: str) -> dict:
     """What a card shows; every value a string so the browser gets a flat, typed row."""
     title = timeline.display_name(contact)
@@ -43,9 +49,9 @@ def card_dto(contact: Contact, owner: str, stage_key: str) -> dict:
         "id": contact.id,
         "title": title,
         "email": contact.email or "",
-        "phone": timeline.phone_display(contact.phone),
+        "phone": format_phone(contact.phone),
         "owner": owner,
-        "owner_initials": timeline.initials(owner) if owner else "",
+        "owner_initials": _initials(owner),
         "source": f"via {contact.source}",
         "created": contact.created_at.strftime("%b %d, %Y").replace(" 0", " "),
         "stage_id": stage_key,
