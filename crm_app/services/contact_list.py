@@ -30,6 +30,9 @@ SORTABLE = {
 }
 
 
+# Totals are counted exactly up to this many matches; beyond it the list shows "10,000+"
+# (an exact count over a million index entries costs more than the page itself).
+COUNT_CAP = 10_000
 # Page rows come from the sort column's index when at least this many contacts match.
 DENSE_MATCHES = 5_000
 ORDERED_INDEX = {"created": "ix_contact_agent_archived_created", "name": "ix_contact_agent_archived_name"}
@@ -84,14 +87,16 @@ def build_filter(session: Session, agent_id: int, q: ListQuery):
 
 
 def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -> tuple[list[dict], int]:
-    """One page of contacts as display rows, plus the total that matches."""
+    """One page of contacts as display rows, plus how many match — exact up to COUNT_CAP,
+    COUNT_CAP + 1 meaning "more than COUNT_CAP"."""
     agent = require_agent(session, actor, agent_id)
     if q.page_size not in PAGE_SIZES:
         raise ValidationError(f"Page size must be one of {PAGE_SIZES}.", field="page_size")
     if q.sort not in SORTABLE:
         raise ValidationError(f"Cannot sort by '{q.sort}'.", field="sort")
     where = build_filter(session, agent.id, q)
-    total = session.exec(select(func.count()).select_from(Contact).where(where)).one()
+    capped = select(Contact.id).where(where).limit(COUNT_CAP + 1).subquery()
+    total = session.exec(select(func.count()).select_from(capped)).one()
     column = SORTABLE[q.sort]
     order = (column.desc(), Contact.id.desc()) if q.descending else (column.asc(), Contact.id.asc())
     page = max(1, q.page)

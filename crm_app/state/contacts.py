@@ -16,7 +16,7 @@ from crm_app.services import contacts as contact_service
 from crm_app.services import fields as field_service
 from crm_app.services import saved_views
 from crm_app.services import stages as stage_service
-from crm_app.services.contact_list import ListQuery, count_contacts, list_contacts
+from crm_app.services.contact_list import COUNT_CAP, ListQuery, count_contacts, list_contacts
 from crm_app.services.errors import ServiceError
 from crm_app.state.base import AppState, error_toast
 
@@ -101,7 +101,8 @@ class ContactsState(AppState):
             return "0 contacts"
         size = int(self.page_size) if self.page_size.isdigit() else 25
         start = (self.page - 1) * size + 1
-        return f"{start:,}–{min(self.total, start + size - 1):,} of {self.total:,}"
+        of = f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+        return f"{start:,}–{min(self.total, start + size - 1):,} of {of}"
 
     @rx.var
     def subtitle(self) -> str:
@@ -167,10 +168,11 @@ class ContactsState(AppState):
             return error_toast(err)
         known = {c["key"] for c in self.all_columns}
         self.visible = [k for k in self.visible if k in known] or DEFAULT_VISIBLE
-        return ContactsState.refresh
+        return ContactsState.refresh(True)
 
     @rx.event
-    def refresh(self):
+    def refresh(self, recount: bool = False):
+        """Reload the page rows; `recount` also refreshes the agent's total (the subtitle)."""
         try:
             with self.unit() as (session, actor):
                 agent_id = self.route_agent_id()
@@ -178,7 +180,8 @@ class ContactsState(AppState):
                 if self.page > 1 and not rows and total:
                     self.page = 1
                     rows, total = list_contacts(session, actor, agent_id, self._query())
-                self.agent_total = count_contacts(session, actor, agent_id)
+                if recount:
+                    self.agent_total = count_contacts(session, actor, agent_id)
         except ServiceError as err:
             return error_toast(err)
         base = routes.agent_path(routes.CONTACTS, self.route_agent_id())
@@ -400,7 +403,7 @@ class ContactsState(AppState):
         self.saving = False
         self.add_open = False
         yield rx.toast.success(f"{name} added")
-        yield ContactsState.refresh
+        yield ContactsState.refresh(True)
 
     @rx.var
     def similar_href(self) -> str:

@@ -49,7 +49,7 @@ def _state(monkeypatch, token, agent_id):
 def test_filter_save_view_clear_and_apply(clinic, monkeypatch):
     st = _state(monkeypatch, clinic["token"], clinic["agent"])
     st.load_page()
-    st.refresh()
+    st.refresh(True)
     assert st.agent_total == 3 and len(st.rows) == 3
     st.set_custom_key("insurance")
     st.set_filter("f_custom_value", "Cigna")

@@ -69,3 +69,12 @@ def test_bad_parameters_and_other_orgs(filled):
             list_contacts(s, filled["shop"]["actor"], filled["clinic"]["agent_id"], ListQuery())
         rows, total = list_contacts(s, filled["shop"]["actor"], filled["shop"]["agent_id"], ListQuery())
         assert (rows, total) == ([], 0)
+
+
+def test_total_is_exact_up_to_the_cap_then_reports_more(filled, monkeypatch):
+    from crm_app.services import contact_list
+
+    monkeypatch.setattr(contact_list, "COUNT_CAP", 2)
+    names, total = _names(filled, page_size=25)
+    assert total == 3 and len(names) == 4  # "more than 2"; the page itself is complete
+    assert _names(filled, search="lopez")[1] == 1
