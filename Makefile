@@ -33,4 +33,4 @@ test: deps
 	bash scripts/test.sh
 
 bench: deps
-	bash scripts/bench.sh
+	bash scripts/bench.sh $(BENCH_ARGS)

@@ -1,18 +1,10 @@
 #!/usr/bin/env bash
-# `make bench`: run every benchmark script in bench/ (figures are printed, never asserted).
+# `make bench [BENCH_ARGS="COUNT RUNS"]`: the benchmark suite in bench/ (figures are
+# printed, never asserted). bench/run_all.sh drives it; see bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=false
-shopt -s nullglob
-scripts=()
-for f in bench/*.py; do
-  case "$(basename "$f")" in _*|conftest.py) ;; *) scripts+=("$f") ;; esac
-done
-if [ ${#scripts[@]} -eq 0 ]; then
-  echo "No benchmarks in bench/ yet (see bench/README.md)."
-  exit 0
+if [ -f bench/run_all.sh ]; then
+  exec bash bench/run_all.sh "$@"
 fi
-for f in "${scripts[@]}"; do
-  echo "== $f"
-  python "$f"
-done
+echo "No benchmarks in bench/ yet (bench/run_all.sh is missing)."
