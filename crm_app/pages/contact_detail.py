@@ -298,6 +298,7 @@ def _edit_dialog() -> rx.Component:
                 justify="end",
                 spacing="2",
                 padding_top="18px",
+                padding_right="12px",
             ),
             max_width="560px",
         ),
