@@ -13,6 +13,9 @@ CONTACTS = "/agents/[agent_id]/crm/contacts"
 CONTACT = "/agents/[agent_id]/crm/contacts/[contact_id]"
 PIPELINE = "/agents/[agent_id]/crm/pipeline"
 FORMS = "/agents/[agent_id]/crm/forms"
+FORM_BUILDER = "/agents/[agent_id]/crm/forms/[form_id]"
+FORM_SUBMISSIONS = "/agents/[agent_id]/crm/forms/[form_id]/submissions"
+PUBLIC_FORM = "/f/[slug]"
 AUTOMATIONS = "/agents/[agent_id]/crm/automations"
 CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
 
@@ -23,6 +26,11 @@ API_OIDC_LOGIN = "/api/auth/oidc/login"
 API_OIDC_CALLBACK = "/api/auth/oidc/callback"
 API_CONTACT_FILE = "/api/contacts/{contact_id}/files/{file_id}"
 API_EXPORT = "/api/agents/{agent_id}/contacts/export"
+API_FORM_SUBMIT = "/api/forms/{slug}/submit"
+API_FORM_PUBLIC = "/api/forms/{slug}"
+API_FORM_QR = "/api/forms/{form_id}/qr.png"
+API_FORM_EXPORT = "/api/agents/{agent_id}/forms/{form_id}/submissions.csv"
+API_FORM_FILE = "/api/forms/{form_id}/submissions/{submission_id}/files/{element_id}"
 
 
 def agent_path(route: str, agent_id) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from crm_app.api import auth, export, files, oidc
+from crm_app.api import auth, export, files, forms, oidc
 
 
 def build_api() -> FastAPI:
@@ -13,4 +13,5 @@ def build_api() -> FastAPI:
     api.include_router(oidc.router)
     api.include_router(export.router)
     api.include_router(files.router)
+    api.include_router(forms.router)
     return api

@@ -100,6 +100,10 @@ DEFAULT_SETTINGS = {
     "limit": 0,
 }
 _ID = re.compile(r"^[a-z0-9_]{1,24}$")
+# Names the public page posts besides the answers (an element id never takes them).
+HONEYPOT_NAME = "website"
+TOKEN_NAME = "_token"
+RESERVED_IDS = frozenset({HONEYPOT_NAME, TOKEN_NAME})
 
 
 # ------------------------------------------------------------------ cleaning the draft
@@ -158,7 +162,7 @@ def clean_element(raw: Mapping[str, Any]) -> dict:
     if type_ not in ELEMENT_TYPES:
         raise ValidationError("Choose an element from the palette.", field="type")
     eid = str(raw.get("id") or "")
-    if not _ID.match(eid):
+    if not _ID.match(eid) or eid in RESERVED_IDS:
         eid = new_element_id()
     f = f"{eid}."
     label_limit = MAX_PARAGRAPH if type_ == "paragraph" else MAX_LABEL
