@@ -31,7 +31,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - trivial
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Readers (read_only scopes) take a snapshot without the write lock.
+            deferred = conn.get_execution_options().get("crm_read_only")
+            conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
@@ -45,9 +47,17 @@ def get_engine() -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+def session_scope(engine: Engine | None = None, *, read_only: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error.
+
+    On SQLite every writing transaction starts with BEGIN IMMEDIATE, so writers queue
+    instead of failing on lock upgrades; `read_only=True` (lists, exports, downloads)
+    reads a snapshot without holding the write lock.
+    """
+    bind = engine or get_engine()
+    if read_only:
+        bind = bind.execution_options(crm_read_only=True)
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -110,11 +110,14 @@ def export_contacts(request: Request, agent_id: int):
         return _error(exc)
 
     def body():
-        # A session of its own that lives as long as the download; the audit entry
-        # commits with it once the last row is out.
-        with session_scope() as session:
-            for chunk in export.iter_export(session, actor, agent_id, query, ids):
+        # A read-only snapshot that lives as long as the download (it does not hold the
+        # SQLite write lock); the audit entry is written once the last row is out.
+        with session_scope(read_only=True) as session:
+            rows = export.iter_export(session, actor, agent_id, query, ids, audit_in_session=False)
+            for chunk in rows:
                 yield chunk.encode("utf-8")
+        with session_scope() as session:
+            export.record_export(session, actor, rows.agent, rows.count, rows.selection)
 
     return StreamingResponse(
         body(),

@@ -55,8 +55,10 @@ def clean_ids(ids: Sequence[str] | None) -> list[str]:
 
 
 def iter_export(session: Session, actor: Actor, agent_id: int, query: ListQuery | None = None,
-                ids: Sequence[str] | None = None) -> "_CsvExport":
-    """CSV text in chunks (header first, BOM included); audits once the last row is out.
+                ids: Sequence[str] | None = None, *, audit_in_session: bool = True) -> "_CsvExport":
+    """CSV text in chunks (header first, BOM included); audits once the last row is out
+    (or leaves that to the caller's `record_export` when audit_in_session is False, so the
+    rows can be read in a read-only transaction).
 
     Access and input are checked here, before any chunk exists: a caller (the HTTP route)
     gets PermissionDenied / NotFound / ValidationError before it starts sending.
@@ -74,14 +76,17 @@ def iter_export(session: Session, actor: Actor, agent_id: int, query: ListQuery 
     stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent.id))}
     owners = {u.id: (f"{u.first_name} {u.last_name}".strip() or u.email) for u in session.exec(
         select(User).join(Membership, Membership.user_id == User.id).where(Membership.org_id == agent.org_id))}
-    return _CsvExport(session, actor, agent, where, custom, stages, owners, ids is not None)
+    return _CsvExport(session, actor, agent, where, custom, stages, owners, ids is not None, audit_in_session)
 
 
 class _CsvExport:
     """The export's chunks; `count` holds the number of contacts written so far."""
 
-    def __init__(self, session, actor, agent, where, custom, stages, owners, selection):
+    def __init__(self, session, actor, agent, where, custom, stages, owners, selection, audit_in_session):
         self.count = 0
+        self.agent = agent
+        self.selection = selection
+        self.audit = audit_in_session
         self._chunks = _chunks(self, session, actor, agent, where, custom, stages, owners, selection)
 
     def __iter__(self) -> Iterator[str]:
@@ -134,6 +139,11 @@ def _chunks(export: _CsvExport, session, actor, agent, where, custom, stages, ow
             break
     if buffer.tell():
         yield buffer.getvalue()
+    if export.audit:
+        record_export(session, actor, agent, count, selection)
+
+
+def record_export(session: Session, actor: Actor, agent: Agent, count: int, selection: bool) -> None:
     what = "selected " if selection else ""
     audit.record(session, actor, "Read", "Contact",
                  f"Exported {count:,} {what}contact{'s' if count != 1 else ''} of the agent {agent.name}")

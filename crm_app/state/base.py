@@ -51,9 +51,9 @@ class AppState(rx.State):
         return actor
 
     @contextmanager
-    def unit(self) -> Iterator[tuple[Session, Actor]]:
-        """A transaction plus the checked actor, for one handler."""
-        with session_scope() as session:
+    def unit(self, *, read_only: bool = False) -> Iterator[tuple[Session, Actor]]:
+        """A transaction plus the checked actor, for one handler (read_only for pure reads)."""
+        with session_scope(read_only=read_only) as session:
             yield session, self.actor(session)
 
     def route_agent_id(self) -> int | None:

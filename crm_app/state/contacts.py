@@ -174,7 +174,7 @@ class ContactsState(AppState):
     def refresh(self, recount: bool = False):
         """Reload the page rows; `recount` also refreshes the agent's total (the subtitle)."""
         try:
-            with self.unit() as (session, actor):
+            with self.unit(read_only=True) as (session, actor):
                 agent_id = self.route_agent_id()
                 rows, total = list_contacts(session, actor, agent_id, self._query())
                 if self.page > 1 and not rows and total:
