@@ -1,0 +1,84 @@
+"""Automations state tests: real SQLite database, sessions for an Owner, an Admin, a User
+(with the agent) and another organization's Owner; the page route is faked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from sqlmodel import SQLModel
+
+from crm_app import db, settings
+from crm_app.models import Agent, Membership, Organization, User
+from crm_app.services import fields, sessions, stages
+from crm_app.state.automations import AutomationsState
+from crm_app.state.base import AppState
+
+
+@dataclass
+class World:
+    agent_id: int
+    other_agent_id: int
+    owner: str  # session tokens
+    user: str
+    outsider: str
+    ids: dict[str, str] = field(default_factory=dict)  # first name -> user id (string, as the browser sends)
+
+
+@pytest.fixture()
+def world(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    SQLModel.metadata.create_all(db.get_engine())
+    with db.session_scope() as s:
+        clinic, other = Organization(name="Sunrise Clinic"), Organization(name="Other Org")
+        s.add_all([clinic, other])
+        s.flush()
+        agent = Agent(org_id=clinic.id, name="Reception", slug="reception")
+        other_agent = Agent(org_id=other.id, name="Shop", slug="shop")
+        s.add_all([agent, other_agent])
+        s.flush()
+        for a in (agent, other_agent):
+            fields.install_default_fields(s, a.id)
+            stages.install_default_stages(s, a.id)
+        users = {}
+        for first, last, role, org, agents in [("Dana", "Whitfield", "Owner", clinic, []),
+                                               ("Aisha", "Karimi", "Admin", clinic, []),
+                                               ("Ben", "Ortiz", "Admin", clinic, []),
+                                               ("Sam", "Staff", "User", clinic, [agent.id]),
+                                               ("Oscar", "Shop", "Owner", other, [])]:
+            u = User(email=f"{first.lower()}@example.com", first_name=first, last_name=last)
+            s.add(u)
+            s.flush()
+            s.add(Membership(org_id=org.id, user_id=u.id, role=role, agent_ids=agents))
+            users[first] = (u, org)
+        s.flush()
+        world = World(
+            agent_id=agent.id, other_agent_id=other_agent.id,
+            owner=sessions.create_session(s, users["Dana"][0], clinic.id),
+            user=sessions.create_session(s, users["Sam"][0], clinic.id),
+            outsider=sessions.create_session(s, users["Oscar"][0], other.id),
+            ids={k: str(v[0].id) for k, v in users.items()},
+        )
+    yield world
+    db.get_engine().dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture()
+def make_state(monkeypatch):
+    """make_state(token, agent_id) -> a loaded AutomationsState for that member and route."""
+
+    def make(token: str, agent_id: int) -> AutomationsState:
+        monkeypatch.setattr(AppState, "_token", lambda self: token)
+        monkeypatch.setattr(AppState, "route_agent_id", lambda self: agent_id)
+        root = AppState(_reflex_internal_init=True)
+        state = root.get_substate(AutomationsState.get_full_name().split(".")[2:])
+        state.load_shell()
+        state.load()
+        return state
+
+    return make
