@@ -1,0 +1,90 @@
+"""Import tests: SQLite (and PostgreSQL when CRM_TEST_POSTGRES_URL is set), two organizations."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from crm_app import db, settings
+from crm_app.models import Agent, Membership, User
+from crm_app.services import agents, contacts, fields
+from crm_app.services.access import Actor, actor_for
+
+PG_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def _pg_database(url: str):
+    import sqlalchemy
+
+    name = f"crm_t_{uuid.uuid4().hex[:10]}"
+    admin = sqlalchemy.create_engine(db.make_engine(url).url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return admin, name, url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
+def engine(request, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
+    admin = name = None
+    if request.param == "postgresql":
+        admin, name, url = _pg_database(PG_URL)
+        monkeypatch.setenv("CRM_DATABASE_URL", url)
+    else:
+        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    eng = db.get_engine()
+    SQLModel.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def world(engine):
+    """Clinic (Owner Rosa, Admin Ben, User Uma) with custom fields and one existing contact; Shop (Sam)."""
+    with db.session_scope() as s:
+        owner = agents.create_owner(s, "rosa@clinic.example", "Clinic", "Rosa", "Alvarez")
+        agent = agents.create_agent(s, owner, "Front Desk", "front-desk")
+        fields.create_custom_field(s, owner, agent.id, label="Insurance provider", key="insurance",
+                                   type="Dropdown", options=["Aetna", "Cigna"])
+        fields.create_custom_field(s, owner, agent.id, label="Visits", type="Number")
+        fields.create_custom_field(s, owner, agent.id, label="First visit", type="Date")
+        fields.create_custom_field(s, owner, agent.id, label="Newsletter", type="Checkbox")
+        ids = {"agent": agent.id, "owner": owner}
+        for email, role, first in (("ben@clinic.example", "Admin", "Ben"), ("uma@clinic.example", "User", "Uma")):
+            user = User(email=email, first_name=first, last_name="Clinic")
+            s.add(user)
+            s.flush()
+            s.add(Membership(org_id=owner.org_id, user_id=user.id, role=role, agent_ids=[agent.id]))
+            s.flush()
+            ids[role.lower()] = actor_for(s, user.id, owner.org_id)
+        existing = contacts.save_contact(s, s.get(Agent, agent.id),
+                                         {"name": "Ann Lee", "email": "ann@example.com", "visits": "2"},
+                                         source="Form", origin=contacts.Origin("form", "Intake form"))
+        ids["ann"] = existing.contact.id
+        other = agents.create_owner(s, "sam@shop.example", "Shop", "Sam", "Stone")
+        ids["other"] = other
+        ids["other_agent"] = agents.create_agent(s, other, "Sales", "sales").id
+    return ids
+
+
+def run(world, filename: str, *, policy: str = "fill", valid_only: bool = True, overrides=None,
+        actor: Actor | None = None, path: Path | None = None):
+    from crm_app.services import imports
+
+    who = actor or world["owner"]
+    return imports.import_file(lambda s: who, world["agent"], path or CORPUS / filename, policy=policy,
+                               valid_only=valid_only, overrides=overrides)
