@@ -7,6 +7,7 @@ import reflex as rx
 from crm_app import routes
 from crm_app.components.dnd.kanban import kanban_board
 from crm_app.components.layout import dashboard, empty_state, page_header
+from crm_app.state.pipeline import SEARCH_ID
 from crm_app.state.pipeline import PipelineState as S
 
 
@@ -19,6 +20,7 @@ def _toolbar() -> rx.Component:
             on_change=S.set_search.debounce(300),
             width="320px",
             aria_label="Search contacts",
+            id=SEARCH_ID,
         ),
         rx.spacer(),
         rx.cond(S.loaded & ~S.not_found,

@@ -15,6 +15,8 @@ from crm_app.services.contact_list import ListQuery
 from crm_app.services.errors import NotFound, ServiceError
 from crm_app.state.base import AppState, error_toast
 
+SEARCH_ID = "pipeline-search"
+
 
 class PipelineState(AppState):
     columns: list[dict] = []
@@ -84,7 +86,7 @@ class PipelineState(AppState):
     @rx.event
     def clear_search(self):
         self.search = ""
-        return PipelineState.refresh
+        return [rx.set_value(SEARCH_ID, ""), PipelineState.refresh]
 
     # ------------------------------------------------------------ board events
 

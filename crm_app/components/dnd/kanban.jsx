@@ -22,10 +22,12 @@ import { Link as RouterLink } from "react-router";
 import { ArrowRightLeft, GripVertical, Inbox } from "lucide-react";
 
 const COLUMN = "column:";
+// Stage dots cycle through these, so neighbouring stages are told apart at a glance.
+const DOT_COLORS = ["blue", "amber", "green", "violet", "cyan", "orange", "pink", "teal"];
 const KANBAN_CSS = `
 .crm-kanban { display: flex; gap: 14px; align-items: stretch; overflow-x: auto; padding: 2px 2px 14px 2px;
   scroll-snap-type: x proximity; }
-.crm-kanban-col { flex: 0 0 284px; width: 284px; display: flex; flex-direction: column; border-radius: 12px;
+.crm-kanban-col { flex: 0 0 250px; width: 250px; display: flex; flex-direction: column; border-radius: 12px;
   background: var(--gray-3); border: 1px solid var(--gray-4); scroll-snap-align: start;
   transition: background 120ms, border-color 120ms, box-shadow 120ms; }
 .crm-kanban-col[data-over="true"] { background: var(--accent-3); border-color: var(--accent-8);
@@ -205,7 +207,7 @@ function DraggableCard({ card, hrefBase, columns, disabled, onMoveTo }) {
   );
 }
 
-function Column({ column, children, dragging, disabled, onLoadMore }) {
+function Column({ column, index, children, dragging, disabled, onLoadMore }) {
   const { setNodeRef, isOver } = useDroppable({ id: columnKey(column.id), disabled: !column.droppable || disabled });
   const shown = (column.cards || []).length;
   const left = (column.count || 0) - shown;
@@ -214,7 +216,8 @@ function Column({ column, children, dragging, disabled, onLoadMore }) {
       data-over={isOver && column.droppable} data-droppable={column.droppable}
       aria-label={`${column.name}, ${column.count} contacts`}>
       <div className="crm-kanban-col-head">
-        <span className="crm-kanban-dot" aria-hidden="true" />
+        <span className="crm-kanban-dot" aria-hidden="true"
+          style={column.droppable ? { background: `var(--${DOT_COLORS[index % DOT_COLORS.length]}-9)` } : undefined} />
         <Text size="2" weight="bold" style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
           {column.name}
         </Text>
@@ -312,8 +315,8 @@ export function KanbanBoard({
     >
       <style>{KANBAN_CSS}</style>
       <div className={"crm-kanban " + (className || "")} style={style} role="region" aria-label="Pipeline board">
-        {shown.map((column) => (
-          <Column key={column.id} column={column} dragging={!!active} disabled={disabled} onLoadMore={onLoadMore}>
+        {shown.map((column, index) => (
+          <Column key={column.id} column={column} index={index} dragging={!!active} disabled={disabled} onLoadMore={onLoadMore}>
             {(column.cards || []).map((card) => (
               <DraggableCard key={card.id} card={card} hrefBase={hrefBase} columns={shown} disabled={disabled}
                 onMoveTo={moveTo} />
