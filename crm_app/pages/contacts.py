@@ -187,14 +187,99 @@ def _cell(row, col) -> rx.Component:
     )
 
 
+def _bulk_bar() -> rx.Component:
+    menu_button = lambda label, icon: rx.button(rx.icon(icon, size=14), label,  # noqa: E731
+                                                rx.icon("chevron-down", size=12), size="1", variant="soft")
+    return rx.cond(
+        S.selection_count > 0,
+        rx.hstack(
+            rx.text(S.selection_label, size="2", weight="medium"),
+            rx.cond(
+                ~S.all_matching & S.page_selected & (S.total > S.rows.length()),
+                rx.link("Select all matching contacts", size="2", on_click=S.select_all_matching,
+                        cursor="pointer"),
+            ),
+            rx.link("Clear", size="2", color_scheme="gray", on_click=S.clear_selection, cursor="pointer"),
+            rx.spacer(),
+            rx.menu.root(
+                rx.menu.trigger(menu_button("Owner", "user-round")),
+                rx.menu.content(rx.foreach(S.members, lambda m: rx.menu.item(
+                    m["name"], on_click=S.bulk("assign_owner", m["id"])))),
+            ),
+            rx.menu.root(
+                rx.menu.trigger(menu_button("Stage", "kanban")),
+                rx.menu.content(rx.foreach(S.stages, lambda st: rx.menu.item(
+                    st["name"], on_click=S.bulk("change_stage", st["id"])))),
+            ),
+            rx.menu.root(
+                rx.menu.trigger(menu_button("Status", "circle-dot")),
+                rx.menu.content(*[rx.menu.item(x, on_click=S.bulk("change_status", x)) for x in STATUSES]),
+            ),
+            rx.cond(
+                S.show_archived,
+                rx.button(rx.icon("archive-restore", size=14), "Unarchive", size="1", variant="soft",
+                          on_click=S.bulk("unarchive", "")),
+                rx.button(rx.icon("archive", size=14), "Archive", size="1", variant="soft",
+                          on_click=S.bulk("archive", "")),
+            ),
+            rx.cond(
+                S.is_admin,
+                rx.fragment(
+                    rx.el.a(rx.button(rx.icon("download", size=14), "Export", size="1", variant="soft"),
+                            href=S.export_href, reload_document=True, download=True),
+                    rx.button(rx.icon("trash-2", size=14), "Delete", size="1", variant="soft", color_scheme="red",
+                              on_click=S.set_confirm_delete_open(True)),
+                ),
+            ),
+            width="100%",
+            align="center",
+            spacing="3",
+            padding="8px 12px",
+            margin_bottom="10px",
+            border_radius="10px",
+            background=rx.color("teal", 3),
+            border=f"1px solid {rx.color('teal', 6)}",
+        ),
+    )
+
+
+def _delete_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete contacts"),
+            rx.alert_dialog.description(
+                "Delete " + S.selection_count.to_string() + " contacts with their notes, files and activity? "
+                "This cannot be undone."),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.button("Delete contacts", color_scheme="red", loading=S.bulk_busy, on_click=S.bulk("delete", "")),
+                justify="end",
+                spacing="3",
+                padding_top="16px",
+            ),
+        ),
+        open=S.confirm_delete_open,
+        on_open_change=S.set_confirm_delete_open,
+    )
+
+
 def _table() -> rx.Component:
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(rx.foreach(S.visible_columns, _sort_header))),
+            rx.table.header(rx.table.row(
+                rx.table.column_header_cell(
+                    rx.checkbox(checked=S.page_selected, on_change=S.toggle_page, aria_label="Select page"),
+                    width="36px"),
+                rx.foreach(S.visible_columns, _sort_header),
+            )),
             rx.table.body(
                 rx.foreach(
                     S.rows,
                     lambda row: rx.table.row(
+                        rx.table.cell(rx.checkbox(
+                            checked=S.all_matching | S.selected.contains(row["id"]),
+                            on_change=lambda c: S.toggle_row(row["id"], c),
+                            aria_label="Select " + row["name"])),
                         rx.foreach(S.visible_columns, lambda col: _cell(row, col)),
                         _hover={"background": rx.color("gray", 2)},
                     ),
@@ -368,6 +453,9 @@ def page() -> rx.Component:
             _filters_popover(),
             _columns_menu(),
             rx.spacer(),
+            rx.cond(S.is_admin & (S.selection_count == 0),
+                    rx.el.a(rx.button(rx.icon("download", size=15), "Export", variant="soft", color_scheme="gray"),
+                            href=S.export_href, reload_document=True, download=True)),
             _views_bar(),
             width="100%",
             align="center",
@@ -382,10 +470,11 @@ def page() -> rx.Component:
                 S.total == 0,
                 empty_state("search-x", "No matching contacts", "Try another search or clear the filters.",
                             rx.button("Clear filters", variant="soft", on_click=S.clear_filters)),
-                rx.vstack(_table(), _pager(), width="100%", spacing="0"),
+                rx.vstack(_bulk_bar(), _table(), _pager(), width="100%", spacing="0"),
             ),
         ),
         _add_dialog(),
+        _delete_dialog(),
     )
 
 

@@ -7,11 +7,14 @@ validated (by `saved_views.query_from_dict` or the services) before it reaches S
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import reflex as rx
 from sqlmodel import select
 
 from crm_app import routes
 from crm_app.models import Membership, User
+from crm_app.services import bulk as bulk_service
 from crm_app.services import contacts as contact_service
 from crm_app.services import fields as field_service
 from crm_app.services import saved_views
@@ -71,6 +74,12 @@ class ContactsState(AppState):
     view_name: str = ""
     view_error: str = ""
 
+    # selection and bulk actions
+    selected: list[str] = []
+    all_matching: bool = False
+    confirm_delete_open: bool = False
+    bulk_busy: bool = False
+
     # add contact
     add_open: bool = False
     add_step: str = "choose"  # choose | single
@@ -115,6 +124,49 @@ class ContactsState(AppState):
             for v in (self.f_stage, self.f_status, self.f_owner, self.f_source)
             if v != ALL
         ) + bool(self.f_from or self.f_to) + bool(self.f_custom_key and self.f_custom_value) + self.show_archived
+
+    @rx.var
+    def is_admin(self) -> bool:
+        return self.role in ("Owner", "Admin")
+
+    @rx.var
+    def selection_count(self) -> int:
+        return self.total if self.all_matching else len(self.selected)
+
+    @rx.var
+    def selection_label(self) -> str:
+        if self.all_matching:
+            more = self.total > COUNT_CAP
+            return f"All {'10,000+' if more else f'{self.total:,}'} matching contacts selected"
+        return f"{len(self.selected):,} selected"
+
+    @rx.var
+    def page_selected(self) -> bool:
+        return bool(self.rows) and all(r["id"] in self.selected for r in self.rows)
+
+    @rx.var
+    def export_href(self) -> str:
+        """The export download for the selection, or for everything matching the filters."""
+        agent = self.current_agent_key
+        if not agent:
+            return ""
+        if self.selected and not self.all_matching:
+            params: list[tuple[str, str]] = [("ids", ",".join(self.selected))]
+        else:
+            params = [("search", self.search), ("sort", self.sort), ("descending", "1" if self.descending else "0")]
+            for name, value in (("stage", self.f_stage), ("status", self.f_status), ("owner", self.f_owner),
+                                ("source", self.f_source)):
+                if value != ALL:
+                    params.append((name, value))
+            if self.f_from:
+                params.append(("created_from", self.f_from))
+            if self.f_to:
+                params.append(("created_to", self.f_to))
+            if self.f_custom_key and self.f_custom_value:
+                params.append((f"custom[{self.f_custom_key}]", self.f_custom_value))
+            if self.show_archived:
+                params.append(("archived", "1"))
+        return f"/api/agents/{agent}/contacts/export?" + urlencode(params)
 
     @rx.var
     def custom_filter_options(self) -> list[str]:
@@ -190,9 +242,13 @@ class ContactsState(AppState):
 
     # ------------------------------------------------------------ query changes
 
+    def _reset_selection(self) -> None:
+        self.selected, self.all_matching = [], False
+
     @rx.event
     def set_search(self, value: str):
         self.search = str(value)[:200]
+        self._reset_selection()
         self.page = 1
         return ContactsState.refresh
 
@@ -201,6 +257,7 @@ class ContactsState(AppState):
         if name not in ("f_stage", "f_status", "f_owner", "f_source", "f_from", "f_to", "f_custom_value"):
             return
         setattr(self, name, str(value)[:100])
+        self._reset_selection()
         self.page = 1
         self.current_view = ""
         return ContactsState.refresh
@@ -216,8 +273,67 @@ class ContactsState(AppState):
     @rx.event
     def toggle_archived(self, value: bool):
         self.show_archived = bool(value)
+        self._reset_selection()
         self.page = 1
         return ContactsState.refresh
+
+    # ------------------------------------------------------------ selection and bulk actions
+
+    @rx.event
+    def toggle_row(self, contact_id: str, checked: bool):
+        contact_id = str(contact_id)[:24]
+        self.all_matching = False
+        self.selected = [i for i in self.selected if i != contact_id] + ([contact_id] if checked else [])
+
+    @rx.event
+    def toggle_page(self, checked: bool):
+        page_ids = [r["id"] for r in self.rows]
+        self.all_matching = False
+        keep = [i for i in self.selected if i not in page_ids]
+        self.selected = keep + (page_ids if checked else [])
+
+    @rx.event
+    def select_all_matching(self):
+        self.all_matching = True
+
+    @rx.event
+    def clear_selection(self):
+        self._reset_selection()
+
+    @rx.event
+    def set_confirm_delete_open(self, value: bool):
+        self.confirm_delete_open = bool(value)
+
+    @rx.event
+    def bulk(self, action: str, value: str = ""):
+        """Apply a bulk action to the selection or to all matching contacts."""
+        if not self.selected and not self.all_matching:
+            return rx.toast.error("Select contacts first.")
+        if action not in bulk_service.ACTIONS:
+            return rx.toast.error("Choose an action.")
+        self.bulk_busy = True
+        try:
+            with self.unit() as (session, actor):
+                arg = value if action == bulk_service.CHANGE_STATUS else (int(value) if str(value).isdigit() else None)
+                if action in (bulk_service.ASSIGN_OWNER, bulk_service.CHANGE_STAGE) and arg is None:
+                    raise ServiceError("Choose a value.")
+                count = bulk_service.bulk_update(
+                    session, actor, self.route_agent_id(),
+                    ids=None if self.all_matching else list(self.selected),
+                    query=self._query() if self.all_matching else None,
+                    action=action, value=arg,
+                )
+        except ServiceError as err:
+            self.bulk_busy = False
+            return error_toast(err)
+        self.bulk_busy = False
+        self.confirm_delete_open = False
+        self._reset_selection()
+        verb = {"assign_owner": "Owner changed for", "change_stage": "Stage changed for",
+                "change_status": "Status changed for", "archive": "Archived", "unarchive": "Restored",
+                "delete": "Deleted"}[action]
+        return [rx.toast.success(f"{verb} {count:,} contact{'s' if count != 1 else ''}"),
+                ContactsState.refresh(True)]
 
     @rx.event
     def clear_filters(self):
@@ -225,6 +341,7 @@ class ContactsState(AppState):
         self.f_from = self.f_to = self.f_custom_key = self.f_custom_value = ""
         self.show_archived = False
         self.search = ""
+        self._reset_selection()
         self.page = 1
         self.current_view = ""
         return ContactsState.refresh
@@ -284,6 +401,7 @@ class ContactsState(AppState):
         known = {c["key"] for c in self.all_columns}
         self.visible = [k for k in view["columns"] if k in known] or DEFAULT_VISIBLE
         self.current_view = view_id
+        self._reset_selection()
         self.page = 1
         return ContactsState.refresh
 

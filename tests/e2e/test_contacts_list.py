@@ -117,3 +117,50 @@ def test_add_search_filter_sort_and_save_a_view(page, live_app, clinic):
     page.get_by_role("option", name="Cigna patients").click()
     expect(_rows(page)).to_have_count(3)
     expect(_rows(page).first).to_contain_text("Olivia Bennett")
+
+
+def test_bulk_stage_change_of_all_matching_and_export(page, live_app, clinic, monkeypatch):
+    from sqlmodel import select
+
+    from crm_app import db
+    from crm_app.models import Contact, Stage
+
+    # 30 more contacts so the filter spans two pages of 25.
+    from crm_app.models import Agent
+    from crm_app.services import contacts
+
+    with live_db(live_app, monkeypatch) as s:
+        agent = s.get(Agent, clinic["agent_id"])
+        for i in range(30):
+            contacts.save_contact(s, agent, {"name": f"Walk-in {i:02d}", "email": f"walkin{i}@example.com",
+                                             "insurance_provider": "Aetna"},
+                                  source="Manual", origin=contacts.Origin("member", "Rosa Alvarez"))
+    sign_in(page, live_app, clinic["email"])
+    page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/contacts"))
+    expect(page.get_by_text("You have 36 contacts.", exact=False)).to_be_visible()
+    page.get_by_label("Search contacts").fill("walk")
+    expect(page.get_by_text("1–25 of 30")).to_be_visible()
+    page.get_by_label("Select page").click()
+    expect(page.get_by_text("25 selected")).to_be_visible()
+    page.get_by_text("Select all matching contacts").click()
+    expect(page.get_by_text("All 30 matching contacts selected")).to_be_visible()
+    page.get_by_role("button", name="Stage").click()
+    page.get_by_role("menuitem", name="Customer", exact=True).click()
+    expect(page.get_by_text("Stage changed for 30 contacts")).to_be_visible()
+    screenshot(page, "contacts-bulk-stage")
+
+    with live_db(live_app, monkeypatch) as s:
+        customer = s.exec(select(Stage).where(Stage.agent_id == clinic["agent_id"], Stage.name == "Customer")).one()
+        rows = s.exec(select(Contact).where(Contact.agent_id == clinic["agent_id"])).all()
+        assert sum(1 for c in rows if c.stage_id == customer.id) == 30
+        assert all(c.stage_id != customer.id for c in rows if not c.name.startswith("Walk-in"))
+
+    # Export what the search matches: a real download with formula-safe cells.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export").click()
+    path = info.value.path()
+    text = open(path, encoding="utf-8-sig").read()
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Name,Primary Email,Mobile Number")
+    assert len(lines) == 31 and all("Walk-in" in line for line in lines[1:])
+    assert "Insurance provider" in lines[0]
