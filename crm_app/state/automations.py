@@ -52,6 +52,10 @@ class AutomationsState(AppState):
         }
 
     @rx.var
+    def slot_errors(self) -> dict[str, str]:
+        return {key: self.errors.get(key, "") for key in KEYS}
+
+    @rx.var
     def rotation_labels(self) -> dict[str, dict[str, str]]:
         return {key: {uid: self.names.get(uid, "member") for uid in self.rotation.get(key, [])} for key in KEYS}
 
