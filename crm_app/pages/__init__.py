@@ -24,6 +24,9 @@ def register_all(app: rx.App) -> None:
     from crm_app.pages import contact_detail  # noqa: E402 - contact details (issue #3)
 
     contact_detail.register(app)
+    from crm_app.pages import public_form  # noqa: E402 - public form pages /f/<slug> (issue #6)
+
+    public_form.register(app)
     from crm_app.pages import pipeline  # noqa: E402 - contacts pipeline board (issue #3)
 
     pipeline.register(app)

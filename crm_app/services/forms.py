@@ -558,10 +558,11 @@ def public_elements(schema: Mapping[str, Any]) -> list[dict]:
             "help": element.get("help") or "",
             "required": bool(element.get("required")),
             "options": list(element.get("options") or []),
-            "minlength": str(low) if type_ in TEXT_TYPES and low is not None else "",
-            "maxlength": str(high if high is not None else limit) if type_ in TEXT_TYPES else "",
-            "min": str(low) if type_ == "number" and low is not None else "",
-            "max": str(high) if type_ == "number" and high is not None else "",
+            # HTML attribute values (None: no attribute).
+            "minlength": low if type_ in TEXT_TYPES else None,
+            "maxlength": (high if high is not None else limit) if type_ in TEXT_TYPES else None,
+            "min": low if type_ == "number" else None,
+            "max": high if type_ == "number" else None,
         })
     return out
 
