@@ -1,4 +1,5 @@
-"""Command line: `python -m crm_app.cli <command>` (migrate, seed-demo, create-owner, create-agent).
+"""Command line: `python -m crm_app.cli <command>` (migrate, seed-demo, create-owner, create-agent,
+import-contacts, export-contacts).
 
 Uses the same settings (CRM_DATABASE_URL, CRM_DATA_DIR) and services as the app. Exit code 0
 on success, 2 when a service refuses (its message goes to stderr).
@@ -77,6 +78,74 @@ def _cmd_create_agent(args) -> int:
     return 0
 
 
+def _agent_and_member(session, slug: str, email: str | None):
+    """The agent by slug and the member acting in it (default: the organization's Owner)."""
+    from sqlmodel import select
+
+    from crm_app.models import Agent, Membership, User
+    from crm_app.services.access import actor_for
+    from crm_app.services.errors import NotFound
+
+    agent = session.exec(select(Agent).where(Agent.slug == slug)).first()
+    if agent is None:
+        raise NotFound(f"No agent with the slug '{slug}'.")
+    if email:
+        user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None:
+            raise NotFound(f"No member with the email {email}.")
+        user_id = user.id
+    else:
+        owner = session.exec(select(Membership).where(Membership.org_id == agent.org_id,
+                                                      Membership.role == "Owner")).first()
+        if owner is None:
+            raise NotFound("The agent's organization has no Owner.")
+        user_id = owner.user_id
+    return agent.id, actor_for(session, user_id, agent.org_id)
+
+
+def _cmd_import_contacts(args) -> int:
+    import json
+    from pathlib import Path
+
+    from crm_app.services import imports
+    from crm_app.services.errors import ValidationError
+
+    _require_tables()
+    overrides = {}
+    for item in args.map or []:
+        header, sep, field = item.partition("=")
+        if not sep or not header.strip():
+            raise ValidationError(f"--map takes HEADER=FIELD (an empty FIELD ignores the column), not '{item}'.")
+        overrides[header.strip()] = field.strip()
+    path = Path(args.file)
+    if not path.is_file():
+        raise ValidationError(f"No such file: {args.file}")
+    with session_scope() as session:
+        agent_id, actor = _agent_and_member(session, args.agent, args.as_member)
+    job = imports.import_file(lambda session: actor, agent_id, path, policy=args.policy,
+                              valid_only=args.valid_only, overrides=overrides)
+    print(json.dumps({k: job[k] for k in ("created", "updated", "skipped", "failed")}))
+    if job["status"] != "done":
+        print(f"Error: {job['message']}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_export_contacts(args) -> int:
+    from crm_app.services import export
+
+    _require_tables()
+    with session_scope() as session:
+        agent_id, actor = _agent_and_member(session, args.agent, args.as_member)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8", newline="") as handle:
+                count = export.export_contacts(session, actor, agent_id, out=handle)
+            print(f"Exported {count:,} contacts to {args.out}.", file=sys.stderr)
+        else:
+            export.export_contacts(session, actor, agent_id, out=sys.stdout)
+    return 0
+
+
 def _require_tables() -> None:
     if not inspect(get_engine()).has_table("organization"):
         raise ServiceError("The database has no tables yet. Run: python -m crm_app.cli migrate")
@@ -105,6 +174,21 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--slug", default=None)
     agent.add_argument("--region", default="US", help="default phone region, e.g. US, GB, IN")
     agent.set_defaults(run=_cmd_create_agent)
+    imp = sub.add_parser("import-contacts", help="import a CSV file into an agent's contacts; prints a JSON summary")
+    imp.add_argument("--agent", required=True, metavar="SLUG")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--policy", choices=("skip", "fill", "overwrite"), default="fill",
+                     help="what to do with existing contacts (default: fill empty fields)")
+    imp.add_argument("--valid-only", action="store_true", help="import the valid rows even if some are invalid")
+    imp.add_argument("--map", action="append", metavar="HEADER=FIELD",
+                     help="map a column to a field key (repeatable; HEADER= ignores the column)")
+    imp.add_argument("--as", dest="as_member", metavar="EMAIL", help="the importing member (default: the Owner)")
+    imp.set_defaults(run=_cmd_import_contacts)
+    exp = sub.add_parser("export-contacts", help="export an agent's contacts as CSV")
+    exp.add_argument("--agent", required=True, metavar="SLUG")
+    exp.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    exp.add_argument("--as", dest="as_member", metavar="EMAIL", help="the exporting member (default: the Owner)")
+    exp.set_defaults(run=_cmd_export_contacts)
     return parser
 
 

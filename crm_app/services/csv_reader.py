@@ -119,7 +119,7 @@ def inspect_csv(path: Path | str, *, count_rows: bool = True) -> CsvInfo:
     return info
 
 
-def iter_rows(info: CsvInfo, chunk_rows: int = CHUNK_ROWS) -> Iterator[list[tuple[int, list[str]]]]:
+def iter_rows(info: CsvInfo, chunk_rows: int | None = None) -> Iterator[list[tuple[int, list[str]]]]:
     """Chunks of (row number as a spreadsheet shows it, cells aligned to info.headers).
 
     Blank lines are skipped (they still count for row numbers); cells are stripped.
@@ -128,7 +128,7 @@ def iter_rows(info: CsvInfo, chunk_rows: int = CHUNK_ROWS) -> Iterator[list[tupl
     reader = pd.read_csv(
         info.path, sep=info.delimiter, encoding=info.encoding, dtype=str, header=None,
         names=list(range(info.width)), keep_default_na=False, na_filter=False, skip_blank_lines=False,
-        chunksize=chunk_rows, engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
+        chunksize=chunk_rows or CHUNK_ROWS, engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
         encoding_errors="strict",
     )
     number = 0  # spreadsheet row of the current record

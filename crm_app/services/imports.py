@@ -248,8 +248,18 @@ def clean_mapping(session: Session, agent: Agent, headers: list[str], mapping: M
 
 def create_field_for_column(session: Session, actor: Actor, agent_id: int, *, label: str, type: str,
                             options: Iterable[str] = ()) -> dict:
-    """"Create new custom field" while mapping: the settings' own rules (and audit)."""
-    return field_service.create_custom_field(session, actor, agent_id, label=label, type=type,
+    """"Create new custom field" while mapping: the settings' own rules (and audit).
+
+    The key comes from the label; when a field already has it, the next free `_2`, `_3`."""
+    require_agent(session, actor, agent_id, "Admin")
+    taken = set(session.exec(select(ContactField.key).where(ContactField.agent_id == agent_id)))
+    taken |= field_service.DEFAULT_KEYS | field_service.RESERVED_KEYS | set(EXTRA_TARGETS)
+    base = field_service.key_from_label(label)[:56] or "field"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    return field_service.create_custom_field(session, actor, agent_id, label=label, key=key, type=type,
                                              options=list(options))
 
 
