@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from crm_app.api import auth, export, files, forms, oidc
+from crm_app.api import auth, export, files, forms, imports, oidc
 
 
 def build_api() -> FastAPI:
@@ -13,5 +13,6 @@ def build_api() -> FastAPI:
     api.include_router(oidc.router)
     api.include_router(export.router)
     api.include_router(files.router)
+    api.include_router(imports.router)
     api.include_router(forms.router)
     return api

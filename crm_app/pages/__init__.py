@@ -30,3 +30,6 @@ def register_all(app: rx.App) -> None:
     from crm_app.pages import pipeline  # noqa: E402 - contacts pipeline board (issue #3)
 
     pipeline.register(app)
+    from crm_app.pages import imports  # noqa: E402 - CSV import (issue #5)
+
+    imports.register(app)

@@ -358,12 +358,16 @@ def _add_dialog() -> rx.Component:
                 as_child=False, on_click=S.choose_single, cursor="pointer", role="button",
                 aria_label="Add a Single Person", _hover={"border_color": rx.color("teal", 8)},
             ),
-            rx.card(
-                rx.vstack(rx.icon("file-spreadsheet", size=22, color=rx.color("gray", 9)),
-                          rx.hstack(rx.text("CSV", weight="bold"), rx.badge("Soon", variant="soft", color_scheme="gray")),
-                          rx.text("Import many contacts from a spreadsheet.", size="2", color_scheme="gray"),
-                          spacing="2"),
-                opacity="0.6",
+            rx.link(
+                rx.card(
+                    rx.vstack(rx.icon("file-spreadsheet", size=22, color=rx.color("teal", 10)),
+                              rx.text("CSV", weight="bold"),
+                              rx.text("Import many contacts from a spreadsheet.", size="2", color_scheme="gray"),
+                              spacing="2"),
+                    cursor="pointer", _hover={"border_color": rx.color("teal", 8)}, height="100%",
+                ),
+                href=routes.agent_path(routes.IMPORT, S.current_agent_key), underline="none", aria_label="CSV",
+                color="inherit",
             ),
             columns="2",
             spacing="3",

@@ -1,0 +1,369 @@
+"""CRM → Contacts → Import CSV: the wizard (upload → map → preview → duplicates → import).
+
+The job lives in the database (services/imports.py): the browser holds only its id and
+display copies. A reload finds the job again (`?job=<id>` in the address, or the member's
+running import) and shows the step it is at; progress comes from the job row, which the
+background run advances chunk by chunk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from crm_app import routes
+from crm_app.models import ImportJob
+from crm_app.services import imports as import_service
+from crm_app.services.errors import ServiceError
+from crm_app.state.base import AppState, error_toast
+
+IGNORE = "__ignore__"
+NEW_FIELD = "__new__"
+STEPS = ["upload", "map", "preview", "policy", "import"]
+POLL_SECONDS = 0.6
+
+
+class ImportState(AppState):
+    step: str = "upload"
+    job_id: int = 0
+    filename: str = ""
+    file_facts: str = ""  # "UTF-8 · Semicolon · 120 rows"
+    upload_error: str = ""
+    uploading: bool = False
+
+    headers: list[str] = []
+    mapping: dict[str, str] = {}  # header -> target value (IGNORE for none)
+    samples: dict[str, str] = {}  # header -> first values
+    targets: list[dict[str, str]] = []  # [{"value", "label"}]
+    mapping_error: str = ""
+
+    new_field_open: bool = False
+    new_field_header: str = ""
+    new_field_error: str = ""
+    new_field_type: str = "Text"
+
+    preview_columns: list[dict[str, str]] = []
+    preview_rows: list[dict] = []
+    count_valid: int = 0
+    count_invalid: int = 0
+    count_duplicates: int = 0
+    count_existing: int = 0
+    count_scanned: int = 0
+    count_total: int = 0
+
+    policy: str = "fill"
+    valid_only: bool = False
+
+    status: str = ""
+    message: str = ""
+    processed: int = 0
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    has_errors: bool = False
+    polling: bool = False
+
+    history: list[dict] = []
+    confirm_undo_id: int = 0
+
+    # ------------------------------------------------------------------ computed
+
+    @rx.var
+    def agent_key(self) -> str:
+        return str(self.route_agent_id() or "")
+
+    @rx.var
+    def percent(self) -> int:
+        if self.total <= 0:
+            return 0 if self.status in ("queued", "checking", "importing") else 100
+        return min(100, int(self.processed * 100 / self.total))
+
+    @rx.var
+    def phase(self) -> str:
+        return {"queued": "Starting…", "checking": "Checking rows…", "importing": "Importing contacts…",
+                "done": "Import finished", "failed": "Import failed", "undone": "Import undone"}.get(self.status, "")
+
+    @rx.var
+    def running(self) -> bool:
+        return self.status in ("queued", "checking", "importing")
+
+    @rx.var
+    def error_href(self) -> str:
+        agent_id = self.route_agent_id()
+        if not agent_id or not self.job_id:
+            return ""
+        return routes.API_IMPORT_ERRORS.format(agent_id=agent_id, job_id=self.job_id)
+
+    @rx.var
+    def template_href(self) -> str:
+        agent_id = self.route_agent_id()
+        return routes.API_IMPORT_TEMPLATE.format(agent_id=agent_id) if agent_id else ""
+
+    @rx.var
+    def contacts_href(self) -> str:
+        return routes.agent_path(routes.CONTACTS, self.route_agent_id() or 0)
+
+    @rx.var
+    def step_index(self) -> int:
+        return STEPS.index(self.step) if self.step in STEPS else 0
+
+    # ------------------------------------------------------------------ loading
+
+    def _job_param(self) -> int:
+        raw = self.router.page.params.get("job", "")
+        return int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+
+    @rx.event
+    def load_page(self):
+        redirect = self.load_shell()
+        if redirect is not None:
+            return redirect
+        self._reset_wizard()
+        try:
+            with self.unit(read_only=True) as (session, actor):
+                agent_id = self.route_agent_id()
+                self.history = self._history(session, actor, agent_id)
+                job_id = self._job_param()
+                if not job_id:
+                    job_id = next((h["id"] for h in self.history
+                                   if h["status"] in import_service.ACTIVE and h["user_id"] == actor.user_id), 0)
+                if job_id:
+                    self._show_job(session, actor, agent_id, import_service.get_job(session, actor, agent_id, job_id))
+                else:
+                    self.targets = self._targets(session, actor, agent_id)
+        except ServiceError as error:
+            return error_toast(error)
+        if self.running:
+            return ImportState.poll
+
+    def _reset_wizard(self) -> None:
+        self.step, self.job_id, self.filename, self.file_facts, self.upload_error = "upload", 0, "", "", ""
+        self.headers, self.mapping, self.samples, self.mapping_error = [], {}, {}, ""
+        self.preview_columns, self.preview_rows = [], []
+        self.status, self.message, self.polling, self.confirm_undo_id = "", "", False, 0
+        self.processed = self.total = self.created = self.updated = self.skipped = self.failed = 0
+
+    def _targets(self, session, actor, agent_id) -> list[dict[str, str]]:
+        from crm_app.services.access import require_agent
+
+        require_agent(session, actor, agent_id, "Admin")
+        return [{"value": t["value"], "label": t["label"]} for t in import_service.targets(session, agent_id)]
+
+    def _history(self, session, actor, agent_id) -> list[dict]:
+        rows = []
+        for job in import_service.list_jobs(session, actor, agent_id):
+            rows.append({"id": job["id"], "filename": job["filename"], "status": job["status"],
+                         "user_id": job["user_id"], "by": job["by"], "when": job["created_at"][:16].replace("T", " "),
+                         "summary": f"{job['created']:,} created · {job['updated']:,} updated · "
+                                    f"{job['skipped']:,} skipped · {job['failed']:,} failed",
+                         "can_undo": job["status"] == "done"})
+        return rows
+
+    def _show_job(self, session, actor, agent_id, job: dict) -> None:
+        self.job_id = job["id"]
+        self.filename = job["filename"]
+        self.file_facts = (f"{job['encoding'].upper().replace('-SIG', ' with BOM').replace('CP1252', 'Windows-1252')}"
+                           f" · {job['delimiter']} separated · {job['total']:,} rows"
+                           + ("" if job["has_header"] else " · no header row"))
+        self.headers = job["headers"]
+        self.mapping = {h: (job["mapping"].get(h) or IGNORE) for h in job["headers"]}
+        self.policy, self.valid_only = job["policy"], job["valid_only"]
+        self._copy_progress(job)
+        self.targets = self._targets(session, actor, agent_id)
+        if job["status"] == "uploaded":
+            self.step = "map"
+            self._load_samples(session, actor, agent_id)
+        else:
+            self.step = "import"
+
+    def _load_samples(self, session, actor, agent_id) -> None:
+        job = session.get(ImportJob, self.job_id)
+        info = import_service._info(job)
+        self.samples = {h: ", ".join(v for v in (r[i] for r in info.sample[:3] if i < len(r)) if v)[:80]
+                        for i, h in enumerate(self.headers)}
+
+    def _copy_progress(self, job: dict) -> None:
+        self.status, self.message = job["status"], job["message"]
+        self.processed, self.total = job["processed"], job["total"]
+        self.created, self.updated, self.skipped, self.failed = job["created"], job["updated"], job["skipped"], job["failed"]
+        self.has_errors = job["has_errors"]
+
+    # ------------------------------------------------------------------ upload
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]):
+        self.upload_error = ""
+        if not files:
+            return
+        upload = files[0]
+        try:
+            with self.unit() as (session, actor):
+                agent_id = self.route_agent_id()
+                job = import_service.create_job(session, actor, agent_id, upload.name or "contacts.csv", upload.file,
+                                                declared_size=getattr(upload, "size", None))
+                session.flush()
+                self._show_job(session, actor, agent_id, job)
+        except ServiceError as error:
+            if error.field == "file":
+                self.upload_error = error.message
+                return [rx.clear_selected_files("import-upload"), rx.toast.error(error.message)]
+            return error_toast(error)
+        return [rx.clear_selected_files("import-upload"),
+                rx.call_script(f"window.history.replaceState(null, '', '?job={self.job_id}')")]
+
+    # ------------------------------------------------------------------ mapping
+
+    @rx.event
+    def set_mapping(self, header: str, value: str):
+        if header not in self.headers:
+            return
+        if value == NEW_FIELD:
+            self.new_field_header = header
+            self.new_field_type = "Text"
+            self.new_field_error = ""
+            self.new_field_open = True
+            return
+        if value != IGNORE and value not in {t["value"] for t in self.targets}:
+            return
+        self.mapping = {**self.mapping, header: value}
+        self.mapping_error = ""
+
+    @rx.event
+    def set_new_field_type(self, value: str):
+        self.new_field_type = value
+
+    @rx.event
+    def close_new_field(self, _open: bool = False):
+        self.new_field_open = False
+
+    @rx.event
+    def create_field(self, form: dict):
+        label = str(form.get("label", "")).strip()
+        options = [o.strip() for o in str(form.get("options", "")).replace("\n", ",").split(",") if o.strip()]
+        try:
+            with self.unit() as (session, actor):
+                agent_id = self.route_agent_id()
+                made = import_service.create_field_for_column(session, actor, agent_id, label=label,
+                                                              type=self.new_field_type, options=options)
+                session.flush()
+                self.targets = self._targets(session, actor, agent_id)
+        except ServiceError as error:
+            if error.field in ("label", "key", "type", "options"):
+                self.new_field_error = error.message
+                return
+            return error_toast(error)
+        self.mapping = {**self.mapping, self.new_field_header: made["key"]}
+        self.new_field_open = False
+        return rx.toast.success(f"Custom field “{made['label']}” created")
+
+    def _service_mapping(self) -> dict[str, str]:
+        return {h: ("" if v == IGNORE else v) for h, v in self.mapping.items()}
+
+    @rx.event
+    def to_preview(self):
+        try:
+            with self.unit(read_only=True) as (session, actor):
+                view = import_service.preview(session, actor, self.route_agent_id(), self.job_id,
+                                              self._service_mapping())
+        except ServiceError as error:
+            if error.field == "mapping":
+                self.mapping_error = error.message
+                return
+            return error_toast(error)
+        self.preview_columns = view["columns"]
+        self.preview_rows = view["rows"]
+        self.count_valid, self.count_invalid = view["valid"], view["invalid"]
+        self.count_duplicates, self.count_existing = view["duplicates"], view["existing"]
+        self.count_scanned, self.count_total = view["scanned"], view["total"]
+        self.step = "preview"
+
+    @rx.event
+    def go_to(self, step: str):
+        if step in ("map", "preview", "policy") and self.status in ("", "uploaded") and self.job_id:
+            self.step = step
+        elif step == "upload":
+            self._reset_wizard()
+            return rx.call_script("window.history.replaceState(null, '', window.location.pathname)")
+
+    @rx.event
+    def set_policy(self, value: str):
+        if value in ("skip", "fill", "overwrite"):
+            self.policy = value
+
+    @rx.event
+    def set_valid_only(self, value: bool):
+        self.valid_only = bool(value)
+
+    # ------------------------------------------------------------------ run
+
+    @rx.event
+    def start(self):
+        try:
+            with self.unit() as (session, actor):
+                agent_id = self.route_agent_id()
+                job = import_service.start_import(session, actor, agent_id, self.job_id, self._service_mapping(),
+                                                  policy=self.policy, valid_only=self.valid_only)
+        except ServiceError as error:
+            return error_toast(error)
+        self._copy_progress(job)
+        self.step = "import"
+        import_service.run_in_background(self.job_id)
+        return ImportState.poll
+
+    @rx.event(background=True)
+    async def poll(self):
+        async with self:
+            if self.polling:
+                return
+            self.polling = True
+        try:
+            while True:
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    try:
+                        with self.unit(read_only=True) as (session, actor):
+                            agent_id = self.route_agent_id()
+                            job = import_service.get_job(session, actor, agent_id, self.job_id)
+                            self._copy_progress(job)
+                            if job["status"] not in import_service.ACTIVE:
+                                self.history = self._history(session, actor, agent_id)
+                    except ServiceError as error:
+                        return error_toast(error)
+                    if not self.running:
+                        if self.status == "done":
+                            return rx.toast.success(f"Import finished: {self.created:,} created, "
+                                                    f"{self.updated:,} updated")
+                        return rx.toast.error(self.message or "The import failed.")
+        finally:
+            async with self:
+                self.polling = False
+
+    # ------------------------------------------------------------------ undo
+
+    @rx.event
+    def ask_undo(self, job_id: int):
+        self.confirm_undo_id = int(job_id) if str(job_id).isdigit() else 0
+
+    @rx.event
+    def cancel_undo(self, _open: bool = False):
+        self.confirm_undo_id = 0
+
+    @rx.event
+    def undo(self):
+        job_id = self.confirm_undo_id
+        self.confirm_undo_id = 0
+        try:
+            with self.unit() as (session, actor):
+                agent_id = self.route_agent_id()
+                job = import_service.undo_import(session, actor, agent_id, job_id)
+                session.flush()
+                self.history = self._history(session, actor, agent_id)
+        except ServiceError as error:
+            return error_toast(error)
+        if job_id == self.job_id:
+            self._copy_progress(job)
+        return rx.toast.success(f"Import undone: {job['created']:,} contacts removed, "
+                                f"{job['updated']:,} restored")
