@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # The first build runs `npm install` and a Vite production build: minutes on 2 cores.
-SERVER_START_TIMEOUT = float(os.environ.get("CRM_E2E_START_TIMEOUT", "360"))
+SERVER_START_TIMEOUT = float(os.environ.get("CRM_TEST_E2E_START_TIMEOUT", "360"))
 LOCK_TIMEOUT = 30 * 60
 DEFAULT_TIMEOUT_MS = 15_000
 
@@ -186,7 +186,7 @@ def live_app(tmp_path_factory):
     work = tmp_path_factory.mktemp("live-app")
     data_dir = work / "data"
     data_dir.mkdir()
-    port = int(os.environ.get("CRM_E2E_PORT") or _free_port())
+    port = int(os.environ.get("CRM_TEST_E2E_PORT") or _free_port())
     base_url = f"http://localhost:{port}"
     env = _server_env(data_dir, base_url)
     log_path = work / "server.log"
