@@ -26,6 +26,7 @@ POLL_SECONDS = 0.6
 
 class ImportState(AppState):
     step: str = "upload"
+    agent_key: str = ""  # the routed agent's id, for links
     job_id: int = 0
     filename: str = ""
     file_facts: str = ""  # "UTF-8 · Semicolon · 120 rows"
@@ -72,10 +73,6 @@ class ImportState(AppState):
     # ------------------------------------------------------------------ computed
 
     @rx.var
-    def agent_key(self) -> str:
-        return str(self.route_agent_id() or "")
-
-    @rx.var
     def percent(self) -> int:
         if self.total <= 0:
             return 0 if self.status in ("queued", "checking", "importing") else 100
@@ -92,19 +89,17 @@ class ImportState(AppState):
 
     @rx.var
     def error_href(self) -> str:
-        agent_id = self.route_agent_id()
-        if not agent_id or not self.job_id:
+        if not self.agent_key or not self.job_id:
             return ""
-        return routes.API_IMPORT_ERRORS.format(agent_id=agent_id, job_id=self.job_id)
+        return routes.API_IMPORT_ERRORS.format(agent_id=self.agent_key, job_id=self.job_id)
 
     @rx.var
     def template_href(self) -> str:
-        agent_id = self.route_agent_id()
-        return routes.API_IMPORT_TEMPLATE.format(agent_id=agent_id) if agent_id else ""
+        return routes.API_IMPORT_TEMPLATE.format(agent_id=self.agent_key) if self.agent_key else ""
 
     @rx.var
     def contacts_href(self) -> str:
-        return routes.agent_path(routes.CONTACTS, self.route_agent_id() or 0)
+        return routes.agent_path(routes.CONTACTS, self.agent_key or "0")
 
     @rx.var
     def step_index(self) -> int:
@@ -122,6 +117,7 @@ class ImportState(AppState):
         if redirect is not None:
             return redirect
         self._reset_wizard()
+        self.agent_key = str(self.route_agent_id() or "")
         try:
             with self.unit(read_only=True) as (session, actor):
                 agent_id = self.route_agent_id()
