@@ -304,8 +304,10 @@ def _field_dialog() -> rx.Component:
                           S.form_errors.get("key", ""),
                           hint="Used by imports, forms and the API. It cannot change once the field exists."),
                 _labelled("Type",
-                          rx.select(list(FIELD_TYPES), value=S.form_type, on_change=S.set_form_type,
-                                    disabled=locked_type, width="100%", aria_label="Type"),
+                          rx.select.root(
+                              rx.select.trigger(width="100%", aria_label="Type"),
+                              rx.select.content(*[rx.select.item(t, value=t) for t in FIELD_TYPES]),
+                              value=S.form_type, on_change=S.set_form_type, disabled=locked_type),
                           S.form_errors.get("type", "")),
                 rx.cond(S.editing_has_values & ~S.editing_is_default,
                         rx.text("Contacts already have values for this field, so its type is fixed.",
