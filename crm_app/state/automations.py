@@ -109,6 +109,7 @@ class AutomationsState(AppState):
 
     @rx.event
     def load(self):
+        self.tab = "assignment"
         try:
             with self.unit() as (session, actor):
                 self._fill(service.get_automations(session, actor, self._agent_id()))

@@ -61,6 +61,7 @@ def _add_contact(page, name: str, email: str) -> None:
     dialog.get_by_role("button", name="Add a Single Person").click()
     dialog.get_by_label("Name", exact=True).fill(name)
     dialog.get_by_label("Email ID").fill(email)
+    page.wait_for_timeout(700)  # the dialog's inputs are debounced (350 ms) and a click can overtake them
     dialog.get_by_role("button", name="Add contact").click()
     expect(dialog).to_be_hidden()
 
