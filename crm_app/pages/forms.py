@@ -245,11 +245,10 @@ def _palette() -> rx.Component:
                     variant="outline",
                     color_scheme="gray",
                     width="100%",
-                    justify="start",
                     on_click=S.add_element(p["type"]),
                     disabled=~S.can_edit,
                     aria_label=f"Add {p['label']}",
-                    style={"cursor": "inherit", "background": rx.color("gray", 1)},
+                    style={"cursor": "inherit", "background": rx.color("gray", 1), "justify_content": "flex-start"},
                 ),
                 element_type=p["type"],
                 label=p["label"],
@@ -370,7 +369,8 @@ def _prop_text(label: str, key: str, *, area: bool = False, max_length: int = 20
     S = FormBuilderState
     dom_id = f"prop-{key}"
     common = dict(id=dom_id, key=S.selected_id + "-" + key, default_value=S.selected[key].to(str),
-                  on_change=S.set_prop(key).debounce(350), disabled=~S.can_edit, width="100%")
+                  on_change=getattr(S, f"set_{key}")(S.selected_id).debounce(350),
+                  on_blur=getattr(S, f"set_{key}")(S.selected_id), disabled=~S.can_edit, width="100%")
     control = (rx.text_area(rows="3", max_length=max_length, **common) if area
                else rx.input(type=input_type, max_length=max_length, **common))
     return rx.vstack(_prop_label(label, dom_id), control,
@@ -401,7 +401,7 @@ def _properties() -> rx.Component:
                             _prop_text("Placeholder", "placeholder")),
                     _prop_text("Help text", "help", area=True, max_length=500),
                     rx.hstack(
-                        rx.switch(checked=S.selected["required"].to(bool), on_change=S.set_prop("required"),
+                        rx.switch(checked=S.selected["required"].to(bool), on_change=S.set_prop(S.selected_id, "required"),
                                   disabled=~S.can_edit, id="prop-required"),
                         _prop_label("Required", "prop-required"),
                         spacing="2", align="center",
@@ -420,7 +420,8 @@ def _properties() -> rx.Component:
                         _prop_label("Options (one per line)", "prop-options"),
                         rx.text_area(id="prop-options", key=S.selected_id + "-options", rows="5",
                                      default_value=S.selected_options_text,
-                                     on_change=S.set_prop("options").debounce(400), disabled=~S.can_edit,
+                                     on_change=S.set_options(S.selected_id).debounce(400), on_blur=S.set_options(S.selected_id),
+                                     disabled=~S.can_edit,
                                      width="100%"),
                         field_error(S.errors.get(S.selected_id + ".options", "").to(str)),
                         spacing="1", width="100%",
@@ -432,7 +433,7 @@ def _properties() -> rx.Component:
                             rx.select.content(rx.foreach(
                                 S.map_choices, lambda c: rx.select.item(c["label"], value=c["key"]))),
                             value=S.selected_maps_to,
-                            on_change=S.set_prop("maps_to"),
+                            on_change=S.set_prop(S.selected_id, "maps_to"),
                             disabled=~S.can_edit,
                         ),
                         rx.text("Answers fill this contact field (never overwriting what your team typed).",
@@ -460,7 +461,8 @@ def _setting(label: str, key: str, *, area: bool = False, placeholder: str = "",
     S = FormBuilderState
     dom_id = f"setting-{key}"
     common = dict(id=dom_id, key="setting-" + key + "-" + S.form_id, default_value=S.settings[key].to(str),
-                  on_change=S.set_setting(key).debounce(400), disabled=~S.can_edit, width="100%",
+                  on_change=getattr(S, f"set_{key}").debounce(400),
+                  on_blur=getattr(S, f"set_{key}"), disabled=~S.can_edit, width="100%",
                   placeholder=placeholder)
     control = (rx.text_area(rows="3", max_length=max_length, **common) if area
                else rx.input(type=input_type, max_length=max_length, **common))

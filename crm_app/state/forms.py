@@ -28,6 +28,16 @@ PALETTE_ICONS = {
 FORM_ONLY = "__form_only__"
 
 
+def _plain(value):
+    """Plain dicts and lists from Reflex's mutable proxies (services check Mapping/list types)."""
+    value = getattr(value, "__wrapped__", value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _form_path(route: str, agent_id, form_id) -> str:
     return route.replace("[agent_id]", str(agent_id)).replace("[form_id]", str(form_id))
 
@@ -288,8 +298,8 @@ class FormBuilderState(_FormsBase):
 
     def _save(self, elements: list[dict] | None = None, settings: dict | None = None):
         """Save the draft with these changes; a validation error stays next to its input."""
-        draft = {"elements": elements if elements is not None else self.elements,
-                 "settings": settings if settings is not None else dict(self.settings)}
+        draft = _plain({"elements": elements if elements is not None else self.elements,
+                        "settings": settings if settings is not None else self.settings})
         try:
             with self.unit() as (session, actor):
                 cleaned = form_service.save_draft(session, actor, self._agent_id(), self.form_id, draft)
@@ -402,10 +412,40 @@ class FormBuilderState(_FormsBase):
     # ---------------------------------------------------------------- properties and settings
 
     @rx.event
-    def set_prop(self, key: str, value):
-        """One property of the selected element (label, placeholder, help, required, min, max,
-        options (one per line), maps_to)."""
-        i = self._index(self.selected_id)
+    def set_prop(self, element_id: str, key: str, value):
+        """One property of an element (label, placeholder, help, required, min, max, options
+        (one per line), maps_to). The element id travels with the change, so a late (debounced
+        or blur) change never lands on an element selected meanwhile."""
+        return self._set_prop(element_id, key, value)
+
+    # One handler per debounced text input: a debounce is kept per handler, so inputs sharing
+    # one handler would cancel each other's pending change.
+    @rx.event
+    def set_label(self, element_id: str, value: str):
+        return self._set_prop(element_id, "label", value)
+
+    @rx.event
+    def set_placeholder(self, element_id: str, value: str):
+        return self._set_prop(element_id, "placeholder", value)
+
+    @rx.event
+    def set_help(self, element_id: str, value: str):
+        return self._set_prop(element_id, "help", value)
+
+    @rx.event
+    def set_min(self, element_id: str, value: str):
+        return self._set_prop(element_id, "min", value)
+
+    @rx.event
+    def set_max(self, element_id: str, value: str):
+        return self._set_prop(element_id, "max", value)
+
+    @rx.event
+    def set_options(self, element_id: str, value: str):
+        return self._set_prop(element_id, "options", value)
+
+    def _set_prop(self, element_id: str, key: str, value):
+        i = self._index(str(element_id))
         if not self.can_edit or i < 0 or key not in (
                 "label", "placeholder", "help", "required", "min", "max", "options", "maps_to"):
             return
@@ -427,7 +467,38 @@ class FormBuilderState(_FormsBase):
         return self._save(elements=elements)
 
     @rx.event
+    def set_title(self, value: str):
+        return self._setting("title", value)
+
+    @rx.event
+    def set_description(self, value: str):
+        return self._setting("description", value)
+
+    @rx.event
+    def set_submit_label(self, value: str):
+        return self._setting("submit_label", value)
+
+    @rx.event
+    def set_success_message(self, value: str):
+        return self._setting("success_message", value)
+
+    @rx.event
+    def set_redirect_url(self, value: str):
+        return self._setting("redirect_url", value)
+
+    @rx.event
+    def set_close_date(self, value: str):
+        return self._setting("close_date", value)
+
+    @rx.event
+    def set_limit(self, value: str):
+        return self._setting("limit", value)
+
+    @rx.event
     def set_setting(self, key: str, value):
+        return self._setting(key, value)
+
+    def _setting(self, key: str, value):
         if not self.can_edit or key not in form_service.DEFAULT_SETTINGS:
             return
         settings = dict(self.settings)

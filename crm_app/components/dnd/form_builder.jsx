@@ -161,7 +161,7 @@ export function PaletteItem({ elementType, label, children, style }) {
       role="presentation"
       tabIndex={-1}
       data-palette-type={elementType}
-      style={{ touchAction: "none", opacity: isDragging ? 0.5 : 1, cursor: disabled ? "default" : "grab", ...(style || {}) }}
+      style={{ width: "100%", touchAction: "none", opacity: isDragging ? 0.5 : 1, cursor: disabled ? "default" : "grab", ...(style || {}) }}
     >
       {children}
     </div>

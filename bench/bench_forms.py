@@ -1,0 +1,320 @@
+"""Load benchmark for public form submissions (issue #6). Figures are printed, never asserted.
+
+    python bench/bench_forms.py [--submissions 5000] [--clients 50] [--databases sqlite,postgresql]
+                                [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                [--redis-url redis://127.0.0.1:6379]
+
+For each database: copies the project into a temp dir (its own .web, so the e2e tests of the
+checkout are not disturbed), creates a fresh database (SQLite file, or a new PostgreSQL
+database), migrates it, seeds an organization, an agent and a published form, serves the
+app with `reflex run --env prod --single-port` on a free loopback port, then 50 concurrent
+clients (httpx, asyncio) POST 5,000 submissions to /api/forms/<slug>/submit — the endpoint
+the public page itself posts to — 10% of them repeating an earlier email. Prints
+submissions/s and p50/p99 latency, then checks in the database that every accepted
+submission is stored exactly once (each carries a unique reference answer), that nothing
+was quarantined, and that contacts were deduplicated (one per distinct email).
+
+Rate limit: the per-IP limit would (rightly) quarantine 5,000 posts from one loopback
+address, so the bench starts the server with CRM_FORM_RATE_LIMIT=0 (documented in
+crm_app/services/spam.py). Fill time: clients fetch the form's signed render stamp once and
+wait the minimum fill time before posting, exactly like a person on the public page.
+With --redis-url (default: CRM_BENCH_REDIS_URL or redis://127.0.0.1:6379 when it answers)
+Reflex runs several backend workers; without Redis it runs one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+VENV_BIN = Path(sys.executable).parent
+COPY_IGNORE = shutil.ignore_patterns(".git", "data", "screenshots", "__pycache__", ".pytest_cache", "build",
+                                     ".states", "*.db")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def _redis_ok(url: str) -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return True
+    except Exception:
+        return False
+
+
+def _copy_project(target: Path) -> Path:
+    """A copy of the project with its own .web (under the e2e lock so no build is half-copied)."""
+    from tests.e2e.conftest import _CheckoutLock
+
+    work = target / "app"
+    with _CheckoutLock():
+        shutil.copytree(ROOT, work, ignore=COPY_IGNORE, symlinks=True)
+    return work
+
+
+def _env(work: Path, data_dir: Path, database_url: str, base_url: str, redis_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRM_") and k not in ("REDIS_URL", "REFLEX_REDIS_URL")}
+    env.update(PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}", REFLEX_USE_NPM="1",
+               REFLEX_TELEMETRY_ENABLED="false", PYTHONUNBUFFERED="1", CRM_DATA_DIR=str(data_dir),
+               CRM_DATABASE_URL=database_url, CRM_BASE_URL=base_url, CRM_FORM_RATE_LIMIT="0",
+               CRM_DEV_MAILBOX="1")
+    if redis_url:
+        env["CRM_REDIS_URL"] = redis_url
+    return env
+
+
+def _seed(database_url: str, data_dir: Path) -> str:
+    """An organization, agent and published form in the fresh database; returns the slug."""
+    os.environ["CRM_DATA_DIR"] = str(data_dir)
+    os.environ["CRM_DATABASE_URL"] = database_url
+    from crm_app import db, settings
+    from crm_app.services import agents, forms
+
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    with db.session_scope() as s:
+        owner = agents.create_owner(s, "owner@bench.example", "Bench Clinic", "Bea", "Bench")
+        agent = agents.create_agent(s, owner, "Front Desk", f"bench-{secrets.token_hex(3)}")
+        form = forms.create_form(s, owner, agent.id, "Book a visit")
+        forms.save_draft(s, owner, agent.id, form.id, {"elements": [
+            {"id": "name", "type": "short_text", "label": "Your name", "required": True, "maps_to": "name"},
+            {"id": "email", "type": "email", "label": "Email", "required": True, "maps_to": "email"},
+            {"id": "reason", "type": "long_text", "label": "Reason for visit"},
+            {"id": "clinic", "type": "dropdown", "label": "Clinic", "options": ["Downtown", "Harbor"]},
+            {"id": "ref", "type": "short_text", "label": "Reference"},
+        ], "settings": {"title": "Book a visit"}})
+        forms.publish(s, owner, agent.id, form.id)
+        slug = form.slug
+    db.get_engine().dispose()
+    return slug
+
+
+def _wait_up(proc: subprocess.Popen, base_url: str, log: Path, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"the server exited ({proc.returncode}):\n" + log.read_text(errors="replace")[-4000:])
+        try:
+            with urllib.request.urlopen(base_url + "/ping", timeout=3) as r:
+                if r.status == 200:
+                    return
+        except Exception:
+            pass
+        time.sleep(1)
+    sys.exit("the server did not start in time:\n" + log.read_text(errors="replace")[-4000:])
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    import signal
+
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def _payloads(n: int, repeat_share: float, rng: random.Random) -> list[dict]:
+    out, emails = [], []
+    for i in range(n):
+        if emails and rng.random() < repeat_share:
+            email = rng.choice(emails)
+        else:
+            email = f"visitor{i}.{secrets.token_hex(2)}@example.com"
+            emails.append(email)
+        out.append({"name": f"Visitor {i}", "email": email, "reason": "Check-up " * rng.randint(1, 20),
+                    "clinic": rng.choice(["Downtown", "Harbor"]), "ref": f"r{i:06d}"})
+    return out
+
+
+async def _load(base_url: str, slug: str, payloads: list[dict], clients: int) -> tuple[list, list, float]:
+    import httpx
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
+        token = (await client.get(f"/api/forms/{slug}")).json()["token"]
+        from crm_app.services.spam import MIN_FILL_SECONDS
+
+        await asyncio.sleep(MIN_FILL_SECONDS + 0.2)  # like a person filling the page
+        queue: asyncio.Queue = asyncio.Queue()
+        for p in payloads:
+            queue.put_nowait(p)
+        latencies: list[float] = []
+        results: list[tuple[str, int]] = []
+
+        async def worker():
+            while True:
+                try:
+                    answers = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                started = time.perf_counter()
+                try:
+                    r = await client.post(f"/api/forms/{slug}/submit",
+                                          json={"answers": answers, "token": token, "website": ""})
+                    status = r.status_code
+                except httpx.HTTPError:
+                    status = 0
+                latencies.append(time.perf_counter() - started)
+                results.append((answers["ref"], status))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        return results, latencies, time.perf_counter() - started
+
+
+def _verify(database_url: str, slug: str, results: list[tuple[str, int]], payloads: list[dict]) -> dict:
+    from sqlalchemy import func
+    from sqlmodel import Session, select
+
+    from crm_app.db import make_engine
+    from crm_app.models import Contact, Form, FormSubmission
+
+    engine = make_engine(database_url)
+    accepted = {ref for ref, status in results if status == 200}
+    with Session(engine) as s:
+        form = s.exec(select(Form).where(Form.slug == slug)).one()
+        rows = s.exec(select(FormSubmission.answers, FormSubmission.status, FormSubmission.contact_id)
+                      .where(FormSubmission.form_id == form.id)).all()
+        refs = [r[0]["ref"]["value"] for r in rows]
+        contacts = s.exec(select(func.count()).select_from(Contact).where(Contact.agent_id == form.agent_id)).one()
+        distinct_emails = s.exec(select(func.count(func.distinct(Contact.email)))
+                                 .where(Contact.agent_id == form.agent_id)).one()
+    engine.dispose()
+    sent_emails = {p["email"] for p in payloads if p["ref"] in accepted}
+    return {
+        "accepted": len(accepted),
+        "stored": len(rows),
+        "duplicated": len(refs) - len(set(refs)),
+        "lost": len(accepted - set(refs)),
+        "unexpected": len(set(refs) - accepted),
+        "spam": sum(1 for r in rows if r[1] == "Spam"),
+        "without_contact": sum(1 for r in rows if not r[2]),
+        "contacts": contacts,
+        "distinct_emails_sent": len(sent_emails),
+        "contacts_deduplicated": contacts == len(sent_emails) == distinct_emails,
+    }
+
+
+def run(kind: str, args, tmp: Path, work: Path) -> dict:
+    data_dir = tmp / f"data-{kind}"
+    data_dir.mkdir()
+    admin = name = None
+    if kind == "sqlite":
+        database_url = f"sqlite:///{data_dir / 'crm.db'}"
+    else:
+        import sqlalchemy
+        from sqlalchemy import text
+
+        name = f"crm_bench_forms_{secrets.token_hex(4)}"
+        admin = sqlalchemy.create_engine(args.postgres_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                                         isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        database_url = args.postgres_url.rsplit("/", 1)[0] + "/" + name
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = _env(work, data_dir, database_url, base_url, args.redis_url)
+    log = tmp / f"server-{kind}.log"
+    try:
+        subprocess.run([sys.executable, "-m", "crm_app.cli", "migrate"], cwd=work, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        slug = _seed(database_url, data_dir)
+        with open(log, "w") as out:
+            proc = subprocess.Popen([str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
+                                     "--backend-port", str(port), "--backend-host", "127.0.0.1"],
+                                    cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            _wait_up(proc, base_url, log)
+            payloads = _payloads(args.submissions, 0.10, random.Random(6))
+            results, latencies, seconds = asyncio.run(_load(base_url, slug, payloads, args.clients))
+        finally:
+            _stop(proc)
+        check = _verify(database_url, slug, results, payloads)
+        statuses: dict[int, int] = {}
+        for _, status in results:
+            statuses[status] = statuses.get(status, 0) + 1
+        return {"kind": kind, "rate": len(results) / seconds, "p50": _percentile(latencies, 50) * 1000,
+                "p99": _percentile(latencies, 99) * 1000, "mean": statistics.mean(latencies) * 1000,
+                "seconds": seconds, "statuses": statuses, **check}
+    finally:
+        if admin is not None:
+            from sqlalchemy import text
+
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default=os.environ.get("CRM_BENCH_POSTGRES_URL")
+                        or "postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis-url", default=os.environ.get("CRM_BENCH_REDIS_URL") or "redis://127.0.0.1:6379")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (server logs)")
+    args = parser.parse_args(argv)
+    if args.redis_url and not _redis_ok(args.redis_url):
+        print(f"(Redis at {args.redis_url} does not answer: one backend worker)")
+        args.redis_url = None
+    tmp = Path(tempfile.mkdtemp(prefix="crm-bench-forms-"))
+    rows = []
+    try:
+        print(f"copying the project to {tmp} ...", flush=True)
+        work = _copy_project(tmp)
+        for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
+            print(f"\n== {kind}: {args.submissions} submissions from {args.clients} clients ...", flush=True)
+            row = run(kind, args, tmp, work)
+            rows.append(row)
+            print(f"   {row['rate']:.0f} submissions/s, p50 {row['p50']:.0f} ms, p99 {row['p99']:.0f} ms "
+                  f"({row['seconds']:.1f} s; HTTP {row['statuses']})")
+            print(f"   stored {row['stored']} of {row['accepted']} accepted: {row['duplicated']} duplicated, "
+                  f"{row['lost']} lost, {row['spam']} spam, {row['without_contact']} without contact; "
+                  f"{row['contacts']} contacts for {row['distinct_emails_sent']} distinct emails "
+                  f"({'deduplicated' if row['contacts_deduplicated'] else 'NOT deduplicated'})")
+    finally:
+        if args.keep:
+            print(f"\nkept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("\n| database | submissions/s | p50 ms | p99 ms | stored / accepted | duplicated | lost | contacts ok |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['kind']} | {r['rate']:.0f} | {r['p50']:.0f} | {r['p99']:.0f} | {r['stored']} / {r['accepted']} "
+              f"| {r['duplicated']} | {r['lost']} | {'yes' if r['contacts_deduplicated'] else 'NO'} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Forms state tests: real SQLite, sessions for an Owner, a User with the agent and another
+organization's Owner; the page route is faked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlmodel import SQLModel
+
+from crm_app import db, settings
+from crm_app.models import Membership, User
+from crm_app.services import agents, fields, sessions
+from crm_app.state.base import AppState
+
+
+@dataclass
+class World:
+    agent_id: int
+    other_agent_id: int
+    owner: str
+    user: str
+    outsider: str
+
+
+@pytest.fixture()
+def world(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    SQLModel.metadata.create_all(db.get_engine())
+    with db.session_scope() as s:
+        owner = agents.create_owner(s, "rosa@harbor.example", "Harbor", "Rosa")
+        agent = agents.create_agent(s, owner, "Front Desk", "front-desk")
+        fields.create_custom_field(s, owner, agent.id, label="Preferred clinic", type="Dropdown",
+                                   options=["Downtown", "Harbor"])
+        staff = User(email="sam@harbor.example")
+        s.add(staff)
+        s.flush()
+        s.add(Membership(org_id=owner.org_id, user_id=staff.id, role="User", agent_ids=[agent.id]))
+        outsider = agents.create_owner(s, "olga@other.example", "Other", "Olga")
+        other_agent = agents.create_agent(s, outsider, "Shop", "shop")
+        s.flush()
+        world = World(agent.id, other_agent.id,
+                      sessions.create_session(s, s.get(User, owner.user_id), owner.org_id),
+                      sessions.create_session(s, staff, owner.org_id),
+                      sessions.create_session(s, s.get(User, outsider.user_id), outsider.org_id))
+    yield world
+    db.get_engine().dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture()
+def make_state(monkeypatch):
+    """make_state(cls, token, agent_id, form_id="") -> a loaded state of `cls` for that member and route."""
+
+    def make(cls, token: str, agent_id: int, form_id: str = ""):
+        monkeypatch.setattr(AppState, "_token", lambda self: token)
+        monkeypatch.setattr(AppState, "route_agent_id", lambda self: agent_id)
+        monkeypatch.setattr(cls, "_form_id", lambda self: str(form_id))
+        root = AppState(_reflex_internal_init=True)
+        state = root.get_substate(cls.get_full_name().split(".")[2:])
+        state.load_shell()
+        state.load()
+        return state
+
+    return make
