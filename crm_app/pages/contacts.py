@@ -384,10 +384,10 @@ def _add_dialog() -> rx.Component:
             _labeled("Name", "name", rx.input(value=S.add_values["name"].to(str),
                                               on_change=lambda v: S.set_add_value("name", v), aria_label="Name", width="100%")),
             _labeled("Email ID", "email", rx.input(type="email", value=S.add_values["email"].to(str),
-                                                   on_change=lambda v: S.set_add_value("email", v).debounce(350),
+                                                   on_change=lambda v: S.set_add_value("email", v),
                                                    aria_label="Email ID", width="100%")),
             _labeled("Mobile Number", "phone", rx.input(type="tel", value=S.add_values["phone"].to(str),
-                                                        on_change=lambda v: S.set_add_value("phone", v).debounce(350),
+                                                        on_change=lambda v: S.set_add_value("phone", v),
                                                         aria_label="Mobile Number", width="100%")),
             _labeled("Gender", "gender", rx.select.root(
                 rx.select.trigger(placeholder="Choose…", aria_label="Gender", width="100%"),

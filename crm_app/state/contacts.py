@@ -74,7 +74,10 @@ class ContactsState(AppState):
     view_name: str = ""
     view_error: str = ""
 
-    # selection and bulk actions
+    # selection and bulk actions (own copies of the member's rights and agent: computed vars
+    # here must not depend on AppState's vars)
+    is_admin: bool = False
+    agent_key: str = ""
     selected: list[str] = []
     all_matching: bool = False
     confirm_delete_open: bool = False
@@ -125,9 +128,6 @@ class ContactsState(AppState):
             if v != ALL
         ) + bool(self.f_from or self.f_to) + bool(self.f_custom_key and self.f_custom_value) + self.show_archived
 
-    @rx.var
-    def is_admin(self) -> bool:
-        return self.role in ("Owner", "Admin")
 
     @rx.var
     def selection_count(self) -> int:
@@ -147,7 +147,7 @@ class ContactsState(AppState):
     @rx.var
     def export_href(self) -> str:
         """The export download for the selection, or for everything matching the filters."""
-        agent = self.current_agent_key
+        agent = self.agent_key
         if not agent:
             return ""
         if self.selected and not self.all_matching:
@@ -216,6 +216,8 @@ class ContactsState(AppState):
                     key=lambda m: m["name"].lower(),
                 )
                 self.views = saved_views.list_views(session, actor, agent_id)
+                self.is_admin = actor.is_admin
+                self.agent_key = str(agent_id)
         except ServiceError as err:
             return error_toast(err)
         known = {c["key"] for c in self.all_columns}
@@ -475,8 +477,10 @@ class ContactsState(AppState):
         self.add_values = {**self.add_values, str(key)[:60]: str(value)[:5000]}
         if key in self.add_errors:
             self.add_errors = {k: v for k, v in self.add_errors.items() if k != key}
-        if key in ("email", "phone"):
+        if key in ("email", "phone") and _complete_enough(key, str(value)):
             return ContactsState.check_similar
+        if key in ("email", "phone") and self.similar_id:
+            self.similar_id = self.similar_name = ""
 
     @rx.event
     def toggle_multi(self, key: str, option: str, checked: bool):
@@ -529,6 +533,13 @@ class ContactsState(AppState):
             return ""
         agent = self.router.page.params.get("agent_id", "")
         return f"/agents/{agent}/crm/contacts/{self.similar_id}"
+
+
+def _complete_enough(key: str, value: str) -> bool:
+    """Look for duplicates once the value could be a whole email or phone number."""
+    if key == "email":
+        return "@" in value and "." in value.rsplit("@", 1)[-1]
+    return sum(ch.isdigit() for ch in value) >= 7
 
 
 def _display_row(row: dict, base: str) -> dict[str, str]:
