@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 02df8b15e7ba
+Revision ID: 695531c7e72d
 Revises: 
-Create Date: 2026-11-25 09:22:45.441448
+Create Date: 2026-11-25 09:56:21.325759
 
 """
 from typing import Sequence, Union
@@ -15,7 +15,7 @@ from crm_app.models import UTCDateTime  # noqa: F401  (timezone-aware UTC timest
 
 
 # revision identifiers, used by Alembic.
-revision: str = '02df8b15e7ba'
+revision: str = '695531c7e72d'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -271,6 +271,41 @@ def upgrade() -> None:
     with op.batch_alter_table('form', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_form_agent_id'), ['agent_id'], unique=False)
 
+    op.create_table('importjob',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agent_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('storage_key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('encoding', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('delimiter', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
+    sa.Column('has_header', sa.Boolean(), nullable=False),
+    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('message', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('mapping', sa.JSON(), nullable=False),
+    sa.Column('policy', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('valid_only', sa.Boolean(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('processed', sa.Integer(), nullable=False),
+    sa.Column('created', sa.Integer(), nullable=False),
+    sa.Column('updated', sa.Integer(), nullable=False),
+    sa.Column('skipped', sa.Integer(), nullable=False),
+    sa.Column('failed', sa.Integer(), nullable=False),
+    sa.Column('error_key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('started_at', UTCDateTime(), nullable=True),
+    sa.Column('finished_at', UTCDateTime(), nullable=True),
+    sa.Column('undone_at', UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['agent_id'], ['agent.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('storage_key')
+    )
+    with op.batch_alter_table('importjob', schema=None) as batch_op:
+        batch_op.create_index('ix_importjob_agent_created', ['agent_id', 'created_at'], unique=False)
+
     op.create_table('paymentevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('stripe_event_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -368,6 +403,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.create_index('ix_contact_agent_archived_created', ['agent_id', 'archived', 'created_at'], unique=False)
+        batch_op.create_index('ix_contact_agent_archived_email', ['agent_id', 'archived', 'email'], unique=False)
         batch_op.create_index('ix_contact_agent_archived_name', ['agent_id', 'archived', 'name_sort'], unique=False)
         batch_op.create_index('ix_contact_agent_archived_stage_owner', ['agent_id', 'archived', 'stage_id', 'primary_owner_id'], unique=False)
 
@@ -383,6 +419,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('formversion', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_formversion_form_id'), ['form_id'], unique=False)
+
+    op.create_table('importchange',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('previous', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['importjob.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('job_id', 'contact_id', name='uq_importchange_job_contact')
+    )
+    with op.batch_alter_table('importchange', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_importchange_contact_id'), ['contact_id'], unique=False)
 
     op.create_table('stagerule',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -539,12 +588,17 @@ def upgrade() -> None:
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_conversation_id'), ['conversation_id'], unique=False)
 
+    # Expression index for search on later words of a name (models.name_after_first_word);
+    # autogenerate does not see expression indexes, so it is written by hand.
+    op.create_index("ix_contact_agent_archived_later_words", "contact",
+                    ["agent_id", "archived", sa.text("ltrim(name_sort, 'abcdefghijklmnopqrstuvwxyz0123456789''’-.àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćčďđēėęěğīįıķĺľłńňōőœŕřśşšţťūůűųźżž')")])
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_index("ix_contact_agent_archived_later_words", table_name="contact")
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_conversation_id'))
 
@@ -587,6 +641,10 @@ def downgrade() -> None:
 
     op.drop_table('webhookdelivery')
     op.drop_table('stagerule')
+    with op.batch_alter_table('importchange', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_importchange_contact_id'))
+
+    op.drop_table('importchange')
     with op.batch_alter_table('formversion', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_formversion_form_id'))
 
@@ -594,6 +652,7 @@ def downgrade() -> None:
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index('ix_contact_agent_archived_stage_owner')
         batch_op.drop_index('ix_contact_agent_archived_name')
+        batch_op.drop_index('ix_contact_agent_archived_email')
         batch_op.drop_index('ix_contact_agent_archived_created')
 
     op.drop_table('contact')
@@ -614,6 +673,10 @@ def downgrade() -> None:
 
     op.drop_table('revisedanswer')
     op.drop_table('paymentevent')
+    with op.batch_alter_table('importjob', schema=None) as batch_op:
+        batch_op.drop_index('ix_importjob_agent_created')
+
+    op.drop_table('importjob')
     with op.batch_alter_table('form', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_form_agent_id'))
 
