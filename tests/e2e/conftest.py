@@ -86,6 +86,9 @@ def _server_env(data_dir: Path, base_url: str) -> dict[str, str]:
         CRM_BASE_URL=base_url,
         CRM_DEV_MAILBOX="1",
     )
+    if os.environ.get("CRM_TEST_REDIS_URL"):
+        # The production shape: Reflex keeps page state in Redis (and may run several workers).
+        env["CRM_REDIS_URL"] = os.environ["CRM_TEST_REDIS_URL"]
     return env
 
 
