@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -30,6 +29,7 @@ from crm_app.services.errors import (
     ValidationError,
 )
 from crm_app.services.security import hash_secret, new_code, same_hash
+from crm_app.services.values import require_email
 
 DASHBOARD = "dashboard"
 CODE_MINUTES = 10
@@ -60,14 +60,7 @@ MSG_INVITATION_GONE = "This invitation is no longer valid. Ask your team to send
 
 def normalize_email(raw: str | None, field: str = "email") -> str:
     """Trimmed, lower-cased, syntactically valid address (no DNS lookup)."""
-    value = (raw or "").strip()
-    if not value or len(value) > 254:
-        raise ValidationError(MSG_BAD_EMAIL, field=field)
-    try:
-        checked = validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        raise ValidationError(MSG_BAD_EMAIL, field=field) from None
-    return checked.normalized.lower()
+    return require_email(raw, field)
 
 
 def _name(raw: str | None, field: str, label: str, *, required: bool) -> str:

@@ -8,7 +8,6 @@ member of another organization only ever gets "not found".
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
 from crm_app.models import Agent, AuthSession, Invitation, Membership, Organization, User, utcnow
@@ -17,6 +16,7 @@ from crm_app.services.access import Actor, require_role
 from crm_app.services.email import send_email
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crm_app.services.security import hash_secret, new_token
+from crm_app.services.values import require_email
 from crm_app.settings import get_settings
 
 ONE_OWNER = "An organization has exactly one Owner."
@@ -57,17 +57,6 @@ def _check_role_choice(actor: Actor, role: str) -> str:
     if role not in assignable_roles(actor):
         raise PermissionDenied("Only the Owner can invite or promote Admins.", field="role")
     return role
-
-
-def _normalize_email(raw: str) -> str:
-    raw = (raw or "").strip()
-    if not raw:
-        raise ValidationError("Email is required.", field="email")
-    try:
-        result = validate_email(raw, check_deliverability=False)
-    except EmailNotValidError:
-        raise ValidationError("Enter a valid email address.", field="email") from None
-    return result.normalized.lower()
 
 
 def _org_agent_ids(session: Session, org_id: int) -> dict[int, str]:
@@ -213,7 +202,7 @@ def invite(session: Session, actor: Actor, email: str, role: str, agent_ids=()) 
     """Invite someone by email; the emailed link leads to the accept page."""
     require_role(actor, "Admin")
     role = _check_role_choice(actor, role)
-    address = _normalize_email(email)
+    address = require_email(email, empty_message="Email is required.")
     existing = session.exec(
         select(Membership.id)
         .join(User, User.id == Membership.user_id)

@@ -27,6 +27,17 @@ def normalize_email(raw: str | None, field: str = "email") -> str | None:
         raise ValidationError(f"'{value[:60]}' is not a valid email address.", field=field) from None
 
 
+def require_email(raw: str | None, field: str = "email", *, empty_message: str | None = None) -> str:
+    """A required address: trimmed, lower-cased and syntactically valid (no DNS lookup)."""
+    message = "Enter a valid email address."
+    if not (raw or "").strip() or len((raw or "").strip()) > 254:
+        raise ValidationError(empty_message if empty_message and not (raw or "").strip() else message, field=field)
+    try:
+        return normalize_email(raw, field)
+    except ValidationError:
+        raise ValidationError(message, field=field) from None
+
+
 def normalize_phone(raw: str | None, region: str, field: str = "phone") -> str | None:
     """E.164, parsing local numbers with the agent's default region."""
     value = (raw or "").strip()
