@@ -6,16 +6,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from crm_app import routes
+from crm_app.api.deps import client_ip
 from crm_app.db import session_scope
 from crm_app.services import audit, sessions
 from crm_app.services.errors import NotAuthenticated
 from crm_app.settings import get_settings
 
 router = APIRouter()
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def set_session_cookie(response: RedirectResponse, token: str) -> None:

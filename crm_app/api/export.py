@@ -15,21 +15,18 @@ import re
 from datetime import date
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 
 from crm_app import routes
+from crm_app.api.deps import error_response, signed_in_member
 from crm_app.db import session_scope
-from crm_app.services import export, sessions
+from crm_app.services import export
 from crm_app.services.access import require_agent
 from crm_app.services.contact_list import SORTABLE, ListQuery
-from crm_app.services.errors import NotAuthenticated, ServiceError, ValidationError
+from crm_app.services.errors import ServiceError, ValidationError
 
 router = APIRouter()
 _CUSTOM = re.compile(r"^custom\[([a-z][a-z0-9_]{0,59})\]$")
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def _ints(values: list[str], name: str) -> list[int]:
@@ -89,25 +86,17 @@ def query_from_params(request: Request) -> tuple[ListQuery | None, list[str] | N
     ), None
 
 
-def _error(exc: ServiceError) -> JSONResponse:
-    return JSONResponse({"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status)
-
-
 @router.get(routes.API_EXPORT)
 def export_contacts(request: Request, agent_id: int):
-    token = request.cookies.get(sessions.COOKIE_NAME)
-    ip = _client_ip(request)
     try:
         with session_scope() as session:
-            actor = sessions.resolve_session(session, token, ip=ip)
-            if actor is None:
-                raise NotAuthenticated("Sign in to export contacts.")
+            actor = signed_in_member(session, request, "Sign in to export contacts.")
             agent = require_agent(session, actor, agent_id, "Admin")
             filename = export.export_filename(agent, date.today())
             query, ids = query_from_params(request)
             export.iter_export(session, actor, agent_id, query, ids)  # validates; nothing is read yet
     except ServiceError as exc:
-        return _error(exc)
+        return error_response(exc)
 
     def body():
         # A read-only snapshot that lives as long as the download (it does not hold the

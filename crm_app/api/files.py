@@ -7,8 +7,9 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from crm_app import routes
 from crm_app.db import session_scope
-from crm_app.services import files, sessions
-from crm_app.services.errors import NotFound
+from crm_app.api.deps import signed_in_member
+from crm_app.services import files
+from crm_app.services.errors import NotAuthenticated, NotFound
 
 router = APIRouter()
 
@@ -20,12 +21,11 @@ def _error(status: int, message: str) -> JSONResponse:
 
 @router.get(routes.API_CONTACT_FILE)
 def download_contact_file(request: Request, contact_id: str, file_id: str):
-    token = request.cookies.get(sessions.COOKIE_NAME)
-    ip = request.client.host if request.client else ""
     with session_scope() as session:
-        actor = sessions.resolve_session(session, token, ip=ip)
-        if actor is None:
-            return _error(401, "Please sign in again.")
+        try:
+            actor = signed_in_member(session, request)
+        except NotAuthenticated as error:
+            return _error(401, error.message)
         try:
             path, filename, content_type = files.file_for_download(session, actor, contact_id, file_id)
         except NotFound as error:

@@ -10,27 +10,15 @@ an agent or import the member cannot see, 403 for the `User` role (who cannot im
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 
 from crm_app import routes
+from crm_app.api.deps import error_response, signed_in_member
 from crm_app.db import session_scope
-from crm_app.services import imports, sessions
-from crm_app.services.access import Actor
-from crm_app.services.errors import NotAuthenticated, ServiceError
+from crm_app.services import imports
+from crm_app.services.errors import ServiceError
 
 router = APIRouter()
-
-
-def _actor(session, request: Request) -> Actor:
-    ip = request.client.host if request.client else ""
-    actor = sessions.resolve_session(session, request.cookies.get(sessions.COOKIE_NAME), ip=ip)
-    if actor is None:
-        raise NotAuthenticated("Sign in to download this file.")
-    return actor
-
-
-def _error(exc: ServiceError) -> JSONResponse:
-    return JSONResponse({"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status)
 
 
 def _attachment(filename: str) -> dict:
@@ -42,9 +30,9 @@ def _attachment(filename: str) -> dict:
 def import_template(request: Request, agent_id: int):
     try:
         with session_scope(read_only=True) as session:
-            body, filename = imports.template_csv(session, _actor(session, request), agent_id)
+            body, filename = imports.template_csv(session, signed_in_member(session, request, "Sign in to download this file."), agent_id)
     except ServiceError as exc:
-        return _error(exc)
+        return error_response(exc)
     return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8", headers=_attachment(filename))
 
 
@@ -52,7 +40,7 @@ def import_template(request: Request, agent_id: int):
 def import_errors(request: Request, agent_id: int, job_id: int):
     try:
         with session_scope(read_only=True) as session:
-            path, filename = imports.error_file(session, _actor(session, request), agent_id, job_id)
+            path, filename = imports.error_file(session, signed_in_member(session, request, "Sign in to download this file."), agent_id, job_id)
     except ServiceError as exc:
-        return _error(exc)
+        return error_response(exc)
     return FileResponse(path, media_type="text/csv; charset=utf-8", headers=_attachment(filename))

@@ -1,0 +1,29 @@
+"""What every dashboard HTTP route needs: who is asking (from the session cookie), the
+client's address, and the JSON error envelope for service errors."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from crm_app.services import sessions
+from crm_app.services.access import Actor
+from crm_app.services.errors import NotAuthenticated, ServiceError
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def signed_in_member(session: Session, request: Request, message: str = "Please sign in again.") -> Actor:
+    """The member behind the request's session cookie, checked on every request."""
+    actor = sessions.resolve_session(session, request.cookies.get(sessions.COOKIE_NAME), ip=client_ip(request))
+    if actor is None:
+        raise NotAuthenticated(message)
+    return actor
+
+
+def error_response(exc: ServiceError, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status,
+                        headers=headers)
