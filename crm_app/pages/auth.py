@@ -111,7 +111,7 @@ def _code_step(state, button_label: str) -> rx.Component:
             rx.hstack(
                 rx.cond(
                     state.resend_in > 0,
-                    rx.text(f"Resend in ", state.resend_in.to_string(), "s", size="2",
+                    rx.text("Resend in ", state.resend_in.to_string(), "s", size="2",
                             color=rx.color("gray", 10)),
                     rx.button("Resend", type="button", variant="ghost", size="2", on_click=state.resend),
                 ),

@@ -122,7 +122,6 @@ def test_add_search_filter_sort_and_save_a_view(page, live_app, clinic):
 def test_bulk_stage_change_of_all_matching_and_export(page, live_app, clinic, monkeypatch):
     from sqlmodel import select
 
-    from crm_app import db
     from crm_app.models import Contact, Stage
 
     # 30 more contacts so the filter spans two pages of 25.

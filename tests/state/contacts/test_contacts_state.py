@@ -6,9 +6,8 @@ import pytest
 from sqlmodel import SQLModel, select
 
 from crm_app import db, settings
-from crm_app.models import Agent, Contact
+from crm_app.models import Contact
 from crm_app.services import agents, contacts, fields, sessions
-from crm_app.services.access import actor_for
 from crm_app.state.base import AppState
 from crm_app.state.contacts import ContactsState
 

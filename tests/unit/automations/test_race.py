@@ -11,7 +11,6 @@ import multiprocessing
 import os
 from collections import Counter
 
-import pytest
 from sqlmodel import func, select
 
 from crm_app import db

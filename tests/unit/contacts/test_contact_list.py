@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from crm_app import db
-from crm_app.models import Agent, Contact, utcnow
+from crm_app.models import Agent, utcnow
 from crm_app.services import contacts
 from crm_app.services.contact_list import ListQuery, list_contacts
 from crm_app.services.contacts import Origin
