@@ -43,8 +43,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 VENV_BIN = Path(sys.executable).parent
-COPY_IGNORE = shutil.ignore_patterns(".git", "data", "screenshots", "__pycache__", ".pytest_cache", "build",
-                                     ".states", "*.db")
+_TOP_IGNORE = {".git", "data", "screenshots", ".pytest_cache", ".states"}
+
+
+def COPY_IGNORE(directory: str, names: list[str]) -> set[str]:
+    """Skip the checkout's data, git and caches (top level only; node_modules keeps its own dirs)."""
+    skip = {n for n in names if n == "__pycache__"}
+    if Path(directory) == ROOT:
+        skip |= {n for n in names if n in _TOP_IGNORE or n.endswith(".db")}
+    elif Path(directory) == ROOT / ".web":
+        skip |= {n for n in names if n == "build"}
+    return skip
 
 
 def _free_port() -> int:

@@ -721,6 +721,7 @@ def _drawer() -> rx.Component:
                 ),
                 top="0",
                 right="0",
+                left="auto",
                 height="100%",
                 width=["100%", "460px"],
                 padding="24px",
