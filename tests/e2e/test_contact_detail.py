@@ -203,7 +203,7 @@ def test_contact_details_end_to_end(page: Page, live_app, monkeypatch):
     page.wait_for_timeout(400)
     screenshot(page, "contact-detail-notes")
 
-    # Files: upload, download, a disguised executable refused
+    # Files: upload, download; a disguised executable and an oversize file refused
     _tab(page, "Files")
     expect(page.get_by_text("No files yet")).to_be_visible()
     page.wait_for_timeout(400)
@@ -221,6 +221,11 @@ def test_contact_details_end_to_end(page: Page, live_app, monkeypatch):
         files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": EXE}])
     expect(page.get_by_role("alert").filter(has_text="looks like a program")).to_be_visible()
     expect(page.get_by_role("cell", name="invoice.pdf", exact=True)).to_have_count(0)
+    page.locator("input[type=file]").set_input_files(files=[{
+        "name": "scan.pdf", "mimeType": "application/pdf",
+        "buffer": PDF + b"%" + b"0" * (25 * 1024 * 1024)}])
+    expect(page.get_by_role("alert").filter(has_text="larger than 25 MB")).to_be_visible()
+    expect(page.get_by_role("cell", name="scan.pdf", exact=True)).to_have_count(0)
     with _db(live_app) as s:
         names = [f.filename for f in s.exec(select(ContactFile).where(ContactFile.contact_id == world["maria"]))]
     assert names == ["lab-results.pdf"]
@@ -255,4 +260,4 @@ def test_erase_contact(page: Page, live_app, monkeypatch):
         assert s.get(Contact, world["erase_me"]) is None
         assert s.get(Contact, world["maria"]) is not None
     open_page(page, live_app.url(path))
-    expect(page.get_by_text("Contact not found")).to_be_visible()
+    expect(page.get_by_text("Contact not found", exact=True)).to_be_visible()
