@@ -4,10 +4,10 @@ all pushed into SQL so pages stay fast at a million contacts per agent."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, select
 
 from crm_app.models import Contact, ContactField, ContactValue, Stage, User, name_after_first_word
@@ -55,8 +55,13 @@ class ListQuery:
     page_size: int = 25
 
 
-def build_filter(session: Session, agent_id: int, q: ListQuery):
-    """SQL conditions for a query (also used by bulk actions on "all N matching" and export)."""
+def build_filter(session: Session, agent_id: int, q: ListQuery, *, probe_custom: bool = False):
+    """SQL conditions for a query (also used by bulk actions on "all N matching" and export).
+
+    Custom-field conditions are `id IN (matching values)` by default, which starts from the
+    covering value index; with probe_custom they are a correlated EXISTS that probes the
+    (contact_id, field_id) key per contact — the fast form while walking a sort index.
+    """
     conds = [Contact.agent_id == agent_id, Contact.archived == q.archived]
     term = q.search.strip().lower()[:200]
     if term:
@@ -74,15 +79,14 @@ def build_filter(session: Session, agent_id: int, q: ListQuery):
     if q.created_to:
         conds.append(Contact.created_at < datetime.combine(q.created_to + timedelta(days=1), time.min, timezone.utc))
     if q.custom:
-        fields = {f.key: f for f in session.exec(select(ContactField).where(ContactField.agent_id == agent_id))}
         for key, value in q.custom.items():
-            f = fields.get(key)
-            if f is None or f.is_default:
-                raise ValidationError(f"Unknown field '{key}'.", field=key)
-            # IN (not a correlated EXISTS): the planner can start from the covering
-            # (field_id, value_text, contact_id) index instead of probing every contact.
-            conds.append(Contact.id.in_(select(ContactValue.contact_id).where(
-                ContactValue.field_id == f.id, ContactValue.value_text == value)))
+            field_id = _custom_field_id(session, agent_id, key)
+            if probe_custom:
+                conds.append(exists().where(ContactValue.contact_id == Contact.id, ContactValue.field_id == field_id,
+                                            ContactValue.value_text == value))
+            else:
+                conds.append(Contact.id.in_(select(ContactValue.contact_id).where(
+                    ContactValue.field_id == field_id, ContactValue.value_text == value)))
     return and_(*conds)
 
 
@@ -94,14 +98,14 @@ def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -
         raise ValidationError(f"Page size must be one of {PAGE_SIZES}.", field="page_size")
     if q.sort not in SORTABLE:
         raise ValidationError(f"Cannot sort by '{q.sort}'.", field="sort")
-    where = build_filter(session, agent.id, q)
-    capped = select(Contact.id).where(where).limit(COUNT_CAP + 1).subquery()
-    total = session.exec(select(func.count()).select_from(capped)).one()
+    total = _capped_count(session, agent.id, q)
+    dense = total >= DENSE_MATCHES and q.sort in ORDERED_INDEX
+    where = build_filter(session, agent.id, q, probe_custom=dense)
     column = SORTABLE[q.sort]
     order = (column.desc(), Contact.id.desc()) if q.descending else (column.asc(), Contact.id.asc())
     page = max(1, q.page)
     statement = select(Contact).where(where).order_by(*order).offset((page - 1) * q.page_size).limit(q.page_size)
-    if total >= DENSE_MATCHES and q.sort in ORDERED_INDEX:
+    if dense:
         # Many matches: walking the sort column's index and stopping after one page beats
         # fetching every match through the filter's index and sorting them (SQLite would
         # pick the latter; PostgreSQL's planner weighs this itself).
@@ -132,6 +136,29 @@ def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -
         }
         for r in rows
     ], total
+
+
+def _capped_count(session: Session, agent_id: int, q: ListQuery) -> int:
+    """Matches, counted up to COUNT_CAP + 1. With a custom-field filter the count starts from
+    that value's index entries and joins their contacts, so it stops after the cap instead
+    of first collecting every matching value."""
+    if not q.custom:
+        ids = select(Contact.id).where(build_filter(session, agent_id, q))
+    else:
+        key, value = next(iter(q.custom.items()))
+        rest = replace(q, custom={k: v for k, v in q.custom.items() if k != key})
+        field_id = _custom_field_id(session, agent_id, key)
+        ids = (select(Contact.id).select_from(ContactValue).join(Contact, Contact.id == ContactValue.contact_id)
+               .where(ContactValue.field_id == field_id, ContactValue.value_text == value,
+                      build_filter(session, agent_id, rest)))
+    return session.exec(select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())).one()
+
+
+def _custom_field_id(session: Session, agent_id: int, key: str) -> int:
+    f = session.exec(select(ContactField).where(ContactField.agent_id == agent_id, ContactField.key == key)).first()
+    if f is None or f.is_default:
+        raise ValidationError(f"Unknown field '{key}'.", field=key)
+    return f.id
 
 
 LATER_WORDS = name_after_first_word(Contact.name_sort)
