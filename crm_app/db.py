@@ -7,15 +7,25 @@ from functools import lru_cache
 from typing import Iterator
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from crm_app.settings import get_settings
 
 
+class _SQLiteHintCompiler(SQLiteCompiler):
+    """Renders `select(...).with_hint(table, "INDEXED BY ix", "sqlite")`, which SQLAlchemy's
+    SQLite compiler silently drops (the contacts list uses it to walk its sort index)."""
+
+    def get_from_hint_text(self, table, text):
+        return text
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine.dialect.statement_compiler = _SQLiteHintCompiler
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial

@@ -78,3 +78,15 @@ def test_total_is_exact_up_to_the_cap_then_reports_more(filled, monkeypatch):
     names, total = _names(filled, page_size=25)
     assert total == 3 and len(names) == 4  # "more than 2"; the page itself is complete
     assert _names(filled, search="lopez")[1] == 1
+
+
+def test_dense_pages_walk_the_sort_index_with_the_same_results(filled, monkeypatch):
+    from crm_app.services import contact_list
+
+    expected = [_names(filled, sort=s, descending=d, **kw)[0] for s, d, kw in CASES]
+    monkeypatch.setattr(contact_list, "DENSE_MATCHES", 1)  # every query takes the index-walk path
+    assert [_names(filled, sort=s, descending=d, **kw)[0] for s, d, kw in CASES] == expected
+
+
+CASES = [("created", True, {}), ("name", False, {}), ("name", True, {"search": "ma"}),
+         ("created", True, {"custom": {"insurance": "Aetna"}}), ("created", False, {"sources": ["Form"]})]
