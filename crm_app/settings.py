@@ -29,6 +29,7 @@ class Settings:
     oidc_client_id: str | None
     oidc_client_secret: str | None
     cookie_secure: bool
+    form_rate_limit: int  # public form submissions per IP per 10 minutes (0: no limit)
 
     @property
     def files_dir(self) -> Path:
@@ -67,7 +68,13 @@ def get_settings() -> Settings:
         oidc_client_id=os.environ.get("CRM_OIDC_CLIENT_ID") or None,
         oidc_client_secret=os.environ.get("CRM_OIDC_CLIENT_SECRET") or None,
         cookie_secure=_flag("CRM_COOKIE_SECURE", default=base_url.startswith("https://")),
+        form_rate_limit=_int("CRM_FORM_RATE_LIMIT", 20),
     )
+
+
+def _int(name: str, default: int) -> int:
+    raw = (os.environ.get(name) or "").strip()
+    return int(raw) if raw.isdigit() else default
 
 
 def _dev_secret(data_dir: Path) -> str:

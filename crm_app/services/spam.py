@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import time
 from datetime import timedelta
 
@@ -28,16 +27,12 @@ from crm_app.settings import get_settings
 
 MIN_FILL_SECONDS = 3.0
 WINDOW = timedelta(minutes=10)
-DEFAULT_RATE_LIMIT = 20
 HARD_FACTOR = 5
 TOKEN_MAX_AGE = 24 * 3600
 
 
 def rate_limit() -> int:
-    raw = os.environ.get("CRM_FORM_RATE_LIMIT", "").strip()
-    if raw.isdigit():
-        return int(raw)
-    return DEFAULT_RATE_LIMIT
+    return get_settings().form_rate_limit
 
 
 def _sign(message: str) -> str:

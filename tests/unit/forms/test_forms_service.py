@@ -13,6 +13,7 @@ from crm_app import db
 from crm_app.models import Activity, Contact, ContactField, ContactValue, FormSubmission, FormVersion
 from crm_app.services import contacts, forms
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
+from crm_app.settings import get_settings
 from tests.unit.forms.helpers import GOOD, booking_draft, published_form
 
 HUMAN = 10.0  # seconds a person took to fill the form
@@ -253,6 +254,7 @@ def test_signed_render_token_measures_fill_time(world):
 
 def test_per_ip_rate_limit_quarantines_then_refuses(world, monkeypatch):
     monkeypatch.setenv("CRM_FORM_RATE_LIMIT", "2")
+    get_settings.cache_clear()  # settings are read once per process
     _, slug = published_form(world)
     statuses = [submit(slug, dict(GOOD, email=f"p{i}@example.com")).status for i in range(4)]
     assert statuses == ["New", "New", "Spam", "Spam"]
