@@ -107,27 +107,115 @@ class _Choice:
     note: str = ""  # why the rule could not choose (for fallbacks)
 
 
+@dataclass
+class Decision:
+    """What the automations decided for one new contact: the values to store and the
+    timeline lines (kind, message, data) to write, in order."""
+
+    stage_id: int | None = None
+    primary_owner_id: int | None = None
+    secondary_owner_id: int | None = None
+    lines: list[tuple[str, str, dict]] = field(default_factory=list)
+
+    def activity_rows(self, contact_id: str, created_at) -> list[dict]:
+        """The lines as Activity insert values (Core executemany)."""
+        return [{"contact_id": contact_id, "kind": kind, "actor_type": "automation", "actor_id": None,
+                 "actor_label": "Automation", "message": message[:1000], "data": data, "created_at": created_at}
+                for kind, message, data in self.lines]
+
+
+class _Context:
+    """The rules of one agent and source, read once (lazily) and reused for every contact
+    of a batch; the round-robin rows are locked on first use and their pointers advance in
+    memory (the caller's flush writes each rule once)."""
+
+    def __init__(self, session: Session, agent: Agent, source: str, creator_id: int | None):
+        self.session, self.agent, self.source, self.creator_id = session, agent, source, creator_id
+        self.method = method_of(source)
+        self._stage: tuple | None = None
+        self._rules: dict[str, AssignmentRule] | None = None
+        self._members: dict[int, dict] | None = None
+        self._owner: tuple[int | None] | None = None
+        self._names: dict[int | None, str] = {}
+
+    def stage(self) -> tuple[Stage | None, str]:
+        if self._stage is None:
+            session, agent, source = self.session, self.agent, self.source
+            rule = session.exec(select(StageRule).where(StageRule.agent_id == agent.id,
+                                                        StageRule.method == source)).first()
+            stage = session.get(Stage, rule.stage_id) if rule is not None else None
+            why = f"Contact Stage rule for via {source}"
+            if stage is None or stage.agent_id != agent.id:
+                stage = _first_stage(session, agent.id)
+                why = "the first pipeline stage; no Contact Stage rule"
+            self._stage = (stage, why)
+        return self._stage
+
+    def rules(self) -> dict[str, AssignmentRule]:
+        if self._rules is None:
+            self._rules = _rules(self.session, self.agent.id, self.method)
+        return self._rules
+
+    def members(self) -> dict[int, dict]:
+        if self._members is None:
+            self._members = eligible_members(self.session, self.agent)
+        return self._members
+
+    def org_owner(self) -> int | None:
+        if self._owner is None:
+            self._owner = (org_owner_id(self.session, self.agent.org_id),)
+        return self._owner[0]
+
+    def user_name(self, user_id: int | None) -> str:
+        if user_id not in self._names:
+            self._names[user_id] = _user_name(self.session, user_id)
+        return self._names[user_id]
+
+
 def apply_on_create(session: Session, agent: Agent, contact: Contact, *, source: str, creator_id: int | None) -> None:
     """Starting stage and owners of a just-inserted contact, in the caller's transaction."""
-    if contact.stage_id is None:
-        _set_starting_stage(session, agent, contact, source)
-    if contact.primary_owner_id is None and contact.secondary_owner_id is None:
-        assign_owners(session, agent, contact, method_of(source), creator_id)
+    decision = _decide(_Context(session, agent, source, creator_id), contact.stage_id,
+                       contact.primary_owner_id, contact.secondary_owner_id)
+    contact.stage_id = decision.stage_id
+    contact.primary_owner_id, contact.secondary_owner_id = decision.primary_owner_id, decision.secondary_owner_id
+    for kind, message, data in decision.lines:
+        _log(session, contact, kind, message, data)
     session.add(contact)
 
 
-def _set_starting_stage(session: Session, agent: Agent, contact: Contact, source: str) -> None:
-    rule = session.exec(select(StageRule).where(StageRule.agent_id == agent.id, StageRule.method == source)).first()
-    stage = session.get(Stage, rule.stage_id) if rule is not None else None
-    why = f"Contact Stage rule for via {source}"
-    if stage is None or stage.agent_id != agent.id:
-        stage = _first_stage(session, agent.id)
-        why = "the first pipeline stage; no Contact Stage rule"
+def apply_on_create_many(session: Session, agent: Agent, count: int, *, source: str,
+                         creator_id: int | None) -> list[Decision]:
+    """apply_on_create for `count` new contacts (in creation order) without any stage or
+    owner yet, reading the rules once: one Decision each, exactly what apply_on_create
+    called contact by contact would have decided. Round-robin turns are taken under the
+    same lock (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE) and the
+    pointers advance in memory — the caller's transaction writes each rule once. The
+    caller inserts the contacts with the decided values and the Activity rows."""
+    if count <= 0:
+        return []
+    context = _Context(session, agent, source, creator_id)
+    decisions = [_decide(context, None, None, None) for _ in range(count)]
+    for rule in (context._rules or {}).values():
+        session.add(rule)
+    return decisions
+
+
+def _decide(context: _Context, stage_id: int | None, primary: int | None, secondary: int | None) -> Decision:
+    decision = Decision(stage_id, primary, secondary)
+    if stage_id is None:
+        _set_starting_stage(context, decision)
+    if primary is None and secondary is None:
+        assign_owners(context, decision)
+    return decision
+
+
+def _set_starting_stage(context: _Context, decision: Decision) -> None:
+    stage, why = context.stage()
     if stage is None:
         return
-    contact.stage_id = stage.id
-    _log(session, contact, "stage", f"Started in stage {stage.name} ({why})",
-         {"rule": "stage", "source": source, "stage_id": stage.id})
+    decision.stage_id = stage.id
+    decision.lines.append(("stage", f"Started in stage {stage.name} ({why})",
+                           {"rule": "stage", "source": context.source, "stage_id": stage.id}))
 
 
 def _first_stage(session: Session, agent_id: int) -> Stage | None:
@@ -153,52 +241,56 @@ def _rules(session: Session, agent_id: int, method: str) -> dict[str, Assignment
     return rules
 
 
-def assign_owners(session: Session, agent: Agent, contact: Contact, method: str, creator_id: int | None) -> None:
-    rules = _rules(session, agent.id, method)
-    members = eligible_members(session, agent)
-    context = f"{METHODS[method]}, "
+def assign_owners(context: _Context, decision: Decision) -> None:
+    method = context.method
+    rules = context.rules()
+    members = context.members()
+    label = f"{METHODS[method]}, "
     primary_rule = rules.get("primary")
     if primary_rule is None:
-        owner = org_owner_id(session, agent.org_id)
-        contact.primary_owner_id = owner
-        _log(session, contact, "owner",
-             f"Assigned to {_user_name(session, owner)}, the organization owner (no assignment rule) — "
-             f"{context}Primary Admin",
-             {"rule": "default", "method": method, "slot": "primary", "user_id": owner})
+        owner = context.org_owner()
+        decision.primary_owner_id = owner
+        decision.lines.append((
+            "owner",
+            f"Assigned to {context.user_name(owner)}, the organization owner (no assignment rule) — "
+            f"{label}Primary Admin",
+            {"rule": "default", "method": method, "slot": "primary", "user_id": owner}))
     else:
-        _apply_slot(session, agent, contact, primary_rule, members, creator_id, None, context)
+        _apply_slot(context, decision, primary_rule, members, None, label)
     secondary_rule = rules.get("secondary")
     if secondary_rule is not None and secondary_rule.strategy != "none":
-        _apply_slot(session, agent, contact, secondary_rule, members, creator_id, contact.primary_owner_id, context)
+        _apply_slot(context, decision, secondary_rule, members, decision.primary_owner_id, label)
 
 
-def _apply_slot(session: Session, agent: Agent, contact: Contact, rule: AssignmentRule, members: dict[int, dict],
-                creator_id: int | None, exclude: int | None, context: str) -> None:
+def _apply_slot(context: _Context, decision: Decision, rule: AssignmentRule, members: dict[int, dict],
+                exclude: int | None, label: str) -> None:
     slot_label = SLOTS[rule.slot]
     data = {"rule": rule.strategy, "method": rule.method, "slot": rule.slot}
     if rule.strategy == "none":
-        _log(session, contact, "owner", f"No {slot_label} assigned (rule: None) — {context}{slot_label}",
-             data | {"user_id": None})
+        decision.lines.append(("owner", f"No {slot_label} assigned (rule: None) — {label}{slot_label}",
+                               data | {"user_id": None}))
         return
-    choice = _choose(session, agent, rule, members, creator_id, exclude)
+    choice = _choose(context, rule, members, exclude)
     if choice.user_id is None and rule.slot == "primary":
-        owner = org_owner_id(session, agent.org_id)
+        owner = context.org_owner()
         reason = f"{label_of(rule)}: {choice.note}"
         choice = _Choice(owner, "default", {"fallback": True, "reason": reason})
-        message = (f"Assigned to {_user_name(session, owner)}, the organization owner ({reason}) — "
-                   f"{context}{slot_label}")
+        message = (f"Assigned to {context.user_name(owner)}, the organization owner ({reason}) — "
+                   f"{label}{slot_label}")
     elif choice.user_id is None:
-        message = f"No {slot_label} assigned ({choice.note}) — {context}{slot_label}"
+        message = f"No {slot_label} assigned ({choice.note}) — {label}{slot_label}"
     else:
-        message = f"Assigned to {members[choice.user_id]['name']} by {choice.how} — {context}{slot_label}"
+        message = f"Assigned to {members[choice.user_id]['name']} by {choice.how} — {label}{slot_label}"
         if choice.note:
             message += f" ({choice.note})"
-    setattr(contact, "primary_owner_id" if rule.slot == "primary" else "secondary_owner_id", choice.user_id)
-    _log(session, contact, "owner", message, data | choice.data | {"user_id": choice.user_id})
+    if rule.slot == "primary":
+        decision.primary_owner_id = choice.user_id
+    else:
+        decision.secondary_owner_id = choice.user_id
+    decision.lines.append(("owner", message, data | choice.data | {"user_id": choice.user_id}))
 
 
-def _choose(session: Session, agent: Agent, rule: AssignmentRule, members: dict[int, dict],
-            creator_id: int | None, exclude: int | None) -> _Choice:
+def _choose(context: _Context, rule: AssignmentRule, members: dict[int, dict], exclude: int | None) -> _Choice:
     label = STRATEGIES[rule.strategy]
 
     def fixed(user_id: int | None, missing: str) -> _Choice:
@@ -209,12 +301,13 @@ def _choose(session: Session, agent: Agent, rule: AssignmentRule, members: dict[
         return _Choice(user_id, label)
 
     if rule.strategy == "creator":
-        return fixed(creator_id if rule.method == "manual" else None, "the creator is not a member of this agent")
+        return fixed(context.creator_id if rule.method == "manual" else None,
+                     "the creator is not a member of this agent")
     if rule.strategy == "org_owner":
-        return fixed(org_owner_id(session, agent.org_id), "the organization has no owner")
+        return fixed(context.org_owner(), "the organization has no owner")
     if rule.strategy == "selected":
         selected = rule.member_ids[0] if rule.member_ids else None
-        return fixed(selected, f"{_user_name(session, selected)} is no longer a member")
+        return fixed(selected, f"{context.user_name(selected)} is no longer a member")
     if rule.strategy == "round_robin":
         return _next_turn(rule, members, exclude)
     return _Choice(None, label, note=f"unknown rule {rule.strategy!r}")

@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import JSON, bindparam, delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -290,21 +290,54 @@ def fast_email(raw: str) -> str | None:
     return normalize_email(value)
 
 
+MEMO_LIMIT = 200_000  # distinct raw values remembered per column and run (phones, dates, options…)
+_UNCACHED_TYPES = ("Multi-select",)  # results holding a list are recomputed, never shared
+
+
 @dataclass
 class _Plan:
-    """A validated mapping ready for rows: (cell index, key) pairs and the agent's fields."""
+    """A validated mapping ready for rows: (cell index, key) pairs and the agent's fields.
+
+    Cleaning a value is a pure function of the raw text (and the field / region), so each
+    distinct raw value is validated once per run: phone parsing and date/number/option
+    checks then cost a dict lookup for values seen before (memo, bounded by MEMO_LIMIT)."""
 
     agent_id: int
     region: str
     columns: list[tuple[int, str, str]]  # cell index, target key, header
     fields: dict[str, ContactField]
     labels: dict[str, str]
+    memo: dict[str, dict[str, tuple]] = field(default_factory=dict)
+    specs: dict[str, tuple | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, session: Session, agent: Agent, headers: list[str], mapping: Mapping[str, str]) -> "_Plan":
         fields = agent_fields(session, agent.id)
         columns = [(i, mapping[h], h) for i, h in enumerate(headers) if mapping.get(h)]
         return cls(agent.id, agent.phone_region, columns, fields, {k: f.label for k, f in fields.items()})
+
+    def spec(self, key: str) -> tuple | None:
+        """(field id, type, options) of a custom field key, read off the ORM object once."""
+        if key not in self.specs:
+            f = self.fields.get(key)
+            self.specs[key] = None if f is None or f.is_default else (f.id, f.type, list(f.options or []))
+        return self.specs[key]
+
+
+def _memo(plan: _Plan, key: str, raw: str, compute: Callable[[], Any], cache: bool = True):
+    """compute()'s value for this column and raw text, or its ValidationError, from the memo."""
+    seen = plan.memo.setdefault(key, {})
+    hit = seen.get(raw)
+    if hit is None:
+        try:
+            hit = (compute(), None)
+        except ValidationError as exc:
+            hit = (None, exc.message)
+        if cache and len(seen) < MEMO_LIMIT:
+            seen[raw] = hit
+    if hit[1] is not None:
+        raise ValidationError(hit[1], field=key)
+    return hit[0]
 
 
 def clean_row(plan: _Plan, cells: list[str]) -> tuple[_Clean | None, list[tuple[str, str, str]]]:
@@ -314,13 +347,14 @@ def clean_row(plan: _Plan, cells: list[str]) -> tuple[_Clean | None, list[tuple[
     external_ref = None
     first = last = None
     errors: list[tuple[str, str, str]] = []
+    region = plan.region
     for index, key, header in plan.columns:
         raw = cells[index] if index < len(cells) else ""
         try:
             if key == "email":
                 defaults["email"] = fast_email(raw)
             elif key == "phone":
-                defaults["phone"] = normalize_phone(raw, plan.region) if raw else None
+                defaults["phone"] = _memo(plan, key, raw, lambda: normalize_phone(raw, region)) if raw else None
             elif key == "name":
                 name = " ".join(raw.split())
                 if len(name) > 200:
@@ -331,16 +365,19 @@ def clean_row(plan: _Plan, cells: list[str]) -> tuple[_Clean | None, list[tuple[
             elif key == "last_name":
                 last = " ".join(raw.split())
             elif key == "gender":
-                defaults["gender"] = normalize_gender(raw)
+                defaults["gender"] = _memo(plan, key, raw, lambda: normalize_gender(raw))
             elif key == "external_ref":
                 external_ref = raw.strip() or None
                 if external_ref and len(external_ref) > 100:
                     raise ValidationError("External reference is at most 100 characters.", field=key)
             else:
-                f = plan.fields.get(key)
-                if f is None or f.is_default:
+                spec = plan.spec(key)
+                if spec is None:
                     raise ValidationError(f"Unknown field '{key}'.", field=key)
-                custom[f.id] = coerce_value(f.type, raw, f.options or [], plan.region, field=key)
+                field_id, field_type, options = spec
+                custom[field_id] = _memo(plan, key, raw,
+                                         lambda: coerce_value(field_type, raw, options, region, field=key),
+                                         cache=field_type not in _UNCACHED_TYPES)
         except ValidationError as exc:
             errors.append((header, raw, exc.message))
     if first is not None or last is not None:
@@ -557,28 +594,33 @@ class _Batch:
     # -- writing
     def _write(self, new: dict, found: dict, values: dict, touched: dict, activities: list, now) -> None:
         session, agent, origin = self.session, self.agent, self.origin
-        contacts = []
-        for c in new.values():
-            contact = Contact(id=c["id"], agent_id=agent.id, external_ref=c["external_ref"], name=c["name"] or "",
-                              name_sort=(c["name"] or "").lower(), email=c["email"], phone=c["phone"],
-                              gender=c["gender"], source="Import", created_by_id=origin.user_id, member_set=[],
-                              created_at=now, updated_at=now)
-            contacts.append(contact)
-        if contacts:
-            session.add_all(contacts)
-            session.flush()
-            created_acts = [self._act(c.id, "created", "Created via Import" + _by(origin), {}) for c in contacts]
-            session.execute(insert(Activity), created_acts)
-            with session.no_autoflush:
-                for contact in contacts:
-                    automations.apply_on_create(session, agent, contact, source="Import", creator_id=origin.user_id)
-            session.flush()
+        if new:
+            # Owners, stage and their timeline lines for the whole chunk at once (the rules
+            # read once, round-robin turns taken under the rule lock), then plain executemany.
+            decisions = automations.apply_on_create_many(session, agent, len(new), source="Import",
+                                                         creator_id=origin.user_id)
+            created_by = origin.user_id if origin.actor_type in ("member", "import") else None
+            created_message = ("Created via Import" + _by(origin))[:1000]
+            contact_rows, acts = [], []
+            for c, decision in zip(new.values(), decisions):
+                name = c["name"] or ""
+                contact_rows.append({
+                    "id": c["id"], "agent_id": agent.id, "external_ref": c["external_ref"], "name": name,
+                    "name_sort": name.lower(), "email": c["email"], "phone": c["phone"], "gender": c["gender"],
+                    "source": "Import", "stage_id": decision.stage_id, "status": "Active",
+                    "primary_owner_id": decision.primary_owner_id,
+                    "secondary_owner_id": decision.secondary_owner_id, "archived": False,
+                    "created_by_id": created_by, "member_set": [], "created_at": now, "updated_at": now})
+                acts.append({"contact_id": c["id"], "kind": "created", "actor_type": origin.actor_type,
+                             "actor_id": origin.user_id, "actor_label": origin.label, "message": created_message,
+                             "data": {}, "created_at": now})
+                acts += decision.activity_rows(c["id"], now)
+            _insert(session, Contact.__table__, contact_rows)
+            _insert(session, Activity.__table__, acts)
             value_rows = [{"contact_id": cid, "field_id": fid, "value_text": s[0], "value_num": s[1],
                            "value_json": s[2]} for cid in new for fid, s in values[cid].items()]
             if value_rows:
-                session.execute(insert(ContactValue), value_rows)
-            for c in contacts:
-                session.expunge(c)
+                _insert(session, ContactValue.__table__, value_rows)
         dirty = [c for c in found.values() if c.get("_dirty")]
         if dirty:
             table = Contact.__table__
@@ -596,7 +638,7 @@ class _Batch:
                 session.execute(update(table).where(where).values(**columns), ref_only)
             self._write_values(touched, values)
         if activities:
-            session.execute(insert(Activity), activities)
+            _insert(session, Activity.__table__, activities)
         if self.job_id is not None:
             self._record_changes(list(new), touched)
 
@@ -638,7 +680,59 @@ class _Batch:
                     change.previous = merged
                     session.add(change)
         if rows:
-            session.execute(insert(ImportChange), rows)
+            _insert(session, ImportChange.__table__, rows)
+
+
+def _insert(session: Session, table, rows: list[dict]) -> None:
+    """Insert plain values dicts (all with the same keys) in the session's transaction.
+
+    Values go through the columns' own bind processors (UTC datetimes, JSON, booleans —
+    exactly what an ORM or Core insert would store), processed once per distinct value
+    where possible, then straight to the driver: executemany on SQLite, COPY on PostgreSQL.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = list(rows[0])
+    data = [[row[c] for c in columns] for row in rows]
+    for index, name in enumerate(columns):
+        process = table.c[name].type._cached_bind_processor(dialect)
+        if process is None:
+            continue
+        if isinstance(table.c[name].type, JSON):
+            empty: dict = {}  # None, {} and [] are most of them: serialize those once
+            for values in data:
+                value = values[index]
+                if value is None or ((type(value) is dict or type(value) is list) and not value):
+                    kind = type(value)
+                    if kind not in empty:
+                        empty[kind] = process(value)
+                    values[index] = empty[kind]
+                else:
+                    values[index] = process(value)
+            continue
+        seen: dict = {}
+        for values in data:
+            value = values[index]
+            if value not in seen:
+                seen[value] = process(value)
+            values[index] = seen[value]
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    raw = connection.connection.dbapi_connection
+    cursor = raw.cursor()
+    try:
+        if dialect.name == "postgresql":
+            with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+                for values in data:
+                    copy.write_row(values)
+        else:
+            marks = ", ".join("?" for _ in columns) if dialect.paramstyle == "qmark" else ", ".join(
+                "%s" for _ in columns)
+            cursor.executemany(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", data)
+    finally:
+        cursor.close()
 
 
 def _by(origin: Origin) -> str:
@@ -874,6 +968,7 @@ def _write(job_id: int, engine, spool: Path) -> None:
             except EOFError:
                 break
             with session_scope(engine) as session:
+                _bulk_connection(session)
                 agent = session.get(Agent, agent_id)
                 fields = agent_fields(session, agent_id)
                 labels = {k: f.label for k, f in fields.items()}
@@ -908,6 +1003,17 @@ def _write(job_id: int, engine, spool: Path) -> None:
         _audit_job(session, job, "Create",
                    f"Imported {job.filename}: {job.created:,} created, {job.updated:,} updated, "
                    f"{job.skipped:,} skipped, {job.failed:,} failed")
+
+
+SQLITE_IMPORT_CACHE_KIB = int(os.environ.get("CRM_IMPORT_SQLITE_CACHE_KIB", "65536"))
+
+
+def _bulk_connection(session: Session) -> None:
+    """SQLite: a larger page cache for the import's connection (the contact indexes of a big
+    agent do not fit SQLite's 2 MB default, and each chunk updates them all)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and SQLITE_IMPORT_CACHE_KIB > 0:
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
 
 
 def _progress(engine, job_id: int, **values) -> None:

@@ -308,3 +308,39 @@ def test_user_role_cannot_import_and_another_org_sees_nothing(world):
     with pytest.raises(NotFound):
         with db.session_scope() as s:
             imports.get_job(s, world["other"], world["other_agent"], job["id"])
+
+
+def test_round_robin_rotates_through_an_import_in_chunks_and_continues_in_the_next(world, tmp_path, monkeypatch):
+    """Owners by Round Robin across several write chunks (one locked rule read per chunk),
+    the turns consecutive and the pointer committed, so the next import carries on."""
+    from crm_app.models import AssignmentRule
+    from crm_app.services import automations
+
+    with db.session_scope() as s:
+        automations.save_assignment(s, world["owner"], world["agent"], "manual",
+                                    {"strategy": "round_robin",
+                                     "member_ids": [world["owner"].user_id, world["admin"].user_id]},
+                                    {"strategy": "creator"})
+    monkeypatch.setattr(csv_reader, "CHUNK_ROWS", 4)
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email\n" + "".join(f"Person {i},rr{i}@example.com\n" for i in range(11)))
+    job = run(world, "", path=path, actor=world["admin"])
+    assert job["created"] == 11
+    path2 = tmp_path / "more.csv"
+    path2.write_text("Name,Email\nLate One,late1@example.com\nLate Two,late2@example.com\n")
+    run(world, "", path=path2, actor=world["admin"])
+    rosa, ben = world["owner"].user_id, world["admin"].user_id
+    with db.session_scope() as s:
+        got = []
+        for i in list(range(11)) + ["late1", "late2"]:
+            email = f"rr{i}@example.com" if isinstance(i, int) else f"{i}@example.com"
+            c = s.exec(select(Contact).where(Contact.email == email)).one()
+            lines = s.exec(select(Activity).where(Activity.contact_id == c.id, Activity.kind == "owner")
+                           .order_by(Activity.id)).all()
+            got.append((c.primary_owner_id, c.secondary_owner_id, [a.data.get("sequence") for a in lines]))
+        rule = s.exec(select(AssignmentRule).where(AssignmentRule.slot == "primary")).one()
+    assert [p for p, _, _ in got] == [rosa, ben] * 6 + [rosa]
+    # the creator (Ben) is the secondary except when he is the primary: then nobody
+    assert [sec for _, sec, _ in got] == [ben, None] * 6 + [ben]
+    assert [seq[0] for _, _, seq in got] == list(range(13))
+    assert rule.pointer == 13
