@@ -15,6 +15,7 @@ def _name_field(label: str, field_id: str, value, on_change, error) -> rx.Compon
         rx.el.label(rx.text(label, size="2", weight="medium"), html_for=field_id),
         rx.input(
             id=field_id,
+            name=field_id.replace("-", "_"),
             value=value,
             on_change=on_change,
             max_length=50,
@@ -80,7 +81,7 @@ def _card() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            on_submit=lambda _: S.save(),
+            on_submit=S.save,
             reset_on_submit=False,
             no_validate=True,
         ),

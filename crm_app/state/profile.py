@@ -54,7 +54,12 @@ class ProfileState(AppState):
         self.errors = {}
 
     @rx.event
-    def save(self):
+    def save(self, form_data: dict | None = None):
+        """Save; the submitted form's values win over the (debounced) typed ones, so a quick
+        click right after typing saves what is on the screen."""
+        for key in ("first_name", "last_name"):
+            if isinstance((form_data or {}).get(key), str):
+                setattr(self, key, form_data[key][:200])
         self.errors = profile_service.validate_names(self.first_name, self.last_name)
         if self.errors:
             return None

@@ -34,6 +34,7 @@ def test_owner_creates_renames_and_deletes_an_agent(page, live_app):
     # The same slug again is refused next to the field.
     page.get_by_role("button", name="Create agent").first.click()
     dialog.get_by_label("Name", exact=True).fill("Copy")
+    expect(dialog.get_by_label("URL slug")).to_have_value("copy")  # the slug suggestion arrived
     dialog.get_by_label("URL slug").fill(f"vet-desk-{tag}")
     dialog.get_by_role("button", name="Create agent").click()
     expect(dialog.get_by_text("This URL slug is taken.")).to_be_visible()
