@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,18 +33,26 @@ import generate_contacts  # noqa: E402
 import generate_import_csv  # noqa: E402
 
 
-def _import(url: str, data_dir: Path, csv_path: Path, slug: str) -> tuple[float, dict, float]:
+def _import(url: str, data_dir: Path, csv_path: Path, slug: str) -> tuple[float, dict, float, float]:
+    """Run the CLI import in a child; (seconds, summary, that child's peak RSS in MB, its CPU seconds)."""
     env = dict(os.environ, CRM_DATABASE_URL=url, CRM_DATA_DIR=str(data_dir))
     cmd = [sys.executable, "-m", "crm_app.cli", "import-contacts", "--agent", slug, str(csv_path), "--valid-only",
            "--map", "First visit=date_of_birth", "--map", "City=", "--map", "Notes="]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    if result.returncode != 0:
-        raise SystemExit(f"import failed: {result.stderr}")
-    return elapsed, json.loads(result.stdout.strip().splitlines()[-1]), peak_mb
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage (not sqlite-utils')
+        elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if child.returncode != 0:
+        raise SystemExit(f"import failed: {stderr}")
+    return elapsed, json.loads(stdout.strip().splitlines()[-1]), usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _seed(url: str, count: int) -> None:
@@ -74,14 +81,21 @@ def _seed(url: str, count: int) -> None:
 
 
 def _raw_load(csv_path: Path, work: Path) -> float | None:
+    """`sqlite-utils insert --csv` of the same file into an empty table: wall seconds."""
     tool = shutil.which("sqlite-utils") or str(Path(sys.executable).parent / "sqlite-utils")
     if not Path(tool).exists():
         print("  (sqlite-utils not installed: pip install sqlite-utils for the raw reference)")
         return None
     started = time.perf_counter()
-    subprocess.run([tool, "insert", str(work / "raw.db"), "contacts", str(csv_path), "--csv"], check=True,
-                   capture_output=True)
-    return time.perf_counter() - started
+    child = subprocess.Popen([tool, "insert", str(work / "raw.db"), "contacts", str(csv_path), "--csv"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("sqlite-utils insert failed")
+    print(f"raw load: {elapsed:.1f} s wall, {usage.ru_utime + usage.ru_stime:.1f} s CPU, "
+          f"peak {usage.ru_maxrss / 1024:.0f} MB")
+    return elapsed
 
 
 def _postgres_database(url: str) -> tuple[str, callable]:
@@ -105,15 +119,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--existing", type=int, default=100_000)
-    parser.add_argument("--postgres", default=os.environ.get("CRM_TEST_POSTGRES_URL"))
+    parser.add_argument("--postgres", default=os.environ.get("CRM_TEST_POSTGRES_URL"),
+                        help="server URL; the benchmark creates (and drops) a fresh database on it")
+    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--no-raw", action="store_true", help="skip the sqlite-utils reference")
     args = parser.parse_args()
+    if args.sqlite_only:
+        args.postgres = None
     work = Path(tempfile.mkdtemp(prefix="crm-bench-import-"))
     try:
         csv_path = work / "import.csv"
         generate_import_csv.write(str(csv_path), args.rows)
         size_mb = csv_path.stat().st_size / 1024 ** 2
         print(f"CSV: {args.rows:,} rows, {size_mb:.1f} MB; agent with {args.existing:,} existing contacts")
-        raw = _raw_load(csv_path, work)
+        print(f"before: {_load()} ({os.cpu_count()} CPUs)")
+        raw = None if args.no_raw else _raw_load(csv_path, work)
+        if raw:
+            print(f"raw load done: {_load()}")
         targets = [("SQLite", f"sqlite:///{work / 'crm.db'}", None)]
         if args.postgres:
             url, drop = _postgres_database(args.postgres)
@@ -122,16 +144,17 @@ def main() -> None:
         for label, url, drop in targets:
             try:
                 _seed(url, args.existing)
-                elapsed, summary, peak = _import(url, work / label.lower(), csv_path, "bench")
-                results.append((label, elapsed, summary, peak))
+                elapsed, summary, peak, cpu = _import(url, work / label.lower(), csv_path, "bench")
+                results.append((label, elapsed, summary, peak, cpu))
+                print(f"{label} import done: {_load()}")
             finally:
                 if drop:
                     drop()
         print()
-        print(f"{'database':<11} {'seconds':>8} {'rows/s':>9} {'vs raw':>7} {'peak MB':>8}  summary")
-        for label, elapsed, summary, peak in results:
+        print(f"{'database':<11} {'seconds':>8} {'rows/s':>9} {'vs raw':>7} {'peak MB':>8} {'CPU s':>6}  summary")
+        for label, elapsed, summary, peak, cpu in results:
             ratio = f"{elapsed / raw:.1f}x" if raw else "—"
-            print(f"{label:<11} {elapsed:>8.1f} {args.rows / elapsed:>9,.0f} {ratio:>7} {peak:>8.0f}  "
+            print(f"{label:<11} {elapsed:>8.1f} {args.rows / elapsed:>9,.0f} {ratio:>7} {peak:>8.0f} {cpu:>6.1f}  "
                   f"{json.dumps(summary)}")
         if raw:
             print(f"{'raw load':<11} {raw:>8.1f} {args.rows / raw:>9,.0f}   (sqlite-utils insert --csv, empty table)")

@@ -33,6 +33,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
@@ -290,7 +291,7 @@ def fast_email(raw: str) -> str | None:
     return normalize_email(value)
 
 
-MEMO_LIMIT = 200_000  # distinct raw values remembered per column and run (phones, dates, options…)
+MEMO_LIMIT = 100_000  # distinct raw values remembered per column and run (phones, dates, options…)
 _UNCACHED_TYPES = ("Multi-select",)  # results holding a list are recomputed, never shared
 
 
@@ -615,10 +616,13 @@ class _Batch:
                              "actor_id": origin.user_id, "actor_label": origin.label, "message": created_message,
                              "data": {}, "created_at": now})
                 acts += decision.activity_rows(c["id"], now)
+            # Contacts and values go in key order (random ids: sorted inserts keep the B-tree
+            # pages they touch together); Activity rows keep creation order (their ids).
+            contact_rows.sort(key=lambda r: r["id"])
             _insert(session, Contact.__table__, contact_rows)
             _insert(session, Activity.__table__, acts)
             value_rows = [{"contact_id": cid, "field_id": fid, "value_text": s[0], "value_num": s[1],
-                           "value_json": s[2]} for cid in new for fid, s in values[cid].items()]
+                           "value_json": s[2]} for cid in sorted(new) for fid, s in sorted(values[cid].items())]
             if value_rows:
                 _insert(session, ContactValue.__table__, value_rows)
         dirty = [c for c in found.values() if c.get("_dirty")]
@@ -659,7 +663,8 @@ class _Batch:
 
     def _record_changes(self, created_ids: list[str], touched: dict) -> None:
         session = self.session
-        rows = [{"job_id": self.job_id, "contact_id": cid, "kind": "created", "previous": {}} for cid in created_ids]
+        rows = [{"job_id": self.job_id, "contact_id": cid, "kind": "created", "previous": {}}
+                for cid in sorted(created_ids)]
         if touched:
             ids = list(touched)
             known: dict[str, ImportChange] = {}
@@ -695,29 +700,28 @@ def _insert(session: Session, table, rows: list[dict]) -> None:
     connection = session.connection()
     dialect = connection.dialect
     columns = list(rows[0])
-    data = [[row[c] for c in columns] for row in rows]
+    by_column = list(zip(*map(itemgetter(*columns), rows)))  # one tuple per column
     for index, name in enumerate(columns):
         process = table.c[name].type._cached_bind_processor(dialect)
         if process is None:
             continue
+        values = by_column[index]
         if isinstance(table.c[name].type, JSON):
             empty: dict = {}  # None, {} and [] are most of them: serialize those once
-            for values in data:
-                value = values[index]
+            out = []
+            for value in values:
                 if value is None or ((type(value) is dict or type(value) is list) and not value):
                     kind = type(value)
                     if kind not in empty:
                         empty[kind] = process(value)
-                    values[index] = empty[kind]
+                    out.append(empty[kind])
                 else:
-                    values[index] = process(value)
-            continue
-        seen: dict = {}
-        for values in data:
-            value = values[index]
-            if value not in seen:
-                seen[value] = process(value)
-            values[index] = seen[value]
+                    out.append(process(value))
+            by_column[index] = out
+        else:  # datetimes (mostly one `now` per chunk), booleans: once per distinct value
+            distinct = {value: process(value) for value in set(values)}
+            by_column[index] = [distinct[value] for value in values]
+    data = list(zip(*by_column))
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
     raw = connection.connection.dbapi_connection
@@ -961,30 +965,25 @@ def _write(job_id: int, engine, spool: Path) -> None:
     totals = _Outcome()
     processed = 0
     late_errors: list[tuple[int, str, str, str]] = []
-    with open(spool, "rb") as source:
-        while True:
-            try:
-                rows = pickle.load(source)
-            except EOFError:
-                break
-            with session_scope(engine) as session:
-                _bulk_connection(session)
-                agent = session.get(Agent, agent_id)
-                fields = agent_fields(session, agent_id)
-                labels = {k: f.label for k, f in fields.items()}
-                batch = _Batch(session, agent, origin, policy, job_id, {f.id: f.label for f in fields.values()})
-                chunk = [(n, _Clean(d, c, r, labels)) for n, d, c, r in rows]
-                outcome = batch.apply(chunk, valid_only)
-                totals.created += outcome.created
-                totals.updated += outcome.updated
-                totals.skipped += outcome.skipped
-                late_errors += outcome.errors
-                processed += len(rows)
-                job = session.get(ImportJob, job_id)
-                job.processed = processed
-                job.created, job.updated, job.skipped = totals.created, totals.updated, totals.skipped
-                job.failed = job.failed + len(outcome.errors)
-                session.add(job)
+    for rows in _spooled(spool):
+        with session_scope(engine) as session:
+            _bulk_connection(session)
+            agent = session.get(Agent, agent_id)
+            fields = agent_fields(session, agent_id)
+            labels = {k: f.label for k, f in fields.items()}
+            batch = _Batch(session, agent, origin, policy, job_id, {f.id: f.label for f in fields.values()})
+            chunk = [(n, _Clean(d, c, r, labels)) for n, d, c, r in rows]
+            outcome = batch.apply(chunk, valid_only)
+            totals.created += outcome.created
+            totals.updated += outcome.updated
+            totals.skipped += outcome.skipped
+            late_errors += outcome.errors
+            processed += len(rows)
+            job = session.get(ImportJob, job_id)
+            job.processed = processed
+            job.created, job.updated, job.skipped = totals.created, totals.updated, totals.skipped
+            job.failed = job.failed + len(outcome.errors)
+            session.add(job)
     with session_scope(engine) as session:
         job = session.get(ImportJob, job_id)
         if late_errors:
@@ -1014,6 +1013,25 @@ def _bulk_connection(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite" and SQLITE_IMPORT_CACHE_KIB > 0:
         connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+
+
+WRITE_ROWS = 10_000  # rows per write transaction (spooled reader chunks are joined up to this)
+
+
+def _spooled(spool: Path):
+    """The cleaned rows of pass 1, in file order, in lists of about WRITE_ROWS."""
+    pending: list = []
+    with open(spool, "rb") as source:
+        while True:
+            try:
+                pending += pickle.load(source)
+            except EOFError:
+                break
+            if len(pending) >= WRITE_ROWS:
+                yield pending
+                pending = []
+    if pending:
+        yield pending
 
 
 def _progress(engine, job_id: int, **values) -> None:
