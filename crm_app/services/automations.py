@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Agent, AssignmentRule, Contact, Membership, Stage, StageRule, User, utcnow
@@ -116,6 +117,7 @@ class Decision:
     primary_owner_id: int | None = None
     secondary_owner_id: int | None = None
     lines: list[tuple[str, str, dict]] = field(default_factory=list)
+    context: Any = field(default=None, repr=False, compare=False)  # decide_on_create: for undo_decision
 
     def activity_rows(self, contact_id: str, created_at) -> list[dict]:
         """The lines as Activity insert values (Core executemany)."""
@@ -137,24 +139,36 @@ class _Context:
         self._members: dict[int, dict] | None = None
         self._owner: tuple[int | None] | None = None
         self._names: dict[int | None, str] = {}
+        self._turns: dict[str, tuple] = {}
 
     def stage(self) -> tuple[Stage | None, str]:
         if self._stage is None:
+            # One query: the agent's stages in pipeline order, the one the source's rule
+            # names (if it is one of this agent's stages) flagged.
             session, agent, source = self.session, self.agent, self.source
-            rule = session.exec(select(StageRule).where(StageRule.agent_id == agent.id,
-                                                        StageRule.method == source)).first()
-            stage = session.get(Stage, rule.stage_id) if rule is not None else None
-            why = f"Contact Stage rule for via {source}"
-            if stage is None or stage.agent_id != agent.id:
-                stage = _first_stage(session, agent.id)
-                why = "the first pipeline stage; no Contact Stage rule"
-            self._stage = (stage, why)
+            rows = session.exec(
+                select(Stage, StageRule.id)
+                .outerjoin(StageRule, and_(StageRule.stage_id == Stage.id, StageRule.agent_id == agent.id,
+                                           StageRule.method == source))
+                .where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)
+            ).all()
+            ruled = next((stage for stage, rule_id in rows if rule_id is not None), None)
+            if ruled is not None:
+                self._stage = (ruled, f"Contact Stage rule for via {source}")
+            else:
+                self._stage = (rows[0][0] if rows else None, "the first pipeline stage; no Contact Stage rule")
         return self._stage
 
     def rules(self) -> dict[str, AssignmentRule]:
         if self._rules is None:
             self._rules = _rules(self.session, self.agent.id, self.method)
+            self._turns = {slot: (r.pointer, r.updated_at) for slot, r in self._rules.items()}
         return self._rules
+
+    def undo_turns(self) -> None:
+        """Put the round-robin pointers back where they were read (nothing was created)."""
+        for slot, rule in (self._rules or {}).items():
+            rule.pointer, rule.updated_at = self._turns[slot]
 
     def members(self) -> dict[int, dict]:
         if self._members is None:
@@ -163,12 +177,16 @@ class _Context:
 
     def org_owner(self) -> int | None:
         if self._owner is None:
-            self._owner = (org_owner_id(self.session, self.agent.org_id),)
+            # An organization has exactly one Owner, and the Owner is always eligible: take
+            # it from the members already read (a query only if that ever stops holding).
+            owners = [uid for uid, m in self.members().items() if m["role"] == "Owner"]
+            self._owner = (owners[0] if len(owners) == 1 else org_owner_id(self.session, self.agent.org_id),)
         return self._owner[0]
 
     def user_name(self, user_id: int | None) -> str:
         if user_id not in self._names:
-            self._names[user_id] = _user_name(self.session, user_id)
+            member = self.members().get(user_id) if user_id else None
+            self._names[user_id] = member["name"] if member else _user_name(self.session, user_id)
         return self._names[user_id]
 
 
@@ -181,6 +199,26 @@ def apply_on_create(session: Session, agent: Agent, contact: Contact, *, source:
     for kind, message, data in decision.lines:
         _log(session, contact, kind, message, data)
     session.add(contact)
+
+
+def decide_on_create(session: Session, agent: Agent, *, source: str, creator_id: int | None) -> Decision:
+    """What apply_on_create would decide for one new contact (no stage or owner yet), decided
+    *before* the contact is inserted so the insert carries the values (contacts.save_contact).
+    Round-robin turns are taken under the same lock and advance the rule in the session;
+    if the insert then finds the person already exists, `undo_decision` gives the turn back.
+    The caller writes `decision.lines` as Activity rows."""
+    context = _Context(session, agent, source, creator_id)
+    decision = _decide(context, None, None, None)
+    decision.context = context
+    for rule in (context._rules or {}).values():
+        session.add(rule)
+    return decision
+
+
+def undo_decision(decision: Decision) -> None:
+    """Nothing was created after all: round-robin pointers go back to what was read."""
+    if decision.context is not None:
+        decision.context.undo_turns()
 
 
 def apply_on_create_many(session: Session, agent: Agent, count: int, *, source: str,

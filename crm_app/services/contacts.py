@@ -5,6 +5,15 @@ then email, then phone), creates or updates it, runs the automations on creation
 writes activity and audit entries — all inside the caller's transaction. The database's
 unique constraints (agent+email, agent+phone, agent+external ref) make duplicates
 impossible even for concurrent callers: a losing insert is retried as an update.
+
+On PostgreSQL and SQLite a contact with an email or phone is inserted first with
+`INSERT … ON CONFLICT DO NOTHING RETURNING id` (no savepoint, no lookup on the common
+path): a row back means no contact shared any unique key, i.e. nothing matched; no row
+means someone has one of them (committed, or just committed by a concurrent caller the
+insert waited for), so it is matched and updated instead. The automations are decided
+before that insert so it carries the stage and owners, and a round-robin turn taken for a
+person who turned out to exist is given back. All timeline rows are left to the caller's
+next flush, which writes them with one statement.
 """
 
 from __future__ import annotations
@@ -12,7 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue, utcnow
@@ -54,6 +67,7 @@ class _Clean:
     custom: dict[int, tuple]  # field id -> (text, num, json) or None to clear
     external_ref: str | None
     labels: dict[str, str]
+    labels_by_id: dict[int, str] | None = None  # custom field id -> label (None: read when needed)
 
 
 def agent_fields(session: Session, agent_id: int) -> dict[str, ContactField]:
@@ -92,7 +106,7 @@ def clean_input(session: Session, agent: Agent, data: Mapping[str, Any],
             custom[f.id] = coerce_value(f.type, raw, f.options or [], agent.phone_region, field=key)
         else:
             raise ValidationError(f"Unknown field '{key}'.", field=key)
-    return _Clean(defaults, custom, external_ref, labels)
+    return _Clean(defaults, custom, external_ref, labels, {f.id: f.label for f in fields.values()})
 
 
 def match_contact(session: Session, agent_id: int, *, external_ref: str | None = None,
@@ -118,13 +132,28 @@ def save_contact(session: Session, agent: Agent, data: Mapping[str, Any], *, sou
     assert source in SOURCES and policy in POLICIES
     clean = clean_input(session, agent, data, fields)
     email, phone = clean.defaults.get("email"), clean.defaults.get("phone")
-    existing = match_contact(session, agent.id, external_ref=clean.external_ref, email=email, phone=phone)
+    insert_first = _insert_for(session) if (email or phone) else None
+    if insert_first is not None:
+        # Insert first; no row back means the person exists (see the module docstring).
+        contact = None
+        for _ in range(3):  # a fresh random id if it ever collided with another contact's
+            contact = _create(session, agent, clean, source, origin, insert_first)
+            if contact is not None:
+                return SaveResult(contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom])
+            existing = match_contact(session, agent.id, external_ref=clean.external_ref, email=email, phone=phone)
+            if existing is not None:
+                break
+        else:
+            raise Conflict("The contact could not be saved. Please try again.")
+    else:
+        existing = match_contact(session, agent.id, external_ref=clean.external_ref, email=email, phone=phone)
     if existing is None:
         if not email and not phone:
             raise ValidationError("A contact needs at least an email or a mobile number.", field="email")
         try:
             with session.begin_nested():
-                contact = _create(session, agent, clean, source, origin)
+                contact = _create(session, agent, clean, source, origin, None)
+                session.flush()
             return SaveResult(contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom])
         except IntegrityError:
             # A concurrent caller created the same person first: update theirs instead.
@@ -136,30 +165,63 @@ def save_contact(session: Session, agent: Agent, data: Mapping[str, Any], *, sou
     return _update(session, agent, existing, clean, origin, policy)
 
 
-def _create(session: Session, agent: Agent, clean: _Clean, source: str, origin: Origin) -> Contact:
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert_for(session: Session):
+    """`INSERT INTO contact … ON CONFLICT DO NOTHING RETURNING id` for this database (None:
+    not supported here; save_contact then matches first and inserts under a savepoint)."""
+    name = session.get_bind().dialect.name
+    if name not in _INSERTS:
+        table = Contact.__table__
+        make = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(name)
+        _INSERTS[name] = make(table).on_conflict_do_nothing().returning(table.c.id) if make else None
+    return _INSERTS[name]
+
+
+_CONTACT_COLUMNS = [(attr.key, attr.columns[0].name) for attr in sa_inspect(Contact).column_attrs]
+
+
+def _create(session: Session, agent: Agent, clean: _Clean, source: str, origin: Origin, insert) -> Contact | None:
+    """Insert the contact with the automations' stage and owners, then queue its timeline and
+    audit rows. With `insert` (ON CONFLICT DO NOTHING) returns None when a contact already
+    has one of its unique keys; without, adds it to the session (the caller flushes)."""
+    decision = automations.decide_on_create(session, agent, source=source, creator_id=origin.user_id)
     now = utcnow()
+    member_set: list[str] = []
+    if origin.actor_type == "member":
+        member_set = sorted(k for k, v in clean.defaults.items() if v) + [
+            str(fid) for fid, v in clean.custom.items() if v is not None]
     contact = Contact(
         agent_id=agent.id,
         external_ref=clean.external_ref,
         source=source,
         created_by_id=origin.user_id if origin.actor_type in ("member", "import") else None,
-        member_set=sorted(k for k, v in clean.defaults.items() if v) if origin.actor_type == "member" else [],
+        member_set=member_set,
+        stage_id=decision.stage_id,
+        primary_owner_id=decision.primary_owner_id,
+        secondary_owner_id=decision.secondary_owner_id,
         created_at=now,
         updated_at=now,
         **{k: v for k, v in clean.defaults.items()},
     )
     contact.name_sort = (contact.name or "").lower()
+    if insert is not None:
+        session.flush()  # anything pending first (the insert below bypasses the unit of work)
+        row = {column: getattr(contact, key) for key, column in _CONTACT_COLUMNS}
+        if session.connection().execute(insert, row).first() is None:
+            automations.undo_decision(decision)
+            return None
+        make_transient_to_detached(contact)  # it is in the database now: persistent, nothing pending
     session.add(contact)
-    session.flush()
     for field_id, stored in clean.custom.items():
         if stored is not None:
             session.add(ContactValue(contact_id=contact.id, field_id=field_id, value_text=stored[0],
                                      value_num=stored[1], value_json=stored[2]))
-    if origin.actor_type == "member":
-        contact.member_set = contact.member_set + [str(fid) for fid, v in clean.custom.items() if v is not None]
     _activity(session, contact, "created", origin, f"Created via {source}" + _by(origin))
-    automations.apply_on_create(session, agent, contact, source=source, creator_id=origin.user_id)
-    session.flush()
+    for kind, message, data in decision.lines:
+        session.add(Activity(contact_id=contact.id, kind=kind, actor_type="automation", actor_label="Automation",
+                             message=message[:1000], data=data))
     if origin.actor_type != "member":  # members' own entry points audit with their name
         audit.record(session, None, "Create", "Contact", f"Contact {contact.id} created via {source}" + _by(origin),
                      org_id=agent.org_id)
@@ -197,8 +259,11 @@ def _update(session: Session, agent: Agent, contact: Contact, clean: _Clean, ori
         _activity(session, contact, "field", origin,
                   f"{clean.labels.get(key, key)} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
                   {"field": key, "from": old, "to": new})
-    current = {v.field_id: v for v in session.exec(select(ContactValue).where(ContactValue.contact_id == contact.id))}
-    labels_by_id = {f.id: f.label for f in agent_fields(session, agent.id).values()}
+    current = {v.field_id: v for v in session.exec(select(ContactValue).where(ContactValue.contact_id == contact.id))} \
+        if clean.custom else {}
+    labels_by_id = clean.labels_by_id
+    if clean.custom and labels_by_id is None:
+        labels_by_id = {f.id: f.label for f in agent_fields(session, agent.id).values()}
     for field_id, stored in clean.custom.items():
         row = current.get(field_id)
         old = row.value_text if row else None

@@ -27,7 +27,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, BinaryIO, Iterable, Mapping
 from urllib.parse import urlparse
 
-from sqlalchemy import String, cast, event, func
+from sqlalchemy import String, and_, cast, event, func
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import insert as sa_insert
 from sqlmodel import Session, delete, select
 
 from crm_app.models import Activity, Agent, Contact, ContactField, Form, FormSubmission, FormVersion, utcnow
@@ -523,16 +525,26 @@ def _accepted_count(session: Session, form_id: int) -> int:
 
 def public_form(session: Session, slug: str, *, lock: bool = False) -> PublicForm:
     """What a visitor of /f/<slug> gets: the published version, or why there is none."""
+    return _open_form(session, slug, lock=lock)[0]
+
+
+def _open_form(session: Session, slug: str, *, lock: bool = False) -> tuple[PublicForm, Form | None, Agent | None]:
+    """public_form plus the Form and its Agent, read with one query (form, published version
+    and agent joined; `lock` takes the form row's lock)."""
     slug = str(slug or "")[:80]
-    query = select(Form).where(Form.slug == slug)
+    if not slug:
+        return PublicForm("not_found", slug), None, None
+    query = (select(Form, FormVersion, Agent)
+             .join(Agent, Agent.id == Form.agent_id)
+             .outerjoin(FormVersion, and_(FormVersion.form_id == Form.id,
+                                          FormVersion.version == Form.published_version))
+             .where(Form.slug == slug))
     if lock:
-        query = query.with_for_update()
-    form = session.exec(query).first() if slug else None
-    if form is None or form.status == "Draft" or not form.published_version:
-        return PublicForm("not_found", slug)
-    version = latest_version(session, form)
-    if version is None:
-        return PublicForm("not_found", slug)
+        query = query.with_for_update(of=Form)
+    row = session.exec(query).first()
+    form, version, agent = row if row is not None else (None, None, None)
+    if form is None or form.status == "Draft" or not form.published_version or version is None:
+        return PublicForm("not_found", slug), form, agent
     schema = version.schema_
     settings = schema.get("settings") or {}
     out = PublicForm("open", slug, form.name, schema, form.id, version.id, form.agent_id)
@@ -540,7 +552,7 @@ def public_form(session: Session, slug: str, *, lock: bool = False) -> PublicFor
         out.state = "closed"
     elif settings.get("limit") and _accepted_count(session, form.id) >= int(settings["limit"]):
         out.state = "limit"
-    return out
+    return out, form, agent
 
 
 def public_elements(schema: Mapping[str, Any]) -> list[dict]:
@@ -746,10 +758,10 @@ def _contact_data(elements: list[dict], answers: dict, fields: Mapping[str, Cont
     return data
 
 
-def _to_contact(session: Session, agent: Agent, form: Form, sub: FormSubmission, elements: list[dict],
+def _to_contact(session: Session, agent: Agent, form: Form, answers: dict, elements: list[dict],
                 fields: Mapping[str, ContactField]) -> str | None:
     """Match or create the submission's contact (needs an email or a phone answer)."""
-    data = _contact_data(elements, sub.answers, fields)
+    data = _contact_data(elements, answers, fields)
     if not data.get("email") and not data.get("phone"):
         return None
     origin = Origin("form", f"Form “{form.name}”")
@@ -758,11 +770,26 @@ def _to_contact(session: Session, agent: Agent, form: Form, sub: FormSubmission,
     except ValidationError as error:
         by_key = {e.get("maps_to"): e["id"] for e in elements if e.get("maps_to")}
         raise SubmissionInvalid({by_key.get(error.field, elements[0]["id"]): error.message}) from None
-    contact = result.contact
-    sub.contact_id = contact.id
-    session.add(Activity(contact_id=contact.id, kind="submission", actor_type="form", actor_label=origin.label,
-                         message=f"Submitted form “{form.name}”", data={"form_id": form.id, "submission_id": sub.id}))
-    return contact.id
+    return result.contact.id
+
+
+def _submission_activity(form: Form, contact_id: str, submission_id: int) -> Activity:
+    """The contact's timeline line for a submission (its Form tab links back to it)."""
+    return Activity(contact_id=contact_id, kind="submission", actor_type="form", actor_label=f"Form “{form.name}”",
+                    message=f"Submitted form “{form.name}”", data={"form_id": form.id, "submission_id": submission_id})
+
+
+_SUBMISSION_COLUMNS = [(attr.key, attr.columns[0].name) for attr in sa_inspect(FormSubmission).column_attrs
+                       if attr.key != "id"]
+_INSERT_SUBMISSION = sa_insert(FormSubmission.__table__).returning(FormSubmission.__table__.c.id)
+
+
+def _insert_submission(session: Session, sub: FormSubmission) -> int:
+    """INSERT … RETURNING id outside the unit of work, so the contact's pending timeline rows
+    and the submission's own line are written together by the next flush (one statement);
+    everything it references (form, version, contact) is already in the database."""
+    row = {column: getattr(sub, key) for key, column in _SUBMISSION_COLUMNS}
+    return session.connection().execute(_INSERT_SUBMISSION, row).scalar_one()
 
 
 def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: str = "",
@@ -773,11 +800,11 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
     `elapsed` (seconds since the page rendered) may be given directly by trusted callers;
     otherwise it comes from the signed `render_token`.
     """
-    target = public_form(session, slug)
+    target, form, agent = _open_form(session, slug)
     if target.state == "open":
         settings = target.schema.get("settings") or {}
         if settings.get("limit"):
-            target = public_form(session, slug, lock=True)  # serialize submissions near the limit
+            target, form, agent = _open_form(session, slug, lock=True)  # serialize submissions near the limit
     if target.state != "open":
         raise FormUnavailable(target.state, UNAVAILABLE[target.state])
     answers = answers if isinstance(answers, Mapping) else {}
@@ -787,7 +814,6 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
     hits = spam.count_hit(session, ip)
     if spam.refused(hits):
         raise RateLimited("Too many submissions from your network. Please try again later.")
-    agent = session.get(Agent, target.agent_id)
     elements = [e for e in target.schema.get("elements", []) if e["type"] not in DISPLAY_TYPES]
 
     errors: dict[str, str] = {}
@@ -826,16 +852,15 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
         if elapsed is None:
             elapsed = spam.elapsed_since(render_token, target.slug)
         reason = spam.check(honeypot, elapsed) or spam.over_limit_reason(hits)
-        form = session.get(Form, target.form_id)
+        # The contact first, so the submission is inserted once, already linked to it.
+        contact_id = None if reason else _to_contact(session, agent, form, ordered, elements,
+                                                     agent_fields(session, agent.id))
         sub = FormSubmission(form_id=form.id, form_version_id=target.version_id, answers=ordered,
-                             status="Spam" if reason else "New", spam_reason=reason[:200], ip=(ip or "")[:64])
-        session.add(sub)
-        session.flush()
-        contact_id = None
-        if not reason:
-            contact_id = _to_contact(session, agent, form, sub, elements, agent_fields(session, agent.id))
-            session.add(sub)
-            session.flush()
+                             contact_id=contact_id, status="Spam" if reason else "New",
+                             spam_reason=reason[:200], ip=(ip or "")[:64])
+        sub.id = _insert_submission(session, sub)
+        if contact_id is not None:
+            session.add(_submission_activity(form, contact_id, sub.id))
     except BaseException:
         if saved_keys:
             for key in saved_keys:
@@ -1007,9 +1032,11 @@ def release_from_spam(session: Session, actor: Actor, agent_id, form_id, submiss
     session.add(sub)
     session.flush()
     try:
-        _to_contact(session, agent, form, sub, elements, agent_fields(session, agent.id))
+        sub.contact_id = _to_contact(session, agent, form, sub.answers, elements, agent_fields(session, agent.id))
     except SubmissionInvalid as error:
         raise ValidationError(f"This submission can't become a contact: {error.message}") from None
+    if sub.contact_id is not None:
+        session.add(_submission_activity(form, sub.contact_id, sub.id))
     session.add(sub)
     audit.record(session, actor, "Update", "Form Submission", f"Released submission {sub.id} of form {form.id} from spam")
     return sub
