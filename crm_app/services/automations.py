@@ -27,6 +27,10 @@ the contact goes to the organization owner. Decisions, written down:
 - Starting stage: one rule per source (Manual, Import, Chat, Form, API, Payment); without
   a rule the agent's first pipeline stage (`Lead` by default).
 - Saving rules affects only contacts created afterwards; saves are audited.
+
+`apply_on_create_many` is the import's entry point: the same decisions for a whole chunk of
+new contacts with the rules read (and the rotation rows locked) once; both entry points run
+the same `_decide`, so a batch equals the contacts created one by one.
 """
 
 from __future__ import annotations

@@ -8,13 +8,15 @@ with the importing member as creator — applied to whole chunks of rows at a ti
 - `clean_row` validates one row like contacts.clean_input but keeps every cell's error.
 - `_Batch.apply` matches a chunk with one query per key (IN ...), replays the rows in file
   order against those contacts in memory (so duplicates inside the file merge exactly as
-  save_contact called row by row would), then writes with executemany: contacts, values,
-  timeline entries, undo records. apply_on_create runs per created contact.
+  save_contact called row by row would), decides the automations of all created contacts
+  at once (automations.apply_on_create_many: rules read once, round-robin turns under the
+  rule lock), then inserts plain values — contacts, values, timeline entries, undo records —
+  with executemany (SQLite) or COPY (PostgreSQL). No ORM objects per row.
 
 A run has two passes. `check` reads the file, validates every row and spools the cleaned
 rows to a temporary file; invalid rows go to the error CSV. When the run is
 all-or-nothing and a row is invalid, it stops there: nothing was written. `write` then
-applies the spooled chunks, each in its own transaction that also advances the job's
+applies the spooled rows, WRITE_ROWS per transaction that also advances the job's
 `processed`, so progress survives a page reload. A failure in the middle undoes what the
 earlier chunks wrote. `undo_import` removes created contacts and restores updated ones.
 """
