@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 from sqlalchemy import String, and_, cast, event, func
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import insert as sa_insert
+from sqlalchemy.orm import defer
 from sqlmodel import Session, delete, select
 
 from crm_app.models import Activity, Agent, Contact, ContactField, Form, FormSubmission, FormVersion, utcnow
@@ -538,7 +539,8 @@ def _open_form(session: Session, slug: str, *, lock: bool = False) -> tuple[Publ
              .join(Agent, Agent.id == Form.agent_id)
              .outerjoin(FormVersion, and_(FormVersion.form_id == Form.id,
                                           FormVersion.version == Form.published_version))
-             .where(Form.slug == slug))
+             .where(Form.slug == slug)
+             .options(defer(Form.draft)))  # the builder's draft: not needed here, maybe large
     if lock:
         query = query.with_for_update(of=Form)
     row = session.exec(query).first()

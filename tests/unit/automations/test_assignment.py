@@ -258,3 +258,27 @@ def test_starting_stage_per_source(world):
     with pytest.raises(ValidationError, match="Unknown contact source"):
         with db.session_scope() as s:
             automations.save_stage_rules(s, world.admin, world.agent_id, {"Carrier pigeon": world.stages["Lead"]})
+
+
+def test_an_existing_person_coming_back_does_not_take_a_round_robin_turn(world):
+    """save_contact decides the owners before its insert; when the person turns out to exist
+    (matched and updated instead) the turn is given back, and no timeline line is written."""
+    save(world, "captured", ("round_robin", "Aisha", "Ben", "Chen"))
+    first = create(world, "Form")
+    with db.session_scope() as s:
+        agent = s.get(Agent, world.agent_id)
+        email = s.get(Contact, first["id"]).email.upper()  # the same person, typed differently
+        again = contacts.save_contact(s, agent, {"name": "Someone Else", "email": email},
+                                      source="Form", origin=ORIGINS["Form"])
+        assert not again.created and again.contact.id == first["id"]
+    second = create(world, "Chat")
+    assert (first["primary"], second["primary"]) == ("Aisha", "Ben")
+    with db.session_scope() as s:
+        assert s.exec(select(func.count()).select_from(Contact)).one() == 2
+        lines = s.exec(select(func.count()).select_from(Activity)
+                       .where(Activity.contact_id == first["id"], Activity.kind == "owner")).one()
+        assert lines == 1
+        pointer = s.exec(select(AssignmentRule.pointer).where(AssignmentRule.agent_id == world.agent_id,
+                                                              AssignmentRule.method == "captured",
+                                                              AssignmentRule.slot == "primary")).one()
+        assert pointer == 2
