@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import threading
 import weakref
 from datetime import date
 
@@ -26,7 +25,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from crm_app import routes
-from crm_app.db import get_engine, session_scope
+from crm_app.db import session_scope
 from crm_app.services import forms, sessions, spam
 from crm_app.services.errors import NotAuthenticated, NotFound, RateLimited, ServiceError, ValidationError
 
@@ -48,15 +47,12 @@ def _error(error: ServiceError) -> JSONResponse:
 
 
 # Submissions run their transaction on a worker thread, at most SUBMIT_THREADS at a time per
-# process (CRM_FORM_SUBMIT_THREADS, default 4); the rest wait on the event loop. This bounds
-# the database connections a burst can open (5 workers × 4, instead of up to 5 × 30 pooled
+# process (CRM_FORM_SUBMIT_THREADS, default 8); the rest wait on the event loop. This bounds
+# the database connections a burst can open (5 workers × 8, instead of up to 5 × 30 pooled
 # connections against PostgreSQL's default max_connections of 100); throughput was the same
 # within noise either way on the 2-core bench machine (bench/README.md, Forms).
-SUBMIT_THREADS = max(1, int(os.environ.get("CRM_FORM_SUBMIT_THREADS") or 4))
+SUBMIT_THREADS = max(1, int(os.environ.get("CRM_FORM_SUBMIT_THREADS") or 8))
 _limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> its limiter
-# SQLite has one writer: submissions of this process queue here instead of each polling
-# SQLite's busy handler (whose back-off made the slowest waits seconds long).
-_sqlite_writer = threading.Lock()
 
 
 def _limiter() -> anyio.CapacityLimiter:
@@ -64,13 +60,6 @@ def _limiter() -> anyio.CapacityLimiter:
     if key not in _limiters:
         _limiters[key] = anyio.CapacityLimiter(SUBMIT_THREADS)
     return _limiters[key]
-
-
-def _submit_serialized(*args) -> JSONResponse:
-    if get_engine().dialect.name == "sqlite":
-        with _sqlite_writer:
-            return _submit(*args)
-    return _submit(*args)
 
 
 def _submit(slug: str, answers: dict, token: str | None, honeypot: str | None, files: dict, ip: str) -> JSONResponse:
@@ -125,7 +114,7 @@ async def submit(request: Request, slug: str):
                     files[name] = forms.UploadedFile(upload.filename, upload.file)
             else:
                 answers[name] = [str(v) for v in values] if len(values) > 1 else str(values[0])
-    return await anyio.to_thread.run_sync(_submit_serialized, slug, answers, token, honeypot, files, _ip(request),
+    return await anyio.to_thread.run_sync(_submit, slug, answers, token, honeypot, files, _ip(request),
                                           limiter=_limiter())
 
 
