@@ -19,7 +19,6 @@ E.164 phone, `name_sort`, coerce_value's text forms).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys

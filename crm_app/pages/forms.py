@@ -10,7 +10,6 @@ from crm_app.components.layout import ACCENT, dashboard, empty_state, field_erro
 from crm_app.pages.public_form import form_card, render_element
 from crm_app.state.base import AppState
 from crm_app.state.forms import (
-    FORM_ONLY,
     PALETTE,
     PALETTE_ICONS,
     FormBuilderState,

@@ -66,7 +66,7 @@ from crm_app.services import audit, automations, csv_reader
 from crm_app.services import fields as field_service
 from crm_app.services.access import Actor, actor_for, require_agent
 from crm_app.services.contacts import POLICIES, Origin, _Clean, agent_fields
-from crm_app.services.csv_reader import CsvError, CsvInfo
+from crm_app.services.csv_reader import CsvInfo
 from crm_app.services.errors import NotFound, ServiceError, ValidationError
 from crm_app.services.export import escape_cell
 from crm_app.services.values import coerce_value, normalize_email, normalize_gender, normalize_phone
@@ -465,7 +465,6 @@ class _Batch:
         touched: dict[str, dict] = {}  # existing contacts changed: id -> previous snapshot
         activities: list[dict] = []
         now = utcnow()
-        origin = self.origin
         for number, clean in rows:
             email, phone = clean.defaults.get("email"), clean.defaults.get("phone")
             contact = None

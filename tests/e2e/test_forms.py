@@ -47,7 +47,7 @@ def _canvas_labels(page: Page) -> list[str]:
 
 
 def _palette(page: Page, label: str):
-    return page.locator(f"[data-palette-type]").filter(has=page.get_by_role("button", name=f"Add {label}", exact=True))
+    return page.locator("[data-palette-type]").filter(has=page.get_by_role("button", name=f"Add {label}", exact=True))
 
 
 def _prop(page: Page, label: str):

@@ -24,7 +24,7 @@ from sqlmodel import select
 
 from crm_app import db, settings
 from crm_app.api import build_api, oidc
-from crm_app.models import AuditLog, AuthSession, Membership, Organization, User
+from crm_app.models import AuditLog, AuthSession, Organization, User
 from crm_app.services import sessions
 
 ISSUER = "https://idp.example.com"

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from crm_app.db import session_scope
-from crm_app.models import Agent, AuditLog, Contact, Stage, StageRule
+from crm_app.models import Agent, AuditLog, Contact, StageRule
 from crm_app.services import stages
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
