@@ -112,7 +112,7 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     screenshot(page, "forms-builder", keep=True)
 
     page.get_by_role("tab", name="Preview").click()
-    expect(page.get_by_label("Preferred clinic")).to_be_visible()
+    expect(page.get_by_label("Preferred clinic").first).to_be_visible()
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text("Published. Your form is live.")).to_be_visible()
     page.get_by_role("tab", name="Share").click()
