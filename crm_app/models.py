@@ -199,6 +199,9 @@ class Agent(SQLModel, table=True):
     visibility: str = Field(default="Private", max_length=10)  # Private | Public
     access_mode: str = Field(default="Use for Free", max_length=20)  # Use for Free | Restrict | Pay for Access
     paid_config: dict = _json({})
+    # Bumped with every change to the agent's fields, stages, stage rules or team
+    # (services/settings_cache.py), so worker processes can cache those settings.
+    settings_rev: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = _created()
 
 

@@ -38,11 +38,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Agent, AssignmentRule, Contact, Membership, Stage, StageRule, User, utcnow
-from crm_app.services import audit
+from crm_app.services import audit, settings_cache
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError
 
@@ -147,20 +146,15 @@ class _Context:
 
     def stage(self) -> tuple[Stage | None, str]:
         if self._stage is None:
-            # One query: the agent's stages in pipeline order, the one the source's rule
-            # names (if it is one of this agent's stages) flagged.
-            session, agent, source = self.session, self.agent, self.source
-            rows = session.exec(
-                select(Stage, StageRule.id)
-                .outerjoin(StageRule, and_(StageRule.stage_id == Stage.id, StageRule.agent_id == agent.id,
-                                           StageRule.method == source))
-                .where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)
-            ).all()
-            ruled = next((stage for stage, rule_id in rows if rule_id is not None), None)
+            # The agent's stages in pipeline order and the one the source's rule names.
+            settings = settings_cache.for_agent(self.session, self.agent)
+            ruled_id = settings.stage_rules.get(self.source)
+            ruled = next((stage for stage in settings.stages if stage.id == ruled_id), None)
             if ruled is not None:
-                self._stage = (ruled, f"Contact Stage rule for via {source}")
+                self._stage = (ruled, f"Contact Stage rule for via {self.source}")
             else:
-                self._stage = (rows[0][0] if rows else None, "the first pipeline stage; no Contact Stage rule")
+                first = settings.stages[0] if settings.stages else None
+                self._stage = (first, "the first pipeline stage; no Contact Stage rule")
         return self._stage
 
     def rules(self) -> dict[str, AssignmentRule]:
@@ -176,7 +170,7 @@ class _Context:
 
     def members(self) -> dict[int, dict]:
         if self._members is None:
-            self._members = eligible_members(self.session, self.agent)
+            self._members = settings_cache.for_agent(self.session, self.agent).members
         return self._members
 
     def org_owner(self) -> int | None:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue, utcnow
-from crm_app.services import audit, automations
+from crm_app.services import audit, automations, settings_cache
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import Conflict, NotFound, ValidationError
 from crm_app.services.values import coerce_value, normalize_email, normalize_gender, normalize_phone
@@ -80,7 +80,7 @@ def agent_fields(session: Session, agent_id: int) -> dict[str, ContactField]:
 def clean_input(session: Session, agent: Agent, data: Mapping[str, Any],
                 fields: dict[str, ContactField] | None = None) -> _Clean:
     """Validate every value by its field; raises ValidationError naming the field key."""
-    fields = fields if fields is not None else agent_fields(session, agent.id)
+    fields = fields if fields is not None else settings_cache.for_agent(session, agent).fields
     defaults: dict[str, Any] = {}
     custom: dict[int, tuple] = {}
     labels = {k: f.label for k, f in fields.items()}

@@ -34,7 +34,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, delete, select
 
 from crm_app.models import Activity, Agent, Contact, ContactField, Form, FormSubmission, FormVersion, utcnow
-from crm_app.services import audit, spam
+from crm_app.services import audit, settings_cache, spam
 from crm_app.services import files as file_service
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.contacts import Origin, agent_fields, save_contact
@@ -856,7 +856,7 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
         reason = spam.check(honeypot, elapsed) or spam.over_limit_reason(hits)
         # The contact first, so the submission is inserted once, already linked to it.
         contact_id = None if reason else _to_contact(session, agent, form, ordered, elements,
-                                                     agent_fields(session, agent.id))
+                                                     settings_cache.for_agent(session, agent).fields)
         sub = FormSubmission(form_id=form.id, form_version_id=target.version_id, answers=ordered,
                              contact_id=contact_id, status="Spam" if reason else "New",
                              spam_reason=reason[:200], ip=(ip or "")[:64])
