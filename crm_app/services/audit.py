@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, insert, or_
 from sqlmodel import Session, select
 
-from crm_app.models import AuditLog
+from crm_app.models import AuditLog, utcnow
 from crm_app.services.access import Actor
 
 ACTIONS = ("Create", "Read", "Update", "Delete", "Login", "Logout")
@@ -21,10 +21,12 @@ def record(
     status: str = "Success",
     org_id: int | None = None,
     ip: str = "",
-) -> AuditLog:
-    """Add an audit entry to the caller's transaction (it commits with the change)."""
+    now: bool = False,
+) -> None:
+    """Add an audit entry to the caller's transaction (it commits with the change). `now`
+    inserts it at once as plain values (hot paths; the org and user must already exist)."""
     assert action in ACTIONS, action
-    entry = AuditLog(
+    values = dict(
         org_id=org_id if org_id is not None else (actor.org_id if actor else None),
         user_id=actor.user_id if actor else None,
         user_label=actor.display_name if actor else "System",
@@ -34,8 +36,13 @@ def record(
         status=status,
         ip=ip or (actor.ip if actor else ""),
     )
-    session.add(entry)
-    return entry
+    if now:
+        session.connection().execute(_INSERT, {**values, "created_at": utcnow()})
+    else:
+        session.add(AuditLog(**values))
+
+
+_INSERT = insert(AuditLog.__table__)
 
 
 def list_entries(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[AuditLog]:

@@ -159,14 +159,29 @@ class _Context:
 
     def rules(self) -> dict[str, AssignmentRule]:
         if self._rules is None:
-            self._rules = _rules(self.session, self.agent.id, self.method)
-            self._turns = {slot: (r.pointer, r.updated_at) for slot, r in self._rules.items()}
+            cached = settings_cache.for_agent(self.session, self.agent).assignment.get(self.method, {})
+            if any(r.strategy == "round_robin" for r in cached.values()):
+                # A rotation: take its rows' locks (in slot order, so callers never deadlock)
+                # and read them again: the pointer we advance is the one the last creator committed.
+                query = (select(AssignmentRule)
+                         .where(AssignmentRule.agent_id == self.agent.id, AssignmentRule.method == self.method)
+                         .order_by(AssignmentRule.slot).with_for_update()
+                         .execution_options(populate_existing=True))
+                self._rules = {r.slot: r for r in self.session.exec(query)}
+                self._turns = {slot: (r.pointer, r.updated_at) for slot, r in self._rules.items()}
+            else:
+                self._rules = cached  # read-only copies: nothing in them changes
         return self._rules
+
+    def locked_rules(self) -> list[AssignmentRule]:
+        """The rotation rows read under lock, whose advanced pointers the caller writes."""
+        return [rule for slot, rule in (self._rules or {}).items() if slot in self._turns]
 
     def undo_turns(self) -> None:
         """Put the round-robin pointers back where they were read (nothing was created)."""
         for slot, rule in (self._rules or {}).items():
-            rule.pointer, rule.updated_at = self._turns[slot]
+            if slot in self._turns:
+                rule.pointer, rule.updated_at = self._turns[slot]
 
     def members(self) -> dict[int, dict]:
         if self._members is None:
@@ -208,7 +223,7 @@ def decide_on_create(session: Session, agent: Agent, *, source: str, creator_id:
     context = _Context(session, agent, source, creator_id)
     decision = _decide(context, None, None, None)
     decision.context = context
-    for rule in (context._rules or {}).values():
+    for rule in context.locked_rules():
         session.add(rule)
     return decision
 
@@ -231,7 +246,7 @@ def apply_on_create_many(session: Session, agent: Agent, count: int, *, source: 
         return []
     context = _Context(session, agent, source, creator_id)
     decisions = [_decide(context, None, None, None) for _ in range(count)]
-    for rule in (context._rules or {}).values():
+    for rule in context.locked_rules():
         session.add(rule)
     return decisions
 
@@ -264,17 +279,6 @@ def starting_stage_id(session: Session, agent_id: int, source: str) -> int | Non
         return rule.stage_id
     first = _first_stage(session, agent_id)
     return first.id if first else None
-
-
-def _rules(session: Session, agent_id: int, method: str) -> dict[str, AssignmentRule]:
-    query = select(AssignmentRule).where(AssignmentRule.agent_id == agent_id, AssignmentRule.method == method)
-    rules = {r.slot: r for r in session.exec(query)}
-    if any(r.strategy == "round_robin" for r in rules.values()):
-        # Take the rotation rows' locks (in slot order, so callers never deadlock) and
-        # re-read them: the pointer we advance is the one committed by the last creator.
-        locked = query.order_by(AssignmentRule.slot).with_for_update().execution_options(populate_existing=True)
-        rules = {r.slot: r for r in session.exec(locked)}
-    return rules
 
 
 def assign_owners(context: _Context, decision: Decision) -> None:

@@ -12,8 +12,9 @@ path): a row back means no contact shared any unique key, i.e. nothing matched; 
 means someone has one of them (committed, or just committed by a concurrent caller the
 insert waited for), so it is matched and updated instead. The automations are decided
 before that insert so it carries the stage and owners, and a round-robin turn taken for a
-person who turned out to exist is given back. All timeline rows are left to the caller's
-next flush, which writes them with one statement.
+person who turned out to exist is given back. The new contact's timeline lines then go in
+with one plain INSERT (no ORM objects); its audit entry likewise. The fields, stages, rules
+and members these steps need come from services/settings_cache.py.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import insert as sa_insert, inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -166,6 +167,7 @@ def save_contact(session: Session, agent: Agent, data: Mapping[str, Any], *, sou
 
 
 _INSERTS: dict[str, Any] = {}
+ACTIVITY_INSERT = sa_insert(Activity.__table__)  # Core: timeline rows as plain values, no ORM objects
 
 
 def _insert_for(session: Session):
@@ -218,13 +220,16 @@ def _create(session: Session, agent: Agent, clean: _Clean, source: str, origin: 
         if stored is not None:
             session.add(ContactValue(contact_id=contact.id, field_id=field_id, value_text=stored[0],
                                      value_num=stored[1], value_json=stored[2]))
-    _activity(session, contact, "created", origin, f"Created via {source}" + _by(origin))
-    for kind, message, data in decision.lines:
-        session.add(Activity(contact_id=contact.id, kind=kind, actor_type="automation", actor_label="Automation",
-                             message=message[:1000], data=data))
+    lines = [{"contact_id": contact.id, "kind": "created", "actor_type": origin.actor_type, "actor_id": origin.user_id,
+              "actor_label": origin.label, "message": f"Created via {source}" + _by(origin), "data": {},
+              "created_at": now}] + decision.activity_rows(contact.id, now)
+    if insert is not None:  # the contact is in the database: its timeline goes straight in, one statement
+        session.connection().execute(ACTIVITY_INSERT, lines)
+    else:
+        session.add_all([Activity(**line) for line in lines])
     if origin.actor_type != "member":  # members' own entry points audit with their name
         audit.record(session, None, "Create", "Contact", f"Contact {contact.id} created via {source}" + _by(origin),
-                     org_id=agent.org_id)
+                     org_id=agent.org_id, now=insert is not None)
     return contact
 
 

@@ -37,7 +37,7 @@ from crm_app.models import Activity, Agent, Contact, ContactField, Form, FormSub
 from crm_app.services import audit, settings_cache, spam
 from crm_app.services import files as file_service
 from crm_app.services.access import Actor, require_agent
-from crm_app.services.contacts import Origin, agent_fields, save_contact
+from crm_app.services.contacts import ACTIVITY_INSERT, Origin, agent_fields, save_contact
 from crm_app.services.errors import Conflict, NotFound, RateLimited, ValidationError
 from crm_app.services.export import escape_cell
 from crm_app.services.timeline import fmt_time
@@ -775,10 +775,11 @@ def _to_contact(session: Session, agent: Agent, form: Form, answers: dict, eleme
     return result.contact.id
 
 
-def _submission_activity(form: Form, contact_id: str, submission_id: int) -> Activity:
-    """The contact's timeline line for a submission (its Form tab links back to it)."""
-    return Activity(contact_id=contact_id, kind="submission", actor_type="form", actor_label=f"Form “{form.name}”",
-                    message=f"Submitted form “{form.name}”", data={"form_id": form.id, "submission_id": submission_id})
+def _submission_activity(form: Form, contact_id: str, submission_id: int) -> dict:
+    """The contact's timeline line for a submission (its Form tab links back to it), as values."""
+    return {"contact_id": contact_id, "kind": "submission", "actor_type": "form", "actor_id": None,
+            "actor_label": f"Form “{form.name}”", "message": f"Submitted form “{form.name}”",
+            "data": {"form_id": form.id, "submission_id": submission_id}, "created_at": utcnow()}
 
 
 _SUBMISSION_COLUMNS = [(attr.key, attr.columns[0].name) for attr in sa_inspect(FormSubmission).column_attrs
@@ -787,9 +788,8 @@ _INSERT_SUBMISSION = sa_insert(FormSubmission.__table__).returning(FormSubmissio
 
 
 def _insert_submission(session: Session, sub: FormSubmission) -> int:
-    """INSERT … RETURNING id outside the unit of work, so the contact's pending timeline rows
-    and the submission's own line are written together by the next flush (one statement);
-    everything it references (form, version, contact) is already in the database."""
+    """INSERT … RETURNING id outside the unit of work (no ORM object); everything it
+    references (form, version, contact) is already in the database."""
     row = {column: getattr(sub, key) for key, column in _SUBMISSION_COLUMNS}
     return session.connection().execute(_INSERT_SUBMISSION, row).scalar_one()
 
@@ -862,7 +862,7 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
                              spam_reason=reason[:200], ip=(ip or "")[:64])
         sub.id = _insert_submission(session, sub)
         if contact_id is not None:
-            session.add(_submission_activity(form, contact_id, sub.id))
+            session.connection().execute(ACTIVITY_INSERT, _submission_activity(form, contact_id, sub.id))
     except BaseException:
         if saved_keys:
             for key in saved_keys:
@@ -1038,7 +1038,7 @@ def release_from_spam(session: Session, actor: Actor, agent_id, form_id, submiss
     except SubmissionInvalid as error:
         raise ValidationError(f"This submission can't become a contact: {error.message}") from None
     if sub.contact_id is not None:
-        session.add(_submission_activity(form, sub.contact_id, sub.id))
+        session.add(Activity(**_submission_activity(form, sub.contact_id, sub.id)))
     session.add(sub)
     audit.record(session, actor, "Update", "Form Submission", f"Released submission {sub.id} of form {form.id} from spam")
     return sub

@@ -1,17 +1,19 @@
 """A per-process cache of the agent settings every new contact needs: the contact fields,
-the pipeline stages with their Contact Stage rules, and the members who may own contacts.
+the pipeline stages with their Contact Stage rules, the Admin Assignment rules and the
+members who may own contacts.
 
 The public form path (and the chat, API and import paths) read these for every contact they
 create, although they change only when someone edits Settings or the team. Each agent row
 carries `settings_rev`, which a flush listener bumps in the same transaction as any change
-to those settings (a field, stage or stage rule of the agent; a membership or user of its
-organization). A snapshot is used only while its revision equals the revision of the agent
+to those settings (a field, stage, stage rule or assignment rule of the agent — a round-robin
+turn excepted —; a membership or user of its organization). A snapshot is used only while its revision equals the revision of the agent
 row the caller read in its own transaction, so a committed change is seen by every worker
 process on its next request, and a transaction that changed settings itself never reads or
 fills the cache (its changes may still roll back).
 
 Snapshots hold transient copies: callers read them and must not add them to a session.
-Assignment rules are not cached: round robin locks and advances them on every contact.
+A round-robin rule's pointer moves with every contact, so automations reads those rows again
+under lock; the snapshot only tells it whether there is a rotation at all.
 """
 
 from __future__ import annotations
@@ -20,15 +22,16 @@ import threading
 from dataclasses import dataclass
 from itertools import chain
 
-from sqlalchemy import event, or_, select as sa_select, update
+from sqlalchemy import event, inspect as sa_inspect, or_, select as sa_select, update
 from sqlalchemy.orm import attributes
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
-from crm_app.models import Agent, ContactField, Membership, Stage, StageRule, User
+from crm_app.models import Agent, AssignmentRule, ContactField, Membership, Stage, StageRule, User
 
 _CHANGED = "crm_settings_changed"  # session.info flag: this transaction changed settings
-_AGENT_SCOPED = (ContactField, Stage, StageRule)
+_AGENT_SCOPED = (ContactField, Stage, StageRule, AssignmentRule)
+_TURN_ONLY = {"pointer", "updated_at"}  # a round-robin turn: not a settings change
 _MAX_AGENTS = 1000
 
 
@@ -39,6 +42,7 @@ class AgentSettings:
     fields: dict[str, ContactField]  # key -> field (archived fields left out)
     stages: list[Stage]  # pipeline order
     stage_rules: dict[str, int]  # source (e.g. "Form") -> stage id of its Contact Stage rule
+    assignment: dict[str, dict[str, AssignmentRule]]  # method -> slot -> rule
     members: dict[int, dict]  # user id -> {"id", "name", "email", "role"}, Owner first
 
 
@@ -82,12 +86,16 @@ def _load(session: Session, agent: Agent, rev: int) -> AgentSettings:
         select(ContactField).where(ContactField.agent_id == agent.id, ContactField.archived_at.is_(None))).all()
     stages = session.exec(select(Stage).where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)).all()
     rules = session.exec(select(StageRule.method, StageRule.stage_id).where(StageRule.agent_id == agent.id)).all()
+    assignment: dict[str, dict[str, AssignmentRule]] = {}
+    for rule in session.exec(select(AssignmentRule).where(AssignmentRule.agent_id == agent.id)):
+        assignment.setdefault(rule.method, {})[rule.slot] = _copy(rule)
     return AgentSettings(
         rev=rev,
         created_at=agent.created_at,
         fields={f.key: _copy(f) for f in fields},
         stages=[_copy(s) for s in stages],
         stage_rules={method: stage_id for method, stage_id in rules},
+        assignment=assignment,
         members=eligible_members(session, agent),
     )
 
@@ -99,6 +107,8 @@ def _bump_on_change(session: Session, _context, _instances) -> None:
     org_ids: set[int] = set()
     user_ids: set[int] = set()
     for obj in chain(session.new, session.deleted, (o for o in session.dirty if session.is_modified(o))):
+        if isinstance(obj, AssignmentRule) and obj in session.dirty and _only_a_turn(obj):
+            continue
         if isinstance(obj, _AGENT_SCOPED):
             agent_ids.add(obj.agent_id)
         elif isinstance(obj, Membership):
@@ -109,8 +119,14 @@ def _bump_on_change(session: Session, _context, _instances) -> None:
         bump(session, agent_ids=agent_ids, org_ids=org_ids, user_ids=user_ids)
 
 
-_SCOPE = {ContactField: "agent_ids", Stage: "agent_ids", StageRule: "agent_ids", Membership: "org_ids",
-          User: "user_ids"}
+def _only_a_turn(rule: AssignmentRule) -> bool:
+    state = sa_inspect(rule)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    return changed <= _TURN_ONLY
+
+
+_SCOPE = {ContactField: "agent_ids", Stage: "agent_ids", StageRule: "agent_ids", AssignmentRule: "agent_ids",
+          Membership: "org_ids", User: "user_ids"}
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -48,7 +48,7 @@ def test_creating_contacts_and_round_robin_turns_do_not_change_the_revision(worl
 
 
 def test_settings_changes_are_seen_by_the_next_contact(world):
-    create(world, "Form")
+    assert create(world, "Form")["primary"] == "Dana"
     # A stage rule for via Form.
     with db.session_scope() as s:
         automations.save_stage_rules(s, world.admin, world.agent_id, {"Form": world.stages["Customer"]})
@@ -73,6 +73,13 @@ def test_settings_changes_are_seen_by_the_next_contact(world):
     with db.session_scope() as s, pytest.raises(ValidationError):
         save_contact(s, s.get(Agent, world.agent_id), {"email": "ins2@example.com", "insurer": "Acme"},
                      source="Form", origin=Origin("form", "Intake"))
+    # An assignment rule, then a rotation, then back to a fixed member.
+    save(world, "captured", ("selected", "Chen"))
+    assert create(world, "Form")["primary"] == "Chen"
+    save(world, "captured", ("round_robin", "Ben", "Aisha"))
+    assert [create(world, "Form")["primary"] for _ in range(3)] == ["Ben", "Aisha", "Ben"]
+    save(world, "captured", ("selected", "Aisha"))
+    assert create(world, "Form")["primary"] == "Aisha"
 
 
 def test_team_changes_reach_the_assignment_rules(world):
