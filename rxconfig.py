@@ -10,6 +10,8 @@ config = rx.Config(
     redis_url=_settings.redis_url,
     telemetry_enabled=False,
     show_built_with_reflex=False,
+    # Dashboard events read the visitor's address the same way as crm_app/api/deps.client_ip.
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium", scaling="100%")

@@ -30,6 +30,7 @@ class Settings:
     oidc_client_secret: str | None
     cookie_secure: bool
     form_rate_limit: int  # public form submissions per IP per 10 minutes (0: no limit)
+    trusted_proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
 
     @property
     def files_dir(self) -> Path:
@@ -69,6 +70,7 @@ def get_settings() -> Settings:
         oidc_client_secret=os.environ.get("CRM_OIDC_CLIENT_SECRET") or None,
         cookie_secure=_flag("CRM_COOKIE_SECURE", default=base_url.startswith("https://")),
         form_rate_limit=_int("CRM_FORM_RATE_LIMIT", 20),
+        trusted_proxy_hops=_int("CRM_TRUSTED_PROXY_HOPS", 0),
     )
 
 

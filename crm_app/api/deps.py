@@ -8,12 +8,23 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from crm_app.services import sessions
+from crm_app.settings import get_settings
 from crm_app.services.access import Actor
 from crm_app.services.errors import NotAuthenticated, ServiceError
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The visitor's address: the connection's peer, or — behind CRM_TRUSTED_PROXY_HOPS
+    reverse proxies — the address the outermost trusted proxy saw in X-Forwarded-For (the
+    rule Reflex applies to dashboard events with the same setting). Without trusted
+    proxies the header is ignored: any client can write it."""
+    peer = request.client.host if request.client else ""
+    hops = get_settings().trusted_proxy_hops
+    if hops:
+        forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",") if ip.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:64]
+    return peer
 
 
 def signed_in_member(session: Session, request: Request, message: str = "Please sign in again.") -> Actor:

@@ -25,17 +25,14 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from crm_app import routes
+from crm_app.api.deps import client_ip, signed_in_member
 from crm_app.db import session_scope
-from crm_app.services import forms, sessions, spam
-from crm_app.services.errors import NotAuthenticated, NotFound, RateLimited, ServiceError, ValidationError
+from crm_app.services import forms, spam
+from crm_app.services.errors import NotFound, RateLimited, ServiceError, ValidationError
 
 router = APIRouter()
 MAX_REQUEST_BYTES = 12 * 1024 * 1024
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-
-
-def _ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def _json(body: dict, status: int = 200) -> JSONResponse:
@@ -114,7 +111,7 @@ async def submit(request: Request, slug: str):
                     files[name] = forms.UploadedFile(upload.filename, upload.file)
             else:
                 answers[name] = [str(v) for v in values] if len(values) > 1 else str(values[0])
-    return await anyio.to_thread.run_sync(_submit, slug, answers, token, honeypot, files, _ip(request),
+    return await anyio.to_thread.run_sync(_submit, slug, answers, token, honeypot, files, client_ip(request),
                                           limiter=_limiter())
 
 
@@ -130,18 +127,11 @@ def describe(slug: str):
                   "elements": forms.public_elements(target.schema)})
 
 
-def _member(request: Request, session):
-    actor = sessions.resolve_session(session, request.cookies.get(sessions.COOKIE_NAME), ip=_ip(request))
-    if actor is None:
-        raise NotAuthenticated("Please sign in again.")
-    return actor
-
-
 @router.get(routes.API_FORM_QR)
 def qr_code(request: Request, form_id: str, download: int = 0):
     try:
         with session_scope() as session:
-            png, filename = forms.qr_png(session, _member(request, session), form_id)
+            png, filename = forms.qr_png(session, signed_in_member(session, request), form_id)
     except ServiceError as error:
         return _error(error)
     disposition = "attachment" if download else "inline"
@@ -166,7 +156,7 @@ def export_submissions(request: Request, agent_id: int, form_id: str):
         query = forms.SubmissionQuery(status=params.get("status", "")[:10], search=params.get("search", "")[:100],
                                       date_from=_date(params.get("from"), "from"), date_to=_date(params.get("to"), "to"))
         with session_scope() as session:
-            filename, body = forms.export_csv(session, _member(request, session), agent_id, form_id, query)
+            filename, body = forms.export_csv(session, signed_in_member(session, request), agent_id, form_id, query)
     except ServiceError as error:
         return _error(error)
     safe = re.sub(r'[^A-Za-z0-9._-]', "_", filename)
@@ -178,7 +168,7 @@ def export_submissions(request: Request, agent_id: int, form_id: str):
 def download_file(request: Request, form_id: str, submission_id: str, element_id: str):
     try:
         with session_scope() as session:
-            path, filename, content_type = forms.file_for_download(session, _member(request, session), form_id,
+            path, filename, content_type = forms.file_for_download(session, signed_in_member(session, request), form_id,
                                                                    submission_id, element_id)
     except NotFound as error:
         return _error(error)

@@ -145,3 +145,32 @@ def test_qr_and_csv_are_for_members(world, client):
     export = client.get(csv_url + "?status=All")
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
     assert export.content.decode("utf-8-sig").splitlines()[0] == "Submitted,Status,Contact,Your name,Email,Topics,Referral letter"
+
+
+def _post_from(client, slug: str, n: int, forwarded_for: str):
+    return client.post(f"/api/forms/{slug}/submit", headers={"X-Forwarded-For": forwarded_for}, json={
+        "answers": {"name": f"Visitor {n}", "email": f"v{n}@example.com"}, "token": aged_token(slug)})
+
+
+def test_the_rate_limit_counts_the_visitor_behind_a_trusted_proxy(world, client, monkeypatch):
+    """Behind one trusted reverse proxy each visitor has their own limit; without the
+    setting, X-Forwarded-For is ignored (a bot could otherwise dodge the limit by writing it)."""
+    monkeypatch.setenv("CRM_FORM_RATE_LIMIT", "2")
+    monkeypatch.setenv("CRM_TRUSTED_PROXY_HOPS", "1")
+    settings.get_settings.cache_clear()
+    slug = world["slug"]
+    for n, visitor in enumerate(["203.0.113.7", "198.51.100.9", "203.0.113.7", "198.51.100.9"]):
+        assert _post_from(client, slug, n, f"10.9.9.9, {visitor}").status_code == 200
+    with db.session_scope() as s:
+        rows = s.exec(select(FormSubmission).order_by(FormSubmission.id)).all()
+        assert [r.ip for r in rows] == ["203.0.113.7", "198.51.100.9"] * 2
+        assert [r.status for r in rows] == ["New"] * 4  # two each: within the limit
+
+    monkeypatch.setenv("CRM_TRUSTED_PROXY_HOPS", "0")
+    settings.get_settings.cache_clear()
+    for n in range(4, 7):  # the test client's own address, whatever the header says
+        assert _post_from(client, slug, n, f"192.0.2.{n}").status_code == 200
+    with db.session_scope() as s:
+        latest = s.exec(select(FormSubmission).order_by(FormSubmission.id.desc()).limit(3)).all()
+        assert {r.ip for r in latest} == {"testclient"}
+        assert [r.status for r in reversed(latest)] == ["New", "New", "Spam"]
