@@ -552,6 +552,7 @@ class ImportJob(SQLModel, table=True):
     error_key: str = Field(default="", max_length=100)
     created_at: datetime = _created()
     started_at: Optional[datetime] = _ts(nullable=True)
+    heartbeat_at: Optional[datetime] = _ts(nullable=True)  # the running import's last sign of life
     finished_at: Optional[datetime] = _ts(nullable=True)
     undone_at: Optional[datetime] = _ts(nullable=True)
 

@@ -19,6 +19,11 @@ all-or-nothing and a row is invalid, it stops there: nothing was written. `write
 applies the spooled rows, WRITE_ROWS per transaction that also advances the job's
 `processed`, so progress survives a page reload. A failure in the middle undoes what the
 earlier chunks wrote. `undo_import` removes created contacts and restores updated ones.
+
+Every transaction of a run also stamps the job's `heartbeat_at`. A run whose process died
+(a restart, a crash) stops stamping; `recover_interrupted` then treats the job like a
+failure midway — undoes what its chunks wrote and marks it failed — and a run that was
+only slow notices at its next chunk (it reads the job under lock) and stops.
 """
 
 from __future__ import annotations
@@ -34,12 +39,13 @@ import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
-from sqlalchemy import JSON, bindparam, delete, insert, update
+from sqlalchemy import JSON, bindparam, delete, func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -80,6 +86,7 @@ IGNORE = ""
 EXTRA_TARGETS = {"first_name": "First name (joined into Name)", "last_name": "Last name (joined into Name)",
                  "external_ref": "External reference"}
 ACTIVE = ("queued", "checking", "importing")
+STALL_SECONDS = 300  # an active job without a heartbeat for this long: its process is gone
 ERROR_HEADER = ("Row", "Column", "Value", "Reason")
 
 _SYNONYMS = {
@@ -890,13 +897,15 @@ def run_import(job_id: int, engine: Engine | None = None) -> dict:
         job = session.get(ImportJob, job_id)
         if job is None or job.status != "queued":
             return job_dto(job) if job else {}
-        job.status, job.started_at, job.processed = "checking", utcnow(), 0
+        job.status, job.started_at, job.heartbeat_at, job.processed = "checking", utcnow(), utcnow(), 0
         session.add(job)
     spool = None
     try:
         spool, checked = _check(job_id, engine)
         if checked is not None:
             _write(job_id, engine, spool)
+    except _Recovered:
+        pass  # recover_interrupted took the job over and undid it
     except Exception as exc:  # anything unexpected: undo what was written, keep the message
         message = exc.message if isinstance(exc, ServiceError) else "The import stopped because of an internal error."
         _abort(job_id, engine, message)
@@ -937,7 +946,7 @@ def _check(job_id: int, engine) -> tuple[Path, bool | None]:
             pickle.dump(cleaned, out, protocol=pickle.HIGHEST_PROTOCOL)
             _progress(engine, job_id, processed=rows, failed=failed)
     with session_scope(engine) as session:
-        job = session.get(ImportJob, job_id)
+        job = _running(session, job_id, "checking")
         job.total, job.failed = rows, failed
         job.error_key = error_key if failed else ""
         if not failed:
@@ -969,6 +978,7 @@ def _write(job_id: int, engine, spool: Path) -> None:
     for rows in _spooled(spool):
         with session_scope(engine) as session:
             _bulk_connection(session)
+            job = _running(session, job_id, "importing")
             agent = session.get(Agent, agent_id)
             fields = agent_fields(session, agent_id)
             labels = {k: f.label for k, f in fields.items()}
@@ -980,13 +990,12 @@ def _write(job_id: int, engine, spool: Path) -> None:
             totals.skipped += outcome.skipped
             late_errors += outcome.errors
             processed += len(rows)
-            job = session.get(ImportJob, job_id)
             job.processed = processed
             job.created, job.updated, job.skipped = totals.created, totals.updated, totals.skipped
             job.failed = job.failed + len(outcome.errors)
             session.add(job)
     with session_scope(engine) as session:
-        job = session.get(ImportJob, job_id)
+        job = _running(session, job_id, "importing")
         if late_errors:
             path = _path(error_key)
             new_file = not path.exists()
@@ -1035,9 +1044,43 @@ def _spooled(spool: Path):
         yield pending
 
 
+class _Recovered(Exception):
+    """The job is no longer this run's: recover_interrupted declared it dead and undid it."""
+
+
+def _running(session: Session, job_id: int, status: str) -> ImportJob:
+    """The job, locked, if it is still this run's (`status`); stamps its heartbeat."""
+    job = session.get(ImportJob, job_id, with_for_update=True)
+    if job is None or job.status != status:
+        raise _Recovered()
+    job.heartbeat_at = utcnow()
+    session.add(job)
+    return job
+
+
+def recover_interrupted(session: Session, actor: Actor, agent_id: int) -> int:
+    """Jobs of the agent whose run died (no heartbeat for STALL_SECONDS): undo what their
+    chunks wrote and mark them failed, like a failure midway. Returns how many."""
+    agent = require_agent(session, actor, agent_id, "Admin")
+    cutoff = utcnow() - timedelta(seconds=STALL_SECONDS)
+    stalled = session.exec(
+        select(ImportJob).where(ImportJob.agent_id == agent.id, ImportJob.status.in_(ACTIVE),
+                                func.coalesce(ImportJob.heartbeat_at, ImportJob.created_at) < cutoff)
+        .with_for_update()).all()
+    for job in stalled:
+        done = f" after {job.processed:,} of {job.total:,} rows" if job.status == "importing" and job.total else ""
+        _revert(session, job)
+        job.status, job.finished_at = "failed", utcnow()
+        job.message = f"The import was interrupted{done} (the server stopped); nothing from it was kept. Start it again."
+        job.created = job.updated = job.skipped = 0
+        session.add(job)
+        _audit_job(session, job, "Update", f"Import of {job.filename} interrupted; nothing kept", status="Failed")
+    return len(stalled)
+
+
 def _progress(engine, job_id: int, **values) -> None:
     with session_scope(engine) as session:
-        job = session.get(ImportJob, job_id)
+        job = _running(session, job_id, "checking")
         for key, value in values.items():
             setattr(job, key, value)
         session.add(job)

@@ -119,6 +119,8 @@ class ImportState(AppState):
         self._reset_wizard()
         self.agent_key = str(self.route_agent_id() or "")
         try:
+            with self.unit() as (session, actor):  # a run whose server stopped shows as failed, undone
+                import_service.recover_interrupted(session, actor, self.route_agent_id())
             with self.unit(read_only=True) as (session, actor):
                 agent_id = self.route_agent_id()
                 self.history = self._history(session, actor, agent_id)

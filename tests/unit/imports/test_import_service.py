@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
@@ -373,3 +374,68 @@ def test_chunk_sizes_do_not_change_the_outcome(world, tmp_path, monkeypatch, rea
         results.append(((job["created"], job["updated"], job["skipped"], job["failed"]), _snapshot(world["agent"])))
     assert results[0][0][0] > 10 and results[0][0][1] > 0
     assert results[1] == results[0]
+
+
+class _ServerStopped(BaseException):
+    """Like the process dying: no `except Exception` in the run sees it, nothing is cleaned up."""
+
+
+def _run_until_the_server_stops(world, tmp_path, monkeypatch) -> int:
+    monkeypatch.setattr(csv_reader, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(imports, "WRITE_ROWS", 1)
+    path = tmp_path / "six.csv"
+    path.write_text("Email\n" + "".join(f"z{i}@example.com\n" for i in range(6)))
+    real_apply, calls = imports._Batch.apply, []
+
+    def apply(self, rows, valid_only):
+        calls.append(len(rows))
+        if len(calls) == 3:
+            raise _ServerStopped()
+        return real_apply(self, rows, valid_only)
+
+    monkeypatch.setattr(imports._Batch, "apply", apply)
+    with pytest.raises(_ServerStopped):
+        run(world, "", path=path)
+    monkeypatch.setattr(imports._Batch, "apply", real_apply)
+    with db.session_scope() as s:
+        job = s.exec(select(ImportJob)).one()
+        assert job.status == "importing" and s.exec(select(func.count()).select_from(Contact)).one() == 4
+        return job.id
+
+
+def _age(job_id: int, seconds: int) -> None:
+    with db.session_scope() as s:
+        job = s.get(ImportJob, job_id)
+        job.heartbeat_at = job.heartbeat_at - timedelta(seconds=seconds)
+        s.add(job)
+
+
+def test_an_import_whose_server_stopped_is_recovered_as_failed_and_undone(world, tmp_path, monkeypatch):
+    job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
+    with db.session_scope() as s:  # still beating recently: could be a slow run, left alone
+        assert imports.recover_interrupted(s, world["owner"], world["agent"]) == 0
+    _age(job_id, imports.STALL_SECONDS + 5)
+    with db.session_scope() as s:  # not for a User, nor for another organization's member
+        with pytest.raises(PermissionDenied):
+            imports.recover_interrupted(s, world["user"], world["agent"])
+        with pytest.raises(NotFound):
+            imports.recover_interrupted(s, world["other"], world["agent"])
+    with db.session_scope() as s:
+        assert imports.recover_interrupted(s, world["owner"], world["agent"]) == 1
+    with db.session_scope() as s:
+        job = imports.get_job(s, world["owner"], world["agent"], job_id)
+        assert job["status"] == "failed" and job["created"] == 0
+        assert job["message"].startswith("The import was interrupted after 3 of 6 rows")
+        assert s.exec(select(func.count()).select_from(Contact)).one() == 1  # only Ann, from before
+        assert s.exec(select(AuditLog).where(AuditLog.description.contains("interrupted"))).first() is not None
+
+
+def test_a_slow_run_that_was_declared_dead_stops_at_its_next_chunk(world, tmp_path, monkeypatch):
+    job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
+    _age(job_id, imports.STALL_SECONDS + 5)
+    with db.session_scope() as s:
+        imports.recover_interrupted(s, world["owner"], world["agent"])
+    with db.session_scope() as s, pytest.raises(imports._Recovered):
+        imports._running(s, job_id, "importing")
+    with db.session_scope() as s:
+        assert s.get(ImportJob, job_id).status == "failed"
