@@ -351,7 +351,9 @@ class ContactDetailState(AppState):
                 self._fill(session, actor)
         except ServiceError as error:
             return self._fail(error)
-        events = [rx.clear_selected_files(UPLOAD_ID)]
+        # on_drop hands the files straight to this handler: no selection to clear (Reflex's
+        # clear_selected_files needs the selection provider, which such pages do not mount).
+        events = []
         if refused:
             self.file_error = " ".join(refused)
             events.append(rx.toast.error(refused[0]))

@@ -207,10 +207,9 @@ class ImportState(AppState):
         except ServiceError as error:
             if error.field == "file":
                 self.upload_error = error.message
-                return [rx.clear_selected_files("import-upload"), rx.toast.error(error.message)]
+                return rx.toast.error(error.message)
             return error_toast(error)
-        return [rx.clear_selected_files("import-upload"),
-                rx.call_script(f"window.history.replaceState(null, '', '?job={self.job_id}')")]
+        return rx.call_script(f"window.history.replaceState(null, '', '?job={self.job_id}')")
 
     # ------------------------------------------------------------------ mapping
 

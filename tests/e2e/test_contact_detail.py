@@ -204,6 +204,9 @@ def test_contact_details_end_to_end(page: Page, live_app, monkeypatch):
     screenshot(page, "contact-detail-notes")
 
     # Files: upload, download; a disguised executable and an oversize file refused
+    browser_errors: list[str] = []
+    page.on("console", lambda message: browser_errors.append(message.text))
+    page.on("pageerror", lambda error: browser_errors.append(str(error)))
     _tab(page, "Files")
     expect(page.get_by_text("No files yet")).to_be_visible()
     page.wait_for_timeout(400)
@@ -229,6 +232,7 @@ def test_contact_details_end_to_end(page: Page, live_app, monkeypatch):
     with _db(live_app) as s:
         names = [f.filename for f in s.exec(select(ContactFile).where(ContactFile.contact_id == world["maria"]))]
     assert names == ["lab-results.pdf"]
+    assert [e for e in browser_errors if "is not a function" in e] == []  # uploads leave no script errors
     page.wait_for_timeout(400)
     screenshot(page, "contact-detail-files")
 
