@@ -337,8 +337,8 @@ class ContactsState(AppState):
         return [rx.toast.success(f"{verb} {count:,} contact{'s' if count != 1 else ''}"),
                 ContactsState.refresh(True)]
 
-    @rx.event
-    def clear_filters(self):
+    def reset_filters(self) -> None:
+        """Filters and search back to "all contacts" (also the Pipeline's "Clear filters")."""
         self.f_stage = self.f_status = self.f_owner = self.f_source = ALL
         self.f_from = self.f_to = self.f_custom_key = self.f_custom_value = ""
         self.show_archived = False
@@ -346,6 +346,22 @@ class ContactsState(AppState):
         self._reset_selection()
         self.page = 1
         self.current_view = ""
+
+    def board_query(self, agent_id: int | None) -> tuple[ListQuery, int]:
+        """The Pipeline's query: this list's filters for the same agent, the stage filter left
+        out (the board is by stage), and how many filters that applies."""
+        if not agent_id or self.agent_key != str(agent_id):
+            return ListQuery(), 0
+        try:
+            query = self._query()
+        except ServiceError:
+            return ListQuery(), 0
+        query.stage_ids, query.page, query.search = [], 1, ""
+        return query, self.filters_active - (self.f_stage != ALL)
+
+    @rx.event
+    def clear_filters(self):
+        self.reset_filters()
         return ContactsState.refresh
 
     @rx.event

@@ -1,6 +1,8 @@
 """CRM → Contacts → Pipeline: the contacts as a kanban board by stage.
 
-The browser holds the columns' display cards only. Every handler re-checks the member and
+The board shows what the contacts list shows: the list's filters of the same agent (its
+stage filter aside — the board is by stage) plus the board's own search, with a "Clear
+filters" that clears them on the list too. The browser holds the columns' display cards only. Every handler re-checks the member and
 the agent through the services (a card id or stage id from the browser may belong to
 anyone), and every answer bumps `revision`, which drops the board's local (optimistic) moves.
 """
@@ -14,6 +16,7 @@ from crm_app.services import pipeline
 from crm_app.services.contact_list import ListQuery
 from crm_app.services.errors import NotFound, ServiceError
 from crm_app.state.base import AppState, error_toast
+from crm_app.state.contacts import ContactsState
 
 SEARCH_ID = "pipeline-search"
 
@@ -22,6 +25,7 @@ class PipelineState(AppState):
     columns: list[dict] = []
     revision: int = 0
     search: str = ""
+    list_filters: int = 0  # filters of the contacts list applied to the board
     loaded: bool = False
     not_found: bool = False
     contacts_href: str = ""  # the list page of this agent ("List" button; cards add "/<id>")
@@ -40,16 +44,19 @@ class PipelineState(AppState):
 
     # ------------------------------------------------------------ loading
 
-    def _query(self) -> ListQuery:
-        return ListQuery(search=self.search[:200])
+    async def _query(self) -> ListQuery:
+        contacts = await self.get_state(ContactsState)
+        query, self.list_filters = contacts.board_query(self.route_agent_id())
+        query.search = self.search[:200]
+        return query
 
     def _per_stage(self) -> int:
         """Keep what "Load more" already opened when the board is reloaded."""
         shown = max((len(c.get("cards", [])) for c in self.columns), default=0)
         return min(max(pipeline.PER_STAGE, shown), pipeline.MAX_PER_STAGE)
 
-    def _reload(self, session, actor) -> None:
-        self.columns = pipeline.board(session, actor, self.route_agent_id(), self._query(), self._per_stage())
+    def _reload(self, session, actor, query: ListQuery) -> None:
+        self.columns = pipeline.board(session, actor, self.route_agent_id(), query, self._per_stage())
         self.revision += 1
 
     @rx.event
@@ -65,10 +72,11 @@ class PipelineState(AppState):
         return PipelineState.refresh
 
     @rx.event
-    def refresh(self):
+    async def refresh(self):
+        query = await self._query()
         try:
             with self.unit() as (session, actor):
-                self._reload(session, actor)
+                self._reload(session, actor, query)
             self.not_found = False
         except NotFound as err:
             self.columns, self.not_found = [], True
@@ -84,22 +92,26 @@ class PipelineState(AppState):
         return PipelineState.refresh
 
     @rx.event
-    def clear_search(self):
+    async def clear_filters(self):
+        """The list's filters (and both searches) off: the whole pipeline."""
+        contacts = await self.get_state(ContactsState)
+        contacts.reset_filters()
         self.search = ""
         return [rx.set_value(SEARCH_ID, ""), PipelineState.refresh]
 
     # ------------------------------------------------------------ board events
 
     @rx.event
-    def move_card(self, payload: list[str]):
+    async def move_card(self, payload: list[str]):
         """A card dropped into another column (or moved with its "Move to…" menu)."""
         if not isinstance(payload, (list, tuple)) or len(payload) != 2:
             return rx.toast.error("That move could not be read. Please try again.")
         contact_id, stage_key = (str(p)[:40] for p in payload)
+        query = await self._query()
         try:
             with self.unit() as (session, actor):
                 moved = pipeline.move_to_stage(session, actor, self.route_agent_id(), contact_id, stage_key)
-                self._reload(session, actor)
+                self._reload(session, actor, query)
         except ServiceError as err:
             self.revision += 1  # the card goes back where the server has it
             return error_toast(err)
@@ -109,15 +121,16 @@ class PipelineState(AppState):
         return rx.toast.success(f"Moved {title} to {stage}." if title and stage else "Stage updated.")
 
     @rx.event
-    def load_more(self, payload: list[str]):
+    async def load_more(self, payload: list[str]):
         """A column's "Load more": its next cards after the ones shown."""
         key = str(payload[0])[:20] if isinstance(payload, (list, tuple)) and payload else ""
         column = next((c for c in self.columns if c.get("id") == key), None)
         if column is None:
             return rx.toast.error("Stage not found.")
+        query = await self._query()
         try:
             with self.unit() as (session, actor):
-                more = pipeline.more_cards(session, actor, self.route_agent_id(), self._query(), key,
+                more = pipeline.more_cards(session, actor, self.route_agent_id(), query, key,
                                            len(column.get("cards", [])))
         except ServiceError as err:
             return error_toast(err)

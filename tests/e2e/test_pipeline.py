@@ -158,7 +158,7 @@ def test_search_and_list_button(page, live_app, board):
     expect(page.get_by_text("1 contact across 4 stages")).to_be_visible()
     page.get_by_label("Search contacts").fill("zzz-nobody")
     expect(page.get_by_text("No matching contacts")).to_be_visible()
-    page.get_by_role("button", name="Clear search").click()
+    page.get_by_role("button", name="Clear filters").click()
     expect(page.locator("[data-kanban-card]")).to_have_count(4)
     page.get_by_role("link", name="List", exact=True).click()
     page.wait_for_url(f"**/agents/{board['agent_id']}/crm/contacts")
@@ -166,6 +166,37 @@ def test_search_and_list_button(page, live_app, board):
     page.get_by_role("link", name="Pipeline", exact=True).click()
     page.wait_for_url(f"**/agents/{board['agent_id']}/crm/pipeline")
     expect(page.get_by_role("heading", name="Pipeline")).to_be_visible()
+
+
+def test_the_board_shows_what_the_filtered_list_shows(page, live_app, board, monkeypatch):
+    import re
+
+    from crm_app.models import Contact
+
+    with live_db(live_app, monkeypatch) as s:
+        ava = s.get(Contact, board["ids"]["Ava Diaz"])
+        ava.status = "Inactive"
+        s.add(ava)
+    sign_in(page, live_app, board["email"])
+    page.goto(live_app.url(f"/agents/{board['agent_id']}/crm/contacts"))
+    expect(page.get_by_role("heading", name="Contacts", exact=True)).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Filters")).click()
+    page.get_by_role("combobox").filter(has_text="Any status").click()
+    page.get_by_role("option", name="Inactive").click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Filters (1)")).to_be_visible()
+    page.get_by_role("link", name="Pipeline", exact=True).click()
+    page.wait_for_url(f"**/agents/{board['agent_id']}/crm/pipeline")
+    expect(page.locator("[data-kanban-card]")).to_have_count(1)
+    expect(page.locator("[data-kanban-card]").first).to_contain_text("Ava Diaz")
+    expect(page.get_by_text("1 filter from the list")).to_be_visible()
+    page.wait_for_timeout(300)
+    screenshot(page, "pipeline-filtered-like-the-list")
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.locator("[data-kanban-card]")).to_have_count(4)
+    expect(page.get_by_text("1 filter from the list")).to_have_count(0)
+    page.get_by_role("link", name="List", exact=True).click()
+    expect(page.get_by_role("button", name="Filters", exact=True)).to_be_visible()  # cleared there too
 
 
 def test_another_organization_sees_agent_not_found(page, live_app, board, monkeypatch):

@@ -3,9 +3,12 @@ a User of another agent and another organization's Owner; the route is faked."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from dataclasses import dataclass, field
 
 import pytest
+import reflex as rx
 from sqlmodel import SQLModel, select
 
 from crm_app import db, settings
@@ -78,15 +81,32 @@ def world(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def make_state(monkeypatch):
-    """make_state(token, agent_id) -> a loaded PipelineState for that member and route."""
+    """make_state(token, agent_id) -> a loaded PipelineState for that member and route, its
+    async handlers run to completion when called (as Reflex would)."""
 
-    def make(token: str, agent_id: int) -> PipelineState:
+    def make(token: str, agent_id: int) -> "Sync":
         monkeypatch.setattr(AppState, "_token", lambda self: token)
         monkeypatch.setattr(AppState, "route_agent_id", lambda self: agent_id)
-        root = AppState(_reflex_internal_init=True)
-        state = root.get_substate(PipelineState.get_full_name().split(".")[2:])
+        root = rx.State(_reflex_internal_init=True)  # the whole tree: handlers may get_state a sibling
+        state = Sync(root.get_substate(PipelineState.get_full_name().split(".")[1:]))
         state.load_page()
         state.refresh()
         return state
 
     return make
+
+
+class Sync:
+    """The state, with coroutine handlers awaited: tests call `state.refresh()` directly."""
+
+    def __init__(self, state):
+        object.__setattr__(self, "state", state)
+
+    def __getattr__(self, name):
+        value = getattr(self.state, name)
+        if inspect.iscoroutinefunction(value):
+            return lambda *args: asyncio.run(value(*args))
+        return value
+
+    def __setattr__(self, name, value):
+        setattr(self.state, name, value)

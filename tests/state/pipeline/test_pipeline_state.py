@@ -39,7 +39,7 @@ def test_search_narrows_the_board(world, make_state):
     state.set_search("lopez")
     state.refresh()
     assert [c["title"] for c in _column(state, "Lead")["cards"]] == ["Maria Lopez"]
-    state.clear_search()
+    state.clear_filters()
     state.refresh()
     assert state.total == 2
 
@@ -127,3 +127,38 @@ def test_signed_out_browser_is_sent_to_sign_in(world, make_state):
     state = make_state("not-a-session", world.agent_id)
     assert "/login" in str(state.move_card([world.contacts["Maria Lopez"], world.stages["Customer"]]))
     assert _stage_of(world.contacts["Maria Lopez"]) == world.stages["Lead"]
+
+
+def _list_state(state):
+    from crm_app.state.contacts import ContactsState
+
+    root = state.state.parent_state.parent_state
+    return root.get_substate(ContactsState.get_full_name().split(".")[1:])
+
+
+def test_the_board_applies_the_lists_filters_of_the_same_agent(world, make_state):
+    from crm_app.state.contacts import ALL
+
+    with session_scope() as s:
+        john = s.get(Contact, world.contacts["John Doe"])
+        john.status = "Inactive"
+        s.add(john)
+    state = make_state(world.tokens["owner"], world.agent_id)
+    contacts = _list_state(state)
+    contacts.agent_key, contacts.f_status, contacts.f_stage = str(world.agent_id), "Inactive", world.stages["Customer"]
+    state.refresh()
+    # Status applies; the stage filter does not (the board is by stage).
+    assert [c["title"] for c in _column(state, "Lead")["cards"]] == ["John Doe"]
+    assert state.list_filters == 1 and state.summary == "1 contact across 4 stages"
+    state.set_search("lopez")
+    state.refresh()
+    assert state.total == 0
+    # Filters the list holds for another agent are not this board's.
+    contacts.agent_key = str(world.shop_agent_id)
+    state.refresh()
+    assert state.list_filters == 0 and state.total == 1  # the board's own search still applies
+    contacts.agent_key = str(world.agent_id)
+    state.clear_filters()
+    state.refresh()
+    assert state.total == 2 and state.list_filters == 0 and state.search == ""
+    assert (contacts.f_status, contacts.f_stage) == (ALL, ALL)
