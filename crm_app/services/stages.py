@@ -11,10 +11,10 @@ from typing import Sequence
 
 import phonenumbers
 from phonenumbers import geocoder
-from sqlalchemy import func, update
+from sqlalchemy import JSON, Integer, and_, func, insert, literal, update
 from sqlmodel import Session, select
 
-from crm_app.models import Agent, Contact, Stage, StageRule, utcnow
+from crm_app.models import Activity, Agent, Contact, Stage, StageRule, UTCDateTime, utcnow
 from crm_app.services import audit
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import Conflict, NotFound, ValidationError
@@ -188,11 +188,16 @@ def remove_stage(
         )
     rules_target = target or others[0]
     if contact_count:
-        session.exec(
-            update(Contact)
-            .where(Contact.agent_id == agent.id, Contact.stage_id == stage.id)
-            .values(stage_id=target.id, updated_at=utcnow())
-        )
+        in_stage = and_(Contact.agent_id == agent.id, Contact.stage_id == stage.id)
+        # Each moved contact's timeline says why, as a stage change by hand would (one statement).
+        message = (f"Stage changed from {stage.name} to {target.name} by {actor.display_name} "
+                   f"(stage {stage.name} was removed)")[:1000]
+        line = {"contact_id": Contact.id, "kind": literal("stage"), "actor_type": literal("member"),
+                "actor_id": literal(actor.user_id, Integer), "actor_label": literal(actor.display_name),
+                "message": literal(message), "data": literal({"from": stage.id, "to": target.id}, JSON),
+                "created_at": literal(utcnow(), UTCDateTime())}
+        session.exec(insert(Activity).from_select(list(line), select(*line.values()).where(in_stage)))
+        session.exec(update(Contact).where(in_stage).values(stage_id=target.id, updated_at=utcnow()))
     session.exec(
         update(StageRule)
         .where(StageRule.agent_id == agent.id, StageRule.stage_id == stage.id)

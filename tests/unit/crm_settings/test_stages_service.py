@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from crm_app.db import session_scope
-from crm_app.models import Agent, AuditLog, Contact, StageRule
+from crm_app.models import Activity, Agent, AuditLog, Contact, StageRule
 from crm_app.services import stages
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
@@ -110,6 +110,15 @@ def test_remove_moves_contacts_and_rules(world):
     with session_scope() as s:
         assert s.exec(select(StageRule)).one().stage_id == ids["Customer"]
     assert any("Removed stage 'Prospect'" in d and "2 contact(s) moved to 'Customer'" in d for d in _audits())
+    with session_scope() as s:  # each moved contact's timeline says so; the others' do not
+        lines = s.exec(select(Activity).where(Activity.kind == "stage", Activity.actor_type == "member")).all()
+        assert len(lines) == 2
+        assert {line.message for line in lines} == {
+            "Stage changed from Prospect to Customer by Admin Member (stage Prospect was removed)"}
+        assert all(line.data == {"from": ids["Prospect"], "to": ids["Customer"]} for line in lines)
+        assert all(line.actor_id == world.admin.user_id and line.created_at is not None for line in lines)
+        moved = {c.id for c in s.exec(select(Contact).where(Contact.stage_id == ids["Customer"]))}
+        assert {line.contact_id for line in lines} == moved
 
 
 def test_empty_stage_removal_without_target_sends_rules_to_first_stage(world):
