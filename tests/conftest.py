@@ -5,6 +5,9 @@ removed and CRM_DATA_DIR points at a throw-away directory, so a test never write
 ./data, a production database or a real SMTP server. Suites put their own fixtures in
 their folder's conftest.py; the fixtures here are opt-in:
 
+- `engine`: the app's engine on a fresh database with all tables — SQLite, and again on
+  PostgreSQL when CRM_TEST_POSTGRES_URL is set (a throw-away database per test) —;
+  CRM_DATA_DIR is tmp_path. Service suites build their `world` on it.
 - `db_env`: a fresh SQLite database in tmp_path with all tables, caches cleared.
 - `pg_url`: CRM_TEST_POSTGRES_URL, or skip when it is not set.
 - `pg_schema_url`: a URL for a fresh PostgreSQL schema (dropped afterwards), so tests on
@@ -69,6 +72,42 @@ def db_env(tmp_path, monkeypatch):
     finally:
         engine.dispose()
         clear_config_caches()
+
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("CRM_TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(params=DATABASES)
+def engine(request, tmp_path, monkeypatch):
+    from sqlalchemy import create_engine, text
+    from sqlmodel import SQLModel
+
+    import crm_app.models  # noqa: F401  (registers the tables)
+    from crm_app.db import get_engine, make_engine
+
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
+    admin = name = None
+    if request.param == "postgresql":
+        base = os.environ["CRM_TEST_POSTGRES_URL"]
+        name = f"crm_t_{secrets.token_hex(5)}"
+        admin = create_engine(make_engine(base).url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        monkeypatch.setenv("CRM_DATABASE_URL", base.rsplit("/", 1)[0] + "/" + name)
+    else:
+        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    clear_config_caches()
+    eng = get_engine()
+    SQLModel.metadata.create_all(eng)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        clear_config_caches()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            admin.dispose()
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from crm_app.services import sessions
-from crm_app.settings import get_settings
 from crm_app.services.access import Actor
 from crm_app.services.errors import NotAuthenticated, ServiceError
+from crm_app.settings import get_settings
 
 
 def client_ip(request: Request) -> str:

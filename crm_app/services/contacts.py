@@ -221,7 +221,7 @@ def _create(session: Session, agent: Agent, clean: _Clean, source: str, origin: 
             session.add(ContactValue(contact_id=contact.id, field_id=field_id, value_text=stored[0],
                                      value_num=stored[1], value_json=stored[2]))
     lines = [{"contact_id": contact.id, "kind": "created", "actor_type": origin.actor_type, "actor_id": origin.user_id,
-              "actor_label": origin.label, "message": f"Created via {source}" + _by(origin), "data": {},
+              "actor_label": origin.label, "message": (f"Created via {source}" + _by(origin))[:1000], "data": {},
               "created_at": now}] + decision.activity_rows(contact.id, now)
     if insert is not None:  # the contact is in the database: its timeline goes straight in, one statement
         session.connection().execute(ACTIVITY_INSERT, lines)

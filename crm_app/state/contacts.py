@@ -337,7 +337,7 @@ class ContactsState(AppState):
         return [rx.toast.success(f"{verb} {count:,} contact{'s' if count != 1 else ''}"),
                 ContactsState.refresh(True)]
 
-    def reset_filters(self) -> None:
+    def _reset_filters(self) -> None:
         """Filters and search back to "all contacts" (also the Pipeline's "Clear filters")."""
         self.f_stage = self.f_status = self.f_owner = self.f_source = ALL
         self.f_from = self.f_to = self.f_custom_key = self.f_custom_value = ""
@@ -347,7 +347,7 @@ class ContactsState(AppState):
         self.page = 1
         self.current_view = ""
 
-    def board_query(self, agent_id: int | None) -> tuple[ListQuery, int]:
+    def _board_query(self, agent_id: int | None) -> tuple[ListQuery, int]:
         """The Pipeline's query: this list's filters for the same agent, the stage filter left
         out (the board is by stage), and how many filters that applies."""
         if not agent_id or self.agent_key != str(agent_id):
@@ -361,7 +361,7 @@ class ContactsState(AppState):
 
     @rx.event
     def clear_filters(self):
-        self.reset_filters()
+        self._reset_filters()
         return ContactsState.refresh
 
     @rx.event

@@ -46,7 +46,7 @@ class PipelineState(AppState):
 
     async def _query(self) -> ListQuery:
         contacts = await self.get_state(ContactsState)
-        query, self.list_filters = contacts.board_query(self.route_agent_id())
+        query, self.list_filters = contacts._board_query(self.route_agent_id())
         query.search = self.search[:200]
         return query
 
@@ -95,7 +95,7 @@ class PipelineState(AppState):
     async def clear_filters(self):
         """The list's filters (and both searches) off: the whole pipeline."""
         contacts = await self.get_state(ContactsState)
-        contacts.reset_filters()
+        contacts._reset_filters()
         self.search = ""
         return [rx.set_value(SEARCH_ID, ""), PipelineState.refresh]
 

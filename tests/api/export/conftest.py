@@ -1,4 +1,4 @@
-"""The export route reuses the bulk/export unit fixtures (engine, world, filled)."""
+"""The export route reuses the bulk/export unit fixtures (world, filled; `engine` is tests/conftest.py's)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,5 @@ _spec = importlib.util.spec_from_file_location(
 _fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fixtures)
 
-engine = _fixtures.engine
 world = _fixtures.world
 filled = _fixtures.filled

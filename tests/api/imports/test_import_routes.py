@@ -17,7 +17,7 @@ _spec = importlib.util.spec_from_file_location(
     "import_fixtures", Path(__file__).resolve().parents[2] / "unit" / "imports" / "conftest.py")
 _fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fixtures)
-engine, world = _fixtures.engine, _fixtures.world
+world = _fixtures.world
 CORPUS = _fixtures.CORPUS
 
 

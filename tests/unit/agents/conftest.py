@@ -3,49 +3,14 @@ PostgreSQL in a fresh schema when CRM_TEST_POSTGRES_URL is set) and two organiza
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlmodel import SQLModel
 
-from crm_app import db, settings
 from crm_app.db import session_scope
 from crm_app.models import Membership, User
 from crm_app.services.access import Actor, actor_for
 from crm_app.services.agents import create_owner
-
-_BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("CRM_TEST_POSTGRES_URL") else [])
-
-
-@pytest.fixture(params=_BACKENDS)
-def engine(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
-    schema = admin = None
-    if request.param == "postgres":
-        base = os.environ["CRM_TEST_POSTGRES_URL"]
-        schema = "agents_" + secrets.token_hex(6)
-        admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        sep = "&" if "?" in base else "?"
-        monkeypatch.setenv("CRM_DATABASE_URL", f"{base}{sep}options=-csearch_path%3D{schema}")
-    else:
-        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    eng = db.get_engine()
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
-    if schema:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
 
 
 @dataclass

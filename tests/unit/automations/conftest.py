@@ -3,53 +3,15 @@ CRM_TEST_POSTGRES_URL is set. Pattern copied from tests/unit/contacts/conftest.p
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, Organization, Stage, User
 from crm_app.services import fields
 from crm_app.services.access import Actor
-
-PG_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
-
-
-def _pg_database(url: str):
-    import sqlalchemy
-
-    name = f"crm_t_{uuid.uuid4().hex[:10]}"
-    admin = sqlalchemy.create_engine(db.make_engine(url).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    return admin, name, url.rsplit("/", 1)[0] + "/" + name
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def engine(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
-    admin = name = None
-    if request.param == "postgresql":
-        admin, name, url = _pg_database(PG_URL)
-        monkeypatch.setenv("CRM_DATABASE_URL", url)
-    else:
-        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    eng = db.get_engine()
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def actor_of(user: User, org_id: int, role: str, agent_ids=()) -> Actor:

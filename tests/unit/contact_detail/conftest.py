@@ -3,49 +3,15 @@ two organizations; the clinic has an Owner, an Admin, a User with the agent and 
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, Organization, User
 from crm_app.services import access, fields, stages
 from crm_app.services.access import Actor
 from crm_app.services.contacts import Origin, save_contact
-
-PG_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def engine(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
-    admin = name = None
-    if request.param == "postgresql":
-        import sqlalchemy
-
-        name = f"crm_cd_{uuid.uuid4().hex[:10]}"
-        admin = sqlalchemy.create_engine(db.make_engine(PG_URL).url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        monkeypatch.setenv("CRM_DATABASE_URL", PG_URL.rsplit("/", 1)[0] + "/" + name)
-    else:
-        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    eng = db.get_engine()
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @dataclass

@@ -5,26 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, AuditLog, AuthSession, Membership, Organization, User, utcnow
 from crm_app.services import access, audit, sessions
 from crm_app.services.errors import NotAuthenticated, NotFound, PermissionDenied
-
-
-@pytest.fixture()
-def engine(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    eng = db.get_engine()
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
 
 
 def _org(session: Session, name: str, email: str, role: str = "Owner", agent_ids=()) -> tuple[User, Organization]:

@@ -4,18 +4,15 @@ Runs on SQLite, and on PostgreSQL too when CRM_TEST_POSTGRES_URL is set."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pytest
-from sqlmodel import SQLModel
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, Organization, User
 from crm_app.services import fields, stages
 from crm_app.services.access import Actor
 
-PG_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
 
 
 @dataclass
@@ -59,21 +56,6 @@ def build_world() -> World:
         )
 
 
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def world(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
-    if request.param == "postgresql":
-        url = request.getfixturevalue("pg_schema_url")
-        monkeypatch.setenv("CRM_DATABASE_URL", url)
-    else:
-        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    engine = db.get_engine()
-    SQLModel.metadata.create_all(engine)
-    try:
-        yield build_world()
-    finally:
-        engine.dispose()
-        settings.get_settings.cache_clear()
-        db.get_engine.cache_clear()
+@pytest.fixture()
+def world(engine):
+    return build_world()

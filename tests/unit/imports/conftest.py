@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, User
 from crm_app.services import agents, contacts, fields
 from crm_app.services.access import Actor, actor_for
 
-PG_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
 CORPUS = Path(__file__).parent / "corpus"
-
-
-def _pg_database(url: str):
-    import sqlalchemy
-
-    name = f"crm_t_{uuid.uuid4().hex[:10]}"
-    admin = sqlalchemy.create_engine(db.make_engine(url).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    return admin, name, url.rsplit("/", 1)[0] + "/" + name
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def engine(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
-    admin = name = None
-    if request.param == "postgresql":
-        admin, name, url = _pg_database(PG_URL)
-        monkeypatch.setenv("CRM_DATABASE_URL", url)
-    else:
-        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    eng = db.get_engine()
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture()

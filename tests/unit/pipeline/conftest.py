@@ -3,47 +3,14 @@ organizations, an Owner, a User with the agent and a User of another agent."""
 
 from __future__ import annotations
 
-import os
-import uuid
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, Organization, Stage, User
 from crm_app.services import access, fields, stages
 from crm_app.services.contacts import Origin, save_contact
-
-PG_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def engine(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
-    admin = name = None
-    if request.param == "postgresql":
-        import sqlalchemy
-
-        name = f"crm_t_{uuid.uuid4().hex[:10]}"
-        admin = sqlalchemy.create_engine(db.make_engine(PG_URL).url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        monkeypatch.setenv("CRM_DATABASE_URL", PG_URL.rsplit("/", 1)[0] + "/" + name)
-    else:
-        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    eng = db.get_engine()
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 PEOPLE = [("Maria Lopez", "maria@example.com"), ("John Doe", "john@example.com"),

@@ -3,48 +3,14 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, Organization, User
 from crm_app.services.access import Actor
-
-_BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("CRM_TEST_POSTGRES_URL") else [])
-
-
-@pytest.fixture(params=_BACKENDS)
-def engine(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("CRM_BASE_URL", "https://crm.example")
-    schema = None
-    if request.param == "postgres":
-        base = os.environ["CRM_TEST_POSTGRES_URL"]
-        schema = "team_" + secrets.token_hex(6)
-        admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        sep = "&" if "?" in base else "?"
-        monkeypatch.setenv("CRM_DATABASE_URL", f"{base}{sep}options=-csearch_path%3D{schema}")
-    else:
-        monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    eng = db.get_engine()
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
-    if schema:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
 
 
 def actor_for(session: Session, org_id: int, user_id: int) -> Actor:
@@ -115,3 +81,13 @@ def as_member(team):
             for who in ("owner", "admin", "user", "other_owner")
         }
     return actors.__getitem__
+
+
+@pytest.fixture()
+def engine(engine, monkeypatch):
+    """tests/conftest.py's engine, with invitation links built on https://crm.example."""
+    from crm_app import settings
+
+    monkeypatch.setenv("CRM_BASE_URL", "https://crm.example")
+    settings.get_settings.cache_clear()
+    return engine
