@@ -8,6 +8,7 @@ their folder's conftest.py; the fixtures here are opt-in:
 - `engine`: the app's engine on a fresh database with all tables — SQLite, and again on
   PostgreSQL when CRM_TEST_POSTGRES_URL is set (a throw-away database per test) —;
   CRM_DATA_DIR is tmp_path. Service suites build their `world` on it.
+- `make_member(session, org_name, email, role="Owner", org=None)`: a user with a membership.
 - `db_env`: a fresh SQLite database in tmp_path with all tables, caches cleared.
 - `pg_url`: CRM_TEST_POSTGRES_URL, or skip when it is not set.
 - `pg_schema_url`: a URL for a fresh PostgreSQL schema (dropped afterwards), so tests on
@@ -108,6 +109,25 @@ def engine(request, tmp_path, monkeypatch):
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+@pytest.fixture()
+def make_member():
+    from crm_app.models import Membership, Organization, User
+
+    def make(session, org_name: str, email: str, role: str = "Owner", org=None):
+        """A user with a membership (creating the organization unless one is given)."""
+        if org is None:
+            org = Organization(name=org_name)
+            session.add(org)
+        user = User(email=email, first_name=email.split("@")[0].title(), last_name="Tester")
+        session.add(user)
+        session.flush()
+        session.add(Membership(org_id=org.id, user_id=user.id, role=role))
+        session.flush()
+        return user, org
+
+    return make
 
 
 @pytest.fixture

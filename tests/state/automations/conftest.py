@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from sqlmodel import SQLModel
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, Organization, User
 from crm_app.services import fields, sessions, stages
 from crm_app.state.automations import AutomationsState
@@ -26,12 +25,7 @@ class World:
 
 
 @pytest.fixture()
-def world(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
+def world(db_env):
     with db.session_scope() as s:
         clinic, other = Organization(name="Sunrise Clinic"), Organization(name="Other Org")
         s.add_all([clinic, other])
@@ -62,10 +56,7 @@ def world(tmp_path, monkeypatch):
             outsider=sessions.create_session(s, users["Oscar"][0], other.id),
             ids={k: str(v[0].id) for k, v in users.items()},
         )
-    yield world
-    db.get_engine().dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    return world
 
 
 @pytest.fixture()

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlmodel import SQLModel
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, Organization, User
 from crm_app.services import access, fields, sessions, stages
 from crm_app.services.contacts import Origin, save_contact
@@ -28,12 +27,7 @@ class World:
 
 
 @pytest.fixture()
-def world(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
+def world(db_env):
     with db.session_scope() as s:
         clinic, shop = Organization(name="Sunrise Clinic"), Organization(name="Shop")
         people = {
@@ -64,10 +58,7 @@ def world(tmp_path, monkeypatch):
                      origin=Origin.member(owner))
         tokens = {k: sessions.create_session(s, people[k], roles[k][0].id) for k in people}
         out = World(agent.id, contact.id, **tokens)
-    yield out
-    db.get_engine().dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    return out
 
 
 @pytest.fixture()

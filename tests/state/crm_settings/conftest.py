@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlmodel import SQLModel
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Agent, Membership, Organization, User
 from crm_app.services import fields, sessions, stages
 from crm_app.state.base import AppState
@@ -25,12 +24,7 @@ class World:
 
 
 @pytest.fixture()
-def world(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
+def world(db_env):
     with db.session_scope() as s:
         clinic, other = Organization(name="Sunrise Clinic"), Organization(name="Other Org")
         owner, staff, stranger = (User(email="owner@clinic.example", first_name="Dana"),
@@ -57,10 +51,7 @@ def world(tmp_path, monkeypatch):
             user=sessions.create_session(s, staff, clinic.id),
             outsider=sessions.create_session(s, stranger, other.id),
         )
-    yield world
-    db.get_engine().dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    return world
 
 
 @pytest.fixture()

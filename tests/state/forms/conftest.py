@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlmodel import SQLModel
 
-from crm_app import db, settings
+from crm_app import db
 from crm_app.models import Membership, User
 from crm_app.services import agents, fields, sessions
 from crm_app.state.base import AppState
@@ -24,12 +23,7 @@ class World:
 
 
 @pytest.fixture()
-def world(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
+def world(db_env):
     with db.session_scope() as s:
         owner = agents.create_owner(s, "rosa@harbor.example", "Harbor", "Rosa")
         agent = agents.create_agent(s, owner, "Front Desk", "front-desk")
@@ -46,10 +40,7 @@ def world(tmp_path, monkeypatch):
                       sessions.create_session(s, s.get(User, owner.user_id), owner.org_id),
                       sessions.create_session(s, staff, owner.org_id),
                       sessions.create_session(s, s.get(User, outsider.user_id), outsider.org_id))
-    yield world
-    db.get_engine().dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    return world
 
 
 @pytest.fixture()

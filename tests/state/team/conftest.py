@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlmodel import SQLModel
 
 from crm_app import db, settings
 from crm_app.models import Agent, Membership, Organization, User
@@ -28,13 +27,9 @@ class World:
 
 
 @pytest.fixture()
-def world(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
+def world(db_env, monkeypatch):
     monkeypatch.setenv("CRM_BASE_URL", "https://crm.example")
-    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
     settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
     with db.session_scope() as s:
         clinic, other = Organization(name="Sunny Clinic"), Organization(name="Bob's Bakery")
         s.add_all([clinic, other])
@@ -68,10 +63,7 @@ def world(tmp_path, monkeypatch):
             outsider_id=people["outsider"][0].id,
             tokens={k: sessions.create_session(s, u, org_id) for k, (u, org_id) in people.items()},
         )
-    yield w
-    db.get_engine().dispose()
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    return w
 
 
 @pytest.fixture()
