@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -189,3 +190,23 @@ def screenshot(page: Page, name: str, *, keep: bool = False) -> Path:
     path = directory / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") + ".png")
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def live_db(live_app, monkeypatch):
+    """Run services in this process against the live app's database (same data dir, same
+    secret): `with live_db(live_app, monkeypatch) as session: ...` commits at the end."""
+    from crm_app import db, settings
+
+    monkeypatch.setenv("CRM_DATA_DIR", str(live_app.data_dir))
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CRM_SECRET_KEY", raising=False)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    try:
+        with db.session_scope() as session:
+            yield session
+    finally:
+        db.get_engine().dispose()
+        settings.get_settings.cache_clear()
+        db.get_engine.cache_clear()

@@ -4,31 +4,12 @@
 from __future__ import annotations
 
 import secrets
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import screenshot, sign_in
+from tests.e2e.helpers import live_db, screenshot, sign_in
 
-
-@contextmanager
-def live_db(live_app, monkeypatch):
-    """Run services in this process against the live app's database (same data dir, same secret)."""
-    from crm_app import db, settings
-
-    monkeypatch.setenv("CRM_DATA_DIR", str(live_app.data_dir))
-    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    monkeypatch.delenv("CRM_SECRET_KEY", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    try:
-        with db.session_scope() as session:
-            yield session
-    finally:
-        db.get_engine().dispose()
-        settings.get_settings.cache_clear()
-        db.get_engine.cache_clear()
 
 
 PEOPLE = ["Olivia Bennett", "Liam Carter", "Ava Diaz", "Noah Evans"]
