@@ -51,6 +51,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def serial_plans(session: Session) -> None:
+    """PostgreSQL: the rest of this transaction plans without parallel workers. For short
+    index walks (a list page) their start-up costs more than they save, and the planner,
+    underestimating matches, would pick them."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+
+
 @lru_cache(maxsize=1)
 def get_engine() -> Engine:
     return make_engine(get_settings().database_url)

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, select
 
+from crm_app.db import serial_plans
 from crm_app.models import Contact, ContactField, ContactValue, Stage, User, name_after_first_word
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError
@@ -55,17 +56,20 @@ class ListQuery:
     page_size: int = 25
 
 
-def build_filter(session: Session, agent_id: int, q: ListQuery, *, probe_custom: bool = False):
+def build_filter(session: Session, agent_id: int, q: ListQuery, *, walk: bool = False):
     """SQL conditions for a query (also used by bulk actions on "all N matching" and export).
 
-    Custom-field conditions are `id IN (matching values)` by default, which starts from the
-    covering value index; with probe_custom they are a correlated EXISTS that probes the
-    (contact_id, field_id) key per contact — the fast form while walking a sort index.
+    By default each condition can start from its own index (custom fields: `id IN (matching
+    values)` from the covering value index; search: prefix ranges). With `walk` the page
+    walks the sort column's index instead, so the conditions become per-row checks: custom
+    fields a correlated EXISTS probing the (contact_id, field_id) key, search prefixes on
+    `column || ''`, which no index serves — otherwise PostgreSQL's planner, misjudging how
+    many contacts a prefix matches, may fetch and sort all of them.
     """
     conds = [Contact.agent_id == agent_id, Contact.archived == q.archived]
     term = q.search.strip().lower()[:200]
     if term:
-        conds.append(_search(term))
+        conds.append(_search(term, walk))
     if q.stage_ids:
         conds.append(Contact.stage_id.in_(q.stage_ids))
     if q.statuses:
@@ -81,7 +85,7 @@ def build_filter(session: Session, agent_id: int, q: ListQuery, *, probe_custom:
     if q.custom:
         for key, value in q.custom.items():
             field_id = _custom_field_id(session, agent_id, key)
-            if probe_custom:
+            if walk:
                 conds.append(exists().where(ContactValue.contact_id == Contact.id, ContactValue.field_id == field_id,
                                             ContactValue.value_text == value))
             else:
@@ -100,7 +104,7 @@ def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -
         raise ValidationError(f"Cannot sort by '{q.sort}'.", field="sort")
     total = _capped_count(session, agent.id, q)
     dense = total >= DENSE_MATCHES and q.sort in ORDERED_INDEX
-    where = build_filter(session, agent.id, q, probe_custom=dense)
+    where = build_filter(session, agent.id, q, walk=dense)
     column = SORTABLE[q.sort]
     order = (column.desc(), Contact.id.desc()) if q.descending else (column.asc(), Contact.id.asc())
     page = max(1, q.page)
@@ -110,6 +114,7 @@ def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -
         # fetching every match through the filter's index and sorting them (SQLite would
         # pick the latter; PostgreSQL's planner weighs this itself).
         statement = statement.with_hint(Contact, f"INDEXED BY {ORDERED_INDEX[q.sort]}", "sqlite")
+        serial_plans(session)  # PostgreSQL: a 25-row walk gains nothing from parallel workers
     rows = list(session.exec(statement))
     stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent.id))}
     owner_ids = {r.primary_owner_id for r in rows if r.primary_owner_id}
@@ -165,7 +170,7 @@ LATER_WORDS = name_after_first_word(Contact.name_sort)
 _PHONE_LIKE = re.compile(r"^[\d\s()+.\-/]+$")
 
 
-def _search(term: str):
+def _search(term: str, walk: bool = False):
     """Search by its shape, each branch an index range at a million contacts:
     - with an @: email prefix;
     - only digits and phone punctuation: the digits anywhere in the E.164 phone (a scan
@@ -174,16 +179,20 @@ def _search(term: str):
       expression index on LATER_WORDS), or email prefix.
     """
     if "@" in term:
-        return _prefix(Contact.email, term)
+        return _prefix(Contact.email, term, walk)
     digits = re.sub(r"\D", "", term)
     if _PHONE_LIKE.match(term) and len(digits) >= 3:
         return Contact.phone.like("%" + digits + "%")
-    return or_(_prefix(Contact.name_sort, term), _prefix(LATER_WORDS, " " + term), _prefix(Contact.email, term))
+    return or_(_prefix(Contact.name_sort, term, walk), _prefix(LATER_WORDS, " " + term, walk),
+               _prefix(Contact.email, term, walk))
 
 
-def _prefix(column, term: str):
+def _prefix(column, term: str, walk: bool = False):
     """column starts with term: LIKE for the meaning, a >=/< range so B-tree indexes are
-    used on SQLite (whose LIKE skips binary-collated indexes) and PostgreSQL alike."""
+    used on SQLite (whose LIKE skips binary-collated indexes) and PostgreSQL alike. With
+    `walk`, on `column || ''`: the same test, no index (see build_filter)."""
+    if walk:
+        column = column.op("||")("")
     condition = [column.like(_escape(term) + "%", escape="\\"), column >= term]
     if ord(term[-1]) < 0x10FFFF:
         condition.append(column < term[:-1] + chr(ord(term[-1]) + 1))

@@ -89,4 +89,5 @@ def test_dense_pages_walk_the_sort_index_with_the_same_results(filled, monkeypat
 
 
 CASES = [("created", True, {}), ("name", False, {}), ("name", True, {"search": "ma"}),
+         ("created", True, {"search": "lopez"}), ("created", False, {"search": "a"}),
          ("created", True, {"custom": {"insurance": "Aetna"}}), ("created", False, {"sources": ["Form"]})]
