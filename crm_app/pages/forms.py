@@ -788,7 +788,8 @@ def submissions_page() -> rx.Component:
                 width="100%",
             ),
             rx.hstack(
-                rx.text(S.total.to(str) + " submissions · page " + S.page.to(str) + " of " + S.pages.to(str),
+                rx.text(S.total.to(str) + rx.cond(S.total == 1, " submission", " submissions") + " · page "
+                        + S.page.to(str) + " of " + S.pages.to(str),
                         size="2", color=rx.color("gray", 11)),
                 rx.spacer(),
                 rx.button("Previous", variant="soft", size="1", on_click=S.go_page(-1), disabled=S.page <= 1),
