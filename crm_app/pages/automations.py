@@ -26,7 +26,7 @@ _STRATEGY_HINTS = {
 }
 _SOURCE_HINTS = {
     "Manual": "Added by a team member with Add Contact",
-    "Import": "Imported from a CSV or Excel file",
+    "Import": "Imported from a CSV file",
     "Chat": "Captured by the agent in a conversation",
     "Form": "Submitted through a published form",
     "API": "Created through the open API",
