@@ -69,11 +69,6 @@ def for_agent(session: Session, agent: Agent) -> AgentSettings:
     return snapshot
 
 
-def clear() -> None:
-    with _lock:
-        _cache.clear()
-
-
 def _copy(obj):
     return type(obj).model_validate(obj.model_dump())
 
