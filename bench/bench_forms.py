@@ -41,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scratch_db import postgres_database  # noqa: E402  (bench/, beside this script)
 
 VENV_BIN = Path(sys.executable).parent
 _TOP_IGNORE = {".git", "data", "screenshots", ".pytest_cache", ".states"}
@@ -329,55 +330,41 @@ def _count_queries(database_url: str, data_dir: Path, slug: str) -> tuple[int, i
 def run(kind: str, args, tmp: Path, work: Path) -> dict:
     data_dir = tmp / f"data-{kind}"
     data_dir.mkdir()
-    admin = name = None
     if kind == "sqlite":
-        database_url = f"sqlite:///{data_dir / 'crm.db'}"
-    else:
-        import sqlalchemy
-        from sqlalchemy import text
+        return _run(kind, args, tmp, work, data_dir, f"sqlite:///{data_dir / 'crm.db'}")
+    with postgres_database(args.postgres_url, "crm_bench_forms") as database_url:
+        return _run(kind, args, tmp, work, data_dir, database_url)
 
-        name = f"crm_bench_forms_{secrets.token_hex(4)}"
-        admin = sqlalchemy.create_engine(args.postgres_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                                         isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        database_url = args.postgres_url.rsplit("/", 1)[0] + "/" + name
+
+def _run(kind: str, args, tmp: Path, work: Path, data_dir: Path, database_url: str) -> dict:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _env(work, data_dir, database_url, base_url, args.redis_url)
     log = tmp / f"server-{kind}.log"
+    subprocess.run([sys.executable, "-m", "crm_app.cli", "migrate"], cwd=work, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    slug = _seed(database_url, data_dir)
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
+                                 "--backend-port", str(port), "--backend-host", "127.0.0.1"],
+                                cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        subprocess.run([sys.executable, "-m", "crm_app.cli", "migrate"], cwd=work, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        slug = _seed(database_url, data_dir)
-        with open(log, "w") as out:
-            proc = subprocess.Popen([str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
-                                     "--backend-port", str(port), "--backend-host", "127.0.0.1"],
-                                    cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
-        try:
-            _wait_up(proc, base_url, log)
-            payloads = _payloads(args.submissions, 0.10, random.Random(6))
-            load_before = os.getloadavg()[0]
-            results, latencies, seconds = asyncio.run(_load(base_url, slug, payloads, args.clients))
-            load_after = os.getloadavg()[0]
-        finally:
-            _stop(proc)
-        check = _verify(database_url, slug, results, payloads)
-        queries = _count_queries(database_url, data_dir, slug)
-        statuses: dict[int, int] = {}
-        for _, status in results:
-            statuses[status] = statuses.get(status, 0) + 1
-        return {"kind": kind, "rate": len(results) / seconds, "p50": _percentile(latencies, 50) * 1000,
-                "p99": _percentile(latencies, 99) * 1000, "mean": statistics.mean(latencies) * 1000,
-                "seconds": seconds, "statuses": statuses, "queries": queries, "load": (load_before, load_after), **check}
+        _wait_up(proc, base_url, log)
+        payloads = _payloads(args.submissions, 0.10, random.Random(6))
+        load_before = os.getloadavg()[0]
+        results, latencies, seconds = asyncio.run(_load(base_url, slug, payloads, args.clients))
+        load_after = os.getloadavg()[0]
     finally:
-        if admin is not None:
-            from sqlalchemy import text
-
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        _stop(proc)
+    check = _verify(database_url, slug, results, payloads)
+    queries = _count_queries(database_url, data_dir, slug)
+    statuses: dict[int, int] = {}
+    for _, status in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    return {"kind": kind, "rate": len(results) / seconds, "p50": _percentile(latencies, 50) * 1000,
+            "p99": _percentile(latencies, 99) * 1000, "mean": statistics.mean(latencies) * 1000,
+            "seconds": seconds, "statuses": statuses, "queries": queries, "load": (load_before, load_after), **check}
 
 
 def main(argv: list[str] | None = None) -> None:

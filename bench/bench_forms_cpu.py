@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from scratch_db import postgres_database  # noqa: E402
 
 
 def measure(database_url: str, data_dir: Path, submissions: int) -> tuple[float, float]:
@@ -69,27 +69,11 @@ def main() -> None:
         for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
             data_dir = Path(tmp) / kind
             data_dir.mkdir()
-            admin = name = None
             if kind == "sqlite":
-                url = f"sqlite:///{data_dir / 'crm.db'}"
-            else:
-                import sqlalchemy
-                from sqlalchemy import text
-
-                name = f"crm_bench_cpu_{secrets.token_hex(4)}"
-                admin = sqlalchemy.create_engine(args.postgres_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                                                 isolation_level="AUTOCOMMIT")
-                with admin.connect() as conn:
-                    conn.execute(text(f'CREATE DATABASE "{name}"'))
-                url = args.postgres_url.rsplit("/", 1)[0] + "/" + name
-            try:
-                wall, cpu = measure(url, data_dir, args.submissions)
-                rows.append((kind, wall, cpu))
-            finally:
-                if admin is not None:
-                    with admin.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                    admin.dispose()
+                rows.append((kind, *measure(f"sqlite:///{data_dir / 'crm.db'}", data_dir, args.submissions)))
+                continue
+            with postgres_database(args.postgres_url, "crm_bench_cpu") as url:
+                rows.append((kind, *measure(url, data_dir, args.submissions)))
     print(f"\n{args.submissions} sequential submissions, in-process (load average {os.getloadavg()[0]:.1f})\n")
     print("| database | wall ms / submission | CPU ms / submission |")
     print("|---|---:|---:|")

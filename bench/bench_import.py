@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate_contacts  # noqa: E402
 import generate_import_csv  # noqa: E402
+from scratch_db import postgres_database  # noqa: E402
 
 
 def _import(url: str, data_dir: Path, csv_path: Path, slug: str, narrow: bool = False
@@ -100,23 +100,6 @@ def _raw_load(csv_path: Path, work: Path) -> float | None:
     return elapsed
 
 
-def _postgres_database(url: str) -> tuple[str, callable]:
-    import sqlalchemy
-
-    from crm_app.db import make_engine
-
-    name = f"crm_bench_{uuid.uuid4().hex[:8]}"
-    admin = sqlalchemy.create_engine(make_engine(url).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sqlalchemy.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-
-    return url.rsplit("/", 1)[0] + "/" + name, drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -141,20 +124,18 @@ def main() -> None:
         raw = None if args.no_raw else _raw_load(csv_path, work)
         if raw:
             print(f"raw load done: {_load()}")
-        targets = [("SQLite", f"sqlite:///{work / 'crm.db'}", None)]
-        if args.postgres:
-            url, drop = _postgres_database(args.postgres)
-            targets.append(("PostgreSQL", url, drop))
         results = []
-        for label, url, drop in targets:
-            try:
-                _seed(url, args.existing)
-                elapsed, summary, peak, cpu = _import(url, work / label.lower(), csv_path, "bench", args.narrow)
-                results.append((label, elapsed, summary, peak, cpu))
-                print(f"{label} import done: {_load()}")
-            finally:
-                if drop:
-                    drop()
+
+        def run(label: str, url: str) -> None:
+            _seed(url, args.existing)
+            elapsed, summary, peak, cpu = _import(url, work / label.lower(), csv_path, "bench", args.narrow)
+            results.append((label, elapsed, summary, peak, cpu))
+            print(f"{label} import done: {_load()}")
+
+        run("SQLite", f"sqlite:///{work / 'crm.db'}")
+        if args.postgres:
+            with postgres_database(args.postgres) as url:
+                run("PostgreSQL", url)
         print()
         print(f"{'database':<11} {'seconds':>8} {'rows/s':>9} {'vs raw':>7} {'peak MB':>8} {'CPU s':>6}  summary")
         for label, elapsed, summary, peak, cpu in results:
