@@ -1,9 +1,9 @@
 """What happens automatically when a contact is created (PRODUCT.md §6).
 
-`apply_on_create` runs inside the single contact-creation transaction
-(services/contacts.py `_create`) for every source. It sets the starting stage and the
-Primary/Secondary Admin of the new contact and writes one Activity line per decision
-saying which rule (and which round-robin turn) chose it.
+`decide_on_create` runs inside the single contact-creation transaction
+(services/contacts.py `_create`) for every source, before the contact is inserted. It
+decides the starting stage and the Primary/Secondary Admin of the new contact and one
+Activity line per decision saying which rule (and which round-robin turn) chose it.
 
 Rules are kept per agent and creation method: `manual` (sources Manual, Import — the
 creating member is the "creator") and `captured` (Chat, Form, API, Payment). With no rule
@@ -40,7 +40,7 @@ from typing import Any, Mapping
 
 from sqlmodel import Session, select
 
-from crm_app.models import Activity, Agent, AssignmentRule, Contact, Membership, Stage, StageRule, User, utcnow
+from crm_app.models import Agent, AssignmentRule, Membership, Stage, StageRule, User, utcnow
 from crm_app.services import audit, settings_cache
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError
@@ -203,19 +203,8 @@ class _Context:
         return self._names[user_id]
 
 
-def apply_on_create(session: Session, agent: Agent, contact: Contact, *, source: str, creator_id: int | None) -> None:
-    """Starting stage and owners of a just-inserted contact, in the caller's transaction."""
-    decision = _decide(_Context(session, agent, source, creator_id), contact.stage_id,
-                       contact.primary_owner_id, contact.secondary_owner_id)
-    contact.stage_id = decision.stage_id
-    contact.primary_owner_id, contact.secondary_owner_id = decision.primary_owner_id, decision.secondary_owner_id
-    for kind, message, data in decision.lines:
-        _log(session, contact, kind, message, data)
-    session.add(contact)
-
-
 def decide_on_create(session: Session, agent: Agent, *, source: str, creator_id: int | None) -> Decision:
-    """What apply_on_create would decide for one new contact (no stage or owner yet), decided
+    """Stage, owners and timeline lines for one new contact (no stage or owner yet), decided
     *before* the contact is inserted so the insert carries the values (contacts.save_contact).
     Round-robin turns are taken under the same lock and advance the rule in the session;
     if the insert then finds the person already exists, `undo_decision` gives the turn back.
@@ -236,9 +225,9 @@ def undo_decision(decision: Decision) -> None:
 
 def apply_on_create_many(session: Session, agent: Agent, count: int, *, source: str,
                          creator_id: int | None) -> list[Decision]:
-    """apply_on_create for `count` new contacts (in creation order) without any stage or
-    owner yet, reading the rules once: one Decision each, exactly what apply_on_create
-    called contact by contact would have decided. Round-robin turns are taken under the
+    """decide_on_create for `count` new contacts (in creation order), reading the rules
+    once: one Decision each, exactly what decide_on_create called contact by contact
+    would have decided. Round-robin turns are taken under the
     same lock (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE) and the
     pointers advance in memory — the caller's transaction writes each rule once. The
     caller inserts the contacts with the decided values and the Activity rows."""
@@ -267,18 +256,6 @@ def _set_starting_stage(context: _Context, decision: Decision) -> None:
     decision.stage_id = stage.id
     decision.lines.append(("stage", f"Started in stage {stage.name} ({why})",
                            {"rule": "stage", "source": context.source, "stage_id": stage.id}))
-
-
-def _first_stage(session: Session, agent_id: int) -> Stage | None:
-    return session.exec(select(Stage).where(Stage.agent_id == agent_id).order_by(Stage.position, Stage.id)).first()
-
-
-def starting_stage_id(session: Session, agent_id: int, source: str) -> int | None:
-    rule = session.exec(select(StageRule).where(StageRule.agent_id == agent_id, StageRule.method == source)).first()
-    if rule is not None:
-        return rule.stage_id
-    first = _first_stage(session, agent_id)
-    return first.id if first else None
 
 
 def assign_owners(context: _Context, decision: Decision) -> None:
@@ -383,11 +360,6 @@ def _next_turn(rule: AssignmentRule, members: dict[int, dict], exclude: int | No
 
 def label_of(rule: AssignmentRule) -> str:
     return STRATEGIES.get(rule.strategy, rule.strategy)
-
-
-def _log(session: Session, contact: Contact, kind: str, message: str, data: dict) -> None:
-    session.add(Activity(contact_id=contact.id, kind=kind, actor_type="automation", actor_label="Automation",
-                         message=message[:1000], data=data))
 
 
 # ---------------------------------------------------------------- the Automations screen

@@ -1,5 +1,5 @@
-"""apply_on_create_many (the import's batch entry point) decides exactly what apply_on_create
-decides contact by contact: same stage, owners, timeline lines and round-robin pointers,
+"""apply_on_create_many (the import's batch entry point) decides exactly what save_contact
+(the one creation path, through decide_on_create) decides contact by contact: same stage, owners, timeline lines and round-robin pointers,
 for every strategy — including rotations whose turn is the primary or a member who left."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import delete, select
 
 from crm_app import db
-from crm_app.models import Activity, Agent, AssignmentRule, Contact, Membership, StageRule
-from crm_app.services import automations
+from crm_app.models import Activity, Agent, AssignmentRule, Membership, StageRule
+from crm_app.services import automations, contacts
 
 N = 8
 
@@ -53,18 +53,18 @@ def _pointers(s) -> dict:
 
 
 def _sequential(world, creator: int) -> tuple[list, dict]:
-    """apply_on_create once per contact (as save_contact does), then roll everything back."""
+    """save_contact once per contact, then roll everything back."""
     out = []
+    origin = contacts.Origin("import", "Import", creator)
     with db.session_scope() as s:
         agent = s.get(Agent, world.agent_id)
         for n in range(N):
-            contact = Contact(agent_id=agent.id, name=f"Seq {n}", email=f"seq{n}@example.com", source="Import")
-            s.add(contact)
-            s.flush()
-            automations.apply_on_create(s, agent, contact, source="Import", creator_id=creator)
+            contact = contacts.save_contact(s, agent, {"name": f"Seq {n}", "email": f"seq{n}@example.com"},
+                                            source="Import", origin=origin).contact
             s.flush()
             lines = [(a.kind, a.message, a.data) for a in s.exec(
-                select(Activity).where(Activity.contact_id == contact.id).order_by(Activity.id))]
+                select(Activity).where(Activity.contact_id == contact.id, Activity.actor_type == "automation")
+                .order_by(Activity.id))]
             out.append((contact.stage_id, contact.primary_owner_id, contact.secondary_owner_id, lines))
         pointers = _pointers(s)
         s.rollback()
