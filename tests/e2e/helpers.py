@@ -6,6 +6,7 @@ breaks when a user-visible label changes, not when markup does.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from contextlib import contextmanager
@@ -184,8 +185,11 @@ def sign_in(page: Page, base_url, email: str) -> None:
 
 
 def screenshot(page: Page, name: str, *, keep: bool = False) -> Path:
-    """Save a full-page PNG: screenshots/tmp/<name>.png (git-ignored), or screenshots/ with keep."""
-    directory = SCREENSHOTS if keep else SCREENSHOTS / "tmp"
+    """Save a full-page PNG to screenshots/tmp/<name>.png (git-ignored). `keep` marks the
+    README's screens: they replace the committed screenshots/<name>.png only when
+    CRM_TEST_UPDATE_SCREENSHOTS=1, so a test run never modifies tracked files."""
+    update = keep and os.environ.get("CRM_TEST_UPDATE_SCREENSHOTS") == "1"
+    directory = SCREENSHOTS if update else SCREENSHOTS / "tmp"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") + ".png")
     page.screenshot(path=str(path), full_page=True)
