@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from crm_app.api import auth, export, files, forms, imports, oidc
+from crm_app.api.body_limit import BodyLimit
 
 
 def build_api() -> FastAPI:
@@ -15,4 +16,6 @@ def build_api() -> FastAPI:
     api.include_router(files.router)
     api.include_router(imports.router)
     api.include_router(forms.router)
+    # Reflex mounts its own routes (uploads included) inside this app: the limit covers them too.
+    api.add_middleware(BodyLimit)
     return api

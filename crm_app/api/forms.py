@@ -6,7 +6,7 @@ POST /api/forms/{slug}/submit  — multipart (the public page: answers named by 
      {"answers": {...}, "token": "...", "website": ""}.
      200 {"ok": true, "message", "redirect_url"} — spam gets the same answer, so bots learn nothing;
      422 {"ok": false, "errors": {element id: message}}; 404/409 {"ok": false, "unavailable": reason};
-     413 too large; 429 rate limited.
+     413 over 12 MB (api/body_limit.py, counted while the body streams in); 429 rate limited.
 GET  /api/forms/{slug}  — the published questions and a signed render stamp (`token`).
 """
 
@@ -31,7 +31,6 @@ from crm_app.services import forms, spam
 from crm_app.services.errors import NotFound, RateLimited, ServiceError, ValidationError
 
 router = APIRouter()
-MAX_REQUEST_BYTES = 12 * 1024 * 1024
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -78,9 +77,6 @@ def _submit(slug: str, answers: dict, token: str | None, honeypot: str | None, f
 
 @router.post(routes.API_FORM_SUBMIT)
 async def submit(request: Request, slug: str):
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-        return _json({"ok": False, "message": "This submission is too large (files up to 10 MB)."}, 413)
     ctype = request.headers.get("content-type", "")
     answers: dict = {}
     files: dict[str, forms.UploadedFile] = {}
@@ -88,7 +84,7 @@ async def submit(request: Request, slug: str):
     if ctype.startswith("application/json"):
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             return _json({"ok": False, "message": "The request body is not valid JSON."}, 400)
         if not isinstance(body, dict):
             return _json({"ok": False, "message": "Send a JSON object."}, 400)

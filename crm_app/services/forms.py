@@ -103,6 +103,7 @@ DEFAULT_SETTINGS = {
     "limit": 0,
 }
 _ID = re.compile(r"^[a-z0-9_]{1,24}$")
+_SLUG = re.compile(r"^[a-z0-9-]{1,80}$")
 # Names the public page posts besides the answers (an element id never takes them).
 HONEYPOT_NAME = "website"
 TOKEN_NAME = "_token"
@@ -165,7 +166,7 @@ def clean_element(raw: Mapping[str, Any]) -> dict:
     if type_ not in ELEMENT_TYPES:
         raise ValidationError("Choose an element from the palette.", field="type")
     eid = str(raw.get("id") or "")
-    if not _ID.match(eid) or eid in RESERVED_IDS:
+    if not _ID.fullmatch(eid) or eid in RESERVED_IDS:
         eid = new_element_id()
     f = f"{eid}."
     label_limit = MAX_PARAGRAPH if type_ == "paragraph" else MAX_LABEL
@@ -532,9 +533,9 @@ def public_form(session: Session, slug: str, *, lock: bool = False) -> PublicFor
 def _open_form(session: Session, slug: str, *, lock: bool = False) -> tuple[PublicForm, Form | None, Agent | None]:
     """public_form plus the Form and its Agent, read with one query (form, published version
     and agent joined; `lock` takes the form row's lock)."""
-    slug = str(slug or "")[:80]
-    if not slug:
-        return PublicForm("not_found", slug), None, None
+    slug = slug if isinstance(slug, str) else ""
+    if not _SLUG.fullmatch(slug):  # what _slugify makes; anything else (NUL included) never reaches SQL
+        return PublicForm("not_found", ""), None, None
     query = (select(Form, FormVersion, Agent)
              .join(Agent, Agent.id == Form.agent_id)
              .outerjoin(FormVersion, and_(FormVersion.form_id == Form.id,
@@ -620,17 +621,37 @@ UNAVAILABLE = {
 }
 
 
+# C0 and C1 control characters (tab, line feed and carriage return are decided per element
+# type) and lone UTF-16 surrogates: invisible, and PostgreSQL refuses NUL in text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+UNPRINTABLE = "This answer contains invisible control characters. Please retype it."
+
+
+def _visible_text(value: str, multiline: bool) -> str:
+    """`value` with line breaks normalized; refuses control characters (newline and tab are
+    allowed in multi-line answers only)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _UNPRINTABLE.search(value) or (not multiline and ("\n" in value or "\t" in value)):
+        raise ValidationError(UNPRINTABLE)
+    return value
+
+
 def _answer_value(element: dict, raw: Any, region: str) -> Any:
-    """The cleaned value of one answer (raises ValidationError with a visitor-facing message)."""
+    """The cleaned value of one answer (raises ValidationError with a visitor-facing message).
+
+    Answers arrive as the page posts them (strings; a list for checkboxes) or as JSON from
+    other callers: a number is accepted for a Number question and true/false for a consent
+    box; any other shape (objects, lists for single answers, NaN) is refused, never stored
+    as its Python repr."""
     type_ = element["type"]
     required = element.get("required")
-    if isinstance(raw, list) and type_ != "checkboxes":
-        raw = raw[0] if raw else ""
     if type_ == "checkboxes":
         items = raw if isinstance(raw, list) else ([raw] if raw not in (None, "") else [])
         chosen = []
         for item in items:
-            match = next((o for o in element["options"] if o.lower() == str(item).strip().lower()), None)
+            if not isinstance(item, str):
+                raise ValidationError("Choose from the options shown.")
+            match = next((o for o in element["options"] if o.lower() == item.strip().lower()), None)
             if match is None:
                 raise ValidationError("Choose from the options shown.")
             if match not in chosen:
@@ -638,12 +659,23 @@ def _answer_value(element: dict, raw: Any, region: str) -> Any:
         if required and not chosen:
             raise ValidationError("Choose at least one option.")
         return [o for o in element["options"] if o in chosen]
+    if isinstance(raw, list):
+        raise ValidationError("Send one answer for this question.")
     if type_ == "consent":
-        checked = str(raw or "").strip().lower() in ("true", "on", "yes", "1", "checked")
+        if isinstance(raw, bool):
+            checked = raw
+        elif raw is None or isinstance(raw, str):
+            checked = (raw or "").strip().lower() in ("true", "on", "yes", "1", "checked")
+        else:
+            raise ValidationError("Tick the box, or leave it empty.")
         if required and not checked:
             raise ValidationError("Please tick this box to continue.")
         return checked
-    text = str(raw if raw is not None else "").strip()
+    if type_ == "number" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = repr(raw)
+    if raw is not None and not isinstance(raw, str):
+        raise ValidationError("Enter this answer as text.")
+    text = _visible_text(raw or "", type_ == "long_text").strip()
     if not text:
         if required:
             raise ValidationError("Please fill in this field." if type_ not in CHOICE_TYPES else "Choose an option.")
@@ -697,12 +729,12 @@ def _num(value: float) -> str:
 
 
 def _payload_size(answers: Mapping[str, Any]) -> int:
+    """Characters of text in the answers (other values count 1: their shape is refused per
+    question, and str() of a deeply nested value could itself fail)."""
     total = 0
     for value in answers.values():
-        if isinstance(value, list):
-            total += sum(len(str(v)) for v in value)
-        else:
-            total += len(str(value or ""))
+        for item in value if isinstance(value, list) else [value]:
+            total += len(item) if isinstance(item, str) else 1
     return total
 
 

@@ -48,7 +48,7 @@ def render_token(slug: str, now: float | None = None) -> str:
 
 def elapsed_since(token: str | None, slug: str, now: float | None = None) -> float | None:
     """Seconds since the token was issued for `slug`; None when missing, forged or stale."""
-    if not token or not isinstance(token, str) or token.count(".") != 2:
+    if not isinstance(token, str) or not token.isascii() or token.count(".") != 2:
         return None
     stamp, _, signature = token.rpartition(".")
     if not hmac.compare_digest(signature, _sign(slug + ":" + stamp)):
@@ -65,7 +65,7 @@ def elapsed_since(token: str | None, slug: str, now: float | None = None) -> flo
 
 def check(honeypot: str | None, elapsed: float | None) -> str:
     """The spam reason from the visitor's own submission ("" when it looks human)."""
-    if honeypot and str(honeypot).strip():
+    if honeypot and (not isinstance(honeypot, str) or honeypot.strip()):
         return "Hidden honeypot field was filled in"
     if elapsed is None:
         return "Submitted without a valid page timestamp"
