@@ -5,7 +5,7 @@ A Content-Length over the limit is refused before anything is read. A body witho
 next read fails and the client gets 413, so a 40 MB chunked body costs at most the limit
 plus one chunk, never the whole body in memory or on disk. This covers our routes (the
 public form submission) and Reflex's own upload route, which spools whatever it is sent
-(contact files and CSV imports come in there, so it gets the import limit).
+(contact files and CSV imports come in there, so it gets their larger limit).
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from reflex.constants import Endpoint
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crm_app.services.csv_reader import MAX_BYTES as MAX_IMPORT_BYTES
+from crm_app.services.files import MAX_FILE_BYTES
 
 MB = 1024 * 1024
 MAX_BODY_BYTES = 12 * MB  # a public form submission: answers and files of up to 10 MB
-# Reflex's upload route: a CSV import of up to 50 MB plus the multipart framing.
-MAX_UPLOAD_BYTES = MAX_IMPORT_BYTES + MB
+# Reflex's upload route (spooled to disk past 1 MB): a CSV import of up to 50 MB, or the
+# contact page's drop of up to 10 files of 25 MB, plus the multipart framing.
+MAX_UPLOAD_BYTES = max(MAX_IMPORT_BYTES, 10 * MAX_FILE_BYTES) + MB
 
 
 class BodyTooLarge(Exception):

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from crm_app.api import build_api
+from crm_app.api import body_limit
 from crm_app.api.body_limit import MAX_BODY_BYTES, MAX_UPLOAD_BYTES
 
 CHUNK = 64 * 1024
@@ -98,13 +99,15 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(db_env):
     assert status == 413 and pulled == 0
 
 
-def test_reflex_upload_route_has_the_import_limit_counted_while_streaming():
+def test_reflex_upload_route_has_its_own_limit_counted_while_streaming(monkeypatch):
     head = b'--b\r\nContent-Disposition: form-data; name="files"; filename="contacts.csv"\r\n\r\n'
     tail = b"\r\n--b--\r\n"
-    # Over the form limit but within the 50 MB import limit: accepted whole.
+    # Over the form limit but within the upload limit (imports, several contact files): accepted whole.
     status, pulled, body = _send("/_upload", 13 * 1024 * 1024, content_type="multipart/form-data; boundary=b",
                                  prefix=head, suffix=tail)
+    assert MAX_UPLOAD_BYTES > 13 * 1024 * 1024
     assert status == 200 and pulled == 13 * 1024 * 1024
-    status, pulled, _ = _send("/_upload", 80 * 1024 * 1024, content_type="multipart/form-data; boundary=b",
+    monkeypatch.setattr(body_limit, "MAX_UPLOAD_BYTES", 20 * 1024 * 1024)  # instead of streaming 251 MB
+    status, pulled, _ = _send("/_upload", FORTY_MB, content_type="multipart/form-data; boundary=b",
                               prefix=head, suffix=tail)
-    assert status == 413 and MAX_UPLOAD_BYTES < pulled <= MAX_UPLOAD_BYTES + CHUNK
+    assert status == 413 and 20 * 1024 * 1024 < pulled <= 20 * 1024 * 1024 + CHUNK
