@@ -2,7 +2,9 @@
 
 The file is UTF-8 with a BOM (Excel then reads accents correctly) and has one column per
 default attribute plus one per non-archived custom field. Cells that a spreadsheet would
-run as a formula (starting with = + - @, tab or carriage return) get a leading apostrophe.
+run as a formula (starting with = + - @, tab or carriage return, unless the cell is a plain
+signed number such as -12.5 or an E.164 phone number such as +13125551000) get a leading apostrophe, which the
+importer takes off again (`unescape_cell`), so our own export imports back unchanged.
 Rows are read in batches with keyset pagination on (created_at, id), newest first, so an
 export of any size holds one batch in memory at a time.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from typing import IO
 
@@ -28,6 +31,9 @@ BASE_COLUMNS = ("Name", "Primary Email", "Mobile Number", "Gender", "Status", "S
 BATCH_SIZE = 2000
 MAX_SELECTION = 10_000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed number ("-12.5", "+3", "+13125551000" — E.164 phones are such numbers): a
+# spreadsheet reads it as a value and runs nothing, so it stays as it is.
+_PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
 _ROW_COLUMNS = (Contact.id, Contact.name, Contact.email, Contact.phone, Contact.gender, Contact.status,
                 Contact.stage_id, Contact.primary_owner_id, Contact.source, Contact.created_at, Contact.external_ref)
 
@@ -35,7 +41,18 @@ _ROW_COLUMNS = (Contact.id, Contact.name, Contact.email, Contact.phone, Contact.
 def escape_cell(value: object) -> str:
     """The cell's text, with a leading apostrophe when a spreadsheet would run it."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if _runs_as_formula(text) else text
+
+
+def unescape_cell(text: str) -> str:
+    """escape_cell undone: the apostrophe goes only where escape_cell would have put it."""
+    if text[:1] == "'" and _runs_as_formula(text[1:]):
+        return text[1:]
+    return text
+
+
+def _runs_as_formula(text: str) -> bool:
+    return text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
 
 
 def export_filename(agent: Agent, today) -> str:

@@ -74,7 +74,7 @@ from crm_app.services.access import Actor, actor_for, require_agent
 from crm_app.services.contacts import POLICIES, Origin, _Clean, agent_fields
 from crm_app.services.csv_reader import CsvInfo
 from crm_app.services.errors import NotFound, ServiceError, ValidationError
-from crm_app.services.export import escape_cell
+from crm_app.services.export import escape_cell, unescape_cell
 from crm_app.services.values import coerce_value, normalize_email, normalize_gender, normalize_phone
 from crm_app.settings import get_settings
 
@@ -360,6 +360,8 @@ def clean_row(plan: _Plan, cells: list[str]) -> tuple[_Clean | None, list[tuple[
     region = plan.region
     for index, key, header in plan.columns:
         raw = cells[index] if index < len(cells) else ""
+        if raw[:1] == "'":  # a cell our export (or the error report) escaped: its value
+            raw = unescape_cell(raw)
         try:
             if key == "email":
                 defaults["email"] = fast_email(raw)

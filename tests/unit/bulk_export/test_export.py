@@ -40,7 +40,7 @@ def test_columns_bom_and_every_contact_newest_first(filled):
     by_email = {r[1]: r for r in rows[1:]}
     maria = by_email["maria@example.com"]
     assert maria[0] == "Maria Lopez"
-    assert maria[2] == "'+14155552671"  # a leading + is escaped like any formula start
+    assert maria[2] == "+14155552671"  # an E.164 phone is a plain number to a spreadsheet: left as it is
     assert maria[4:8] == ["Active", "Lead", "Dana Clinic", "via Form"]
     assert maria[10] == "Aetna"
     assert [r[0] for r in rows[1:]][-1] == "Maria Lopez"  # created first, so last
@@ -58,6 +58,19 @@ def test_formula_cells_are_escaped(filled):
     assert notes["'=1+1 Evil"] == "plain, with comma and \"quotes\""  # quoted by csv, not escaped
     assert export.escape_cell("\tcmd") == "'\tcmd" and export.escape_cell("\rcmd") == "'\rcmd"
     assert export.escape_cell("safe = text") == "safe = text"
+
+
+@pytest.mark.parametrize("value", ["+13125551000", "-12.5", "+3", "-.5", "+1e5", "-0"])
+def test_plain_numbers_and_phones_are_not_escaped(value):
+    assert export.escape_cell(value) == value
+
+
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "@SUM(A1:A2)",
+                                   "-2+3", "+1 (312) 555-1000", "-", "\tcmd", "\r=1", "+13125551000=1"])
+def test_what_a_spreadsheet_would_run_is_escaped_and_unescaped_back(value):
+    assert export.escape_cell(value) == "'" + value
+    assert export.unescape_cell(export.escape_cell(value)) == value
+    assert export.unescape_cell("'plain") == "'plain"  # an apostrophe escape_cell did not add stays
 
 
 def test_selection_and_filter(filled):
