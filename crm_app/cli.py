@@ -12,6 +12,7 @@ import sys
 
 from sqlalchemy import inspect
 
+from crm_app import jobs
 from crm_app.db import get_engine, session_scope
 from crm_app.services import agents, demo, sessions
 from crm_app.services.errors import ServiceError
@@ -41,6 +42,8 @@ def migrate(url: str | None = None, revision: str = "head") -> None:
 def _cmd_migrate(args) -> int:
     migrate()
     print(f"Database is up to date ({_safe_url(get_settings().database_url)}).")
+    if count := jobs.recover_imports():  # runs the server left unfinished when it stopped
+        print(f"Recovered {count} interrupted import{'s' if count != 1 else ''}: undone and marked failed.")
     return 0
 
 

@@ -1,7 +1,8 @@
-"""The Reflex app: pages registered, HTTP API mounted. Nothing else."""
+"""The Reflex app: pages registered, HTTP API mounted, the periodic jobs started."""
 
 import reflex as rx
 
+from crm_app import jobs
 from crm_app.api import build_api
 from crm_app.pages import register_all
 
@@ -10,3 +11,4 @@ app = rx.App(
     stylesheets=["/styles.css"],
 )
 register_all(app)
+app.register_lifespan_task(jobs.recover_imports_periodically)

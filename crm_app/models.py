@@ -261,7 +261,10 @@ class Contact(SQLModel, table=True):
     status: str = Field(default="Active", max_length=10)  # Active | Inactive | Blocked
     primary_owner_id: Optional[int] = Field(default=None, foreign_key="user.id")
     secondary_owner_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    archived: bool = False
+    # None: created by an import that has not finished. Every list, count, board and export
+    # filters on `archived = <bool>`, which NULL never matches, so those contacts stay out
+    # of sight at no cost; the import's last transaction sets False (imports.finish_created).
+    archived: Optional[bool] = Field(default=False, nullable=True)
     created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
     # Which default/custom field keys a team member typed (automatic paths never overwrite them).
     member_set: list[str] = _json([])
@@ -553,6 +556,7 @@ class ImportJob(SQLModel, table=True):
     created_at: datetime = _created()
     started_at: Optional[datetime] = _ts(nullable=True)
     heartbeat_at: Optional[datetime] = _ts(nullable=True)  # the running import's last sign of life
+    runner: str = Field(default="", max_length=100)  # "host:pid" of the process running it
     finished_at: Optional[datetime] = _ts(nullable=True)
     undone_at: Optional[datetime] = _ts(nullable=True)
 

@@ -82,7 +82,8 @@ def iter_export(session: Session, actor: Actor, agent_id: int, query: ListQuery 
     """
     agent = require_agent(session, actor, agent_id, "Admin")
     if ids is not None:
-        where = and_(Contact.agent_id == agent.id, Contact.id.in_(clean_ids(ids)))
+        where = and_(Contact.agent_id == agent.id, Contact.id.in_(clean_ids(ids)),
+                     Contact.archived.is_not(None))  # not the contacts of an unfinished import
     else:
         where = build_filter(session, agent.id, query or ListQuery())
     custom = list(session.exec(

@@ -20,10 +20,18 @@ applies the spooled rows, WRITE_ROWS per transaction that also advances the job'
 `processed`, so progress survives a page reload. A failure in the middle undoes what the
 earlier chunks wrote. `undo_import` removes created contacts and restores updated ones.
 
-Every transaction of a run also stamps the job's `heartbeat_at`. A run whose process died
-(a restart, a crash) stops stamping; `recover_interrupted` then treats the job like a
-failure midway — undoes what its chunks wrote and marks it failed — and a run that was
-only slow notices at its next chunk (it reads the job under lock) and stops.
+Contacts a run creates are inserted with `archived` NULL, which no list, count, board or
+export matches (they all filter `archived = <bool>`), and become ordinary contacts in the
+run's last transaction (`_finish_created`, one UPDATE): an unfinished run never shows its
+contacts as imported.
+
+Every transaction of a run also stamps the job's `heartbeat_at`, and the job names the
+process running it (`runner`, "host:pid"). A run whose process died (a restart, a crash) is
+found by `recover_stalled` — at start-up (the CLI's `migrate`, the app's lifespan task) and
+every minute (crm_app/jobs.py) — right away when its process was on this host and is gone,
+otherwise once it has not stamped for STALL_SECONDS; the job is then treated like a failure
+midway: what its chunks wrote is undone and it is marked failed. A run that was only slow
+notices at its next chunk (it reads the job under lock) and stops.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ import pickle
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import threading
 import unicodedata
@@ -45,7 +54,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
-from sqlalchemy import JSON, bindparam, delete, func, insert, update
+from sqlalchemy import JSON, bindparam, delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -620,7 +629,8 @@ class _Batch:
                     "name_sort": name.lower(), "email": c["email"], "phone": c["phone"], "gender": c["gender"],
                     "source": "Import", "stage_id": decision.stage_id, "status": "Active",
                     "primary_owner_id": decision.primary_owner_id,
-                    "secondary_owner_id": decision.secondary_owner_id, "archived": False,
+                    "secondary_owner_id": decision.secondary_owner_id,
+                    "archived": None if self.job_id is not None else False,  # hidden until the run ends
                     "created_by_id": created_by, "member_set": [], "created_at": now, "updated_at": now})
                 acts.append({"contact_id": c["id"], "kind": "created", "actor_type": origin.actor_type,
                              "actor_id": origin.user_id, "actor_label": origin.label, "message": created_message,
@@ -895,12 +905,23 @@ def run_in_background(job_id: int, engine: Engine | None = None) -> threading.Th
 
 def run_import(job_id: int, engine: Engine | None = None) -> dict:
     """Check, then write a queued job; every outcome is stored on the job (and returned)."""
+    _LOCAL_RUNS.add(job_id)
+    try:
+        with session_scope(engine) as session:
+            job = session.get(ImportJob, job_id)
+            if job is None or job.status != "queued":
+                return job_dto(job) if job else {}
+            job.status, job.started_at, job.heartbeat_at, job.processed = "checking", utcnow(), utcnow(), 0
+            job.runner = _runner()
+            session.add(job)
+        _run(job_id, engine)
+    finally:
+        _LOCAL_RUNS.discard(job_id)
     with session_scope(engine) as session:
-        job = session.get(ImportJob, job_id)
-        if job is None or job.status != "queued":
-            return job_dto(job) if job else {}
-        job.status, job.started_at, job.heartbeat_at, job.processed = "checking", utcnow(), utcnow(), 0
-        session.add(job)
+        return job_dto(session.get(ImportJob, job_id))
+
+
+def _run(job_id: int, engine) -> None:
     spool = None
     try:
         spool, checked = _check(job_id, engine)
@@ -916,8 +937,6 @@ def run_import(job_id: int, engine: Engine | None = None) -> dict:
     finally:
         if spool is not None:
             spool.unlink(missing_ok=True)
-    with session_scope(engine) as session:
-        return job_dto(session.get(ImportJob, job_id))
 
 
 def _check(job_id: int, engine) -> tuple[Path, bool | None]:
@@ -1008,6 +1027,7 @@ def _write(job_id: int, engine, spool: Path) -> None:
                 for number, column, value, reason in late_errors:
                     writer.writerow([number, escape_cell(column), escape_cell(value[:200]), reason])
             job.error_key = error_key
+        _finish_created(session, job_id)
         job.status, job.finished_at, job.processed = "done", utcnow(), job.total
         job.message = ""
         session.add(job)
@@ -1050,6 +1070,13 @@ class _Recovered(Exception):
     """The job is no longer this run's: recover_interrupted declared it dead and undid it."""
 
 
+def _finish_created(session: Session, job_id: int) -> None:
+    """The run's new contacts become ordinary (listed, counted, exported) contacts."""
+    created = select(ImportChange.contact_id).where(ImportChange.job_id == job_id, ImportChange.kind == "created")
+    session.exec(update(Contact).where(Contact.id.in_(created), Contact.archived.is_(None))
+                 .values(archived=False).execution_options(synchronize_session=False))
+
+
 def _running(session: Session, job_id: int, status: str) -> ImportJob:
     """The job, locked, if it is still this run's (`status`); stamps its heartbeat."""
     job = session.get(ImportJob, job_id, with_for_update=True)
@@ -1060,16 +1087,46 @@ def _running(session: Session, job_id: int, status: str) -> ImportJob:
     return job
 
 
-def recover_interrupted(session: Session, actor: Actor, agent_id: int) -> int:
-    """Jobs of the agent whose run died (no heartbeat for STALL_SECONDS): undo what their
-    chunks wrote and mark them failed, like a failure midway. Returns how many."""
-    agent = require_agent(session, actor, agent_id, "Admin")
-    cutoff = utcnow() - timedelta(seconds=STALL_SECONDS)
-    stalled = session.exec(
-        select(ImportJob).where(ImportJob.agent_id == agent.id, ImportJob.status.in_(ACTIVE),
-                                func.coalesce(ImportJob.heartbeat_at, ImportJob.created_at) < cutoff)
-        .with_for_update()).all()
-    for job in stalled:
+_HOST = socket.gethostname()[:60]
+_LOCAL_RUNS: set[int] = set()  # jobs this process is running (a reused pid is no proof of life)
+
+
+def _runner() -> str:
+    return f"{_HOST}:{os.getpid()}"
+
+
+def _dead(job: ImportJob, now) -> bool:
+    """Whether the job's run is gone: its process on this host has exited (or this process
+    restarted under the same pid), or it has not stamped its heartbeat for STALL_SECONDS."""
+    if (job.heartbeat_at or job.created_at) < now - timedelta(seconds=STALL_SECONDS):
+        return True
+    host, _, pid = (job.runner or "").rpartition(":")
+    if host != _HOST or not pid.isdigit():
+        return False  # another host's run (or not started): only its heartbeat tells
+    if int(pid) == os.getpid():
+        return job.id not in _LOCAL_RUNS
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, under another user
+        return False
+    return False
+
+
+def recover_stalled(session: Session, agent_id: int | None = None) -> int:
+    """Jobs whose run died (every agent's, or one agent's): undo what their chunks wrote and
+    mark them failed, like a failure midway. Returns how many."""
+    now = utcnow()
+    query = select(ImportJob).where(ImportJob.status.in_(ACTIVE))
+    if agent_id is not None:
+        query = query.where(ImportJob.agent_id == agent_id)
+    recovered = 0
+    for job_id in [job.id for job in session.exec(query) if _dead(job, now)]:
+        # Locked and read again: the run may have moved on (or finished) since.
+        job = session.get(ImportJob, job_id, with_for_update=True, populate_existing=True)
+        if job is None or job.status not in ACTIVE or not _dead(job, utcnow()):
+            continue
         done = f" after {job.processed:,} of {job.total:,} rows" if job.status == "importing" and job.total else ""
         _revert(session, job)
         job.status, job.finished_at = "failed", utcnow()
@@ -1077,7 +1134,14 @@ def recover_interrupted(session: Session, actor: Actor, agent_id: int) -> int:
         job.created = job.updated = job.skipped = 0
         session.add(job)
         _audit_job(session, job, "Update", f"Import of {job.filename} interrupted; nothing kept", status="Failed")
-    return len(stalled)
+        recovered += 1
+    return recovered
+
+
+def recover_interrupted(session: Session, actor: Actor, agent_id: int) -> int:
+    """recover_stalled for one agent, as a member who may import into it."""
+    agent = require_agent(session, actor, agent_id, "Admin")
+    return recover_stalled(session, agent.id)
 
 
 def _progress(engine, job_id: int, **values) -> None:

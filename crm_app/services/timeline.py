@@ -72,7 +72,7 @@ def contact_for(session: Session, actor: Actor, agent_id, contact_id, minimum: s
     except NotFound:
         raise NotFound("Contact not found.") from None
     contact = session.get(Contact, contact_id) if isinstance(contact_id, str) and contact_id else None
-    if contact is None or contact.agent_id != agent.id:
+    if contact is None or contact.agent_id != agent.id or contact.archived is None:  # None: import unfinished
         raise NotFound("Contact not found.")
     return agent, contact
 

@@ -412,7 +412,9 @@ def _age(job_id: int, seconds: int) -> None:
 
 def test_an_import_whose_server_stopped_is_recovered_as_failed_and_undone(world, tmp_path, monkeypatch):
     job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
-    with db.session_scope() as s:  # still beating recently: could be a slow run, left alone
+    with db.session_scope() as s:  # run on another host, still beating recently: could be slow, left alone
+        s.get(ImportJob, job_id).runner = "another-host:4242"
+    with db.session_scope() as s:
         assert imports.recover_interrupted(s, world["owner"], world["agent"]) == 0
     _age(job_id, imports.STALL_SECONDS + 5)
     with db.session_scope() as s:  # not for a User, nor for another organization's member
