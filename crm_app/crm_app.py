@@ -9,6 +9,7 @@ from crm_app.pages import register_all
 app = rx.App(
     api_transformer=build_api(),
     stylesheets=["/styles.css"],
+    head_components=[rx.script(src="/input-modality.js")],
 )
 register_all(app)
 app.register_lifespan_task(jobs.recover_imports_periodically)

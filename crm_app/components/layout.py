@@ -10,8 +10,8 @@ from crm_app.state.base import AppState
 ACCENT = "teal"
 
 
-def _nav_link(label: str, icon: str, href, active) -> rx.Component:
-    return rx.link(
+def _nav_link(label: str, icon: str, href, active, in_drawer: bool) -> rx.Component:
+    link = rx.link(
         rx.hstack(
             rx.icon(icon, size=16),
             rx.text(label, size="2", weight=rx.cond(active, "medium", "regular")),
@@ -29,6 +29,8 @@ def _nav_link(label: str, icon: str, href, active) -> rx.Component:
         underline="none",
         width="100%",
     )
+    # In the phone drawer a tap on a link also closes the drawer (the page behind changes).
+    return rx.drawer.close(link) if in_drawer else link
 
 
 def _section(label: str) -> rx.Component:
@@ -41,7 +43,7 @@ def _agent_switcher() -> rx.Component:
     return rx.cond(
         AppState.agents.length() > 0,
         rx.select.root(
-            rx.select.trigger(placeholder="Choose an agent", width="100%"),
+            rx.select.trigger(placeholder="Choose an agent", width="100%", aria_label="Agent"),
             rx.select.content(
                 rx.foreach(
                     AppState.agents,
@@ -57,19 +59,42 @@ def _agent_switcher() -> rx.Component:
     )
 
 
-def sidebar() -> rx.Component:
-    path = AppState.router.page.path
+def _brand() -> rx.Component:
+    return rx.hstack(
+        rx.center(rx.icon("bot", size=18, color="white"), width="30px", height="30px", flex_shrink="0",
+                  border_radius="8px", background=rx.color(ACCENT, 9)),
+        rx.vstack(
+            rx.text("Agent CRM", weight="bold", size="3"),
+            rx.text(AppState.org_name, size="1", color=rx.color("gray", 10), trim="both"),
+            spacing="0",
+            min_width="0",
+        ),
+        spacing="2",
+        align="center",
+    )
+
+
+def _sign_out() -> rx.Component:
+    return rx.tooltip(
+        rx.link(rx.icon_button(rx.icon("log-out", size=16), variant="ghost", color_scheme="gray",
+                               aria_label="Sign out"),
+                href=routes.API_SIGN_OUT, is_external=False),
+        content="Sign out",
+    )
+
+
+def _navigation(in_drawer: bool) -> rx.Component:
+    """Brand, agent switcher, links and the signed-in member: the sidebar on wide screens,
+    the drawer's content on phones."""
+    path = AppState.router.url.path
     agent_id = AppState.current_agent_key
     return rx.vstack(
         rx.hstack(
-            rx.center(rx.icon("bot", size=18, color="white"), width="30px", height="30px",
-                      border_radius="8px", background=rx.color(ACCENT, 9)),
-            rx.vstack(
-                rx.text("Agent CRM", weight="bold", size="3"),
-                rx.text(AppState.org_name, size="1", color=rx.color("gray", 10), trim="both"),
-                spacing="0",
-            ),
-            spacing="2",
+            _brand(),
+            rx.spacer(),
+            rx.drawer.close(rx.icon_button(rx.icon("x", size=18), variant="ghost", color_scheme="gray",
+                                           aria_label="Close menu")) if in_drawer else rx.fragment(),
+            width="100%",
             align="center",
             padding_bottom="12px",
         ),
@@ -80,22 +105,22 @@ def sidebar() -> rx.Component:
             rx.vstack(
                 _section("CRM"),
                 _nav_link("Contacts", "users", routes.agent_path(routes.CONTACTS, agent_id),
-                          path.contains("/crm/contacts") | path.contains("/crm/pipeline")),
+                          path.contains("/crm/contacts") | path.contains("/crm/pipeline"), in_drawer),
                 _nav_link("Forms", "file-text", routes.agent_path(routes.FORMS, agent_id),
-                          path.contains("/crm/forms")),
+                          path.contains("/crm/forms"), in_drawer),
                 _nav_link("Automations", "zap", routes.agent_path(routes.AUTOMATIONS, agent_id),
-                          path.contains("/crm/automations")),
+                          path.contains("/crm/automations"), in_drawer),
                 _nav_link("Settings", "sliders-horizontal", routes.agent_path(routes.CRM_SETTINGS, agent_id),
-                          path.contains("/crm/settings")),
+                          path.contains("/crm/settings"), in_drawer),
                 spacing="1",
                 width="100%",
             ),
         ),
         _section("Workspace"),
-        _nav_link("Agents", "layout-grid", routes.AGENTS, path == routes.AGENTS),
-        _nav_link("Team", "user-plus", routes.TEAM, path == routes.TEAM),
-        _nav_link("Profile", "circle-user", routes.PROFILE, path == routes.PROFILE),
-        _nav_link("Audit Logs", "scroll-text", routes.AUDIT, path == routes.AUDIT),
+        _nav_link("Agents", "layout-grid", routes.AGENTS, path == routes.AGENTS, in_drawer),
+        _nav_link("Team", "user-plus", routes.TEAM, path == routes.TEAM, in_drawer),
+        _nav_link("Profile", "circle-user", routes.PROFILE, path == routes.PROFILE, in_drawer),
+        _nav_link("Audit Logs", "scroll-text", routes.AUDIT, path == routes.AUDIT, in_drawer),
         rx.spacer(),
         rx.divider(),
         rx.hstack(
@@ -107,25 +132,67 @@ def sidebar() -> rx.Component:
                 min_width="0",
             ),
             rx.spacer(),
-            rx.tooltip(
-                rx.link(rx.icon_button(rx.icon("log-out", size=16), variant="ghost", color_scheme="gray",
-                                       aria_label="Sign out"),
-                        href=routes.API_SIGN_OUT, is_external=False),
-                content="Sign out",
-            ),
+            _sign_out(),
             width="100%",
             align="center",
             padding_top="8px",
         ),
         spacing="1",
+        width="100%",
+        height="100%",
+        padding="16px",
+        overflow_y="auto",
+    )
+
+
+def sidebar() -> rx.Component:
+    """The 240 px sidebar from 768 px up. The column stretches to the page's full height
+    (its background and border go all the way down); the links inside stay in view."""
+    return rx.box(
+        rx.box(_navigation(in_drawer=False), position="sticky", top="0", height="100dvh"),
+        id="crm-sidebar",
+        display=["none", "none", "block"],
         width="240px",
         min_width="240px",
-        height="100vh",
-        position="sticky",
-        top="0",
-        padding="16px",
+        align_self="stretch",
         border_right=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 1),
+    )
+
+
+def _phone_bar() -> rx.Component:
+    """Below 768 px: a top bar whose menu button opens the navigation as a drawer
+    (Escape, the close button, a tap outside or a link closes it)."""
+    return rx.hstack(
+        rx.drawer.root(
+            rx.drawer.trigger(rx.icon_button(rx.icon("menu", size=20), variant="ghost", color_scheme="gray",
+                                             size="3", aria_label="Open menu")),
+            rx.drawer.portal(
+                rx.drawer.overlay(),
+                rx.drawer.content(
+                    rx.drawer.title("Menu", class_name="crm-visually-hidden"),
+                    rx.drawer.description("Agents, CRM pages and workspace settings",
+                                          class_name="crm-visually-hidden"),
+                    _navigation(in_drawer=True),
+                    right="auto",
+                    width="min(300px, 85vw)",
+                    background=rx.color("gray", 1),
+                    border_right=f"1px solid {rx.color('gray', 5)}",
+                ),
+            ),
+            direction="left",
+        ),
+        _brand(),
+        display=["flex", "flex", "none"],
+        width="100%",
+        align="center",
+        spacing="3",
+        padding="8px 12px",
+        position="sticky",
+        top="0",
+        z_index="10",
+        background=rx.color("gray", 1),
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
     )
 
 
@@ -140,6 +207,7 @@ def page_header(title: str, subtitle, *actions: rx.Component) -> rx.Component:
         *actions,
         width="100%",
         align="center",
+        wrap="wrap",
         padding_bottom="20px",
     )
 
@@ -164,16 +232,18 @@ def empty_state(icon: str, title: str, text: str, *actions: rx.Component) -> rx.
 
 def dashboard(*children: rx.Component) -> rx.Component:
     """Signed-in page frame; content waits for the shell so nothing flashes before sign-in."""
-    return rx.hstack(
+    return rx.flex(
         sidebar(),
+        _phone_bar(),
         rx.box(
             rx.cond(AppState.signed_in, rx.fragment(*children), rx.center(rx.spinner(size="3"), padding="80px")),
             flex="1",
-            padding="28px 36px",
+            padding=["16px 12px", "16px", "24px", "28px 36px"],
             min_width="0",
             max_width="1280px",
+            width="100%",
         ),
-        spacing="0",
+        flex_direction=["column", "column", "row"],
         width="100%",
         align="start",
         background=rx.color("gray", 2),

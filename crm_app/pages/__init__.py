@@ -17,6 +17,7 @@ def register_all(app: rx.App) -> None:
         forms,
         home,
         imports,
+        not_found,
         pipeline,
         profile,
         public_form,
@@ -24,5 +25,5 @@ def register_all(app: rx.App) -> None:
     )
 
     for module in (auth, home, agents, team, profile, audit, contacts, contact_detail, pipeline, imports,
-                   forms, public_form, automations, crm_settings):
+                   forms, public_form, automations, crm_settings, not_found):
         module.register(app)

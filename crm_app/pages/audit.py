@@ -23,7 +23,7 @@ _ACTION_COLORS = {
 def _subtitle():
     return rx.cond(
         (AppState.role == "Owner") | (AppState.role == "Admin"),
-        "Activity across your organisation",
+        "Activity across your organization",
         "Your recent activity across the platform",
     )
 

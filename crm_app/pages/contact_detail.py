@@ -72,10 +72,11 @@ def _contact_line(icon: str, value, what: str, shown=None) -> rx.Component:
         value != "",
         rx.hstack(
             rx.icon(icon, size=14, color=_SUBTLE),
-            rx.text(shown if shown is not None else value, size="2", color=_MUTED),
+            rx.text(shown if shown is not None else value, size="2", color=_MUTED, overflow_wrap="anywhere"),
             _copy_button(value, what),
             spacing="2",
             align="center",
+            min_width="0",
         ),
     )
 
@@ -156,6 +157,7 @@ def _header() -> rx.Component:
                 rx.text("Created " + S.contact["created"].to(str), size="1", color=_SUBTLE),
                 spacing="1",
                 min_width="0",
+                flex="1 1 220px",
             ),
             rx.spacer(),
             rx.hstack(
@@ -176,6 +178,7 @@ def _header() -> rx.Component:
             width="100%",
             align="start",
             spacing="4",
+            wrap="wrap",
         ),
         rx.separator(size="4", margin_y="16px"),
         rx.hstack(
@@ -195,7 +198,8 @@ def _field_row(field: rx.Var) -> rx.Component:
     value = field["value"].to(str)
     return rx.vstack(
         rx.text(field["label"].to(str), size="1", weight="medium", color=_SUBTLE),
-        rx.cond(value != "", rx.text(value, size="2", weight="medium"), rx.text("—", size="2", color=_SUBTLE)),
+        rx.cond(value != "", rx.text(value, size="2", weight="medium", overflow_wrap="anywhere"),
+                rx.text("—", size="2", color=_SUBTLE)),
         spacing="1",
         padding_y="6px",
         min_width="0",

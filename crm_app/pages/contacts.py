@@ -289,7 +289,7 @@ def _table() -> rx.Component:
             size="2",
             width="100%",
         ),
-        overflow_x="auto",
+        class_name="crm-contacts-table",
         width="100%",
     )
 

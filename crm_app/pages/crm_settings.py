@@ -38,13 +38,14 @@ def _section_title(title: str, text: str, *actions: rx.Component) -> rx.Componen
             rx.heading(title, size="4", weight="bold"),
             rx.text(text, size="2", color=rx.color("gray", 11)),
             spacing="1",
-            flex="1",
+            flex="1 1 260px",
             min_width="0",
         ),
         *actions,
         width="100%",
         align="center",
         spacing="4",
+        wrap="wrap",
         padding_bottom="12px",
     )
 

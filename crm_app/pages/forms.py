@@ -125,7 +125,7 @@ def _create_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Create form"),
-            rx.dialog.description("Give it a name your team will recognise. You can change it later.", size="2",
+            rx.dialog.description("Give it a name your team will recognize. You can change it later.", size="2",
                                   color=rx.color("gray", 11)),
             rx.form(
                 rx.vstack(

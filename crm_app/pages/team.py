@@ -357,7 +357,7 @@ def _invite_button() -> rx.Component:
 
 def page() -> rx.Component:
     return dashboard(
-        page_header("Teams", "Invite and manage your team members and their roles", _invite_button()),
+        page_header("Team", "Invite and manage your team members and their roles", _invite_button()),
         rx.cond(
             ~S.loaded,
             rx.center(rx.spinner(size="3"), padding="48px"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from typing import Iterator
+from urllib.parse import unquote
 
 import reflex as rx
 from sqlmodel import Session
@@ -18,6 +19,16 @@ from crm_app.db import session_scope
 from crm_app.services import access, sessions
 from crm_app.services.access import Actor
 from crm_app.services.errors import NotAuthenticated, ServiceError
+
+
+def route_param(router, name: str) -> str:
+    """The `[name]` segment of the current page's route (e.g. `agent_id`), read off the URL
+    that route matched: `router.page.params` is deprecated in Reflex 0.10."""
+    pattern = router.route_id.strip("/").split("/")
+    path = router.url.path.strip("/").split("/")
+    if len(pattern) != len(path):
+        return ""
+    return next((unquote(value) for part, value in zip(pattern, path) if part == f"[{name}]"), "")
 
 
 class AppState(rx.State):
@@ -57,8 +68,8 @@ class AppState(rx.State):
             yield session, self.actor(session)
 
     def route_agent_id(self) -> int | None:
-        raw = self.router.page.params.get("agent_id", "")
-        return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+        raw = route_param(self.router, "agent_id")
+        return int(raw) if raw.isdigit() else None
 
     # ------------------------------------------------------------------ events
 

@@ -19,7 +19,7 @@ from crm_app.services import files as file_service
 from crm_app.services import notes as note_service
 from crm_app.services import timeline
 from crm_app.services.errors import NotFound, ServiceError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, error_toast, route_param
 
 TABS = ("general", "form", "chat", "notes", "files", "activity")
 _TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
@@ -90,7 +90,7 @@ class ContactDetailState(AppState):
 
     @rx.var
     def contacts_href(self) -> str:
-        agent = self.router.page.params.get("agent_id", "")
+        agent = route_param(self.router, "agent_id")
         return routes.agent_path(routes.CONTACTS, agent) if str(agent).isdigit() else routes.AGENTS
 
     @rx.var
@@ -104,8 +104,8 @@ class ContactDetailState(AppState):
     # ------------------------------------------------------------------ helpers
 
     def route_contact_id(self) -> str:
-        raw = self.router.page.params.get("contact_id", "")
-        return raw if isinstance(raw, str) and len(raw) <= 24 else ""
+        raw = route_param(self.router, "contact_id")
+        return raw if len(raw) <= 24 else ""
 
     def _ids(self) -> tuple[int | None, str]:
         return self.route_agent_id(), self.route_contact_id()

@@ -21,7 +21,7 @@ from crm_app.services import saved_views
 from crm_app.services import stages as stage_service
 from crm_app.services.contact_list import COUNT_CAP, ListQuery, count_contacts, list_contacts
 from crm_app.services.errors import ServiceError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, error_toast, route_param
 
 BASE_COLUMNS = [
     {"key": "name", "label": "Name"},
@@ -547,7 +547,7 @@ class ContactsState(AppState):
     def similar_href(self) -> str:
         if not self.similar_id:
             return ""
-        agent = self.router.page.params.get("agent_id", "")
+        agent = route_param(self.router, "agent_id")
         return f"/agents/{agent}/crm/contacts/{self.similar_id}"
 
 

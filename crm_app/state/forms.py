@@ -17,7 +17,7 @@ import reflex as rx
 from crm_app import routes
 from crm_app.services import forms as form_service
 from crm_app.services.errors import NotFound, ServiceError, ValidationError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, error_toast, route_param
 
 PALETTE = [{"type": t, "label": label} for t, label in form_service.ELEMENT_TYPES.items()]
 PALETTE_ICONS = {
@@ -52,8 +52,8 @@ class _FormsBase(AppState):
         return self.route_agent_id()
 
     def _form_id(self) -> str:
-        raw = self.router.page.params.get("form_id", "")
-        return raw if isinstance(raw, str) and raw.isdigit() else ""
+        raw = route_param(self.router, "form_id")
+        return raw if raw.isdigit() else ""
 
 
 # ------------------------------------------------------------------ list
@@ -76,7 +76,7 @@ class FormsListState(_FormsBase):
 
     @rx.var
     def agent_key(self) -> str:
-        return str(self.router.page.params.get("agent_id", ""))
+        return route_param(self.router, "agent_id")
 
     def _refresh(self, session, actor) -> None:
         agent_id = self._agent_id()
@@ -253,11 +253,11 @@ class FormBuilderState(_FormsBase):
 
     @rx.var
     def submissions_href(self) -> str:
-        return _form_path(routes.FORM_SUBMISSIONS, self.router.page.params.get("agent_id", ""), self.form_id)
+        return _form_path(routes.FORM_SUBMISSIONS, route_param(self.router, "agent_id"), self.form_id)
 
     @rx.var
     def forms_href(self) -> str:
-        return routes.FORMS.replace("[agent_id]", str(self.router.page.params.get("agent_id", "")))
+        return routes.FORMS.replace("[agent_id]", route_param(self.router, "agent_id"))
 
     # ---------------------------------------------------------------- loading and saving
 
@@ -586,11 +586,11 @@ class SubmissionsState(_FormsBase):
 
     @rx.var
     def builder_href(self) -> str:
-        return _form_path(routes.FORM_BUILDER, self.router.page.params.get("agent_id", ""), self.form_id)
+        return _form_path(routes.FORM_BUILDER, route_param(self.router, "agent_id"), self.form_id)
 
     @rx.var
     def contact_base(self) -> str:
-        return routes.CONTACT.replace("[agent_id]", str(self.router.page.params.get("agent_id", ""))).replace(
+        return routes.CONTACT.replace("[agent_id]", route_param(self.router, "agent_id")).replace(
             "[contact_id]", "")
 
     @rx.var
@@ -599,7 +599,7 @@ class SubmissionsState(_FormsBase):
         for key, value in (("search", self.search), ("from", self.date_from), ("to", self.date_to)):
             if value:
                 query[key] = value
-        return routes.API_FORM_EXPORT.format(agent_id=self.router.page.params.get("agent_id", ""),
+        return routes.API_FORM_EXPORT.format(agent_id=route_param(self.router, "agent_id"),
                                              form_id=self.form_id) + "?" + urlencode(query)
 
     def _status_param(self) -> str:

@@ -108,8 +108,8 @@ class ImportState(AppState):
     # ------------------------------------------------------------------ loading
 
     def _job_param(self) -> int:
-        raw = self.router.page.params.get("job", "")
-        return int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+        raw = self.router.url.query_parameters.get("job", "")
+        return int(raw) if raw.isdigit() else 0
 
     @rx.event
     def load_page(self):

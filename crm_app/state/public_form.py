@@ -18,6 +18,7 @@ import reflex as rx
 from crm_app.db import session_scope
 from crm_app.services import forms as form_service
 from crm_app.services import spam
+from crm_app.state.base import route_param
 
 FORM_DOM_ID = "crm-public-form"
 
@@ -35,8 +36,7 @@ class PublicFormState(rx.State):
     submitting: bool = False
 
     def _slug(self) -> str:
-        raw = self.router.page.params.get("slug", "")
-        return raw if isinstance(raw, str) else ""
+        return route_param(self.router, "slug")
 
     @rx.event
     def load(self):

@@ -161,7 +161,7 @@ def test_owner_builds_the_crm_and_invites_a_user(browser, live_app):
     expect(member.get_by_role("button", name="Drag to reorder Name")).to_be_disabled()
     screenshot(member, "journey-user-settings", keep=True)
     open_page(member, f"{base}/settings/team")
-    expect(member.get_by_role("heading", name="Teams")).to_be_visible()
+    expect(member.get_by_role("heading", name="Team")).to_be_visible()
     expect(member.get_by_role("button", name="Invite Team Member")).to_have_count(0)
     open_page(member, f"{base}/agents")
     expect(member.get_by_text("Front Desk").first).to_be_visible()

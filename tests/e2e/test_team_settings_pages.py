@@ -58,7 +58,7 @@ def test_owner_invites_renames_and_reads_the_audit_log(page, live_app):
     screenshot(page, "profile", keep=True)
 
     page.goto(live_app.url("/settings/audit-logs"))
-    expect(page.get_by_text("Activity across your organisation")).to_be_visible()
+    expect(page.get_by_text("Activity across your organization")).to_be_visible()
     expect(page.get_by_text(f"Invited sam.{tag}@lakeside.example as Admin")).to_be_visible()
     expect(page.get_by_text("Updated their name to Rosalind Diaz")).to_be_visible()
     screenshot(page, "audit-logs", keep=True)
