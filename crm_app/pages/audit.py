@@ -46,10 +46,16 @@ def _status(status) -> rx.Component:
     )
 
 
+def _description_part(part: rx.Var) -> rx.Component:
+    return rx.cond(part["href"] != "", rx.link(part["text"], href=part["href"], weight="medium"),
+                   rx.text.span(part["text"]))
+
+
 def _row(entry: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(entry["user"].to(str), size="2", weight="medium")),
-        rx.table.cell(rx.text(entry["description"].to(str), size="2"), max_width="420px"),
+        rx.table.cell(rx.text(rx.foreach(entry["description"].to(list[dict[str, str]]), _description_part), size="2"),
+                      max_width="420px"),
         rx.table.cell(_action_badge(entry["action"].to(str))),
         rx.table.cell(rx.text(entry["resource"].to(str), size="2")),
         rx.table.cell(_status(entry["status"].to(str))),

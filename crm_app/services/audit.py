@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from sqlalchemy import func, insert, or_
 from sqlmodel import Session, select
 
-from crm_app.models import AuditLog, utcnow
+from crm_app.models import Agent, AuditLog, Contact, utcnow
+from crm_app.services import timeline
 from crm_app.services.access import Actor
 
 ACTIONS = ("Create", "Read", "Update", "Delete", "Login", "Logout")
+
+# Entries name a contact by id ("Added contact 0f3a… via Manual"), never by name: the log
+# must keep no personal data once a contact is erased, and shows today's name when read.
+CONTACT_MENTION = re.compile(r"\b([Cc])ontact ([0-9a-f]{24})\b")
+ERASED = "an erased contact"
+NOT_VISIBLE = "a contact"
+
+
+@dataclass(frozen=True)
+class DescriptionPart:
+    """A piece of an entry's description: plain text, or a contact the viewer may open."""
+
+    text: str
+    contact_id: str = ""
+    agent_id: int = 0
 
 
 def record(
@@ -95,6 +114,40 @@ def search_entries(
         .limit(page_size)
     ).all()
     return list(rows), int(total)
+
+
+def describe(session: Session, actor: Actor, entries: list[AuditLog]) -> list[list[DescriptionPart]]:
+    """Each entry's description with its contact ids replaced by the contact's current name
+    (a link when the viewer works in that contact's agent, "a contact" when not, "an erased
+    contact" when it is gone), resolved with one query for the whole page."""
+    ids = {m.group(2) for entry in entries for m in CONTACT_MENTION.finditer(entry.description)}
+    contacts = {}
+    if ids:
+        rows = session.exec(
+            select(Contact.id, Contact.agent_id, Contact.name, Contact.email, Contact.phone)
+            .join(Agent, Agent.id == Contact.agent_id)
+            .where(Contact.id.in_(ids), Agent.org_id == actor.org_id)
+        )
+        contacts = {row.id: row for row in rows}
+    return [_parts(entry.description, contacts, actor) for entry in entries]
+
+
+def _parts(description: str, contacts: dict, actor: Actor) -> list[DescriptionPart]:
+    parts, text, start = [], "", 0
+    for mention in CONTACT_MENTION.finditer(description):
+        text += description[start:mention.start()]
+        word = mention.group(1) + "ontact "
+        contact = contacts.get(mention.group(2))
+        if contact is None or not (actor.is_admin or contact.agent_id in actor.agent_ids):
+            neutral = ERASED if contact is None else NOT_VISIBLE
+            text += neutral.capitalize() if word[0] == "C" else neutral
+        else:
+            parts += [DescriptionPart(text + word),
+                      DescriptionPart(timeline.display_name(contact), contact_id=contact.id, agent_id=contact.agent_id)]
+            text = ""
+        start = mention.end()
+    text += description[start:]
+    return parts + [DescriptionPart(text)] if text else parts
 
 
 def resources_seen(session: Session, actor: Actor) -> list[str]:

@@ -45,6 +45,6 @@ def erase_contact(session: Session, actor: Actor, agent_id, contact_id) -> str:
         session.exec(statement.execution_options(synchronize_session=False))
     session.exec(delete(Contact).where(Contact.id == cid).execution_options(synchronize_session=False))
     session.expunge(contact)
-    audit.record(session, actor, "Delete", "Contact", f"Erased contact {cid}")
+    audit.record(session, actor, "Delete", "Contact", "Erased a contact")
     files.remove_stored(session, keys)
     return cid

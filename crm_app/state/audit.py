@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import reflex as rx
 
+from crm_app import routes
 from crm_app.services import audit as audit_service
 from crm_app.services.errors import ServiceError
 from crm_app.state.base import AppState, error_toast
@@ -32,9 +33,15 @@ def format_timestamp(value, tz_name: str = "") -> str:
     return text if tz_name else f"{text} UTC"
 
 
+def _contact_href(part: audit_service.DescriptionPart) -> str:
+    if not part.contact_id:
+        return ""
+    return routes.agent_path(routes.CONTACT, part.agent_id).replace("[contact_id]", part.contact_id)
+
+
 class AuditState(AppState):
     loaded: bool = False
-    entries: list[dict] = []
+    entries: list[dict] = []  # description: [{"text", "href"}], href "" for plain text
     total: int = 0
     page: int = 1
     action_filter: str = ALL
@@ -77,6 +84,7 @@ class AuditState(AppState):
                     rows, total = audit_service.search_entries(
                         session, actor, action=action, text=self.search, page=self.page, page_size=PAGE_SIZE
                     )
+                descriptions = audit_service.describe(session, actor, rows)
         except ServiceError as error:
             return error_toast(error)
         self.total = total
@@ -84,13 +92,13 @@ class AuditState(AppState):
             {
                 "id": row.id,
                 "user": row.user_label or "System",
-                "description": row.description,
+                "description": [{"text": part.text, "href": _contact_href(part)} for part in parts],
                 "action": row.action,
                 "resource": row.resource,
                 "status": row.status,
                 "timestamp": format_timestamp(row.created_at, self._tz_name),
             }
-            for row in rows
+            for row, parts in zip(rows, descriptions)
         ]
         self.loaded = True
         return None
