@@ -41,7 +41,7 @@ from crm_app.services.contacts import ACTIVITY_INSERT, Origin, agent_fields, sav
 from crm_app.services.errors import Conflict, NotFound, RateLimited, ValidationError
 from crm_app.services.export import escape_cell
 from crm_app.services.timeline import fmt_time
-from crm_app.services.values import normalize_email, normalize_phone
+from crm_app.services.values import format_phone, normalize_email, normalize_phone
 from crm_app.settings import get_settings
 
 RESOURCE = "Form"
@@ -969,8 +969,12 @@ def _filtered(form: Form, query: SubmissionQuery):
     return where
 
 
-def _cell(answer: Any) -> str:
+def _cell(answer: Any, region: str | None = None) -> str:
+    """An answer as text; with `region` (on screen) a phone answer in the display format,
+    without it (the CSV file) as stored, E.164."""
     if isinstance(answer, dict):
+        if region is not None and answer.get("type") == "phone" and isinstance(answer.get("value"), str):
+            return format_phone(answer["value"], region)
         answer = answer.get("value")
     if isinstance(answer, list):
         return ", ".join(str(v) for v in answer)
@@ -983,12 +987,12 @@ def _contact_names(session: Session, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = session.exec(select(Contact.id, Contact.name, Contact.email, Contact.phone).where(Contact.id.in_(ids)))
-    return {r[0]: r[1] or r[2] or r[3] or "Contact" for r in rows}
+    return {r[0]: r[1] or r[2] or format_phone(r[3]) or "Contact" for r in rows}
 
 
 def list_submissions(session: Session, actor: Actor, agent_id, form_id, query: SubmissionQuery,
                      tz_name: str = "") -> dict:
-    _, form = form_of(session, actor, agent_id, form_id)
+    agent, form = form_of(session, actor, agent_id, form_id)
     where = _filtered(form, query)
     total = session.exec(select(func.count()).select_from(FormSubmission).where(*where)).one()
     page_size = max(1, min(query.page_size, 100))
@@ -1011,7 +1015,7 @@ def list_submissions(session: Session, actor: Actor, agent_id, form_id, query: S
             "spam_reason": sub.spam_reason,
             "contact_id": sub.contact_id or "",
             "contact": names.get(sub.contact_id, "") if sub.contact_id else "",
-            "cells": [_cell(answers.get(c["id"])) for c in columns],
+            "cells": [_cell(answers.get(c["id"]), agent.phone_region) for c in columns],
         })
     return {"columns": columns, "items": items, "total": total, "page": page, "pages": pages,
             "counts": {s: int(counts.get(s, 0)) for s in SUBMISSION_STATUSES}}
@@ -1025,13 +1029,13 @@ def _submission_of(session: Session, form: Form, submission_id) -> FormSubmissio
 
 
 def submission_detail(session: Session, actor: Actor, agent_id, form_id, submission_id, tz_name: str = "") -> dict:
-    _, form = form_of(session, actor, agent_id, form_id)
+    agent, form = form_of(session, actor, agent_id, form_id)
     sub = _submission_of(session, form, submission_id)
     version = session.get(FormVersion, sub.form_version_id)
     answers = []
     for eid, answer in (sub.answers or {}).items():
         label = answer.get("label", eid) if isinstance(answer, dict) else eid
-        item = {"id": eid, "label": label, "value": _cell(answer) or "—", "file_url": ""}
+        item = {"id": eid, "label": label, "value": _cell(answer, agent.phone_region) or "—", "file_url": ""}
         if isinstance(answer, dict) and isinstance(answer.get("file"), dict):
             item["file_url"] = f"/api/forms/{form.id}/submissions/{sub.id}/files/{eid}"
             item["value"] = f"{answer['file']['name']} ({file_service.human_size(answer['file']['size'])})"

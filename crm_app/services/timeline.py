@@ -30,6 +30,7 @@ from crm_app.models import (
 from crm_app.services import audit
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import NotFound, ValidationError
+from crm_app.services.values import format_phone
 
 STATUSES = ("Active", "Inactive", "Blocked")
 ACTIVITY_LIMIT = 200
@@ -89,24 +90,12 @@ def fmt_time(value: datetime | None, tz_name: str = "") -> str:
 
 
 def display_name(contact: Contact) -> str:
-    return contact.name or contact.email or contact.phone or "Unnamed contact"
+    return contact.name or contact.email or format_phone(contact.phone) or "Unnamed contact"
 
 
 def initials(text: str) -> str:
     words = [w for w in text.replace("@", " ").replace(".", " ").split() if w[:1].isalnum()]
     return "".join(w[0] for w in words[:2]).upper() or "?"
-
-
-def phone_display(e164: str | None) -> str:
-    """+14155550101 -> "+1 415-555-0101" (stored E.164 is what gets copied)."""
-    if not e164:
-        return ""
-    try:
-        import phonenumbers
-
-        return phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    except Exception:
-        return e164
 
 
 def _user_label(user: User | None) -> str:
@@ -165,10 +154,11 @@ def contact_detail(session: Session, actor: Actor, agent_id, contact_id, tz_name
     for f in fields:
         if f.is_default:
             raw = getattr(contact, f.key, None) if f.key in ("name", "email", "phone", "gender") else None
-            edit = raw or ""
-            text = phone_display(raw) if f.key == "phone" else edit
+            text = edit = raw or ""
         else:
             text = edit = _value_text(values.get(f.id))
+        if f.type == "Phone":  # shown and edited in the display format; saving reads it back to E.164
+            text = edit = format_phone(text, agent.phone_region)
         general.append({"key": f.key, "label": "Primary Email" if f.key == "email" else f.label,
                         "type": f.type, "options": list(f.options or []), "value": text, "edit": edit,
                         "is_default": f.is_default})
@@ -178,7 +168,7 @@ def contact_detail(session: Session, actor: Actor, agent_id, contact_id, tz_name
         "id": contact.id,
         "title": display_name(contact),
         "initials": initials(display_name(contact)),
-        "phone_display": phone_display(contact.phone),
+        "phone_display": format_phone(contact.phone, agent.phone_region),
         "name": contact.name or "",
         "email": contact.email or "",
         "phone": contact.phone or "",

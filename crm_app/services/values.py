@@ -52,14 +52,21 @@ def normalize_phone(raw: str | None, region: str, field: str = "phone") -> str |
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def format_phone(e164: str | None) -> str:
-    """Readable international form of a stored E.164 number ("+1 415-555-2671")."""
-    if not e164:
+def format_phone(value: str | None, region: str = "") -> str:
+    """The one way a phone number is shown on screen: international, grouped the way its
+    country writes it ("+1 415-555-2671", "+44 20 7946 0958"). Stored numbers are E.164; a
+    number stored without its country code is read as one of `region` (the agent's). What
+    is not a phone number comes back as it is. Files for machines keep E.164."""
+    text = (value or "").strip()
+    if not text:
         return ""
     try:
-        return phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        number = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
-        return e164
+        return text
+    if not phonenumbers.is_possible_number(number):
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def normalize_gender(raw: str | None, field: str = "gender") -> str | None:

@@ -21,6 +21,7 @@ from crm_app.services import saved_views
 from crm_app.services import stages as stage_service
 from crm_app.services.contact_list import COUNT_CAP, ListQuery, count_contacts, list_contacts
 from crm_app.services.errors import ServiceError
+from crm_app.services.values import format_phone
 from crm_app.state.base import AppState, error_toast, route_param
 
 BASE_COLUMNS = [
@@ -239,7 +240,8 @@ class ContactsState(AppState):
         except ServiceError as err:
             return error_toast(err)
         base = routes.agent_path(routes.CONTACTS, self.route_agent_id())
-        self.rows = [_display_row(r, base) for r in rows]
+        phone_fields = {str(f["id"]) for f in self.fields if f["type"] == "Phone"}
+        self.rows = [_display_row(r, base, phone_fields) for r in rows]
         self.total = total
 
     # ------------------------------------------------------------ query changes
@@ -558,11 +560,11 @@ def _complete_enough(key: str, value: str) -> bool:
     return sum(ch.isdigit() for ch in value) >= 7
 
 
-def _display_row(row: dict, base: str) -> dict[str, str]:
+def _display_row(row: dict, base: str, phone_fields: set[str]) -> dict[str, str]:
     out = {
         "id": row["id"],
         "href": f"{base}/{row['id']}",
-        "name": row["name"] or row["email"] or row["phone"],
+        "name": row["name"] or row["email"] or row["phone_display"],
         "email": row["email"],
         "phone": row["phone_display"],
         "gender": row["gender"],
@@ -573,5 +575,5 @@ def _display_row(row: dict, base: str) -> dict[str, str]:
         "created": row["created"][:10],
     }
     for field_id, value in row["values"].items():
-        out[f"cf:{field_id}"] = value
+        out[f"cf:{field_id}"] = format_phone(value) if field_id in phone_fields else value
     return out
