@@ -21,9 +21,9 @@ applies the spooled rows, WRITE_ROWS per transaction that also advances the job'
 earlier chunks wrote. `undo_import` removes created contacts and restores updated ones.
 
 Contacts a run creates are inserted with `archived` NULL, which no list, count, board or
-export matches (they all filter `archived = <bool>`), and become ordinary contacts in the
-run's last transaction (`_finish_created`, one UPDATE): an unfinished run never shows its
-contacts as imported.
+export matches (they all filter `archived = <bool>`), and become ordinary contacts once every
+row is written (`_finish_created`: one UPDATE per WRITE_ROWS contacts, the last one in the
+transaction that marks the job done): an unfinished run never shows its contacts as imported.
 
 Every transaction of a run also stamps the job's `heartbeat_at`, and the job names the
 process running it (`runner`, "host:pid"). A run whose process died (a restart, a crash) is
@@ -54,7 +54,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
-from sqlalchemy import JSON, bindparam, delete, insert, update
+from sqlalchemy import JSON, and_, bindparam, delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -88,7 +88,8 @@ from crm_app.services.values import coerce_value, normalize_email, normalize_gen
 from crm_app.settings import get_settings
 
 RESOURCE = "Import"
-PREVIEW_ROWS = 10
+PREVIEW_ROWS = 10  # rows without problems shown in the preview
+PREVIEW_PROBLEM_ROWS = 200  # rows with problems shown (first), out of every scanned row
 PREVIEW_SCAN_ROWS = 20_000
 IGNORE = ""
 # Targets besides the agent's fields: combined into Name, or the external reference.
@@ -816,15 +817,23 @@ def _info(job: ImportJob) -> CsvInfo:
 
 
 def preview(session: Session, actor: Actor, agent_id: int, job_id: int, mapping: Mapping[str, str]) -> dict:
-    """First rows after mapping with each cell's error, and counts over the file (up to
-    PREVIEW_SCAN_ROWS rows): valid, invalid, duplicates in the file, matches of existing contacts."""
+    """The rows with problems first (up to PREVIEW_PROBLEM_ROWS, each cell with its error),
+    then the first PREVIEW_ROWS good rows, and counts over the file (up to PREVIEW_SCAN_ROWS
+    rows): valid, invalid, duplicates in the file, matches of existing contacts.
+
+    The mapping is remembered on the job (not yet started), so the wizard finds it again
+    after a reload."""
     agent, job = _job(session, actor, agent_id, job_id)
     mapping = clean_mapping(session, agent, list(job.headers), mapping)
+    if job.status == "uploaded":
+        job.mapping = mapping
+        session.add(job)
     plan = _Plan.build(session, agent, list(job.headers), mapping)
     info = _info(job)
     mapped = [(i, h, k) for i, k, h in plan.columns]
     labels = {t["value"]: t["label"] for t in targets(session, agent.id)}
-    rows: list[dict] = []
+    problems: list[dict] = []
+    good: list[dict] = []
     valid = invalid = scanned = dup_in_file = existing = 0
     seen: set[tuple[str, str]] = set()
     for chunk in csv_reader.iter_rows(info):
@@ -845,19 +854,20 @@ def preview(session: Session, actor: Actor, agent_id: int, job_id: int, mapping:
                     dup_in_file += 1
                 seen.update(keys)
                 keys_in_chunk.append((number, keys))
-            if len(rows) < PREVIEW_ROWS:
+            shown = problems if errors else good
+            if len(shown) < (PREVIEW_PROBLEM_ROWS if errors else PREVIEW_ROWS):
                 by_header = {}
                 for header, value, reason in errors:
                     by_header.setdefault(header, reason)
                 row_error = next((reason for header, _, reason in errors if header == ""), "")
-                rows.append({"row": number, "valid": not errors,
-                             "error": row_error,
-                             "cells": [{"value": cells[i][:120] if i < len(cells) else "",
-                                        "error": by_header.get(h, "")} for i, h, _ in mapped]})
+                shown.append({"row": number, "valid": not errors,
+                              "error": row_error,
+                              "cells": [{"value": cells[i][:120] if i < len(cells) else "",
+                                         "error": by_header.get(h, "")} for i, h, _ in mapped]})
         existing += _count_existing(session, agent.id, keys_in_chunk)
         if scanned >= PREVIEW_SCAN_ROWS:
             break
-    return {"columns": [{"header": h, "field": labels.get(k, k)} for _, h, k in mapped], "rows": rows,
+    return {"columns": [{"header": h, "field": labels.get(k, k)} for _, h, k in mapped], "rows": problems + good,
             "valid": valid, "invalid": invalid, "duplicates": dup_in_file, "existing": existing,
             "scanned": scanned, "total": job.total, "mapping": mapping}
 
@@ -1015,25 +1025,35 @@ def _write(job_id: int, engine, spool: Path) -> None:
             job.created, job.updated, job.skipped = totals.created, totals.updated, totals.skipped
             job.failed = job.failed + len(outcome.errors)
             session.add(job)
-    with session_scope(engine) as session:
-        job = _running(session, job_id, "importing")
-        if late_errors:
-            path = _path(error_key)
-            new_file = not path.exists()
-            with open(path, "a", newline="", encoding="utf-8-sig" if new_file else "utf-8") as handle:
-                writer = csv.writer(handle, lineterminator="\r\n")
-                if new_file:
-                    writer.writerow(ERROR_HEADER)
-                for number, column, value, reason in late_errors:
-                    writer.writerow([number, escape_cell(column), escape_cell(value[:200]), reason])
-            job.error_key = error_key
-        _finish_created(session, job_id)
-        job.status, job.finished_at, job.processed = "done", utcnow(), job.total
-        job.message = ""
-        session.add(job)
-        _audit_job(session, job, "Create",
-                   f"Imported {job.filename}: {job.created:,} created, {job.updated:,} updated, "
-                   f"{job.skipped:,} skipped, {job.failed:,} failed")
+    flipped = 0
+    while True:  # the new contacts appear in batches; the last batch commits with "done"
+        with session_scope(engine) as session:
+            _bulk_connection(session)
+            job = _running(session, job_id, "importing")
+            flipped = _finish_created(session, job_id, flipped)
+            if flipped is None:
+                _finish(session, job, late_errors, error_key)
+                return
+
+
+def _finish(session: Session, job: ImportJob, late_errors: list, error_key: str) -> None:
+    """The run's last transaction: errors found while writing, the summary, the audit entry."""
+    if late_errors:
+        path = _path(error_key)
+        new_file = not path.exists()
+        with open(path, "a", newline="", encoding="utf-8-sig" if new_file else "utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            if new_file:
+                writer.writerow(ERROR_HEADER)
+            for number, column, value, reason in late_errors:
+                writer.writerow([number, escape_cell(column), escape_cell(value[:200]), reason])
+        job.error_key = error_key
+    job.status, job.finished_at, job.processed = "done", utcnow(), job.total
+    job.message = ""
+    session.add(job)
+    _audit_job(session, job, "Create",
+               f"Imported {job.filename}: {job.created:,} created, {job.updated:,} updated, "
+               f"{job.skipped:,} skipped, {job.failed:,} failed")
 
 
 SQLITE_IMPORT_CACHE_KIB = int(os.environ.get("CRM_IMPORT_SQLITE_CACHE_KIB", "65536"))
@@ -1070,11 +1090,19 @@ class _Recovered(Exception):
     """The job is no longer this run's: recover_interrupted declared it dead and undid it."""
 
 
-def _finish_created(session: Session, job_id: int) -> None:
-    """The run's new contacts become ordinary (listed, counted, exported) contacts."""
-    created = select(ImportChange.contact_id).where(ImportChange.job_id == job_id, ImportChange.kind == "created")
-    session.exec(update(Contact).where(Contact.id.in_(created), Contact.archived.is_(None))
+def _finish_created(session: Session, job_id: int, after: int) -> int | None:
+    """The next WRITE_ROWS of the run's new contacts (by ImportChange id, after `after`) become
+    ordinary — listed, counted, exported — contacts. Returns the last id done, or None when
+    this batch was the last. (Batches, so a big import never holds SQLite's write lock for
+    long: one UPDATE of a million rows takes longer than other writers wait.)"""
+    mine = and_(ImportChange.job_id == job_id, ImportChange.kind == "created", ImportChange.id > after)
+    upto = session.exec(select(ImportChange.id).where(mine).order_by(ImportChange.id)
+                        .offset(WRITE_ROWS - 1).limit(1)).first()
+    batch = and_(mine, ImportChange.id <= upto) if upto is not None else mine
+    session.exec(update(Contact).where(Contact.id.in_(select(ImportChange.contact_id).where(batch)),
+                                       Contact.archived.is_(None))
                  .values(archived=False).execution_options(synchronize_session=False))
+    return upto
 
 
 def _running(session: Session, job_id: int, status: str) -> ImportJob:

@@ -237,9 +237,27 @@ def test_preview_shows_cell_errors_and_counts(world, tmp_path):
         view = imports.preview(s, world["owner"], world["agent"], job["id"], job["mapping"])
     assert (view["valid"], view["invalid"], view["duplicates"], view["existing"]) == (2, 2, 0, 1)
     assert [c["field"] for c in view["columns"]] == ["Name", "Email", "Insurance provider"]
-    assert view["rows"][1]["cells"][2]["error"] == "'Nope' is not one of the options: Aetna, Cigna."
-    assert view["rows"][3]["error"] == "A contact needs at least an email or a mobile number."
-    assert [r["valid"] for r in view["rows"]] == [True, False, True, False]
+    # Rows with problems first, then the good ones, each in file order.
+    assert [(r["row"], r["valid"]) for r in view["rows"]] == [(3, False), (5, False), (2, True), (4, True)]
+    assert view["rows"][0]["cells"][2]["error"] == "'Nope' is not one of the options: Aetna, Cigna."
+    assert view["rows"][1]["error"] == "A contact needs at least an email or a mobile number."
+
+
+def test_preview_finds_problem_rows_past_the_first_rows_and_remembers_the_mapping(world, tmp_path):
+    path = tmp_path / "late.csv"
+    lines = [f"Person {i},p{i}@example.com" for i in range(1, 501)]
+    lines[349] = "Broken,not-an-email"  # row 351 of the file (the header is row 1)
+    path.write_text("Full name,E-mail address\n" + "\n".join(lines) + "\n")
+    with db.session_scope() as s:
+        job = imports.create_job(s, world["owner"], world["agent"], "late.csv", path)
+        view = imports.preview(s, world["owner"], world["agent"], job["id"],
+                               {"Full name": "", "E-mail address": "email"})
+    assert (view["valid"], view["invalid"]) == (499, 1)
+    assert view["rows"][0]["row"] == 351 and not view["rows"][0]["valid"]
+    assert len(view["rows"]) == 1 + imports.PREVIEW_ROWS
+    with db.session_scope() as s:  # a reload of the wizard finds the mapping it previewed
+        assert imports.get_job(s, world["owner"], world["agent"], job["id"])["mapping"] == {
+            "Full name": "", "E-mail address": "email"}
 
 
 def test_preview_counts_duplicates_inside_the_file(world):

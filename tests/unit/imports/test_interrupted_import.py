@@ -99,7 +99,9 @@ def test_the_cli_migrate_recovers_interrupted_imports(world, tmp_path, monkeypat
         assert s.get(ImportJob, job_id).status == "failed"
 
 
-def test_a_finished_run_shows_its_contacts(world, tmp_path):
+@pytest.mark.parametrize("batch", [1, 2, imports.WRITE_ROWS])  # the new contacts appear in batches
+def test_a_finished_run_shows_its_contacts(world, tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(imports, "WRITE_ROWS", batch)
     path = tmp_path / "two.csv"
     path.write_text("Email\nnew1@example.com\nnew2@example.com\n")
     job = imports.import_file(lambda s: world["owner"], world["agent"], path)
