@@ -376,6 +376,32 @@ def _prop_text(label: str, key: str, *, area: bool = False, max_length: int = 20
                      field_error(S.errors.get(S.selected_id + "." + key, "").to(str)), spacing="1", width="100%")
 
 
+def _field_options() -> rx.Component:
+    """A choice element mapped to a Dropdown/Multi-select field: its options are the field's."""
+    S = FormBuilderState
+    return rx.vstack(
+        rx.text("Options", size="2", weight="medium", color=rx.color("gray", 11)),
+        rx.flex(
+            rx.foreach(S.selected["options"].to(list[str]),
+                       lambda option: rx.badge(option, variant="surface", color_scheme="gray", size="2")),
+            wrap="wrap",
+            gap="6px",
+            id="prop-options-from-field",
+        ),
+        rx.hstack(
+            rx.icon("lock", size=13, color=rx.color("gray", 10), flex_shrink="0", margin_top="2px"),
+            rx.text("From the contact field “", S.selected_options_from, "”, so every answer can be stored. "
+                    "Change them in ", rx.link("CRM settings", href=S.crm_settings_href),
+                    "; this form follows.", size="1", color=rx.color("gray", 10)),
+            spacing="1",
+            align="start",
+        ),
+        field_error(S.errors.get(S.selected_id + ".options", "").to(str)),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _properties() -> rx.Component:
     S = FormBuilderState
     kind = S.selected_kind
@@ -415,15 +441,20 @@ def _properties() -> rx.Component:
                         _prop_text("Maximum", "max", input_type="number", max_length=16),
                         spacing="3", width="100%",
                     )),
-                    rx.cond(kind == "choice", rx.vstack(
-                        _prop_label("Options (one per line)", "prop-options"),
-                        rx.text_area(id="prop-options", key=S.selected_id + "-options", rows="5",
-                                     default_value=S.selected_options_text,
-                                     on_change=S.set_options(S.selected_id).debounce(400), on_blur=S.set_options(S.selected_id),
-                                     disabled=~S.can_edit,
-                                     width="100%"),
-                        field_error(S.errors.get(S.selected_id + ".options", "").to(str)),
-                        spacing="1", width="100%",
+                    rx.cond(kind == "choice", rx.cond(
+                        S.selected_options_from != "",
+                        _field_options(),
+                        rx.vstack(
+                            _prop_label("Options (one per line)", "prop-options"),
+                            rx.text_area(id="prop-options", key=S.selected_id + "-options", rows="5",
+                                         default_value=S.selected_options_text,
+                                         on_change=S.set_options(S.selected_id).debounce(400),
+                                         on_blur=S.set_options(S.selected_id),
+                                         disabled=~S.can_edit,
+                                         width="100%"),
+                            field_error(S.errors.get(S.selected_id + ".options", "").to(str)),
+                            spacing="1", width="100%",
+                        ),
                     )),
                     rx.cond(S.selected_mappable, rx.vstack(
                         _prop_label("Maps to", "prop-maps-to"),

@@ -280,7 +280,9 @@ def page() -> rx.Component:
                 rx.match(
                     S.view,
                     ("open", _open_form()),
-                    ("done", _notice("circle-check", "teal", "Thank you!", S.message)),
+                    # The form's own title over its success message (which may itself start
+                    # with "Thank you!": a fixed heading said it twice).
+                    ("done", _notice("circle-check", "teal", S.title, S.message)),
                     ("closed", _notice("lock", "amber", rx.cond(S.title != "", S.title, "Form closed"), S.message)),
                     ("limit", _notice("lock", "amber", rx.cond(S.title != "", S.title, "Form closed"), S.message)),
                     ("not_found", _notice("search-x", "gray", "Form not found", S.message)),

@@ -78,6 +78,8 @@ MAPPABLE: dict[str, tuple[str, ...]] = {
     "checkboxes": ("Multi-select", "Text"),
     "consent": ("Checkbox",),
 }
+# Contact field types with a fixed list of options: choice elements mapped to them offer those.
+OPTION_FIELD_TYPES = ("Dropdown", "Multi-select")
 STATUSES = ("Draft", "Published", "Closed")
 SUBMISSION_STATUSES = ("New", "Reviewed", "Spam")
 
@@ -261,29 +263,61 @@ def clean_draft(draft: Mapping[str, Any] | None) -> dict:
     return {"elements": cleaned, "settings": clean_settings(draft.get("settings"))}
 
 
-def check_publishable(draft: dict, fields: Mapping[str, ContactField]) -> None:
-    """What a form needs before visitors can see it; errors name the element at fault."""
+def options_field(element: Mapping[str, Any], fields: Mapping[str, ContactField]) -> ContactField | None:
+    """The contact field whose options a choice element offers: the Dropdown or Multi-select
+    field it maps to (None for "form only", a Text field, or a field not in `fields`)."""
+    if element.get("type") not in CHOICE_TYPES or not element.get("maps_to"):
+        return None
+    target = fields.get(element["maps_to"])
+    return target if target is not None and target.type in OPTION_FIELD_TYPES else None
+
+
+def with_field_options(schema: Mapping[str, Any], fields: Mapping[str, ContactField]) -> dict:
+    """`schema` (a draft or a published version) whose choice elements mapped to a Dropdown or
+    Multi-select field offer that field's current options, so every answer a visitor can pick
+    is one the contact field stores, and later edits of the field's options reach the form.
+    A copy: the stored schema is left as it is."""
+    elements = []
+    for element in schema.get("elements", []):
+        target = options_field(element, fields)
+        if target is not None and element.get("options") != list(target.options or []):
+            element = {**element, "options": list(target.options or [])}
+        elements.append(element)
+    return {**schema, "elements": elements}
+
+
+def check_publishable(draft: dict, fields: Mapping[str, ContactField],
+                      archived: Mapping[str, ContactField] | None = None) -> None:
+    """What a form needs before visitors can see it: every answer it accepts can be stored.
+    `draft` has its field options applied (with_field_options); errors name the element at
+    fault and say why."""
     inputs = [e for e in draft["elements"] if e["type"] not in DISPLAY_TYPES]
     if not inputs:
         raise ValidationError("Add at least one question before publishing.", field="elements")
+    archived = archived or {}
     mapped: dict[str, str] = {}
     for element in draft["elements"]:
         f = element["id"] + "."
         if not element["label"]:
             what = "text" if element["type"] in DISPLAY_TYPES else "label"
             raise ValidationError(f"Give every {ELEMENT_TYPES[element['type']]} element a {what}.", field=f + "label")
+        key = element.get("maps_to")
+        if key and key not in fields:
+            if key in archived:
+                raise ValidationError(
+                    f"“{element['label']}” fills the contact field “{archived[key].label}”, which is archived. "
+                    "Restore it in CRM → Settings, or choose another field.", field=f + "maps_to")
+            raise ValidationError(f"“{element['label']}” maps to a contact field that no longer exists.",
+                                  field=f + "maps_to")
         if element["type"] in CHOICE_TYPES and not element["options"]:
             raise ValidationError(f"“{element['label']}” needs at least one option.", field=f + "options")
-        key = element.get("maps_to")
         if key:
-            target = fields.get(key)
-            if target is None:
-                raise ValidationError(f"“{element['label']}” maps to a contact field that no longer exists.",
-                                      field=f + "maps_to")
+            target = fields[key]
             if target.type not in MAPPABLE.get(element["type"], ()):
+                allowed = " or ".join(MAPPABLE.get(element["type"], ())) or "no"
                 raise ValidationError(
                     f"“{element['label']}” ({ELEMENT_TYPES[element['type']]}) can't fill the {target.type} "
-                    f"field “{target.label}”.", field=f + "maps_to")
+                    f"field “{target.label}”: map it to a {allowed} field, or “Form only”.", field=f + "maps_to")
             if key in mapped:
                 raise ValidationError(f"“{mapped[key]}” and “{element['label']}” both map to {target.label}.",
                                       field=f + "maps_to")
@@ -372,8 +406,8 @@ def rename_form(session: Session, actor: Actor, agent_id, form_id, name: str) ->
 
 def save_draft(session: Session, actor: Actor, agent_id, form_id, draft: Mapping[str, Any]) -> dict:
     """Replace the draft (elements and settings) after cleaning it; returns the cleaned draft."""
-    _, form = form_of(session, actor, agent_id, form_id, "Admin")
-    cleaned = clean_draft(draft)
+    agent, form = form_of(session, actor, agent_id, form_id, "Admin")
+    cleaned = with_field_options(clean_draft(draft), agent_fields(session, agent.id))
     if cleaned != form.draft:
         form.draft = cleaned
         form.updated_at = utcnow()
@@ -389,8 +423,9 @@ def has_unpublished_changes(session: Session, form: Form) -> bool:
 def publish(session: Session, actor: Actor, agent_id, form_id) -> FormVersion:
     """Snapshot the draft as the next version; the public page shows it at once."""
     agent, form = form_of(session, actor, agent_id, form_id, "Admin")
-    draft = clean_draft(form.draft)
-    check_publishable(draft, agent_fields(session, agent.id))
+    fields = agent_fields(session, agent.id)
+    draft = with_field_options(clean_draft(form.draft), fields)
+    check_publishable(draft, fields, _archived_fields(session, agent.id))
     current = latest_version(session, form)
     if current is not None and current.schema_ == draft and form.status != "Draft":
         raise Conflict("There are no changes to publish.")
@@ -406,6 +441,12 @@ def publish(session: Session, actor: Actor, agent_id, form_id) -> FormVersion:
     session.flush()
     audit.record(session, actor, "Update", RESOURCE, f"Published version {number} of form “{form.name}” ({form.id})")
     return version
+
+
+def _archived_fields(session: Session, agent_id: int) -> dict[str, ContactField]:
+    rows = session.exec(select(ContactField).where(ContactField.agent_id == agent_id,
+                                                   ContactField.archived_at.is_not(None)))
+    return {f.key: f for f in rows}
 
 
 def set_status(session: Session, actor: Actor, agent_id, form_id, status: str) -> Form:
@@ -456,13 +497,14 @@ def delete_form(session: Session, actor: Actor, agent_id, form_id) -> None:
 def builder_data(session: Session, actor: Actor, agent_id, form_id) -> dict:
     agent, form = form_of(session, actor, agent_id, form_id)
     fields = agent_fields(session, agent.id)
+    draft = with_field_options(clean_draft(form.draft), fields)
     return {
         "id": str(form.id),
         "name": form.name,
         "slug": form.slug,
         "status": form.status,
         "version": form.published_version or 0,
-        "draft": clean_draft(form.draft),
+        "draft": draft,
         "unpublished": has_unpublished_changes(session, form),
         "fields": mapping_choices(fields),
         "can_edit": actor.is_admin,
@@ -548,7 +590,7 @@ def _open_form(session: Session, slug: str, *, lock: bool = False) -> tuple[Publ
     form, version, agent = row if row is not None else (None, None, None)
     if form is None or form.status == "Draft" or not form.published_version or version is None:
         return PublicForm("not_found", slug), form, agent
-    schema = version.schema_
+    schema = with_field_options(version.schema_, settings_cache.for_agent(session, agent).fields)
     settings = schema.get("settings") or {}
     out = PublicForm("open", slug, form.name, schema, form.id, version.id, form.agent_id)
     if form.status == "Closed" or _closed_by_date(settings, utcnow()):
@@ -779,7 +821,9 @@ def _contact_data(elements: list[dict], answers: dict, fields: Mapping[str, Cont
     for element in elements:
         key = element.get("maps_to")
         target = fields.get(key) if key else None
-        if target is None or element["id"] not in answers:
+        # A field archived or changed to another type since publishing: the answer stays in
+        # the submission, and the rest still makes the contact.
+        if target is None or target.type not in MAPPABLE.get(element["type"], ()) or element["id"] not in answers:
             continue
         value = answers[element["id"]]["value"]
         if value in ("", None, []) or (element["type"] == "consent" and value is False):

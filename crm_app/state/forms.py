@@ -234,6 +234,20 @@ class FormBuilderState(_FormsBase):
         return "plain"
 
     @rx.var
+    def selected_options_from(self) -> str:
+        """The label of the contact field whose options the selected choice element offers
+        (then read-only here: they follow the field), or ""."""
+        element = self.selected
+        if element.get("type") not in form_service.CHOICE_TYPES:
+            return ""
+        target = next((f for f in self.fields if f["key"] == element.get("maps_to")), None)
+        return target["label"] if target and target["type"] in form_service.OPTION_FIELD_TYPES else ""
+
+    @rx.var
+    def crm_settings_href(self) -> str:
+        return routes.CRM_SETTINGS.replace("[agent_id]", str(self.router.page.params.get("agent_id", "")))
+
+    @rx.var
     def selected_mappable(self) -> bool:
         return self.selected.get("type", "") in form_service.MAPPABLE
 
@@ -528,10 +542,13 @@ class FormBuilderState(_FormsBase):
                 action(session, actor)
                 self._fill(form_service.builder_data(session, actor, self._agent_id(), self.form_id))
         except ValidationError as error:
+            self.errors = {error.field or "form": error.message}
             if error.field and "." in error.field:
+                # The element at fault is selected (its property shows the error) and the
+                # header says it too, however far the page is scrolled.
                 self.selected_id = error.field.split(".")[0]
                 self.tab = "build"
-            self.errors = {error.field or "form": error.message}
+                self.errors["form"] = error.message
             return rx.toast.error(error.message)
         except ServiceError as error:
             return error_toast(error)

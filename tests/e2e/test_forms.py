@@ -101,10 +101,16 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     page.locator("[data-canvas-id]").nth(2).get_by_text("Dropdown", exact=True).first.click()
     expect(_prop(page, "Label")).to_have_value("Dropdown")
     _prop(page, "Label").fill("Preferred clinic")
-    page.get_by_label("Options (one per line)").fill("Downtown\nHarbor")
+    expect(page.get_by_label("Options (one per line)")).to_have_value("Option 1\nOption 2")
     page.get_by_role("combobox", name="Maps to").click()
     page.get_by_role("option", name="Preferred clinic").click()
     expect(page.locator("[data-canvas-id]").nth(2).get_by_text("Contact: preferred_clinic")).to_be_visible()
+    # Mapped to a Dropdown field, the element offers that field's options, read-only here.
+    field_options = page.locator("#prop-options-from-field")
+    expect(field_options).to_have_text("DowntownHarbor")
+    expect(page.get_by_label("Options (one per line)")).to_have_count(0)
+    expect(page.get_by_text("From the contact field “Preferred clinic”")).to_be_visible()
+    screenshot(page, "forms-builder-field-options")
     page.locator("[data-canvas-id]").nth(3).get_by_text("File upload", exact=True).first.click()
     expect(_prop(page, "Label")).to_have_value("File upload")
     _prop(page, "Label").fill("Referral letter")
@@ -140,6 +146,8 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     visitor.wait_for_timeout(3000)  # people take longer than the minimum fill time
     visitor.get_by_role("button", name="Submit").click()
     expect(visitor.get_by_text("Thank you! We received your answers")).to_be_visible()
+    expect(visitor.get_by_role("heading", name="Book a visit")).to_be_visible()
+    expect(visitor.get_by_text("Thank you!")).to_have_count(1)  # the heading no longer repeats it
     screenshot(visitor, "forms-public-phone-thanks", keep=True)
 
     # A bot fills the hidden honeypot: same thank-you, but quarantined.
@@ -152,6 +160,17 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     bot.get_by_role("button", name="Submit").click()
     expect(bot.get_by_text("Thank you! We received your answers")).to_be_visible()
     phone.close()
+    wide = browser.new_context(viewport={"width": 1440, "height": 900})
+    guest = wide.new_page()
+    open_page(guest, live_app.url(f"/f/{slug}"))
+    guest.get_by_label("Your name").fill("Ana Ortiz")
+    guest.get_by_label("Email").fill("ana@example.com")
+    guest.get_by_label("Preferred clinic").select_option("Downtown")
+    guest.wait_for_timeout(3000)
+    guest.get_by_role("button", name="Submit").click()
+    expect(guest.get_by_text("Thank you!")).to_have_count(1)
+    screenshot(guest, "forms-public-desktop-thanks")
+    wide.close()
 
     # The owner reviews: submissions table, drawer, the contact via Form with its answers.
     page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/forms"))
@@ -201,3 +220,39 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     expect(late.get_by_text("This form is closed and no longer accepts answers.")).to_be_visible()
     expect(late.get_by_role("button", name="Submit")).to_have_count(0)
     desktop.close()
+
+
+def test_publish_refuses_a_form_whose_answers_could_not_be_stored(page: Page, live_app, clinic, monkeypatch):
+    """The Dropdown fills "Preferred clinic", archived since: Publish says which element and why."""
+    from sqlmodel import select
+
+    from crm_app.models import ContactField, Membership, User
+    from crm_app.services import fields, forms
+    from crm_app.services.access import actor_for
+
+    agent_id = clinic["agent_id"]
+    with live_db(live_app, monkeypatch) as s:
+        user = s.exec(select(User).where(User.email == clinic["email"])).one()
+        owner = actor_for(s, user.id, s.exec(select(Membership).where(Membership.user_id == user.id)).one().org_id)
+        form = forms.create_form(s, owner, agent_id, "Callback request")
+        forms.save_draft(s, owner, agent_id, form.id, {"elements": [
+            {"id": "email", "type": "email", "label": "Email", "required": True, "maps_to": "email"},
+            {"id": "clinic", "type": "dropdown", "label": "Which clinic?", "maps_to": "preferred_clinic"},
+        ], "settings": {}})
+        field = s.exec(select(ContactField).where(ContactField.agent_id == agent_id,
+                                                  ContactField.key == "preferred_clinic")).one()
+        fields.archive_field(s, owner, agent_id, field.id)
+        form_id = form.id
+    sign_in(page, live_app, clinic["email"])
+    for width in (1440, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        open_page(page, live_app.url(f"/agents/{agent_id}/crm/forms/{form_id}"))
+        page.get_by_role("button", name="Publish", exact=True).click()
+        message = ("“Which clinic?” fills the contact field “Preferred clinic”, which is archived. "
+                   "Restore it in CRM → Settings, or choose another field.")
+        expect(page.get_by_role("alert").filter(has_text=message).first).to_be_visible()
+        expect(_prop(page, "Label")).to_have_value("Which clinic?")  # the element at fault is selected
+        page.wait_for_timeout(400)
+        screenshot(page, f"forms-builder-publish-refused-{width}")
+    with live_db(live_app, monkeypatch) as s:
+        assert s.get(forms.Form, form_id).status == "Draft"

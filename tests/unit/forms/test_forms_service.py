@@ -58,13 +58,13 @@ def test_admin_builds_and_publishes_user_and_outsider_cannot(world):
 
 def test_publish_names_the_element_at_fault(world):
     draft = booking_draft()
-    draft["elements"][4]["options"] = []
+    draft["elements"][6]["options"] = []  # Topics (form only)
     with db.session_scope() as s:
         form = forms.create_form(s, world.owner, world.agent_id, "Broken")
         forms.save_draft(s, world.owner, world.agent_id, form.id, draft)
         with pytest.raises(ValidationError) as error:
             forms.publish(s, world.owner, world.agent_id, form.id)
-        assert error.value.field == "clinic.options"
+        assert error.value.field == "topics.options"
         draft = booking_draft()
         draft["elements"][2]["maps_to"] = "name"  # Email element into the Name field
         forms.save_draft(s, world.owner, world.agent_id, form.id, draft)
