@@ -209,7 +209,14 @@ async def _load(base_url: str, slug: str, payloads: list[dict], clients: int) ->
     import httpx
 
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-        token = (await client.get(f"/api/forms/{slug}")).json()["token"]
+        # One page rendering per visitor: a render token is good for one submission.
+        gate = asyncio.Semaphore(clients)
+
+        async def render() -> str:
+            async with gate:
+                return (await client.get(f"/api/forms/{slug}")).json()["token"]
+
+        tokens = await asyncio.gather(*(render() for _ in payloads))
     from crm_app.services.spam import MIN_FILL_SECONDS
 
     await asyncio.sleep(MIN_FILL_SECONDS + 0.2)  # like a person filling the page
@@ -217,8 +224,8 @@ async def _load(base_url: str, slug: str, payloads: list[dict], clients: int) ->
     head = (f"POST /api/forms/{slug}/submit HTTP/1.1\r\nHost: {url.netloc}\r\n"
             "Content-Type: application/json\r\nAccept: application/json\r\nContent-Length: ").encode()
     queue: asyncio.Queue = asyncio.Queue()
-    for p in payloads:
-        queue.put_nowait(p)
+    for p, token in zip(payloads, tokens):
+        queue.put_nowait((p, token))
     latencies: list[float] = []
     results: list[tuple[str, int]] = []
 
@@ -226,7 +233,7 @@ async def _load(base_url: str, slug: str, payloads: list[dict], clients: int) ->
         conn = None
         while True:
             try:
-                answers = queue.get_nowait()
+                answers, token = queue.get_nowait()
             except asyncio.QueueEmpty:
                 break
             body = json.dumps({"answers": answers, "token": token, "website": ""}).encode()
@@ -312,10 +319,10 @@ def _count_queries(database_url: str, data_dir: Path, slug: str) -> tuple[int, i
     seen: list[str] = []
     event.listen(engine, "before_cursor_execute",
                  lambda conn, cursor, statement, *a: seen.append(statement))
-    token = spam.render_token(slug, time.time() - 10)
     counts = []
     email = f"count.{secrets.token_hex(3)}@example.com"
     for ref, address in (("count-warm", f"warm.{email}"), ("count-new", email), ("count-repeat", email)):
+        token = spam.render_token(slug, time.time() - 10)  # one rendering per submission
         seen.clear()
         response = _submit(slug, {"name": "Count Me", "email": address, "reason": "x", "ref": ref}, token, "", {},
                            "127.0.0.1")

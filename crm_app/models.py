@@ -180,6 +180,16 @@ class RateLimitHit(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class FormTokenUse(SQLModel, table=True):
+    """A public form's render token that a submission already used (services/spam.py): the
+    primary key lets exactly one submission claim it, even from concurrent workers."""
+
+    __table_args__ = (Index("ix_formtokenuse_used_at", "used_at"),)
+
+    signature: str = Field(primary_key=True, max_length=64)
+    used_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
 # ---------------------------------------------------------------- agents and CRM settings
 
 

@@ -930,6 +930,8 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
         if elapsed is None:
             elapsed = spam.elapsed_since(render_token, target.slug)
         reason = spam.check(honeypot, elapsed) or spam.over_limit_reason(hits)
+        if not reason and render_token is not None and not spam.claim_token(session, render_token, target.slug):
+            reason = spam.REPLAYED
         # The contact first, so the submission is inserted once, already linked to it.
         contact_id = None if reason else _to_contact(session, agent, form, ordered, elements,
                                                      settings_cache.for_agent(session, agent).fields)

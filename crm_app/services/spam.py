@@ -4,6 +4,14 @@
 - Minimum fill time: the page carries a signed render timestamp (`render_token`); a
   submission faster than MIN_FILL_SECONDS after rendering is a bot. A missing or forged
   token counts as "too fast".
+- One submission per token: each rendering gets a token with a random nonce, and the
+  submission that uses it claims it (FormTokenUse, in the submission's transaction, so a
+  submission refused for its answers does not use it up). A second submission with the
+  same token is quarantined rather than refused: a bot replaying one good token gets
+  nothing (no contact, the same answer), while a person who sent the page twice (back
+  button, a second booking without reloading) is kept for a member to release. The claim
+  is an INSERT on the primary key: on PostgreSQL a concurrent second claim waits for the
+  first transaction and then finds the row (on SQLite writers are serialized anyway).
 - Per-IP rate limit: counted in the database (RateLimitHit), so every worker shares it.
   Submissions over the limit are quarantined as spam; far over it (HARD_FACTOR times) they
   are refused outright so a flood cannot fill the database.
@@ -16,13 +24,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import time
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from crm_app.models import RateLimitHit, utcnow
+from crm_app.models import FormTokenUse, RateLimitHit, utcnow
 from crm_app.settings import get_settings
 
 MIN_FILL_SECONDS = 3.0
@@ -41,26 +52,54 @@ def _sign(message: str) -> str:
 
 
 def render_token(slug: str, now: float | None = None) -> str:
-    """A signed "this page was rendered at" stamp for the form `slug`."""
+    """A signed "this page was rendered at" stamp for the form `slug`, unique per rendering."""
     stamp = f"{(now if now is not None else time.time()):.3f}"
-    return f"{stamp}.{_sign(slug + ':' + stamp)}"
+    nonce = secrets.token_hex(8)
+    return f"{stamp}.{nonce}.{_sign(slug + ':' + stamp + ':' + nonce)}"
+
+
+def _verified(token, slug: str) -> tuple[float, str] | None:
+    """(issue time, signature) of a token signed for `slug`, or None."""
+    if not isinstance(token, str) or not token.isascii() or token.count(".") != 3:
+        return None
+    rest, _, signature = token.rpartition(".")
+    stamp, _, nonce = rest.rpartition(".")
+    if not hmac.compare_digest(signature, _sign(slug + ":" + stamp + ":" + nonce)):
+        return None
+    try:
+        return float(stamp), signature
+    except ValueError:
+        return None
 
 
 def elapsed_since(token: str | None, slug: str, now: float | None = None) -> float | None:
     """Seconds since the token was issued for `slug`; None when missing, forged or stale."""
-    if not isinstance(token, str) or not token.isascii() or token.count(".") != 2:
+    verified = _verified(token, slug)
+    if verified is None:
         return None
-    stamp, _, signature = token.rpartition(".")
-    if not hmac.compare_digest(signature, _sign(slug + ":" + stamp)):
-        return None
-    try:
-        issued = float(stamp)
-    except ValueError:
-        return None
-    elapsed = (now if now is not None else time.time()) - issued
+    elapsed = (now if now is not None else time.time()) - verified[0]
     if elapsed < 0 or elapsed > TOKEN_MAX_AGE:
         return None
     return elapsed
+
+
+REPLAYED = "Sent with a page token that another submission already used (a replay, or the page sent twice)"
+
+
+def claim_token(session: Session, token: str, slug: str) -> bool:
+    """Mark a valid token used by this submission; False when another submission has it.
+    Runs in the submission's transaction (its rollback frees the token again) and forgets
+    tokens too old to pass elapsed_since anyway."""
+    verified = _verified(token, slug)
+    if verified is None:
+        return False
+    now = utcnow()
+    session.connection().execute(delete(FormTokenUse).where(FormTokenUse.used_at < now - timedelta(seconds=TOKEN_MAX_AGE)))
+    make = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    inserted = session.connection().execute(
+        make(FormTokenUse.__table__).values(signature=verified[1], used_at=now)
+        .on_conflict_do_nothing().returning(FormTokenUse.__table__.c.signature)).first()
+    return inserted is not None
 
 
 def check(honeypot: str | None, elapsed: float | None) -> str:

@@ -176,8 +176,8 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/forms"))
     row = page.get_by_role("row").filter(has_text="Book a visit")
     expect(row.get_by_text("Published")).to_be_visible()
-    expect(row.get_by_role("link", name="1", exact=True)).to_be_visible()
-    row.get_by_role("link", name="1", exact=True).click()
+    expect(row.get_by_role("link", name="2", exact=True)).to_be_visible()  # Maria and Ana; spam not counted
+    row.get_by_role("link", name="2", exact=True).click()
     page.wait_for_url(re.compile(r"/submissions$"))
     expect(page.get_by_role("cell", name="Maria Lopez")).to_be_visible()
     expect(page.get_by_role("cell", name="referral.pdf")).to_be_visible()
