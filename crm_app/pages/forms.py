@@ -255,8 +255,9 @@ def _palette() -> rx.Component:
             for p in PALETTE
         ],
         spacing="2",
-        width="190px",
-        min_width="190px",
+        # Narrower below 1280 px, so the canvas between the panels stays usable at 1024.
+        width=["172px", "172px", "172px", "172px", "190px"],
+        min_width=["172px", "172px", "172px", "172px", "190px"],
         position="sticky",
         top="16px",
     )
@@ -286,6 +287,7 @@ def _canvas_row(el) -> rx.Component:
                             rx.badge(rx.icon("link", size=11), "Contact: " + el["maps_to"].to(str),
                                      color_scheme=ACCENT, variant="soft", size="1")),
                     spacing="2",
+                    wrap="wrap",
                 ),
                 spacing="1",
                 min_width="0",
@@ -305,6 +307,7 @@ def _canvas_row(el) -> rx.Component:
                 spacing="3",
                 align="center",
                 padding_top="2px",
+                flex_shrink="0",
             )),
             width="100%",
             align="start",
@@ -479,8 +482,8 @@ def _properties() -> rx.Component:
             ),
         ),
         padding="16px",
-        width="300px",
-        min_width="300px",
+        width=["264px", "264px", "264px", "264px", "300px"],
+        min_width=["264px", "264px", "264px", "264px", "300px"],
         position="sticky",
         top="16px",
     )

@@ -507,6 +507,8 @@ def builder_data(session: Session, actor: Actor, agent_id, form_id) -> dict:
         "draft": draft,
         "unpublished": has_unpublished_changes(session, form),
         "fields": mapping_choices(fields),
+        # Still named in "Maps to" when an element maps to one (publishing then says why not).
+        "archived_fields": [{"key": f.key, "label": f.label} for f in _archived_fields(session, agent.id).values()],
         "can_edit": actor.is_admin,
         "agent_name": agent.name,
     }

@@ -187,6 +187,7 @@ class FormBuilderState(_FormsBase):
     elements: list[dict[str, Any]] = []
     selected_id: str = ""
     fields: list[dict[str, str]] = []
+    archived_fields: list[dict[str, str]] = []
     settings: dict[str, str] = {}
     errors: dict[str, str] = {}
     share_url: str = ""
@@ -254,8 +255,13 @@ class FormBuilderState(_FormsBase):
     @rx.var
     def map_choices(self) -> list[dict[str, str]]:
         allowed = form_service.MAPPABLE.get(self.selected.get("type", ""), ())
-        return [{"key": FORM_ONLY, "label": "Form only"}] + [
+        choices = [{"key": FORM_ONLY, "label": "Form only"}] + [
             {"key": f["key"], "label": f["label"]} for f in self.fields if f["type"] in allowed]
+        current = self.selected.get("maps_to") or ""
+        archived = next((f for f in self.archived_fields if f["key"] == current), None)
+        if archived is not None:
+            choices.append({"key": current, "label": archived["label"] + " (archived)"})
+        return choices
 
     @rx.var
     def preview_elements(self) -> list[dict[str, Any]]:
@@ -284,6 +290,7 @@ class FormBuilderState(_FormsBase):
         if self.settings.get("limit") == "0":
             self.settings["limit"] = ""
         self.fields = data["fields"]
+        self.archived_fields = data["archived_fields"]
         self.can_edit = data["can_edit"]
         self.agent_name = data["agent_name"]
         if self.selected_id not in {e["id"] for e in self.elements}:

@@ -182,7 +182,8 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     expect(page.get_by_role("cell", name="Maria Lopez")).to_be_visible()
     expect(page.get_by_role("cell", name="referral.pdf")).to_be_visible()
     screenshot(page, "forms-submissions", keep=True)
-    page.get_by_role("button", name=re.compile("^Open submission")).first.click()
+    page.get_by_role("row").filter(has_text="Maria Lopez").get_by_role(
+        "button", name=re.compile("^Open submission")).click()
     drawer = page.get_by_role("dialog")
     expect(drawer.get_by_role("link", name="referral.pdf (33 B)")).to_be_visible()
     drawer.get_by_role("button", name="Mark reviewed").click()

@@ -50,3 +50,7 @@ def test_a_refused_publish_selects_the_element_and_says_why(world, make_state):
                "Restore it in CRM → Settings, or choose another field.")
     assert st.errors == {f"{radio}.maps_to": message, "form": message}
     assert st.selected_id == radio and st.status == "Draft"
+    st.load()  # opened again: "Maps to" still names the archived field
+    st.select(radio)
+    assert st.map_choices[-1] == {"key": "preferred_clinic", "label": "Preferred clinic (archived)"}
+    assert "Preferred clinic" not in [c["label"] for c in st.map_choices]
