@@ -1,7 +1,7 @@
 """form token use: a public form's render token is claimed by one submission
 
 Revision ID: 17d23ed8a0ee
-Revises: 5e31591b47d6
+Revises: a7c1e0d4b2f9
 Create Date: 2026-12-03 10:10:00.000000
 
 """
@@ -16,7 +16,7 @@ from crm_app.models import UTCDateTime  # noqa: F401  (timezone-aware UTC timest
 
 # revision identifiers, used by Alembic.
 revision: str = '17d23ed8a0ee'
-down_revision: Union[str, Sequence[str], None] = '5e31591b47d6'
+down_revision: Union[str, Sequence[str], None] = 'a7c1e0d4b2f9'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
