@@ -1,7 +1,8 @@
 """Every HTTP route a signed-out visitor can reach answers malformed input with a 4xx (or a
 redirect), never a 5xx: the public form's submit and description routes, sign-in
 completion, the OIDC callback, and every member route under /api (which must refuse a
-visitor without a session or with a forged one). Hypothesis generates the input."""
+visitor without a session or with a forged one); a refused request writes nothing.
+Hypothesis generates the input."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlmodel import func, select
 
 from crm_app import db, settings
 from crm_app.api import build_api
-from crm_app.models import Contact, FormSubmission, RateLimitHit
+from crm_app.models import Contact, FormSubmission, FormTokenUse, RateLimitHit
 from crm_app.services import agents, forms, sessions
 
 DRAFT = {
@@ -55,9 +56,10 @@ def world(engine, monkeypatch):
     settings.get_settings.cache_clear()
 
 
-def _counts() -> tuple[int, int, int]:
-    with db.session_scope() as s:
-        return tuple(s.exec(select(func.count()).select_from(t)).one() for t in (FormSubmission, Contact, RateLimitHit))
+def _counts() -> tuple[int, ...]:
+    with db.session_scope(read_only=True) as s:
+        return tuple(s.exec(select(func.count()).select_from(t)).one()
+                     for t in (FormSubmission, Contact, RateLimitHit, FormTokenUse))
 
 
 # ------------------------------------------------------------------ the two reported 500s
@@ -69,7 +71,7 @@ def test_json_nested_ten_thousand_levels_deep_is_a_400_and_writes_nothing(world)
     response = client.post(f"/api/forms/{world['slug']}/submit", content=body,
                            headers={"content-type": "application/json"})
     assert response.status_code == 400 and response.json()["message"] == "The request body is not valid JSON."
-    assert _counts() == (0, 0, 0)
+    assert _counts() == (0, 0, 0, 0)
 
 
 def test_a_lone_surrogate_is_a_422_on_its_question_and_writes_nothing(world):
@@ -79,7 +81,7 @@ def test_a_lone_surrogate_is_a_422_on_its_question_and_writes_nothing(world):
                            headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert "control characters" in response.json()["errors"]["name"]
-    assert _counts() == (0, 0, 0)
+    assert _counts() == (0, 0, 0, 0)
 
 
 # ------------------------------------------------------------------ fuzzing every route
@@ -151,5 +153,8 @@ def test_no_public_route_answers_5xx_to_malformed_input(world, method, path, dat
                         label="cookies")
     client.cookies.update(cookies)
     kwargs = data.draw(_body(), label="body") if method == "POST" else {}
+    before = _counts()
     response = client.request(method, url, params=params, **kwargs)
     assert response.status_code < 500, response.text
+    if response.status_code >= 400:  # refused: nothing written
+        assert _counts() == before
