@@ -38,4 +38,6 @@ MSG
   done
 ) &
 
-exec reflex run --env prod --single-port --backend-port "$PORT"
+# Reflex's setup chatter (its `uv pip install` hint, npm mirror probes) is not for our users;
+# warnings and errors still show.
+exec reflex run --env prod --single-port --backend-port "$PORT" --loglevel warning
