@@ -26,6 +26,8 @@ config = rx.Config(
     show_built_with_reflex=False,
     # Dashboard events read the visitor's address the same way as crm_app/api/deps.client_ip.
     trusted_proxy_hops=_settings.trusted_proxy_hops,
+    # CORS headers and the /_event websocket: the app's own origin only (crm_app/api/origins.py).
+    cors_allowed_origins=list(_settings.allowed_origins),
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium", scaling="100%")

@@ -93,8 +93,7 @@ def _env(work: Path, data_dir: Path, database_url: str, base_url: str, redis_url
     env = {k: v for k, v in os.environ.items() if not k.startswith("CRM_") and k not in ("REDIS_URL", "REFLEX_REDIS_URL")}
     env.update(PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}", REFLEX_USE_NPM="1",
                REFLEX_TELEMETRY_ENABLED="false", PYTHONUNBUFFERED="1", CRM_DATA_DIR=str(data_dir),
-               CRM_DATABASE_URL=database_url, CRM_BASE_URL=base_url, CRM_FORM_RATE_LIMIT="0",
-               CRM_DEV_MAILBOX="1")
+               CRM_DATABASE_URL=database_url, CRM_BASE_URL=base_url, CRM_FORM_RATE_LIMIT="0")
     if redis_url:
         env["CRM_REDIS_URL"] = redis_url
     return env

@@ -58,8 +58,9 @@ def _cmd_seed_demo(args) -> int:
     print(f"Created the demo organization {summary['organization']} with the agent "
           f"{summary['agent']} and {summary['contacts']} contacts.")
     print("Members: " + ", ".join(summary["members"]))
-    print(f"Sign in at {base}/login as {summary['owner']}: the 6-digit code is in the development "
-          f"mailbox at {base}/dev/mailbox (or in the console log when SMTP is not configured).")
+    print(f"Sign in at {base}/login as {summary['owner']}: without CRM_SMTP_URL the 6-digit code is "
+          f"printed on the server's console (and, with CRM_DEV_MODE=1, listed at {base}/dev/mailbox "
+          "for browsers on this machine).")
     return 0
 
 

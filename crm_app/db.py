@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from crm_app.settings import get_settings
+from crm_app.settings import get_settings, private_dir, private_open
 
 
 class _SQLiteHintCompiler(SQLiteCompiler):
@@ -22,8 +23,21 @@ class _SQLiteHintCompiler(SQLiteCompiler):
         return text
 
 
+def _create_private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file owner-only (0600) before SQLite does (it would use
+    0644 less the umask); SQLite gives its -wal and -shm files the database file's mode."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists():
+        private_dir(path.parent)
+        private_open(path, "ab").close()
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_private_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         engine.dialect.statement_compiler = _SQLiteHintCompiler
 

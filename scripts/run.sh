@@ -7,6 +7,9 @@ export PATH="$PWD/.venv/bin:$PATH" REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=fal
 
 PORT="${PORT:-3000}"
 export CRM_BASE_URL="${CRM_BASE_URL:-http://localhost:${PORT}}"
+# The newcomer's machine: development mode lists sent mail at /dev/mailbox for browsers on
+# this machine only. CRM_DEV_MODE=0 turns it off; CRM_SMTP_URL always does.
+export CRM_DEV_MODE="${CRM_DEV_MODE:-1}"
 
 python -m crm_app.cli migrate
 python -m crm_app.cli seed-demo
@@ -26,8 +29,9 @@ PY
   Agent CRM is running:  ${CRM_BASE_URL}
 
   Sign in at ${CRM_BASE_URL}/login with the demo owner  owner@clinic.example
-  and press "Send code". Without SMTP configured, mail is not sent: open the
-  development mailbox ${CRM_BASE_URL}/dev/mailbox to read the 6-digit code.
+  and press "Send code". Without SMTP configured, mail is not sent: the email
+  with the 6-digit code is printed below in this console, and listed on the
+  development mailbox ${CRM_BASE_URL}/dev/mailbox (from this machine only).
   New organizations sign up at ${CRM_BASE_URL}/signup.  Stop with Ctrl-C.
   ────────────────────────────────────────────────────────────────────────
 

@@ -6,10 +6,14 @@ from fastapi import FastAPI
 
 from crm_app.api import auth, export, files, forms, imports, oidc
 from crm_app.api.body_limit import BodyLimit
+from crm_app.settings import get_settings
 
 
 def build_api() -> FastAPI:
-    api = FastAPI(title="Agent CRM", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    # The internal API's docs list every route and parameter: development mode only.
+    dev = get_settings().dev_mode
+    api = FastAPI(title="Agent CRM", docs_url="/api/docs" if dev else None,
+                  openapi_url="/api/openapi.json" if dev else None, redoc_url=None)
     api.include_router(auth.router)
     api.include_router(oidc.router)
     api.include_router(export.router)

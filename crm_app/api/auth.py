@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 
 from crm_app import routes
-from crm_app.api.deps import client_ip
+from crm_app.api.deps import client_ip, from_our_pages
 from crm_app.db import session_scope
 from crm_app.services import audit, sessions
 from crm_app.services.errors import NotAuthenticated
@@ -42,8 +42,10 @@ def complete_sign_in(request: Request, ticket: str = "") -> RedirectResponse:
     return response
 
 
-@router.get(routes.API_SIGN_OUT)
-def sign_out(request: Request) -> RedirectResponse:
+@router.post(routes.API_SIGN_OUT, response_model=None)
+def sign_out(request: Request) -> RedirectResponse | PlainTextResponse:
+    if not from_our_pages(request):
+        return PlainTextResponse("Sign out from the app's own pages.", status_code=403)
     token = request.cookies.get(sessions.COOKIE_NAME)
     with session_scope() as session:
         actor = sessions.resolve_session(session, token, ip=client_ip(request))

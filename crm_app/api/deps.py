@@ -10,7 +10,8 @@ from sqlmodel import Session
 from crm_app.services import sessions
 from crm_app.services.access import Actor
 from crm_app.services.errors import NotAuthenticated, ServiceError
-from crm_app.settings import get_settings
+from crm_app.services.network import origin_allowed
+from crm_app.settings import get_settings, origin_of
 
 
 def client_ip(request: Request) -> str:
@@ -25,6 +26,14 @@ def client_ip(request: Request) -> str:
         if len(forwarded) >= hops:
             return forwarded[-hops][:64]
     return peer
+
+
+def from_our_pages(request: Request) -> bool:
+    """A state-changing browser request (CSRF check): its Origin — or, when a browser
+    leaves that out, its Referer — is the app's own. Browsers send one of them with
+    every POST; a request carrying neither is refused."""
+    origin = request.headers.get("origin") or origin_of(request.headers.get("referer") or "")
+    return origin_allowed(origin)
 
 
 def signed_in_member(session: Session, request: Request, message: str = "Please sign in again.") -> Actor:

@@ -8,6 +8,11 @@ from crm_app import routes
 from crm_app.state.base import AppState
 
 ACCENT = "teal"
+# Sign-out is a POST (the route checks its Origin), sent as a plain form navigation.
+SIGN_OUT = rx.call_script(
+    "const f = document.createElement('form'); f.method = 'post'; "
+    f"f.action = '{routes.API_SIGN_OUT}'; document.body.appendChild(f); f.submit();"
+)
 
 
 def _nav_link(label: str, icon: str, href, active, in_drawer: bool) -> rx.Component:
@@ -76,9 +81,8 @@ def _brand() -> rx.Component:
 
 def _sign_out() -> rx.Component:
     return rx.tooltip(
-        rx.link(rx.icon_button(rx.icon("log-out", size=16), variant="ghost", color_scheme="gray",
-                               aria_label="Sign out"),
-                href=routes.API_SIGN_OUT, is_external=False),
+        rx.icon_button(rx.icon("log-out", size=16), variant="ghost", color_scheme="gray",
+                       aria_label="Sign out", on_click=SIGN_OUT),
         content="Sign out",
     )
 

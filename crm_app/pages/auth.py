@@ -91,7 +91,7 @@ def _dev_mailbox_hint(enabled) -> rx.Component:
         enabled,
         rx.callout.root(
             rx.callout.icon(rx.icon("mail", size=16)),
-            rx.callout.text("Development: read sent codes in the ",
+            rx.callout.text("Development mode: the code is printed on the server's console and listed in the ",
                             rx.link("mailbox", href=routes.MAILBOX, is_external=True, weight="medium"), "."),
             color_scheme="gray", variant="surface", size="1", width="100%",
         ),
@@ -310,8 +310,8 @@ def mailbox() -> rx.Component:
             ),
             rx.vstack(
                 rx.heading("Mailbox", size="6", weight="bold"),
-                rx.text("Emails this development server sent, newest first. Use it to read sign-in codes.",
-                        size="2", color=rx.color("gray", 11)),
+                rx.text("Emails this development server sent in the last 24 hours, newest first. "
+                        "Use it to read sign-in codes.", size="2", color=rx.color("gray", 11)),
                 spacing="1",
             ),
             rx.cond(
@@ -334,7 +334,9 @@ def mailbox() -> rx.Component:
                         border_radius="12px",
                     ),
                 ),
-                rx.callout("Mailbox is disabled. Emails are delivered over SMTP on this server.",
+                rx.callout("The mailbox is only available in development mode (CRM_DEV_MODE=1, without "
+                           "CRM_SMTP_URL), to a browser on the server's own machine. Codes are also "
+                           "printed on the server's console.",
                            icon="circle-slash", color_scheme="gray", width="100%"),
             ),
             spacing="5",

@@ -27,6 +27,7 @@ from crm_app.services.errors import (
     NotFound,
     RateLimited,
     ValidationError,
+    ValidationErrors,
 )
 from crm_app.services.security import hash_secret, new_code, same_hash
 from crm_app.services.values import require_email
@@ -82,14 +83,23 @@ def _org_name(raw: str | None) -> str:
 
 
 def clean_sign_up_details(email: str, org_name: str, first_name: str, last_name: str) -> dict:
-    """The sign-up form checked and tidied (raises ValidationError naming the field)."""
-    # Checked in the order the form shows them, so the first error is the topmost one.
-    return {
-        "org_name": _org_name(org_name),
-        "first_name": _name(first_name, "first_name", "first name", required=True),
-        "last_name": _name(last_name, "last_name", "last name", required=False),
-        "email": normalize_email(email),
+    """The sign-up form checked and tidied; every wrong field is reported at once
+    (ValidationErrors, in the order the form shows them)."""
+    checks = {
+        "org_name": lambda: _org_name(org_name),
+        "first_name": lambda: _name(first_name, "first_name", "first name", required=True),
+        "last_name": lambda: _name(last_name, "last_name", "last name", required=False),
+        "email": lambda: normalize_email(email),
     }
+    details, errors = {}, []
+    for key, check in checks.items():
+        try:
+            details[key] = check()
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise ValidationErrors(errors)
+    return details
 
 
 def clean_names(first_name: str, last_name: str, *, first_required: bool = True) -> tuple[str, str]:
@@ -161,6 +171,7 @@ def request_code(
             f"Your one-time code is {code}\n\n"
             f"It expires in {CODE_MINUTES} minutes and works once. "
             "If you did not ask for it, you can ignore this email.",
+            hide=(code,),
         )
 
 

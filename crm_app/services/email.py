@@ -1,36 +1,97 @@
 """Outgoing email: SMTP when CRM_SMTP_URL is set, otherwise the console backend.
 
-Every message is also stored as a SentEmail row in the same transaction as the change
-that caused it; the development mailbox page lists them so a new user can sign in
-without a mail server.
+Every message is recorded as a SentEmail row in the same transaction as the change that
+caused it, with its secrets (sign-in codes, invitation links) replaced by `HIDDEN`: the
+table tells who was mailed what and when, but never lets its reader sign in as anyone.
+The secrets travel only in the mail itself, which the console backend prints for the
+person at the console. In development mode (CRM_DEV_MODE, never with SMTP) a full copy
+of each message is also kept in the data directory for the /dev/mailbox page.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import secrets
 import smtplib
 import ssl
+import time
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
+from pathlib import Path
+from typing import Iterable
 from urllib.parse import unquote, urlparse
 
 from sqlmodel import Session
 
 from crm_app.models import SentEmail
-from crm_app.settings import get_settings
+from crm_app.settings import get_settings, private_dir, private_open
 
 log = logging.getLogger("crm.email")
 
+HIDDEN = "[hidden]"
+DEV_MAILBOX_KEEP = 50  # newest messages the development mailbox keeps
+DEV_MAILBOX_HOURS = 24  # and only from this long ago
 
-def send_email(session: Session, to: str, subject: str, body: str) -> SentEmail:
+
+def send_email(session: Session, to: str, subject: str, body: str, *, hide: Iterable[str] = ()) -> SentEmail:
+    """Send one message; `hide` lists the parts of subject and body that grant access."""
     settings = get_settings()
     backend = "smtp" if settings.smtp_url else "console"
-    row = SentEmail(to=to, subject=subject[:200], body=body, backend=backend)
+    row = SentEmail(to=to, subject=_redact(subject, hide)[:200], body=_redact(body, hide), backend=backend)
     session.add(row)
     if settings.smtp_url:
         _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body)
     else:
-        log.warning("EMAIL to=%s subject=%s\n%s", to, subject, body)
+        rule = "─" * 72
+        log.warning("\n%s\nEMAIL to %s (not sent: CRM_SMTP_URL is not set)\nSubject: %s\n\n%s\n%s",
+                    rule, to, subject, body, rule)
+    if settings.dev_mode:
+        _keep_for_dev_mailbox(settings.dev_mailbox_dir, to, subject, body)
     return row
+
+
+def _redact(text: str, hide: Iterable[str]) -> str:
+    for secret in hide:
+        if secret:
+            text = text.replace(secret, HIDDEN)
+    return text
+
+
+def _keep_for_dev_mailbox(directory: Path, to: str, subject: str, body: str) -> None:
+    """One owner-only file per message (several workers may write at once), oldest pruned."""
+    private_dir(directory)
+    key = f"{time.time_ns():020d}-{secrets.token_hex(4)}"
+    sent = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    temp = directory / f".{key}.tmp"
+    with private_open(temp, "w", encoding="utf-8") as handle:
+        json.dump({"id": key, "to": to, "subject": subject, "body": body, "sent": sent}, handle)
+    os.replace(temp, directory / f"{key}.json")
+    for old in sorted(directory.glob("*.json"))[:-DEV_MAILBOX_KEEP]:
+        old.unlink(missing_ok=True)
+
+
+def dev_mailbox(directory: Path | None = None) -> list[dict]:
+    """The development mailbox, newest first: [{"id", "to", "subject", "body", "sent"}].
+    Empty unless development mode is on (or an explicit `directory` is read, as tests do)."""
+    if directory is None:
+        settings = get_settings()
+        if not settings.dev_mode:
+            return []
+        directory = settings.dev_mailbox_dir
+    if not directory.is_dir():
+        return []
+    oldest = f"{(time.time_ns() - int(timedelta(hours=DEV_MAILBOX_HOURS).total_seconds() * 1e9)):020d}"
+    messages = []
+    for path in sorted(directory.glob("*.json"), reverse=True)[:DEV_MAILBOX_KEEP]:
+        if path.name < oldest:
+            break
+        try:
+            messages.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):  # pruned by another worker while listing
+            continue
+    return messages
 
 
 def _send_smtp(url: str, sender: str, to: str, subject: str, body: str) -> None:

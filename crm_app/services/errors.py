@@ -18,6 +18,15 @@ class ValidationError(ServiceError):
     status = 422
 
 
+class ValidationErrors(ValidationError):
+    """Several inputs of one form are wrong: `errors` in the order the form shows them (the
+    first one is also this error's own message and field)."""
+
+    def __init__(self, errors: list[ValidationError]):
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = errors
+
+
 class NotFound(ServiceError):
     status = 404
 

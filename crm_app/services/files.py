@@ -26,7 +26,7 @@ from crm_app.services import audit
 from crm_app.services.access import Actor
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
 from crm_app.services.timeline import add_activity, contact_for, fmt_time
-from crm_app.settings import get_settings
+from crm_app.settings import get_settings, private_dir, private_open
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -140,9 +140,7 @@ def safe_filename(name: str | None) -> str:
 
 
 def _storage_root() -> Path:
-    root = get_settings().files_dir
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return root
+    return private_dir(get_settings().files_dir)
 
 
 def storage_path(storage_key: str) -> Path:
@@ -154,7 +152,7 @@ def storage_path(storage_key: str) -> Path:
 def _receive(stream: BinaryIO, target: Path) -> int:
     """Copy the stream to `target`, stopping (and refusing) past the size limit."""
     size = 0
-    with open(target, "wb") as out:
+    with private_open(target) as out:
         while True:
             chunk = stream.read(CHUNK)
             if not chunk:
@@ -196,7 +194,7 @@ def add_file(session: Session, actor: Actor, agent_id, contact_id, filename: str
     name = safe_filename(filename)
     root = _storage_root()
     incoming = root / ".incoming"
-    incoming.mkdir(exist_ok=True, mode=0o700)
+    private_dir(incoming)
     key = secrets.token_hex(16)
     temp = incoming / key
     try:
@@ -205,7 +203,7 @@ def add_file(session: Session, actor: Actor, agent_id, contact_id, filename: str
             raise ValidationError("This file is empty.", field="file")
         sniffed = sniff(temp, name)
         final = storage_path(key)
-        final.parent.mkdir(exist_ok=True, mode=0o700)
+        private_dir(final.parent)
         os.replace(temp, final)
     finally:
         if temp.exists():

@@ -85,7 +85,7 @@ from crm_app.services.csv_reader import CsvInfo
 from crm_app.services.errors import NotFound, ServiceError, ValidationError
 from crm_app.services.export import escape_cell, unescape_cell
 from crm_app.services.values import coerce_value, normalize_email, normalize_gender, normalize_phone
-from crm_app.settings import get_settings
+from crm_app.settings import get_settings, private_dir, private_open
 
 RESOURCE = "Import"
 PREVIEW_ROWS = 10  # rows without problems shown in the preview
@@ -123,9 +123,7 @@ def _norm(text: str) -> str:
 
 
 def _dir() -> Path:
-    path = get_settings().files_dir / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(get_settings().files_dir / "imports")
 
 
 def _path(key: str) -> Path:
@@ -193,14 +191,16 @@ def _store(source, target: Path) -> None:
     if isinstance(source, (bytes, bytearray)):
         if len(source) > csv_reader.MAX_BYTES:
             csv_reader.check_declared_size(len(source))
-        target.write_bytes(source)
+        with private_open(target) as out:
+            out.write(source)
         return
     if isinstance(source, Path):
         csv_reader.check_declared_size(source.stat().st_size)
-        shutil.copyfile(source, target)
+        with open(source, "rb") as copied, private_open(target) as out:
+            shutil.copyfileobj(copied, out)
         return
     written = 0
-    with open(target, "wb") as out:
+    with private_open(target) as out:
         while block := source.read(1 << 20):
             written += len(block)
             if written > csv_reader.MAX_BYTES:
@@ -960,7 +960,7 @@ def _check(job_id: int, engine) -> tuple[Path, bool | None]:
         error_key = job.storage_key.replace(".csv", "-errors.csv")
     spool = Path(tempfile.mkstemp(prefix="crm-import-", suffix=".spool")[1])
     failed = rows = 0
-    with open(spool, "wb") as out, open(_path(error_key), "w", newline="", encoding="utf-8-sig") as errors_file:
+    with open(spool, "wb") as out, private_open(_path(error_key), "w", newline="", encoding="utf-8-sig") as errors_file:
         errors = csv.writer(errors_file, lineterminator="\r\n")
         errors.writerow(ERROR_HEADER)
         for chunk in csv_reader.iter_rows(info):
@@ -1041,7 +1041,7 @@ def _finish(session: Session, job: ImportJob, late_errors: list, error_key: str)
     if late_errors:
         path = _path(error_key)
         new_file = not path.exists()
-        with open(path, "a", newline="", encoding="utf-8-sig" if new_file else "utf-8") as handle:
+        with private_open(path, "a", newline="", encoding="utf-8-sig" if new_file else "utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
             if new_file:
                 writer.writerow(ERROR_HEADER)

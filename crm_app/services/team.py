@@ -187,7 +187,7 @@ def _send_invitation_email(session: Session, actor: Actor, inv: Invitation, toke
         f"as {inv.role}.\n\nAccept the invitation:\n{link}\n\n"
         "If you did not expect this invitation, you can ignore this email."
     )
-    send_email(session, inv.email, f"You're invited to join {org_name} on Agent CRM", body)
+    send_email(session, inv.email, f"You're invited to join {org_name} on Agent CRM", body, hide=(token,))
 
 
 def _pending_for(session: Session, org_id: int, email: str) -> Invitation | None:

@@ -13,13 +13,10 @@ import json
 from urllib.parse import urlencode
 
 import reflex as rx
-from sqlmodel import select
-
 from crm_app import routes
 from crm_app.db import session_scope
-from crm_app.models import SentEmail
-from crm_app.services import auth, sessions
-from crm_app.services.errors import NotFound, ServiceError
+from crm_app.services import auth, email, network, sessions
+from crm_app.services.errors import NotFound, ServiceError, ValidationErrors
 from crm_app.settings import get_settings
 from crm_app.state.base import AppState
 
@@ -55,6 +52,10 @@ class CodeFlow(rx.State, mixin=True):
 
     def _show(self, error: ServiceError) -> None:
         """Put a service error next to its field, or above the form when that field is not on screen."""
+        if isinstance(error, ValidationErrors):
+            for each in error.errors:
+                self._show(each)
+            return
         target = f"{error.field}_error" if error.field else ""
         if self.step == "code" and error.field != "code":
             target = ""
@@ -138,7 +139,7 @@ class LoginState(CodeFlow, AppState):
             return rx.redirect(routes.HOME)
         self._reset_flow()
         settings = get_settings()
-        self.dev_mailbox = settings.dev_mailbox
+        self.dev_mailbox = dev_mailbox_open(self)
         self.oidc_name = settings.oidc_name if settings.oidc_enabled else ""
         query = self.router.url.query_parameters
         if query.get("expired"):
@@ -193,7 +194,7 @@ class SignupState(CodeFlow, AppState):
         if self._signed_in():
             return rx.redirect(routes.HOME)
         self._reset_flow()
-        self.dev_mailbox = get_settings().dev_mailbox
+        self.dev_mailbox = dev_mailbox_open(self)
         return None
 
     @rx.event
@@ -252,7 +253,7 @@ class InviteState(CodeFlow, AppState):
     def load(self):
         self._reset_flow()
         self.loaded = False
-        self.dev_mailbox = get_settings().dev_mailbox
+        self.dev_mailbox = dev_mailbox_open(self)
         try:
             with session_scope() as session:
                 preview = auth.invitation_preview(session, self._invite_token())
@@ -307,29 +308,26 @@ class InviteState(CodeFlow, AppState):
         yield self._go_complete(ticket)
 
 
+def dev_mailbox_open(state: rx.State) -> bool:
+    """The development mailbox serves only development mode, and only a browser on the
+    server's own machine: the codes it shows sign anyone in."""
+    router = state.router
+    return get_settings().dev_mode and network.is_loopback_request(router.session.client_ip,
+                                                                   router.headers.raw_headers)
+
+
 class MailboxState(AppState):
-    """/dev/mailbox: the emails this installation sent (development only)."""
+    """/dev/mailbox: the newest mail this development server sent (see dev_mailbox_open)."""
 
     enabled: bool = False
     emails: list[dict] = []  # [{"id", "to", "subject", "sent", "body"}]
 
     @rx.event
     def load(self):
-        self.enabled = get_settings().dev_mailbox
-        if not self.enabled:
-            self.emails = []
-            return
-        with session_scope() as session:
-            rows = session.exec(select(SentEmail).order_by(SentEmail.created_at.desc(), SentEmail.id.desc())
-                                .limit(100)).all()
-            self.emails = [
-                {"id": r.id, "to": r.to, "subject": r.subject, "body": r.body,
-                 "sent": r.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")}
-                for r in rows
-            ]
+        self.enabled = dev_mailbox_open(self)
+        self.emails = email.dev_mailbox() if self.enabled else []
 
     @rx.event
     def refresh(self):
         self.load()
         return rx.toast.info("Mailbox refreshed.")
-

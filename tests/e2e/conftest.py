@@ -84,7 +84,7 @@ def _server_env(data_dir: Path, base_url: str) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         CRM_DATA_DIR=str(data_dir),
         CRM_BASE_URL=base_url,
-        CRM_DEV_MAILBOX="1",
+        CRM_DEV_MODE="1",
     )
     if os.environ.get("CRM_TEST_REDIS_URL"):
         # The production shape: Reflex keeps page state in Redis (and may run several workers).

@@ -50,24 +50,16 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _database_url(source) -> str:
-    """Accepts a LiveApp, a Page or base URL of a started app, a database URL, or a path."""
+def _live_app(source) -> LiveApp:
+    """Accepts a LiveApp, or a Page or base URL of a started app."""
     if isinstance(source, LiveApp):
-        return source.database_url
-    if isinstance(source, Path):
-        return f"sqlite:///{source}"
+        return source
     if isinstance(source, Page):
         source = source.url
-    if isinstance(source, str):
-        if source.startswith(("http://", "https://")):
-            app = _APPS.get(_origin(source))
-            if app is None:
-                raise LookupError(f"no test app registered for {source}")
-            return app.database_url
-        if "://" in source:
-            return source
-        return f"sqlite:///{source}"
-    raise TypeError(f"cannot find a database from {source!r}")
+    app = _APPS.get(_origin(str(source)))
+    if app is None:
+        raise LookupError(f"no test app registered for {source}")
+    return app
 
 
 def _base_url(app_or_url) -> str:
@@ -77,43 +69,32 @@ def _base_url(app_or_url) -> str:
 # ------------------------------------------------------------------ mailbox
 
 
-def _latest_email(database_url: str, email: str):
-    from sqlmodel import Session, select
+def _latest_email(app: LiveApp, email: str) -> dict | None:
+    from crm_app.services.email import dev_mailbox
 
-    from crm_app.db import make_engine
-    from crm_app.models import SentEmail
-
-    engine = make_engine(database_url)
-    try:
-        with Session(engine) as session:
-            row = session.exec(
-                select(SentEmail).where(SentEmail.to == email.strip().lower()).order_by(SentEmail.id.desc())
-            ).first()
-            return None if row is None else (row.id, row.subject, row.body)
-    finally:
-        engine.dispose()
+    address = email.strip().lower()
+    return next((m for m in dev_mailbox(app.data_dir / "dev-mailbox") if m["to"] == address), None)
 
 
-def latest_email_id(page_or_db, email: str) -> int:
-    """Id of the newest mail to `email` (0 when none): pass it as `newer_than` later."""
-    found = _latest_email(_database_url(page_or_db), email)
-    return found[0] if found else 0
+def latest_email_id(page_or_app, email: str) -> str:
+    """Id of the newest mail to `email` ("" when none): pass it as `newer_than` later."""
+    found = _latest_email(_live_app(page_or_app), email)
+    return found["id"] if found else ""
 
 
-def read_code_from_mailbox(page_or_db, email: str, *, newer_than: int = 0, timeout: float = 15.0) -> str:
+def read_code_from_mailbox(page_or_app, email: str, *, newer_than: str = "", timeout: float = 15.0) -> str:
     """The 6-digit code from the newest mail sent to `email` (waits until it arrives).
 
-    Reads the test server's SentEmail table (what /dev/mailbox lists) from its database.
+    Reads the test server's development mailbox (what /dev/mailbox lists) from its data dir.
     """
-    database_url = _database_url(page_or_db)
+    app = _live_app(page_or_app)
     deadline = time.monotonic() + timeout
     while True:
-        found = _latest_email(database_url, email)
-        if found and found[0] > newer_than:
-            _, subject, body = found
-            match = CODE_RE.search(subject) or CODE_RE.search(body)
+        found = _latest_email(app, email)
+        if found and found["id"] > newer_than:
+            match = CODE_RE.search(found["subject"]) or CODE_RE.search(found["body"])
             if match is None:
-                raise AssertionError(f"no 6-digit code in the mail to {email}: {subject!r}\n{body}")
+                raise AssertionError(f"no 6-digit code in the mail to {email}: {found['subject']!r}\n{found['body']}")
             return match.group(1)
         if time.monotonic() > deadline:
             raise AssertionError(f"no new mail to {email} within {timeout:.0f}s")
@@ -143,7 +124,7 @@ def code_input(page: Page) -> Locator:
     )
 
 
-def _enter_code_and_verify(page: Page, app, email: str, newer_than: int, away_from: str) -> None:
+def _enter_code_and_verify(page: Page, app, email: str, newer_than: str, away_from: str) -> None:
     code = read_code_from_mailbox(app, email, newer_than=newer_than)
     field = code_input(page)
     field.wait_for(state="visible")

@@ -14,6 +14,9 @@ from crm_app.models import AuditLog, AuthSession, SignInTicket, utcnow
 from crm_app.services import sessions
 
 
+OWN_ORIGIN = {"Origin": "http://localhost:3000"}  # CRM_BASE_URL's default
+
+
 @pytest.fixture()
 def client(engine):
     with TestClient(build_api(), base_url="http://testserver", follow_redirects=False) as c:
@@ -61,7 +64,7 @@ def test_expired_or_unknown_ticket_goes_back_to_login(client, ticket):
 def test_sign_out_revokes_the_session_row_and_clears_the_cookie(client, ticket):
     token = client.get("/api/auth/complete", params={"ticket": ticket}).cookies["crm_session"]
     client.cookies.set("crm_session", token)
-    response = client.get("/api/auth/signout")
+    response = client.post("/api/auth/signout", headers=OWN_ORIGIN)
     assert response.status_code == 303 and response.headers["location"] == "/login"
     assert 'crm_session=""' in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
     with db.session_scope() as s:
@@ -70,7 +73,42 @@ def test_sign_out_revokes_the_session_row_and_clears_the_cookie(client, ticket):
         assert sessions.resolve_session(s, token) is None
         assert s.exec(select(AuditLog).where(AuditLog.action == "Logout")).one().user_label
     # A stolen copy of the old cookie no longer works, and signing out again is harmless.
-    again = client.get("/api/auth/signout")
+    again = client.post("/api/auth/signout", headers=OWN_ORIGIN)
     assert again.status_code == 303
     with db.session_scope() as s:
         assert len(s.exec(select(AuditLog).where(AuditLog.action == "Logout")).all()) == 1
+
+
+def _session_alive(token: str) -> bool:
+    with db.session_scope() as s:
+        return sessions.resolve_session(s, token) is not None
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "http://localhost:8000"},  # another port of the same host: same site, other origin
+    {"Origin": "https://evil.example"},
+    {"Origin": "null"},
+    {"Referer": "http://localhost:3001/page"},
+    {},  # neither Origin nor Referer
+], ids=["other-port", "other-site", "null-origin", "foreign-referer", "no-origin"])
+def test_sign_out_from_another_page_is_refused(client, ticket, headers):
+    token = client.get("/api/auth/complete", params={"ticket": ticket}).cookies["crm_session"]
+    client.cookies.set("crm_session", token)
+    response = client.post("/api/auth/signout", headers=headers)
+    assert response.status_code == 403 and "crm_session" not in response.headers.get("set-cookie", "")
+    assert _session_alive(token)
+
+
+def test_sign_out_is_not_a_get(client, ticket):
+    token = client.get("/api/auth/complete", params={"ticket": ticket}).cookies["crm_session"]
+    client.cookies.set("crm_session", token)
+    # An <img src> or link on any page would send this GET with the member's cookie.
+    assert client.get("/api/auth/signout", headers=OWN_ORIGIN).status_code == 405
+    assert _session_alive(token)
+
+
+def test_sign_out_accepts_the_referer_of_our_own_page(client, ticket):
+    token = client.get("/api/auth/complete", params={"ticket": ticket}).cookies["crm_session"]
+    client.cookies.set("crm_session", token)
+    response = client.post("/api/auth/signout", headers={"Referer": "http://localhost:3000/agents"})
+    assert response.status_code == 303 and not _session_alive(token)

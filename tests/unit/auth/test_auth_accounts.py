@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
 
 from crm_app import db
-from crm_app.models import AuditLog, Invitation, LoginCode, Membership, Organization, SentEmail, User, utcnow
+from crm_app.models import AuditLog, Invitation, LoginCode, Membership, Organization, User, utcnow
 from crm_app.services import auth
 from crm_app.services.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from crm_app.services.security import hash_secret
+from tests.mailbox import code_in, inbox
 
 
 def code_for(email: str) -> str:
-    with db.session_scope() as s:
-        mail = s.exec(select(SentEmail).where(SentEmail.to == email.strip().lower()).order_by(SentEmail.id.desc())).first()
-    return re.search(r"\b(\d{6})\b", mail.body).group(1)
+    return code_in(inbox(email))
 
 
 def send(email: str) -> str:

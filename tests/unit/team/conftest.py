@@ -85,9 +85,11 @@ def as_member(team):
 
 @pytest.fixture()
 def engine(engine, monkeypatch):
-    """tests/conftest.py's engine, with invitation links built on https://crm.example."""
+    """tests/conftest.py's engine, with invitation links built on https://crm.example (read
+    from the development mailbox: the SentEmail table keeps no links)."""
     from crm_app import settings
 
     monkeypatch.setenv("CRM_BASE_URL", "https://crm.example")
+    monkeypatch.setenv("CRM_DEV_MODE", "1")
     settings.get_settings.cache_clear()
     return engine

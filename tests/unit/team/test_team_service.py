@@ -10,6 +10,7 @@ from crm_app.models import AuditLog, AuthSession, Invitation, Membership, SentEm
 from crm_app.services import sessions, team as team_service
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crm_app.services.security import hash_secret
+from tests.mailbox import inbox
 
 
 def _count(model) -> int:
@@ -75,8 +76,11 @@ def test_owner_invites_an_admin_and_the_email_carries_a_working_link(team, as_me
         entry = s.exec(select(AuditLog)).one()
     assert mail.to == "new.person@clinic.example"
     assert "Sunny Clinic" in mail.subject
-    link = next(line for line in mail.body.splitlines() if line.startswith("https://crm.example/invite/"))
+    received = inbox(mail.to)["body"]
+    link = next(line for line in received.splitlines() if line.startswith("https://crm.example/invite/"))
     token = link.rsplit("/", 1)[1]
+    # The sent-mail table keeps the mail without the link's secret.
+    assert token not in mail.body and "https://crm.example/invite/[hidden]" in mail.body
     assert inv.token_hash == hash_secret(token) and token not in inv.token_hash
     assert inv.invited_by_id == team.owner_id
     assert (entry.action, entry.resource, entry.user_id) == ("Create", "Invitation", team.owner_id)
