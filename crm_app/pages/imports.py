@@ -10,7 +10,7 @@ from crm_app.services.fields import CHOICE_TYPES, FIELD_TYPES
 from crm_app.state.imports import IGNORE, NEW_FIELD, ImportState as S
 
 UPLOAD_ID = "import-upload"
-STEP_LABELS = [("upload", "Upload"), ("map", "Map columns"), ("preview", "Preview"), ("policy", "Duplicates"),
+STEP_LABELS = [("upload", "Upload"), ("map", "Map columns"), ("preview", "Preview"), ("policy", "Options"),
                ("import", "Import")]
 _MUTED = rx.color("gray", 11)
 STATUS_COLORS = {"done": "green", "failed": "red", "undone": "gray", "importing": "blue", "checking": "blue",
@@ -31,8 +31,9 @@ def _stepper() -> rx.Component:
                 background=rx.cond(done | current, rx.color(ACCENT, 9), rx.color("gray", 4)),
                 color=rx.cond(done | current, "white", rx.color("gray", 11)),
             ),
-            rx.text(label, size="2", weight=rx.cond(current, "bold", "regular"),
-                    color=rx.cond(current, rx.color("gray", 12), _MUTED)),
+            # Below 768 px only the current step keeps its label, so the steps fit a phone.
+            rx.cond(current, rx.text(label, size="2", weight="bold", color=rx.color("gray", 12)),
+                    rx.text(label, size="2", color=_MUTED, display=["none", "none", "block"])),
             spacing="2", align="center",
             aria_current=rx.cond(current, "step", ""),
         ))
@@ -48,7 +49,8 @@ def _card(*children, **props) -> rx.Component:
 
 
 def _footer(*children) -> rx.Component:
-    return rx.hstack(*children, width="100%", justify="end", spacing="3", padding_top="8px")
+    return rx.hstack(*children, width="100%", justify="end", align="center", spacing="3", padding_top="8px",
+                     wrap="wrap")
 
 
 # ------------------------------------------------------------------ step 1: upload
@@ -135,21 +137,23 @@ def _map_step() -> rx.Component:
                 rx.heading("Map columns to contact fields", size="4"),
                 rx.text("We matched the columns we recognised. Check each one, pick a field, create a new custom "
                         "field, or leave it out.", size="2", color=_MUTED),
-                spacing="1",
+                spacing="1", flex="1", min_width="240px",
             ),
-            rx.spacer(),
             rx.badge(rx.icon("file-text", size=13), S.filename, variant="soft", size="2", color_scheme="gray"),
-            width="100%", align="start",
+            width="100%", align="start", wrap="wrap",
         ),
         rx.text(S.file_facts, size="1", color=_MUTED),
-        rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell("Column in your file"),
-                rx.table.column_header_cell("Sample values"),
-                rx.table.column_header_cell("Import as"),
-            )),
-            rx.table.body(rx.foreach(S.headers, _mapping_row)),
-            variant="surface", width="100%",
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell("Column in your file"),
+                    rx.table.column_header_cell("Sample values"),
+                    rx.table.column_header_cell("Import as"),
+                )),
+                rx.table.body(rx.foreach(S.headers, _mapping_row)),
+                variant="surface", width="100%",
+            ),
+            overflow_x="auto", width="100%",
         ),
         rx.cond(
             S.mapping_error != "",
@@ -253,17 +257,36 @@ def _preview_row(row: rx.Var) -> rx.Component:
     )
 
 
+def _problems_banner() -> rx.Component:
+    return rx.cond(
+        S.count_invalid > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert", size=16)),
+            rx.callout.text(
+                rx.text.strong(S.problems_label), ". They are listed first, each problem next to its cell. "
+                "Fix them in the file and upload it again, or import the valid rows only (next step).",
+                rx.cond(S.problems_hidden > 0,
+                        " " + S.problems_hidden.to_string() + " more are not listed here; the error report "
+                        "after the import lists them all.", ""),
+            ),
+            color_scheme="amber", width="100%", role="status",
+        ),
+        rx.callout.root(rx.callout.icon(rx.icon("circle-check", size=16)), rx.callout.text(S.problems_label + "."),
+                        color_scheme="green", width="100%", role="status"),
+    )
+
+
 def _preview_step() -> rx.Component:
     return _card(
         rx.vstack(
             rx.heading("Preview", size="4"),
-            rx.text("The first rows as they will be imported. Invalid cells are marked with the reason.",
-                    size="2", color=_MUTED),
+            rx.text("Every row is checked as it will be imported: rows with problems come first, then the first "
+                    "good rows.", size="2", color=_MUTED),
             spacing="1",
         ),
         rx.hstack(
             _stat("valid rows", S.count_valid, "green", "circle-check"),
-            _stat("invalid rows", S.count_invalid, "red", "circle-x"),
+            _stat("rows with problems", S.count_invalid, "red", "circle-x"),
             _stat("duplicates in the file", S.count_duplicates, "amber", "copy"),
             _stat("match existing contacts", S.count_existing, "blue", "users"),
             spacing="3", width="100%", wrap="wrap",
@@ -271,6 +294,15 @@ def _preview_step() -> rx.Component:
         rx.cond(S.count_scanned < S.count_total,
                 rx.text("Counts cover the first " + S.count_scanned.to_string() + " of " + S.count_total.to_string()
                         + " rows; every row is checked when you import.", size="1", color=_MUTED)),
+        _problems_banner(),
+        rx.cond(
+            S.count_invalid > 0,
+            rx.segmented_control.root(
+                rx.segmented_control.item("With problems (" + S.count_invalid.to_string() + ")", value="problems"),
+                rx.segmented_control.item("All rows", value="all"),
+                value=S.preview_filter, on_change=S.set_preview_filter, aria_label="Rows shown",
+            ),
+        ),
         rx.box(
             rx.table.root(
                 rx.table.header(rx.table.row(
@@ -282,7 +314,7 @@ def _preview_step() -> rx.Component:
                                   spacing="0"))),
                     rx.table.column_header_cell("Problem"),
                 )),
-                rx.table.body(rx.foreach(S.preview_rows, _preview_row)),
+                rx.table.body(rx.foreach(S.shown_rows, _preview_row)),
                 variant="surface", size="1", width="100%",
             ),
             overflow_x="auto", width="100%",
@@ -297,25 +329,29 @@ def _preview_step() -> rx.Component:
 # ------------------------------------------------------------------ step 4: duplicates and options
 
 
-def _policy_choice(value: str, title: str, text: str) -> rx.Component:
+def _choice(group: str, chosen, value: str, title: str, text) -> rx.Component:
     return rx.el.label(
         rx.hstack(
-            rx.radio_group.item(value=value, id=f"policy-{value}", aria_label=title),
+            rx.radio_group.item(value=value, id=f"{group}-{value}", aria_label=title),
             rx.vstack(rx.text(title, weight="medium", size="2"), rx.text(text, size="1", color=_MUTED), spacing="0"),
             spacing="3", align="start", padding="12px 14px", border_radius="10px", width="100%",
-            border=rx.cond(S.policy == value, f"1.5px solid {rx.color(ACCENT, 8)}",
+            border=rx.cond(chosen == value, f"1.5px solid {rx.color(ACCENT, 8)}",
                            f"1px solid {rx.color('gray', 5)}"),
-            background=rx.cond(S.policy == value, rx.color(ACCENT, 2), rx.color("gray", 1)),
+            background=rx.cond(chosen == value, rx.color(ACCENT, 2), rx.color("gray", 1)),
             cursor="pointer",
         ),
-        html_for=f"policy-{value}", style={"width": "100%"},
+        html_for=f"{group}-{value}", style={"width": "100%"},
     )
+
+
+def _policy_choice(value: str, title: str, text: str) -> rx.Component:
+    return _choice("policy", S.policy, value, title, text)
 
 
 def _policy_step() -> rx.Component:
     return _card(
         rx.vstack(
-            rx.heading("Existing contacts and errors", size="4"),
+            rx.heading("Existing contacts", size="4"),
             rx.text("A row matches an existing contact by external reference, then email, then mobile number. "
                     "Rows that repeat a person inside the file are merged in file order.", size="2", color=_MUTED),
             spacing="1",
@@ -331,26 +367,31 @@ def _policy_step() -> rx.Component:
             ),
             value=S.policy, on_change=S.set_policy, width="100%", aria_label="Existing contacts",
         ),
-        rx.el.label(
-            rx.hstack(
-                rx.checkbox(checked=S.valid_only, on_change=S.set_valid_only, id="valid-only"),
-                rx.vstack(
-                    rx.text("Import valid rows only", weight="medium", size="2"),
-                    rx.text("Otherwise the import is all-or-nothing: if any row has an error, nothing is imported "
-                            "and you get the list of errors.", size="1", color=_MUTED),
-                    spacing="0",
-                ),
-                spacing="3", align="start",
-            ),
-            html_for="valid-only", style={"cursor": "pointer"},
+        rx.vstack(
+            rx.heading("Rows with problems", size="4", padding_top="12px"),
+            rx.text(rx.cond(S.count_invalid > 0, S.problems_label + " in the preview. ",
+                            "The preview found no problems, but every row is checked again when you import. "),
+                    "Choose what happens if a row cannot be imported:", size="2", color=_MUTED),
+            spacing="1",
         ),
-        rx.cond(S.count_invalid > 0,
-                rx.callout.root(rx.callout.icon(rx.icon("triangle-alert", size=16)),
-                                rx.callout.text(S.count_invalid.to_string() + " rows in the preview have errors."),
-                                color_scheme="amber", size="1", width="100%")),
+        rx.radio_group.root(
+            rx.vstack(
+                _choice("errors", S.errors_choice, "all_or_nothing", "All or nothing",
+                        "If any row has a problem, nothing is imported; you get the list of problems to fix."),
+                _choice("errors", S.errors_choice, "valid_only", "Import valid rows only",
+                        rx.cond(S.count_invalid > 0,
+                                "The " + S.count_invalid.to_string() + " rows with problems are left out; "
+                                "download them afterwards in the error report.",
+                                "Rows with problems are left out; download them afterwards in the error report.")),
+                spacing="2", width="100%",
+            ),
+            value=S.errors_choice, on_change=S.set_errors_choice, width="100%", aria_label="Rows with problems",
+        ),
         _footer(
             rx.button("Back to preview", variant="soft", color_scheme="gray", on_click=S.go_to("preview")),
-            rx.button(rx.icon("upload", size=15), "Start import", on_click=S.start),
+            rx.cond(S.errors_choice == "",
+                    rx.text("Choose what happens to rows with problems.", size="1", color=_MUTED)),
+            rx.button(rx.icon("upload", size=15), "Start import", on_click=S.start, disabled=S.errors_choice == ""),
         ),
     )
 
@@ -450,11 +491,14 @@ def _history() -> rx.Component:
         S.history.length() > 0,
         rx.vstack(
             rx.heading("Import history", size="4", padding_top="28px"),
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                               ("File", "Imported by", "When (UTC)", "Result", "Status", "")])),
-                rx.table.body(rx.foreach(S.history, _history_row)),
-                variant="surface", width="100%",
+            rx.box(
+                rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                                   ("File", "Imported by", "When (UTC)", "Result", "Status", "")])),
+                    rx.table.body(rx.foreach(S.history, _history_row)),
+                    variant="surface", width="100%",
+                ),
+                overflow_x="auto", width="100%",
             ),
             width="100%", spacing="3",
         ),

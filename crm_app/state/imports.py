@@ -1,9 +1,10 @@
 """CRM → Contacts → Import CSV: the wizard (upload → map → preview → duplicates → import).
 
 The job lives in the database (services/imports.py): the browser holds only its id and
-display copies. A reload finds the job again (`?job=<id>` in the address, or the member's
-running import) and shows the step it is at; progress comes from the job row, which the
-background run advances chunk by chunk.
+display copies. A reload finds the job again (`?job=<id>&step=<step>` in the address, or the
+member's running import) and shows the step it was at, with the mapping the preview
+remembered on the job; progress comes from the job row, which the background run advances
+chunk by chunk.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from crm_app.state.base import AppState, error_toast
 IGNORE = "__ignore__"
 NEW_FIELD = "__new__"
 STEPS = ["upload", "map", "preview", "policy", "import"]
+ERROR_CHOICES = ("all_or_nothing", "valid_only")
 POLL_SECONDS = 0.6
 
 
@@ -52,9 +54,10 @@ class ImportState(AppState):
     count_existing: int = 0
     count_scanned: int = 0
     count_total: int = 0
+    preview_filter: str = "all"  # all | problems
 
     policy: str = "fill"
-    valid_only: bool = False
+    errors_choice: str = ""  # "" until the member picks one of ERROR_CHOICES
 
     status: str = ""
     message: str = ""
@@ -105,11 +108,40 @@ class ImportState(AppState):
     def step_index(self) -> int:
         return STEPS.index(self.step) if self.step in STEPS else 0
 
+    @rx.var
+    def shown_rows(self) -> list[dict]:
+        if self.preview_filter == "problems":
+            return [r for r in self.preview_rows if not r["valid"]]
+        return self.preview_rows
+
+    @rx.var
+    def problems_label(self) -> str:
+        n, scanned = self.count_invalid, self.count_scanned
+        if n == 0:
+            return f"No problems found in {scanned:,} row{'s' if scanned != 1 else ''}"
+        return f"{n:,} row{'s have' if n != 1 else ' has'} problems"
+
+    @rx.var
+    def problems_hidden(self) -> int:
+        """Rows with problems beyond those the preview lists (the error report has them all)."""
+        return max(0, self.count_invalid - sum(1 for r in self.preview_rows if not r["valid"]))
+
     # ------------------------------------------------------------------ loading
 
     def _job_param(self) -> int:
         raw = self.router.url.query_parameters.get("job", "")
         return int(raw) if raw.isdigit() else 0
+
+    def _step_param(self) -> str:
+        raw = self.router.page.params.get("step", "")
+        return raw if raw in ("preview", "policy") else ""
+
+    def _address(self):
+        """The wizard's place in the address bar, so a reload comes back to it."""
+        query = f"?job={self.job_id}" if self.job_id else ""
+        if query and self.step in ("preview", "policy") and self.status in ("", "uploaded"):
+            query += f"&step={self.step}"
+        return rx.call_script(f"window.history.replaceState(null, '', window.location.pathname + '{query}')")
 
     @rx.event
     def load_page(self):
@@ -132,6 +164,10 @@ class ImportState(AppState):
                     self._show_job(session, actor, agent_id, import_service.get_job(session, actor, agent_id, job_id))
                 else:
                     self.targets = self._targets(session, actor, agent_id)
+            if self.step == "map" and self._step_param():
+                with self.unit() as (session, actor):  # back to the preview (or options) it was at
+                    self._preview(session, actor)
+                self.step = self._step_param()
         except ServiceError as error:
             return error_toast(error)
         if self.running:
@@ -140,7 +176,7 @@ class ImportState(AppState):
     def _reset_wizard(self) -> None:
         self.step, self.job_id, self.filename, self.file_facts, self.upload_error = "upload", 0, "", "", ""
         self.headers, self.mapping, self.samples, self.mapping_error = [], {}, {}, ""
-        self.preview_columns, self.preview_rows = [], []
+        self.preview_columns, self.preview_rows, self.preview_filter, self.errors_choice = [], [], "all", ""
         self.status, self.message, self.polling, self.confirm_undo_id = "", "", False, 0
         self.processed = self.total = self.created = self.updated = self.skipped = self.failed = 0
 
@@ -168,7 +204,9 @@ class ImportState(AppState):
                            + ("" if job["has_header"] else " · no header row"))
         self.headers = job["headers"]
         self.mapping = {h: (job["mapping"].get(h) or IGNORE) for h in job["headers"]}
-        self.policy, self.valid_only = job["policy"], job["valid_only"]
+        self.policy = job["policy"]
+        started = job["status"] != "uploaded"
+        self.errors_choice = ("valid_only" if job["valid_only"] else "all_or_nothing") if started else ""
         self._copy_progress(job)
         self.targets = self._targets(session, actor, agent_id)
         if job["status"] == "uploaded":
@@ -209,7 +247,7 @@ class ImportState(AppState):
                 self.upload_error = error.message
                 return rx.toast.error(error.message)
             return error_toast(error)
-        return rx.call_script(f"window.history.replaceState(null, '', '?job={self.job_id}')")
+        return self._address()
 
     # ------------------------------------------------------------------ mapping
 
@@ -262,28 +300,38 @@ class ImportState(AppState):
     @rx.event
     def to_preview(self):
         try:
-            with self.unit(read_only=True) as (session, actor):
-                view = import_service.preview(session, actor, self.route_agent_id(), self.job_id,
-                                              self._service_mapping())
+            with self.unit() as (session, actor):
+                self._preview(session, actor)
         except ServiceError as error:
             if error.field == "mapping":
                 self.mapping_error = error.message
                 return
             return error_toast(error)
+        self.step = "preview"
+        return self._address()
+
+    def _preview(self, session, actor) -> None:
+        view = import_service.preview(session, actor, self.route_agent_id(), self.job_id, self._service_mapping())
         self.preview_columns = view["columns"]
         self.preview_rows = view["rows"]
         self.count_valid, self.count_invalid = view["valid"], view["invalid"]
         self.count_duplicates, self.count_existing = view["duplicates"], view["existing"]
         self.count_scanned, self.count_total = view["scanned"], view["total"]
-        self.step = "preview"
+        self.preview_filter = "problems" if view["invalid"] else "all"
+
+    @rx.event
+    def set_preview_filter(self, value: str | list[str]):
+        if value in ("all", "problems"):
+            self.preview_filter = value
 
     @rx.event
     def go_to(self, step: str):
         if step in ("map", "preview", "policy") and self.status in ("", "uploaded") and self.job_id:
             self.step = step
-        elif step == "upload":
+            return self._address()
+        if step == "upload":
             self._reset_wizard()
-            return rx.call_script("window.history.replaceState(null, '', window.location.pathname)")
+            return self._address()
 
     @rx.event
     def set_policy(self, value: str):
@@ -291,24 +339,27 @@ class ImportState(AppState):
             self.policy = value
 
     @rx.event
-    def set_valid_only(self, value: bool):
-        self.valid_only = bool(value)
+    def set_errors_choice(self, value: str):
+        if value in ERROR_CHOICES:
+            self.errors_choice = value
 
     # ------------------------------------------------------------------ run
 
     @rx.event
     def start(self):
+        if self.errors_choice not in ERROR_CHOICES:
+            return rx.toast.error("Choose what happens to rows with problems: all or nothing, or valid rows only.")
         try:
             with self.unit() as (session, actor):
                 agent_id = self.route_agent_id()
                 job = import_service.start_import(session, actor, agent_id, self.job_id, self._service_mapping(),
-                                                  policy=self.policy, valid_only=self.valid_only)
+                                                  policy=self.policy, valid_only=self.errors_choice == "valid_only")
         except ServiceError as error:
             return error_toast(error)
         self._copy_progress(job)
         self.step = "import"
         import_service.run_in_background(self.job_id)
-        return ImportState.poll
+        return [self._address(), ImportState.poll]
 
     @rx.event(background=True)
     async def poll(self):

@@ -1,5 +1,6 @@
 """CSV import in the real app: a semicolon Latin-1 file, mapping fixed by hand, a custom field
-created while mapping, invalid rows in the preview, valid rows only, error CSV, undo."""
+created while mapping, rows with problems first in the preview (count and filter), the
+wizard surviving a reload, an explicit choice of valid rows only, error CSV, undo."""
 
 from __future__ import annotations
 
@@ -43,6 +44,23 @@ def _pick(page, header: str, option: str):
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def _at_width(page, width: int, name: str):
+    """A screenshot at this width; the page itself must fit it (tables scroll inside their box)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def _rows_with_problems_come_first(page):
+    expect(page.get_by_text("2 rows have problems", exact=False).first).to_be_visible()
+    expect(page.get_by_role("radio", name="With problems (2)")).to_be_checked()
+    expect(page.get_by_text("Invalid", exact=True)).to_have_count(2)
+    expect(page.get_by_text("Valid", exact=True)).to_have_count(0)  # the good row is one click away
+    expect(page.get_by_text("'francoise@example' is not a valid email address.")).to_be_visible()
+    expect(page.get_by_text("'Blue Cross' is not one of the options: Aetna, Cigna.")).to_be_visible()
+
+
 def test_import_wizard_end_to_end(page, live_app, clinic, tmp_path, monkeypatch):
     sign_in(page, live_app, clinic["email"])
     page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/contacts"))
@@ -73,19 +91,38 @@ def test_import_wizard_end_to_end(page, live_app, clinic, tmp_path, monkeypatch)
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("combobox", name="Map column Parrain")).to_have_text("Referred by")
     screenshot(page, "import-2-map", keep=True)
+    _at_width(page, 390, "import-2-map-phone")
 
     page.get_by_role("button", name="Continue to preview").click()
     expect(page.get_by_role("heading", name="Preview")).to_be_visible()
-    expect(page.get_by_text("'francoise@example' is not a valid email address.")).to_be_visible()
-    expect(page.get_by_text("'Blue Cross' is not one of the options: Aetna, Cigna.")).to_be_visible()
-    expect(page.get_by_text("Invalid", exact=True)).to_have_count(2)
+    _rows_with_problems_come_first(page)
     screenshot(page, "import-3-preview", keep=True)
+    page.get_by_role("radio", name="All rows").click()
+    expect(page.get_by_text("Valid", exact=True)).to_have_count(1)
+    expect(page.get_by_text("Invalid", exact=True)).to_have_count(2)
+
+    # A reload comes back to the preview, with the mapping chosen by hand.
+    assert "step=preview" in page.url
+    page.reload()
+    expect(page.get_by_role("heading", name="Preview")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Referred by from Parrain")).to_be_visible()
+    _rows_with_problems_come_first(page)
+    _at_width(page, 390, "import-3-preview-phone")
+    _at_width(page, 1024, "import-3-preview-1024")
 
     page.get_by_role("button", name="Continue", exact=True).click()
-    expect(page.get_by_role("heading", name="Existing contacts and errors")).to_be_visible()
+    expect(page.get_by_role("heading", name="Existing contacts")).to_be_visible()
+    expect(page.get_by_text("2 rows have problems in the preview.", exact=False)).to_be_visible()
+    start = page.get_by_role("button", name="Start import")
+    expect(start).to_be_disabled()  # nothing chosen for rows with problems yet
+    page.reload()
+    expect(page.get_by_role("heading", name="Rows with problems")).to_be_visible()
+    expect(start).to_be_disabled()
     page.get_by_text("Import valid rows only").click()
+    expect(page.get_by_role("radio", name="Import valid rows only")).to_be_checked()
     screenshot(page, "import-4-duplicates", keep=True)
-    page.get_by_role("button", name="Start import").click()
+    _at_width(page, 390, "import-4-options-phone")
+    start.click()
     expect(page.get_by_role("heading", name="Import finished")).to_be_visible(timeout=30_000)
     summary = page.locator("text=created").first.locator("xpath=..")
     expect(summary).to_contain_text("1")
