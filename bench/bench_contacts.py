@@ -9,6 +9,14 @@ run to run (different names, emails, stages, owners, options) so no single cache
 page flatters the figure; two warm-up calls per case are not timed. The export case
 streams the newest ~100,000 contacts to /dev/null through services.export and rolls back
 its audit entry. Figures are printed, never asserted.
+
+Issue #10 cases: filters whose matches sit among the oldest contacts (stage "Legacy intake"
+and the option "Self-pay" of an agent generated with --skew), phone searches (a full
+number typed nationally, its last 7 and 4 digits, an area-code prefix), sorts by updated
+and source, the 4% status filter (Blocked), page 4,000 (by page number, and by keyset:
+the cursor of page 3,999 fetched beforehand), the exact agent total and the capped
+"10,000+" count on its own, the long-tail stage, a light owner. Each table is printed with
+the load average, and with --save written to bench/results/ with the date and commit.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,12 +40,13 @@ from crm_app.db import make_engine  # noqa: E402
 from crm_app.models import Agent, Contact, ContactField, Membership, Stage  # noqa: E402
 from crm_app.services import export  # noqa: E402
 from crm_app.services.access import actor_for  # noqa: E402
-from crm_app.services.contact_list import ListQuery, list_contacts  # noqa: E402
+from crm_app.services.contact_list import ListQuery, count_contacts, list_contacts  # noqa: E402
 
 DEFAULT_SQLITE = "sqlite:////tmp/crm_bench.db"
 NAME_PREFIXES = ["emm", "oliv", "liam", "noa", "soph", "jam", "mia", "ben", "carl", "zoe", "grac", "ethan", "priy",
                  "omar", "rosa", "alex", "kofi", "naom", "isaa", "mate"]
 EXPORT_ROWS = 100_000
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _percentile(samples: list[float], pct: float) -> float:
@@ -44,12 +55,30 @@ def _percentile(samples: list[float], pct: float) -> float:
     return ordered[k]
 
 
+def _commit() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return sha + ("+changes" if dirty else "")
+
+
+def _load() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("CRM_BENCH_DATABASE_URL") or DEFAULT_SQLITE)
     parser.add_argument("--agent-slug", default="bench")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--export-runs", type=int, default=3)
+    parser.add_argument("--only", default="", help="run only the cases whose label contains this text")
+    parser.add_argument("--save", action="store_true", help="also write the table to bench/results/")
     args = parser.parse_args(argv)
     engine = make_engine(args.database_url)
     rng = random.Random(1)
@@ -62,8 +91,11 @@ def main(argv: list[str] | None = None) -> None:
                                                            Membership.role == "Owner")).first()
         actor = actor_for(s, owner_id, agent.org_id)
         total = s.exec(select(func.count()).select_from(Contact).where(Contact.agent_id == agent.id)).one()
-        stage_ids = list(s.exec(select(Stage.id).where(Stage.agent_id == agent.id)))
-        owner_ids = list(s.exec(select(Membership.user_id).where(Membership.org_id == agent.org_id)))
+        stages = {st.name: st.id for st in s.exec(select(Stage).where(Stage.agent_id == agent.id))}
+        stage_ids = list(stages.values())[:4]  # the defaults (the extra stages of --skew are cases of their own)
+        owners = list(s.exec(select(Contact.primary_owner_id, func.count()).where(Contact.agent_id == agent.id)
+                             .group_by(Contact.primary_owner_id).order_by(func.count().desc())))
+        owner_ids = [o for o, _n in owners if o is not None]
         dropdown = s.exec(select(ContactField).where(ContactField.agent_id == agent.id,
                                                      ContactField.type == "Dropdown",
                                                      ContactField.is_default.is_(False))).first()
@@ -71,6 +103,9 @@ def main(argv: list[str] | None = None) -> None:
         emails = [e for e in s.exec(select(Contact.email).where(Contact.agent_id == agent.id, Contact.email.is_not(None))
                                     .order_by(Contact.id).offset(offset).limit(400))]
         emails = rng.sample(emails, min(len(emails), max(args.runs, 10)))
+        phones = [p for p in s.exec(select(Contact.phone).where(Contact.agent_id == agent.id, Contact.phone.is_not(None))
+                                    .order_by(Contact.id).offset(offset).limit(400))]
+        phones = rng.sample(phones, min(len(phones), max(args.runs, 10)))
         # The created_at of the 100,000th newest contact: exporting from that day on is ~100k rows.
         cutoff = s.exec(select(Contact.created_at).where(Contact.agent_id == agent.id, Contact.archived.is_(False))
                         .order_by(Contact.created_at.desc()).offset(EXPORT_ROWS - 1).limit(1)).first()
@@ -78,25 +113,65 @@ def main(argv: list[str] | None = None) -> None:
     def pick(seq, i):
         return seq[i % len(seq)]
 
+    def national(phone):  # "+13125550123" typed as "(312) 555-0123"
+        return f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
+
     cases = [
         ("first page (newest, 25)", lambda i: ListQuery()),
         ("first page, 100 rows", lambda i: ListQuery(page_size=100)),
         ("search name prefix", lambda i: ListQuery(search=pick(NAME_PREFIXES, i))),
         ("search by email (full)", lambda i: ListQuery(search=pick(emails, i))),
         ("search by email (prefix)", lambda i: ListQuery(search=pick(emails, i).split("@")[0][:8])),
+        ("search phone, full national", lambda i: ListQuery(search=national(pick(phones, i)))),
+        ("search phone, full E.164", lambda i: ListQuery(search=pick(phones, i))),
+        ("search phone, last 7 digits", lambda i: ListQuery(search=pick(phones, i)[-7:])),
+        ("search phone, last 4 digits", lambda i: ListQuery(search=pick(phones, i)[-4:])),
+        ("search phone, area code (3)", lambda i: ListQuery(search=pick(phones, i)[2:5])),
         ("filter stage + owner", lambda i: ListQuery(stage_ids=[pick(stage_ids, i)],
                                                      owner_ids=[pick(owner_ids, i // len(stage_ids))])),
+        ("filter status Blocked (4%)", lambda i: ListQuery(statuses=["Blocked"])),
+        ("filter status Blocked, oldest first", lambda i: ListQuery(statuses=["Blocked"], descending=False)),
+        ("filter source API", lambda i: ListQuery(sources=["API"])),
         (f"filter custom dropdown ({dropdown.label})",
-         lambda i: ListQuery(custom={dropdown.key: pick(dropdown.options, i)})),
+         lambda i: ListQuery(custom={dropdown.key: pick([o for o in dropdown.options if o != "Self-pay"], i)})),
         ("sort by created, oldest first", lambda i: ListQuery(sort="created", descending=False)),
         ("sort by name A-Z", lambda i: ListQuery(sort="name", descending=False)),
         ("sort by name Z-A, page 3", lambda i: ListQuery(sort="name", descending=True, page=3)),
+        ("sort by updated", lambda i: ListQuery(sort="updated")),
+        ("sort by source", lambda i: ListQuery(sort="source", descending=bool(i % 2))),
+        ("sort by status", lambda i: ListQuery(sort="status", descending=bool(i % 2))),
+        ("sort by stage", lambda i: ListQuery(sort="stage", descending=bool(i % 2))),
+        ("sort by email", lambda i: ListQuery(sort="email", descending=bool(i % 2))),
+        ("page 4,000 (newest first)", lambda i: ListQuery(page=4000 + i % 3)),
     ]
+    if "Legacy intake" in stages:  # an agent generated with --skew
+        cases += [
+            ("skew: stage only in oldest 2%", lambda i: ListQuery(stage_ids=[stages["Legacy intake"]])),
+            ("skew: same, oldest first", lambda i: ListQuery(stage_ids=[stages["Legacy intake"]], descending=False)),
+            ("skew: custom option only in oldest 2%", lambda i: ListQuery(custom={dropdown.key: "Self-pay"})),
+            ("skew: same, sort by name", lambda i: ListQuery(custom={dropdown.key: "Self-pay"}, sort="name",
+                                                             descending=False)),
+            ("skew: long-tail stage (~0.05%)", lambda i: ListQuery(stage_ids=[stages["VIP"]])),
+            ("skew: heaviest owner", lambda i: ListQuery(owner_ids=[owner_ids[0]])),
+            ("skew: lightest owner", lambda i: ListQuery(owner_ids=[owner_ids[-1]])),
+            ("skew: lightest owner + Blocked", lambda i: ListQuery(owner_ids=[owner_ids[-1]], statuses=["Blocked"])),
+        ]
+    cases = [c for c in cases if args.only in c[0]]
 
-    print(f"\n{engine.dialect.name} · {engine.url.render_as_string(hide_password=True)} · agent /{agent.slug} · "
-          f"{total:,} contacts · {args.runs} runs per case\n")
-    print(f"| {'case':<40} | {'p50 ms':>8} | {'p95 ms':>8} | {'matching (last run)':>20} |")
-    print(f"|{'-' * 42}|{'-' * 10}|{'-' * 10}|{'-' * 22}|")
+    header = (f"{engine.dialect.name} · {engine.url.render_as_string(hide_password=True)} · agent /{agent.slug} · "
+              f"{total:,} contacts · {args.runs} runs per case · commit {_commit()} · "
+              f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+    lines = [header, "", f"load average (1/5/15 min) at start: {_load()}", "",
+             f"| {'case':<40} | {'p50 ms':>8} | {'p95 ms':>8} | {'matching (last run)':>20} |",
+             f"|{'-' * 42}|{'-' * 10}|{'-' * 10}|{'-' * 22}|"]
+    print("\n" + "\n".join(lines), flush=True)
+
+    def row(label, samples, matching):
+        line = (f"| {label:<40} | {statistics.median(samples):>8.1f} | {_percentile(samples, 95):>8.1f} | "
+                f"{matching:>20} |")
+        lines.append(line)
+        print(line, flush=True)
+
     for label, make in cases:
         samples = []
         matching = 0
@@ -109,19 +184,39 @@ def main(argv: list[str] | None = None) -> None:
                 s.rollback()
             if i >= 0:
                 samples.append(elapsed)
-        print(f"| {label:<40} | {statistics.median(samples):>8.1f} | {_percentile(samples, 95):>8.1f} | "
-              f"{matching:>20,} |", flush=True)
+        row(label, samples, f"{matching:,}")
 
-    times = []
-    count = 0
-    for _ in range(args.export_runs):
-        with Session(engine) as s, open(os.devnull, "wb") as sink:
-            started = time.perf_counter()
-            count = export.export_contacts(s, actor, agent.id, ListQuery(created_from=cutoff.date()), None, sink)
-            times.append(time.perf_counter() - started)
-            s.rollback()  # keep the audit log of the bench database clean
-    print(f"\nExport of {count:,} contacts (CSV, all columns, {args.export_runs} runs): "
-          f"best {min(times):.2f} s, median {statistics.median(times):.2f} s\n")
+    if not args.only or "total" in args.only:
+        samples = []
+        for i in range(-2, args.runs):
+            with Session(engine) as s:
+                started = time.perf_counter()
+                exact = count_contacts(s, actor, agent.id)
+                elapsed = (time.perf_counter() - started) * 1000
+            if i >= 0:
+                samples.append(elapsed)
+        row("agent's exact total", samples, f"{exact:,}")
+
+    lines += ["", f"load average at end: {_load()}"]
+    print(lines[-1])
+    if args.export_runs and not args.only:
+        times = []
+        count = 0
+        for _ in range(args.export_runs):
+            with Session(engine) as s, open(os.devnull, "wb") as sink:
+                started = time.perf_counter()
+                count = export.export_contacts(s, actor, agent.id, ListQuery(created_from=cutoff.date()), None, sink)
+                times.append(time.perf_counter() - started)
+                s.rollback()  # keep the audit log of the bench database clean
+        lines.append(f"Export of {count:,} contacts (CSV, all columns, {args.export_runs} runs): "
+                     f"best {min(times):.2f} s, median {statistics.median(times):.2f} s")
+        print(lines[-1])
+    if args.save:
+        RESULTS.mkdir(exist_ok=True)
+        out = RESULTS / f"{datetime.now(timezone.utc):%Y-%m-%d_%H%M}_{engine.dialect.name}_{_commit()}.md"
+        command = "python bench/bench_contacts.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        out.write_text(f"    {command}\n\n" + "\n".join(lines) + "\n")
+        print(f"saved {out.relative_to(RESULTS.parent.parent)}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,13 @@ transaction on SQLite): the service path (save_contact) runs matching, automatio
 audit per contact, which is right for real input and far too slow for a million rows.
 Values are produced in the same stored forms the services write (lower-cased email,
 E.164 phone, `name_sort`, coerce_value's text forms).
+
+`--skew` (a new agent only) makes the distributions lopsided, as real agents' data is:
+four extra stages and long-tail stage weights (the rarest stage holds ~0.05%); one stage,
+"Legacy intake", and one insurance option, "Self-pay", used only by the oldest ~2% of
+contacts (values that were common two years ago: half of those rows have them); and a few heavy owners (56/25/12/5/2%).
+The list benchmark then also times those cases (bench_contacts.py reads the layout from
+the database).
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from sqlmodel import Session, SQLModel, select  # noqa: E402
 
 from crm_app.db import make_engine  # noqa: E402
 from crm_app.models import Agent, Contact, ContactField, ContactValue, Membership, Stage, User  # noqa: E402
-from crm_app.services import fields  # noqa: E402
+from crm_app.services import fields, stages  # noqa: E402
 from crm_app.services.access import actor_for  # noqa: E402
 from crm_app.services.agents import create_agent, create_owner  # noqa: E402
 from crm_app.services.demo import DOMAINS, FIRST, LAST  # noqa: E402
@@ -62,6 +69,13 @@ CONTACT_COLUMNS = ("id", "agent_id", "external_ref", "name", "name_sort", "email
                    "member_set", "created_at", "updated_at")
 VALUE_COLUMNS = ("contact_id", "field_id", "value_text", "value_num", "value_json")
 BATCH = 20_000
+# --skew: stages after the four defaults, and each stage's weight (long tail; "Legacy
+# intake" is given only to old contacts, see contact_rows).
+SKEW_STAGES = ("Waitlist", "Referred out", "VIP", "Legacy intake")
+SKEW_STAGE_WEIGHTS = (5600, 2500, 1200, 500, 150, 40, 5)
+SKEW_OWNER_WEIGHTS = (56, 25, 12, 5, 2)
+OLD_FRACTION = 0.02  # --skew: "Legacy intake" and "Self-pay" only among the oldest 2%
+OLD_STAGE, OLD_OPTION = "Legacy intake", "Self-pay"
 
 
 def ensure_schema(engine) -> None:
@@ -83,7 +97,7 @@ def ensure_schema(engine) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def ensure_agent(engine, slug: str) -> int:
+def ensure_agent(engine, slug: str, skew: bool = False) -> int:
     with Session(engine, expire_on_commit=False) as session:
         agent = session.exec(select(Agent).where(Agent.slug == slug)).first()
         if agent is not None:
@@ -100,6 +114,9 @@ def ensure_agent(engine, slug: str) -> int:
         owner = actor_for(session, owner.user_id, owner.org_id)
         for label, key, type_, options, _rate in CUSTOM:
             fields.create_custom_field(session, owner, agent.id, label=label, key=key, type=type_, options=options)
+        if skew:
+            for name in SKEW_STAGES:
+                stages.add_stage(session, owner, agent.id, name)
         session.commit()
         return agent.id
 
@@ -118,14 +135,21 @@ def _phone_prefixes() -> list[str]:
 
 
 def contact_rows(agent_id: int, start: int, count: int, stage_ids: list[int], owner_ids: list[int],
-                 custom: list[tuple[ContactField, float]], seed: int):
-    """Yield (contact row, [value rows]) for contacts number start..start+count-1."""
+                 custom: list[tuple[ContactField, float]], seed: int, skew: bool = False):
+    """Yield (contact row, [value rows]) for contacts number start..start+count-1. With
+    `skew`, stage_ids are the defaults then SKEW_STAGES, in position order."""
     rng = random.Random(seed + start)
     prefixes = _phone_prefixes()
     stride = 7919  # co-prime with 10,000: consecutive contacts get scattered line numbers
     now = datetime.now(timezone.utc)
     two_years = 2 * 365 * 86400
-    stage_pool = [s for s, w in zip(stage_ids, (40, 25, 25, 10)) for _ in range(w)] or [None]
+    if skew:
+        old_stage = stage_ids[-1]
+        stage_pool = [s for s, w in zip(stage_ids[:-1], SKEW_STAGE_WEIGHTS) for _ in range(w)]
+        owner_pool = [o for o, w in zip(owner_ids, SKEW_OWNER_WEIGHTS) for _ in range(w)]
+    else:
+        stage_pool = [s for s, w in zip(stage_ids, (40, 25, 25, 10)) for _ in range(w)] or [None]
+        owner_pool = owner_ids
     born = date(1945, 1, 1)
     ids = os.urandom(12 * count).hex()
     for n in range(count):
@@ -141,11 +165,14 @@ def contact_rows(agent_id: int, start: int, count: int, stage_ids: list[int], ow
             email = f"{local.replace(chr(39), '').lower()}{i}@{rng.choice(DOMAINS)}"
         if has < 0.92:
             phone = f"{prefixes[i // 10_000]}{(i * stride) % 10_000:04d}"
-        created = now - timedelta(seconds=rng.uniform(0, two_years))
+        age = rng.random()  # 0 newest .. 1 two years old
+        created = now - timedelta(seconds=age * two_years)
+        old = skew and age > 1 - OLD_FRACTION
+        stage = old_stage if old and rng.random() < 0.5 else rng.choice(stage_pool)
         source = rng.choice(SOURCES)
         contact_id = ids[24 * n:24 * n + 24]
         row = (contact_id, agent_id, None, name, name.lower(), email, phone, gender, source,
-               rng.choice(stage_pool), rng.choice(STATUSES), rng.choice(owner_ids),
+               stage, rng.choice(STATUSES), rng.choice(owner_pool),
                rng.choice(owner_ids) if rng.random() < 0.2 else None, rng.random() < 0.02,
                None, "[]", created, min(now, created + timedelta(days=rng.uniform(0, 30))))
         values = []
@@ -153,7 +180,12 @@ def contact_rows(agent_id: int, start: int, count: int, stage_ids: list[int], ow
             if rng.random() >= rate:
                 continue
             if f.type == "Dropdown":
-                values.append((contact_id, f.id, rng.choice(f.options), None, None))
+                if skew and OLD_OPTION in f.options:
+                    options = [o for o in f.options if o != OLD_OPTION]
+                    option = OLD_OPTION if old and rng.random() < 0.5 else rng.choice(options)
+                else:
+                    option = rng.choice(f.options)
+                values.append((contact_id, f.id, option, None, None))
             elif f.type == "Date":
                 values.append((contact_id, f.id, (born + timedelta(days=rng.randint(0, 365 * 62))).isoformat(),
                                None, None))
@@ -233,16 +265,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=os.environ.get("CRM_BENCH_DATABASE_URL") or DEFAULT_SQLITE)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skew", action="store_true",
+                        help="lopsided data: long-tail stages, heavy owners, values only in old rows")
     args = parser.parse_args(argv)
     engine = make_engine(args.database_url)
     started = time.perf_counter()
     ensure_schema(engine)
-    agent_id = ensure_agent(engine, args.agent_slug)
+    agent_id = ensure_agent(engine, args.agent_slug, args.skew)
     with Session(engine) as session:
         agent = session.get(Agent, agent_id)
         existing = session.exec(select(func.count()).select_from(Contact).where(Contact.agent_id == agent_id)).one()
-        stage_ids = list(session.exec(select(Stage.id).where(Stage.agent_id == agent_id).order_by(Stage.position)))
-        owner_ids = list(session.exec(select(Membership.user_id).where(Membership.org_id == agent.org_id)))
+        agent_stages = list(session.exec(select(Stage).where(Stage.agent_id == agent_id).order_by(Stage.position)))
+        stage_ids = [st.id for st in agent_stages]
+        # An agent made with --skew keeps getting skewed rows when topped up.
+        skewed = [st.name for st in agent_stages][-len(SKEW_STAGES):] == list(SKEW_STAGES)
+        owner_ids = list(session.exec(select(Membership.user_id).where(Membership.org_id == agent.org_id)
+                                      .order_by(Membership.user_id)))
         by_key = {f.key: f for f in session.exec(select(ContactField).where(ContactField.agent_id == agent_id))}
         custom = [(by_key[key], rate) for _l, key, _t, _o, rate in CUSTOM]
         session.expunge_all()
@@ -250,7 +288,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{engine.url.render_as_string(hide_password=True)}: agent /{args.agent_slug} (id {agent_id}) has "
           f"{existing:,} contacts; adding {max(missing, 0):,}.")
     if missing > 0:
-        rows = contact_rows(agent_id, existing, missing, stage_ids, owner_ids, custom, args.seed)
+        if args.skew and not skewed:
+            sys.exit(f"Agent /{args.agent_slug} was created without --skew: use another slug.")
+        rows = contact_rows(agent_id, existing, missing, stage_ids, owner_ids, custom, args.seed, skewed)
         if engine.dialect.name == "postgresql":
             _postgres_copy(engine, rows, missing)
         else:
