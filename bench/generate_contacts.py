@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import phonenumbers  # noqa: E402
-from sqlalchemy import func, inspect, text  # noqa: E402
+from sqlalchemy import func, text  # noqa: E402
 from sqlmodel import Session, SQLModel, select  # noqa: E402
 
 from crm_app.db import make_engine  # noqa: E402
@@ -79,20 +79,31 @@ OLD_STAGE, OLD_OPTION = "Legacy intake", "Self-pay"
 
 
 def ensure_schema(engine) -> None:
-    """Tables, plus any index declared in models.py that an older bench database lacks."""
+    """Tables, plus any index declared in models.py that an older bench database lacks;
+    list indexes (ix_contact…) that models.py no longer declares are dropped, so the
+    planners see what a migrated database has."""
     SQLModel.metadata.create_all(engine)
     with engine.connect() as conn:
-        existing = {ix["name"] for t in ("contact", "contactvalue") for ix in inspect(conn).get_indexes(t)}
         if conn.dialect.name == "sqlite":  # its inspector leaves expression indexes out
-            existing |= set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
-    added = False
+            existing = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
+        else:
+            existing = set(conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename IN "
+                                                "('contact', 'contactvalue')").scalars())
+    declared = {ix.name for table in (Contact.__table__, ContactValue.__table__) for ix in table.indexes}
+    changed = False
+    for name in sorted(existing - declared):
+        if name.startswith("ix_contact_"):
+            print(f"  dropping index {name}")
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+            changed = True
     for table in (Contact.__table__, ContactValue.__table__):
         for index in table.indexes:
             if index.name not in existing:
                 print(f"  creating index {index.name}")
                 index.create(engine)
-                added = True
-    if added:
+                changed = True
+    if changed:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
 

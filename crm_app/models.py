@@ -251,11 +251,24 @@ class Contact(SQLModel, table=True):
         UniqueConstraint("agent_id", "phone", name="uq_contact_agent_phone"),
         UniqueConstraint("agent_id", "external_ref", name="uq_contact_agent_extref"),
         # Every list query filters on (agent_id, archived): they lead each index so the
-        # first page, sorts and counts are index range scans (see bench/README.md).
+        # first page, sorts and counts are index range scans (see bench/README.md). The
+        # list orders by (sort column, created_at, id): an index (column, created_at) both
+        # sorts by the column and serves "column = x, newest first" wherever x's contacts are.
         Index("ix_contact_agent_archived_created", "agent_id", "archived", "created_at"),
+        Index("ix_contact_agent_archived_updated_created", "agent_id", "archived", "updated_at", "created_at"),
         Index("ix_contact_agent_archived_name", "agent_id", "archived", "name_sort"),
-        Index("ix_contact_agent_archived_stage_owner", "agent_id", "archived", "stage_id", "primary_owner_id"),
-        Index("ix_contact_agent_archived_email", "agent_id", "archived", "email"),
+        Index("ix_contact_agent_archived_email_created", "agent_id", "archived", "email", "created_at"),
+        Index("ix_contact_agent_archived_phone_created", "agent_id", "archived", "phone", "created_at"),
+        Index("ix_contact_agent_archived_gender_created", "agent_id", "archived", "gender", "created_at"),
+        Index("ix_contact_agent_archived_status_created", "agent_id", "archived", "status", "created_at"),
+        Index("ix_contact_agent_archived_stage_created", "agent_id", "archived", "stage_id", "created_at"),
+        Index("ix_contact_agent_archived_stage_owner_created", "agent_id", "archived", "stage_id",
+              "primary_owner_id", "created_at"),
+        Index("ix_contact_agent_archived_owner_created", "agent_id", "archived", "primary_owner_id", "created_at"),
+        Index("ix_contact_agent_archived_source_created", "agent_id", "archived", "source", "created_at"),
+        # From a custom field's value entries to their contacts without reading the rows:
+        # the capped count and the newest matches of a custom-field filter.
+        Index("ix_contact_id_agent_archived_created", "id", "agent_id", "archived", "created_at"),
     )
 
     id: str = Field(default_factory=new_contact_id, primary_key=True, max_length=24)
@@ -296,6 +309,16 @@ def name_after_first_word(column):
 
 Index("ix_contact_agent_archived_later_words", Contact.agent_id, Contact.archived,
       name_after_first_word(Contact.name_sort))
+
+
+def phone_last_digits(column, count: int):
+    """The last `count` characters of a phone, for "ends with" searches ("555-0123",
+    "0123"); the count is inlined so both databases match the expression index."""
+    return func.substr(column, func.length(column) - literal_column(str(count - 1)))
+
+
+Index("ix_contact_agent_archived_phone_last4", Contact.agent_id, Contact.archived,
+      phone_last_digits(Contact.phone, 4))
 
 
 class ContactValue(SQLModel, table=True):

@@ -1,17 +1,26 @@
 """The contacts list query (§3.3): search, filters, sort and server-side pagination,
-all pushed into SQL so pages stay fast at a million contacts per agent."""
+all pushed into SQL so pages stay fast at a million contacts per agent (bench/README.md).
+
+A page (`list_page`) and the matching count (`count_matching`) are separate calls: the list
+shows its rows first and counts only when the query changes. Pages after the first few are
+reached by keyset (`after`/`before` cursors of the neighbouring page), never by a deep OFFSET.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, exists, func, or_
+import phonenumbers
+from sqlalchemy import and_, exists, false, func, literal, or_
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.functions import coalesce
 from sqlmodel import Session, select
 
 from crm_app.db import serial_plans
-from crm_app.models import Contact, ContactField, ContactValue, Stage, User, name_after_first_word
+from crm_app.models import Agent, Contact, ContactField, ContactValue, Stage, User, name_after_first_word, phone_last_digits
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError
 from crm_app.services.values import format_phone
@@ -29,13 +38,18 @@ SORTABLE = {
     "created": Contact.created_at,
     "updated": Contact.updated_at,
 }
+DATETIME_SORTS = ("created", "updated")
 
 
 # Totals are counted exactly up to this many matches; beyond it the list shows "10,000+"
 # (an exact count over a million index entries costs more than the page itself).
 COUNT_CAP = 10_000
-# Page rows come from the sort column's index when at least this many contacts match.
+# A search or custom-field filter with at least this many matches walks the sort column's
+# index (stopping after one page) instead of fetching every match and sorting them...
 DENSE_MATCHES = 5_000
+# ...but reads at most this many contacts that way: matches clustered far down the order
+# (values common only two years ago) are then fetched through the filter's own index.
+WALK_ROWS = 5_000
 ORDERED_INDEX = {"created": "ix_contact_agent_archived_created", "name": "ix_contact_agent_archived_name"}
 
 
@@ -56,6 +70,18 @@ class ListQuery:
     page_size: int = 25
 
 
+@dataclass
+class Page:
+    """One page of display rows. `first`/`last` are the cursors of its first and last row:
+    pass them as `before`/`after` to list_page for the neighbouring pages."""
+
+    rows: list[dict]
+    has_previous: bool
+    has_next: bool
+    first: str = ""
+    last: str = ""
+
+
 def build_filter(session: Session, agent_id: int, q: ListQuery, *, walk: bool = False):
     """SQL conditions for a query (also used by bulk actions on "all N matching" and export).
 
@@ -69,7 +95,7 @@ def build_filter(session: Session, agent_id: int, q: ListQuery, *, walk: bool = 
     conds = [Contact.agent_id == agent_id, Contact.archived == q.archived]
     term = q.search.strip().lower()[:200]
     if term:
-        conds.append(_search(term, walk))
+        conds.append(_search(session, agent_id, term, walk))
     if q.stage_ids:
         conds.append(Contact.stage_id.in_(q.stage_ids))
     if q.statuses:
@@ -94,29 +120,108 @@ def build_filter(session: Session, agent_id: int, q: ListQuery, *, walk: bool = 
     return and_(*conds)
 
 
-def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -> tuple[list[dict], int]:
-    """One page of contacts as display rows, plus how many match — exact up to COUNT_CAP,
-    COUNT_CAP + 1 meaning "more than COUNT_CAP"."""
+def list_page(session: Session, actor: Actor, agent_id: int, q: ListQuery, *, after: str = "",
+              before: str = "") -> Page:
+    """One page of contacts as display rows: page `q.page` (by OFFSET, meant for the first
+    pages), or the page right after the row of cursor `after` / right before `before`.
+
+    Order: the sort column, then created, then id, all in the same direction — ties on a
+    status or a source come newest (or oldest) first, and every order has an index."""
     agent = require_agent(session, actor, agent_id)
     if q.page_size not in PAGE_SIZES:
         raise ValidationError(f"Page size must be one of {PAGE_SIZES}.", field="page_size")
     if q.sort not in SORTABLE:
         raise ValidationError(f"Cannot sort by '{q.sort}'.", field="sort")
-    total = _capped_count(session, agent.id, q)
-    dense = total >= DENSE_MATCHES and q.sort in ORDERED_INDEX
-    where = build_filter(session, agent.id, q, walk=dense)
+    backward = bool(before) and not after
+    cursor = _decode_cursor(q.sort, after or before)
+    # Rows are read in walk order: the display order, or its reverse for the previous page.
+    descending = q.descending != backward
+    keyset = _beyond(session, q.sort, cursor, descending) if cursor else None
+    offset = 0 if cursor else (max(1, q.page) - 1) * q.page_size
+    rows = _read_page(session, agent.id, q, descending, keyset, offset, q.page_size + 1)
+    more = len(rows) > q.page_size
+    rows = rows[:q.page_size]
+    if backward:
+        rows.reverse()
+        has_previous, has_next = more, True
+    else:
+        has_previous, has_next = bool(cursor) or offset > 0, more
+    return Page(rows=_display(session, agent.id, rows), has_previous=has_previous, has_next=has_next,
+                first=_encode_cursor(q.sort, rows[0]) if rows else "",
+                last=_encode_cursor(q.sort, rows[-1]) if rows else "")
+
+
+def count_matching(session: Session, actor: Actor, agent_id: int, q: ListQuery) -> int:
+    """How many contacts match — exact up to COUNT_CAP, COUNT_CAP + 1 meaning "more"."""
+    agent = require_agent(session, actor, agent_id)
+    return _capped_count(session, agent.id, q, COUNT_CAP)
+
+
+def _order(sort: str, descending: bool) -> list:
+    columns = [SORTABLE[sort]] + ([] if sort == "created" else [Contact.created_at]) + [Contact.id]
+    return [c.desc() if descending else c.asc() for c in columns]
+
+
+def _read_page(session: Session, agent_id: int, q: ListQuery, descending: bool, keyset: tuple | None,
+               offset: int, limit: int) -> list[Contact]:
+    """Page rows in walk order. Column filters, sorts and keysets are served by the
+    (filter column, created) and sort indexes, which the planners choose. A search or a
+    custom-field filter sorts its matches when they are few; when many, it walks the sort
+    index instead, within WALK_ROWS contacts — if that many hold too few matches (they sit
+    further down the order), the matches are sorted after all."""
+    bound, test = keyset if keyset is not None else ([], None)
+    extra = bound if test is None else [*bound, test]
+    order = _order(q.sort, descending)
+    if not (q.search.strip() or q.custom):
+        where = build_filter(session, agent_id, q)
+        return list(session.exec(select(Contact).where(where, *extra).order_by(*order).offset(offset).limit(limit)))
+    if q.sort not in ORDERED_INDEX or _dense_estimate(session, agent_id, q) < DENSE_MATCHES:
+        return _sorted_matches(session, agent_id, q, extra, order, offset, limit)
     column = SORTABLE[q.sort]
-    order = (column.desc(), Contact.id.desc()) if q.descending else (column.asc(), Contact.id.asc())
-    page = max(1, q.page)
-    statement = select(Contact).where(where).order_by(*order).offset((page - 1) * q.page_size).limit(q.page_size)
-    if dense:
-        # Many matches: walking the sort column's index and stopping after one page beats
-        # fetching every match through the filter's index and sorting them (SQLite would
-        # pick the latter; PostgreSQL's planner weighs this itself).
-        statement = statement.with_hint(Contact, f"INDEXED BY {ORDERED_INDEX[q.sort]}", "sqlite")
-        serial_plans(session)  # PostgreSQL: a 25-row walk gains nothing from parallel workers
+    # The sort value about WALK_ROWS contacts further on (read from the index alone): the
+    # walk stops there at the latest.
+    base = [Contact.agent_id == agent_id, Contact.archived == q.archived, *bound]
+    end = session.exec(select(column).where(*base).order_by(column.desc() if descending else column.asc())
+                       .offset(offset + WALK_ROWS).limit(1)).first()
+    window = [] if end is None else [column >= end if descending else column <= end]
+    statement = (select(Contact).where(build_filter(session, agent_id, q, walk=True), *extra, *window)
+                 .order_by(*order).offset(offset).limit(limit)
+                 .with_hint(Contact, f"INDEXED BY {ORDERED_INDEX[q.sort]}", "sqlite"))
+    serial_plans(session)  # PostgreSQL: a short walk gains nothing from parallel workers
     rows = list(session.exec(statement))
-    stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent.id))}
+    if len(rows) == limit or end is None:
+        return rows
+    return _sorted_matches(session, agent_id, q, extra, order, offset, limit)
+
+
+def _sorted_matches(session: Session, agent_id: int, q: ListQuery, extra: list, order: list, offset: int,
+                    limit: int) -> list[Contact]:
+    """Fetch every match through the filters' indexes and sort them. The sort keys are
+    written as coalesce(c, c) — the same order — so no planner walks a sort index instead,
+    which it might, misjudging how many contacts match or where they sit. The ids are
+    chosen first (from ix_contact_id_agent_archived_created, without reading the rows for a
+    created sort), then only the page's rows are read."""
+    keys = [coalesce(k.element, k.element) for k in order]
+    keys = [k.desc() if o.modifier is operators.desc_op else k.asc() for k, o in zip(keys, order)]
+    ids = (select(Contact.id).where(build_filter(session, agent_id, q), *extra).order_by(*keys)
+           .offset(offset).limit(limit))
+    return list(session.exec(select(Contact).where(Contact.id.in_(ids.scalar_subquery())).order_by(*order)))
+
+
+def _dense_estimate(session: Session, agent_id: int, q: ListQuery) -> int:
+    """Matches up to DENSE_MATCHES, to choose the page's path. A custom-field filter is
+    judged by its value's index entries alone (archived contacts included): joining each
+    to its contact would cost more than the page."""
+    if q.custom and not q.search.strip():
+        key, value = next(iter(q.custom.items()))
+        entries = select(literal(1)).select_from(ContactValue).where(
+            ContactValue.field_id == _custom_field_id(session, agent_id, key), ContactValue.value_text == value)
+        return session.exec(select(func.count()).select_from(entries.limit(DENSE_MATCHES).subquery())).one()
+    return _capped_count(session, agent_id, q, DENSE_MATCHES - 1)
+
+
+def _display(session: Session, agent_id: int, rows: list[Contact]) -> list[dict]:
+    stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent_id))}
     owner_ids = {r.primary_owner_id for r in rows if r.primary_owner_id}
     owners = {u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
               for u in session.exec(select(User).where(User.id.in_(owner_ids)))} if owner_ids else {}
@@ -140,23 +245,88 @@ def list_contacts(session: Session, actor: Actor, agent_id: int, q: ListQuery) -
             "values": {str(k): v for k, v in values.get(r.id, {}).items()},
         }
         for r in rows
-    ], total
+    ]
 
 
-def _capped_count(session: Session, agent_id: int, q: ListQuery) -> int:
-    """Matches, counted up to COUNT_CAP + 1. With a custom-field filter the count starts from
+# ---------------------------------------------------------------- keyset cursors
+
+
+def _encode_cursor(sort: str, contact: Contact) -> str:
+    value = getattr(contact, SORTABLE[sort].key)
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return json.dumps([value, contact.created_at.isoformat(), contact.id])
+
+
+def _decode_cursor(sort: str, cursor: str) -> tuple | None:
+    """(sort value, created_at, id) of a cursor made by _encode_cursor for the same sort."""
+    if not cursor:
+        return None
+    bad = ValidationError("This page is out of date: go back to the first page.", field="cursor")
+    try:
+        value, created, contact_id = json.loads(cursor)
+        created = datetime.fromisoformat(created)
+        if sort in DATETIME_SORTS:
+            value = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise bad from None
+    kind = int if sort in ("stage", "owner") else datetime if sort in DATETIME_SORTS else str
+    if not isinstance(contact_id, str) or not (value is None or type(value) is kind):
+        raise bad
+    return value, created, contact_id
+
+
+def _beyond(session: Session, sort: str, cursor: tuple, descending: bool):
+    """Rows strictly after the cursor's row in the order (sort, created, id), all
+    `descending` or all ascending. NULLs sort low on SQLite and high on PostgreSQL, as in
+    their ORDER BY. Written as a bound on the sort column (an index range) and the exact
+    lexicographic test: (bound conditions, test)."""
+    nulls_high = session.get_bind().dialect.name == "postgresql"
+    nulls_after = descending != nulls_high  # walking towards the NULLs' end of the order
+    value, created, contact_id = cursor
+    columns = [SORTABLE[sort]] + ([] if sort == "created" else [Contact.created_at]) + [Contact.id]
+    values = [value] + ([] if sort == "created" else [created]) + [contact_id]
+    tests = []
+    for i, (column, v) in enumerate(zip(columns, values)):
+        same = [c.is_(None) if x is None else c == x for c, x in zip(columns[:i], values[:i])]
+        tests.append(and_(*same, _past(column, v, descending, nulls_after)))
+    first, v = columns[0], values[0]
+    if v is None:
+        bound = [first.is_(None)] if nulls_after else []
+    else:
+        bound = [first <= v if descending else first >= v]
+        if nulls_after and first.nullable:
+            bound = [or_(bound[0], first.is_(None))]
+    return bound, or_(*tests)
+
+
+def _past(column, value, descending: bool, nulls_after: bool):
+    """column strictly beyond value, walking down (descending) or up."""
+    if value is None:
+        return false() if nulls_after else column.is_not(None)
+    beyond = column < value if descending else column > value
+    return or_(beyond, column.is_(None)) if nulls_after and column.nullable else beyond
+
+
+# ---------------------------------------------------------------- counts
+
+
+def _capped_count(session: Session, agent_id: int, q: ListQuery, cap: int) -> int:
+    """Matches, counted up to cap + 1. With a custom-field filter the count starts from
     that value's index entries and joins their contacts, so it stops after the cap instead
     of first collecting every matching value."""
+    # Selecting a constant, not the id, lets an index that holds the filtered columns answer
+    # alone (SQLite's indexes carry the rowid, not the id).
     if not q.custom:
-        ids = select(Contact.id).where(build_filter(session, agent_id, q))
+        ids = select(literal(1)).select_from(Contact).where(build_filter(session, agent_id, q))
     else:
         key, value = next(iter(q.custom.items()))
         rest = replace(q, custom={k: v for k, v in q.custom.items() if k != key})
         field_id = _custom_field_id(session, agent_id, key)
-        ids = (select(Contact.id).select_from(ContactValue).join(Contact, Contact.id == ContactValue.contact_id)
+        ids = (select(literal(1)).select_from(ContactValue).join(Contact, Contact.id == ContactValue.contact_id)
                .where(ContactValue.field_id == field_id, ContactValue.value_text == value,
                       build_filter(session, agent_id, rest)))
-    return session.exec(select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())).one()
+    return session.exec(select(func.count()).select_from(ids.limit(cap + 1).subquery())).one()
 
 
 def _custom_field_id(session: Session, agent_id: int, key: str) -> int:
@@ -166,15 +336,19 @@ def _custom_field_id(session: Session, agent_id: int, key: str) -> int:
     return f.id
 
 
+# ---------------------------------------------------------------- search
+
+
 LATER_WORDS = name_after_first_word(Contact.name_sort)
+PHONE_SUFFIX = 4
+PHONE_LAST = phone_last_digits(Contact.phone, PHONE_SUFFIX)
 _PHONE_LIKE = re.compile(r"^[\d\s()+.\-/]+$")
 
 
-def _search(term: str, walk: bool = False):
+def _search(session: Session, agent_id: int, term: str, walk: bool = False):
     """Search by its shape, each branch an index range at a million contacts:
     - with an @: email prefix;
-    - only digits and phone punctuation: the digits anywhere in the E.164 phone (a scan
-      of the agent's contacts, since people type local parts; fine for typed lookups);
+    - only digits and phone punctuation (3+ digits): see _phone_search;
     - otherwise: name prefix, second-word prefix ("lopez" finds "Maria Lopez", through an
       expression index on LATER_WORDS), or email prefix.
     """
@@ -182,9 +356,35 @@ def _search(term: str, walk: bool = False):
         return _prefix(Contact.email, term, walk)
     digits = re.sub(r"\D", "", term)
     if _PHONE_LIKE.match(term) and len(digits) >= 3:
-        return Contact.phone.like("%" + digits + "%")
+        return _phone_search(session, agent_id, term, digits, walk)
     return or_(_prefix(Contact.name_sort, term, walk), _prefix(LATER_WORDS, " " + term, walk),
                _prefix(Contact.email, term, walk))
+
+
+def _phone_search(session: Session, agent_id: int, term: str, digits: str, walk: bool):
+    """Phones are stored in E.164. The term matches a phone that starts with it — typed
+    with "+" as international digits, otherwise as a national number of the agent's region
+    ("(312) 555-01" → "+1312555 01…", a leading national prefix like UK "0" dropped) or as
+    international digits without the "+" — or, from 4 digits on, a phone that ends with it
+    ("555-0123", "0123": the local number or last digits). Both through indexes: the phone
+    column's and one on its last PHONE_SUFFIX digits."""
+    starts = {"+" + digits}
+    if not term.lstrip().startswith("+"):
+        region = session.get(Agent, agent_id).phone_region
+        code = phonenumbers.country_code_for_region(region)
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        national = digits
+        prefix = metadata.national_prefix if metadata else None
+        if prefix and national.startswith(prefix):
+            national = national[len(prefix):]
+        if code and national:
+            starts.add(f"+{code}{national}")
+    conditions = [_prefix(Contact.phone, start, walk) for start in sorted(starts)]
+    if len(digits) >= PHONE_SUFFIX:
+        last = PHONE_LAST.op("||")("") if walk else PHONE_LAST
+        phone = Contact.phone.op("||")("") if walk else Contact.phone
+        conditions.append(and_(last == digits[-PHONE_SUFFIX:], phone.like("%" + digits)))
+    return or_(*conditions)
 
 
 def _prefix(column, term: str, walk: bool = False):
@@ -208,3 +408,4 @@ def count_contacts(session: Session, actor: Actor, agent_id: int) -> int:
     agent = require_agent(session, actor, agent_id)
     return session.exec(select(func.count()).select_from(Contact)
                         .where(Contact.agent_id == agent.id, Contact.archived == False)).one()  # noqa: E712
+

@@ -19,7 +19,7 @@ from crm_app.services import contacts as contact_service
 from crm_app.services import fields as field_service
 from crm_app.services import saved_views
 from crm_app.services import stages as stage_service
-from crm_app.services.contact_list import COUNT_CAP, ListQuery, count_contacts, list_contacts
+from crm_app.services.contact_list import COUNT_CAP, ListQuery, count_contacts, count_matching, list_page
 from crm_app.services.errors import ServiceError
 from crm_app.services.values import format_phone
 from crm_app.state.base import AppState, error_toast, route_param
@@ -44,7 +44,7 @@ ALL = "all"
 class ContactsState(AppState):
     # data
     rows: list[dict[str, str]] = []
-    total: int = 0
+    total: int = 0  # matching contacts, COUNT_CAP + 1 for "more"; -1 while being counted
     agent_total: int = 0
     loading: bool = False
     fields: list[dict] = []  # custom fields of the agent (for columns, filters, add dialog)
@@ -64,8 +64,15 @@ class ContactsState(AppState):
     show_archived: bool = False
     sort: str = "created"
     descending: bool = True
-    page: int = 1
+    page: int = 1  # the page's number, for its label; pages after the first are reached by keyset
     page_size: str = "25"
+    has_previous: bool = False
+    has_next: bool = False
+    # Keyset cursors: where the shown page was read from, and its first/last rows.
+    _after: str = ""
+    _before: str = ""
+    _first: str = ""
+    _last: str = ""
     visible: list[str] = DEFAULT_VISIBLE
 
     # saved views
@@ -104,18 +111,23 @@ class ContactsState(AppState):
         return [c for c in self.all_columns if c["key"] in self.visible]
 
     @rx.var
-    def page_count(self) -> int:
+    def page_label(self) -> str:
+        """"Page 3", plus " of 7" when the count is exact."""
         size = int(self.page_size) if self.page_size.isdigit() else 25
-        return max(1, -(-self.total // size))
+        if 0 <= self.total <= COUNT_CAP:
+            return f"Page {self.page:,} of {max(1, -(-self.total // size)):,}"
+        return f"Page {self.page:,}"
 
     @rx.var
     def range_label(self) -> str:
-        if self.total == 0:
+        if self.total == 0 or not self.rows:
             return "0 contacts"
         size = int(self.page_size) if self.page_size.isdigit() else 25
         start = (self.page - 1) * size + 1
-        of = f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
-        return f"{start:,}–{min(self.total, start + size - 1):,} of {of}"
+        shown = f"{start:,}–{start + len(self.rows) - 1:,}"
+        if self.total < 0:
+            return f"{shown} of …"
+        return f"{shown} of {f'{COUNT_CAP:,}+' if self.total > COUNT_CAP else f'{self.total:,}'}"
 
     @rx.var
     def subtitle(self) -> str:
@@ -193,9 +205,7 @@ class ContactsState(AppState):
             "descending": self.descending,
             "page_size": self.page_size,
         }
-        q = saved_views.query_from_dict(data)
-        q.page = max(1, self.page)
-        return q
+        return saved_views.query_from_dict(data)
 
     @rx.event
     def load_page(self):
@@ -227,22 +237,46 @@ class ContactsState(AppState):
 
     @rx.event
     def refresh(self, recount: bool = False):
-        """Reload the page rows; `recount` also refreshes the agent's total (the subtitle)."""
+        """Reload the shown page's rows, then (a second event, so the rows show first) count
+        the matches; `recount` also refreshes the agent's total (the subtitle)."""
         try:
             with self.unit(read_only=True) as (session, actor):
                 agent_id = self.route_agent_id()
-                rows, total = list_contacts(session, actor, agent_id, self._query())
-                if self.page > 1 and not rows and total:
-                    self.page = 1
-                    rows, total = list_contacts(session, actor, agent_id, self._query())
+                page = list_page(session, actor, agent_id, self._query(), after=self._after, before=self._before)
+                if not page.rows and page.has_previous:  # the page emptied (e.g. after a bulk delete)
+                    self._to_first_page()
+                    page = list_page(session, actor, agent_id, self._query())
                 if recount:
                     self.agent_total = count_contacts(session, actor, agent_id)
         except ServiceError as err:
+            self._to_first_page()
             return error_toast(err)
+        self._show(page)
+        if page.has_previous or page.has_next:
+            self.total = -1
+            return ContactsState.count_matches
+        self.total = len(page.rows)  # the only page: nothing else to count
+        return None
+
+    @rx.event
+    def count_matches(self):
+        try:
+            with self.unit(read_only=True) as (session, actor):
+                self.total = count_matching(session, actor, self.route_agent_id(), self._query())
+        except ServiceError as err:
+            return error_toast(err)
+        return None
+
+    def _show(self, page) -> None:
         base = routes.agent_path(routes.CONTACTS, self.route_agent_id())
         phone_fields = {str(f["id"]) for f in self.fields if f["type"] == "Phone"}
-        self.rows = [_display_row(r, base, phone_fields) for r in rows]
-        self.total = total
+        self.rows = [_display_row(r, base, phone_fields) for r in page.rows]
+        self.has_previous, self.has_next = page.has_previous, page.has_next
+        self._first, self._last = page.first, page.last
+
+    def _to_first_page(self) -> None:
+        self.page = 1
+        self._after = self._before = ""
 
     # ------------------------------------------------------------ query changes
 
@@ -253,7 +287,7 @@ class ContactsState(AppState):
     def set_search(self, value: str):
         self.search = str(value)[:200]
         self._reset_selection()
-        self.page = 1
+        self._to_first_page()
         return ContactsState.refresh
 
     @rx.event
@@ -262,7 +296,7 @@ class ContactsState(AppState):
             return
         setattr(self, name, str(value)[:100])
         self._reset_selection()
-        self.page = 1
+        self._to_first_page()
         self.current_view = ""
         return ContactsState.refresh
 
@@ -270,6 +304,7 @@ class ContactsState(AppState):
     def set_custom_key(self, key: str):
         self.f_custom_key = "" if key == ALL else str(key)[:60]
         self.f_custom_value = ""
+        self._to_first_page()
         if self.f_custom_key:
             return None
         return ContactsState.refresh
@@ -278,7 +313,7 @@ class ContactsState(AppState):
     def toggle_archived(self, value: bool):
         self.show_archived = bool(value)
         self._reset_selection()
-        self.page = 1
+        self._to_first_page()
         return ContactsState.refresh
 
     # ------------------------------------------------------------ selection and bulk actions
@@ -346,7 +381,7 @@ class ContactsState(AppState):
         self.show_archived = False
         self.search = ""
         self._reset_selection()
-        self.page = 1
+        self._to_first_page()
         self.current_view = ""
 
     def _board_query(self, agent_id: int | None) -> tuple[ListQuery, int]:
@@ -375,19 +410,35 @@ class ContactsState(AppState):
             self.descending = not self.descending
         else:
             self.sort, self.descending = key, key == "created"
-        self.page = 1
+        self._to_first_page()
         return ContactsState.refresh
 
     @rx.event
     def set_page_size(self, size: str):
         self.page_size = size if size in ("25", "50", "100") else "25"
-        self.page = 1
+        self._to_first_page()
         return ContactsState.refresh
 
     @rx.event
     def go_page(self, delta: int):
-        self.page = min(max(1, self.page + int(delta)), self.page_count)
-        return ContactsState.refresh
+        """Next (1) or previous (-1) page, read after the last / before the first row shown;
+        the matching count is unchanged."""
+        forward = int(delta) > 0
+        if not (self.has_next if forward else self.has_previous):
+            return None
+        if not forward and self.page <= 2:
+            self._to_first_page()
+        else:
+            self.page += 1 if forward else -1
+            self._after, self._before = (self._last, "") if forward else ("", self._first)
+        try:
+            with self.unit(read_only=True) as (session, actor):
+                page = list_page(session, actor, self.route_agent_id(), self._query(), after=self._after,
+                                 before=self._before)
+        except ServiceError as err:
+            return error_toast(err)
+        self._show(page)
+        return None
 
     @rx.event
     def toggle_column(self, key: str, shown: bool):
@@ -422,7 +473,7 @@ class ContactsState(AppState):
         self.visible = [k for k in view["columns"] if k in known] or DEFAULT_VISIBLE
         self.current_view = view_id
         self._reset_selection()
-        self.page = 1
+        self._to_first_page()
         return ContactsState.refresh
 
     @rx.event

@@ -9,7 +9,7 @@ import pytest
 from crm_app import db
 from crm_app.models import Agent, utcnow
 from crm_app.services import contacts
-from crm_app.services.contact_list import ListQuery, list_contacts
+from crm_app.services.contact_list import ListQuery, count_matching, list_page
 from crm_app.services.contacts import Origin
 from crm_app.services.errors import NotFound, ValidationError
 
@@ -36,8 +36,9 @@ def filled(world):
 
 
 def _names(filled, **kw):
+    actor, agent_id, q = filled["clinic"]["actor"], filled["clinic"]["agent_id"], ListQuery(**kw)
     with db.session_scope() as s:
-        rows, total = list_contacts(s, filled["clinic"]["actor"], filled["clinic"]["agent_id"], ListQuery(**kw))
+        rows, total = list_page(s, actor, agent_id, q).rows, count_matching(s, actor, agent_id, q)
     return [r["name"] for r in rows], total
 
 
@@ -66,9 +67,12 @@ def test_bad_parameters_and_other_orgs(filled):
         _names(filled, custom={"nope": "x"})
     with db.session_scope() as s:
         with pytest.raises(NotFound):
-            list_contacts(s, filled["shop"]["actor"], filled["clinic"]["agent_id"], ListQuery())
-        rows, total = list_contacts(s, filled["shop"]["actor"], filled["shop"]["agent_id"], ListQuery())
-        assert (rows, total) == ([], 0)
+            list_page(s, filled["shop"]["actor"], filled["clinic"]["agent_id"], ListQuery())
+        with pytest.raises(NotFound):
+            count_matching(s, filled["shop"]["actor"], filled["clinic"]["agent_id"], ListQuery())
+        page = list_page(s, filled["shop"]["actor"], filled["shop"]["agent_id"], ListQuery())
+        assert (page.rows, page.has_next, page.has_previous) == ([], False, False)
+        assert count_matching(s, filled["shop"]["actor"], filled["shop"]["agent_id"], ListQuery()) == 0
 
 
 def test_total_is_exact_up_to_the_cap_then_reports_more(filled, monkeypatch):
