@@ -1,7 +1,7 @@
 """contact list indexes: (column, created_at) per filter/sort column, updated, phone suffix
 
 Revision ID: a7c3e91d4b20
-Revises: a7c1e0d4b2f9
+Revises: 17d23ed8a0ee
 Create Date: 2026-12-03 10:00:00.000000
 
 The list orders by (sort column, created_at, id); each index below serves a sort and the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'a7c3e91d4b20'
-down_revision: Union[str, Sequence[str], None] = 'a7c1e0d4b2f9'
+down_revision: Union[str, Sequence[str], None] = '17d23ed8a0ee'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
