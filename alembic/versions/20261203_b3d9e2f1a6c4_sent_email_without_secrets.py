@@ -1,7 +1,7 @@
 """sent mail keeps no secrets: hide the codes and invitation links kept before
 
 Revision ID: b3d9e2f1a6c4
-Revises: 17d23ed8a0ee
+Revises: a7c3e91d4b20
 Create Date: 2026-12-03 10:40:00
 
 The app now stores every mail with its codes and invitation tokens replaced by
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'b3d9e2f1a6c4'
-down_revision: Union[str, Sequence[str], None] = '17d23ed8a0ee'
+down_revision: Union[str, Sequence[str], None] = 'a7c3e91d4b20'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -10,7 +10,7 @@ from crm_app.cli import alembic_config, migrate
 
 def test_upgrade_hides_codes_and_invitation_links_already_stored(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    command.upgrade(alembic_config(url), "17d23ed8a0ee")
+    command.upgrade(alembic_config(url), "b3d9e2f1a6c4-1")  # just before this migration
     engine = create_engine(url, poolclass=pool.NullPool)
     rows = [
         ("ann@clinic.example", "042917 is your Agent CRM code",
