@@ -5,10 +5,11 @@ import reflex as rx
 
 from crm_app.settings import get_settings
 
-# At every start Reflex compares the models with the database; SQLite cannot reflect this
-# expression index, so SQLAlchemy and Alembic each warned that they skipped it (harmless:
-# the migrations create it, and nothing is left for anyone to act on).
-warnings.filterwarnings("ignore", message=r".*expression-based index '?ix_contact_agent_archived_later_words\b")
+# At every start Reflex compares the models with the database; SQLite cannot reflect these
+# expression indexes, so SQLAlchemy and Alembic each warned that they skipped them (harmless:
+# the migrations create them, and nothing is left for anyone to act on).
+warnings.filterwarnings(
+    "ignore", message=r".*expression-based index '?ix_contact_agent_archived_(later_words|phone_last4)\b")
 
 # A tab that reloads or navigates away while its events still run: Reflex warned once per
 # pending state update for the closed socket. The updates are not needed (the state is kept).
