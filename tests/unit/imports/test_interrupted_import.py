@@ -4,6 +4,7 @@ lifespan task, the CLI's `migrate`) undoes it right away when its process is gon
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 import sys
@@ -111,7 +112,24 @@ def test_a_finished_run_shows_its_contacts(world, tmp_path, monkeypatch, batch):
     assert (seen["count"], seen["agents"], seen["export_rows"], seen["board"]) == (3, 3, 3, 3)
 
 
-def test_the_lifespan_task_is_registered():
+def test_the_app_recovers_at_start_up_from_its_lifespan_task(world, tmp_path, monkeypatch):
     from crm_app.crm_app import app
 
     assert jobs.recover_imports_periodically in app.get_lifespan_tasks()
+    job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
+    _set_runner(job_id, f"{imports._HOST}:{_exited_pid()}")
+
+    async def start_then_stop() -> None:
+        task = asyncio.create_task(jobs.recover_imports_periodically())
+        try:
+            for _ in range(200):  # its first round runs at once, before the first sleep
+                await asyncio.sleep(0.05)
+                with db.session_scope(read_only=True) as s:
+                    if s.get(ImportJob, job_id).status != "importing":
+                        return
+        finally:
+            task.cancel()
+
+    asyncio.run(start_then_stop())
+    with db.session_scope(read_only=True) as s:
+        assert s.get(ImportJob, job_id).status == "failed"
