@@ -44,7 +44,7 @@ def test_every_screen_shows_the_same_format_and_files_keep_e164(world):
         contact = s.exec(select(Contact).where(Contact.agent_id == world.agent_id)).one()
         assert contact.phone == STORED
 
-        rows, _ = contact_list.list_contacts(s, world.owner, world.agent_id, ListQuery())
+        rows = contact_list.list_page(s, world.owner, world.agent_id, ListQuery()).rows
         custom = [f for f in fields.list_fields(s, world.owner, world.agent_id) if not f["is_default"]]
         phone_fields = {str(f["id"]) for f in custom if f["type"] == "Phone"}
         row = _display_row(rows[0], "/contacts", phone_fields)

@@ -38,7 +38,8 @@ def _set_runner(job_id: int, runner: str) -> None:
 def _visible(world) -> dict:
     owner, agent_id = world["owner"], world["agent"]
     with db.session_scope(read_only=True) as s:
-        rows, total = contact_list.list_contacts(s, owner, agent_id, ListQuery())
+        rows = contact_list.list_page(s, owner, agent_id, ListQuery()).rows
+        total = contact_list.count_matching(s, owner, agent_id, ListQuery())
         out = io.StringIO()
         export.export_contacts(s, owner, agent_id, out=out)
         board = pipeline.board(s, owner, agent_id, ListQuery())
@@ -48,7 +49,7 @@ def _visible(world) -> dict:
             "agents": {a["id"]: a for a in agents.list_agents(s, owner)}[agent_id]["contacts"],
             "export_rows": out.getvalue().count("\r\n") - 1,
             "board": sum(len(column["cards"]) for column in board),
-            "archived": contact_list.list_contacts(s, owner, agent_id, ListQuery(archived=True))[1],
+            "archived": contact_list.count_matching(s, owner, agent_id, ListQuery(archived=True)),
         }
 
 
