@@ -13,6 +13,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
+from crm_app.db import private_sqlite_file
 from crm_app.models import UTCDateTime  # importing the module registers every table
 from sqlmodel.sql.sqltypes import AutoString
 
@@ -73,6 +74,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
+    private_sqlite_file(_url())  # owner-only, like the app's own engine makes it
     engine = create_engine(_url(), poolclass=pool.NullPool)
     with engine.connect() as connection:
         _configure(connection=connection)

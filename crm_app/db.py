@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +24,10 @@ class _SQLiteHintCompiler(SQLiteCompiler):
         return text
 
 
-def _create_private_sqlite_file(url: str) -> None:
+def private_sqlite_file(url: str) -> None:
     """Create a new SQLite database file owner-only (0600) before SQLite does (it would use
-    0644 less the umask); SQLite gives its -wal and -shm files the database file's mode."""
+    0644 less the umask); SQLite gives its -wal and -shm files the database file's mode.
+    Files an older version left readable to others are closed too."""
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
         return
@@ -33,11 +35,14 @@ def _create_private_sqlite_file(url: str) -> None:
     if not path.exists():
         private_dir(path.parent)
         private_open(path, "ab").close()
+    for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if each.exists() and each.stat().st_mode & 0o077 and each.stat().st_uid == os.geteuid():
+            os.chmod(each, 0o600)
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        _create_private_sqlite_file(url)
+        private_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         engine.dialect.statement_compiler = _SQLiteHintCompiler
 

@@ -310,8 +310,9 @@ def mailbox() -> rx.Component:
             ),
             rx.vstack(
                 rx.heading("Mailbox", size="6", weight="bold"),
-                rx.text("Emails this development server sent in the last 24 hours, newest first. "
-                        "Use it to read sign-in codes.", size="2", color=rx.color("gray", 11)),
+                rx.cond(MailboxState.enabled,
+                        rx.text("Emails this development server sent in the last 24 hours, newest first. "
+                                "Use it to read sign-in codes.", size="2", color=rx.color("gray", 11))),
                 spacing="1",
             ),
             rx.cond(

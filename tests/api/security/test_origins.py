@@ -102,11 +102,21 @@ def test_allowed_origins_are_the_base_url_its_loopback_aliases_and_the_extras(mo
     settings.get_settings.cache_clear()
 
 
-@pytest.mark.parametrize("dev_mode,status", [("", 404), ("1", 200)])
-def test_internal_api_docs_exist_only_in_development_mode(db_env, monkeypatch, dev_mode, status):
+@pytest.mark.parametrize("dev_mode,client,status", [
+    ("", ("127.0.0.1", 50000), 404),  # production
+    ("1", ("127.0.0.1", 50000), 200),  # development, a browser on this machine
+    ("1", ("::1", 50000), 200),
+    ("1", ("203.0.113.9", 50000), 404),  # development, someone on the network
+], ids=["production", "dev-loopback", "dev-loopback-v6", "dev-remote"])
+def test_internal_api_docs_exist_only_in_development_mode_on_this_machine(db_env, monkeypatch, dev_mode, client,
+                                                                           status):
     monkeypatch.setenv("CRM_DEV_MODE", dev_mode)
     settings.get_settings.cache_clear()
-    with TestClient(build_api()) as c:
+    with TestClient(build_api(), client=client) as c:
         assert c.get("/api/openapi.json").status_code == status
         assert c.get("/api/docs").status_code == status
+        if status == 200:
+            assert "/api/auth/signout" in c.get("/api/openapi.json").json()["paths"]
+        # Behind a proxy on this machine the visitor is elsewhere.
+        assert c.get("/api/docs", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 404
     settings.get_settings.cache_clear()

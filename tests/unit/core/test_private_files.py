@@ -58,6 +58,17 @@ def test_data_dir_secret_and_sqlite_files_are_owner_only(fresh_data_dir):
         assert _mode(fresh_data_dir / name) == 0o600, name
 
 
+def test_the_database_made_by_migrate_is_owner_only(fresh_data_dir):
+    """`make run` creates the database with `crm_app.cli migrate` (Alembic's own engine)."""
+    from crm_app.cli import migrate
+
+    migrate()
+    for name in ("crm.db", "crm.db-wal", "crm.db-shm"):
+        if (fresh_data_dir / name).exists():
+            assert _mode(fresh_data_dir / name) == 0o600, name
+    assert (fresh_data_dir / "crm.db").exists()
+
+
 def test_an_existing_world_readable_data_dir_is_closed(fresh_data_dir):
     fresh_data_dir.mkdir(parents=True)
     os.chmod(fresh_data_dir, 0o755)
