@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from crm_app import db
-from crm_app.models import Contact, ContactField, ContactValue
+from crm_app.models import Contact, ContactField, ContactValue, Form, FormVersion
 from crm_app.services import fields, forms
 from crm_app.services.errors import ValidationError
 
@@ -41,7 +41,7 @@ def _map(world, form_id: int, element_id: str, key: str) -> dict:
 def _publish(world, form_id: int) -> str:
     with db.session_scope() as s:
         forms.publish(s, world.owner, world.agent_id, form_id)
-        return s.get(forms.Form, form_id).slug
+        return s.get(Form, form_id).slug
 
 
 def _submit(slug: str, answers: dict) -> forms.SubmitResult:
@@ -136,3 +136,21 @@ def test_a_field_that_changed_type_after_publishing_does_not_lose_the_lead(world
     with db.session_scope() as s:
         assert s.get(Contact, result.contact_id).email == "maria@example.com"
         assert s.get(ContactValue, (result.contact_id, _field(s, world, "referral").id)) is None
+
+
+def test_a_form_published_before_the_fix_with_placeholder_options_offers_the_fields_options(world):
+    form_id = _builder_form(world, "dropdown")
+    slug = _publish(world, form_id)
+    with db.session_scope() as s:  # what publishing stored before: placeholders, mapped to the field
+        version = s.exec(select(FormVersion).where(FormVersion.form_id == form_id)).one()
+        schema = dict(version.schema_)
+        schema["elements"] = [dict(e, maps_to="preferred_clinic") if e["id"] == "dropdown" else e
+                              for e in schema["elements"]]
+        assert schema["elements"][1]["options"] == ["Option 1", "Option 2"]
+        version.schema_ = schema
+        s.add(version)
+    with db.session_scope() as s:
+        assert forms.public_elements(forms.public_form(s, slug).schema)[1]["options"] == ["Downtown", "Harbor"]
+    result = _submit(slug, {"email": "maria@example.com", "dropdown": "Downtown"})
+    with db.session_scope() as s:
+        assert s.get(ContactValue, (result.contact_id, _field(s, world, "preferred_clinic").id)).value_text == "Downtown"
