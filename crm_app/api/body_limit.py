@@ -6,6 +6,11 @@ next read fails and the client gets 413, so a 40 MB chunked body costs at most t
 plus one chunk, never the whole body in memory or on disk. This covers our routes (the
 public form submission) and Reflex's own upload route, which spools whatever it is sent
 (contact files and CSV imports come in there, so it gets their larger limit).
+
+Why not FastAPI's `max_body_size` (Starlette's RequestBodyLimitMiddleware): it answers 413
+too, but leaves the connection open, so the server goes on reading and discarding the rest
+of the body — measured: all 40 MB of a chunked body were read for a 12 MB limit. This 413
+says `Connection: close`, and the server stops reading (the client got to ~15 MB).
 """
 
 from __future__ import annotations

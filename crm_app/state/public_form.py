@@ -21,6 +21,7 @@ from crm_app.services import spam
 from crm_app.state.base import route_param
 
 FORM_DOM_ID = "crm-public-form"
+TOO_LARGE = "Your answers and files are too large to send: attach files of up to 10 MB, 12 MB in all."
 
 
 class PublicFormState(rx.State):
@@ -88,6 +89,9 @@ class PublicFormState(rx.State):
         if result.get("unavailable") in form_service.UNAVAILABLE:
             self.view = result["unavailable"]
             self.message = form_service.UNAVAILABLE[self.view]
+            return
+        if result.get("http_status") == 413:  # the body limit answers before our endpoint runs
+            self.errors, self.form_error = {}, TOO_LARGE
             return
         errors = result.get("errors") if isinstance(result.get("errors"), dict) else {}
         known = {e["id"] for e in self.elements}
