@@ -33,7 +33,7 @@ from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue,
 from crm_app.services import audit, automations, settings_cache
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import Conflict, NotFound, ValidationError
-from crm_app.services.values import coerce_value, normalize_email, normalize_gender, normalize_phone
+from crm_app.services.values import coerce_value, format_phone, normalize_email, normalize_gender, normalize_phone
 
 SOURCES = ("Chat", "Form", "Manual", "Import", "API", "Payment")
 STATUSES = ("Active", "Inactive", "Blocked")
@@ -119,6 +119,11 @@ def match_contact(session: Session, agent_id: int, *, external_ref: str | None =
             if found is not None:
                 return found
     return None
+
+
+def timeline_value(key: str, value):
+    """A default field's value as the timeline shows it (phones in the display format)."""
+    return format_phone(value) if key == "phone" else value
 
 
 def save_contact(session: Session, agent: Agent, data: Mapping[str, Any], *, source: str, origin: Origin,
@@ -248,7 +253,8 @@ def _update(session: Session, agent: Agent, contact: Contact, clean: _Clean, ori
         if old not in (None, "") and (policy == "fill" or key in protected):
             result.conflicts.append(key)
             _activity(session, contact, "conflict", origin,
-                      f"{clean.labels.get(key, key)} '{new}' from {origin.label} was not applied; kept '{old}'",
+                      f"{clean.labels.get(key, key)} '{timeline_value(key, new)}' from {origin.label} was not applied; "
+                      f"kept '{timeline_value(key, old)}'",
                       {"field": key, "kept": old, "offered": new})
             continue
         if key in ("email", "phone") and new is None and not (contact.phone if key == "email" else contact.email):
@@ -256,13 +262,15 @@ def _update(session: Session, agent: Agent, contact: Contact, clean: _Clean, ori
         if key in ("email", "phone") and new and _taken(session, agent.id, contact.id, key, new):
             result.conflicts.append(key)
             _activity(session, contact, "conflict", origin,
-                      f"{clean.labels.get(key, key)} '{new}' from {origin.label} belongs to another contact; not applied",
+                      f"{clean.labels.get(key, key)} '{timeline_value(key, new)}' from {origin.label} belongs to "
+                      "another contact; not applied",
                       {"field": key, "offered": new})
             continue
         setattr(contact, key, new)
         result.changed.append(key)
         _activity(session, contact, "field", origin,
-                  f"{clean.labels.get(key, key)} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
+                  f"{clean.labels.get(key, key)} changed from '{timeline_value(key, old) or '—'}' to "
+                  f"'{timeline_value(key, new) or '—'}'" + _by(origin),
                   {"field": key, "from": old, "to": new})
     current = {v.field_id: v for v in session.exec(select(ContactValue).where(ContactValue.contact_id == contact.id))} \
         if clean.custom else {}

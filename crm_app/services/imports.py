@@ -80,7 +80,7 @@ from crm_app.models import (
 from crm_app.services import audit, automations, csv_reader
 from crm_app.services import fields as field_service
 from crm_app.services.access import Actor, actor_for, require_agent
-from crm_app.services.contacts import POLICIES, Origin, _Clean, agent_fields
+from crm_app.services.contacts import POLICIES, Origin, _Clean, agent_fields, timeline_value
 from crm_app.services.csv_reader import CsvInfo
 from crm_app.services.errors import NotFound, ServiceError, ValidationError
 from crm_app.services.export import escape_cell, unescape_cell
@@ -556,21 +556,24 @@ class _Batch:
             label = clean.labels.get(key, key)
             if old not in (None, "") and (policy == "fill" or key in protected):
                 acts.append(self._act(contact["id"], "conflict",
-                                      f"{label} '{new}' from {origin.label} was not applied; kept '{old}'",
+                                      f"{label} '{timeline_value(key, new)}' from {origin.label} was not applied; "
+                                      f"kept '{timeline_value(key, old)}'",
                                       {"field": key, "kept": old, "offered": new}))
                 continue
             if key in ("email", "phone") and new is None and not (staged["phone"] if key == "email" else staged["email"]):
                 raise _RowFailed(label, "", "A contact needs at least an email or a mobile number.")
             if key in ("email", "phone") and new and new in by[key] and by[key][new]["id"] != contact["id"]:
                 acts.append(self._act(contact["id"], "conflict",
-                                      f"{label} '{new}' from {origin.label} belongs to another contact; not applied",
+                                      f"{label} '{timeline_value(key, new)}' from {origin.label} belongs to "
+                                      "another contact; not applied",
                                       {"field": key, "offered": new}))
                 continue
             staged[key] = new
             snapshot["defaults"][key] = old
             changed.append(key)
             acts.append(self._act(contact["id"], "field",
-                                  f"{label} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
+                                  f"{label} changed from '{timeline_value(key, old) or '—'}' to "
+                                  f"'{timeline_value(key, new) or '—'}'" + _by(origin),
                                   {"field": key, "from": old, "to": new}))
         for field_id, stored in clean.custom.items():
             row = staged_values.get(field_id)

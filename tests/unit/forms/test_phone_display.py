@@ -10,7 +10,7 @@ import io
 from sqlmodel import select
 
 from crm_app import db
-from crm_app.models import Agent, Contact
+from crm_app.models import Activity, Agent, Contact
 from crm_app.services import contact_list, contacts, export, fields, forms, pipeline, timeline
 from crm_app.services.contact_list import ListQuery
 from crm_app.services.values import format_phone
@@ -83,3 +83,8 @@ def test_saving_the_edit_dialog_unchanged_keeps_the_number(world):
         contacts.edit_contact(s, world.owner, world.agent_id, contact_id, {"phone": SHOWN})
     with db.session_scope(read_only=True) as s:
         assert s.get(Contact, contact_id).phone == STORED
+    with db.session_scope() as s:  # a real change: the timeline says it in the display format too
+        contacts.edit_contact(s, world.owner, world.agent_id, contact_id, {"phone": "415 555 2672"})
+    with db.session_scope(read_only=True) as s:
+        messages = [a.message for a in s.exec(select(Activity).where(Activity.contact_id == contact_id))]
+        assert any("changed from '+1 415-555-2671' to '+1 415-555-2672'" in m for m in messages), messages
