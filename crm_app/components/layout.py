@@ -201,16 +201,20 @@ def _phone_bar() -> rx.Component:
 
 
 def page_header(title: str, subtitle, *actions: rx.Component) -> rx.Component:
+    """Title and subtitle, actions on the right; on a narrow screen the actions move under
+    the title (still on the right) rather than squeezing it."""
     return rx.hstack(
         rx.vstack(
             rx.heading(title, size="6", weight="bold"),
             rx.text(subtitle, size="2", color=rx.color("gray", 11)),
             spacing="1",
+            flex="1 1 280px",
+            min_width="0",
         ),
-        rx.spacer(),
         *actions,
         width="100%",
         align="center",
+        justify="end",
         wrap="wrap",
         padding_bottom="20px",
     )
