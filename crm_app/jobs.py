@@ -15,6 +15,9 @@ RECOVERY_INTERVAL_SECONDS = 60
 
 def recover_imports() -> int:
     """Undo and fail every import whose run died (see services/imports.py); how many."""
+    with session_scope(read_only=True) as session:  # most rounds find nothing: no write lock for them
+        if not imports.stalled_jobs(session):
+            return 0
     with session_scope() as session:
         count = imports.recover_stalled(session)
     if count:

@@ -1145,15 +1145,20 @@ def _dead(job: ImportJob, now) -> bool:
     return False
 
 
-def recover_stalled(session: Session, agent_id: int | None = None) -> int:
-    """Jobs whose run died (every agent's, or one agent's): undo what their chunks wrote and
-    mark them failed, like a failure midway. Returns how many."""
+def stalled_jobs(session: Session, agent_id: int | None = None) -> list[int]:
+    """Ids of the active jobs (every agent's, or one agent's) whose run died; a plain read."""
     now = utcnow()
     query = select(ImportJob).where(ImportJob.status.in_(ACTIVE))
     if agent_id is not None:
         query = query.where(ImportJob.agent_id == agent_id)
+    return [job.id for job in session.exec(query) if _dead(job, now)]
+
+
+def recover_stalled(session: Session, agent_id: int | None = None) -> int:
+    """Jobs whose run died (every agent's, or one agent's): undo what their chunks wrote and
+    mark them failed, like a failure midway. Returns how many."""
     recovered = 0
-    for job_id in [job.id for job in session.exec(query) if _dead(job, now)]:
+    for job_id in stalled_jobs(session, agent_id):
         # Locked and read again: the run may have moved on (or finished) since.
         job = session.get(ImportJob, job_id, with_for_update=True, populate_existing=True)
         if job is None or job.status not in ACTIVE or not _dead(job, utcnow()):
