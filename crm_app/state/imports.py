@@ -1,4 +1,4 @@
-"""CRM → Contacts → Import CSV: the wizard (upload → map → preview → duplicates → import).
+"""CRM → Contacts → Import CSV: the wizard (upload → map → preview → options → import).
 
 The job lives in the database (services/imports.py): the browser holds only its id and
 display copies. A reload finds the job again (`?job=<id>&step=<step>` in the address, or the
@@ -133,7 +133,7 @@ class ImportState(AppState):
         return int(raw) if raw.isdigit() else 0
 
     def _step_param(self) -> str:
-        raw = self.router.page.params.get("step", "")
+        raw = self.router.url.query_parameters.get("step", "")
         return raw if raw in ("preview", "policy") else ""
 
     def _address(self):
