@@ -246,7 +246,7 @@ class FormBuilderState(_FormsBase):
 
     @rx.var
     def crm_settings_href(self) -> str:
-        return routes.CRM_SETTINGS.replace("[agent_id]", str(self.router.page.params.get("agent_id", "")))
+        return routes.CRM_SETTINGS.replace("[agent_id]", route_param(self.router, "agent_id"))
 
     @rx.var
     def selected_mappable(self) -> bool:
