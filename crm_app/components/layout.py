@@ -53,7 +53,8 @@ def _agent_switcher() -> rx.Component:
                 rx.foreach(
                     AppState.agents,
                     lambda a: rx.select.item(a["name"].to(str), value=a["id"].to_string()),
-                )
+                ),
+                z_index="60",  # above the phone drawer and its overlay (z-index 50)
             ),
             value=AppState.current_agent_key,
             on_change=AppState.switch_agent,

@@ -38,8 +38,10 @@ def clinic(live_app, monkeypatch):
             for i in range(30)
         ]
         forms.create_form(s, owner, agent_id, "Intake form")
+        second_agent_id = agents.create_agent(s, owner, "Billing", f"billing-{tag}").id
     base = f"/agents/{agent_id}/crm"
-    return {"email": email, "contacts": f"{base}/contacts", "contact": f"{base}/contacts/{ids[0]}",
+    return {"email": email, "second_agent_id": second_agent_id,
+            "contacts": f"{base}/contacts", "contact": f"{base}/contacts/{ids[0]}",
             "pipeline": f"{base}/pipeline", "forms": f"{base}/forms", "settings": f"{base}/settings"}
 
 
@@ -74,6 +76,18 @@ def test_phone_menu_opens_a_drawer_and_the_name_column_stays_in_view(page, live_
     drawer.get_by_role("link", name="Audit Logs").click()
     page.wait_for_url(re.compile(r"/settings/audit-logs$"))
     expect(page.get_by_role("heading", name="Audit Logs")).to_be_visible()
+    expect(drawer).to_be_hidden()
+
+    # Switching agents in the drawer is a navigation too: the drawer closes, the page works.
+    menu.click()
+    drawer.get_by_role("combobox", name="Agent").click()
+    page.get_by_role("option", name="Billing").click()
+    page.wait_for_url(re.compile(rf"/agents/{clinic['second_agent_id']}/crm/contacts$"))
+    expect(drawer).to_be_hidden()
+    expect(page.get_by_role("button", name="Add Contact").first).to_be_visible()
+    menu.click()
+    expect(drawer.get_by_role("link", name="Forms")).to_be_visible()
+    page.keyboard.press("Escape")
     expect(drawer).to_be_hidden()
 
     # The table scrolls sideways inside its box; the first name is still there, uncovered.
