@@ -27,3 +27,16 @@ def test_decodes_and_tolerates_a_trailing_slash():
 def test_a_url_that_does_not_fit_the_route_gives_nothing():
     assert route_param(_router("http://crm.example/agents/12", routes.CONTACTS), "agent_id") == ""
     assert route_param(RouterData(), "agent_id") == ""
+
+
+def test_no_state_reads_the_deprecated_router_page():
+    """Each `self.router.page` printed a deprecation warning at every start."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3] / "crm_app"
+    uses = [f"{path.relative_to(root)}:{number}"
+            for path in root.rglob("*.py")
+            for number, line in enumerate(path.read_text().splitlines(), 1)
+            if re.search(r"\brouter\.page\b", line) and "deprecated" not in line]
+    assert uses == []
