@@ -3,7 +3,7 @@
     python bench/bench_contacts.py [--database-url URL] [--agent-slug bench] [--runs 30]
 
 Needs an agent filled by bench/generate_contacts.py. Each case calls
-crm_app.services.contact_list.list_contacts as the organization's Owner (the page rows
+crm_app.services.contact_list.list_page and count_matching as the organization's Owner (the page rows
 AND the matching total, exactly what the list screen asks for), varying the argument from
 run to run (different names, emails, stages, owners, options) so no single cached plan or
 page flatters the figure; two warm-up calls per case are not timed. The export case

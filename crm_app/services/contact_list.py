@@ -20,7 +20,7 @@ from sqlalchemy.sql.functions import coalesce
 from sqlmodel import Session, select
 
 from crm_app.db import serial_plans
-from crm_app.models import Agent, Contact, ContactField, ContactValue, Stage, User, name_after_first_word, phone_last_digits
+from crm_app.models import Agent, Contact, ContactCount, ContactField, ContactValue, Stage, User, name_after_first_word, phone_last_digits
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError
 from crm_app.services.values import format_phone
@@ -45,8 +45,10 @@ DATETIME_SORTS = ("created", "updated")
 # (an exact count over a million index entries costs more than the page itself).
 COUNT_CAP = 10_000
 # A search or custom-field filter with at least this many matches walks the sort column's
-# index (stopping after one page) instead of fetching every match and sorting them...
+# index (stopping after one page) instead of fetching every match and sorting them (a
+# custom field's matches are sorted from a covering index, which is cheaper per match)...
 DENSE_MATCHES = 5_000
+DENSE_VALUES = 10_000
 # ...but reads at most this many contacts that way: matches clustered far down the order
 # (values common only two years ago) are then fetched through the filter's own index.
 WALK_ROWS = 5_000
@@ -210,13 +212,14 @@ def _sorted_matches(session: Session, agent_id: int, q: ListQuery, extra: list, 
 
 def _dense_estimate(session: Session, agent_id: int, q: ListQuery) -> int:
     """Matches up to DENSE_MATCHES, to choose the page's path. A custom-field filter is
-    judged by its value's index entries alone (archived contacts included): joining each
-    to its contact would cost more than the page."""
+    judged by its value's index entries alone (archived contacts included; dense from
+    DENSE_VALUES on): joining each to its contact would cost more than the page."""
     if q.custom and not q.search.strip():
         key, value = next(iter(q.custom.items()))
         entries = select(literal(1)).select_from(ContactValue).where(
             ContactValue.field_id == _custom_field_id(session, agent_id, key), ContactValue.value_text == value)
-        return session.exec(select(func.count()).select_from(entries.limit(DENSE_MATCHES).subquery())).one()
+        found = session.exec(select(func.count()).select_from(entries.limit(DENSE_VALUES).subquery())).one()
+        return DENSE_MATCHES if found >= DENSE_VALUES else 0
     return _capped_count(session, agent_id, q, DENSE_MATCHES - 1)
 
 
@@ -403,9 +406,21 @@ def _escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# PostgreSQL: an agent's count rows are folded into one once there are this many.
+FOLD_COUNT_ROWS = 200
+
+
 def count_contacts(session: Session, actor: Actor, agent_id: int) -> int:
-    """All of the agent's non-archived contacts (the list's "You have N contacts")."""
+    """All of the agent's non-archived contacts (the list's "You have N contacts"), from
+    the trigger-kept ContactCount rows."""
     agent = require_agent(session, actor, agent_id)
-    return session.exec(select(func.count()).select_from(Contact)
-                        .where(Contact.agent_id == agent.id, Contact.archived == False)).one()  # noqa: E712
+    rows, total = session.exec(select(func.count(), func.coalesce(func.sum(ContactCount.n), 0))
+                               .where(ContactCount.agent_id == agent.id)).one()
+    if rows > FOLD_COUNT_ROWS and session.get_bind().dialect.name == "postgresql":
+        # The rows this statement deletes are summed into one; rows other writers add meanwhile
+        # are kept, and a concurrent fold takes a disjoint set: the sum never changes.
+        session.connection().exec_driver_sql(
+            "WITH gone AS (DELETE FROM contactcount WHERE agent_id = %(a)s RETURNING n) "
+            "INSERT INTO contactcount (agent_id, n) SELECT %(a)s, coalesce(sum(n), 0) FROM gone", {"a": agent.id})
+    return int(total)
 

@@ -89,6 +89,7 @@ def test_dense_pages_walk_the_sort_index_with_the_same_results(filled, monkeypat
 
     expected = [_names(filled, sort=s, descending=d, **kw)[0] for s, d, kw in CASES]
     monkeypatch.setattr(contact_list, "DENSE_MATCHES", 1)  # every query takes the index-walk path
+    monkeypatch.setattr(contact_list, "DENSE_VALUES", 1)
     assert [_names(filled, sort=s, descending=d, **kw)[0] for s, d, kw in CASES] == expected
 
 

@@ -125,6 +125,7 @@ def test_dense_walk_and_its_fallback_return_the_reference(many, monkeypatch, wal
     """A dense search or custom filter walks the sort index for at most WALK_ROWS contacts,
     then falls back to the filter's index: small limits force every branch."""
     monkeypatch.setattr(contact_list, "DENSE_MATCHES", 2)
+    monkeypatch.setattr(contact_list, "DENSE_VALUES", 2)
     monkeypatch.setattr(contact_list, "WALK_ROWS", walk_rows)
     for kw in ({"custom": {"insurance": "Aetna"}}, {"custom": {"insurance": "Cigna"}, "descending": False},
                {"search": "ann"}, {"search": "ma", "sort": "name", "descending": False},
