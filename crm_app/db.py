@@ -27,9 +27,10 @@ class _SQLiteHintCompiler(SQLiteCompiler):
 def private_sqlite_file(url: str) -> None:
     """Create a new SQLite database file owner-only (0600) before SQLite does (it would use
     0644 less the umask); SQLite gives its -wal and -shm files the database file's mode.
-    Files an older version left readable to others are closed too."""
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
+    Files an older version left readable to others are closed too. Other databases: nothing."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
     if not path.exists():
@@ -41,8 +42,8 @@ def private_sqlite_file(url: str) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    private_sqlite_file(url)
     if url.startswith("sqlite"):
-        private_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         engine.dialect.statement_compiler = _SQLiteHintCompiler
 

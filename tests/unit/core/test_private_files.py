@@ -99,3 +99,10 @@ def test_contact_files_and_kept_imports_are_owner_only(engine, tmp_path, loose_u
                                                                         for n in kept_imports)
     for path in [root, *written]:
         assert _mode(path) == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_a_postgresql_url_leaves_no_file_behind(tmp_path, monkeypatch):
+    """Alembic's env.py closes the database file for every URL; a server URL has none."""
+    monkeypatch.chdir(tmp_path)
+    db.private_sqlite_file("postgresql://postgres@127.0.0.1:5432/crm")
+    assert list(tmp_path.iterdir()) == []
