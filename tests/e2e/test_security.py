@@ -93,10 +93,19 @@ def test_a_page_on_another_port_cannot_read_the_export_drive_the_websocket_or_si
     expect(page).to_have_url(re.compile(r"/agents/?$"))
 
 
-def test_sign_out_from_the_sidebar(page, live_app):
+@pytest.mark.parametrize("width", [1440, 390], ids=["sidebar", "phone-drawer"])
+def test_sign_out_from_the_sidebar(page, live_app, width):
+    page.set_viewport_size({"width": width, "height": 900})
     sign_up(page, live_app, f"lee.{secrets.token_hex(3)}@quay-dental.example", org="Quay Dental",
             first="Lee", last="Park")
-    page.get_by_role("button", name="Sign out").click()
+    if width < 768:
+        expect(page.get_by_text("No agents yet")).to_be_visible()  # settled: the drawer stays open once opened
+        page.get_by_role("button", name="Open menu").click()
+        drawer = page.get_by_role("dialog", name="Menu")
+        expect(drawer.get_by_role("link", name="Audit Logs")).to_be_visible()
+        drawer.get_by_role("button", name="Sign out").click()
+    else:
+        page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login"))
     open_page(page, live_app.url("/agents"))
     expect(page).to_have_url(re.compile(r"/login"))
