@@ -42,7 +42,7 @@ from crm_app.services.errors import Conflict, NotFound, RateLimited, ValidationE
 from crm_app.services.export import escape_cell
 from crm_app.services.timeline import fmt_time
 from crm_app.services.values import format_phone, normalize_email, normalize_phone
-from crm_app.settings import get_settings
+from crm_app.settings import get_settings, private_dir, private_open
 
 RESOURCE = "Form"
 
@@ -787,12 +787,12 @@ def _store_upload(upload: UploadedFile) -> dict:
     name = file_service.safe_filename(upload.filename)
     root = get_settings().files_dir
     incoming = root / ".incoming"
-    incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(incoming)
     key = secrets.token_hex(16)
     temp = incoming / key
     try:
         size = 0
-        with open(temp, "wb") as out:
+        with private_open(temp) as out:
             while chunk := upload.stream.read(1024 * 1024):
                 size += len(chunk)
                 if size > MAX_FORM_FILE_BYTES:
@@ -805,7 +805,7 @@ def _store_upload(upload: UploadedFile) -> dict:
         except ValidationError as error:
             raise ValidationError(error.message) from None
         final = file_service.storage_path(key)
-        final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(final.parent)
         os.replace(temp, final)
     finally:
         if temp.exists():

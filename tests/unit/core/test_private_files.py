@@ -106,3 +106,11 @@ def test_a_postgresql_url_leaves_no_file_behind(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     db.private_sqlite_file("postgresql://postgres@127.0.0.1:5432/crm")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_form_uploads_are_owner_only(fresh_data_dir, loose_umask):
+    from crm_app.services import files, forms
+
+    stored = forms._store_upload(forms.UploadedFile("scan.pdf", io.BytesIO(b"%PDF-1.4 form answer")))
+    path = files.storage_path(stored["key"])
+    assert _mode(path) == 0o600 and _mode(path.parent) == 0o700
