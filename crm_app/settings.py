@@ -31,6 +31,7 @@ class Settings:
     oidc_client_secret: str | None
     cookie_secure: bool
     form_rate_limit: int  # public form submissions per IP per 10 minutes (0: no limit)
+    sign_in_codes_per_ip: int  # sign-in codes one IP may request per 15 minutes
     trusted_proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
     allowed_origins: tuple[str, ...] = ()  # browser origins allowed to call HTTP routes and /_event
 
@@ -82,6 +83,7 @@ def get_settings() -> Settings:
         oidc_client_secret=os.environ.get("CRM_OIDC_CLIENT_SECRET") or None,
         cookie_secure=_flag("CRM_COOKIE_SECURE", default=base_url.startswith("https://")),
         form_rate_limit=_int("CRM_FORM_RATE_LIMIT", 20),
+        sign_in_codes_per_ip=_int("CRM_SIGN_IN_CODES_PER_IP", 20) or 20,
         trusted_proxy_hops=_int("CRM_TRUSTED_PROXY_HOPS", 0),
         allowed_origins=_allowed_origins(base_url, os.environ.get("CRM_ALLOWED_ORIGINS") or ""),
     )

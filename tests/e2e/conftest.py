@@ -85,6 +85,9 @@ def _server_env(data_dir: Path, base_url: str) -> dict[str, str]:
         CRM_DATA_DIR=str(data_dir),
         CRM_BASE_URL=base_url,
         CRM_DEV_MODE="1",
+        # Every test signs up or in from 127.0.0.1: the suite requests more codes in 15
+        # minutes than one visitor address may.
+        CRM_SIGN_IN_CODES_PER_IP="1000",
     )
     if os.environ.get("CRM_TEST_REDIS_URL"):
         # The production shape: Reflex keeps page state in Redis (and may run several workers).
