@@ -4,7 +4,7 @@ and the import does not start until the member chose all-or-nothing or valid row
 from __future__ import annotations
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from crm_app import db, settings
 from crm_app.models import ImportJob, User
@@ -16,12 +16,7 @@ FILE = "Name,Email\nAnn,ann@example.com\nBo,not-an-email\nCy,cy@example.com\n"
 
 
 @pytest.fixture()
-def clinic(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
+def clinic(db_env):
     with db.session_scope() as s:
         owner = agents.create_owner(s, "owner@clinic.example", "Clinic", "Dana", "W")
         agent = agents.create_agent(s, owner, "Reception", "reception")
