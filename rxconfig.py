@@ -9,12 +9,16 @@ from crm_app.settings import get_settings
 # expression indexes, so SQLAlchemy and Alembic each warned that they skipped them (harmless:
 # the migrations create them, and nothing is left for anyone to act on).
 warnings.filterwarnings(
-    "ignore", message=r".*expression-based index '?ix_contact_agent_archived_(later_words|phone_last4)\b")
+    "ignore",
+    message=r".*expression-based index '?ix_contact_agent_archived_(later_words|phone_last4)\b",
+)
 
 # A tab that reloads or navigates away while its events still run: Reflex warned once per
 # pending state update for the closed socket. The updates are not needed (the state is kept).
 logging.getLogger("reflex.app").addFilter(
-    lambda record: not record.getMessage().startswith("Attempting to send delta to disconnected client")
+    lambda record: (
+        not record.getMessage().startswith("Attempting to send delta to disconnected client")
+    )
 )
 
 _settings = get_settings()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
+from sqlmodel.sql.sqltypes import AutoString
 
+from alembic import context
 from crm_app.db import private_sqlite_file
 from crm_app.models import UTCDateTime  # importing the module registers every table
-from sqlmodel.sql.sqltypes import AutoString
 
 config = context.config
 
@@ -28,7 +28,7 @@ target_metadata = SQLModel.metadata
 def engine_url(url: str) -> str:
     """The app's URL with an explicit driver (we ship psycopg 3, not psycopg2)."""
     if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://"):]
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

@@ -28,7 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,8 +43,28 @@ from crm_app.services.access import actor_for  # noqa: E402
 from crm_app.services.contact_list import ListQuery, count_contacts, count_matching, list_page  # noqa: E402
 
 DEFAULT_SQLITE = "sqlite:////tmp/crm_bench.db"
-NAME_PREFIXES = ["emm", "oliv", "liam", "noa", "soph", "jam", "mia", "ben", "carl", "zoe", "grac", "ethan", "priy",
-                 "omar", "rosa", "alex", "kofi", "naom", "isaa", "mate"]
+NAME_PREFIXES = [
+    "emm",
+    "oliv",
+    "liam",
+    "noa",
+    "soph",
+    "jam",
+    "mia",
+    "ben",
+    "carl",
+    "zoe",
+    "grac",
+    "ethan",
+    "priy",
+    "omar",
+    "rosa",
+    "alex",
+    "kofi",
+    "naom",
+    "isaa",
+    "mate",
+]
 EXPORT_ROWS = 100_000
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -58,10 +78,18 @@ def _percentile(samples: list[float], pct: float) -> float:
 def _commit() -> str:
     root = Path(__file__).resolve().parent.parent
     try:
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        sha = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return sha + ("+changes" if dirty else "")
@@ -73,12 +101,18 @@ def _load() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("CRM_BENCH_DATABASE_URL") or DEFAULT_SQLITE)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("CRM_BENCH_DATABASE_URL") or DEFAULT_SQLITE
+    )
     parser.add_argument("--agent-slug", default="bench")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--export-runs", type=int, default=3)
-    parser.add_argument("--only", default="", help="run only the cases whose label contains this text")
-    parser.add_argument("--save", action="store_true", help="also write the table to bench/results/")
+    parser.add_argument(
+        "--only", default="", help="run only the cases whose label contains this text"
+    )
+    parser.add_argument(
+        "--save", action="store_true", help="also write the table to bench/results/"
+    )
     args = parser.parse_args(argv)
     engine = make_engine(args.database_url)
     rng = random.Random(1)
@@ -87,28 +121,66 @@ def main(argv: list[str] | None = None) -> None:
         agent = s.exec(select(Agent).where(Agent.slug == args.agent_slug)).first()
         if agent is None:
             sys.exit(f"No agent /{args.agent_slug}: run bench/generate_contacts.py first.")
-        owner_id = s.exec(select(Membership.user_id).where(Membership.org_id == agent.org_id,
-                                                           Membership.role == "Owner")).first()
+        owner_id = s.exec(
+            select(Membership.user_id).where(
+                Membership.org_id == agent.org_id, Membership.role == "Owner"
+            )
+        ).first()
         actor = actor_for(s, owner_id, agent.org_id)
-        total = s.exec(select(func.count()).select_from(Contact).where(Contact.agent_id == agent.id)).one()
+        total = s.exec(
+            select(func.count()).select_from(Contact).where(Contact.agent_id == agent.id)
+        ).one()
         stages = {st.name: st.id for st in s.exec(select(Stage).where(Stage.agent_id == agent.id))}
-        stage_ids = list(stages.values())[:4]  # the defaults (the extra stages of --skew are cases of their own)
-        owners = list(s.exec(select(Contact.primary_owner_id, func.count()).where(Contact.agent_id == agent.id)
-                             .group_by(Contact.primary_owner_id).order_by(func.count().desc())))
+        stage_ids = list(stages.values())[
+            :4
+        ]  # the defaults (the extra stages of --skew are cases of their own)
+        owners = list(
+            s.exec(
+                select(Contact.primary_owner_id, func.count())
+                .where(Contact.agent_id == agent.id)
+                .group_by(Contact.primary_owner_id)
+                .order_by(func.count().desc())
+            )
+        )
         owner_ids = [o for o, _n in owners if o is not None]
-        dropdown = s.exec(select(ContactField).where(ContactField.agent_id == agent.id,
-                                                     ContactField.type == "Dropdown",
-                                                     ContactField.is_default.is_(False))).first()
+        dropdown = s.exec(
+            select(ContactField).where(
+                ContactField.agent_id == agent.id,
+                ContactField.type == "Dropdown",
+                ContactField.is_default.is_(False),
+            )
+        ).first()
         offset = rng.randint(0, max(0, total - 1000))
-        emails = [e for e in s.exec(select(Contact.email).where(Contact.agent_id == agent.id, Contact.email.is_not(None))
-                                    .order_by(Contact.id).offset(offset).limit(400))]
+        emails = [
+            e
+            for e in s.exec(
+                select(Contact.email)
+                .where(Contact.agent_id == agent.id, Contact.email.is_not(None))
+                .order_by(Contact.id)
+                .offset(offset)
+                .limit(400)
+            )
+        ]
         emails = rng.sample(emails, min(len(emails), max(args.runs, 10)))
-        phones = [p for p in s.exec(select(Contact.phone).where(Contact.agent_id == agent.id, Contact.phone.is_not(None))
-                                    .order_by(Contact.id).offset(offset).limit(400))]
+        phones = [
+            p
+            for p in s.exec(
+                select(Contact.phone)
+                .where(Contact.agent_id == agent.id, Contact.phone.is_not(None))
+                .order_by(Contact.id)
+                .offset(offset)
+                .limit(400)
+            )
+        ]
         phones = rng.sample(phones, min(len(phones), max(args.runs, 10)))
         # The created_at of the 100,000th newest contact: exporting from that day on is ~100k rows.
-        cutoff = s.exec(select(Contact.created_at).where(Contact.agent_id == agent.id, Contact.archived.is_(False))
-                        .order_by(Contact.created_at.desc()).offset(EXPORT_ROWS - 1).limit(1)).first()
+        cutoff = s.exec(
+            select(Contact.created_at)
+            .where(Contact.agent_id == agent.id, Contact.archived.is_(False))
+            .order_by(Contact.created_at.desc())
+            .offset(EXPORT_ROWS - 1)
+            .limit(1)
+        ).first()
 
     def pick(seq, i):
         return seq[i % len(seq)]
@@ -127,13 +199,24 @@ def main(argv: list[str] | None = None) -> None:
         ("search phone, last 7 digits", lambda i: ListQuery(search=pick(phones, i)[-7:])),
         ("search phone, last 4 digits", lambda i: ListQuery(search=pick(phones, i)[-4:])),
         ("search phone, area code (3)", lambda i: ListQuery(search=pick(phones, i)[2:5])),
-        ("filter stage + owner", lambda i: ListQuery(stage_ids=[pick(stage_ids, i)],
-                                                     owner_ids=[pick(owner_ids, i // len(stage_ids))])),
+        (
+            "filter stage + owner",
+            lambda i: ListQuery(
+                stage_ids=[pick(stage_ids, i)], owner_ids=[pick(owner_ids, i // len(stage_ids))]
+            ),
+        ),
         ("filter status Blocked (4%)", lambda i: ListQuery(statuses=["Blocked"])),
-        ("filter status Blocked, oldest first", lambda i: ListQuery(statuses=["Blocked"], descending=False)),
+        (
+            "filter status Blocked, oldest first",
+            lambda i: ListQuery(statuses=["Blocked"], descending=False),
+        ),
         ("filter source API", lambda i: ListQuery(sources=["API"])),
-        (f"filter custom dropdown ({dropdown.label})",
-         lambda i: ListQuery(custom={dropdown.key: pick([o for o in dropdown.options if o != "Self-pay"], i)})),
+        (
+            f"filter custom dropdown ({dropdown.label})",
+            lambda i: ListQuery(
+                custom={dropdown.key: pick([o for o in dropdown.options if o != "Self-pay"], i)}
+            ),
+        ),
         ("sort by created, oldest first", lambda i: ListQuery(sort="created", descending=False)),
         ("sort by name A-Z", lambda i: ListQuery(sort="name", descending=False)),
         ("sort by name Z-A, page 3", lambda i: ListQuery(sort="name", descending=True, page=3)),
@@ -144,46 +227,81 @@ def main(argv: list[str] | None = None) -> None:
         ("sort by email", lambda i: ListQuery(sort="email", descending=bool(i % 2))),
         ("page 4,000 by OFFSET (not used by the UI)", lambda i: ListQuery(page=4000 + i % 3)),
         ("page 4,000 by keyset (Next from 3,999)", lambda i: (ListQuery(), deep[i % len(deep)])),
-        ("page 4,000 by keyset, sort by name", lambda i: (ListQuery(sort="name", descending=False),
-                                                          deep_name[i % len(deep_name)])),
+        (
+            "page 4,000 by keyset, sort by name",
+            lambda i: (ListQuery(sort="name", descending=False), deep_name[i % len(deep_name)]),
+        ),
     ]
     if "Legacy intake" in stages:  # an agent generated with --skew
         cases += [
-            ("skew: stage only in oldest 2%", lambda i: ListQuery(stage_ids=[stages["Legacy intake"]])),
-            ("skew: same, oldest first", lambda i: ListQuery(stage_ids=[stages["Legacy intake"]], descending=False)),
-            ("skew: custom option only in oldest 2%", lambda i: ListQuery(custom={dropdown.key: "Self-pay"})),
-            ("skew: same, sort by name", lambda i: ListQuery(custom={dropdown.key: "Self-pay"}, sort="name",
-                                                             descending=False)),
+            (
+                "skew: stage only in oldest 2%",
+                lambda i: ListQuery(stage_ids=[stages["Legacy intake"]]),
+            ),
+            (
+                "skew: same, oldest first",
+                lambda i: ListQuery(stage_ids=[stages["Legacy intake"]], descending=False),
+            ),
+            (
+                "skew: custom option only in oldest 2%",
+                lambda i: ListQuery(custom={dropdown.key: "Self-pay"}),
+            ),
+            (
+                "skew: same, sort by name",
+                lambda i: ListQuery(
+                    custom={dropdown.key: "Self-pay"}, sort="name", descending=False
+                ),
+            ),
             ("skew: long-tail stage (~0.05%)", lambda i: ListQuery(stage_ids=[stages["VIP"]])),
             ("skew: heaviest owner", lambda i: ListQuery(owner_ids=[owner_ids[0]])),
             ("skew: lightest owner", lambda i: ListQuery(owner_ids=[owner_ids[-1]])),
-            ("skew: lightest owner + Blocked", lambda i: ListQuery(owner_ids=[owner_ids[-1]], statuses=["Blocked"])),
+            (
+                "skew: lightest owner + Blocked",
+                lambda i: ListQuery(owner_ids=[owner_ids[-1]], statuses=["Blocked"]),
+            ),
         ]
     cases = [c for c in cases if args.only in c[0]]
     deep = deep_name = []
     if any("keyset" in c[0] for c in cases):
-        with Session(engine) as s:  # cursors of the last rows of pages 3,999-4,001, read once by OFFSET
+        with Session(
+            engine
+        ) as s:  # cursors of the last rows of pages 3,999-4,001, read once by OFFSET
             deep = [list_page(s, actor, agent.id, ListQuery(page=3999 + k)).last for k in range(3)]
-            deep_name = [list_page(s, actor, agent.id, ListQuery(sort="name", descending=False,
-                                                                 page=3999 + k)).last for k in range(3)]
+            deep_name = [
+                list_page(
+                    s, actor, agent.id, ListQuery(sort="name", descending=False, page=3999 + k)
+                ).last
+                for k in range(3)
+            ]
 
-    header = (f"{engine.dialect.name} · {engine.url.render_as_string(hide_password=True)} · agent /{agent.slug} · "
-              f"{total:,} contacts · {args.runs} runs per case · commit {_commit()} · "
-              f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
-    lines = [header, "", f"load average (1/5/15 min) at start: {_load()}", "",
-             "page = list_page (the rows the list shows first); count = count_matching, the capped",
-             "\"10,000+\" count the list asks for next, after a query change (not on Next/Previous),",
-             "only when the page has a neighbour (a lone page is its own count: shown as -).", "",
-             f"| {'case':<40} | {'page p50':>8} | {'page p95':>8} | {'count p50':>9} | {'count p95':>9} "
-             f"| {'matching':>9} |",
-             f"|{'-' * 42}|{'-' * 10}|{'-' * 10}|{'-' * 11}|{'-' * 11}|{'-' * 11}|"]
+    header = (
+        f"{engine.dialect.name} · {engine.url.render_as_string(hide_password=True)} · agent /{agent.slug} · "
+        f"{total:,} contacts · {args.runs} runs per case · commit {_commit()} · "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+    lines = [
+        header,
+        "",
+        f"load average (1/5/15 min) at start: {_load()}",
+        "",
+        "page = list_page (the rows the list shows first); count = count_matching, the capped",
+        '"10,000+" count the list asks for next, after a query change (not on Next/Previous),',
+        "only when the page has a neighbour (a lone page is its own count: shown as -).",
+        "",
+        f"| {'case':<40} | {'page p50':>8} | {'page p95':>8} | {'count p50':>9} | {'count p95':>9} "
+        f"| {'matching':>9} |",
+        f"|{'-' * 42}|{'-' * 10}|{'-' * 10}|{'-' * 11}|{'-' * 11}|{'-' * 11}|",
+    ]
     print("\n" + "\n".join(lines), flush=True)
 
     def row(label, samples, counts, matching):
         def fig(values, pct):
             return f"{_percentile(values, pct):.1f}" if values else "-"
-        line = (f"| {label:<40} | {fig(samples, 50):>8} | {fig(samples, 95):>8} | {fig(counts, 50):>9} | "
-                f"{fig(counts, 95):>9} | {matching:>9} |")
+
+        line = (
+            f"| {label:<40} | {fig(samples, 50):>8} | {fig(samples, 95):>8} | {fig(counts, 50):>9} | "
+            f"{fig(counts, 95):>9} | {matching:>9} |"
+        )
         lines.append(line)
         print(line, flush=True)
 
@@ -232,16 +350,22 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(args.export_runs):
             with Session(engine) as s, open(os.devnull, "wb") as sink:
                 started = time.perf_counter()
-                count = export.export_contacts(s, actor, agent.id, ListQuery(created_from=cutoff.date()), None, sink)
+                count = export.export_contacts(
+                    s, actor, agent.id, ListQuery(created_from=cutoff.date()), None, sink
+                )
                 times.append(time.perf_counter() - started)
                 s.rollback()  # keep the audit log of the bench database clean
-        lines.append(f"Export of {count:,} contacts (CSV, all columns, {args.export_runs} runs): "
-                     f"best {min(times):.2f} s, median {statistics.median(times):.2f} s")
+        lines.append(
+            f"Export of {count:,} contacts (CSV, all columns, {args.export_runs} runs): "
+            f"best {min(times):.2f} s, median {statistics.median(times):.2f} s"
+        )
         print(lines[-1])
     if args.save:
         RESULTS.mkdir(exist_ok=True)
-        out = RESULTS / f"{datetime.now(timezone.utc):%Y-%m-%d_%H%M}_{engine.dialect.name}_{_commit()}.md"
-        command = "python bench/bench_contacts.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d_%H%M}_{engine.dialect.name}_{_commit()}.md"
+        command = "python bench/bench_contacts.py " + " ".join(
+            argv if argv is not None else sys.argv[1:]
+        )
         out.write_text(f"    {command}\n\n" + "\n".join(lines) + "\n")
         print(f"saved {out.relative_to(RESULTS.parent.parent)}")
 

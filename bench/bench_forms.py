@@ -89,11 +89,24 @@ def _copy_project(target: Path) -> Path:
     return work
 
 
-def _env(work: Path, data_dir: Path, database_url: str, base_url: str, redis_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRM_") and k not in ("REDIS_URL", "REFLEX_REDIS_URL")}
-    env.update(PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}", REFLEX_USE_NPM="1",
-               REFLEX_TELEMETRY_ENABLED="false", PYTHONUNBUFFERED="1", CRM_DATA_DIR=str(data_dir),
-               CRM_DATABASE_URL=database_url, CRM_BASE_URL=base_url, CRM_FORM_RATE_LIMIT="0")
+def _env(
+    work: Path, data_dir: Path, database_url: str, base_url: str, redis_url: str | None
+) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CRM_") and k not in ("REDIS_URL", "REFLEX_REDIS_URL")
+    }
+    env.update(
+        PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+        REFLEX_USE_NPM="1",
+        REFLEX_TELEMETRY_ENABLED="false",
+        PYTHONUNBUFFERED="1",
+        CRM_DATA_DIR=str(data_dir),
+        CRM_DATABASE_URL=database_url,
+        CRM_BASE_URL=base_url,
+        CRM_FORM_RATE_LIMIT="0",
+    )
     if redis_url:
         env["CRM_REDIS_URL"] = redis_url
     return env
@@ -112,13 +125,39 @@ def _seed(database_url: str, data_dir: Path) -> str:
         owner = agents.create_owner(s, "owner@bench.example", "Bench Clinic", "Bea", "Bench")
         agent = agents.create_agent(s, owner, "Front Desk", f"bench-{secrets.token_hex(3)}")
         form = forms.create_form(s, owner, agent.id, "Book a visit")
-        forms.save_draft(s, owner, agent.id, form.id, {"elements": [
-            {"id": "name", "type": "short_text", "label": "Your name", "required": True, "maps_to": "name"},
-            {"id": "email", "type": "email", "label": "Email", "required": True, "maps_to": "email"},
-            {"id": "reason", "type": "long_text", "label": "Reason for visit"},
-            {"id": "clinic", "type": "dropdown", "label": "Clinic", "options": ["Downtown", "Harbor"]},
-            {"id": "ref", "type": "short_text", "label": "Reference"},
-        ], "settings": {"title": "Book a visit"}})
+        forms.save_draft(
+            s,
+            owner,
+            agent.id,
+            form.id,
+            {
+                "elements": [
+                    {
+                        "id": "name",
+                        "type": "short_text",
+                        "label": "Your name",
+                        "required": True,
+                        "maps_to": "name",
+                    },
+                    {
+                        "id": "email",
+                        "type": "email",
+                        "label": "Email",
+                        "required": True,
+                        "maps_to": "email",
+                    },
+                    {"id": "reason", "type": "long_text", "label": "Reason for visit"},
+                    {
+                        "id": "clinic",
+                        "type": "dropdown",
+                        "label": "Clinic",
+                        "options": ["Downtown", "Harbor"],
+                    },
+                    {"id": "ref", "type": "short_text", "label": "Reference"},
+                ],
+                "settings": {"title": "Book a visit"},
+            },
+        )
         forms.publish(s, owner, agent.id, form.id)
         slug = form.slug
     db.get_engine().dispose()
@@ -129,7 +168,10 @@ def _wait_up(proc: subprocess.Popen, base_url: str, log: Path, timeout: float = 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            sys.exit(f"the server exited ({proc.returncode}):\n" + log.read_text(errors="replace")[-4000:])
+            sys.exit(
+                f"the server exited ({proc.returncode}):\n"
+                + log.read_text(errors="replace")[-4000:]
+            )
         try:
             with urllib.request.urlopen(base_url + "/ping", timeout=3) as r:
                 if r.status == 200:
@@ -160,8 +202,15 @@ def _payloads(n: int, repeat_share: float, rng: random.Random) -> list[dict]:
         else:
             email = f"visitor{i}.{secrets.token_hex(2)}@example.com"
             emails.append(email)
-        out.append({"name": f"Visitor {i}", "email": email, "reason": "Check-up " * rng.randint(1, 20),
-                    "clinic": rng.choice(["Downtown", "Harbor"]), "ref": f"r{i:06d}"})
+        out.append(
+            {
+                "name": f"Visitor {i}",
+                "email": email,
+                "reason": "Check-up " * rng.randint(1, 20),
+                "clinic": rng.choice(["Downtown", "Harbor"]),
+                "ref": f"r{i:06d}",
+            }
+        )
     return out
 
 
@@ -169,7 +218,9 @@ class StaleConnection(ConnectionError):
     """The server closed the connection without a byte of answer."""
 
 
-async def _http_post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes, body: bytes) -> int:
+async def _http_post(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes, body: bytes
+) -> int:
     """One POST on a kept-alive HTTP/1.1 connection; returns the status (the body is read and dropped)."""
     writer.write(head + str(len(body)).encode() + b"\r\n\r\n" + body)
     await writer.drain()
@@ -188,7 +239,7 @@ async def _http_post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
         elif name == b"connection" and b"close" in value.lower():
             close = True
     if chunked:
-        while (size := int((await reader.readline()).split(b";")[0], 16)):
+        while size := int((await reader.readline()).split(b";")[0], 16):
             await reader.readexactly(size + 2)
         await reader.readline()
     elif length:
@@ -198,7 +249,9 @@ async def _http_post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
     return status
 
 
-async def _load(base_url: str, slug: str, payloads: list[dict], clients: int) -> tuple[list, list, float]:
+async def _load(
+    base_url: str, slug: str, payloads: list[dict], clients: int
+) -> tuple[list, list, float]:
     """`clients` concurrent visitors, each on its own kept-alive connection, posting JSON to
     the page's endpoint. A raw asyncio HTTP/1.1 client: httpx cost ~5 ms of CPU per request,
     which on this 2-core machine came straight out of the server's share."""
@@ -220,8 +273,10 @@ async def _load(base_url: str, slug: str, payloads: list[dict], clients: int) ->
 
     await asyncio.sleep(MIN_FILL_SECONDS + 0.2)  # like a person filling the page
     url = urlsplit(base_url)
-    head = (f"POST /api/forms/{slug}/submit HTTP/1.1\r\nHost: {url.netloc}\r\n"
-            "Content-Type: application/json\r\nAccept: application/json\r\nContent-Length: ").encode()
+    head = (
+        f"POST /api/forms/{slug}/submit HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        "Content-Type: application/json\r\nAccept: application/json\r\nContent-Length: "
+    ).encode()
     queue: asyncio.Queue = asyncio.Queue()
     for p, token in zip(payloads, tokens):
         queue.put_nowait((p, token))
@@ -251,7 +306,13 @@ async def _load(base_url: str, slug: str, payloads: list[dict], clients: int) ->
                     if reused:
                         continue  # an idle kept-alive connection the server had closed: once more, fresh
                     break
-                except (OSError, ConnectionError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError):
+                except (
+                    TimeoutError,
+                    OSError,
+                    ConnectionError,
+                    asyncio.IncompleteReadError,
+                    ValueError,
+                ):
                     if conn is not None:
                         conn[1].close()
                     conn = None
@@ -266,7 +327,9 @@ async def _load(base_url: str, slug: str, payloads: list[dict], clients: int) ->
     return results, latencies, time.perf_counter() - started
 
 
-def _verify(database_url: str, slug: str, results: list[tuple[str, int]], payloads: list[dict]) -> dict:
+def _verify(
+    database_url: str, slug: str, results: list[tuple[str, int]], payloads: list[dict]
+) -> dict:
     from sqlalchemy import func
     from sqlmodel import Session, select
 
@@ -277,12 +340,20 @@ def _verify(database_url: str, slug: str, results: list[tuple[str, int]], payloa
     accepted = {ref for ref, status in results if status == 200}
     with Session(engine) as s:
         form = s.exec(select(Form).where(Form.slug == slug)).one()
-        rows = s.exec(select(FormSubmission.answers, FormSubmission.status, FormSubmission.contact_id)
-                      .where(FormSubmission.form_id == form.id)).all()
+        rows = s.exec(
+            select(FormSubmission.answers, FormSubmission.status, FormSubmission.contact_id).where(
+                FormSubmission.form_id == form.id
+            )
+        ).all()
         refs = [r[0]["ref"]["value"] for r in rows]
-        contacts = s.exec(select(func.count()).select_from(Contact).where(Contact.agent_id == form.agent_id)).one()
-        distinct_emails = s.exec(select(func.count(func.distinct(Contact.email)))
-                                 .where(Contact.agent_id == form.agent_id)).one()
+        contacts = s.exec(
+            select(func.count()).select_from(Contact).where(Contact.agent_id == form.agent_id)
+        ).one()
+        distinct_emails = s.exec(
+            select(func.count(func.distinct(Contact.email))).where(
+                Contact.agent_id == form.agent_id
+            )
+        ).one()
     engine.dispose()
     sent_emails = {p["email"] for p in payloads if p["ref"] in accepted}
     return {
@@ -316,17 +387,30 @@ def _count_queries(database_url: str, data_dir: Path, slug: str) -> tuple[int, i
     db.get_engine.cache_clear()
     engine = db.get_engine()
     seen: list[str] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *a: seen.append(statement))
+    event.listen(
+        engine, "before_cursor_execute", lambda conn, cursor, statement, *a: seen.append(statement)
+    )
     counts = []
     email = f"count.{secrets.token_hex(3)}@example.com"
-    for ref, address in (("count-warm", f"warm.{email}"), ("count-new", email), ("count-repeat", email)):
+    for ref, address in (
+        ("count-warm", f"warm.{email}"),
+        ("count-new", email),
+        ("count-repeat", email),
+    ):
         token = spam.render_token(slug, time.time() - 10)  # one rendering per submission
         seen.clear()
-        response = _submit(slug, {"name": "Count Me", "email": address, "reason": "x", "ref": ref}, token, "", {},
-                           "127.0.0.1")
+        response = _submit(
+            slug,
+            {"name": "Count Me", "email": address, "reason": "x", "ref": ref},
+            token,
+            "",
+            {},
+            "127.0.0.1",
+        )
         assert response.status_code == 200, response.body
-        counts.append(sum(1 for q in seen if not q.lstrip().upper().startswith(("BEGIN", "COMMIT"))))
+        counts.append(
+            sum(1 for q in seen if not q.lstrip().upper().startswith(("BEGIN", "COMMIT")))
+        )
     counts = counts[1:]
     engine.dispose()
     db.get_engine.cache_clear()
@@ -347,14 +431,35 @@ def _run(kind: str, args, tmp: Path, work: Path, data_dir: Path, database_url: s
     base_url = f"http://127.0.0.1:{port}"
     env = _env(work, data_dir, database_url, base_url, args.redis_url)
     log = tmp / f"server-{kind}.log"
-    subprocess.run([sys.executable, "-m", "crm_app.cli", "migrate"], cwd=work, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [sys.executable, "-m", "crm_app.cli", "migrate"],
+        cwd=work,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     slug = _seed(database_url, data_dir)
     with open(log, "w") as out:
-        proc = subprocess.Popen([str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
-                                 "--backend-port", str(port), "--backend-host", "127.0.0.1"],
-                                cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [
+                str(VENV_BIN / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--backend-port",
+                str(port),
+                "--backend-host",
+                "127.0.0.1",
+            ],
+            cwd=work,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     try:
         _wait_up(proc, base_url, log)
         payloads = _payloads(args.submissions, 0.10, random.Random(6))
@@ -368,9 +473,18 @@ def _run(kind: str, args, tmp: Path, work: Path, data_dir: Path, database_url: s
     statuses: dict[int, int] = {}
     for _, status in results:
         statuses[status] = statuses.get(status, 0) + 1
-    return {"kind": kind, "rate": len(results) / seconds, "p50": _percentile(latencies, 50) * 1000,
-            "p99": _percentile(latencies, 99) * 1000, "mean": statistics.mean(latencies) * 1000,
-            "seconds": seconds, "statuses": statuses, "queries": queries, "load": (load_before, load_after), **check}
+    return {
+        "kind": kind,
+        "rate": len(results) / seconds,
+        "p50": _percentile(latencies, 50) * 1000,
+        "p99": _percentile(latencies, 99) * 1000,
+        "mean": statistics.mean(latencies) * 1000,
+        "seconds": seconds,
+        "statuses": statuses,
+        "queries": queries,
+        "load": (load_before, load_after),
+        **check,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -378,9 +492,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--submissions", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--postgres-url", default=os.environ.get("CRM_BENCH_POSTGRES_URL")
-                        or "postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--redis-url", default=os.environ.get("CRM_BENCH_REDIS_URL") or "redis://127.0.0.1:6379")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("CRM_BENCH_POSTGRES_URL")
+        or "postgresql://postgres@127.0.0.1:5432/postgres",
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("CRM_BENCH_REDIS_URL") or "redis://127.0.0.1:6379"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server logs)")
     args = parser.parse_args(argv)
     if args.redis_url and not _redis_ok(args.redis_url):
@@ -392,29 +511,42 @@ def main(argv: list[str] | None = None) -> None:
         print(f"copying the project to {tmp} ...", flush=True)
         work = _copy_project(tmp)
         for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
-            print(f"\n== {kind}: {args.submissions} submissions from {args.clients} clients ...", flush=True)
+            print(
+                f"\n== {kind}: {args.submissions} submissions from {args.clients} clients ...",
+                flush=True,
+            )
             row = run(kind, args, tmp, work)
             rows.append(row)
-            print(f"   {row['rate']:.0f} submissions/s, p50 {row['p50']:.0f} ms, p99 {row['p99']:.0f} ms "
-                  f"({row['seconds']:.1f} s; HTTP {row['statuses']})")
-            print(f"   stored {row['stored']} of {row['accepted']} accepted: {row['duplicated']} duplicated, "
-                  f"{row['lost']} lost, {row['spam']} spam, {row['without_contact']} without contact; "
-                  f"{row['contacts']} contacts for {row['distinct_emails_sent']} distinct emails "
-                  f"({'deduplicated' if row['contacts_deduplicated'] else 'NOT deduplicated'})")
-            print(f"   statements per submission: {row['queries'][0]} (new visitor), {row['queries'][1]} (repeat email); "
-                  f"load average {row['load'][0]:.1f} before, {row['load'][1]:.1f} after the load")
+            print(
+                f"   {row['rate']:.0f} submissions/s, p50 {row['p50']:.0f} ms, p99 {row['p99']:.0f} ms "
+                f"({row['seconds']:.1f} s; HTTP {row['statuses']})"
+            )
+            print(
+                f"   stored {row['stored']} of {row['accepted']} accepted: {row['duplicated']} duplicated, "
+                f"{row['lost']} lost, {row['spam']} spam, {row['without_contact']} without contact; "
+                f"{row['contacts']} contacts for {row['distinct_emails_sent']} distinct emails "
+                f"({'deduplicated' if row['contacts_deduplicated'] else 'NOT deduplicated'})"
+            )
+            print(
+                f"   statements per submission: {row['queries'][0]} (new visitor), {row['queries'][1]} (repeat email); "
+                f"load average {row['load'][0]:.1f} before, {row['load'][1]:.1f} after the load"
+            )
     finally:
         if args.keep:
             print(f"\nkept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print("\n| database | submissions/s | p50 ms | p99 ms | stored / accepted | duplicated | lost | contacts ok "
-          "| statements new / repeat | load avg |")
+    print(
+        "\n| database | submissions/s | p50 ms | p99 ms | stored / accepted | duplicated | lost | contacts ok "
+        "| statements new / repeat | load avg |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['kind']} | {r['rate']:.0f} | {r['p50']:.0f} | {r['p99']:.0f} | {r['stored']} / {r['accepted']} "
-              f"| {r['duplicated']} | {r['lost']} | {'yes' if r['contacts_deduplicated'] else 'NO'} "
-              f"| {r['queries'][0]} / {r['queries'][1]} | {r['load'][0]:.1f} → {r['load'][1]:.1f} |")
+        print(
+            f"| {r['kind']} | {r['rate']:.0f} | {r['p50']:.0f} | {r['p99']:.0f} | {r['stored']} / {r['accepted']} "
+            f"| {r['duplicated']} | {r['lost']} | {'yes' if r['contacts_deduplicated'] else 'NO'} "
+            f"| {r['queries'][0]} / {r['queries'][1]} | {r['load'][0]:.1f} → {r['load'][1]:.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,14 @@ def measure(database_url: str, data_dir: Path, submissions: int) -> tuple[float,
     from bench_forms import _seed
 
     env = {**os.environ, "CRM_DATABASE_URL": database_url, "CRM_DATA_DIR": str(data_dir)}
-    subprocess.run([sys.executable, "-m", "crm_app.cli", "migrate"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [sys.executable, "-m", "crm_app.cli", "migrate"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     slug = _seed(database_url, data_dir)
     os.environ["CRM_FORM_RATE_LIMIT"] = "0"  # one address posts everything
     from crm_app import db, settings
@@ -39,9 +45,17 @@ def measure(database_url: str, data_dir: Path, submissions: int) -> tuple[float,
 
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
+
     def submit(n: int, prefix: str) -> None:
-        answers = {"name": f"Visitor {n}", "email": f"{prefix}{n}@example.com", "reason": "Check-up", "ref": f"{prefix}{n}"}
-        token = spam.render_token(slug, time.time() - 10)  # one rendering per submission, as visitors do
+        answers = {
+            "name": f"Visitor {n}",
+            "email": f"{prefix}{n}@example.com",
+            "reason": "Check-up",
+            "ref": f"{prefix}{n}",
+        }
+        token = spam.render_token(
+            slug, time.time() - 10
+        )  # one rendering per submission, as visitors do
         response = _submit(slug, answers, token, "", {}, "127.0.0.1")
         assert response.status_code == 200, response.body
 
@@ -60,8 +74,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--postgres-url", default=os.environ.get("CRM_BENCH_POSTGRES_URL")
-                        or "postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("CRM_BENCH_POSTGRES_URL")
+        or "postgresql://postgres@127.0.0.1:5432/postgres",
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="crm-bench-cpu-") as tmp:
@@ -69,11 +86,15 @@ def main() -> None:
             data_dir = Path(tmp) / kind
             data_dir.mkdir()
             if kind == "sqlite":
-                rows.append((kind, *measure(f"sqlite:///{data_dir / 'crm.db'}", data_dir, args.submissions)))
+                rows.append(
+                    (kind, *measure(f"sqlite:///{data_dir / 'crm.db'}", data_dir, args.submissions))
+                )
                 continue
             with postgres_database(args.postgres_url, "crm_bench_cpu") as url:
                 rows.append((kind, *measure(url, data_dir, args.submissions)))
-    print(f"\n{args.submissions} sequential submissions, in-process (load average {os.getloadavg()[0]:.1f})\n")
+    print(
+        f"\n{args.submissions} sequential submissions, in-process (load average {os.getloadavg()[0]:.1f})\n"
+    )
     print("| database | wall ms / submission | CPU ms / submission |")
     print("|---|---:|---:|")
     for kind, wall, cpu in rows:

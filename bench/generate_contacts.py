@@ -30,7 +30,7 @@ import os
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,25 +48,88 @@ from crm_app.services.demo import DOMAINS, FIRST, LAST  # noqa: E402
 
 DEFAULT_SQLITE = "sqlite:////tmp/crm_bench.db"
 OWNER_EMAIL = "owner@{slug}.bench.example"
-TEAM = (("Marcus", "Ortega", "Admin"), ("Aisha", "Karimi", "User"), ("Tom", "Becker", "User"),
-        ("Lena", "Fischer", "Admin"))
+TEAM = (
+    ("Marcus", "Ortega", "Admin"),
+    ("Aisha", "Karimi", "User"),
+    ("Tom", "Becker", "User"),
+    ("Lena", "Fischer", "Admin"),
+)
 CUSTOM = (
-    ("Insurance provider", "insurance", "Dropdown",
-     ["Aetna", "Blue Cross Blue Shield", "Cigna", "Humana", "Kaiser Permanente", "Medicare", "Medicaid",
-      "UnitedHealthcare", "Self-pay"], 0.8),
+    (
+        "Insurance provider",
+        "insurance",
+        "Dropdown",
+        [
+            "Aetna",
+            "Blue Cross Blue Shield",
+            "Cigna",
+            "Humana",
+            "Kaiser Permanente",
+            "Medicare",
+            "Medicaid",
+            "UnitedHealthcare",
+            "Self-pay",
+        ],
+        0.8,
+    ),
     ("Date of birth", "date_of_birth", "Date", [], 0.7),
-    ("Preferred location", "location", "Dropdown", ["Northside Main", "Riverside Annex", "Telehealth"], 0.9),
+    (
+        "Preferred location",
+        "location",
+        "Dropdown",
+        ["Northside Main", "Riverside Annex", "Telehealth"],
+        0.9,
+    ),
     ("Visits", "visits", "Number", [], 0.6),
     ("Referral code", "referral_code", "Text", [], 0.3),
 )
 SOURCES = ["Chat"] * 30 + ["Form"] * 25 + ["Manual"] * 20 + ["Import"] * 15 + ["API"] * 10
 STATUSES = ["Active"] * 86 + ["Inactive"] * 10 + ["Blocked"] * 4
-GENDERS = ["Female"] * 46 + ["Male"] * 42 + ["Non-binary"] * 4 + ["Prefer not to say"] * 3 + [None] * 5
-AREA_CODES = ["212", "312", "415", "512", "617", "646", "702", "713", "773", "818", "917", "206", "303", "404",
-              "503", "602", "619", "720", "786", "858"]
-CONTACT_COLUMNS = ("id", "agent_id", "external_ref", "name", "name_sort", "email", "phone", "gender", "source",
-                   "stage_id", "status", "primary_owner_id", "secondary_owner_id", "archived", "created_by_id",
-                   "member_set", "created_at", "updated_at")
+GENDERS = (
+    ["Female"] * 46 + ["Male"] * 42 + ["Non-binary"] * 4 + ["Prefer not to say"] * 3 + [None] * 5
+)
+AREA_CODES = [
+    "212",
+    "312",
+    "415",
+    "512",
+    "617",
+    "646",
+    "702",
+    "713",
+    "773",
+    "818",
+    "917",
+    "206",
+    "303",
+    "404",
+    "503",
+    "602",
+    "619",
+    "720",
+    "786",
+    "858",
+]
+CONTACT_COLUMNS = (
+    "id",
+    "agent_id",
+    "external_ref",
+    "name",
+    "name_sort",
+    "email",
+    "phone",
+    "gender",
+    "source",
+    "stage_id",
+    "status",
+    "primary_owner_id",
+    "secondary_owner_id",
+    "archived",
+    "created_by_id",
+    "member_set",
+    "created_at",
+    "updated_at",
+)
 VALUE_COLUMNS = ("contact_id", "field_id", "value_text", "value_num", "value_json")
 BATCH = 20_000
 # --skew: stages after the four defaults, and each stage's weight (long tail; "Legacy
@@ -85,11 +148,21 @@ def ensure_schema(engine) -> None:
     SQLModel.metadata.create_all(engine)
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":  # its inspector leaves expression indexes out
-            existing = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
+            existing = set(
+                conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index'"
+                ).scalars()
+            )
         else:
-            existing = set(conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename IN "
-                                                "('contact', 'contactvalue')").scalars())
-    declared = {ix.name for table in (Contact.__table__, ContactValue.__table__) for ix in table.indexes}
+            existing = set(
+                conn.exec_driver_sql(
+                    "SELECT indexname FROM pg_indexes WHERE tablename IN "
+                    "('contact', 'contactvalue')"
+                ).scalars()
+            )
+    declared = {
+        ix.name for table in (Contact.__table__, ContactValue.__table__) for ix in table.indexes
+    }
     changed = False
     for name in sorted(existing - declared):
         if name.startswith("ix_contact_"):
@@ -113,18 +186,28 @@ def ensure_agent(engine, slug: str, skew: bool = False) -> int:
         agent = session.exec(select(Agent).where(Agent.slug == slug)).first()
         if agent is not None:
             return agent.id
-        owner = create_owner(session, OWNER_EMAIL.format(slug=slug), f"Bench org ({slug})", "Dana", "Whitfield")
+        owner = create_owner(
+            session, OWNER_EMAIL.format(slug=slug), f"Bench org ({slug})", "Dana", "Whitfield"
+        )
         agent = create_agent(session, owner, "Bench clinic", slug=slug, region="US")
         for i, (first, last, role) in enumerate(TEAM):
             user = User(email=f"member{i}@{slug}.bench.example", first_name=first, last_name=last)
             session.add(user)
             session.flush()
-            session.add(Membership(org_id=owner.org_id, user_id=user.id, role=role,
-                                   agent_ids=[agent.id] if role == "User" else []))
+            session.add(
+                Membership(
+                    org_id=owner.org_id,
+                    user_id=user.id,
+                    role=role,
+                    agent_ids=[agent.id] if role == "User" else [],
+                )
+            )
         session.flush()
         owner = actor_for(session, owner.user_id, owner.org_id)
         for label, key, type_, options, _rate in CUSTOM:
-            fields.create_custom_field(session, owner, agent.id, label=label, key=key, type=type_, options=options)
+            fields.create_custom_field(
+                session, owner, agent.id, label=label, key=key, type=type_, options=options
+            )
         if skew:
             for name in SKEW_STAGES:
                 stages.add_stage(session, owner, agent.id, name)
@@ -145,14 +228,22 @@ def _phone_prefixes() -> list[str]:
     return prefixes
 
 
-def contact_rows(agent_id: int, start: int, count: int, stage_ids: list[int], owner_ids: list[int],
-                 custom: list[tuple[ContactField, float]], seed: int, skew: bool = False):
+def contact_rows(
+    agent_id: int,
+    start: int,
+    count: int,
+    stage_ids: list[int],
+    owner_ids: list[int],
+    custom: list[tuple[ContactField, float]],
+    seed: int,
+    skew: bool = False,
+):
     """Yield (contact row, [value rows]) for contacts number start..start+count-1. With
     `skew`, stage_ids are the defaults then SKEW_STAGES, in position order."""
     rng = random.Random(seed + start)
     prefixes = _phone_prefixes()
     stride = 7919  # co-prime with 10,000: consecutive contacts get scattered line numbers
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     two_years = 2 * 365 * 86400
     if skew:
         old_stage = stage_ids[-1]
@@ -172,7 +263,9 @@ def contact_rows(agent_id: int, start: int, count: int, stage_ids: list[int], ow
         has = rng.random()  # 8% email only, 10% phone only, the rest both
         email = phone = None
         if has >= 0.10:
-            local = rng.choice((f"{first}.{last}", f"{first[0]}{last}", f"{first}{last[0]}", f"{first}_{last}"))
+            local = rng.choice(
+                (f"{first}.{last}", f"{first[0]}{last}", f"{first}{last[0]}", f"{first}_{last}")
+            )
             email = f"{local.replace(chr(39), '').lower()}{i}@{rng.choice(DOMAINS)}"
         if has < 0.92:
             phone = f"{prefixes[i // 10_000]}{(i * stride) % 10_000:04d}"
@@ -181,11 +274,27 @@ def contact_rows(agent_id: int, start: int, count: int, stage_ids: list[int], ow
         old = skew and age > 1 - OLD_FRACTION
         stage = old_stage if old and rng.random() < 0.5 else rng.choice(stage_pool)
         source = rng.choice(SOURCES)
-        contact_id = ids[24 * n:24 * n + 24]
-        row = (contact_id, agent_id, None, name, name.lower(), email, phone, gender, source,
-               stage, rng.choice(STATUSES), rng.choice(owner_pool),
-               rng.choice(owner_ids) if rng.random() < 0.2 else None, rng.random() < 0.02,
-               None, "[]", created, min(now, created + timedelta(days=rng.uniform(0, 30))))
+        contact_id = ids[24 * n : 24 * n + 24]
+        row = (
+            contact_id,
+            agent_id,
+            None,
+            name,
+            name.lower(),
+            email,
+            phone,
+            gender,
+            source,
+            stage,
+            rng.choice(STATUSES),
+            rng.choice(owner_pool),
+            rng.choice(owner_ids) if rng.random() < 0.2 else None,
+            rng.random() < 0.02,
+            None,
+            "[]",
+            created,
+            min(now, created + timedelta(days=rng.uniform(0, 30))),
+        )
         values = []
         for f, rate in custom:
             if rng.random() >= rate:
@@ -198,8 +307,15 @@ def contact_rows(agent_id: int, start: int, count: int, stage_ids: list[int], ow
                     option = rng.choice(f.options)
                 values.append((contact_id, f.id, option, None, None))
             elif f.type == "Date":
-                values.append((contact_id, f.id, (born + timedelta(days=rng.randint(0, 365 * 62))).isoformat(),
-                               None, None))
+                values.append(
+                    (
+                        contact_id,
+                        f.id,
+                        (born + timedelta(days=rng.randint(0, 365 * 62))).isoformat(),
+                        None,
+                        None,
+                    )
+                )
             elif f.type == "Number":
                 visits = rng.randint(0, 40)
                 values.append((contact_id, f.id, str(visits), float(visits), None))
@@ -221,7 +337,7 @@ def _sqlite_insert(engine, rows_iter, total: int) -> None:
         for row, vals in rows_iter:
             row = list(row)
             for k in (16, 17):  # SQLAlchemy's SQLite DateTime storage format, UTC
-                row[k] = row[k].astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+                row[k] = row[k].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
             row[13] = int(row[13])
             contacts.append(row)
             values.extend(vals)
@@ -246,7 +362,9 @@ def _postgres_copy(engine, rows_iter, total: int) -> None:
         con = raw.driver_connection
         done = 0
         with con.cursor() as cur:
-            with cur.copy(f"COPY contact ({', '.join(CONTACT_COLUMNS)}) FROM STDIN") as contact_copy:
+            with cur.copy(
+                f"COPY contact ({', '.join(CONTACT_COLUMNS)}) FROM STDIN"
+            ) as contact_copy:
                 values = []
                 for row, vals in rows_iter:
                     contact_copy.write_row(row)
@@ -255,7 +373,9 @@ def _postgres_copy(engine, rows_iter, total: int) -> None:
                     if done % BATCH == 0:
                         _progress(done, total)
             # Values after contacts: the foreign key needs the contact rows first.
-            with cur.copy(f"COPY contactvalue ({', '.join(VALUE_COLUMNS)}) FROM STDIN") as value_copy:
+            with cur.copy(
+                f"COPY contactvalue ({', '.join(VALUE_COLUMNS)}) FROM STDIN"
+            ) as value_copy:
                 for row in values:
                     value_copy.write_row(row)
         con.commit()
@@ -274,10 +394,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agent-slug", default="bench")
     parser.add_argument("--count", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default=os.environ.get("CRM_BENCH_DATABASE_URL") or DEFAULT_SQLITE)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("CRM_BENCH_DATABASE_URL") or DEFAULT_SQLITE
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--skew", action="store_true",
-                        help="lopsided data: long-tail stages, heavy owners, values only in old rows")
+    parser.add_argument(
+        "--skew",
+        action="store_true",
+        help="lopsided data: long-tail stages, heavy owners, values only in old rows",
+    )
     args = parser.parse_args(argv)
     engine = make_engine(args.database_url)
     started = time.perf_counter()
@@ -285,23 +410,39 @@ def main(argv: list[str] | None = None) -> None:
     agent_id = ensure_agent(engine, args.agent_slug, args.skew)
     with Session(engine) as session:
         agent = session.get(Agent, agent_id)
-        existing = session.exec(select(func.count()).select_from(Contact).where(Contact.agent_id == agent_id)).one()
-        agent_stages = list(session.exec(select(Stage).where(Stage.agent_id == agent_id).order_by(Stage.position)))
+        existing = session.exec(
+            select(func.count()).select_from(Contact).where(Contact.agent_id == agent_id)
+        ).one()
+        agent_stages = list(
+            session.exec(select(Stage).where(Stage.agent_id == agent_id).order_by(Stage.position))
+        )
         stage_ids = [st.id for st in agent_stages]
         # An agent made with --skew keeps getting skewed rows when topped up.
-        skewed = [st.name for st in agent_stages][-len(SKEW_STAGES):] == list(SKEW_STAGES)
-        owner_ids = list(session.exec(select(Membership.user_id).where(Membership.org_id == agent.org_id)
-                                      .order_by(Membership.user_id)))
-        by_key = {f.key: f for f in session.exec(select(ContactField).where(ContactField.agent_id == agent_id))}
+        skewed = [st.name for st in agent_stages][-len(SKEW_STAGES) :] == list(SKEW_STAGES)
+        owner_ids = list(
+            session.exec(
+                select(Membership.user_id)
+                .where(Membership.org_id == agent.org_id)
+                .order_by(Membership.user_id)
+            )
+        )
+        by_key = {
+            f.key: f
+            for f in session.exec(select(ContactField).where(ContactField.agent_id == agent_id))
+        }
         custom = [(by_key[key], rate) for _l, key, _t, _o, rate in CUSTOM]
         session.expunge_all()
     missing = args.count - existing
-    print(f"{engine.url.render_as_string(hide_password=True)}: agent /{args.agent_slug} (id {agent_id}) has "
-          f"{existing:,} contacts; adding {max(missing, 0):,}.")
+    print(
+        f"{engine.url.render_as_string(hide_password=True)}: agent /{args.agent_slug} (id {agent_id}) has "
+        f"{existing:,} contacts; adding {max(missing, 0):,}."
+    )
     if missing > 0:
         if args.skew and not skewed:
             sys.exit(f"Agent /{args.agent_slug} was created without --skew: use another slug.")
-        rows = contact_rows(agent_id, existing, missing, stage_ids, owner_ids, custom, args.seed, skewed)
+        rows = contact_rows(
+            agent_id, existing, missing, stage_ids, owner_ids, custom, args.seed, skewed
+        )
         if engine.dialect.name == "postgresql":
             _postgres_copy(engine, rows, missing)
         else:

@@ -43,7 +43,9 @@ def _cmd_migrate(args) -> int:
     migrate()
     print(f"Database is up to date ({_safe_url(get_settings().database_url)}).")
     if count := jobs.recover_imports():  # runs the server left unfinished when it stopped
-        print(f"Recovered {count} interrupted import{'s' if count != 1 else ''}: undone and marked failed.")
+        print(
+            f"Recovered {count} interrupted import{'s' if count != 1 else ''}: undone and marked failed."
+        )
     return 0
 
 
@@ -55,12 +57,16 @@ def _cmd_seed_demo(args) -> int:
         print("An organization already exists; demo data was not added.")
         return 0
     base = get_settings().base_url
-    print(f"Created the demo organization {summary['organization']} with the agent "
-          f"{summary['agent']} and {summary['contacts']} contacts.")
+    print(
+        f"Created the demo organization {summary['organization']} with the agent "
+        f"{summary['agent']} and {summary['contacts']} contacts."
+    )
     print("Members: " + ", ".join(summary["members"]))
-    print(f"Sign in at {base}/login as {summary['owner']}: without CRM_SMTP_URL the 6-digit code is "
-          f"printed on the server's console (and, with CRM_DEV_MODE=1, listed at {base}/dev/mailbox "
-          "for browsers on this machine).")
+    print(
+        f"Sign in at {base}/login as {summary['owner']}: without CRM_SMTP_URL the 6-digit code is "
+        f"printed on the server's console (and, with CRM_DEV_MODE=1, listed at {base}/dev/mailbox "
+        "for browsers on this machine)."
+    )
     return 0
 
 
@@ -78,7 +84,9 @@ def _cmd_create_agent(args) -> int:
     with session_scope() as session:
         owner = agents.owner_actor(session, args.owner_email)
         agent = agents.create_agent(session, owner, args.name, slug=args.slug, region=args.region)
-        print(f"Created the agent {agent.name} (id {agent.id}, /{agent.slug}, region {agent.phone_region}).")
+        print(
+            f"Created the agent {agent.name} (id {agent.id}, /{agent.slug}, region {agent.phone_region})."
+        )
     return 0
 
 
@@ -99,8 +107,9 @@ def _agent_and_member(session, slug: str, email: str | None):
             raise NotFound(f"No member with the email {email}.")
         user_id = user.id
     else:
-        owner = session.exec(select(Membership).where(Membership.org_id == agent.org_id,
-                                                      Membership.role == "Owner")).first()
+        owner = session.exec(
+            select(Membership).where(Membership.org_id == agent.org_id, Membership.role == "Owner")
+        ).first()
         if owner is None:
             raise NotFound("The agent's organization has no Owner.")
         user_id = owner.user_id
@@ -119,15 +128,23 @@ def _cmd_import_contacts(args) -> int:
     for item in args.map or []:
         header, sep, field = item.partition("=")
         if not sep or not header.strip():
-            raise ValidationError(f"--map takes HEADER=FIELD (an empty FIELD ignores the column), not '{item}'.")
+            raise ValidationError(
+                f"--map takes HEADER=FIELD (an empty FIELD ignores the column), not '{item}'."
+            )
         overrides[header.strip()] = field.strip()
     path = Path(args.file)
     if not path.is_file():
         raise ValidationError(f"No such file: {args.file}")
     with session_scope() as session:
         agent_id, actor = _agent_and_member(session, args.agent, args.as_member)
-    job = imports.import_file(lambda session: actor, agent_id, path, policy=args.policy,
-                              valid_only=args.valid_only, overrides=overrides)
+    job = imports.import_file(
+        lambda session: actor,
+        agent_id,
+        path,
+        policy=args.policy,
+        valid_only=args.valid_only,
+        overrides=overrides,
+    )
     print(json.dumps({k: job[k] for k in ("created", "updated", "skipped", "failed")}))
     if job["status"] != "done":
         print(f"Error: {job['message']}", file=sys.stderr)
@@ -161,11 +178,16 @@ def _safe_url(url: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m crm_app.cli", description="Agent CRM administration.")
+    parser = argparse.ArgumentParser(
+        prog="python -m crm_app.cli", description="Agent CRM administration."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)").set_defaults(run=_cmd_migrate)
-    sub.add_parser("seed-demo", help="add the demo clinic if no organization exists yet").set_defaults(
-        run=_cmd_seed_demo)
+    sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)").set_defaults(
+        run=_cmd_migrate
+    )
+    sub.add_parser(
+        "seed-demo", help="add the demo clinic if no organization exists yet"
+    ).set_defaults(run=_cmd_seed_demo)
     owner = sub.add_parser("create-owner", help="create an organization and its Owner")
     owner.add_argument("--email", required=True)
     owner.add_argument("--org", default=None, help="organization name")
@@ -178,20 +200,36 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--slug", default=None)
     agent.add_argument("--region", default="US", help="default phone region, e.g. US, GB, IN")
     agent.set_defaults(run=_cmd_create_agent)
-    imp = sub.add_parser("import-contacts", help="import a CSV file into an agent's contacts; prints a JSON summary")
+    imp = sub.add_parser(
+        "import-contacts", help="import a CSV file into an agent's contacts; prints a JSON summary"
+    )
     imp.add_argument("--agent", required=True, metavar="SLUG")
     imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--policy", choices=("skip", "fill", "overwrite"), default="fill",
-                     help="what to do with existing contacts (default: fill empty fields)")
-    imp.add_argument("--valid-only", action="store_true", help="import the valid rows even if some are invalid")
-    imp.add_argument("--map", action="append", metavar="HEADER=FIELD",
-                     help="map a column to a field key (repeatable; HEADER= ignores the column)")
-    imp.add_argument("--as", dest="as_member", metavar="EMAIL", help="the importing member (default: the Owner)")
+    imp.add_argument(
+        "--policy",
+        choices=("skip", "fill", "overwrite"),
+        default="fill",
+        help="what to do with existing contacts (default: fill empty fields)",
+    )
+    imp.add_argument(
+        "--valid-only", action="store_true", help="import the valid rows even if some are invalid"
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar="HEADER=FIELD",
+        help="map a column to a field key (repeatable; HEADER= ignores the column)",
+    )
+    imp.add_argument(
+        "--as", dest="as_member", metavar="EMAIL", help="the importing member (default: the Owner)"
+    )
     imp.set_defaults(run=_cmd_import_contacts)
     exp = sub.add_parser("export-contacts", help="export an agent's contacts as CSV")
     exp.add_argument("--agent", required=True, metavar="SLUG")
     exp.add_argument("--out", metavar="FILE", help="write here instead of standard output")
-    exp.add_argument("--as", dest="as_member", metavar="EMAIL", help="the exporting member (default: the Owner)")
+    exp.add_argument(
+        "--as", dest="as_member", metavar="EMAIL", help="the exporting member (default: the Owner)"
+    )
     exp.set_defaults(run=_cmd_export_contacts)
     return parser
 

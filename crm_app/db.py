@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import event, make_url
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
@@ -30,7 +30,12 @@ def private_sqlite_file(url: str) -> None:
     Files an older version left readable to others are closed too. Other databases: nothing."""
     parsed = make_url(url)
     database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not database
+        or database == ":memory:"
+        or database.startswith("file:")
+    ):
         return
     path = Path(database)
     if not path.exists():
@@ -67,7 +72,7 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 

@@ -15,13 +15,19 @@ RECOVERY_INTERVAL_SECONDS = 60
 
 def recover_imports() -> int:
     """Undo and fail every import whose run died (see services/imports.py); how many."""
-    with session_scope(read_only=True) as session:  # most rounds find nothing: no write lock for them
+    with session_scope(
+        read_only=True
+    ) as session:  # most rounds find nothing: no write lock for them
         if not imports.stalled_jobs(session):
             return 0
     with session_scope() as session:
         count = imports.recover_stalled(session)
     if count:
-        log.warning("Recovered %d interrupted import%s: undone and marked failed.", count, "s" if count != 1 else "")
+        log.warning(
+            "Recovered %d interrupted import%s: undone and marked failed.",
+            count,
+            "s" if count != 1 else "",
+        )
     return count
 
 
@@ -31,5 +37,8 @@ async def recover_imports_periodically() -> None:
         try:
             await asyncio.to_thread(recover_imports)
         except Exception:  # the database may be briefly away: try again at the next tick
-            log.exception("Recovering interrupted imports failed; retrying in %d s.", RECOVERY_INTERVAL_SECONDS)
+            log.exception(
+                "Recovering interrupted imports failed; retrying in %d s.",
+                RECOVERY_INTERVAL_SECONDS,
+            )
         await asyncio.sleep(RECOVERY_INTERVAL_SECONDS)

@@ -40,4 +40,8 @@ def agent_path(route: str, agent_id) -> str:
     """Fill `[agent_id]` of an agent route (works with ints and Reflex vars)."""
     prefix, suffix = route.split("[agent_id]")
     # `.to(str)` only retypes the var (JS concatenation); `.to_string()` would JSON-quote a string id.
-    return prefix + agent_id.to(str) + suffix if hasattr(agent_id, "to_string") else f"{prefix}{agent_id}{suffix}"
+    return (
+        prefix + agent_id.to(str) + suffix
+        if hasattr(agent_id, "to_string")
+        else f"{prefix}{agent_id}{suffix}"
+    )

@@ -7,25 +7,30 @@ Create Date: 2026-12-03 10:40:00
 The app now stores every mail with its codes and invitation tokens replaced by
 "[hidden]" (crm_app/services/email.py); this applies the same to the rows written before.
 """
-import re
-from typing import Sequence, Union
 
-from alembic import op
+import re
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = 'b3d9e2f1a6c4'
-down_revision: Union[str, Sequence[str], None] = 'a7c3e91d4b20'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "b3d9e2f1a6c4"
+down_revision: str | Sequence[str] | None = "a7c3e91d4b20"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 HIDDEN = "[hidden]"
 # The only secrets the app ever mailed: 6-digit sign-in codes and /invite/<token> links.
 SECRETS = (re.compile(r"(?<!\d)\d{6}(?!\d)"), re.compile(r"(?<=/invite/)[A-Za-z0-9_-]+"))
 
-sent_email = sa.table("sentemail", sa.column("id", sa.Integer), sa.column("subject", sa.String),
-                      sa.column("body", sa.Text))
+sent_email = sa.table(
+    "sentemail",
+    sa.column("id", sa.Integer),
+    sa.column("subject", sa.String),
+    sa.column("body", sa.Text),
+)
 
 
 def _hide(text: str) -> str:
@@ -40,7 +45,11 @@ def upgrade() -> None:
     for row in rows:
         subject, body = _hide(row.subject), _hide(row.body)
         if (subject, body) != (row.subject, row.body):
-            bind.execute(sent_email.update().where(sent_email.c.id == row.id).values(subject=subject, body=body))
+            bind.execute(
+                sent_email.update()
+                .where(sent_email.c.id == row.id)
+                .values(subject=subject, body=body)
+            )
 
 
 def downgrade() -> None:

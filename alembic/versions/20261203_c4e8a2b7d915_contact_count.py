@@ -9,32 +9,32 @@ million (issue #10; models.ContactCount, models.contact_count_ddl). The table, i
 triggers and the count of the existing contacts go in one transaction, so no write is
 missed or counted twice.
 """
-from typing import Sequence, Union
 
-from alembic import op
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
+from alembic import op
 from crm_app.models import CONTACT_COUNT_TRIGGERS, contact_count_ddl
 
-
 # revision identifiers, used by Alembic.
-revision: str = 'c4e8a2b7d915'
-down_revision: Union[str, Sequence[str], None] = 'b3d9e2f1a6c4'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "c4e8a2b7d915"
+down_revision: str | Sequence[str] | None = "b3d9e2f1a6c4"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     """Upgrade schema."""
     op.create_table(
-        'contactcount',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('agent_id', sa.Integer(), nullable=False),
-        sa.Column('n', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['agent_id'], ['agent.id'], ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id'),
+        "contactcount",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["agent_id"], ["agent.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(op.f('ix_contactcount_agent_id'), 'contactcount', ['agent_id'], unique=False)
+    op.create_index(op.f("ix_contactcount_agent_id"), "contactcount", ["agent_id"], unique=False)
     for statement in contact_count_ddl(op.get_bind().dialect.name):
         op.execute(statement)
 
@@ -46,5 +46,5 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER {name} ON contact" if postgres else f"DROP TRIGGER {name}")
     if postgres:
         op.execute("DROP FUNCTION contact_count_delta()")
-    op.drop_index(op.f('ix_contactcount_agent_id'), table_name='contactcount')
-    op.drop_table('contactcount')
+    op.drop_index(op.f("ix_contactcount_agent_id"), table_name="contactcount")
+    op.drop_table("contactcount")

@@ -32,7 +32,10 @@ def complete_sign_in(request: Request, ticket: str = "") -> RedirectResponse:
     try:
         with session_scope() as session:
             token, next_path, actor = sessions.redeem_ticket(
-                session, ticket, ip=client_ip(request), user_agent=request.headers.get("user-agent", "")
+                session,
+                ticket,
+                ip=client_ip(request),
+                user_agent=request.headers.get("user-agent", ""),
             )
             audit.record(session, actor, "Login", "Session", f"{actor.email} signed in")
     except NotAuthenticated:

@@ -22,7 +22,9 @@ def client_ip(request: Request) -> str:
     peer = request.client.host if request.client else ""
     hops = get_settings().trusted_proxy_hops
     if hops:
-        forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",") if ip.strip()]
+        forwarded = [
+            ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",") if ip.strip()
+        ]
         if len(forwarded) >= hops:
             return forwarded[-hops][:64]
     return peer
@@ -36,14 +38,21 @@ def from_our_pages(request: Request) -> bool:
     return origin_allowed(origin)
 
 
-def signed_in_member(session: Session, request: Request, message: str = "Please sign in again.") -> Actor:
+def signed_in_member(
+    session: Session, request: Request, message: str = "Please sign in again."
+) -> Actor:
     """The member behind the request's session cookie, checked on every request."""
-    actor = sessions.resolve_session(session, request.cookies.get(sessions.COOKIE_NAME), ip=client_ip(request))
+    actor = sessions.resolve_session(
+        session, request.cookies.get(sessions.COOKIE_NAME), ip=client_ip(request)
+    )
     if actor is None:
         raise NotAuthenticated(message)
     return actor
 
 
 def error_response(exc: ServiceError, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"message": exc.message, "field": exc.field}}, status_code=exc.status,
-                        headers=headers)
+    return JSONResponse(
+        {"error": {"message": exc.message, "field": exc.field}},
+        status_code=exc.status,
+        headers=headers,
+    )

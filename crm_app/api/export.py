@@ -1,4 +1,4 @@
-"""CSV export download (PRODUCT.md §3.7): the list's filters or a selection, streamed.
+"""CSV export download: the list's filters or a selection, streamed.
 
 GET /api/agents/{agent_id}/contacts/export?search=..&stage=3&stage=4&status=Active
     &owner=7&source=Form&created_from=2025-01-01&created_to=2025-03-31
@@ -37,7 +37,9 @@ def _ints(values: list[str], name: str) -> list[int]:
                 try:
                     out.append(int(part))
                 except ValueError:
-                    raise ValidationError(f"'{part[:20]}' is not a valid {name}.", field=name) from None
+                    raise ValidationError(
+                        f"'{part[:20]}' is not a valid {name}.", field=name
+                    ) from None
     return out
 
 
@@ -94,7 +96,9 @@ def export_contacts(request: Request, agent_id: int):
             agent = require_agent(session, actor, agent_id, "Admin")
             filename = export.export_filename(agent, date.today())
             query, ids = query_from_params(request)
-            export.iter_export(session, actor, agent_id, query, ids)  # validates; nothing is read yet
+            export.iter_export(
+                session, actor, agent_id, query, ids
+            )  # validates; nothing is read yet
     except ServiceError as exc:
         return error_response(exc)
 
@@ -111,6 +115,8 @@ def export_contacts(request: Request, agent_id: int):
     return StreamingResponse(
         body(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
-

@@ -58,21 +58,35 @@ def _limiter() -> anyio.CapacityLimiter:
     return _limiters[key]
 
 
-def _submit(slug: str, answers: dict, token: str | None, honeypot: str | None, files: dict, ip: str) -> JSONResponse:
+def _submit(
+    slug: str, answers: dict, token: str | None, honeypot: str | None, files: dict, ip: str
+) -> JSONResponse:
     try:
         with session_scope() as session:
-            result = forms.submit_form(session, slug, answers, ip=ip, render_token=token, honeypot=honeypot,
-                                       files=files)
+            result = forms.submit_form(
+                session, slug, answers, ip=ip, render_token=token, honeypot=honeypot, files=files
+            )
     except forms.SubmissionInvalid as error:
-        return _json({"ok": False, "message": "Please check the highlighted answers.", "errors": error.errors}, 422)
+        return _json(
+            {
+                "ok": False,
+                "message": "Please check the highlighted answers.",
+                "errors": error.errors,
+            },
+            422,
+        )
     except forms.FormUnavailable as error:
-        return _json({"ok": False, "unavailable": error.reason, "message": error.message},
-                     404 if error.reason == "not_found" else 409)
+        return _json(
+            {"ok": False, "unavailable": error.reason, "message": error.message},
+            404 if error.reason == "not_found" else 409,
+        )
     except RateLimited as error:
         return _json({"ok": False, "message": error.message}, 429)
     except ValidationError as error:
         return _json({"ok": False, "message": error.message, "errors": {}}, 422)
-    return _json({"ok": True, "message": result.success_message, "redirect_url": result.redirect_url})
+    return _json(
+        {"ok": True, "message": result.success_message, "redirect_url": result.redirect_url}
+    )
 
 
 @router.post(routes.API_FORM_SUBMIT)
@@ -107,8 +121,9 @@ async def submit(request: Request, slug: str):
                     files[name] = forms.UploadedFile(upload.filename, upload.file)
             else:
                 answers[name] = [str(v) for v in values] if len(values) > 1 else str(values[0])
-    return await anyio.to_thread.run_sync(_submit, slug, answers, token, honeypot, files, client_ip(request),
-                                          limiter=_limiter())
+    return await anyio.to_thread.run_sync(
+        _submit, slug, answers, token, honeypot, files, client_ip(request), limiter=_limiter()
+    )
 
 
 @router.get(routes.API_FORM_PUBLIC)
@@ -116,11 +131,20 @@ def describe(slug: str):
     with session_scope() as session:
         target = forms.public_form(session, slug)
     if target.state != "open":
-        return _json({"ok": False, "unavailable": target.state, "message": forms.UNAVAILABLE[target.state]},
-                     404 if target.state == "not_found" else 409)
-    return _json({"ok": True, "name": target.name, "slug": target.slug, "token": spam.render_token(target.slug),
-                  "settings": target.schema.get("settings", {}),
-                  "elements": forms.public_elements(target.schema)})
+        return _json(
+            {"ok": False, "unavailable": target.state, "message": forms.UNAVAILABLE[target.state]},
+            404 if target.state == "not_found" else 409,
+        )
+    return _json(
+        {
+            "ok": True,
+            "name": target.name,
+            "slug": target.slug,
+            "token": spam.render_token(target.slug),
+            "settings": target.schema.get("settings", {}),
+            "elements": forms.public_elements(target.schema),
+        }
+    )
 
 
 @router.get(routes.API_FORM_QR)
@@ -131,9 +155,15 @@ def qr_code(request: Request, form_id: str, download: int = 0):
     except ServiceError as error:
         return _error(error)
     disposition = "attachment" if download else "inline"
-    return Response(png, media_type="image/png",
-                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"',
-                             "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        png,
+        media_type="image/png",
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Cache-Control": "private, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def _date(raw: str | None, name: str) -> date | None:
@@ -149,27 +179,45 @@ def _date(raw: str | None, name: str) -> date | None:
 def export_submissions(request: Request, agent_id: int, form_id: str):
     params = request.query_params
     try:
-        query = forms.SubmissionQuery(status=params.get("status", "")[:10], search=params.get("search", "")[:100],
-                                      date_from=_date(params.get("from"), "from"), date_to=_date(params.get("to"), "to"))
+        query = forms.SubmissionQuery(
+            status=params.get("status", "")[:10],
+            search=params.get("search", "")[:100],
+            date_from=_date(params.get("from"), "from"),
+            date_to=_date(params.get("to"), "to"),
+        )
         with session_scope() as session:
-            filename, body = forms.export_csv(session, signed_in_member(session, request), agent_id, form_id, query)
+            filename, body = forms.export_csv(
+                session, signed_in_member(session, request), agent_id, form_id, query
+            )
     except ServiceError as error:
         return _error(error)
-    safe = re.sub(r'[^A-Za-z0-9._-]', "_", filename)
-    return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{safe}"', **_NO_STORE})
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{safe}"', **_NO_STORE},
+    )
 
 
 @router.get(routes.API_FORM_FILE)
 def download_file(request: Request, form_id: str, submission_id: str, element_id: str):
     try:
         with session_scope() as session:
-            path, filename, content_type = forms.file_for_download(session, signed_in_member(session, request), form_id,
-                                                                   submission_id, element_id)
+            path, filename, content_type = forms.file_for_download(
+                session, signed_in_member(session, request), form_id, submission_id, element_id
+            )
     except NotFound as error:
         return _error(error)
     except ServiceError as error:
         return _error(error)
-    return FileResponse(path, media_type=content_type, filename=filename, content_disposition_type="attachment",
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
-                                 "Content-Security-Policy": "default-src 'none'; sandbox"})
+    return FileResponse(
+        path,
+        media_type=content_type,
+        filename=filename,
+        content_disposition_type="attachment",
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )

@@ -1,4 +1,4 @@
-"""CSV import downloads (PRODUCT.md §3.5): the agent's template and an import's error report.
+"""CSV import downloads: the agent's template and an import's error report.
 
 GET /api/agents/{agent_id}/imports/template
 GET /api/agents/{agent_id}/imports/{job_id}/errors
@@ -22,25 +22,39 @@ router = APIRouter()
 
 
 def _attachment(filename: str) -> dict:
-    return {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff"}
+    return {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
 
 
 @router.get(routes.API_IMPORT_TEMPLATE)
 def import_template(request: Request, agent_id: int):
     try:
         with session_scope(read_only=True) as session:
-            body, filename = imports.template_csv(session, signed_in_member(session, request, "Sign in to download this file."), agent_id)
+            body, filename = imports.template_csv(
+                session,
+                signed_in_member(session, request, "Sign in to download this file."),
+                agent_id,
+            )
     except ServiceError as exc:
         return error_response(exc)
-    return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8", headers=_attachment(filename))
+    return Response(
+        body.encode("utf-8"), media_type="text/csv; charset=utf-8", headers=_attachment(filename)
+    )
 
 
 @router.get(routes.API_IMPORT_ERRORS)
 def import_errors(request: Request, agent_id: int, job_id: int):
     try:
         with session_scope(read_only=True) as session:
-            path, filename = imports.error_file(session, signed_in_member(session, request, "Sign in to download this file."), agent_id, job_id)
+            path, filename = imports.error_file(
+                session,
+                signed_in_member(session, request, "Sign in to download this file."),
+                agent_id,
+                job_id,
+            )
     except ServiceError as exc:
         return error_response(exc)
     return FileResponse(path, media_type="text/csv; charset=utf-8", headers=_attachment(filename))

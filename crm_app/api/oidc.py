@@ -1,4 +1,4 @@
-""""Sign in with Google" (any OpenID Connect provider by configuration) through Authlib.
+""" "Sign in with Google" (any OpenID Connect provider by configuration) through Authlib.
 
 Authorization code flow with state, nonce and PKCE (S256). The three values travel in a
 short-lived HS256-signed cookie scoped to the OIDC routes, so any worker can finish the
@@ -46,7 +46,18 @@ FLOW_COOKIE = "crm_oidc"
 FLOW_SECONDS = 600
 METADATA_SECONDS = 3600
 LEEWAY_SECONDS = 60
-ASYMMETRIC_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+ASYMMETRIC_ALGS = (
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+)
 
 http_transport: httpx.BaseTransport | None = None
 _metadata_cache: dict[str, tuple[float, dict]] = {}
@@ -86,9 +97,13 @@ def provider_metadata(settings: Settings, *, refresh_keys: bool = False) -> dict
     if cached and cached[0] > time.monotonic() and not refresh_keys:
         return cached[1]
     try:
-        metadata = dict(cached[1]) if cached else _get_json(f"{issuer}/.well-known/openid-configuration")
+        metadata = (
+            dict(cached[1]) if cached else _get_json(f"{issuer}/.well-known/openid-configuration")
+        )
         if metadata.get("issuer", "").rstrip("/") != issuer:
-            raise OIDCFailure("provider", f"discovery issuer {metadata.get('issuer')!r} != {issuer!r}")
+            raise OIDCFailure(
+                "provider", f"discovery issuer {metadata.get('issuer')!r} != {issuer!r}"
+            )
         metadata["jwks"] = _get_json(metadata["jwks_uri"])
     except (httpx.HTTPError, ValueError, KeyError) as error:
         raise OIDCFailure("provider", f"discovery failed: {error!r}") from error
@@ -130,22 +145,31 @@ def _open_flow(settings: Settings, value: str | None) -> dict:
     return token.claims
 
 
-def validate_id_token(settings: Settings, metadata: dict, id_token: str, *, nonce: str, access_token: str) -> dict:
+def validate_id_token(
+    settings: Settings, metadata: dict, id_token: str, *, nonce: str, access_token: str
+) -> dict:
     """Verify signature (provider JWKS), then iss, aud, exp, nonce and friends; the claims."""
-    algorithms = [a for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
-                  if a in ASYMMETRIC_ALGS] or ["RS256"]
+    algorithms = [
+        a
+        for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+        if a in ASYMMETRIC_ALGS
+    ] or ["RS256"]
     registry = JWSRegistry(algorithms=algorithms)
     try:
         try:
             token = jwt.decode(id_token, KeySet.import_key_set(metadata["jwks"]), registry=registry)
         except InvalidKeyIdError:
-            metadata = provider_metadata(settings, refresh_keys=True)  # the provider rotated its keys
+            metadata = provider_metadata(
+                settings, refresh_keys=True
+            )  # the provider rotated its keys
             token = jwt.decode(id_token, KeySet.import_key_set(metadata["jwks"]), registry=registry)
         claims = CodeIDToken(
             token.claims,
             token.header,
-            {"iss": {"essential": True, "value": metadata["issuer"]},
-             "aud": {"essential": True, "value": settings.oidc_client_id}},
+            {
+                "iss": {"essential": True, "value": metadata["issuer"]},
+                "aud": {"essential": True, "value": settings.oidc_client_id},
+            },
             {"nonce": nonce, "client_id": settings.oidc_client_id, "access_token": access_token},
         )
         claims.validate(leeway=LEEWAY_SECONDS)
@@ -170,20 +194,35 @@ def oidc_login(request: Request) -> RedirectResponse:
     except OIDCFailure as failure:
         log.warning("OIDC login: %s", failure)
         return _to_login("oidc_provider")
-    flow = {"state": generate_token(32), "nonce": generate_token(32), "verifier": generate_token(64)}
+    flow = {
+        "state": generate_token(32),
+        "nonce": generate_token(32),
+        "verifier": generate_token(64),
+    }
     with _oauth_client(settings) as client:
         url, _ = client.create_authorization_url(
-            metadata["authorization_endpoint"], state=flow["state"], nonce=flow["nonce"],
+            metadata["authorization_endpoint"],
+            state=flow["state"],
+            nonce=flow["nonce"],
             code_verifier=flow["verifier"],
         )
     response = RedirectResponse(url, status_code=303)
-    response.set_cookie(FLOW_COOKIE, _seal_flow(settings, flow), max_age=FLOW_SECONDS, httponly=True,
-                        secure=settings.cookie_secure, samesite="lax", path="/api/auth/oidc")
+    response.set_cookie(
+        FLOW_COOKIE,
+        _seal_flow(settings, flow),
+        max_age=FLOW_SECONDS,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/api/auth/oidc",
+    )
     return response
 
 
 @router.get(routes.API_OIDC_CALLBACK)
-def oidc_callback(request: Request, code: str = "", state: str = "", error: str = "") -> RedirectResponse:
+def oidc_callback(
+    request: Request, code: str = "", state: str = "", error: str = ""
+) -> RedirectResponse:
     settings = get_settings()
     if not settings.oidc_enabled:
         return _to_login("oidc_disabled")
@@ -198,16 +237,25 @@ def oidc_callback(request: Request, code: str = "", state: str = "", error: str 
         metadata = provider_metadata(settings)
         try:
             with _oauth_client(settings) as client:
-                tokens = client.fetch_token(metadata["token_endpoint"], code=code, code_verifier=flow["verifier"])
+                tokens = client.fetch_token(
+                    metadata["token_endpoint"], code=code, code_verifier=flow["verifier"]
+                )
         except Exception as failure:  # Authlib raises OAuthError, httpx errors, JSON errors
             raise OIDCFailure("token", f"token exchange failed: {failure!r}") from failure
         if "id_token" not in tokens:
             raise OIDCFailure("token", "no id_token in token response")
-        claims = validate_id_token(settings, metadata, tokens["id_token"], nonce=flow["nonce"],
-                                   access_token=tokens.get("access_token", ""))
+        claims = validate_id_token(
+            settings,
+            metadata,
+            tokens["id_token"],
+            nonce=flow["nonce"],
+            access_token=tokens.get("access_token", ""),
+        )
     except OIDCFailure as failure:
         log.warning("OIDC callback refused: %s", failure)
-        return _to_login(failure.reason if failure.reason.startswith("oidc_") else f"oidc_{failure.reason}")
+        return _to_login(
+            failure.reason if failure.reason.startswith("oidc_") else f"oidc_{failure.reason}"
+        )
     try:
         with session_scope() as session:
             user, org_id = auth.oidc_sign_in(session, claims, client_ip(request))
@@ -215,6 +263,8 @@ def oidc_callback(request: Request, code: str = "", state: str = "", error: str 
     except ServiceError as failure:
         log.warning("OIDC sign-in refused: %s", failure.message)
         return _to_login("oidc_email")
-    response = RedirectResponse(f"{routes.API_SIGN_IN_COMPLETE}?{urlencode({'ticket': ticket})}", status_code=303)
+    response = RedirectResponse(
+        f"{routes.API_SIGN_IN_COMPLETE}?{urlencode({'ticket': ticket})}", status_code=303
+    )
     response.delete_cookie(FLOW_COOKIE, path="/api/auth/oidc")
     return response

@@ -39,7 +39,8 @@ class RefuseForeignOrigins:
                     await receive()  # websocket.connect; closing before accept answers 403
                     await send({"type": "websocket.close", "code": 1008})
                 else:
-                    await PlainTextResponse("Requests from other sites are not allowed.",
-                                            status_code=403)(scope, receive, send)
+                    await PlainTextResponse(
+                        "Requests from other sites are not allowed.", status_code=403
+                    )(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -39,9 +39,17 @@ def _nav_link(label: str, icon: str, href, active, in_drawer: bool) -> rx.Compon
 
 
 def _section(label: str) -> rx.Component:
-    return rx.text(label, size="1", weight="bold", color=rx.color("gray", 10),
-                   padding_x="10px", padding_top="14px", padding_bottom="4px",
-                   text_transform="uppercase", letter_spacing="0.04em")
+    return rx.text(
+        label,
+        size="1",
+        weight="bold",
+        color=rx.color("gray", 10),
+        padding_x="10px",
+        padding_top="14px",
+        padding_bottom="4px",
+        text_transform="uppercase",
+        letter_spacing="0.04em",
+    )
 
 
 def _agent_switcher() -> rx.Component:
@@ -60,15 +68,29 @@ def _agent_switcher() -> rx.Component:
             on_change=AppState.switch_agent,
             size="2",
         ),
-        rx.link(rx.button(rx.icon("plus", size=14), "Create your first agent", size="2",
-                          variant="soft", width="100%"), href=routes.AGENTS),
+        rx.link(
+            rx.button(
+                rx.icon("plus", size=14),
+                "Create your first agent",
+                size="2",
+                variant="soft",
+                width="100%",
+            ),
+            href=routes.AGENTS,
+        ),
     )
 
 
 def _brand() -> rx.Component:
     return rx.hstack(
-        rx.center(rx.icon("bot", size=18, color="white"), width="30px", height="30px", flex_shrink="0",
-                  border_radius="8px", background=rx.color(ACCENT, 9)),
+        rx.center(
+            rx.icon("bot", size=18, color="white"),
+            width="30px",
+            height="30px",
+            flex_shrink="0",
+            border_radius="8px",
+            background=rx.color(ACCENT, 9),
+        ),
         rx.vstack(
             rx.text("Agent CRM", weight="bold", size="3"),
             rx.text(AppState.org_name, size="1", color=rx.color("gray", 10), trim="both"),
@@ -82,8 +104,13 @@ def _brand() -> rx.Component:
 
 def _sign_out() -> rx.Component:
     return rx.tooltip(
-        rx.icon_button(rx.icon("log-out", size=16), variant="ghost", color_scheme="gray",
-                       aria_label="Sign out", on_click=SIGN_OUT),
+        rx.icon_button(
+            rx.icon("log-out", size=16),
+            variant="ghost",
+            color_scheme="gray",
+            aria_label="Sign out",
+            on_click=SIGN_OUT,
+        ),
         content="Sign out",
     )
 
@@ -97,8 +124,16 @@ def _navigation(in_drawer: bool) -> rx.Component:
         rx.hstack(
             _brand(),
             rx.spacer(),
-            rx.drawer.close(rx.icon_button(rx.icon("x", size=18), variant="ghost", color_scheme="gray",
-                                           aria_label="Close menu")) if in_drawer else rx.fragment(),
+            rx.drawer.close(
+                rx.icon_button(
+                    rx.icon("x", size=18),
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label="Close menu",
+                )
+            )
+            if in_drawer
+            else rx.fragment(),
             width="100%",
             align="center",
             padding_bottom="12px",
@@ -109,14 +144,34 @@ def _navigation(in_drawer: bool) -> rx.Component:
             AppState.current_agent_key != "",
             rx.vstack(
                 _section("CRM"),
-                _nav_link("Contacts", "users", routes.agent_path(routes.CONTACTS, agent_id),
-                          path.contains("/crm/contacts") | path.contains("/crm/pipeline"), in_drawer),
-                _nav_link("Forms", "file-text", routes.agent_path(routes.FORMS, agent_id),
-                          path.contains("/crm/forms"), in_drawer),
-                _nav_link("Automations", "zap", routes.agent_path(routes.AUTOMATIONS, agent_id),
-                          path.contains("/crm/automations"), in_drawer),
-                _nav_link("Settings", "sliders-horizontal", routes.agent_path(routes.CRM_SETTINGS, agent_id),
-                          path.contains("/crm/settings"), in_drawer),
+                _nav_link(
+                    "Contacts",
+                    "users",
+                    routes.agent_path(routes.CONTACTS, agent_id),
+                    path.contains("/crm/contacts") | path.contains("/crm/pipeline"),
+                    in_drawer,
+                ),
+                _nav_link(
+                    "Forms",
+                    "file-text",
+                    routes.agent_path(routes.FORMS, agent_id),
+                    path.contains("/crm/forms"),
+                    in_drawer,
+                ),
+                _nav_link(
+                    "Automations",
+                    "zap",
+                    routes.agent_path(routes.AUTOMATIONS, agent_id),
+                    path.contains("/crm/automations"),
+                    in_drawer,
+                ),
+                _nav_link(
+                    "Settings",
+                    "sliders-horizontal",
+                    routes.agent_path(routes.CRM_SETTINGS, agent_id),
+                    path.contains("/crm/settings"),
+                    in_drawer,
+                ),
                 spacing="1",
                 width="100%",
             ),
@@ -129,7 +184,9 @@ def _navigation(in_drawer: bool) -> rx.Component:
         rx.spacer(),
         rx.divider(),
         rx.hstack(
-            rx.avatar(fallback=AppState.user_initials, size="2", radius="full", color_scheme=ACCENT),
+            rx.avatar(
+                fallback=AppState.user_initials, size="2", radius="full", color_scheme=ACCENT
+            ),
             rx.vstack(
                 rx.text(AppState.user_name, size="2", weight="medium", trim="both"),
                 rx.text(AppState.role, size="1", color=rx.color("gray", 10)),
@@ -170,14 +227,22 @@ def _phone_bar() -> rx.Component:
     (Escape, the close button, a tap outside or a link closes it)."""
     return rx.hstack(
         rx.drawer.root(
-            rx.drawer.trigger(rx.icon_button(rx.icon("menu", size=20), variant="ghost", color_scheme="gray",
-                                             size="3", aria_label="Open menu")),
+            rx.drawer.trigger(
+                rx.icon_button(
+                    rx.icon("menu", size=20),
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="3",
+                    aria_label="Open menu",
+                )
+            ),
             rx.drawer.portal(
                 rx.drawer.overlay(),
                 rx.drawer.content(
                     rx.drawer.title("Menu", class_name="crm-visually-hidden"),
-                    rx.drawer.description("Agents, CRM pages and workspace settings",
-                                          class_name="crm-visually-hidden"),
+                    rx.drawer.description(
+                        "Agents, CRM pages and workspace settings", class_name="crm-visually-hidden"
+                    ),
                     _navigation(in_drawer=True),
                     right="auto",
                     width="min(300px, 85vw)",
@@ -224,10 +289,17 @@ def page_header(title: str, subtitle, *actions: rx.Component) -> rx.Component:
 def empty_state(icon: str, title: str, text: str, *actions: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.center(rx.icon(icon, size=26, color=rx.color(ACCENT, 10)), width="56px", height="56px",
-                      border_radius="999px", background=rx.color(ACCENT, 3)),
+            rx.center(
+                rx.icon(icon, size=26, color=rx.color(ACCENT, 10)),
+                width="56px",
+                height="56px",
+                border_radius="999px",
+                background=rx.color(ACCENT, 3),
+            ),
             rx.text(title, weight="bold", size="3"),
-            rx.text(text, size="2", color=rx.color("gray", 11), text_align="center", max_width="420px"),
+            rx.text(
+                text, size="2", color=rx.color("gray", 11), text_align="center", max_width="420px"
+            ),
             *actions,
             align="center",
             spacing="2",
@@ -245,7 +317,11 @@ def dashboard(*children: rx.Component) -> rx.Component:
         sidebar(),
         _phone_bar(),
         rx.box(
-            rx.cond(AppState.signed_in, rx.fragment(*children), rx.center(rx.spinner(size="3"), padding="80px")),
+            rx.cond(
+                AppState.signed_in,
+                rx.fragment(*children),
+                rx.center(rx.spinner(size="3"), padding="80px"),
+            ),
             flex="1",
             padding=["16px 12px", "16px", "24px", "28px 36px"],
             min_width="0",
@@ -262,4 +338,6 @@ def dashboard(*children: rx.Component) -> rx.Component:
 
 def field_error(message) -> rx.Component:
     """An inline error under a form field (announced to screen readers)."""
-    return rx.cond(message != "", rx.text(message, size="1", color=rx.color("red", 11), role="alert"))
+    return rx.cond(
+        message != "", rx.text(message, size="1", color=rx.color("red", 11), role="alert")
+    )

@@ -24,6 +24,21 @@ def register_all(app: rx.App) -> None:
         team,
     )
 
-    for module in (auth, home, agents, team, profile, audit, contacts, contact_detail, pipeline, imports,
-                   forms, public_form, automations, crm_settings, not_found):
+    for module in (
+        auth,
+        home,
+        agents,
+        team,
+        profile,
+        audit,
+        contacts,
+        contact_detail,
+        pipeline,
+        imports,
+        forms,
+        public_form,
+        automations,
+        crm_settings,
+        not_found,
+    ):
         module.register(app)

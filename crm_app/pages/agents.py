@@ -1,4 +1,4 @@
-"""Agents (PRODUCT.md §2): the organization's chat agents as cards; create, rename, delete."""
+"""Agents: the organization's chat agents as cards; create, rename, delete."""
 
 from __future__ import annotations
 
@@ -32,12 +32,22 @@ def _agent_card(agent: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.center(rx.icon("bot", size=20, color=rx.color(ACCENT, 11)), width="40px", height="40px",
-                          border_radius="10px", background=rx.color(ACCENT, 3), flex_shrink="0"),
+                rx.center(
+                    rx.icon("bot", size=20, color=rx.color(ACCENT, 11)),
+                    width="40px",
+                    height="40px",
+                    border_radius="10px",
+                    background=rx.color(ACCENT, 3),
+                    flex_shrink="0",
+                ),
                 rx.vstack(
                     rx.text(agent["name"].to(str), size="4", weight="bold", trim="both"),
-                    rx.text(agent["public_path"].to(str), size="1", color=rx.color("gray", 10),
-                            font_family="var(--code-font-family)"),
+                    rx.text(
+                        agent["public_path"].to(str),
+                        size="1",
+                        color=rx.color("gray", 10),
+                        font_family="var(--code-font-family)",
+                    ),
                     spacing="1",
                     min_width="0",
                 ),
@@ -45,14 +55,31 @@ def _agent_card(agent: rx.Var) -> rx.Component:
                 align="start",
                 spacing="3",
             ),
-            rx.text(agent["welcome_message"].to(str), size="2", color=rx.color("gray", 11),
-                    style={"display": "-webkit-box", "-webkit-line-clamp": "2", "-webkit-box-orient": "vertical",
-                           "overflow": "hidden"}, min_height="2.8em"),
+            rx.text(
+                agent["welcome_message"].to(str),
+                size="2",
+                color=rx.color("gray", 11),
+                style={
+                    "display": "-webkit-box",
+                    "-webkit-line-clamp": "2",
+                    "-webkit-box-orient": "vertical",
+                    "overflow": "hidden",
+                },
+                min_height="2.8em",
+            ),
             rx.hstack(
-                rx.badge(rx.icon("users", size=12), agent["contacts_label"].to(str), variant="soft",
-                         color_scheme=ACCENT),
-                rx.badge(rx.icon("phone", size=12), agent["region_label"].to(str), variant="soft",
-                         color_scheme="gray"),
+                rx.badge(
+                    rx.icon("users", size=12),
+                    agent["contacts_label"].to(str),
+                    variant="soft",
+                    color_scheme=ACCENT,
+                ),
+                rx.badge(
+                    rx.icon("phone", size=12),
+                    agent["region_label"].to(str),
+                    variant="soft",
+                    color_scheme="gray",
+                ),
                 spacing="2",
                 wrap="wrap",
             ),
@@ -65,10 +92,20 @@ def _agent_card(agent: rx.Var) -> rx.Component:
                 rx.cond(
                     S.can_manage,
                     rx.hstack(
-                        rx.button("Rename", size="2", variant="soft", color_scheme="gray",
-                                  on_click=S.start_rename(agent_id)),
-                        rx.button("Delete", size="2", variant="soft", color_scheme="red",
-                                  on_click=S.start_delete(agent_id)),
+                        rx.button(
+                            "Rename",
+                            size="2",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=S.start_rename(agent_id),
+                        ),
+                        rx.button(
+                            "Delete",
+                            size="2",
+                            variant="soft",
+                            color_scheme="red",
+                            on_click=S.start_delete(agent_id),
+                        ),
                         spacing="2",
                     ),
                 ),
@@ -101,7 +138,9 @@ def _empty() -> rx.Component:
             "No agents yet",
             "Create your first agent — for example a receptionist bot — and every conversation and form "
             "it handles becomes a contact in its own CRM.",
-            rx.button(rx.icon("plus", size=14), "Create agent", on_click=S.open_create, margin_top="8px"),
+            rx.button(
+                rx.icon("plus", size=14), "Create agent", on_click=S.open_create, margin_top="8px"
+            ),
         ),
         empty_state(
             "bot",
@@ -120,45 +159,77 @@ def _create_dialog() -> rx.Component:
             rx.dialog.title("Create agent"),
             rx.dialog.description(
                 "The agent gets its own CRM with the default contact fields and pipeline stages.",
-                size="2", color=rx.color("gray", 11), margin_bottom="16px",
+                size="2",
+                color=rx.color("gray", 11),
+                margin_bottom="16px",
             ),
             rx.form(
                 rx.vstack(
-                    _labelled("Name", rx.input(value=S.new_name, on_change=S.set_new_name, max_length=80,
-                                               name="name",
-                                               placeholder="e.g. Reception", width="100%", aria_label="Name",
-                                               auto_focus=True),
-                              S.create_errors.get("name", "")),
-                    _labelled("URL slug",
-                              rx.input(rx.input.slot(rx.text("/a/", size="2", color=rx.color("gray", 10))),
-                                       value=S.new_slug, on_change=S.set_new_slug, max_length=60, name="slug",
-                                       placeholder="reception", width="100%", aria_label="URL slug",
-                                       font_family="var(--code-font-family)"),
-                              S.create_errors.get("slug", ""),
-                              hint="Lower-case letters, digits and hyphens. The public chat page lives here."),
-                    _labelled("Default phone region",
-                              rx.select.root(
-                                  rx.select.trigger(width="100%", aria_label="Default phone region"),
-                                  rx.select.content(
-                                      *[rx.select.item(r["label"], value=r["code"]) for r in _REGIONS]
-                                  ),
-                                  value=S.new_region,
-                                  on_change=S.set_new_region,
-                                  name="region",
-                              ),
-                              S.create_errors.get("region", ""),
-                              hint="Used to read phone numbers written without a country code."),
-                    _labelled("Welcome message",
-                              rx.text_area(value=S.new_welcome, on_change=S.set_new_welcome, max_length=500,
-                                           name="welcome_message",
-                                           placeholder="Hi! How can I help you today?", rows="3", width="100%",
-                                           aria_label="Welcome message"),
-                              S.create_errors.get("welcome_message", "")),
+                    _labelled(
+                        "Name",
+                        rx.input(
+                            value=S.new_name,
+                            on_change=S.set_new_name,
+                            max_length=80,
+                            name="name",
+                            placeholder="e.g. Reception",
+                            width="100%",
+                            aria_label="Name",
+                            auto_focus=True,
+                        ),
+                        S.create_errors.get("name", ""),
+                    ),
+                    _labelled(
+                        "URL slug",
+                        rx.input(
+                            rx.input.slot(rx.text("/a/", size="2", color=rx.color("gray", 10))),
+                            value=S.new_slug,
+                            on_change=S.set_new_slug,
+                            max_length=60,
+                            name="slug",
+                            placeholder="reception",
+                            width="100%",
+                            aria_label="URL slug",
+                            font_family="var(--code-font-family)",
+                        ),
+                        S.create_errors.get("slug", ""),
+                        hint="Lower-case letters, digits and hyphens. The public chat page lives here.",
+                    ),
+                    _labelled(
+                        "Default phone region",
+                        rx.select.root(
+                            rx.select.trigger(width="100%", aria_label="Default phone region"),
+                            rx.select.content(
+                                *[rx.select.item(r["label"], value=r["code"]) for r in _REGIONS]
+                            ),
+                            value=S.new_region,
+                            on_change=S.set_new_region,
+                            name="region",
+                        ),
+                        S.create_errors.get("region", ""),
+                        hint="Used to read phone numbers written without a country code.",
+                    ),
+                    _labelled(
+                        "Welcome message",
+                        rx.text_area(
+                            value=S.new_welcome,
+                            on_change=S.set_new_welcome,
+                            max_length=500,
+                            name="welcome_message",
+                            placeholder="Hi! How can I help you today?",
+                            rows="3",
+                            width="100%",
+                            aria_label="Welcome message",
+                        ),
+                        S.create_errors.get("welcome_message", ""),
+                    ),
                     spacing="4",
                     width="100%",
                 ),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                    rx.dialog.close(
+                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                    ),
                     rx.button("Create agent", type="submit"),
                     justify="end",
                     spacing="3",
@@ -180,15 +251,26 @@ def _rename_dialog() -> rx.Component:
             rx.dialog.title("Rename agent"),
             rx.form(
                 rx.vstack(
-                    _labelled("Name", rx.input(value=S.rename_value, on_change=S.set_rename_value, max_length=80,
-                                               name="name",
-                                               width="100%", aria_label="New name", auto_focus=True),
-                              S.rename_error),
+                    _labelled(
+                        "Name",
+                        rx.input(
+                            value=S.rename_value,
+                            on_change=S.set_rename_value,
+                            max_length=80,
+                            name="name",
+                            width="100%",
+                            aria_label="New name",
+                            auto_focus=True,
+                        ),
+                        S.rename_error,
+                    ),
                     width="100%",
                     padding_top="8px",
                 ),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                    rx.dialog.close(
+                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                    ),
                     rx.button("Save", type="submit"),
                     justify="end",
                     spacing="3",
@@ -220,17 +302,27 @@ def _delete_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.text("Type ", rx.text.strong(S.delete_name), " to confirm.", size="2"),
-                    rx.input(value=S.delete_confirm, on_change=S.set_delete_confirm, width="100%",
-                             name="confirm_name", aria_label="Agent name to confirm", placeholder=S.delete_name,
-                             auto_complete="off"),
+                    rx.input(
+                        value=S.delete_confirm,
+                        on_change=S.set_delete_confirm,
+                        width="100%",
+                        name="confirm_name",
+                        aria_label="Agent name to confirm",
+                        placeholder=S.delete_name,
+                        auto_complete="off",
+                    ),
                     field_error(S.delete_error),
                     spacing="2",
                     width="100%",
                     padding_top="16px",
                 ),
                 rx.hstack(
-                    rx.alert_dialog.cancel(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                    rx.button("Delete agent", type="submit", color_scheme="red", disabled=~S.delete_ready),
+                    rx.alert_dialog.cancel(
+                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                    ),
+                    rx.button(
+                        "Delete agent", type="submit", color_scheme="red", disabled=~S.delete_ready
+                    ),
                     justify="end",
                     spacing="3",
                     padding_top="20px",
@@ -253,8 +345,12 @@ def page() -> rx.Component:
         page_header(
             "Agents",
             S.agents_subtitle,
-            rx.cond(S.can_manage,
-                    rx.button(rx.icon("plus", size=16), "Create agent", on_click=S.open_create, size="2")),
+            rx.cond(
+                S.can_manage,
+                rx.button(
+                    rx.icon("plus", size=16), "Create agent", on_click=S.open_create, size="2"
+                ),
+            ),
         ),
         rx.cond(
             ~S.loaded,
@@ -268,5 +364,9 @@ def page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(page, route=routes.AGENTS, title="Agents · Agent CRM",
-                 on_load=[AppState.load_shell, S.load_agents])
+    app.add_page(
+        page,
+        route=routes.AGENTS,
+        title="Agents · Agent CRM",
+        on_load=[AppState.load_shell, S.load_agents],
+    )

@@ -1,4 +1,4 @@
-"""Settings → Audit Logs (PRODUCT.md §1; seed docs §1.3)."""
+"""Settings → Audit Logs."""
 
 from __future__ import annotations
 
@@ -31,7 +31,10 @@ def _subtitle():
 def _action_badge(action) -> rx.Component:
     return rx.match(
         action,
-        *[(name, rx.badge(name, color_scheme=color, variant="soft")) for name, color in _ACTION_COLORS.items()],
+        *[
+            (name, rx.badge(name, color_scheme=color, variant="soft"))
+            for name, color in _ACTION_COLORS.items()
+        ],
         rx.badge(action, variant="soft"),
     )
 
@@ -39,28 +42,50 @@ def _action_badge(action) -> rx.Component:
 def _status(status) -> rx.Component:
     return rx.cond(
         status == "Success",
-        rx.hstack(rx.icon("circle-check", size=14, color=rx.color("green", 10)),
-                  rx.text("Success", size="2"), spacing="1", align="center"),
-        rx.hstack(rx.icon("circle-x", size=14, color=rx.color("red", 10)),
-                  rx.text(status, size="2"), spacing="1", align="center"),
+        rx.hstack(
+            rx.icon("circle-check", size=14, color=rx.color("green", 10)),
+            rx.text("Success", size="2"),
+            spacing="1",
+            align="center",
+        ),
+        rx.hstack(
+            rx.icon("circle-x", size=14, color=rx.color("red", 10)),
+            rx.text(status, size="2"),
+            spacing="1",
+            align="center",
+        ),
     )
 
 
 def _description_part(part: rx.Var) -> rx.Component:
-    return rx.cond(part["href"] != "", rx.link(part["text"], href=part["href"], weight="medium"),
-                   rx.text.span(part["text"]))
+    return rx.cond(
+        part["href"] != "",
+        rx.link(part["text"], href=part["href"], weight="medium"),
+        rx.text.span(part["text"]),
+    )
 
 
 def _row(entry: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(entry["user"].to(str), size="2", weight="medium")),
-        rx.table.cell(rx.text(rx.foreach(entry["description"].to(list[dict[str, str]]), _description_part), size="2"),
-                      max_width="420px"),
+        rx.table.cell(
+            rx.text(
+                rx.foreach(entry["description"].to(list[dict[str, str]]), _description_part),
+                size="2",
+            ),
+            max_width="420px",
+        ),
         rx.table.cell(_action_badge(entry["action"].to(str))),
         rx.table.cell(rx.text(entry["resource"].to(str), size="2")),
         rx.table.cell(_status(entry["status"].to(str))),
-        rx.table.cell(rx.text(entry["timestamp"].to(str), size="2", color=rx.color("gray", 11),
-                              white_space="nowrap")),
+        rx.table.cell(
+            rx.text(
+                entry["timestamp"].to(str),
+                size="2",
+                color=rx.color("gray", 11),
+                white_space="nowrap",
+            )
+        ),
         align="center",
     )
 
@@ -81,7 +106,10 @@ def _toolbar() -> rx.Component:
             value=S.action_filter,
             on_change=S.set_action_filter,
         ),
-        rx.cond(S.filtered, rx.button("Clear", variant="ghost", color_scheme="gray", on_click=S.clear_filters)),
+        rx.cond(
+            S.filtered,
+            rx.button("Clear", variant="ghost", color_scheme="gray", on_click=S.clear_filters),
+        ),
         rx.spacer(),
         rx.text(S.range_label, size="2", color=rx.color("gray", 11)),
         width="100%",
@@ -94,13 +122,31 @@ def _toolbar() -> rx.Component:
 
 def _pager() -> rx.Component:
     return rx.hstack(
-        rx.text("Page ", S.page.to_string(), " of ", S.page_count.to_string(), size="2",
-                color=rx.color("gray", 11)),
+        rx.text(
+            "Page ",
+            S.page.to_string(),
+            " of ",
+            S.page_count.to_string(),
+            size="2",
+            color=rx.color("gray", 11),
+        ),
         rx.spacer(),
-        rx.button(rx.icon("chevron-left", size=16), "Prev", variant="soft", color_scheme="gray",
-                  on_click=S.prev_page, disabled=~S.has_prev),
-        rx.button("Next", rx.icon("chevron-right", size=16), variant="soft", color_scheme="gray",
-                  on_click=S.next_page, disabled=~S.has_next),
+        rx.button(
+            rx.icon("chevron-left", size=16),
+            "Prev",
+            variant="soft",
+            color_scheme="gray",
+            on_click=S.prev_page,
+            disabled=~S.has_prev,
+        ),
+        rx.button(
+            "Next",
+            rx.icon("chevron-right", size=16),
+            variant="soft",
+            color_scheme="gray",
+            on_click=S.next_page,
+            disabled=~S.has_next,
+        ),
         width="100%",
         align="center",
         spacing="2",
@@ -112,8 +158,10 @@ def _table() -> rx.Component:
     return rx.table.root(
         rx.table.header(
             rx.table.row(
-                *[rx.table.column_header_cell(c) for c in
-                  ("User", "Description", "Action", "Resource", "Status", "Timestamp")]
+                *[
+                    rx.table.column_header_cell(c)
+                    for c in ("User", "Description", "Action", "Resource", "Status", "Timestamp")
+                ]
             )
         ),
         rx.table.body(rx.foreach(S.entries, _row)),
@@ -136,12 +184,22 @@ def page() -> rx.Component:
                     rx.vstack(_table(), _pager(), width="100%", spacing="0"),
                     rx.cond(
                         S.filtered,
-                        empty_state("search-x", "No matching activity",
-                                    "Nothing matches this search or filter.",
-                                    rx.button("Clear filters", variant="soft", color_scheme=ACCENT,
-                                              on_click=S.clear_filters)),
-                        empty_state("scroll-text", "No activity yet",
-                                    "Changes to contacts, forms, settings and your team will show up here."),
+                        empty_state(
+                            "search-x",
+                            "No matching activity",
+                            "Nothing matches this search or filter.",
+                            rx.button(
+                                "Clear filters",
+                                variant="soft",
+                                color_scheme=ACCENT,
+                                on_click=S.clear_filters,
+                            ),
+                        ),
+                        empty_state(
+                            "scroll-text",
+                            "No activity yet",
+                            "Changes to contacts, forms, settings and your team will show up here.",
+                        ),
                     ),
                 ),
                 width="100%",
@@ -152,4 +210,9 @@ def page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(page, route=routes.AUDIT, title="Audit Logs · Agent CRM", on_load=[AppState.load_shell, S.load])
+    app.add_page(
+        page,
+        route=routes.AUDIT,
+        title="Audit Logs · Agent CRM",
+        on_load=[AppState.load_shell, S.load],
+    )

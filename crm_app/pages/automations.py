@@ -1,4 +1,4 @@
-"""CRM → Automations (PRODUCT.md §6): the `Contact created` trigger, Admin Assignment and
+"""CRM → Automations: the `Contact created` trigger, Admin Assignment and
 Contact Stage. Desktop only: small screens get the `Desktop Only` notice instead."""
 
 from __future__ import annotations
@@ -13,9 +13,15 @@ from crm_app.state.automations import AutomationsState as S
 from crm_app.state.base import AppState
 
 _METHOD_HINTS = {
-    "manual": ("hand", "Added by your team by hand or imported from a file (via Manual, via Import)."),
-    "captured": ("bot", "Captured by the agent from a chat, a form, the API or a payment "
-                        "(via Chat, via Form, via API, via Payment)."),
+    "manual": (
+        "hand",
+        "Added by your team by hand or imported from a file (via Manual, via Import).",
+    ),
+    "captured": (
+        "bot",
+        "Captured by the agent from a chat, a form, the API or a payment "
+        "(via Chat, via Form, via API, via Payment).",
+    ),
 }
 _STRATEGY_HINTS = {
     "creator": "The team member who adds or imports the contact.",
@@ -32,22 +38,39 @@ _SOURCE_HINTS = {
     "API": "Created through the open API",
     "Payment": "Bought access to a paid agent",
 }
-_SOURCE_ICONS = {"Manual": "user-plus", "Import": "upload", "Chat": "message-circle", "Form": "file-text",
-                 "API": "code", "Payment": "credit-card"}
+_SOURCE_ICONS = {
+    "Manual": "user-plus",
+    "Import": "upload",
+    "Chat": "message-circle",
+    "Form": "file-text",
+    "API": "code",
+    "Payment": "credit-card",
+}
 # Below 768 px the editors do not fit: show the notice instead (CSS media queries).
 _SMALL = ["block", "block", "none", "none"]
 _LARGE = ["none", "none", "block", "block"]
 
 
 def _card(*children, **props) -> rx.Component:
-    style = {"background": rx.color("gray", 1), "border": f"1px solid {rx.color('gray', 5)}",
-             "border_radius": "12px", "padding": "20px", "width": "100%"} | props
+    style = {
+        "background": rx.color("gray", 1),
+        "border": f"1px solid {rx.color('gray', 5)}",
+        "border_radius": "12px",
+        "padding": "20px",
+        "width": "100%",
+    } | props
     return rx.box(*children, **style)
 
 
 def _icon_tile(icon: str, scheme: str = ACCENT) -> rx.Component:
-    return rx.center(rx.icon(icon, size=18, color=rx.color(scheme, 11)), width="36px", height="36px",
-                     min_width="36px", border_radius="10px", background=rx.color(scheme, 3))
+    return rx.center(
+        rx.icon(icon, size=18, color=rx.color(scheme, 11)),
+        width="36px",
+        height="36px",
+        min_width="36px",
+        border_radius="10px",
+        background=rx.color(scheme, 3),
+    )
 
 
 def _trigger() -> rx.Component:
@@ -56,15 +79,25 @@ def _trigger() -> rx.Component:
             _icon_tile("zap", "amber"),
             rx.vstack(
                 rx.hstack(
-                    rx.text("Trigger", size="1", weight="bold", color=rx.color("gray", 10),
-                            text_transform="uppercase", letter_spacing="0.04em"),
+                    rx.text(
+                        "Trigger",
+                        size="1",
+                        weight="bold",
+                        color=rx.color("gray", 10),
+                        text_transform="uppercase",
+                        letter_spacing="0.04em",
+                    ),
                     rx.badge("Active", color_scheme="green", variant="soft", size="1"),
-                    spacing="2", align="center",
+                    spacing="2",
+                    align="center",
                 ),
                 rx.text("Contact created", weight="bold", size="3"),
-                rx.text("Runs once for every new contact of this agent, whatever its source. "
-                        "Changes apply to contacts created afterwards; existing contacts keep their admins and stage.",
-                        size="2", color=rx.color("gray", 11)),
+                rx.text(
+                    "Runs once for every new contact of this agent, whatever its source. "
+                    "Changes apply to contacts created afterwards; existing contacts keep their admins and stage.",
+                    size="2",
+                    color=rx.color("gray", 11),
+                ),
                 spacing="1",
             ),
             spacing="3",
@@ -78,14 +111,20 @@ def _trigger() -> rx.Component:
 
 
 def _member_line(name, role) -> rx.Component:
-    return rx.hstack(rx.text(name, size="2"), rx.text(role, size="1", color=rx.color("gray", 10)),
-                     spacing="2", align="baseline")
+    return rx.hstack(
+        rx.text(name, size="2"),
+        rx.text(role, size="1", color=rx.color("gray", 10)),
+        spacing="2",
+        align="baseline",
+    )
 
 
 def _strategy_select(method: str, key: str, aria: str) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(width="100%", aria_label=aria),
-        rx.select.content(*[rx.select.item(STRATEGIES[s], value=s) for s in strategies_for(method)]),
+        rx.select.content(
+            *[rx.select.item(STRATEGIES[s], value=s) for s in strategies_for(method)]
+        ),
         value=S.strategy[key].to(str),
         on_change=lambda v: S.set_strategy(key, v),
         disabled=~S.can_edit,
@@ -105,7 +144,8 @@ def _selected_editor(key: str, slot: str, aria: str) -> rx.Component:
                 rx.foreach(
                     S.choices[key],
                     lambda m: rx.select.item(
-                        m["name"].to(str) + rx.cond(m["taken"].to(bool), f" — {_other_label(slot)}", ""),
+                        m["name"].to(str)
+                        + rx.cond(m["taken"].to(bool), f" — {_other_label(slot)}", ""),
                         value=m["id"].to(str),
                         disabled=m["taken"].to(bool),
                     ),
@@ -126,24 +166,60 @@ def _rotation_row(key: str, row: rx.Var, index: rx.Var, what: str) -> rx.Compone
     last = S.rotation_rows[key].length() - 1
     return sortable_item(
         rx.hstack(
-            rx.center(rx.text(row["position"].to(str), size="1", weight="bold"), width="22px", height="22px",
-                      min_width="22px", border_radius="999px", background=rx.color(ACCENT, 3),
-                      color=rx.color(ACCENT, 11)),
-            rx.text(name, size="2", weight="medium", color=rx.cond(row["left"].to(bool), rx.color("red", 11),
-                                                                    rx.color("gray", 12)),
-                    flex="1", min_width="0", trim="both"),
-            rx.tooltip(rx.icon_button(rx.icon("arrow-up", size=14), size="1", variant="ghost", color_scheme="gray",
-                                      on_click=S.move_in_rotation(key, uid, "up"),
-                                      disabled=(index == 0) | ~S.can_edit, aria_label="Move " + name + " up"),
-                       content="Move up"),
-            rx.tooltip(rx.icon_button(rx.icon("arrow-down", size=14), size="1", variant="ghost", color_scheme="gray",
-                                      on_click=S.move_in_rotation(key, uid, "down"),
-                                      disabled=(index == last) | ~S.can_edit, aria_label="Move " + name + " down"),
-                       content="Move down"),
-            rx.tooltip(rx.icon_button(rx.icon("x", size=14), size="1", variant="ghost", color_scheme="red",
-                                      on_click=S.remove_from_rotation(key, uid), disabled=~S.can_edit,
-                                      aria_label="Remove " + name + " from " + what),
-                       content="Remove"),
+            rx.center(
+                rx.text(row["position"].to(str), size="1", weight="bold"),
+                width="22px",
+                height="22px",
+                min_width="22px",
+                border_radius="999px",
+                background=rx.color(ACCENT, 3),
+                color=rx.color(ACCENT, 11),
+            ),
+            rx.text(
+                name,
+                size="2",
+                weight="medium",
+                color=rx.cond(row["left"].to(bool), rx.color("red", 11), rx.color("gray", 12)),
+                flex="1",
+                min_width="0",
+                trim="both",
+            ),
+            rx.tooltip(
+                rx.icon_button(
+                    rx.icon("arrow-up", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=S.move_in_rotation(key, uid, "up"),
+                    disabled=(index == 0) | ~S.can_edit,
+                    aria_label="Move " + name + " up",
+                ),
+                content="Move up",
+            ),
+            rx.tooltip(
+                rx.icon_button(
+                    rx.icon("arrow-down", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=S.move_in_rotation(key, uid, "down"),
+                    disabled=(index == last) | ~S.can_edit,
+                    aria_label="Move " + name + " down",
+                ),
+                content="Move down",
+            ),
+            rx.tooltip(
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=S.remove_from_rotation(key, uid),
+                    disabled=~S.can_edit,
+                    aria_label="Remove " + name + " from " + what,
+                ),
+                content="Remove",
+            ),
             spacing="2",
             align="center",
             width="100%",
@@ -151,8 +227,12 @@ def _rotation_row(key: str, row: rx.Var, index: rx.Var, what: str) -> rx.Compone
         item_id=uid,
         label=name,
         key=uid,
-        style={"background": rx.color("gray", 1), "border": f"1px solid {rx.color('gray', 5)}",
-               "border_radius": "8px", "padding": "4px 8px 4px 4px"},
+        style={
+            "background": rx.color("gray", 1),
+            "border": f"1px solid {rx.color('gray', 5)}",
+            "border_radius": "8px",
+            "padding": "4px 8px 4px 4px",
+        },
     )
 
 
@@ -161,7 +241,11 @@ def _rotation_editor(key: str, slot: str, what: str) -> rx.Component:
         rx.hstack(
             rx.text("Rotation order", size="1", weight="medium", color=rx.color("gray", 11)),
             rx.spacer(),
-            rx.text(S.rotation_rows[key].length().to_string() + " members", size="1", color=rx.color("gray", 10)),
+            rx.text(
+                S.rotation_rows[key].length().to_string() + " members",
+                size="1",
+                color=rx.color("gray", 10),
+            ),
             width="100%",
         ),
         rx.cond(
@@ -174,18 +258,28 @@ def _rotation_editor(key: str, slot: str, what: str) -> rx.Component:
                 gap="6px",
                 on_reorder=lambda ids: S.reorder_rotation(key, ids),
             ),
-            rx.text("No members yet. Add at least two.", size="2", color=rx.color("gray", 10), padding_y="6px"),
+            rx.text(
+                "No members yet. Add at least two.",
+                size="2",
+                color=rx.color("gray", 10),
+                padding_y="6px",
+            ),
         ),
         rx.cond(
             S.can_edit,
             rx.select.root(
-                rx.select.trigger(placeholder="Add member…", width="100%", aria_label="Add member to " + what,
-                                  variant="soft"),
+                rx.select.trigger(
+                    placeholder="Add member…",
+                    width="100%",
+                    aria_label="Add member to " + what,
+                    variant="soft",
+                ),
                 rx.select.content(
                     rx.foreach(
                         S.addable[key],
                         lambda m: rx.select.item(
-                            m["name"].to(str) + rx.cond(m["taken"].to(bool), f" — {_other_label(slot)}", ""),
+                            m["name"].to(str)
+                            + rx.cond(m["taken"].to(bool), f" — {_other_label(slot)}", ""),
                             value=m["id"].to(str),
                             disabled=m["taken"].to(bool),
                         ),
@@ -195,8 +289,12 @@ def _rotation_editor(key: str, slot: str, what: str) -> rx.Component:
                 on_change=lambda v: S.add_to_rotation(key, v),
             ),
         ),
-        rx.text(f"Drag the handle or use the arrows to change the order. Members chosen as {_other_label(slot)} "
-                "are greyed out.", size="1", color=rx.color("gray", 10)),
+        rx.text(
+            f"Drag the handle or use the arrows to change the order. Members chosen as {_other_label(slot)} "
+            "are greyed out.",
+            size="1",
+            color=rx.color("gray", 10),
+        ),
         spacing="2",
         width="100%",
     )
@@ -209,19 +307,34 @@ def _slot(method: str, slot: str) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(SLOTS[slot], weight="bold", size="2"),
-            rx.badge("Required" if slot == "primary" else "Optional", variant="soft",
-                     color_scheme=ACCENT if slot == "primary" else "gray", size="1"),
+            rx.badge(
+                "Required" if slot == "primary" else "Optional",
+                variant="soft",
+                color_scheme=ACCENT if slot == "primary" else "gray",
+                size="1",
+            ),
             spacing="2",
             align="center",
         ),
         _strategy_select(method, key, f"{what} strategy"),
         rx.match(
             strategy,
-            *[(s, rx.text(h, size="1", color=rx.color("gray", 10))) for s, h in _STRATEGY_HINTS.items()],
+            *[
+                (s, rx.text(h, size="1", color=rx.color("gray", 10)))
+                for s, h in _STRATEGY_HINTS.items()
+            ],
             rx.fragment(),
         ),
-        rx.cond(strategy == "org_owner",
-                rx.text("Currently ", rx.text.strong(S.owner_name), ".", size="1", color=rx.color("gray", 11))),
+        rx.cond(
+            strategy == "org_owner",
+            rx.text(
+                "Currently ",
+                rx.text.strong(S.owner_name),
+                ".",
+                size="1",
+                color=rx.color("gray", 11),
+            ),
+        ),
         rx.cond(strategy == "selected", _selected_editor(key, slot, f"{what} member")),
         rx.cond(strategy == "round_robin", _rotation_editor(key, slot, what)),
         field_error(S.slot_errors[key].to(str)),
@@ -231,8 +344,11 @@ def _slot(method: str, slot: str) -> rx.Component:
         padding="14px",
         border_radius="10px",
         background=rx.color("gray", 2),
-        border=rx.cond(S.slot_errors[key].to(str) != "", f"1px solid {rx.color('red', 7)}",
-                       f"1px solid {rx.color('gray', 4)}"),
+        border=rx.cond(
+            S.slot_errors[key].to(str) != "",
+            f"1px solid {rx.color('red', 7)}",
+            f"1px solid {rx.color('gray', 4)}",
+        ),
         role="group",
         aria_label=what,
     )
@@ -256,14 +372,29 @@ def _method_card(method: str) -> rx.Component:
             width="100%",
             padding_bottom="14px",
         ),
-        rx.grid(_slot(method, "primary"), _slot(method, "secondary"), columns="2", spacing="4", width="100%"),
+        rx.grid(
+            _slot(method, "primary"),
+            _slot(method, "secondary"),
+            columns="2",
+            spacing="4",
+            width="100%",
+        ),
         rx.cond(
             S.can_edit,
             rx.hstack(
-                rx.button("Discard", variant="soft", color_scheme="gray", disabled=~dirty,
-                          on_click=S.discard_assignment(method)),
-                rx.button(rx.icon("check", size=16), "Save", on_click=S.save_assignment(method),
-                          aria_label=f"Save {METHODS[method]}"),
+                rx.button(
+                    "Discard",
+                    variant="soft",
+                    color_scheme="gray",
+                    disabled=~dirty,
+                    on_click=S.discard_assignment(method),
+                ),
+                rx.button(
+                    rx.icon("check", size=16),
+                    "Save",
+                    on_click=S.save_assignment(method),
+                    aria_label=f"Save {METHODS[method]}",
+                ),
                 justify="end",
                 spacing="3",
                 width="100%",
@@ -275,9 +406,15 @@ def _method_card(method: str) -> rx.Component:
 
 def _assignment_tab() -> rx.Component:
     return rx.vstack(
-        rx.callout("With no rule, new contacts go to the organization owner. A member can never be both the "
-                   "Primary and the Secondary Admin of one contact, and members who leave the organization are "
-                   "skipped.", icon="info", size="1", color_scheme="gray", width="100%"),
+        rx.callout(
+            "With no rule, new contacts go to the organization owner. A member can never be both the "
+            "Primary and the Secondary Admin of one contact, and members who leave the organization are "
+            "skipped.",
+            icon="info",
+            size="1",
+            color_scheme="gray",
+            width="100%",
+        ),
         _method_card("manual"),
         _method_card("captured"),
         spacing="4",
@@ -291,15 +428,23 @@ def _assignment_tab() -> rx.Component:
 def _stage_row(source: str) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.hstack(rx.icon(_SOURCE_ICONS[source], size=16, color=rx.color("gray", 10)),
-                      rx.text(f"via {source}", weight="medium", size="2"), spacing="2", align="center"),
+            rx.hstack(
+                rx.icon(_SOURCE_ICONS[source], size=16, color=rx.color("gray", 10)),
+                rx.text(f"via {source}", weight="medium", size="2"),
+                spacing="2",
+                align="center",
+            ),
         ),
         rx.table.cell(rx.text(_SOURCE_HINTS[source], size="2", color=rx.color("gray", 11))),
         rx.table.cell(
             rx.select.root(
                 rx.select.trigger(width="200px", aria_label=f"Starting stage via {source}"),
-                rx.select.content(rx.foreach(S.stages, lambda st: rx.select.item(st["name"].to(str),
-                                                                                 value=st["id"].to(str)))),
+                rx.select.content(
+                    rx.foreach(
+                        S.stages,
+                        lambda st: rx.select.item(st["name"].to(str), value=st["id"].to(str)),
+                    )
+                ),
                 value=S.stage_rules[source].to(str),
                 on_change=lambda v: S.set_stage(source, v),
                 disabled=~S.can_edit,
@@ -315,23 +460,31 @@ def _stage_tab() -> rx.Component:
             _icon_tile("git-branch"),
             rx.vstack(
                 rx.heading("Starting stage", size="4", weight="bold"),
-                rx.text("The pipeline stage a new contact starts in, for each way it is created. "
-                        "Without a choice it is the first stage (Lead).", size="2", color=rx.color("gray", 11)),
+                rx.text(
+                    "The pipeline stage a new contact starts in, for each way it is created. "
+                    "Without a choice it is the first stage (Lead).",
+                    size="2",
+                    color=rx.color("gray", 11),
+                ),
                 spacing="1",
                 flex="1",
             ),
-            rx.cond(S.stages_dirty, rx.badge("Unsaved changes", color_scheme="amber", variant="soft")),
+            rx.cond(
+                S.stages_dirty, rx.badge("Unsaved changes", color_scheme="amber", variant="soft")
+            ),
             spacing="3",
             align="start",
             width="100%",
             padding_bottom="10px",
         ),
         rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell("Source"),
-                rx.table.column_header_cell("When"),
-                rx.table.column_header_cell("Starting stage"),
-            )),
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Source"),
+                    rx.table.column_header_cell("When"),
+                    rx.table.column_header_cell("Starting stage"),
+                )
+            ),
             rx.table.body(*[_stage_row(src) for src in SOURCES]),
             width="100%",
             variant="ghost",
@@ -339,7 +492,12 @@ def _stage_tab() -> rx.Component:
         rx.cond(
             S.can_edit,
             rx.hstack(
-                rx.button(rx.icon("check", size=16), "Save", on_click=S.save_stages, aria_label="Save starting stages"),
+                rx.button(
+                    rx.icon("check", size=16),
+                    "Save",
+                    on_click=S.save_stages,
+                    aria_label="Save starting stages",
+                ),
                 justify="end",
                 width="100%",
                 padding_top="16px",
@@ -355,8 +513,13 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.cond(
             ~S.can_edit,
-            rx.callout("You can view these automations. Only Owners and Admins can change them.",
-                       icon="lock", color_scheme="gray", size="1", width="100%"),
+            rx.callout(
+                "You can view these automations. Only Owners and Admins can change them.",
+                icon="lock",
+                color_scheme="gray",
+                size="1",
+                width="100%",
+            ),
         ),
         _trigger(),
         rx.tabs.root(
@@ -376,13 +539,18 @@ def _content() -> rx.Component:
 
 
 def _desktop_only_notice() -> rx.Component:
-    return empty_state("monitor", "Desktop Only",
-                       "CRM Automations need a larger screen. Open this page on a computer to view or change them.")
+    return empty_state(
+        "monitor",
+        "Desktop Only",
+        "CRM Automations need a larger screen. Open this page on a computer to view or change them.",
+    )
 
 
 def page() -> rx.Component:
     return dashboard(
-        page_header("CRM Automations", "Configure what happens automatically when a contact is created."),
+        page_header(
+            "CRM Automations", "Configure what happens automatically when a contact is created."
+        ),
         rx.box(_desktop_only_notice(), display=_SMALL, width="100%"),
         rx.box(
             rx.cond(
@@ -390,8 +558,12 @@ def page() -> rx.Component:
                 rx.center(rx.spinner(size="3"), padding="60px"),
                 rx.cond(
                     S.load_error != "",
-                    empty_state("search-x", S.load_error, "This agent does not exist or you do not have access to it.",
-                                rx.link(rx.button("Go to Agents", variant="soft"), href=routes.AGENTS)),
+                    empty_state(
+                        "search-x",
+                        S.load_error,
+                        "This agent does not exist or you do not have access to it.",
+                        rx.link(rx.button("Go to Agents", variant="soft"), href=routes.AGENTS),
+                    ),
                     _content(),
                 ),
             ),
@@ -402,5 +574,9 @@ def page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(page, route=routes.AUTOMATIONS, title="Automations · Agent CRM",
-                 on_load=[AppState.load_shell, S.load])
+    app.add_page(
+        page,
+        route=routes.AUTOMATIONS,
+        title="Automations · Agent CRM",
+        on_load=[AppState.load_shell, S.load],
+    )

@@ -1,4 +1,4 @@
-"""CRM → Settings (PRODUCT.md §4): contact fields, pipeline stages, defaults."""
+"""CRM → Settings: contact fields, pipeline stages, defaults."""
 
 from __future__ import annotations
 
@@ -62,13 +62,27 @@ def _row_style() -> dict:
 def _move_buttons(up, down, disabled_up, disabled_down, what) -> rx.Component:
     return rx.hstack(
         rx.tooltip(
-            rx.icon_button(rx.icon("arrow-up", size=14), size="1", variant="ghost", color_scheme="gray",
-                           on_click=up, disabled=disabled_up | ~S.can_edit, aria_label=f"Move {what} up"),
+            rx.icon_button(
+                rx.icon("arrow-up", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=up,
+                disabled=disabled_up | ~S.can_edit,
+                aria_label=f"Move {what} up",
+            ),
             content="Move up",
         ),
         rx.tooltip(
-            rx.icon_button(rx.icon("arrow-down", size=14), size="1", variant="ghost", color_scheme="gray",
-                           on_click=down, disabled=disabled_down | ~S.can_edit, aria_label=f"Move {what} down"),
+            rx.icon_button(
+                rx.icon("arrow-down", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=down,
+                disabled=disabled_down | ~S.can_edit,
+                aria_label=f"Move {what} down",
+            ),
             content="Move down",
         ),
         spacing="1",
@@ -81,8 +95,14 @@ def _move_buttons(up, down, disabled_up, disabled_down, what) -> rx.Component:
 def _switch(label: str, checked, on_change, aria) -> rx.Component:
     return rx.el.label(
         rx.hstack(
-            rx.switch(checked=checked, on_change=on_change, disabled=~S.can_edit, size="1",
-                      aria_label=aria, color_scheme=ACCENT),
+            rx.switch(
+                checked=checked,
+                on_change=on_change,
+                disabled=~S.can_edit,
+                size="1",
+                aria_label=aria,
+                color_scheme=ACCENT,
+            ),
             rx.text(label, size="1", color=rx.color("gray", 11), white_space="nowrap"),
             spacing="1",
             align="center",
@@ -98,8 +118,10 @@ def _field_row(field: rx.Var, index: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(label, weight="medium", size="2"),
-                    rx.cond(field["is_default"].to(bool), rx.badge("Default", variant="outline", color_scheme="gray",
-                                                                    size="1")),
+                    rx.cond(
+                        field["is_default"].to(bool),
+                        rx.badge("Default", variant="outline", color_scheme="gray", size="1"),
+                    ),
                     spacing="2",
                     align="center",
                 ),
@@ -113,25 +135,50 @@ def _field_row(field: rx.Var, index: rx.Var) -> rx.Component:
                 min_width="180px",
             ),
             rx.spacer(),
-            _switch("Required", field["required"].to(bool), lambda v: S.set_required(fid, v),
-                    "Required: " + label),
-            _switch("Allow for AI", field["allow_ai"].to(bool), lambda v: S.set_allow_ai(fid, v),
-                    "Allow for AI: " + label),
+            _switch(
+                "Required",
+                field["required"].to(bool),
+                lambda v: S.set_required(fid, v),
+                "Required: " + label,
+            ),
+            _switch(
+                "Allow for AI",
+                field["allow_ai"].to(bool),
+                lambda v: S.set_allow_ai(fid, v),
+                "Allow for AI: " + label,
+            ),
             rx.divider(orientation="vertical", size="2"),
-            _move_buttons(S.move_field(fid, "up"), S.move_field(fid, "down"),
-                          index == 0, index == S.fields.length() - 1, label),
+            _move_buttons(
+                S.move_field(fid, "up"),
+                S.move_field(fid, "down"),
+                index == 0,
+                index == S.fields.length() - 1,
+                label,
+            ),
             rx.tooltip(
-                rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost", color_scheme="gray",
-                               on_click=S.open_edit_field(fid), aria_label="Edit " + label),
+                rx.icon_button(
+                    rx.icon("pencil", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=S.open_edit_field(fid),
+                    aria_label="Edit " + label,
+                ),
                 content=rx.cond(S.can_edit, "Edit", "View"),
             ),
             rx.cond(
                 field["is_default"].to(bool),
                 rx.box(width="24px"),
                 rx.tooltip(
-                    rx.icon_button(rx.icon("archive", size=14), size="1", variant="ghost", color_scheme="red",
-                                   on_click=S.archive_field(fid), disabled=~S.can_edit,
-                                   aria_label="Archive " + label),
+                    rx.icon_button(
+                        rx.icon("archive", size=14),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="red",
+                        on_click=S.archive_field(fid),
+                        disabled=~S.can_edit,
+                        aria_label="Archive " + label,
+                    ),
                     content="Archive (values are kept)",
                 ),
             ),
@@ -151,7 +198,13 @@ def _archived_list() -> rx.Component:
     return rx.cond(
         S.show_archived,
         rx.vstack(
-            rx.text("Archived fields", size="2", weight="bold", color=rx.color("gray", 11), padding_top="12px"),
+            rx.text(
+                "Archived fields",
+                size="2",
+                weight="bold",
+                color=rx.color("gray", 11),
+                padding_top="12px",
+            ),
             rx.cond(
                 S.archived_fields.length() > 0,
                 rx.vstack(
@@ -160,11 +213,21 @@ def _archived_list() -> rx.Component:
                         lambda f: rx.hstack(
                             rx.icon("archive", size=14, color=rx.color("gray", 9)),
                             rx.text(f["label"].to(str), size="2", color=rx.color("gray", 11)),
-                            rx.code(f["key"].to(str), size="1", variant="ghost", color_scheme="gray"),
-                            rx.badge(f["type"].to(str), variant="soft", color_scheme="gray", size="1"),
+                            rx.code(
+                                f["key"].to(str), size="1", variant="ghost", color_scheme="gray"
+                            ),
+                            rx.badge(
+                                f["type"].to(str), variant="soft", color_scheme="gray", size="1"
+                            ),
                             rx.spacer(),
-                            rx.button(rx.icon("rotate-ccw", size=14), "Restore", size="1", variant="soft",
-                                      on_click=S.restore_field(f["id"].to(int)), disabled=~S.can_edit),
+                            rx.button(
+                                rx.icon("rotate-ccw", size=14),
+                                "Restore",
+                                size="1",
+                                variant="soft",
+                                on_click=S.restore_field(f["id"].to(int)),
+                                disabled=~S.can_edit,
+                            ),
                             width="100%",
                             align="center",
                             spacing="2",
@@ -193,8 +256,12 @@ def _fields_tab() -> rx.Component:
             rx.hstack(
                 rx.el.label(
                     rx.hstack(
-                        rx.switch(checked=S.show_archived, on_change=S.set_show_archived, size="1",
-                                  aria_label="Show archived"),
+                        rx.switch(
+                            checked=S.show_archived,
+                            on_change=S.set_show_archived,
+                            size="1",
+                            aria_label="Show archived",
+                        ),
                         rx.text("Show archived", size="2", white_space="nowrap"),
                         spacing="2",
                         align="center",
@@ -202,7 +269,9 @@ def _fields_tab() -> rx.Component:
                 ),
                 rx.cond(
                     S.can_edit,
-                    rx.button(rx.icon("plus", size=16), "Add custom field", on_click=S.open_new_field),
+                    rx.button(
+                        rx.icon("plus", size=16), "Add custom field", on_click=S.open_new_field
+                    ),
                 ),
                 spacing="4",
                 align="center",
@@ -220,7 +289,9 @@ def _fields_tab() -> rx.Component:
     )
 
 
-def _labelled(label: str, control: rx.Component, error=None, hint: str | None = None) -> rx.Component:
+def _labelled(
+    label: str, control: rx.Component, error=None, hint: str | None = None
+) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="2", weight="medium", as_="label"),
         control,
@@ -245,9 +316,16 @@ def _options_editor() -> rx.Component:
                             rx.cond(
                                 S.editing_is_default | ~S.can_edit,
                                 rx.fragment(),
-                                rx.icon_button(rx.icon("x", size=10), size="1", variant="ghost",
-                                               color_scheme="gray", on_click=S.remove_form_option(o),
-                                               aria_label="Remove option " + o, height="16px", width="16px"),
+                                rx.icon_button(
+                                    rx.icon("x", size=10),
+                                    size="1",
+                                    variant="ghost",
+                                    color_scheme="gray",
+                                    on_click=S.remove_form_option(o),
+                                    aria_label="Remove option " + o,
+                                    height="16px",
+                                    width="16px",
+                                ),
                             ),
                             size="2",
                             variant="soft",
@@ -263,9 +341,14 @@ def _options_editor() -> rx.Component:
                 S.editing_is_default | ~S.can_edit,
                 rx.fragment(),
                 rx.hstack(
-                    rx.input(placeholder="Type an option and press Enter", value=S.form_option_input,
-                             on_change=S.set_form_option_input, on_key_down=S.option_key_down, width="100%",
-                             aria_label="New option"),
+                    rx.input(
+                        placeholder="Type an option and press Enter",
+                        value=S.form_option_input,
+                        on_change=S.set_form_option_input,
+                        on_key_down=S.option_key_down,
+                        width="100%",
+                        aria_label="New option",
+                    ),
                     rx.button("Add", variant="soft", on_click=S.add_form_option, type="button"),
                     width="100%",
                 ),
@@ -294,51 +377,100 @@ def _field_dialog() -> rx.Component:
                 margin_bottom="16px",
             ),
             rx.vstack(
-                _labelled("Label", rx.input(value=S.form_label, on_change=S.set_form_label, max_length=80,
-                                            placeholder="e.g. Preferred clinic", width="100%", aria_label="Label",
-                                            disabled=S.editing_is_default | ~S.can_edit),
-                          S.form_errors.get("label", "")),
-                _labelled("Key", rx.input(value=S.form_key, on_change=S.set_form_key, max_length=60,
-                                          placeholder="preferred_clinic", width="100%", aria_label="Key",
-                                          disabled=(S.editing_field_id != 0) | ~S.can_edit,
-                                          font_family="var(--code-font-family)"),
-                          S.form_errors.get("key", ""),
-                          hint="Used by imports, forms and the API. It cannot change once the field exists."),
-                _labelled("Type",
-                          rx.select.root(
-                              rx.select.trigger(width="100%", aria_label="Type"),
-                              rx.select.content(*[rx.select.item(t, value=t) for t in FIELD_TYPES]),
-                              value=S.form_type, on_change=S.set_form_type, disabled=locked_type),
-                          S.form_errors.get("type", "")),
-                rx.cond(S.editing_has_values & ~S.editing_is_default,
-                        rx.text("Contacts already have values for this field, so its type is fixed.",
-                                size="1", color=rx.color("gray", 10))),
+                _labelled(
+                    "Label",
+                    rx.input(
+                        value=S.form_label,
+                        on_change=S.set_form_label,
+                        max_length=80,
+                        placeholder="e.g. Preferred clinic",
+                        width="100%",
+                        aria_label="Label",
+                        disabled=S.editing_is_default | ~S.can_edit,
+                    ),
+                    S.form_errors.get("label", ""),
+                ),
+                _labelled(
+                    "Key",
+                    rx.input(
+                        value=S.form_key,
+                        on_change=S.set_form_key,
+                        max_length=60,
+                        placeholder="preferred_clinic",
+                        width="100%",
+                        aria_label="Key",
+                        disabled=(S.editing_field_id != 0) | ~S.can_edit,
+                        font_family="var(--code-font-family)",
+                    ),
+                    S.form_errors.get("key", ""),
+                    hint="Used by imports, forms and the API. It cannot change once the field exists.",
+                ),
+                _labelled(
+                    "Type",
+                    rx.select.root(
+                        rx.select.trigger(width="100%", aria_label="Type"),
+                        rx.select.content(*[rx.select.item(t, value=t) for t in FIELD_TYPES]),
+                        value=S.form_type,
+                        on_change=S.set_form_type,
+                        disabled=locked_type,
+                    ),
+                    S.form_errors.get("type", ""),
+                ),
+                rx.cond(
+                    S.editing_has_values & ~S.editing_is_default,
+                    rx.text(
+                        "Contacts already have values for this field, so its type is fixed.",
+                        size="1",
+                        color=rx.color("gray", 10),
+                    ),
+                ),
                 rx.cond(S.form_has_options, _options_editor()),
                 rx.el.label(
                     rx.hstack(
-                        rx.switch(checked=S.form_required, on_change=S.set_form_required,
-                                  disabled=~S.can_edit, aria_label="Required"),
+                        rx.switch(
+                            checked=S.form_required,
+                            on_change=S.set_form_required,
+                            disabled=~S.can_edit,
+                            aria_label="Required",
+                        ),
                         rx.text("Required", size="2"),
-                        spacing="2", align="center",
+                        spacing="2",
+                        align="center",
                     )
                 ),
-                _labelled("Description / hint for the AI",
-                          rx.text_area(value=S.form_ai_hint, on_change=S.set_form_ai_hint, max_length=500,
-                                       placeholder="e.g. The clinic the visitor prefers to visit (city name).",
-                                       width="100%", rows="3", aria_label="Description / hint for the AI",
-                                       disabled=~S.can_edit),
-                          S.form_errors.get("ai_hint", "")),
+                _labelled(
+                    "Description / hint for the AI",
+                    rx.text_area(
+                        value=S.form_ai_hint,
+                        on_change=S.set_form_ai_hint,
+                        max_length=500,
+                        placeholder="e.g. The clinic the visitor prefers to visit (city name).",
+                        width="100%",
+                        rows="3",
+                        aria_label="Description / hint for the AI",
+                        disabled=~S.can_edit,
+                    ),
+                    S.form_errors.get("ai_hint", ""),
+                ),
                 rx.el.label(
                     rx.hstack(
-                        rx.switch(checked=S.form_allow_ai, on_change=S.set_form_allow_ai,
-                                  disabled=~S.can_edit, aria_label="Allow for AI"),
+                        rx.switch(
+                            checked=S.form_allow_ai,
+                            on_change=S.set_form_allow_ai,
+                            disabled=~S.can_edit,
+                            aria_label="Allow for AI",
+                        ),
                         rx.vstack(
                             rx.text("Allow for AI", size="2"),
-                            rx.text("The agent may capture this field from chat.", size="1",
-                                    color=rx.color("gray", 10)),
+                            rx.text(
+                                "The agent may capture this field from chat.",
+                                size="1",
+                                color=rx.color("gray", 10),
+                            ),
                             spacing="0",
                         ),
-                        spacing="2", align="center",
+                        spacing="2",
+                        align="center",
                     )
                 ),
                 spacing="4",
@@ -371,10 +503,23 @@ def _stage_row(stage: rx.Var, index: rx.Var) -> rx.Component:
                 S.renaming_stage_id == sid,
                 rx.vstack(
                     rx.hstack(
-                        rx.input(value=S.rename_value, on_change=S.set_rename_value, on_key_down=S.rename_key_down,
-                                 max_length=60, auto_focus=True, size="2", aria_label="Stage name"),
+                        rx.input(
+                            value=S.rename_value,
+                            on_change=S.set_rename_value,
+                            on_key_down=S.rename_key_down,
+                            max_length=60,
+                            auto_focus=True,
+                            size="2",
+                            aria_label="Stage name",
+                        ),
                         rx.button("Save", size="1", on_click=S.save_rename),
-                        rx.button("Cancel", size="1", variant="soft", color_scheme="gray", on_click=S.cancel_rename),
+                        rx.button(
+                            "Cancel",
+                            size="1",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=S.cancel_rename,
+                        ),
                         align="center",
                         spacing="2",
                     ),
@@ -383,20 +528,42 @@ def _stage_row(stage: rx.Var, index: rx.Var) -> rx.Component:
                 ),
                 rx.text(name, weight="medium", size="2"),
             ),
-            rx.badge(count.to_string() + rx.cond(count == 1, " contact", " contacts"),
-                     variant="soft", color_scheme="gray", size="1"),
+            rx.badge(
+                count.to_string() + rx.cond(count == 1, " contact", " contacts"),
+                variant="soft",
+                color_scheme="gray",
+                size="1",
+            ),
             rx.spacer(),
-            _move_buttons(S.move_stage(sid, "up"), S.move_stage(sid, "down"),
-                          index == 0, index == S.stages.length() - 1, name),
+            _move_buttons(
+                S.move_stage(sid, "up"),
+                S.move_stage(sid, "down"),
+                index == 0,
+                index == S.stages.length() - 1,
+                name,
+            ),
             rx.tooltip(
-                rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost", color_scheme="gray",
-                               on_click=S.start_rename(sid), disabled=~S.can_edit, aria_label="Rename " + name),
+                rx.icon_button(
+                    rx.icon("pencil", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=S.start_rename(sid),
+                    disabled=~S.can_edit,
+                    aria_label="Rename " + name,
+                ),
                 content="Rename",
             ),
             rx.tooltip(
-                rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
-                               on_click=S.open_remove_stage(sid),
-                               disabled=~S.can_edit | (S.stages.length() <= 1), aria_label="Remove " + name),
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=S.open_remove_stage(sid),
+                    disabled=~S.can_edit | (S.stages.length() <= 1),
+                    aria_label="Remove " + name,
+                ),
                 content="Remove",
             ),
             spacing="3",
@@ -417,7 +584,8 @@ def _remove_stage_dialog() -> rx.Component:
             rx.alert_dialog.description(
                 rx.cond(
                     S.remove_stage_count > 0,
-                    S.remove_stage_count.to_string() + rx.cond(S.remove_stage_count == 1, " contact is", " contacts are")
+                    S.remove_stage_count.to_string()
+                    + rx.cond(S.remove_stage_count == 1, " contact is", " contacts are")
                     + " in this stage. Choose the stage they move to.",
                     "No contacts are in this stage. Automation rules that use it move to the stage you choose.",
                 ),
@@ -428,7 +596,10 @@ def _remove_stage_dialog() -> rx.Component:
                 rx.select.root(
                     rx.select.trigger(width="100%", aria_label="Move contacts to"),
                     rx.select.content(
-                        rx.foreach(S.remove_targets, lambda s: rx.select.item(s["name"].to(str), value=s["id"].to(str)))
+                        rx.foreach(
+                            S.remove_targets,
+                            lambda s: rx.select.item(s["name"].to(str), value=s["id"].to(str)),
+                        )
                     ),
                     value=S.remove_target,
                     on_change=S.set_remove_target,
@@ -470,10 +641,18 @@ def _stages_tab() -> rx.Component:
             S.can_edit,
             rx.vstack(
                 rx.hstack(
-                    rx.input(placeholder="New stage name", value=S.new_stage_name, on_change=S.set_new_stage_name,
-                             on_key_down=S.new_stage_key_down, max_length=60, width="280px",
-                             aria_label="New stage name"),
-                    rx.button(rx.icon("plus", size=16), "Add stage", on_click=S.add_stage, variant="soft"),
+                    rx.input(
+                        placeholder="New stage name",
+                        value=S.new_stage_name,
+                        on_change=S.set_new_stage_name,
+                        on_key_down=S.new_stage_key_down,
+                        max_length=60,
+                        width="280px",
+                        aria_label="New stage name",
+                    ),
+                    rx.button(
+                        rx.icon("plus", size=16), "Add stage", on_click=S.add_stage, variant="soft"
+                    ),
                     spacing="2",
                 ),
                 field_error(S.new_stage_error),
@@ -499,7 +678,9 @@ def _defaults_tab() -> rx.Component:
                 "Default phone region",
                 rx.select.root(
                     rx.select.trigger(width="360px", aria_label="Default phone region"),
-                    rx.select.content(*[rx.select.item(r["label"], value=r["code"]) for r in _REGIONS]),
+                    rx.select.content(
+                        *[rx.select.item(r["label"], value=r["code"]) for r in _REGIONS]
+                    ),
                     value=S.phone_region,
                     on_change=S.set_phone_region,
                     disabled=~S.can_edit,
@@ -517,7 +698,9 @@ def _defaults_tab() -> rx.Component:
                                     rx.radio_group.item(value=p),
                                     rx.vstack(
                                         rx.text(DUPLICATE_POLICY_LABELS[p], size="2"),
-                                        rx.text(_POLICY_HINTS[p], size="1", color=rx.color("gray", 10)),
+                                        rx.text(
+                                            _POLICY_HINTS[p], size="1", color=rx.color("gray", 10)
+                                        ),
                                         spacing="0",
                                     ),
                                     align="start",
@@ -534,7 +717,7 @@ def _defaults_tab() -> rx.Component:
                 ),
                 S.defaults_errors.get("duplicate_policy", ""),
                 hint="What an import does when a row matches an existing contact (you can still "
-                     "choose per import).",
+                "choose per import).",
             ),
             rx.cond(S.can_edit, rx.button("Save defaults", on_click=S.save_defaults)),
             spacing="5",
@@ -552,7 +735,10 @@ def _content() -> rx.Component:
             ~S.can_edit,
             rx.callout(
                 "You can view these settings. Only Owners and Admins can change them.",
-                icon="lock", color_scheme="gray", size="1", width="100%",
+                icon="lock",
+                color_scheme="gray",
+                size="1",
+                width="100%",
             ),
         ),
         rx.tabs.root(
@@ -585,9 +771,12 @@ def page() -> rx.Component:
             rx.center(rx.spinner(size="3"), padding="60px"),
             rx.cond(
                 S.load_error != "",
-                empty_state("search-x", S.load_error,
-                            "This agent does not exist or you do not have access to it.",
-                            rx.link(rx.button("Go to Agents", variant="soft"), href=routes.AGENTS)),
+                empty_state(
+                    "search-x",
+                    S.load_error,
+                    "This agent does not exist or you do not have access to it.",
+                    rx.link(rx.button("Go to Agents", variant="soft"), href=routes.AGENTS),
+                ),
                 _content(),
             ),
         ),
@@ -595,5 +784,9 @@ def page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(page, route=routes.CRM_SETTINGS, title="CRM Settings · Agent CRM",
-                 on_load=[AppState.load_shell, S.load])
+    app.add_page(
+        page,
+        route=routes.CRM_SETTINGS,
+        title="CRM Settings · Agent CRM",
+        on_load=[AppState.load_shell, S.load],
+    )

@@ -1,4 +1,4 @@
-"""Settings → Profile (PRODUCT.md §1; seed docs §1.2): first and last name, email read-only."""
+"""Settings → Profile: first and last name, email read-only."""
 
 from __future__ import annotations
 
@@ -35,7 +35,12 @@ def _card() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.hstack(
-                    rx.avatar(fallback=AppState.user_initials, size="5", radius="full", color_scheme=ACCENT),
+                    rx.avatar(
+                        fallback=AppState.user_initials,
+                        size="5",
+                        radius="full",
+                        color_scheme=ACCENT,
+                    ),
                     rx.vstack(
                         rx.text(AppState.user_name, size="4", weight="bold"),
                         rx.hstack(
@@ -50,29 +55,59 @@ def _card() -> rx.Component:
                     align="center",
                 ),
                 rx.divider(),
-                rx.text("Your name is shown as contact owner and note author.", size="2",
-                        color=rx.color("gray", 11)),
+                rx.text(
+                    "Your name is shown as contact owner and note author.",
+                    size="2",
+                    color=rx.color("gray", 11),
+                ),
                 rx.grid(
-                    _name_field("First name", "first-name", S.first_name, S.set_first_name,
-                                S.errors.get("first_name", "")),
-                    _name_field("Last name", "last-name", S.last_name, S.set_last_name,
-                                S.errors.get("last_name", "")),
+                    _name_field(
+                        "First name",
+                        "first-name",
+                        S.first_name,
+                        S.set_first_name,
+                        S.errors.get("first_name", ""),
+                    ),
+                    _name_field(
+                        "Last name",
+                        "last-name",
+                        S.last_name,
+                        S.set_last_name,
+                        S.errors.get("last_name", ""),
+                    ),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="4",
                     width="100%",
                 ),
                 rx.vstack(
-                    rx.el.label(rx.text("Email", size="2", weight="medium"), html_for="profile-email"),
-                    rx.input(id="profile-email", value=S.email, read_only=True, disabled=True, width="100%",
-                             size="3"),
-                    rx.text("Your email is used to sign in and cannot be changed here.", size="1",
-                            color=rx.color("gray", 10)),
+                    rx.el.label(
+                        rx.text("Email", size="2", weight="medium"), html_for="profile-email"
+                    ),
+                    rx.input(
+                        id="profile-email",
+                        value=S.email,
+                        read_only=True,
+                        disabled=True,
+                        width="100%",
+                        size="3",
+                    ),
+                    rx.text(
+                        "Your email is used to sign in and cannot be changed here.",
+                        size="1",
+                        color=rx.color("gray", 10),
+                    ),
                     spacing="1",
                     width="100%",
                 ),
                 rx.hstack(
-                    rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
-                              on_click=S.reset_form, disabled=~S.dirty),
+                    rx.button(
+                        "Cancel",
+                        type="button",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=S.reset_form,
+                        disabled=~S.dirty,
+                    ),
                     rx.button("Save", type="submit", disabled=~S.dirty, color_scheme=ACCENT),
                     justify="end",
                     spacing="3",
@@ -102,4 +137,9 @@ def page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(page, route=routes.PROFILE, title="Profile · Agent CRM", on_load=[AppState.load_shell, S.load])
+    app.add_page(
+        page,
+        route=routes.PROFILE,
+        title="Profile · Agent CRM",
+        on_load=[AppState.load_shell, S.load],
+    )

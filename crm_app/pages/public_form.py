@@ -25,7 +25,10 @@ _INPUT = {
     "background": rx.color("gray", 1),
     "color": rx.color("gray", 12),
     "outline": "none",
-    "_focus": {"border_color": rx.color("teal", 8), "box_shadow": f"0 0 0 3px {rx.color('teal', 4)}"},
+    "_focus": {
+        "border_color": rx.color("teal", 8),
+        "box_shadow": f"0 0 0 3px {rx.color('teal', 4)}",
+    },
     "_disabled": {"opacity": "0.75", "cursor": "not-allowed"},
 }
 _ERROR_BORDER = {"border_color": rx.color("red", 8)}
@@ -46,8 +49,12 @@ def _describedby(el, errors):
 def _input_style(el, errors) -> dict:
     if errors is None:
         return _INPUT
-    return {**_INPUT, "border_color": rx.cond(errors.contains(el["id"].to(str)), rx.color("red", 8),
-                                              rx.color("gray", 7))}
+    return {
+        **_INPUT,
+        "border_color": rx.cond(
+            errors.contains(el["id"].to(str)), rx.color("red", 8), rx.color("gray", 7)
+        ),
+    }
 
 
 def _text_input(el, input_type: str, errors, disabled, **extra) -> rx.Component:
@@ -59,7 +66,9 @@ def _text_input(el, input_type: str, errors, disabled, **extra) -> rx.Component:
         placeholder=el["placeholder"].to(str),
         required=el["required"].to(bool),
         aria_describedby=_describedby(el, errors),
-        aria_invalid=rx.cond(errors.contains(eid), "true", "false") if errors is not None else "false",
+        aria_invalid=rx.cond(errors.contains(eid), "true", "false")
+        if errors is not None
+        else "false",
         disabled=disabled,
         style=_input_style(el, errors),
         **extra,
@@ -72,15 +81,33 @@ def _choice(el, kind: str, errors, disabled) -> rx.Component:
         rx.foreach(
             el["options"].to(list[str]),
             lambda option, i: rx.el.label(
-                rx.el.input(type=kind, name=eid, value=option, disabled=disabled,
-                            required=(el["required"].to(bool) & (kind == "radio")),
-                            id=qid + "-" + i.to(str),
-                            style={"width": "18px", "height": "18px", "accent_color": rx.color("teal", 9),
-                                   "flex": "0 0 auto", "margin": "0"}),
+                rx.el.input(
+                    type=kind,
+                    name=eid,
+                    value=option,
+                    disabled=disabled,
+                    required=(el["required"].to(bool) & (kind == "radio")),
+                    id=qid + "-" + i.to(str),
+                    style={
+                        "width": "18px",
+                        "height": "18px",
+                        "accent_color": rx.color("teal", 9),
+                        "flex": "0 0 auto",
+                        "margin": "0",
+                    },
+                ),
                 rx.el.span(option),
-                style={"display": "flex", "gap": "10px", "align_items": "center", "padding": "10px 12px",
-                       "border": f"1px solid {rx.color('gray', 6)}", "border_radius": "10px", "cursor": "pointer",
-                       "font_size": "15px", "background": rx.color("gray", 1)},
+                style={
+                    "display": "flex",
+                    "gap": "10px",
+                    "align_items": "center",
+                    "padding": "10px 12px",
+                    "border": f"1px solid {rx.color('gray', 6)}",
+                    "border_radius": "10px",
+                    "cursor": "pointer",
+                    "font_size": "15px",
+                    "background": rx.color("gray", 1),
+                },
             ),
         ),
         id=qid,
@@ -96,33 +123,100 @@ def _control(el, errors, disabled) -> rx.Component:
     eid, qid, _, _ = _ids(el)
     return rx.match(
         el["type"].to(str),
-        ("short_text", _text_input(el, "text", errors, disabled, min_length=el["minlength"].to(int),
-                                   max_length=el["maxlength"].to(int))),
-        ("email", _text_input(el, "email", errors, disabled, auto_complete="email", max_length=254)),
-        ("phone", _text_input(el, "tel", errors, disabled, auto_complete="tel", max_length=40,
-                              pattern=r"[0-9 ()+.\-]{5,40}")),
-        ("number", _text_input(el, "number", errors, disabled, min=el["min"].to(float), max=el["max"].to(float),
-                               step="any", input_mode="decimal")),
+        (
+            "short_text",
+            _text_input(
+                el,
+                "text",
+                errors,
+                disabled,
+                min_length=el["minlength"].to(int),
+                max_length=el["maxlength"].to(int),
+            ),
+        ),
+        (
+            "email",
+            _text_input(el, "email", errors, disabled, auto_complete="email", max_length=254),
+        ),
+        (
+            "phone",
+            _text_input(
+                el,
+                "tel",
+                errors,
+                disabled,
+                auto_complete="tel",
+                max_length=40,
+                pattern=r"[0-9 ()+.\-]{5,40}",
+            ),
+        ),
+        (
+            "number",
+            _text_input(
+                el,
+                "number",
+                errors,
+                disabled,
+                min=el["min"].to(float),
+                max=el["max"].to(float),
+                step="any",
+                input_mode="decimal",
+            ),
+        ),
         ("date", _text_input(el, "date", errors, disabled)),
-        ("long_text", rx.el.textarea(
-            id=qid, name=eid, placeholder=el["placeholder"].to(str), required=el["required"].to(bool),
-            min_length=el["minlength"].to(int), max_length=el["maxlength"].to(int), rows=4, disabled=disabled,
-            aria_describedby=_describedby(el, errors),
-            aria_invalid=rx.cond(errors.contains(eid), "true", "false") if errors is not None else "false",
-            style={**_input_style(el, errors), "resize": "vertical"})),
-        ("dropdown", rx.el.select(
-            rx.el.option(rx.cond(el["placeholder"].to(str) != "", el["placeholder"].to(str), "Choose…"), value=""),
-            rx.foreach(el["options"].to(list[str]), lambda o: rx.el.option(o, value=o)),
-            id=qid, name=eid, required=el["required"].to(bool), disabled=disabled, default_value="",
-            aria_describedby=_describedby(el, errors),
-            aria_invalid=rx.cond(errors.contains(eid), "true", "false") if errors is not None else "false",
-            style=_input_style(el, errors))),
+        (
+            "long_text",
+            rx.el.textarea(
+                id=qid,
+                name=eid,
+                placeholder=el["placeholder"].to(str),
+                required=el["required"].to(bool),
+                min_length=el["minlength"].to(int),
+                max_length=el["maxlength"].to(int),
+                rows=4,
+                disabled=disabled,
+                aria_describedby=_describedby(el, errors),
+                aria_invalid=rx.cond(errors.contains(eid), "true", "false")
+                if errors is not None
+                else "false",
+                style={**_input_style(el, errors), "resize": "vertical"},
+            ),
+        ),
+        (
+            "dropdown",
+            rx.el.select(
+                rx.el.option(
+                    rx.cond(el["placeholder"].to(str) != "", el["placeholder"].to(str), "Choose…"),
+                    value="",
+                ),
+                rx.foreach(el["options"].to(list[str]), lambda o: rx.el.option(o, value=o)),
+                id=qid,
+                name=eid,
+                required=el["required"].to(bool),
+                disabled=disabled,
+                default_value="",
+                aria_describedby=_describedby(el, errors),
+                aria_invalid=rx.cond(errors.contains(eid), "true", "false")
+                if errors is not None
+                else "false",
+                style=_input_style(el, errors),
+            ),
+        ),
         ("radio", _choice(el, "radio", errors, disabled)),
         ("checkboxes", _choice(el, "checkbox", errors, disabled)),
-        ("file", rx.el.input(
-            id=qid, name=eid, type="file", accept=ACCEPT, required=el["required"].to(bool), disabled=disabled,
-            aria_describedby=_describedby(el, errors),
-            style={**_input_style(el, errors), "padding": "9px 10px", "font_size": "15px"})),
+        (
+            "file",
+            rx.el.input(
+                id=qid,
+                name=eid,
+                type="file",
+                accept=ACCEPT,
+                required=el["required"].to(bool),
+                disabled=disabled,
+                aria_describedby=_describedby(el, errors),
+                style={**_input_style(el, errors), "padding": "9px 10px", "font_size": "15px"},
+            ),
+        ),
         rx.fragment(),
     )
 
@@ -133,34 +227,63 @@ def _error(el, errors) -> rx.Component:
     eid, _, _, error_id = _ids(el)
     return rx.cond(
         errors.contains(eid),
-        rx.el.p(rx.icon("circle-alert", size=14), errors[eid].to(str), id=error_id, role="alert",
-                style={"display": "flex", "gap": "6px", "align_items": "center", "color": rx.color("red", 11),
-                       "font_size": "14px", "margin": "6px 0 0"}),
+        rx.el.p(
+            rx.icon("circle-alert", size=14),
+            errors[eid].to(str),
+            id=error_id,
+            role="alert",
+            style={
+                "display": "flex",
+                "gap": "6px",
+                "align_items": "center",
+                "color": rx.color("red", 11),
+                "font_size": "14px",
+                "margin": "6px 0 0",
+            },
+        ),
     )
 
 
 def _required_mark(el) -> rx.Component:
-    return rx.cond(el["required"].to(bool),
-                   rx.el.span(" *", aria_hidden="true", style={"color": rx.color("red", 10)}))
+    return rx.cond(
+        el["required"].to(bool),
+        rx.el.span(" *", aria_hidden="true", style={"color": rx.color("red", 10)}),
+    )
 
 
 def _help(el) -> rx.Component:
     _, _, help_id, _ = _ids(el)
-    return rx.cond(el["help"].to(str) != "",
-                   rx.el.p(el["help"].to(str), id=help_id,
-                           style={"color": rx.color("gray", 11), "font_size": "14px", "margin": "4px 0 0"}))
+    return rx.cond(
+        el["help"].to(str) != "",
+        rx.el.p(
+            el["help"].to(str),
+            id=help_id,
+            style={"color": rx.color("gray", 11), "font_size": "14px", "margin": "4px 0 0"},
+        ),
+    )
 
 
 def render_element(el, errors=None, disabled=False) -> rx.Component:
     """One public form element; `errors` is the page's {element id: message} var (None in preview)."""
     eid, qid, _, _ = _ids(el)
-    label_style = {"display": "block", "font_weight": "600", "font_size": "15px", "margin_bottom": "8px",
-                   "color": rx.color("gray", 12)}
+    label_style = {
+        "display": "block",
+        "font_weight": "600",
+        "font_size": "15px",
+        "margin_bottom": "8px",
+        "color": rx.color("gray", 12),
+    }
     question = rx.el.div(
         rx.cond(
             (el["type"].to(str) == "radio") | (el["type"].to(str) == "checkboxes"),
             rx.el.p(el["label"].to(str), _required_mark(el), id=qid + "-label", style=label_style),
-            rx.el.label(el["label"].to(str), _required_mark(el), html_for=qid, id=qid + "-label", style=label_style),
+            rx.el.label(
+                el["label"].to(str),
+                _required_mark(el),
+                html_for=qid,
+                id=qid + "-label",
+                style=label_style,
+            ),
         ),
         _control(el, errors, disabled),
         _help(el),
@@ -169,14 +292,32 @@ def render_element(el, errors=None, disabled=False) -> rx.Component:
     )
     consent = rx.el.div(
         rx.el.label(
-            rx.el.input(type="checkbox", id=qid, name=eid, value="on", required=el["required"].to(bool),
-                        disabled=disabled, aria_describedby=_describedby(el, errors),
-                        style={"width": "20px", "height": "20px", "margin": "1px 0 0", "flex": "0 0 auto",
-                               "accent_color": rx.color("teal", 9)}),
+            rx.el.input(
+                type="checkbox",
+                id=qid,
+                name=eid,
+                value="on",
+                required=el["required"].to(bool),
+                disabled=disabled,
+                aria_describedby=_describedby(el, errors),
+                style={
+                    "width": "20px",
+                    "height": "20px",
+                    "margin": "1px 0 0",
+                    "flex": "0 0 auto",
+                    "accent_color": rx.color("teal", 9),
+                },
+            ),
             rx.el.span(el["label"].to(str), _required_mark(el)),
             html_for=qid,
-            style={"display": "flex", "gap": "10px", "align_items": "flex-start", "font_size": "15px",
-                   "cursor": "pointer", "line_height": "1.45"},
+            style={
+                "display": "flex",
+                "gap": "10px",
+                "align_items": "flex-start",
+                "font_size": "15px",
+                "cursor": "pointer",
+                "line_height": "1.45",
+            },
         ),
         _help(el),
         _error(el, errors),
@@ -184,11 +325,31 @@ def render_element(el, errors=None, disabled=False) -> rx.Component:
     )
     return rx.match(
         el["type"].to(str),
-        ("heading", rx.el.h2(el["label"].to(str), style={"font_size": "19px", "font_weight": "700",
-                                                         "margin": "10px 0 -4px", "color": rx.color("gray", 12)})),
-        ("paragraph", rx.el.p(el["label"].to(str), style={"font_size": "15px", "line_height": "1.55",
-                                                          "color": rx.color("gray", 11), "margin": "0",
-                                                          "white_space": "pre-wrap"})),
+        (
+            "heading",
+            rx.el.h2(
+                el["label"].to(str),
+                style={
+                    "font_size": "19px",
+                    "font_weight": "700",
+                    "margin": "10px 0 -4px",
+                    "color": rx.color("gray", 12),
+                },
+            ),
+        ),
+        (
+            "paragraph",
+            rx.el.p(
+                el["label"].to(str),
+                style={
+                    "font_size": "15px",
+                    "line_height": "1.55",
+                    "color": rx.color("gray", 11),
+                    "margin": "0",
+                    "white_space": "pre-wrap",
+                },
+            ),
+        ),
         ("consent", consent),
         question,
     )
@@ -211,20 +372,35 @@ def form_card(*children, **props) -> rx.Component:
 def _honeypot() -> rx.Component:
     return rx.el.div(
         rx.el.label("Website", html_for="crm-website"),
-        rx.el.input(id="crm-website", name="website", type="text", tab_index=-1, auto_complete="off"),
+        rx.el.input(
+            id="crm-website", name="website", type="text", tab_index=-1, auto_complete="off"
+        ),
         aria_hidden="true",
-        style={"position": "absolute", "left": "-10000px", "top": "auto", "width": "1px", "height": "1px",
-               "overflow": "hidden"},
+        style={
+            "position": "absolute",
+            "left": "-10000px",
+            "top": "auto",
+            "width": "1px",
+            "height": "1px",
+            "overflow": "hidden",
+        },
     )
 
 
 def _notice(icon: str, color: str, title, text) -> rx.Component:
     return form_card(
         rx.vstack(
-            rx.center(rx.icon(icon, size=26, color=rx.color(color, 10)), width="56px", height="56px",
-                      border_radius="999px", background=rx.color(color, 3)),
+            rx.center(
+                rx.icon(icon, size=26, color=rx.color(color, 10)),
+                width="56px",
+                height="56px",
+                border_radius="999px",
+                background=rx.color(color, 3),
+            ),
             rx.heading(title, size="5", text_align="center"),
-            rx.text(text, size="3", color=rx.color("gray", 11), text_align="center", max_width="440px"),
+            rx.text(
+                text, size="3", color=rx.color("gray", 11), text_align="center", max_width="440px"
+            ),
             align="center",
             spacing="3",
             padding_y="20px",
@@ -239,20 +415,40 @@ def _open_form() -> rx.Component:
         rx.el.form(
             rx.vstack(
                 rx.heading(S.title, as_="h1", size="7", weight="bold", line_height="1.2"),
-                rx.cond(S.description != "",
-                        rx.text(S.description, size="3", color=rx.color("gray", 11), white_space="pre-wrap")),
-                rx.text(rx.el.span("*", style={"color": rx.color("red", 10)}), " Required", size="1",
-                        color=rx.color("gray", 10)),
+                rx.cond(
+                    S.description != "",
+                    rx.text(
+                        S.description, size="3", color=rx.color("gray", 11), white_space="pre-wrap"
+                    ),
+                ),
+                rx.text(
+                    rx.el.span("*", style={"color": rx.color("red", 10)}),
+                    " Required",
+                    size="1",
+                    color=rx.color("gray", 10),
+                ),
                 spacing="2",
                 width="100%",
                 padding_bottom="8px",
             ),
-            rx.vstack(rx.foreach(S.elements, lambda el: render_element(el, S.errors)), spacing="5", width="100%"),
+            rx.vstack(
+                rx.foreach(S.elements, lambda el: render_element(el, S.errors)),
+                spacing="5",
+                width="100%",
+            ),
             _honeypot(),
             rx.el.input(type="hidden", name="_token", value=S.token),
-            rx.cond(S.form_error != "",
-                    rx.callout(S.form_error, icon="circle-alert", color_scheme="red", role="alert", width="100%",
-                               margin_top="20px")),
+            rx.cond(
+                S.form_error != "",
+                rx.callout(
+                    S.form_error,
+                    icon="circle-alert",
+                    color_scheme="red",
+                    role="alert",
+                    width="100%",
+                    margin_top="20px",
+                ),
+            ),
             rx.button(
                 rx.cond(S.submitting, rx.spinner(size="2"), rx.fragment()),
                 S.submit_label,
@@ -283,12 +479,30 @@ def page() -> rx.Component:
                     # The form's own title over its success message (which may itself start
                     # with "Thank you!": a fixed heading said it twice).
                     ("done", _notice("circle-check", "teal", S.title, S.message)),
-                    ("closed", _notice("lock", "amber", rx.cond(S.title != "", S.title, "Form closed"), S.message)),
-                    ("limit", _notice("lock", "amber", rx.cond(S.title != "", S.title, "Form closed"), S.message)),
+                    (
+                        "closed",
+                        _notice(
+                            "lock",
+                            "amber",
+                            rx.cond(S.title != "", S.title, "Form closed"),
+                            S.message,
+                        ),
+                    ),
+                    (
+                        "limit",
+                        _notice(
+                            "lock",
+                            "amber",
+                            rx.cond(S.title != "", S.title, "Form closed"),
+                            S.message,
+                        ),
+                    ),
                     ("not_found", _notice("search-x", "gray", "Form not found", S.message)),
                     rx.center(rx.spinner(size="3"), padding="80px"),
                 ),
-                rx.text("Powered by Agent CRM", size="1", color=rx.color("gray", 9), padding_top="8px"),
+                rx.text(
+                    "Powered by Agent CRM", size="1", color=rx.color("gray", 9), padding_top="8px"
+                ),
                 align="center",
                 width="100%",
                 spacing="3",

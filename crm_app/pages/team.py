@@ -1,4 +1,4 @@
-"""Settings → Team (PRODUCT.md §1; seed docs §1.1): members, invitations, roles."""
+"""Settings → Team: members, invitations, roles."""
 
 from __future__ import annotations
 
@@ -19,8 +19,14 @@ _ROLE_HINTS = {
 def _role_badge(role) -> rx.Component:
     return rx.match(
         role,
-        ("Owner", rx.badge(rx.icon("crown", size=12), "Owner", color_scheme="amber", variant="soft")),
-        ("Admin", rx.badge(rx.icon("shield", size=12), "Admin", color_scheme="iris", variant="soft")),
+        (
+            "Owner",
+            rx.badge(rx.icon("crown", size=12), "Owner", color_scheme="amber", variant="soft"),
+        ),
+        (
+            "Admin",
+            rx.badge(rx.icon("shield", size=12), "Admin", color_scheme="iris", variant="soft"),
+        ),
         rx.badge(rx.icon("user", size=12), role, color_scheme="gray", variant="soft"),
     )
 
@@ -29,7 +35,9 @@ def _progress_badge(progress) -> rx.Component:
     return rx.cond(
         progress == "Invited",
         rx.badge(rx.icon("mail", size=12), "Invited", color_scheme="orange", variant="surface"),
-        rx.badge(rx.icon("circle-check", size=12), "Active", color_scheme="green", variant="surface"),
+        rx.badge(
+            rx.icon("circle-check", size=12), "Active", color_scheme="green", variant="surface"
+        ),
     )
 
 
@@ -62,8 +70,11 @@ def _agent_checklist(selected, on_toggle) -> rx.Component:
             border_radius="8px",
             width="100%",
         ),
-        rx.text("This organization has no agents yet. You can give access later.", size="2",
-                color=rx.color("gray", 10)),
+        rx.text(
+            "This organization has no agents yet. You can give access later.",
+            size="2",
+            color=rx.color("gray", 10),
+        ),
     )
 
 
@@ -76,12 +87,16 @@ def _invite_dialog() -> rx.Component:
             rx.dialog.title("Invite Team Member"),
             rx.dialog.description(
                 "They will get an email with a link to join your organization.",
-                size="2", color=rx.color("gray", 11), margin_bottom="16px",
+                size="2",
+                color=rx.color("gray", 11),
+                margin_bottom="16px",
             ),
             rx.form(
                 rx.vstack(
                     rx.vstack(
-                        rx.el.label(rx.text("Email", size="2", weight="medium"), html_for="invite-email"),
+                        rx.el.label(
+                            rx.text("Email", size="2", weight="medium"), html_for="invite-email"
+                        ),
                         rx.input(
                             id="invite-email",
                             type="email",
@@ -100,13 +115,18 @@ def _invite_dialog() -> rx.Component:
                         rx.text("Role", size="2", weight="medium"),
                         rx.select.root(
                             rx.select.trigger(width="100%", aria_label="Role"),
-                            rx.select.content(rx.foreach(S.role_choices, lambda r: rx.select.item(r, value=r))),
+                            rx.select.content(
+                                rx.foreach(S.role_choices, lambda r: rx.select.item(r, value=r))
+                            ),
                             value=S.invite_role,
                             on_change=S.set_invite_role,
                         ),
                         rx.text(
-                            rx.cond(S.invite_role == "Admin", _ROLE_HINTS["Admin"], _ROLE_HINTS["User"]),
-                            size="1", color=rx.color("gray", 10),
+                            rx.cond(
+                                S.invite_role == "Admin", _ROLE_HINTS["Admin"], _ROLE_HINTS["User"]
+                            ),
+                            size="1",
+                            color=rx.color("gray", 10),
                         ),
                         field_error(S.invite_errors.get("role", "")),
                         spacing="1",
@@ -123,9 +143,15 @@ def _invite_dialog() -> rx.Component:
                         ),
                     ),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                        rx.button(rx.icon("send", size=14), "Send invitation", type="submit",
-                                  color_scheme=ACCENT),
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button(
+                            rx.icon("send", size=14),
+                            "Send invitation",
+                            type="submit",
+                            color_scheme=ACCENT,
+                        ),
                         justify="end",
                         spacing="3",
                         width="100%",
@@ -150,18 +176,27 @@ def _role_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title("Change role"),
             rx.dialog.description(
-                rx.text.span("Choose the role for "), rx.text.strong(S.role_target_name), rx.text.span("."),
-                size="2", color=rx.color("gray", 11), margin_bottom="16px",
+                rx.text.span("Choose the role for "),
+                rx.text.strong(S.role_target_name),
+                rx.text.span("."),
+                size="2",
+                color=rx.color("gray", 11),
+                margin_bottom="16px",
             ),
             rx.vstack(
                 rx.select.root(
                     rx.select.trigger(width="100%", aria_label="Role"),
-                    rx.select.content(rx.foreach(S.role_choices, lambda r: rx.select.item(r, value=r))),
+                    rx.select.content(
+                        rx.foreach(S.role_choices, lambda r: rx.select.item(r, value=r))
+                    ),
                     value=S.role_value,
                     on_change=S.set_role_value,
                 ),
-                rx.text(rx.cond(S.role_value == "Admin", _ROLE_HINTS["Admin"], _ROLE_HINTS["User"]),
-                        size="1", color=rx.color("gray", 10)),
+                rx.text(
+                    rx.cond(S.role_value == "Admin", _ROLE_HINTS["Admin"], _ROLE_HINTS["User"]),
+                    size="1",
+                    color=rx.color("gray", 10),
+                ),
                 field_error(S.role_error),
                 rx.hstack(
                     rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
@@ -186,9 +221,12 @@ def _agents_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title("Agent access"),
             rx.dialog.description(
-                rx.text.span("Choose the agents "), rx.text.strong(S.agents_target_name),
+                rx.text.span("Choose the agents "),
+                rx.text.strong(S.agents_target_name),
                 rx.text.span(" works in. Owners and Admins always see every agent."),
-                size="2", color=rx.color("gray", 11), margin_bottom="16px",
+                size="2",
+                color=rx.color("gray", 11),
+                margin_bottom="16px",
             ),
             rx.vstack(
                 _agent_checklist(S.agents_selected, S.toggle_member_agent),
@@ -216,14 +254,19 @@ def _remove_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("Remove team member"),
             rx.alert_dialog.description(
-                rx.text.span("Remove "), rx.text.strong(S.remove_target_name),
-                rx.text.span(" from your organization? They are signed out at once. Contacts they own "
-                             "keep them as a former member."),
+                rx.text.span("Remove "),
+                rx.text.strong(S.remove_target_name),
+                rx.text.span(
+                    " from your organization? They are signed out at once. Contacts they own "
+                    "keep them as a former member."
+                ),
                 size="2",
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Remove", color_scheme="red", on_click=S.confirm_remove)),
+                rx.alert_dialog.action(
+                    rx.button("Remove", color_scheme="red", on_click=S.confirm_remove)
+                ),
                 justify="end",
                 spacing="3",
                 padding_top="16px",
@@ -242,38 +285,71 @@ def _actions(row: rx.Var) -> rx.Component:
     rid = row["id"].to(int)
     member = row["kind"].to(str) == "member"
     any_action = (
-        row["can_change_role"].to(bool) | row["can_set_agents"].to(bool) | row["can_remove"].to(bool)
-        | row["can_resend"].to(bool) | row["can_revoke"].to(bool)
+        row["can_change_role"].to(bool)
+        | row["can_set_agents"].to(bool)
+        | row["can_remove"].to(bool)
+        | row["can_resend"].to(bool)
+        | row["can_revoke"].to(bool)
     )
     return rx.cond(
         any_action,
         rx.menu.root(
             rx.menu.trigger(
-                rx.icon_button(rx.icon("ellipsis", size=16), variant="ghost", color_scheme="gray", size="2",
-                               aria_label="Actions for " + row["email"].to(str)),
+                rx.icon_button(
+                    rx.icon("ellipsis", size=16),
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="2",
+                    aria_label="Actions for " + row["email"].to(str),
+                ),
             ),
             rx.menu.content(
                 rx.cond(
                     member,
                     rx.fragment(
-                        rx.cond(row["can_change_role"].to(bool),
-                                rx.menu.item(rx.icon("shield", size=14), "Change role", on_click=S.open_role(rid))),
-                        rx.cond(row["can_set_agents"].to(bool),
-                                rx.menu.item(rx.icon("bot", size=14), "Agent access", on_click=S.open_agents(rid))),
-                        rx.cond(row["can_remove"].to(bool),
-                                rx.fragment(
-                                    rx.menu.separator(),
-                                    rx.menu.item(rx.icon("user-minus", size=14), "Remove member", color="red",
-                                                 on_click=S.open_remove(rid)),
-                                )),
+                        rx.cond(
+                            row["can_change_role"].to(bool),
+                            rx.menu.item(
+                                rx.icon("shield", size=14), "Change role", on_click=S.open_role(rid)
+                            ),
+                        ),
+                        rx.cond(
+                            row["can_set_agents"].to(bool),
+                            rx.menu.item(
+                                rx.icon("bot", size=14), "Agent access", on_click=S.open_agents(rid)
+                            ),
+                        ),
+                        rx.cond(
+                            row["can_remove"].to(bool),
+                            rx.fragment(
+                                rx.menu.separator(),
+                                rx.menu.item(
+                                    rx.icon("user-minus", size=14),
+                                    "Remove member",
+                                    color="red",
+                                    on_click=S.open_remove(rid),
+                                ),
+                            ),
+                        ),
                     ),
                     rx.fragment(
-                        rx.cond(row["can_resend"].to(bool),
-                                rx.menu.item(rx.icon("send", size=14), "Resend invitation",
-                                             on_click=S.resend_invite(rid))),
-                        rx.cond(row["can_revoke"].to(bool),
-                                rx.menu.item(rx.icon("x", size=14), "Revoke invitation", color="red",
-                                             on_click=S.revoke_invite(rid))),
+                        rx.cond(
+                            row["can_resend"].to(bool),
+                            rx.menu.item(
+                                rx.icon("send", size=14),
+                                "Resend invitation",
+                                on_click=S.resend_invite(rid),
+                            ),
+                        ),
+                        rx.cond(
+                            row["can_revoke"].to(bool),
+                            rx.menu.item(
+                                rx.icon("x", size=14),
+                                "Revoke invitation",
+                                color="red",
+                                on_click=S.revoke_invite(rid),
+                            ),
+                        ),
                     ),
                 ),
                 size="2",
@@ -291,13 +367,18 @@ def _member_row(row: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.avatar(
                     fallback=rx.cond(invited, "@", name[:1].upper()),
-                    size="2", radius="full",
+                    size="2",
+                    radius="full",
                     color_scheme=rx.cond(invited, "gray", ACCENT),
                 ),
                 rx.vstack(
                     rx.hstack(
-                        rx.text(rx.cond(invited, "Pending invitation", name), size="2", weight="medium"),
-                        rx.cond(row["is_self"].to(bool), rx.badge("You", size="1", variant="outline")),
+                        rx.text(
+                            rx.cond(invited, "Pending invitation", name), size="2", weight="medium"
+                        ),
+                        rx.cond(
+                            row["is_self"].to(bool), rx.badge("You", size="1", variant="outline")
+                        ),
                         spacing="2",
                         align="center",
                     ),
@@ -314,8 +395,17 @@ def _member_row(row: rx.Var) -> rx.Component:
                 _role_badge(row["role"].to(str)),
                 rx.cond(
                     row["role"].to(str) == "User",
-                    rx.text(rx.cond(row["agent_names"].to(str) != "", row["agent_names"].to(str), "No agents yet"),
-                            size="1", color=rx.color("gray", 10), max_width="220px", trim="both"),
+                    rx.text(
+                        rx.cond(
+                            row["agent_names"].to(str) != "",
+                            row["agent_names"].to(str),
+                            "No agents yet",
+                        ),
+                        size="1",
+                        color=rx.color("gray", 10),
+                        max_width="220px",
+                        trim="both",
+                    ),
                 ),
                 spacing="1",
             )
@@ -350,14 +440,21 @@ def _table() -> rx.Component:
 def _invite_button() -> rx.Component:
     return rx.cond(
         S.can_invite,
-        rx.button(rx.icon("user-plus", size=16), "Invite Team Member", on_click=S.open_invite,
-                  color_scheme=ACCENT, size="2"),
+        rx.button(
+            rx.icon("user-plus", size=16),
+            "Invite Team Member",
+            on_click=S.open_invite,
+            color_scheme=ACCENT,
+            size="2",
+        ),
     )
 
 
 def page() -> rx.Component:
     return dashboard(
-        page_header("Team", "Invite and manage your team members and their roles", _invite_button()),
+        page_header(
+            "Team", "Invite and manage your team members and their roles", _invite_button()
+        ),
         rx.cond(
             ~S.loaded,
             rx.center(rx.spinner(size="3"), padding="48px"),
@@ -365,9 +462,16 @@ def page() -> rx.Component:
                 rx.hstack(
                     rx.text(S.summary, size="2", color=rx.color("gray", 11)),
                     rx.spacer(),
-                    rx.cond(~S.can_invite,
-                            rx.callout("Only Owners and Admins can invite or manage team members.",
-                                       icon="info", size="1", variant="soft", color_scheme="gray")),
+                    rx.cond(
+                        ~S.can_invite,
+                        rx.callout(
+                            "Only Owners and Admins can invite or manage team members.",
+                            icon="info",
+                            size="1",
+                            variant="soft",
+                            color_scheme="gray",
+                        ),
+                    ),
                     width="100%",
                     align="center",
                 ),
@@ -376,9 +480,12 @@ def page() -> rx.Component:
                     _table(),
                     rx.vstack(
                         _table(),
-                        empty_state("users", "It's just you so far",
-                                    "Invite your team to share agents and work on contacts together.",
-                                    _invite_button()),
+                        empty_state(
+                            "users",
+                            "It's just you so far",
+                            "Invite your team to share agents and work on contacts together.",
+                            _invite_button(),
+                        ),
                         width="100%",
                         spacing="4",
                     ),
@@ -395,4 +502,6 @@ def page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(page, route=routes.TEAM, title="Teams · Agent CRM", on_load=[AppState.load_shell, S.load])
+    app.add_page(
+        page, route=routes.TEAM, title="Teams · Agent CRM", on_load=[AppState.load_shell, S.load]
+    )

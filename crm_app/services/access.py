@@ -43,7 +43,9 @@ def require_role(actor: Actor, minimum: str) -> None:
         raise PermissionDenied(f"This needs the {minimum} role or higher.")
 
 
-def require_agent(session: Session, actor: Actor, agent_id: int | None, minimum: str = "User") -> Agent:
+def require_agent(
+    session: Session, actor: Actor, agent_id: int | None, minimum: str = "User"
+) -> Agent:
     """The agent if it belongs to the actor's organization and the actor may work in it."""
     require_role(actor, minimum)
     agent = session.get(Agent, agent_id) if agent_id else None

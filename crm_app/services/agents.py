@@ -1,4 +1,4 @@
-"""Agents (§2): create, rename, update, delete and list an organization's chat agents.
+"""Agents: create, rename, update, delete and list an organization's chat agents.
 
 An agent owns its CRM: contacts (with values, notes, files, activity), fields, stages,
 forms, automations, conversations, API keys, access passes and webhooks. Deleting an agent
@@ -16,7 +16,16 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-from crm_app.models import Agent, Contact, ContactFile, Invitation, Membership, Organization, PaymentEvent, User
+from crm_app.models import (
+    Agent,
+    Contact,
+    ContactFile,
+    Invitation,
+    Membership,
+    Organization,
+    PaymentEvent,
+    User,
+)
 from crm_app.services import audit, fields, stages
 from crm_app.services.access import Actor, actor_for, require_agent, require_role, visible_agents
 from crm_app.services.errors import Conflict, NotFound, ValidationError
@@ -108,8 +117,13 @@ def _flush_slug(session: Session) -> None:
 # ---------------------------------------------------------------- bootstrap (command line)
 
 
-def create_owner(session: Session, email: str, org_name: str | None = None, first_name: str = "",
-                 last_name: str = "") -> Actor:
+def create_owner(
+    session: Session,
+    email: str,
+    org_name: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+) -> Actor:
     """A new organization with its Owner, for the command line (no one is signed in yet)."""
     email = normalize_email(email)
     if not email:
@@ -117,7 +131,9 @@ def create_owner(session: Session, email: str, org_name: str | None = None, firs
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise Conflict("An account with this email already exists.", field="email")
     first_name, last_name = " ".join(first_name.split())[:50], " ".join(last_name.split())[:50]
-    org_name = " ".join((org_name or "").split()) or f"{first_name or email.split('@')[0]}'s organization"
+    org_name = (
+        " ".join((org_name or "").split()) or f"{first_name or email.split('@')[0]}'s organization"
+    )
     if len(org_name) > 120:
         raise ValidationError("Keep the organization name under 120 characters.", field="org_name")
     user = User(email=email, first_name=first_name, last_name=last_name)
@@ -127,8 +143,13 @@ def create_owner(session: Session, email: str, org_name: str | None = None, firs
     session.add(Membership(org_id=org.id, user_id=user.id, role="Owner"))
     session.flush()
     actor = actor_for(session, user.id, org.id)
-    audit.record(session, actor, "Create", "Organization",
-                 f"{email} created the organization {org.name} (command line)")
+    audit.record(
+        session,
+        actor,
+        "Create",
+        "Organization",
+        f"{email} created the organization {org.name} (command line)",
+    )
     return actor
 
 
@@ -136,8 +157,10 @@ def owner_actor(session: Session, email: str) -> Actor:
     """The Owner of the first organization `email` owns (the CLI acts as this member)."""
     email = normalize_email(email) or ""
     row = session.exec(
-        select(Membership).join(User, User.id == Membership.user_id)
-        .where(User.email == email, Membership.role == "Owner").order_by(Membership.id)
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(User.email == email, Membership.role == "Owner")
+        .order_by(Membership.id)
     ).first()
     if row is None:
         raise NotFound(f"No organization owner with the email {email or '(empty)'}.", field="email")
@@ -164,13 +187,20 @@ def create_agent(
             raise Conflict(MSG_SLUG_TAKEN, field="slug")
     else:
         slug = _free_slug(session, name)
-    agent = Agent(org_id=actor.org_id, name=name, slug=slug, phone_region=_region(region),
-                  welcome_message=_welcome(welcome_message))
+    agent = Agent(
+        org_id=actor.org_id,
+        name=name,
+        slug=slug,
+        phone_region=_region(region),
+        welcome_message=_welcome(welcome_message),
+    )
     session.add(agent)
     _flush_slug(session)
     fields.install_default_fields(session, agent.id)
     stages.install_default_stages(session, agent.id)
-    audit.record(session, actor, "Create", "Agent", f"Created the agent {agent.name} (/{agent.slug})")
+    audit.record(
+        session, actor, "Create", "Agent", f"Created the agent {agent.name} (/{agent.slug})"
+    )
     return agent
 
 
@@ -212,7 +242,13 @@ def update_agent(
     if changes:
         session.add(agent)
         _flush_slug(session)
-        audit.record(session, actor, "Update", "Agent", f"Updated the agent {agent.name}: " + ", ".join(changes))
+        audit.record(
+            session,
+            actor,
+            "Update",
+            "Agent",
+            f"Updated the agent {agent.name}: " + ", ".join(changes),
+        )
     return agent
 
 
@@ -232,20 +268,32 @@ def delete_agent(session: Session, actor: Actor, agent_id: int, confirm_name: st
     agent = require_agent(session, actor, agent_id, "Admin")
     if (confirm_name or "").strip() != agent.name:
         raise ValidationError(MSG_CONFIRM, field="confirm_name")
-    storage_keys = list(session.exec(
-        select(ContactFile.storage_key).join(Contact, Contact.id == ContactFile.contact_id)
-        .where(Contact.agent_id == agent.id)
-    ))
-    contact_count = session.exec(select(func.count()).select_from(Contact).where(Contact.agent_id == agent.id)).one()
-    session.exec(update(PaymentEvent).where(PaymentEvent.agent_id == agent.id).values(agent_id=None))
+    storage_keys = list(
+        session.exec(
+            select(ContactFile.storage_key)
+            .join(Contact, Contact.id == ContactFile.contact_id)
+            .where(Contact.agent_id == agent.id)
+        )
+    )
+    contact_count = session.exec(
+        select(func.count()).select_from(Contact).where(Contact.agent_id == agent.id)
+    ).one()
+    session.exec(
+        update(PaymentEvent).where(PaymentEvent.agent_id == agent.id).values(agent_id=None)
+    )
     for statement in _owned_row_deletes(agent.id):
         session.exec(statement)
     _forget_agent_in_access_lists(session, actor.org_id, agent.id)
     name, slug = agent.name, agent.slug
     session.expunge(agent)
     session.exec(delete(Agent).where(Agent.id == agent_id))
-    audit.record(session, actor, "Delete", "Agent",
-                 f"Deleted the agent {name} (/{slug}) with its {contact_count} contacts")
+    audit.record(
+        session,
+        actor,
+        "Delete",
+        "Agent",
+        f"Deleted the agent {name} (/{slug}) with its {contact_count} contacts",
+    )
     if storage_keys:
         _remove_files_after_commit(session, storage_keys)
 
@@ -299,7 +347,8 @@ def list_agents(session: Session, actor: Actor) -> list[dict]:
     counts: dict[int, int] = {}
     if ids:
         rows = session.exec(
-            select(Contact.agent_id, func.count()).where(Contact.agent_id.in_(ids), Contact.archived == False)  # noqa: E712
+            select(Contact.agent_id, func.count())
+            .where(Contact.agent_id.in_(ids), Contact.archived == False)  # noqa: E712
             .group_by(Contact.agent_id)
         )
         counts = {agent_id: count for agent_id, count in rows}

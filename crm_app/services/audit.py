@@ -1,4 +1,4 @@
-"""Audit log (§1): every CRM change, import, export, key and visibility change."""
+"""Audit log: every CRM change, import, export, key and visibility change."""
 
 from __future__ import annotations
 
@@ -64,12 +64,16 @@ def record(
 _INSERT = insert(AuditLog.__table__)
 
 
-def list_entries(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[AuditLog]:
+def list_entries(
+    session: Session, actor: Actor, *, limit: int = 50, offset: int = 0
+) -> list[AuditLog]:
     """Owners and Admins see the organization's log; Users see only their own entries."""
     query = select(AuditLog).where(AuditLog.org_id == actor.org_id)
     if not actor.is_admin:
         query = query.where(AuditLog.user_id == actor.user_id)
-    query = query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).offset(offset).limit(limit)
+    query = (
+        query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).offset(offset).limit(limit)
+    )
     return list(session.exec(query))
 
 
@@ -96,7 +100,9 @@ def search_entries(
         conditions.append(AuditLog.resource == resource)
     text = (text or "").strip()[:100]
     if text:
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = (
+            "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         conditions.append(
             or_(
                 func.lower(AuditLog.description).like(pattern, escape="\\"),
@@ -116,7 +122,9 @@ def search_entries(
     return list(rows), int(total)
 
 
-def describe(session: Session, actor: Actor, entries: list[AuditLog]) -> list[list[DescriptionPart]]:
+def describe(
+    session: Session, actor: Actor, entries: list[AuditLog]
+) -> list[list[DescriptionPart]]:
     """Each entry's description with its contact ids replaced by the contact's current name
     (a link when the viewer works in that contact's agent, "a contact" when not, "an erased
     contact" when it is gone), resolved with one query for the whole page."""
@@ -135,15 +143,19 @@ def describe(session: Session, actor: Actor, entries: list[AuditLog]) -> list[li
 def _parts(description: str, contacts: dict, actor: Actor) -> list[DescriptionPart]:
     parts, text, start = [], "", 0
     for mention in CONTACT_MENTION.finditer(description):
-        text += description[start:mention.start()]
+        text += description[start : mention.start()]
         word = mention.group(1) + "ontact "
         contact = contacts.get(mention.group(2))
         if contact is None or not (actor.is_admin or contact.agent_id in actor.agent_ids):
             neutral = ERASED if contact is None else NOT_VISIBLE
             text += neutral.capitalize() if word[0] == "C" else neutral
         else:
-            parts += [DescriptionPart(text + word),
-                      DescriptionPart(timeline.display_name(contact), contact_id=contact.id, agent_id=contact.agent_id)]
+            parts += [
+                DescriptionPart(text + word),
+                DescriptionPart(
+                    timeline.display_name(contact), contact_id=contact.id, agent_id=contact.agent_id
+                ),
+            ]
             text = ""
         start = mention.end()
     text += description[start:]

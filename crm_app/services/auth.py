@@ -1,4 +1,4 @@
-"""Dashboard sign-up and sign-in (§1): emailed one-time codes, invitations and OIDC.
+"""Dashboard sign-up and sign-in: emailed one-time codes, invitations and OIDC.
 
 Codes are 6 digits, stored only as keyed hashes, live 10 minutes, allow 5 guesses and
 work once. Requesting a new code retires the previous one. Rate limits count rows in the
@@ -17,7 +17,15 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from crm_app.models import Invitation, LoginCode, Membership, Organization, RateLimitHit, User, utcnow
+from crm_app.models import (
+    Invitation,
+    LoginCode,
+    Membership,
+    Organization,
+    RateLimitHit,
+    User,
+    utcnow,
+)
 from crm_app.services import audit
 from crm_app.services.access import Actor
 from crm_app.services.email import send_email
@@ -69,7 +77,9 @@ def _name(raw: str | None, field: str, label: str, *, required: bool) -> str:
     if required and not value:
         raise ValidationError(f"Enter your {label}.", field=field)
     if len(value) > NAME_MAX:
-        raise ValidationError(f"{label[0].upper() + label[1:]} can be at most {NAME_MAX} characters.", field=field)
+        raise ValidationError(
+            f"{label[0].upper() + label[1:]} can be at most {NAME_MAX} characters.", field=field
+        )
     return value
 
 
@@ -78,7 +88,9 @@ def _org_name(raw: str | None) -> str:
     if not value:
         raise ValidationError("Enter your organization's name.", field="org_name")
     if len(value) > ORG_NAME_MAX:
-        raise ValidationError(f"Organization name can be at most {ORG_NAME_MAX} characters.", field="org_name")
+        raise ValidationError(
+            f"Organization name can be at most {ORG_NAME_MAX} characters.", field="org_name"
+        )
     return value
 
 
@@ -103,8 +115,10 @@ def clean_sign_up_details(email: str, org_name: str, first_name: str, last_name:
 
 
 def clean_names(first_name: str, last_name: str, *, first_required: bool = True) -> tuple[str, str]:
-    return (_name(first_name, "first_name", "first name", required=first_required),
-            _name(last_name, "last_name", "last name", required=False))
+    return (
+        _name(first_name, "first_name", "first name", required=first_required),
+        _name(last_name, "last_name", "last name", required=False),
+    )
 
 
 # ---------------------------------------------------------------- codes
@@ -140,13 +154,27 @@ def request_code(
     """
     email = normalize_email(email)
     since = _since()
-    if _count(session, LoginCode.email == email, LoginCode.purpose == purpose,
-              LoginCode.created_at > since) >= CODES_PER_EMAIL:
-        raise RateLimited("Too many codes were requested for this email. Please wait 15 minutes and try again.",
-                          field="email")
-    if ip and _count(session, LoginCode.ip == ip[:64], LoginCode.created_at > since) >= codes_per_ip():
-        raise RateLimited("Too many codes were requested from your network. Please wait 15 minutes and try again.",
-                          field="email")
+    if (
+        _count(
+            session,
+            LoginCode.email == email,
+            LoginCode.purpose == purpose,
+            LoginCode.created_at > since,
+        )
+        >= CODES_PER_EMAIL
+    ):
+        raise RateLimited(
+            "Too many codes were requested for this email. Please wait 15 minutes and try again.",
+            field="email",
+        )
+    if (
+        ip
+        and _count(session, LoginCode.ip == ip[:64], LoginCode.created_at > since) >= codes_per_ip()
+    ):
+        raise RateLimited(
+            "Too many codes were requested from your network. Please wait 15 minutes and try again.",
+            field="email",
+        )
     now = utcnow()
     for old in session.exec(
         select(LoginCode).where(
@@ -183,19 +211,23 @@ def request_code(
 
 def _failed_verifies(session: Session, ip: str) -> int:
     return session.exec(
-        select(func.count()).select_from(RateLimitHit).where(
-            RateLimitHit.key == f"code-verify:{ip}", RateLimitHit.at > _since()
-        )
+        select(func.count())
+        .select_from(RateLimitHit)
+        .where(RateLimitHit.key == f"code-verify:{ip}", RateLimitHit.at > _since())
     ).one()
 
 
-def verify_code(session: Session, email: str, code: str, *, purpose: str = DASHBOARD, ip: str = "") -> None:
+def verify_code(
+    session: Session, email: str, code: str, *, purpose: str = DASHBOARD, ip: str = ""
+) -> None:
     """Accept the latest code sent to `email` for `purpose` once, or raise (field="code")."""
     email = normalize_email(email)
     code = "".join((code or "").split())
     if ip and _failed_verifies(session, ip[:64]) >= FAILED_VERIFIES_PER_IP:
-        raise RateLimited("Too many wrong codes from your network. Please wait 15 minutes and try again.",
-                          field="code")
+        raise RateLimited(
+            "Too many wrong codes from your network. Please wait 15 minutes and try again.",
+            field="code",
+        )
     if len(code) != 6 or not code.isdigit():
         raise ValidationError(MSG_CODE_FORMAT, field="code")
     row = session.exec(
@@ -218,7 +250,9 @@ def verify_code(session: Session, email: str, code: str, *, purpose: str = DASHB
             session.add(RateLimitHit(key=f"code-verify:{ip[:64]}"))
         # Keep the count even though the caller's transaction is about to roll back.
         session.commit()
-        raise ValidationError(MSG_TOO_MANY if row.attempts >= MAX_ATTEMPTS else MSG_BAD_CODE, field="code")
+        raise ValidationError(
+            MSG_TOO_MANY if row.attempts >= MAX_ATTEMPTS else MSG_BAD_CODE, field="code"
+        )
     row.used_at = utcnow()
     session.add(row)
 
@@ -232,13 +266,23 @@ def _user_by_email(session: Session, email: str) -> User | None:
 
 def _first_membership(session: Session, user_id: int) -> Membership | None:
     return session.exec(
-        select(Membership).where(Membership.user_id == user_id).order_by(Membership.created_at, Membership.id)
+        select(Membership)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.created_at, Membership.id)
     ).first()
 
 
 def _actor(user: User, org_id: int, role: str, ip: str, agent_ids=()) -> Actor:
-    return Actor(user_id=user.id, org_id=org_id, role=role, email=user.email, first_name=user.first_name,
-                 last_name=user.last_name, agent_ids=tuple(agent_ids or ()), ip=ip)
+    return Actor(
+        user_id=user.id,
+        org_id=org_id,
+        role=role,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        agent_ids=tuple(agent_ids or ()),
+        ip=ip,
+    )
 
 
 def _flush_new_account(session: Session) -> None:
@@ -256,8 +300,14 @@ def _create_org_with_owner(session: Session, user: User, org_name: str, ip: str,
         session.add(user)
     _flush_new_account(session)
     session.add(Membership(org_id=org.id, user_id=user.id, role="Owner"))
-    audit.record(session, _actor(user, org.id, "Owner", ip), "Create", "Organization",
-                 f"{user.email} created the organization {org.name} ({how})", ip=ip)
+    audit.record(
+        session,
+        _actor(user, org.id, "Owner", ip),
+        "Create",
+        "Organization",
+        f"{user.email} created the organization {org.name} ({how})",
+        ip=ip,
+    )
     return org.id
 
 
@@ -299,7 +349,9 @@ def sign_in(session: Session, email: str, code: str, ip: str = "") -> tuple[User
 def _live_invitation(session: Session, token: str | None) -> Invitation:
     invitation = None
     if token:
-        invitation = session.exec(select(Invitation).where(Invitation.token_hash == hash_secret(token))).first()
+        invitation = session.exec(
+            select(Invitation).where(Invitation.token_hash == hash_secret(token))
+        ).first()
     if (
         invitation is None
         or invitation.status != "Pending"
@@ -346,7 +398,9 @@ def accept_invitation(
     """Join the inviting organization with the invited role once the emailed code checks out."""
     invitation = _live_invitation(session, token)
     user = _user_by_email(session, invitation.email)
-    first_name, last_name = clean_names(first_name, last_name, first_required=user is None or not user.first_name)
+    first_name, last_name = clean_names(
+        first_name, last_name, first_required=user is None or not user.first_name
+    )
     verify_code(session, invitation.email, code, purpose=_invite_purpose(invitation), ip=ip)
     if user is None:
         user = User(email=invitation.email, first_name=first_name, last_name=last_name)
@@ -356,17 +410,31 @@ def accept_invitation(
         user.first_name, user.last_name = first_name, last_name or user.last_name
         session.add(user)
     existing = session.exec(
-        select(Membership).where(Membership.org_id == invitation.org_id, Membership.user_id == user.id)
+        select(Membership).where(
+            Membership.org_id == invitation.org_id, Membership.user_id == user.id
+        )
     ).first()
     role = existing.role if existing else invitation.role
     if existing is None:
-        session.add(Membership(org_id=invitation.org_id, user_id=user.id, role=invitation.role,
-                               agent_ids=list(invitation.agent_ids or [])))
+        session.add(
+            Membership(
+                org_id=invitation.org_id,
+                user_id=user.id,
+                role=invitation.role,
+                agent_ids=list(invitation.agent_ids or []),
+            )
+        )
     invitation.status = "Accepted"
     invitation.accepted_at = utcnow()
     session.add(invitation)
-    audit.record(session, _actor(user, invitation.org_id, role, ip), "Create", "Member",
-                 f"{user.email} accepted the invitation and joined as {invitation.role}", ip=ip)
+    audit.record(
+        session,
+        _actor(user, invitation.org_id, role, ip),
+        "Create",
+        "Member",
+        f"{user.email} accepted the invitation and joined as {invitation.role}",
+        ip=ip,
+    )
     return user, invitation.org_id
 
 
@@ -402,7 +470,9 @@ def oidc_sign_in(session: Session, claims: dict, ip: str = "") -> tuple[User, in
     else:
         user = User(email=email, first_name=given, last_name=family)
     owner = given or email.split("@")[0]
-    org_id = _create_org_with_owner(session, user, f"{owner}'s organization"[:ORG_NAME_MAX], ip, "single sign-on")
+    org_id = _create_org_with_owner(
+        session, user, f"{owner}'s organization"[:ORG_NAME_MAX], ip, "single sign-on"
+    )
     return user, org_id
 
 

@@ -1,4 +1,4 @@
-"""What happens automatically when a contact is created (PRODUCT.md §6).
+"""What happens automatically when a contact is created.
 
 `decide_on_create` runs inside the single contact-creation transaction
 (services/contacts.py `_create`) for every source, before the contact is inserted. It
@@ -35,8 +35,9 @@ the same `_decide`, so a batch equals the contacts created one by one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -79,11 +80,18 @@ def _name(user: User) -> str:
 def eligible_members(session: Session, agent: Agent) -> dict[int, dict]:
     """Members of the agent's organization who can work in it: user id -> DTO, Owner first."""
     rows = session.exec(
-        select(Membership, User).where(Membership.org_id == agent.org_id, Membership.user_id == User.id)
+        select(Membership, User).where(
+            Membership.org_id == agent.org_id, Membership.user_id == User.id
+        )
     ).all()
     rank = {"Owner": 0, "Admin": 1, "User": 2}
     out = [
-        (rank.get(m.role, 3), _name(u).lower(), u.id, {"id": u.id, "name": _name(u), "email": u.email, "role": m.role})
+        (
+            rank.get(m.role, 3),
+            _name(u).lower(),
+            u.id,
+            {"id": u.id, "name": _name(u), "email": u.email, "role": m.role},
+        )
         for m, u in rows
         if m.role in ("Owner", "Admin") or agent.id in (m.agent_ids or [])
     ]
@@ -91,7 +99,9 @@ def eligible_members(session: Session, agent: Agent) -> dict[int, dict]:
 
 
 def org_owner_id(session: Session, org_id: int) -> int | None:
-    row = session.exec(select(Membership).where(Membership.org_id == org_id, Membership.role == "Owner")).first()
+    row = session.exec(
+        select(Membership).where(Membership.org_id == org_id, Membership.role == "Owner")
+    ).first()
     return row.user_id if row else None
 
 
@@ -120,13 +130,25 @@ class Decision:
     primary_owner_id: int | None = None
     secondary_owner_id: int | None = None
     lines: list[tuple[str, str, dict]] = field(default_factory=list)
-    context: Any = field(default=None, repr=False, compare=False)  # decide_on_create: for undo_decision
+    context: Any = field(
+        default=None, repr=False, compare=False
+    )  # decide_on_create: for undo_decision
 
     def activity_rows(self, contact_id: str, created_at) -> list[dict]:
         """The lines as Activity insert values (Core executemany)."""
-        return [{"contact_id": contact_id, "kind": kind, "actor_type": "automation", "actor_id": None,
-                 "actor_label": "Automation", "message": message[:1000], "data": data, "created_at": created_at}
-                for kind, message, data in self.lines]
+        return [
+            {
+                "contact_id": contact_id,
+                "kind": kind,
+                "actor_type": "automation",
+                "actor_id": None,
+                "actor_label": "Automation",
+                "message": message[:1000],
+                "data": data,
+                "created_at": created_at,
+            }
+            for kind, message, data in self.lines
+        ]
 
 
 class _Context:
@@ -159,14 +181,22 @@ class _Context:
 
     def rules(self) -> dict[str, AssignmentRule]:
         if self._rules is None:
-            cached = settings_cache.for_agent(self.session, self.agent).assignment.get(self.method, {})
+            cached = settings_cache.for_agent(self.session, self.agent).assignment.get(
+                self.method, {}
+            )
             if any(r.strategy == "round_robin" for r in cached.values()):
                 # A rotation: take its rows' locks (in slot order, so callers never deadlock)
                 # and read them again: the pointer we advance is the one the last creator committed.
-                query = (select(AssignmentRule)
-                         .where(AssignmentRule.agent_id == self.agent.id, AssignmentRule.method == self.method)
-                         .order_by(AssignmentRule.slot).with_for_update()
-                         .execution_options(populate_existing=True))
+                query = (
+                    select(AssignmentRule)
+                    .where(
+                        AssignmentRule.agent_id == self.agent.id,
+                        AssignmentRule.method == self.method,
+                    )
+                    .order_by(AssignmentRule.slot)
+                    .with_for_update()
+                    .execution_options(populate_existing=True)
+                )
                 self._rules = {r.slot: r for r in self.session.exec(query)}
                 self._turns = {slot: (r.pointer, r.updated_at) for slot, r in self._rules.items()}
             else:
@@ -193,7 +223,9 @@ class _Context:
             # An organization has exactly one Owner, and the Owner is always eligible: take
             # it from the members already read (a query only if that ever stops holding).
             owners = [uid for uid, m in self.members().items() if m["role"] == "Owner"]
-            self._owner = (owners[0] if len(owners) == 1 else org_owner_id(self.session, self.agent.org_id),)
+            self._owner = (
+                owners[0] if len(owners) == 1 else org_owner_id(self.session, self.agent.org_id),
+            )
         return self._owner[0]
 
     def user_name(self, user_id: int | None) -> str:
@@ -203,7 +235,9 @@ class _Context:
         return self._names[user_id]
 
 
-def decide_on_create(session: Session, agent: Agent, *, source: str, creator_id: int | None) -> Decision:
+def decide_on_create(
+    session: Session, agent: Agent, *, source: str, creator_id: int | None
+) -> Decision:
     """Stage, owners and timeline lines for one new contact (no stage or owner yet), decided
     *before* the contact is inserted so the insert carries the values (contacts.save_contact).
     Round-robin turns are taken under the same lock and advance the rule in the session;
@@ -223,8 +257,9 @@ def undo_decision(decision: Decision) -> None:
         decision.context.undo_turns()
 
 
-def apply_on_create_many(session: Session, agent: Agent, count: int, *, source: str,
-                         creator_id: int | None) -> list[Decision]:
+def apply_on_create_many(
+    session: Session, agent: Agent, count: int, *, source: str, creator_id: int | None
+) -> list[Decision]:
     """decide_on_create for `count` new contacts (in creation order), reading the rules
     once: one Decision each, exactly what decide_on_create called contact by contact
     would have decided. Round-robin turns are taken under the
@@ -240,7 +275,9 @@ def apply_on_create_many(session: Session, agent: Agent, count: int, *, source: 
     return decisions
 
 
-def _decide(context: _Context, stage_id: int | None, primary: int | None, secondary: int | None) -> Decision:
+def _decide(
+    context: _Context, stage_id: int | None, primary: int | None, secondary: int | None
+) -> Decision:
     decision = Decision(stage_id, primary, secondary)
     if stage_id is None:
         _set_starting_stage(context, decision)
@@ -254,8 +291,13 @@ def _set_starting_stage(context: _Context, decision: Decision) -> None:
     if stage is None:
         return
     decision.stage_id = stage.id
-    decision.lines.append(("stage", f"Started in stage {stage.name} ({why})",
-                           {"rule": "stage", "source": context.source, "stage_id": stage.id}))
+    decision.lines.append(
+        (
+            "stage",
+            f"Started in stage {stage.name} ({why})",
+            {"rule": "stage", "source": context.source, "stage_id": stage.id},
+        )
+    )
 
 
 def assign_owners(context: _Context, decision: Decision) -> None:
@@ -267,11 +309,14 @@ def assign_owners(context: _Context, decision: Decision) -> None:
     if primary_rule is None:
         owner = context.org_owner()
         decision.primary_owner_id = owner
-        decision.lines.append((
-            "owner",
-            f"Assigned to {context.user_name(owner)}, the organization owner (no assignment rule) — "
-            f"{label}Primary Admin",
-            {"rule": "default", "method": method, "slot": "primary", "user_id": owner}))
+        decision.lines.append(
+            (
+                "owner",
+                f"Assigned to {context.user_name(owner)}, the organization owner (no assignment rule) — "
+                f"{label}Primary Admin",
+                {"rule": "default", "method": method, "slot": "primary", "user_id": owner},
+            )
+        )
     else:
         _apply_slot(context, decision, primary_rule, members, None, label)
     secondary_rule = rules.get("secondary")
@@ -279,25 +324,40 @@ def assign_owners(context: _Context, decision: Decision) -> None:
         _apply_slot(context, decision, secondary_rule, members, decision.primary_owner_id, label)
 
 
-def _apply_slot(context: _Context, decision: Decision, rule: AssignmentRule, members: dict[int, dict],
-                exclude: int | None, label: str) -> None:
+def _apply_slot(
+    context: _Context,
+    decision: Decision,
+    rule: AssignmentRule,
+    members: dict[int, dict],
+    exclude: int | None,
+    label: str,
+) -> None:
     slot_label = SLOTS[rule.slot]
     data = {"rule": rule.strategy, "method": rule.method, "slot": rule.slot}
     if rule.strategy == "none":
-        decision.lines.append(("owner", f"No {slot_label} assigned (rule: None) — {label}{slot_label}",
-                               data | {"user_id": None}))
+        decision.lines.append(
+            (
+                "owner",
+                f"No {slot_label} assigned (rule: None) — {label}{slot_label}",
+                data | {"user_id": None},
+            )
+        )
         return
     choice = _choose(context, rule, members, exclude)
     if choice.user_id is None and rule.slot == "primary":
         owner = context.org_owner()
         reason = f"{label_of(rule)}: {choice.note}"
         choice = _Choice(owner, "default", {"fallback": True, "reason": reason})
-        message = (f"Assigned to {context.user_name(owner)}, the organization owner ({reason}) — "
-                   f"{label}{slot_label}")
+        message = (
+            f"Assigned to {context.user_name(owner)}, the organization owner ({reason}) — "
+            f"{label}{slot_label}"
+        )
     elif choice.user_id is None:
         message = f"No {slot_label} assigned ({choice.note}) — {label}{slot_label}"
     else:
-        message = f"Assigned to {members[choice.user_id]['name']} by {choice.how} — {label}{slot_label}"
+        message = (
+            f"Assigned to {members[choice.user_id]['name']} by {choice.how} — {label}{slot_label}"
+        )
         if choice.note:
             message += f" ({choice.note})"
     if rule.slot == "primary":
@@ -307,19 +367,25 @@ def _apply_slot(context: _Context, decision: Decision, rule: AssignmentRule, mem
     decision.lines.append(("owner", message, data | choice.data | {"user_id": choice.user_id}))
 
 
-def _choose(context: _Context, rule: AssignmentRule, members: dict[int, dict], exclude: int | None) -> _Choice:
+def _choose(
+    context: _Context, rule: AssignmentRule, members: dict[int, dict], exclude: int | None
+) -> _Choice:
     label = STRATEGIES[rule.strategy]
 
     def fixed(user_id: int | None, missing: str) -> _Choice:
         if user_id is None or user_id not in members:
             return _Choice(None, label, note=missing)
         if user_id == exclude:
-            return _Choice(None, label, note=f"{members[user_id]['name']} is already the Primary Admin")
+            return _Choice(
+                None, label, note=f"{members[user_id]['name']} is already the Primary Admin"
+            )
         return _Choice(user_id, label)
 
     if rule.strategy == "creator":
-        return fixed(context.creator_id if rule.method == "manual" else None,
-                     "the creator is not a member of this agent")
+        return fixed(
+            context.creator_id if rule.method == "manual" else None,
+            "the creator is not a member of this agent",
+        )
     if rule.strategy == "org_owner":
         return fixed(context.org_owner(), "the organization has no owner")
     if rule.strategy == "selected":
@@ -349,12 +415,18 @@ def _next_turn(rule: AssignmentRule, members: dict[int, dict], exclude: int | No
         rule.updated_at = utcnow()
         notes = []
         if left:
-            notes.append(f"skipped {left} member{'s' if left != 1 else ''} who left the organization")
+            notes.append(
+                f"skipped {left} member{'s' if left != 1 else ''} who left the organization"
+            )
         if passed_primary:
             notes.append(f"skipped {members[exclude]['name']}, the Primary Admin")
         turn = sequence % n + 1
-        return _Choice(user_id, f"Round Robin (turn {turn} of {n})",
-                       {"turn": turn, "of": n, "sequence": sequence}, note="; ".join(notes))
+        return _Choice(
+            user_id,
+            f"Round Robin (turn {turn} of {n})",
+            {"turn": turn, "of": n, "sequence": sequence},
+            note="; ".join(notes),
+        )
     return _Choice(None, "Round Robin", note="no member of the Round Robin can take it")
 
 
@@ -365,21 +437,46 @@ def label_of(rule: AssignmentRule) -> str:
 # ---------------------------------------------------------------- the Automations screen
 
 
-def _rule_dto(rule: AssignmentRule | None, slot: str, members: dict[int, dict], session: Session) -> dict:
+def _rule_dto(
+    rule: AssignmentRule | None, slot: str, members: dict[int, dict], session: Session
+) -> dict:
     if rule is None:
-        return {"strategy": "org_owner" if slot == "primary" else "none", "member_ids": [], "missing": [],
-                "configured": False}
-    missing = [{"id": uid, "name": _user_name(session, uid)} for uid in rule.member_ids if uid not in members]
-    return {"strategy": rule.strategy, "member_ids": list(rule.member_ids), "missing": missing, "configured": True}
+        return {
+            "strategy": "org_owner" if slot == "primary" else "none",
+            "member_ids": [],
+            "missing": [],
+            "configured": False,
+        }
+    missing = [
+        {"id": uid, "name": _user_name(session, uid)}
+        for uid in rule.member_ids
+        if uid not in members
+    ]
+    return {
+        "strategy": rule.strategy,
+        "member_ids": list(rule.member_ids),
+        "missing": missing,
+        "configured": True,
+    }
 
 
 def get_automations(session: Session, actor: Actor, agent_id: int) -> dict:
     """Everything the screen shows. Any member of the agent may look; Admins may change it."""
     agent = require_agent(session, actor, agent_id)
     members = eligible_members(session, agent)
-    rules = {(r.method, r.slot): r for r in session.exec(select(AssignmentRule).where(AssignmentRule.agent_id == agent.id))}
-    stages = list(session.exec(select(Stage).where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)))
-    stage_rules = {r.method: r.stage_id for r in session.exec(select(StageRule).where(StageRule.agent_id == agent.id))}
+    rules = {
+        (r.method, r.slot): r
+        for r in session.exec(select(AssignmentRule).where(AssignmentRule.agent_id == agent.id))
+    }
+    stages = list(
+        session.exec(
+            select(Stage).where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)
+        )
+    )
+    stage_rules = {
+        r.method: r.stage_id
+        for r in session.exec(select(StageRule).where(StageRule.agent_id == agent.id))
+    }
     stage_ids = {s.id for s in stages}
     first = stages[0].id if stages else None
     return {
@@ -387,24 +484,37 @@ def get_automations(session: Session, actor: Actor, agent_id: int) -> dict:
         "can_edit": actor.is_admin,
         "members": list(members.values()),
         "assignment": {
-            method: {slot: _rule_dto(rules.get((method, slot)), slot, members, session) for slot in SLOTS}
+            method: {
+                slot: _rule_dto(rules.get((method, slot)), slot, members, session) for slot in SLOTS
+            }
             for method in METHODS
         },
         "stages": [{"id": s.id, "name": s.name} for s in stages],
-        "stage_rules": {src: (stage_rules[src] if stage_rules.get(src) in stage_ids else first) for src in SOURCES},
+        "stage_rules": {
+            src: (stage_rules[src] if stage_rules.get(src) in stage_ids else first)
+            for src in SOURCES
+        },
     }
 
 
-def _clean_slot(method: str, slot: str, raw: Mapping[str, Any] | None, members: dict[int, dict]) -> tuple[str, list[int]]:
+def _clean_slot(
+    method: str, slot: str, raw: Mapping[str, Any] | None, members: dict[int, dict]
+) -> tuple[str, list[int]]:
     raw = raw or {}
     strategy = raw.get("strategy") or ("org_owner" if slot == "primary" else "none")
     if strategy not in STRATEGIES:
         raise ValidationError("Choose how this admin is assigned.", field=slot)
     if strategy == "creator" and method != "manual":
-        raise ValidationError("Creator of the contact is only available for manually created contacts.", field=slot)
+        raise ValidationError(
+            "Creator of the contact is only available for manually created contacts.", field=slot
+        )
     ids: list[int] = []
     for value in raw.get("member_ids") or []:
-        uid = int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+        uid = (
+            int(value)
+            if isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+            else None
+        )
         if uid is None or isinstance(value, bool):
             raise ValidationError("Choose members from the list.", field=slot)
         ids.append(uid)
@@ -418,13 +528,17 @@ def _clean_slot(method: str, slot: str, raw: Mapping[str, Any] | None, members: 
         if len(ids) < 2:
             raise ValidationError("A Round Robin needs at least two members.", field=slot)
         if len(ids) > MAX_ROTATION:
-            raise ValidationError(f"A Round Robin can have at most {MAX_ROTATION} members.", field=slot)
+            raise ValidationError(
+                f"A Round Robin can have at most {MAX_ROTATION} members.", field=slot
+            )
     else:
         ids = []
     gone = [uid for uid in ids if uid not in members]
     if gone:
         raise ValidationError(
-            "Someone in this rule is no longer a member of this agent's team. Remove them and save again.", field=slot)
+            "Someone in this rule is no longer a member of this agent's team. Remove them and save again.",
+            field=slot,
+        )
     return strategy, ids
 
 
@@ -434,8 +548,14 @@ def _describe(strategy: str, ids: list[int], members: dict[int, dict]) -> str:
     return STRATEGIES[strategy]
 
 
-def save_assignment(session: Session, actor: Actor, agent_id: int, method: str,
-                    primary: Mapping[str, Any] | None, secondary: Mapping[str, Any] | None) -> dict:
+def save_assignment(
+    session: Session,
+    actor: Actor,
+    agent_id: int,
+    method: str,
+    primary: Mapping[str, Any] | None,
+    secondary: Mapping[str, Any] | None,
+) -> dict:
     """Save the Primary and Secondary Admin rules of one creation method (Admin+).
 
     A rotation whose strategy and member order are unchanged keeps its place; a changed
@@ -445,20 +565,29 @@ def save_assignment(session: Session, actor: Actor, agent_id: int, method: str,
     if method not in METHODS:
         raise ValidationError("Unknown creation method.", field="method")
     members = eligible_members(session, agent)
-    cleaned = {"primary": _clean_slot(method, "primary", primary, members),
-               "secondary": _clean_slot(method, "secondary", secondary, members)}
+    cleaned = {
+        "primary": _clean_slot(method, "primary", primary, members),
+        "secondary": _clean_slot(method, "secondary", secondary, members),
+    }
     (p_strategy, p_ids), (s_strategy, s_ids) = cleaned["primary"], cleaned["secondary"]
     both = set(p_ids) & set(s_ids)
     if both:
         name = members[next(iter(both))]["name"]
-        raise ValidationError(f"{name} is already chosen as Primary Admin. A member cannot be both.",
-                              field="secondary")
+        raise ValidationError(
+            f"{name} is already chosen as Primary Admin. A member cannot be both.",
+            field="secondary",
+        )
     if s_strategy == p_strategy and s_strategy in ("creator", "org_owner"):
-        raise ValidationError(f"Primary and Secondary Admin cannot both be {STRATEGIES[s_strategy]}.",
-                              field="secondary")
-    query = (select(AssignmentRule)
-             .where(AssignmentRule.agent_id == agent.id, AssignmentRule.method == method)
-             .order_by(AssignmentRule.slot).with_for_update())
+        raise ValidationError(
+            f"Primary and Secondary Admin cannot both be {STRATEGIES[s_strategy]}.",
+            field="secondary",
+        )
+    query = (
+        select(AssignmentRule)
+        .where(AssignmentRule.agent_id == agent.id, AssignmentRule.method == method)
+        .order_by(AssignmentRule.slot)
+        .with_for_update()
+    )
     existing = {r.slot: r for r in session.exec(query)}
     changes = []
     for slot, (strategy, ids) in cleaned.items():
@@ -472,12 +601,20 @@ def save_assignment(session: Session, actor: Actor, agent_id: int, method: str,
         changes.append(f"{SLOTS[slot]}: {_describe(strategy, ids, members)}")
     if changes:
         session.flush()
-        audit.record(session, actor, "Update", RESOURCE,
-                     f"Admin Assignment of agent '{agent.name}' for {METHODS[method]} — " + "; ".join(changes))
+        audit.record(
+            session,
+            actor,
+            "Update",
+            RESOURCE,
+            f"Admin Assignment of agent '{agent.name}' for {METHODS[method]} — "
+            + "; ".join(changes),
+        )
     return {"changed": bool(changes), "method": method}
 
 
-def save_stage_rules(session: Session, actor: Actor, agent_id: int, by_source: Mapping[str, Any]) -> dict:
+def save_stage_rules(
+    session: Session, actor: Actor, agent_id: int, by_source: Mapping[str, Any]
+) -> dict:
     """Save the starting stage per source (Admin+). Sources left out keep their rule."""
     agent = require_agent(session, actor, agent_id, minimum="Admin")
     stages = {s.id: s for s in session.exec(select(Stage).where(Stage.agent_id == agent.id))}
@@ -485,11 +622,19 @@ def save_stage_rules(session: Session, actor: Actor, agent_id: int, by_source: M
     for source, value in (by_source or {}).items():
         if source not in SOURCES:
             raise ValidationError("Unknown contact source.", field="stages")
-        sid = int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+        sid = (
+            int(value)
+            if isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+            else None
+        )
         if sid is None or isinstance(value, bool) or sid not in stages:
-            raise ValidationError(f"Choose a stage of this agent for contacts via {source}.", field=source)
+            raise ValidationError(
+                f"Choose a stage of this agent for contacts via {source}.", field=source
+            )
         wanted[source] = sid
-    current = {r.method: r for r in session.exec(select(StageRule).where(StageRule.agent_id == agent.id))}
+    current = {
+        r.method: r for r in session.exec(select(StageRule).where(StageRule.agent_id == agent.id))
+    }
     first = min(stages.values(), key=lambda s: (s.position, s.id)).id if stages else None
     changes = []
     for source in SOURCES:
@@ -507,6 +652,11 @@ def save_stage_rules(session: Session, actor: Actor, agent_id: int, by_source: M
             changes.append(f"via {source}: {stages[wanted[source]].name}")
     session.flush()
     if changes:
-        audit.record(session, actor, "Update", RESOURCE,
-                     f"Contact Stage of agent '{agent.name}' — " + "; ".join(changes))
+        audit.record(
+            session,
+            actor,
+            "Update",
+            RESOURCE,
+            f"Contact Stage of agent '{agent.name}' — " + "; ".join(changes),
+        )
     return {"changed": bool(changes)}

@@ -1,4 +1,4 @@
-"""Bulk actions on the contacts list (PRODUCT.md §3.3): on a selection or "all N matching".
+"""Bulk actions on the contacts list: on a selection or "all N matching".
 
 Everything is validated before anything is written; the change itself is set-based SQL
 (one INSERT ... SELECT for the timeline entries, one UPDATE for the contacts), so changing
@@ -34,8 +34,16 @@ ACTIONS = (ASSIGN_OWNER, CHANGE_STAGE, CHANGE_STATUS, ARCHIVE, UNARCHIVE, DELETE
 DELETE_CHUNK = 2000
 
 
-def bulk_update(session: Session, actor: Actor, agent_id: int, *, ids: Sequence[str] | None = None,
-                query: ListQuery | None = None, action: str, value=None) -> int:
+def bulk_update(
+    session: Session,
+    actor: Actor,
+    agent_id: int,
+    *,
+    ids: Sequence[str] | None = None,
+    query: ListQuery | None = None,
+    action: str,
+    value=None,
+) -> int:
     """Apply `action` to the contacts in `ids` (a selection) or matching `query`; returns
     how many contacts changed. Exactly one of ids / query is given.
 
@@ -57,22 +65,51 @@ def bulk_update(session: Session, actor: Actor, agent_id: int, *, ids: Sequence[
 
     column, new, kind, describe = _validated_change(session, actor, agent, action, value)
     # Only contacts whose value actually changes get a timeline entry and are counted.
-    target = and_(where, or_(column != new, column.is_(None)) if new is not None else column.is_not(None))
+    target = and_(
+        where, or_(column != new, column.is_(None)) if new is not None else column.is_not(None)
+    )
     now = utcnow()
     message = describe + f" by {actor.display_name} (bulk action)"
-    session.execute(insert(Activity).from_select(
-        ["contact_id", "kind", "actor_type", "actor_id", "actor_label", "message", "data", "created_at"],
-        select(Contact.id, literal(kind, String()), literal("member", String()), literal(actor.user_id, Integer()),
-               literal(actor.display_name[:120], String()), literal(message[:1000], String()), literal({"bulk": True, "to": new}, JSON()),
-               literal(now, UTCDateTime())).where(target),
-    ))
-    result = session.execute(update(Contact).where(target).values({column.key: new, "updated_at": now})
-                          .execution_options(synchronize_session=False))
+    session.execute(
+        insert(Activity).from_select(
+            [
+                "contact_id",
+                "kind",
+                "actor_type",
+                "actor_id",
+                "actor_label",
+                "message",
+                "data",
+                "created_at",
+            ],
+            select(
+                Contact.id,
+                literal(kind, String()),
+                literal("member", String()),
+                literal(actor.user_id, Integer()),
+                literal(actor.display_name[:120], String()),
+                literal(message[:1000], String()),
+                literal({"bulk": True, "to": new}, JSON()),
+                literal(now, UTCDateTime()),
+            ).where(target),
+        )
+    )
+    result = session.execute(
+        update(Contact)
+        .where(target)
+        .values({column.key: new, "updated_at": now})
+        .execution_options(synchronize_session=False)
+    )
     count = result.rowcount or 0
-    audit.record(session, actor, "Update", "Contact",
-                 f"{describe[0].upper()}{describe[1:]} of {count:,} contact{'s' if count != 1 else ''}"
-                 if action in (ASSIGN_OWNER, CHANGE_STAGE, CHANGE_STATUS)
-                 else f"{'Archived' if action == ARCHIVE else 'Unarchived'} {count:,} contact{'s' if count != 1 else ''}")
+    audit.record(
+        session,
+        actor,
+        "Update",
+        "Contact",
+        f"{describe[0].upper()}{describe[1:]} of {count:,} contact{'s' if count != 1 else ''}"
+        if action in (ASSIGN_OWNER, CHANGE_STAGE, CHANGE_STATUS)
+        else f"{'Archived' if action == ARCHIVE else 'Unarchived'} {count:,} contact{'s' if count != 1 else ''}",
+    )
     session.expire_all()
     return count
 
@@ -84,7 +121,9 @@ def _validated_change(session: Session, actor: Actor, agent, action: str, value)
             return Contact.primary_owner_id, None, "owner", "changed owner to nobody"
         user_id = _int(value, "owner")
         membership = membership_of(session, agent.org_id, user_id) if user_id is not None else None
-        if membership is None or (membership.role == "User" and agent.id not in (membership.agent_ids or [])):
+        if membership is None or (
+            membership.role == "User" and agent.id not in (membership.agent_ids or [])
+        ):
             raise ValidationError("Choose a member who works in this agent.", field="owner")
         user = session.get(User, user_id)
         label = f"{user.first_name} {user.last_name}".strip() or user.email
@@ -134,19 +173,31 @@ def _delete(session: Session, actor: Actor, agent, where) -> int:
         chunk = list(session.execute(select(Contact.id).where(where).limit(DELETE_CHUNK)).scalars())
         if not chunk:
             break
-        storage_keys.extend(session.execute(
-            select(ContactFile.storage_key).where(ContactFile.contact_id.in_(chunk))).scalars())
+        storage_keys.extend(
+            session.execute(
+                select(ContactFile.storage_key).where(ContactFile.contact_id.in_(chunk))
+            ).scalars()
+        )
         for table, column, nullable in dependents:
             if nullable:
                 session.execute(update(table).where(column.in_(chunk)).values({column.key: None}))
             else:
                 session.execute(delete(table).where(column.in_(chunk)))
-        session.execute(delete(Contact).where(Contact.id.in_(chunk)).execution_options(synchronize_session=False))
+        session.execute(
+            delete(Contact)
+            .where(Contact.id.in_(chunk))
+            .execution_options(synchronize_session=False)
+        )
         count += len(chunk)
         if len(chunk) < DELETE_CHUNK:
             break
-    audit.record(session, actor, "Delete", "Contact",
-                 f"Deleted {count:,} contact{'s' if count != 1 else ''} of the agent {agent.name}")
+    audit.record(
+        session,
+        actor,
+        "Delete",
+        "Contact",
+        f"Deleted {count:,} contact{'s' if count != 1 else ''} of the agent {agent.name}",
+    )
     session.expire_all()
     if storage_keys:
         _remove_files_after_commit(session, storage_keys)
@@ -162,4 +213,3 @@ def _remove_files_after_commit(session: Session, storage_keys: list[str]) -> Non
             path = (root / key).resolve()
             if path.is_relative_to(root) and path.is_file():
                 path.unlink(missing_ok=True)
-

@@ -1,4 +1,4 @@
-"""The contacts list query (§3.3): search, filters, sort and server-side pagination,
+"""The contacts list query: search, filters, sort and server-side pagination,
 all pushed into SQL so pages stay fast at a million contacts per agent (bench/README.md).
 
 A page (`list_page`) and the matching count (`count_matching`) are separate calls: the list
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import phonenumbers
 from sqlalchemy import and_, exists, false, func, literal, or_
@@ -20,7 +20,17 @@ from sqlalchemy.sql.functions import coalesce
 from sqlmodel import Session, select
 
 from crm_app.db import serial_plans
-from crm_app.models import Agent, Contact, ContactCount, ContactField, ContactValue, Stage, User, name_after_first_word, phone_last_digits
+from crm_app.models import (
+    Agent,
+    Contact,
+    ContactCount,
+    ContactField,
+    ContactValue,
+    Stage,
+    User,
+    name_after_first_word,
+    phone_last_digits,
+)
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError
 from crm_app.services.values import format_phone
@@ -52,7 +62,10 @@ DENSE_VALUES = 10_000
 # ...but reads at most this many contacts that way: matches clustered far down the order
 # (values common only two years ago) are then fetched through the filter's own index.
 WALK_ROWS = 5_000
-ORDERED_INDEX = {"created": "ix_contact_agent_archived_created", "name": "ix_contact_agent_archived_name"}
+ORDERED_INDEX = {
+    "created": "ix_contact_agent_archived_created",
+    "name": "ix_contact_agent_archived_name",
+}
 
 
 @dataclass
@@ -107,23 +120,42 @@ def build_filter(session: Session, agent_id: int, q: ListQuery, *, walk: bool = 
     if q.sources:
         conds.append(Contact.source.in_(q.sources))
     if q.created_from:
-        conds.append(Contact.created_at >= datetime.combine(q.created_from, time.min, timezone.utc))
+        conds.append(Contact.created_at >= datetime.combine(q.created_from, time.min, UTC))
     if q.created_to:
-        conds.append(Contact.created_at < datetime.combine(q.created_to + timedelta(days=1), time.min, timezone.utc))
+        conds.append(
+            Contact.created_at < datetime.combine(q.created_to + timedelta(days=1), time.min, UTC)
+        )
     if q.custom:
         for key, value in q.custom.items():
             field_id = _custom_field_id(session, agent_id, key)
             if walk:
-                conds.append(exists().where(ContactValue.contact_id == Contact.id, ContactValue.field_id == field_id,
-                                            ContactValue.value_text == value))
+                conds.append(
+                    exists().where(
+                        ContactValue.contact_id == Contact.id,
+                        ContactValue.field_id == field_id,
+                        ContactValue.value_text == value,
+                    )
+                )
             else:
-                conds.append(Contact.id.in_(select(ContactValue.contact_id).where(
-                    ContactValue.field_id == field_id, ContactValue.value_text == value)))
+                conds.append(
+                    Contact.id.in_(
+                        select(ContactValue.contact_id).where(
+                            ContactValue.field_id == field_id, ContactValue.value_text == value
+                        )
+                    )
+                )
     return and_(*conds)
 
 
-def list_page(session: Session, actor: Actor, agent_id: int, q: ListQuery, *, after: str = "",
-              before: str = "") -> Page:
+def list_page(
+    session: Session,
+    actor: Actor,
+    agent_id: int,
+    q: ListQuery,
+    *,
+    after: str = "",
+    before: str = "",
+) -> Page:
     """One page of contacts as display rows: page `q.page` (by OFFSET, meant for the first
     pages), or the page right after the row of cursor `after` / right before `before`.
 
@@ -142,15 +174,19 @@ def list_page(session: Session, actor: Actor, agent_id: int, q: ListQuery, *, af
     offset = 0 if cursor else (max(1, q.page) - 1) * q.page_size
     rows = _read_page(session, agent.id, q, descending, keyset, offset, q.page_size + 1)
     more = len(rows) > q.page_size
-    rows = rows[:q.page_size]
+    rows = rows[: q.page_size]
     if backward:
         rows.reverse()
         has_previous, has_next = more, True
     else:
         has_previous, has_next = bool(cursor) or offset > 0, more
-    return Page(rows=_display(session, agent.id, rows), has_previous=has_previous, has_next=has_next,
-                first=_encode_cursor(q.sort, rows[0]) if rows else "",
-                last=_encode_cursor(q.sort, rows[-1]) if rows else "")
+    return Page(
+        rows=_display(session, agent.id, rows),
+        has_previous=has_previous,
+        has_next=has_next,
+        first=_encode_cursor(q.sort, rows[0]) if rows else "",
+        last=_encode_cursor(q.sort, rows[-1]) if rows else "",
+    )
 
 
 def count_matching(session: Session, actor: Actor, agent_id: int, q: ListQuery) -> int:
@@ -164,8 +200,15 @@ def _order(sort: str, descending: bool) -> list:
     return [c.desc() if descending else c.asc() for c in columns]
 
 
-def _read_page(session: Session, agent_id: int, q: ListQuery, descending: bool, keyset: tuple | None,
-               offset: int, limit: int) -> list[Contact]:
+def _read_page(
+    session: Session,
+    agent_id: int,
+    q: ListQuery,
+    descending: bool,
+    keyset: tuple | None,
+    offset: int,
+    limit: int,
+) -> list[Contact]:
     """Page rows in walk order. Column filters, sorts and keysets are served by the
     (filter column, created) and sort indexes, which the planners choose. A search or a
     custom-field filter sorts its matches when they are few; when many, it walks the sort
@@ -176,19 +219,33 @@ def _read_page(session: Session, agent_id: int, q: ListQuery, descending: bool, 
     order = _order(q.sort, descending)
     if not (q.search.strip() or q.custom):
         where = build_filter(session, agent_id, q)
-        return list(session.exec(select(Contact).where(where, *extra).order_by(*order).offset(offset).limit(limit)))
+        return list(
+            session.exec(
+                select(Contact).where(where, *extra).order_by(*order).offset(offset).limit(limit)
+            )
+        )
     if q.sort not in ORDERED_INDEX or _dense_estimate(session, agent_id, q) < DENSE_MATCHES:
         return _sorted_matches(session, agent_id, q, extra, order, offset, limit)
     column = SORTABLE[q.sort]
     # The sort value about WALK_ROWS contacts further on (read from the index alone): the
     # walk stops there at the latest.
     base = [Contact.agent_id == agent_id, Contact.archived == q.archived, *bound]
-    end = session.exec(select(column).where(*base).order_by(column.desc() if descending else column.asc())
-                       .offset(offset + WALK_ROWS).limit(1)).first()
+    end = session.exec(
+        select(column)
+        .where(*base)
+        .order_by(column.desc() if descending else column.asc())
+        .offset(offset + WALK_ROWS)
+        .limit(1)
+    ).first()
     window = [] if end is None else [column >= end if descending else column <= end]
-    statement = (select(Contact).where(build_filter(session, agent_id, q, walk=True), *extra, *window)
-                 .order_by(*order).offset(offset).limit(limit)
-                 .with_hint(Contact, f"INDEXED BY {ORDERED_INDEX[q.sort]}", "sqlite"))
+    statement = (
+        select(Contact)
+        .where(build_filter(session, agent_id, q, walk=True), *extra, *window)
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+        .with_hint(Contact, f"INDEXED BY {ORDERED_INDEX[q.sort]}", "sqlite")
+    )
     serial_plans(session)  # PostgreSQL: a short walk gains nothing from parallel workers
     rows = list(session.exec(statement))
     if len(rows) == limit or end is None:
@@ -196,8 +253,9 @@ def _read_page(session: Session, agent_id: int, q: ListQuery, descending: bool, 
     return _sorted_matches(session, agent_id, q, extra, order, offset, limit)
 
 
-def _sorted_matches(session: Session, agent_id: int, q: ListQuery, extra: list, order: list, offset: int,
-                    limit: int) -> list[Contact]:
+def _sorted_matches(
+    session: Session, agent_id: int, q: ListQuery, extra: list, order: list, offset: int, limit: int
+) -> list[Contact]:
     """Fetch every match through the filters' indexes and sort them. The sort keys are
     written as coalesce(c, c) — the same order — so no planner walks a sort index instead,
     which it might, misjudging how many contacts match or where they sit. The ids are
@@ -205,9 +263,16 @@ def _sorted_matches(session: Session, agent_id: int, q: ListQuery, extra: list, 
     created sort), then only the page's rows are read."""
     keys = [coalesce(k.element, k.element) for k in order]
     keys = [k.desc() if o.modifier is operators.desc_op else k.asc() for k, o in zip(keys, order)]
-    ids = (select(Contact.id).where(build_filter(session, agent_id, q), *extra).order_by(*keys)
-           .offset(offset).limit(limit))
-    return list(session.exec(select(Contact).where(Contact.id.in_(ids.scalar_subquery())).order_by(*order)))
+    ids = (
+        select(Contact.id)
+        .where(build_filter(session, agent_id, q), *extra)
+        .order_by(*keys)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(
+        session.exec(select(Contact).where(Contact.id.in_(ids.scalar_subquery())).order_by(*order))
+    )
 
 
 def _dense_estimate(session: Session, agent_id: int, q: ListQuery) -> int:
@@ -216,9 +281,17 @@ def _dense_estimate(session: Session, agent_id: int, q: ListQuery) -> int:
     DENSE_VALUES on): joining each to its contact would cost more than the page."""
     if q.custom and not q.search.strip():
         key, value = next(iter(q.custom.items()))
-        entries = select(literal(1)).select_from(ContactValue).where(
-            ContactValue.field_id == _custom_field_id(session, agent_id, key), ContactValue.value_text == value)
-        found = session.exec(select(func.count()).select_from(entries.limit(DENSE_VALUES).subquery())).one()
+        entries = (
+            select(literal(1))
+            .select_from(ContactValue)
+            .where(
+                ContactValue.field_id == _custom_field_id(session, agent_id, key),
+                ContactValue.value_text == value,
+            )
+        )
+        found = session.exec(
+            select(func.count()).select_from(entries.limit(DENSE_VALUES).subquery())
+        ).one()
         return DENSE_MATCHES if found >= DENSE_VALUES else 0
     return _capped_count(session, agent_id, q, DENSE_MATCHES - 1)
 
@@ -226,11 +299,19 @@ def _dense_estimate(session: Session, agent_id: int, q: ListQuery) -> int:
 def _display(session: Session, agent_id: int, rows: list[Contact]) -> list[dict]:
     stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent_id))}
     owner_ids = {r.primary_owner_id for r in rows if r.primary_owner_id}
-    owners = {u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
-              for u in session.exec(select(User).where(User.id.in_(owner_ids)))} if owner_ids else {}
+    owners = (
+        {
+            u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
+            for u in session.exec(select(User).where(User.id.in_(owner_ids)))
+        }
+        if owner_ids
+        else {}
+    )
     values: dict[str, dict[int, str]] = {}
     if rows:
-        for v in session.exec(select(ContactValue).where(ContactValue.contact_id.in_([r.id for r in rows]))):
+        for v in session.exec(
+            select(ContactValue).where(ContactValue.contact_id.in_([r.id for r in rows]))
+        ):
             values.setdefault(v.contact_id, {})[v.field_id] = v.value_text
     return [
         {
@@ -326,14 +407,23 @@ def _capped_count(session: Session, agent_id: int, q: ListQuery, cap: int) -> in
         key, value = next(iter(q.custom.items()))
         rest = replace(q, custom={k: v for k, v in q.custom.items() if k != key})
         field_id = _custom_field_id(session, agent_id, key)
-        ids = (select(literal(1)).select_from(ContactValue).join(Contact, Contact.id == ContactValue.contact_id)
-               .where(ContactValue.field_id == field_id, ContactValue.value_text == value,
-                      build_filter(session, agent_id, rest)))
+        ids = (
+            select(literal(1))
+            .select_from(ContactValue)
+            .join(Contact, Contact.id == ContactValue.contact_id)
+            .where(
+                ContactValue.field_id == field_id,
+                ContactValue.value_text == value,
+                build_filter(session, agent_id, rest),
+            )
+        )
     return session.exec(select(func.count()).select_from(ids.limit(cap + 1).subquery())).one()
 
 
 def _custom_field_id(session: Session, agent_id: int, key: str) -> int:
-    f = session.exec(select(ContactField).where(ContactField.agent_id == agent_id, ContactField.key == key)).first()
+    f = session.exec(
+        select(ContactField).where(ContactField.agent_id == agent_id, ContactField.key == key)
+    ).first()
     if f is None or f.is_default:
         raise ValidationError(f"Unknown field '{key}'.", field=key)
     return f.id
@@ -360,8 +450,11 @@ def _search(session: Session, agent_id: int, term: str, walk: bool = False):
     digits = re.sub(r"\D", "", term)
     if _PHONE_LIKE.match(term) and len(digits) >= 3:
         return _phone_search(session, agent_id, term, digits, walk)
-    return or_(_prefix(Contact.name_sort, term, walk), _prefix(LATER_WORDS, " " + term, walk),
-               _prefix(Contact.email, term, walk))
+    return or_(
+        _prefix(Contact.name_sort, term, walk),
+        _prefix(LATER_WORDS, " " + term, walk),
+        _prefix(Contact.email, term, walk),
+    )
 
 
 def _phone_search(session: Session, agent_id: int, term: str, digits: str, walk: bool):
@@ -379,7 +472,7 @@ def _phone_search(session: Session, agent_id: int, term: str, digits: str, walk:
         national = digits
         prefix = metadata.national_prefix if metadata else None
         if prefix and national.startswith(prefix):
-            national = national[len(prefix):]
+            national = national[len(prefix) :]
         if code and national:
             starts.add(f"+{code}{national}")
     conditions = [_prefix(Contact.phone, start, walk) for start in sorted(starts)]
@@ -414,13 +507,17 @@ def count_contacts(session: Session, actor: Actor, agent_id: int) -> int:
     """All of the agent's non-archived contacts (the list's "You have N contacts"), from
     the trigger-kept ContactCount rows."""
     agent = require_agent(session, actor, agent_id)
-    rows, total = session.exec(select(func.count(), func.coalesce(func.sum(ContactCount.n), 0))
-                               .where(ContactCount.agent_id == agent.id)).one()
+    rows, total = session.exec(
+        select(func.count(), func.coalesce(func.sum(ContactCount.n), 0)).where(
+            ContactCount.agent_id == agent.id
+        )
+    ).one()
     if rows > FOLD_COUNT_ROWS and session.get_bind().dialect.name == "postgresql":
         # The rows this statement deletes are summed into one; rows other writers add meanwhile
         # are kept, and a concurrent fold takes a disjoint set: the sum never changes.
         session.connection().exec_driver_sql(
             "WITH gone AS (DELETE FROM contactcount WHERE agent_id = %(a)s RETURNING n) "
-            "INSERT INTO contactcount (agent_id, n) SELECT %(a)s, coalesce(sum(n), 0) FROM gone", {"a": agent.id})
+            "INSERT INTO contactcount (agent_id, n) SELECT %(a)s, coalesce(sum(n), 0) FROM gone",
+            {"a": agent.id},
+        )
     return int(total)
-

@@ -1,4 +1,4 @@
-"""Contacts: the single creation/update path every source uses (PRODUCT.md §3.1–3.2).
+"""Contacts: the single creation/update path every source uses.
 
 `save_contact` validates and normalizes, matches an existing contact (external reference,
 then email, then phone), creates or updates it, runs the automations on creation and
@@ -19,10 +19,12 @@ and members these steps need come from services/settings_cache.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-from sqlalchemy import insert as sa_insert, inspect as sa_inspect
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +35,13 @@ from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue,
 from crm_app.services import audit, automations, settings_cache
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import Conflict, NotFound, ValidationError
-from crm_app.services.values import coerce_value, format_phone, normalize_email, normalize_gender, normalize_phone
+from crm_app.services.values import (
+    coerce_value,
+    format_phone,
+    normalize_email,
+    normalize_gender,
+    normalize_phone,
+)
 
 SOURCES = ("Chat", "Form", "Manual", "Import", "API", "Payment")
 STATUSES = ("Active", "Inactive", "Blocked")
@@ -50,7 +58,7 @@ class Origin:
     user_id: int | None = None  # the member behind it (the creator for manual/import)
 
     @classmethod
-    def member(cls, actor: Actor) -> "Origin":
+    def member(cls, actor: Actor) -> Origin:
         return cls("member", actor.display_name, actor.user_id)
 
 
@@ -73,13 +81,19 @@ class _Clean:
 
 def agent_fields(session: Session, agent_id: int) -> dict[str, ContactField]:
     rows = session.exec(
-        select(ContactField).where(ContactField.agent_id == agent_id, ContactField.archived_at.is_(None))
+        select(ContactField).where(
+            ContactField.agent_id == agent_id, ContactField.archived_at.is_(None)
+        )
     )
     return {f.key: f for f in rows}
 
 
-def clean_input(session: Session, agent: Agent, data: Mapping[str, Any],
-                fields: dict[str, ContactField] | None = None) -> _Clean:
+def clean_input(
+    session: Session,
+    agent: Agent,
+    data: Mapping[str, Any],
+    fields: dict[str, ContactField] | None = None,
+) -> _Clean:
     """Validate every value by its field; raises ValidationError naming the field key."""
     fields = fields if fields is not None else settings_cache.for_agent(session, agent).fields
     defaults: dict[str, Any] = {}
@@ -110,12 +124,24 @@ def clean_input(session: Session, agent: Agent, data: Mapping[str, Any],
     return _Clean(defaults, custom, external_ref, labels, {f.id: f.label for f in fields.values()})
 
 
-def match_contact(session: Session, agent_id: int, *, external_ref: str | None = None,
-                  email: str | None = None, phone: str | None = None) -> Contact | None:
-    """External reference first, then email, then phone (§3.2)."""
-    for column, value in ((Contact.external_ref, external_ref), (Contact.email, email), (Contact.phone, phone)):
+def match_contact(
+    session: Session,
+    agent_id: int,
+    *,
+    external_ref: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> Contact | None:
+    """External reference first, then email, then phone."""
+    for column, value in (
+        (Contact.external_ref, external_ref),
+        (Contact.email, email),
+        (Contact.phone, phone),
+    ):
         if value:
-            found = session.exec(select(Contact).where(Contact.agent_id == agent_id, column == value)).first()
+            found = session.exec(
+                select(Contact).where(Contact.agent_id == agent_id, column == value)
+            ).first()
             if found is not None:
                 return found
     return None
@@ -126,9 +152,17 @@ def timeline_value(key: str, value):
     return format_phone(value) if key == "phone" else value
 
 
-def save_contact(session: Session, agent: Agent, data: Mapping[str, Any], *, source: str, origin: Origin,
-                 policy: str = "fill", allow_match: bool = True,
-                 fields: dict[str, ContactField] | None = None) -> SaveResult:
+def save_contact(
+    session: Session,
+    agent: Agent,
+    data: Mapping[str, Any],
+    *,
+    source: str,
+    origin: Origin,
+    policy: str = "fill",
+    allow_match: bool = True,
+    fields: dict[str, ContactField] | None = None,
+) -> SaveResult:
     """Create or update one contact of `agent` from `data` (field key -> raw value).
 
     policy for a matched contact: `skip` leaves it alone, `fill` fills only empty values
@@ -145,25 +179,37 @@ def save_contact(session: Session, agent: Agent, data: Mapping[str, Any], *, sou
         for _ in range(3):  # a fresh random id if it ever collided with another contact's
             contact = _create(session, agent, clean, source, origin, insert_first)
             if contact is not None:
-                return SaveResult(contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom])
-            existing = match_contact(session, agent.id, external_ref=clean.external_ref, email=email, phone=phone)
+                return SaveResult(
+                    contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom]
+                )
+            existing = match_contact(
+                session, agent.id, external_ref=clean.external_ref, email=email, phone=phone
+            )
             if existing is not None:
                 break
         else:
             raise Conflict("The contact could not be saved. Please try again.")
     else:
-        existing = match_contact(session, agent.id, external_ref=clean.external_ref, email=email, phone=phone)
+        existing = match_contact(
+            session, agent.id, external_ref=clean.external_ref, email=email, phone=phone
+        )
     if existing is None:
         if not email and not phone:
-            raise ValidationError("A contact needs at least an email or a mobile number.", field="email")
+            raise ValidationError(
+                "A contact needs at least an email or a mobile number.", field="email"
+            )
         try:
             with session.begin_nested():
                 contact = _create(session, agent, clean, source, origin, None)
                 session.flush()
-            return SaveResult(contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom])
+            return SaveResult(
+                contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom]
+            )
         except IntegrityError:
             # A concurrent caller created the same person first: update theirs instead.
-            existing = match_contact(session, agent.id, external_ref=clean.external_ref, email=email, phone=phone)
+            existing = match_contact(
+                session, agent.id, external_ref=clean.external_ref, email=email, phone=phone
+            )
             if existing is None:
                 raise
     if not allow_match:
@@ -172,7 +218,9 @@ def save_contact(session: Session, agent: Agent, data: Mapping[str, Any], *, sou
 
 
 _INSERTS: dict[str, Any] = {}
-ACTIVITY_INSERT = sa_insert(Activity.__table__)  # Core: timeline rows as plain values, no ORM objects
+ACTIVITY_INSERT = sa_insert(
+    Activity.__table__
+)  # Core: timeline rows as plain values, no ORM objects
 
 
 def _insert_for(session: Session):
@@ -182,23 +230,30 @@ def _insert_for(session: Session):
     if name not in _INSERTS:
         table = Contact.__table__
         make = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(name)
-        _INSERTS[name] = make(table).on_conflict_do_nothing().returning(table.c.id) if make else None
+        _INSERTS[name] = (
+            make(table).on_conflict_do_nothing().returning(table.c.id) if make else None
+        )
     return _INSERTS[name]
 
 
 _CONTACT_COLUMNS = [(attr.key, attr.columns[0].name) for attr in sa_inspect(Contact).column_attrs]
 
 
-def _create(session: Session, agent: Agent, clean: _Clean, source: str, origin: Origin, insert) -> Contact | None:
+def _create(
+    session: Session, agent: Agent, clean: _Clean, source: str, origin: Origin, insert
+) -> Contact | None:
     """Insert the contact with the automations' stage and owners, then queue its timeline and
     audit rows. With `insert` (ON CONFLICT DO NOTHING) returns None when a contact already
     has one of its unique keys; without, adds it to the session (the caller flushes)."""
-    decision = automations.decide_on_create(session, agent, source=source, creator_id=origin.user_id)
+    decision = automations.decide_on_create(
+        session, agent, source=source, creator_id=origin.user_id
+    )
     now = utcnow()
     member_set: list[str] = []
     if origin.actor_type == "member":
         member_set = sorted(k for k, v in clean.defaults.items() if v) + [
-            str(fid) for fid, v in clean.custom.items() if v is not None]
+            str(fid) for fid, v in clean.custom.items() if v is not None
+        ]
     contact = Contact(
         agent_id=agent.id,
         external_ref=clean.external_ref,
@@ -219,27 +274,55 @@ def _create(session: Session, agent: Agent, clean: _Clean, source: str, origin: 
         if session.connection().execute(insert, row).first() is None:
             automations.undo_decision(decision)
             return None
-        make_transient_to_detached(contact)  # it is in the database now: persistent, nothing pending
+        make_transient_to_detached(
+            contact
+        )  # it is in the database now: persistent, nothing pending
     session.add(contact)
     for field_id, stored in clean.custom.items():
         if stored is not None:
-            session.add(ContactValue(contact_id=contact.id, field_id=field_id, value_text=stored[0],
-                                     value_num=stored[1], value_json=stored[2]))
-    lines = [{"contact_id": contact.id, "kind": "created", "actor_type": origin.actor_type, "actor_id": origin.user_id,
-              "actor_label": origin.label, "message": (f"Created via {source}" + _by(origin))[:1000], "data": {},
-              "created_at": now}] + decision.activity_rows(contact.id, now)
-    if insert is not None:  # the contact is in the database: its timeline goes straight in, one statement
+            session.add(
+                ContactValue(
+                    contact_id=contact.id,
+                    field_id=field_id,
+                    value_text=stored[0],
+                    value_num=stored[1],
+                    value_json=stored[2],
+                )
+            )
+    lines = [
+        {
+            "contact_id": contact.id,
+            "kind": "created",
+            "actor_type": origin.actor_type,
+            "actor_id": origin.user_id,
+            "actor_label": origin.label,
+            "message": (f"Created via {source}" + _by(origin))[:1000],
+            "data": {},
+            "created_at": now,
+        }
+    ] + decision.activity_rows(contact.id, now)
+    if (
+        insert is not None
+    ):  # the contact is in the database: its timeline goes straight in, one statement
         session.connection().execute(ACTIVITY_INSERT, lines)
     else:
         session.add_all([Activity(**line) for line in lines])
     if origin.actor_type != "member":  # members' own entry points audit with their name
-        audit.record(session, None, "Create", "Contact", f"Contact {contact.id} created via {source}" + _by(origin),
-                     org_id=agent.org_id, now=insert is not None)
+        audit.record(
+            session,
+            None,
+            "Create",
+            "Contact",
+            f"Contact {contact.id} created via {source}" + _by(origin),
+            org_id=agent.org_id,
+            now=insert is not None,
+        )
     return contact
 
 
-def _update(session: Session, agent: Agent, contact: Contact, clean: _Clean, origin: Origin,
-            policy: str) -> SaveResult:
+def _update(
+    session: Session, agent: Agent, contact: Contact, clean: _Clean, origin: Origin, policy: str
+) -> SaveResult:
     result = SaveResult(contact, False)
     if policy == "skip":
         return result
@@ -252,28 +335,55 @@ def _update(session: Session, agent: Agent, contact: Contact, clean: _Clean, ori
             continue
         if old not in (None, "") and (policy == "fill" or key in protected):
             result.conflicts.append(key)
-            _activity(session, contact, "conflict", origin,
-                      f"{clean.labels.get(key, key)} '{timeline_value(key, new)}' from {origin.label} was not applied; "
-                      f"kept '{timeline_value(key, old)}'",
-                      {"field": key, "kept": old, "offered": new})
+            _activity(
+                session,
+                contact,
+                "conflict",
+                origin,
+                f"{clean.labels.get(key, key)} '{timeline_value(key, new)}' from {origin.label} was not applied; "
+                f"kept '{timeline_value(key, old)}'",
+                {"field": key, "kept": old, "offered": new},
+            )
             continue
-        if key in ("email", "phone") and new is None and not (contact.phone if key == "email" else contact.email):
-            raise ValidationError("A contact needs at least an email or a mobile number.", field=key)
+        if (
+            key in ("email", "phone")
+            and new is None
+            and not (contact.phone if key == "email" else contact.email)
+        ):
+            raise ValidationError(
+                "A contact needs at least an email or a mobile number.", field=key
+            )
         if key in ("email", "phone") and new and _taken(session, agent.id, contact.id, key, new):
             result.conflicts.append(key)
-            _activity(session, contact, "conflict", origin,
-                      f"{clean.labels.get(key, key)} '{timeline_value(key, new)}' from {origin.label} belongs to "
-                      "another contact; not applied",
-                      {"field": key, "offered": new})
+            _activity(
+                session,
+                contact,
+                "conflict",
+                origin,
+                f"{clean.labels.get(key, key)} '{timeline_value(key, new)}' from {origin.label} belongs to "
+                "another contact; not applied",
+                {"field": key, "offered": new},
+            )
             continue
         setattr(contact, key, new)
         result.changed.append(key)
-        _activity(session, contact, "field", origin,
-                  f"{clean.labels.get(key, key)} changed from '{timeline_value(key, old) or '—'}' to "
-                  f"'{timeline_value(key, new) or '—'}'" + _by(origin),
-                  {"field": key, "from": old, "to": new})
-    current = {v.field_id: v for v in session.exec(select(ContactValue).where(ContactValue.contact_id == contact.id))} \
-        if clean.custom else {}
+        _activity(
+            session,
+            contact,
+            "field",
+            origin,
+            f"{clean.labels.get(key, key)} changed from '{timeline_value(key, old) or '—'}' to "
+            f"'{timeline_value(key, new) or '—'}'" + _by(origin),
+            {"field": key, "from": old, "to": new},
+        )
+    current = (
+        {
+            v.field_id: v
+            for v in session.exec(select(ContactValue).where(ContactValue.contact_id == contact.id))
+        }
+        if clean.custom
+        else {}
+    )
     labels_by_id = clean.labels_by_id
     if clean.custom and labels_by_id is None:
         labels_by_id = {f.id: f.label for f in agent_fields(session, agent.id).values()}
@@ -286,20 +396,39 @@ def _update(session: Session, agent: Agent, contact: Contact, clean: _Clean, ori
         label = labels_by_id.get(field_id, str(field_id))
         if old not in (None, "") and (policy == "fill" or str(field_id) in protected):
             result.conflicts.append(str(field_id))
-            _activity(session, contact, "conflict", origin, f"{label} '{new}' from {origin.label} was not applied; kept '{old}'",
-                      {"field_id": field_id, "kept": old, "offered": new})
+            _activity(
+                session,
+                contact,
+                "conflict",
+                origin,
+                f"{label} '{new}' from {origin.label} was not applied; kept '{old}'",
+                {"field_id": field_id, "kept": old, "offered": new},
+            )
             continue
         if stored is None:
             session.delete(row)
         elif row is None:
-            session.add(ContactValue(contact_id=contact.id, field_id=field_id, value_text=stored[0],
-                                     value_num=stored[1], value_json=stored[2]))
+            session.add(
+                ContactValue(
+                    contact_id=contact.id,
+                    field_id=field_id,
+                    value_text=stored[0],
+                    value_num=stored[1],
+                    value_json=stored[2],
+                )
+            )
         else:
             row.value_text, row.value_num, row.value_json = stored
             session.add(row)
         result.changed.append(str(field_id))
-        _activity(session, contact, "field", origin, f"{label} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
-                  {"field_id": field_id, "from": old, "to": new})
+        _activity(
+            session,
+            contact,
+            "field",
+            origin,
+            f"{label} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
+            {"field_id": field_id, "from": old, "to": new},
+        )
     if result.changed:
         if origin.actor_type == "member":
             contact.member_set = sorted(set(contact.member_set or []) | set(result.changed))
@@ -313,7 +442,9 @@ def _update(session: Session, agent: Agent, contact: Contact, clean: _Clean, ori
 def _taken(session: Session, agent_id: int, contact_id: str, key: str, value: str) -> bool:
     column = Contact.email if key == "email" else Contact.phone
     with session.no_autoflush:
-        other = session.exec(select(Contact.id).where(Contact.agent_id == agent_id, column == value)).first()
+        other = session.exec(
+            select(Contact.id).where(Contact.agent_id == agent_id, column == value)
+        ).first()
     return other is not None and other != contact_id
 
 
@@ -321,23 +452,47 @@ def _by(origin: Origin) -> str:
     return f" by {origin.label}" if origin.label else ""
 
 
-def _activity(session: Session, contact: Contact, kind: str, origin: Origin, message: str, data: dict | None = None):
-    session.add(Activity(contact_id=contact.id, kind=kind, actor_type=origin.actor_type, actor_id=origin.user_id,
-                         actor_label=origin.label, message=message[:1000], data=data or {}))
+def _activity(
+    session: Session,
+    contact: Contact,
+    kind: str,
+    origin: Origin,
+    message: str,
+    data: dict | None = None,
+):
+    session.add(
+        Activity(
+            contact_id=contact.id,
+            kind=kind,
+            actor_type=origin.actor_type,
+            actor_id=origin.user_id,
+            actor_label=origin.label,
+            message=message[:1000],
+            data=data or {},
+        )
+    )
 
 
 # ------------------------------------------------------------------ member-facing entry points
 
 
-def add_contact_manually(session: Session, actor: Actor, agent_id: int, data: Mapping[str, Any]) -> Contact:
-    """Add Contact → Add a Single Person (§3.4): source `via Manual`, a match is refused."""
+def add_contact_manually(
+    session: Session, actor: Actor, agent_id: int, data: Mapping[str, Any]
+) -> Contact:
+    """Add Contact → Add a Single Person: source `via Manual`, a match is refused."""
     agent = require_agent(session, actor, agent_id)
-    result = save_contact(session, agent, data, source="Manual", origin=Origin.member(actor), allow_match=False)
-    audit.record(session, actor, "Create", "Contact", f"Added contact {result.contact.id} via Manual")
+    result = save_contact(
+        session, agent, data, source="Manual", origin=Origin.member(actor), allow_match=False
+    )
+    audit.record(
+        session, actor, "Create", "Contact", f"Added contact {result.contact.id} via Manual"
+    )
     return result.contact
 
 
-def edit_contact(session: Session, actor: Actor, agent_id: int, contact_id: str, data: Mapping[str, Any]) -> SaveResult:
+def edit_contact(
+    session: Session, actor: Actor, agent_id: int, contact_id: str, data: Mapping[str, Any]
+) -> SaveResult:
     """`Edit details` by a team member: overwrites, and marks the values as member-typed."""
     agent = require_agent(session, actor, agent_id)
     contact = get_contact(session, agent, contact_id)
@@ -361,7 +516,9 @@ def get_contact(session: Session, agent: Agent, contact_id: str) -> Contact:
     return contact
 
 
-def find_similar(session: Session, actor: Actor, agent_id: int, *, email: str = "", phone: str = "") -> dict | None:
+def find_similar(
+    session: Session, actor: Actor, agent_id: int, *, email: str = "", phone: str = ""
+) -> dict | None:
     """The add-contact dialog's live duplicate warning: the first match, if any."""
     agent = require_agent(session, actor, agent_id)
     try:

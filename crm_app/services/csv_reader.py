@@ -1,4 +1,4 @@
-"""Reading uploaded contact spreadsheets (PRODUCT.md §3.5): whatever a tool exported.
+"""Reading uploaded contact spreadsheets: whatever a tool exported.
 
 `inspect_csv` looks at a stored file once — size, binary content, NUL bytes, encoding
 (BOM → UTF-8/UTF-16, else UTF-8, else Windows-1252, else Latin-1), delimiter (comma,
@@ -17,9 +17,9 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
@@ -69,8 +69,13 @@ class CsvInfo:
 
     @property
     def encoding_label(self) -> str:
-        return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", "cp1252": "Windows-1252",
-                "latin-1": "Latin-1"}.get(self.encoding, self.encoding)
+        return {
+            "utf-8": "UTF-8",
+            "utf-8-sig": "UTF-8 (with BOM)",
+            "utf-16": "UTF-16",
+            "cp1252": "Windows-1252",
+            "latin-1": "Latin-1",
+        }.get(self.encoding, self.encoding)
 
     @property
     def delimiter_label(self) -> str:
@@ -102,14 +107,24 @@ def inspect_csv(path: Path | str, *, count_rows: bool = True) -> CsvInfo:
         raise CsvError("The file is empty.")
     width = max(len(r) for r in records)
     first = [c.strip().lstrip("\ufeff") for c in records[0]]
-    has_header = not any(_EMAILISH.match(c) or (_PHONEISH.match(c) and sum(ch.isdigit() for ch in c) >= 7)
-                         for c in first)
+    has_header = not any(
+        _EMAILISH.match(c) or (_PHONEISH.match(c) and sum(ch.isdigit() for ch in c) >= 7)
+        for c in first
+    )
     data = records[1:] if has_header else records
     headers, positions = _columns(first if has_header else [], data, width)
     if not headers:
         raise CsvError("The file has no columns with names or values.")
-    info = CsvInfo(path=path, size=size, encoding=encoding, delimiter=delimiter, has_header=has_header,
-                   headers=headers, positions=positions, width=width)
+    info = CsvInfo(
+        path=path,
+        size=size,
+        encoding=encoding,
+        delimiter=delimiter,
+        has_header=has_header,
+        headers=headers,
+        positions=positions,
+        width=width,
+    )
     for _, row in _first_rows(info, SAMPLE_ROWS):
         info.sample.append(row)
     if count_rows:
@@ -119,16 +134,28 @@ def inspect_csv(path: Path | str, *, count_rows: bool = True) -> CsvInfo:
     return info
 
 
-def iter_rows(info: CsvInfo, chunk_rows: int | None = None) -> Iterator[list[tuple[int, list[str]]]]:
+def iter_rows(
+    info: CsvInfo, chunk_rows: int | None = None
+) -> Iterator[list[tuple[int, list[str]]]]:
     """Chunks of (row number as a spreadsheet shows it, cells aligned to info.headers).
 
     Blank lines are skipped (they still count for row numbers); cells are stripped.
     More than MAX_ROWS data rows is refused.
     """
     reader = pd.read_csv(
-        info.path, sep=info.delimiter, encoding=info.encoding, dtype=str, header=None,
-        names=list(range(info.width)), keep_default_na=False, na_filter=False, skip_blank_lines=False,
-        chunksize=chunk_rows or CHUNK_ROWS, engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
+        info.path,
+        sep=info.delimiter,
+        encoding=info.encoding,
+        dtype=str,
+        header=None,
+        names=list(range(info.width)),
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        chunksize=chunk_rows or CHUNK_ROWS,
+        engine="c",
+        quoting=csv.QUOTE_MINIMAL,
+        doublequote=True,
         encoding_errors="strict",
     )
     number = 0  # spreadsheet row of the current record
@@ -148,18 +175,28 @@ def iter_rows(info: CsvInfo, chunk_rows: int | None = None) -> Iterator[list[tup
                     continue
                 seen += 1
                 if seen > MAX_ROWS:
-                    raise CsvError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}. "
-                                   "Split it into smaller files.")
+                    raise CsvError(
+                        f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}. "
+                        "Split it into smaller files."
+                    )
                 chunk.append((number, cells))
             if chunk:
                 yield chunk
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+), saw (\d+)", str(exc))
-        where = f"Line {match.group(1)} has {match.group(2)} columns" if match else "A line has more columns"
-        raise CsvError(f"{where}, more than the {info.width} of the first rows. "
-                       "Check the quotes around that line or the delimiter.") from None
+        where = (
+            f"Line {match.group(1)} has {match.group(2)} columns"
+            if match
+            else "A line has more columns"
+        )
+        raise CsvError(
+            f"{where}, more than the {info.width} of the first rows. "
+            "Check the quotes around that line or the delimiter."
+        ) from None
     except UnicodeDecodeError:
-        raise CsvError("Part of the file is not valid text in its encoding. Save it again as UTF-8 CSV.") from None
+        raise CsvError(
+            "Part of the file is not valid text in its encoding. Save it again as UTF-8 CSV."
+        ) from None
     finally:
         reader.close()
 
@@ -185,8 +222,10 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     else:
         for magic, what in _MAGIC:
             if head.startswith(magic):
-                raise CsvError(f"This is not a CSV file: it looks like {what}. "
-                               "Open it in your spreadsheet and save it as CSV.")
+                raise CsvError(
+                    f"This is not a CSV file: it looks like {what}. "
+                    "Open it in your spreadsheet and save it as CSV."
+                )
         encoding = "utf-8"
     # One pass over the whole file: NUL bytes refuse it, invalid UTF-8 means a legacy encoding.
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -204,7 +243,9 @@ def _detect_encoding(path: Path, head: bytes) -> str:
                     if "\x00" in decoder.decode(block):
                         raise CsvError(_nul_message(head))
                 except UnicodeDecodeError:
-                    raise CsvError("The file says it is UTF-16 but is not valid UTF-16 text.") from None
+                    raise CsvError(
+                        "The file says it is UTF-16 but is not valid UTF-16 text."
+                    ) from None
     if encoding is None:
         # Windows-1252 leaves five bytes undefined; a file using them is Latin-1.
         encoding = "cp1252"
@@ -244,7 +285,11 @@ def _detect_delimiter(text: str) -> str:
     best, best_score = ",", (-1, -1)
     for candidate in DELIMITERS:
         try:
-            records = [r for r in csv.reader(io.StringIO(lines), delimiter=candidate) if any(c.strip() for c in r)]
+            records = [
+                r
+                for r in csv.reader(io.StringIO(lines), delimiter=candidate)
+                if any(c.strip() for c in r)
+            ]
         except csv.Error:
             continue
         records = records[:50]
@@ -280,6 +325,6 @@ def _columns(header: list[str], data: list[list[str]], width: int) -> tuple[list
 
 
 def _mb(size: int) -> str:
-    if size >= 1024 ** 3:
-        return f"{size / 1024 ** 3:.1f} GB"
-    return f"{size / 1024 ** 2:.1f} MB"
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GB"
+    return f"{size / 1024**2:.1f} MB"

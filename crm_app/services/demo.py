@@ -1,4 +1,4 @@
-"""Demo data (§11): a clinic with its team, a receptionist agent and ~300 contacts.
+"""Demo data: a clinic with its team, a receptionist agent and ~300 contacts.
 
 `seed_demo` runs only on an empty installation (no organization yet) and is deterministic
 (random.Random(42)), so every fresh install and test sees the same clinic.
@@ -20,7 +20,17 @@ import phonenumbers
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from crm_app.models import Activity, Contact, ContactField, ContactValue, Membership, Organization, Stage, User, utcnow
+from crm_app.models import (
+    Activity,
+    Contact,
+    ContactField,
+    ContactValue,
+    Membership,
+    Organization,
+    Stage,
+    User,
+    utcnow,
+)
 from crm_app.services import audit, fields
 from crm_app.services.access import Actor, actor_for
 from crm_app.services.agents import create_agent, create_owner
@@ -40,32 +50,173 @@ TEAM = (  # email, first, last, role, works in the Reception agent
     ("billing@clinic.example", "Tom", "Becker", "User", False),
 )
 CUSTOM_FIELDS = (
-    {"label": "Date of birth", "type": "Date", "allow_ai": True, "ai_hint": "Patient's date of birth"},
-    {"label": "Insurance provider", "type": "Dropdown", "allow_ai": True,
-     "options": ["Aetna", "Blue Cross Blue Shield", "Cigna", "Humana", "Kaiser Permanente",
-                 "Medicare", "Medicaid", "UnitedHealthcare", "Self-pay"]},
-    {"label": "Preferred location", "type": "Dropdown", "allow_ai": True,
-     "options": ["Northside Main", "Riverside Annex", "Telehealth"]},
-    {"label": "Reason for visit", "type": "Long text", "allow_ai": True,
-     "ai_hint": "Why the patient wants to see a doctor, in their own words"},
+    {
+        "label": "Date of birth",
+        "type": "Date",
+        "allow_ai": True,
+        "ai_hint": "Patient's date of birth",
+    },
+    {
+        "label": "Insurance provider",
+        "type": "Dropdown",
+        "allow_ai": True,
+        "options": [
+            "Aetna",
+            "Blue Cross Blue Shield",
+            "Cigna",
+            "Humana",
+            "Kaiser Permanente",
+            "Medicare",
+            "Medicaid",
+            "UnitedHealthcare",
+            "Self-pay",
+        ],
+    },
+    {
+        "label": "Preferred location",
+        "type": "Dropdown",
+        "allow_ai": True,
+        "options": ["Northside Main", "Riverside Annex", "Telehealth"],
+    },
+    {
+        "label": "Reason for visit",
+        "type": "Long text",
+        "allow_ai": True,
+        "ai_hint": "Why the patient wants to see a doctor, in their own words",
+    },
     {"label": "Newsletter", "type": "Checkbox", "allow_ai": False},
 )
 FIRST = {
-    "Female": ["Emma", "Olivia", "Sophia", "Ava", "Isabella", "Mia", "Charlotte", "Amelia", "Harper", "Grace",
-               "Chloe", "Zoe", "Nora", "Lily", "Hannah", "Maya", "Priya", "Leah", "Camila", "Aaliyah",
-               "Mei", "Fatima", "Rosa", "Ingrid", "Naomi"],
-    "Male": ["Liam", "Noah", "Oliver", "Elijah", "James", "William", "Benjamin", "Lucas", "Henry", "Mateo",
-             "Ethan", "Daniel", "Samuel", "David", "Joseph", "Carlos", "Omar", "Wei", "Raj", "Andre",
-             "Kofi", "Luis", "Isaac", "Malik", "Tomas"],
-    "Other": ["Alex", "Jordan", "Taylor", "Riley", "Casey", "Quinn", "Avery", "Morgan", "Sage", "Rowan"],
+    "Female": [
+        "Emma",
+        "Olivia",
+        "Sophia",
+        "Ava",
+        "Isabella",
+        "Mia",
+        "Charlotte",
+        "Amelia",
+        "Harper",
+        "Grace",
+        "Chloe",
+        "Zoe",
+        "Nora",
+        "Lily",
+        "Hannah",
+        "Maya",
+        "Priya",
+        "Leah",
+        "Camila",
+        "Aaliyah",
+        "Mei",
+        "Fatima",
+        "Rosa",
+        "Ingrid",
+        "Naomi",
+    ],
+    "Male": [
+        "Liam",
+        "Noah",
+        "Oliver",
+        "Elijah",
+        "James",
+        "William",
+        "Benjamin",
+        "Lucas",
+        "Henry",
+        "Mateo",
+        "Ethan",
+        "Daniel",
+        "Samuel",
+        "David",
+        "Joseph",
+        "Carlos",
+        "Omar",
+        "Wei",
+        "Raj",
+        "Andre",
+        "Kofi",
+        "Luis",
+        "Isaac",
+        "Malik",
+        "Tomas",
+    ],
+    "Other": [
+        "Alex",
+        "Jordan",
+        "Taylor",
+        "Riley",
+        "Casey",
+        "Quinn",
+        "Avery",
+        "Morgan",
+        "Sage",
+        "Rowan",
+    ],
 }
-LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-        "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-        "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson",
-        "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores",
-        "Patel", "Kim", "Chen", "Okafor", "Novak", "Schmidt", "Rossi", "Cohen", "Murphy", "O'Brien"]
+LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Patel",
+    "Kim",
+    "Chen",
+    "Okafor",
+    "Novak",
+    "Schmidt",
+    "Rossi",
+    "Cohen",
+    "Murphy",
+    "O'Brien",
+]
 DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com", "inbox.example.org"]
-AREA_CODES = ["312", "773", "872", "630", "847", "708", "224", "331"]  # Chicago area: a neighbourhood clinic
+AREA_CODES = [
+    "312",
+    "773",
+    "872",
+    "630",
+    "847",
+    "708",
+    "224",
+    "331",
+]  # Chicago area: a neighbourhood clinic
 REASONS = [
     "Annual physical and blood work.",
     "Persistent cough for about two weeks.",
@@ -83,7 +234,9 @@ REASONS = [
 SOURCES = ["Chat"] * 30 + ["Form"] * 25 + ["Manual"] * 20 + ["Import"] * 15 + ["API"] * 10
 STAGE_WEIGHTS = {"Lead": 40, "Prospect": 25, "Customer": 25, "Old Customer": 10}
 STATUSES = ["Active"] * 86 + ["Inactive"] * 10 + ["Blocked"] * 4
-GENDERS = ["Female"] * 46 + ["Male"] * 42 + ["Non-binary"] * 4 + ["Prefer not to say"] * 3 + [None] * 5
+GENDERS = (
+    ["Female"] * 46 + ["Male"] * 42 + ["Non-binary"] * 4 + ["Prefer not to say"] * 3 + [None] * 5
+)
 
 
 def seed_demo(session: Session) -> dict | None:
@@ -92,19 +245,30 @@ def seed_demo(session: Session) -> dict | None:
         return None
     rng = random.Random(42)
     owner = create_owner(session, OWNER_EMAIL, ORG_NAME, "Dana", "Whitfield")
-    agent = create_agent(session, owner, "Reception", slug="reception", region="US", welcome_message=WELCOME)
+    agent = create_agent(
+        session, owner, "Reception", slug="reception", region="US", welcome_message=WELCOME
+    )
     team = _add_team(session, owner, agent.id)
     custom = [
-        fields.create_custom_field(session, owner, agent.id, label=spec["label"], type=spec["type"],
-                                   options=spec.get("options", ()), allow_ai=spec["allow_ai"],
-                                   ai_hint=spec.get("ai_hint", ""))
+        fields.create_custom_field(
+            session,
+            owner,
+            agent.id,
+            label=spec["label"],
+            type=spec["type"],
+            options=spec.get("options", ()),
+            allow_ai=spec["allow_ai"],
+            ai_hint=spec.get("ai_hint", ""),
+        )
         for spec in CUSTOM_FIELDS
     ]
     custom_fields = {f["label"]: session.get(ContactField, f["id"]) for f in custom}
     stages = {s.name: s.id for s in session.exec(select(Stage).where(Stage.agent_id == agent.id))}
     owners = [owner] + [m for m in team if agent.id in m.agent_ids or m.is_admin]
     contacts = _add_contacts(session, rng, agent, stages, owners, custom_fields)
-    audit.record(session, owner, "Create", "Contact", f"Seeded {len(contacts)} demo contacts in {agent.name}")
+    audit.record(
+        session, owner, "Create", "Contact", f"Seeded {len(contacts)} demo contacts in {agent.name}"
+    )
     return {
         "organization": ORG_NAME,
         "agent": agent.name,
@@ -121,8 +285,14 @@ def _add_team(session: Session, owner: Actor, agent_id: int) -> list[Actor]:
         user = User(email=email, first_name=first, last_name=last)
         session.add(user)
         session.flush()
-        session.add(Membership(org_id=owner.org_id, user_id=user.id, role=role,
-                               agent_ids=[agent_id] if works_in_agent and role == "User" else []))
+        session.add(
+            Membership(
+                org_id=owner.org_id,
+                user_id=user.id,
+                role=role,
+                agent_ids=[agent_id] if works_in_agent and role == "User" else [],
+            )
+        )
         session.flush()
         audit.record(session, owner, "Create", "Member", f"Added {email} as {role} (demo data)")
         team.append(actor_for(session, user.id, owner.org_id))
@@ -141,23 +311,35 @@ def _phone(rng: random.Random, used: set[str]) -> str:
             return e164
 
 
-def _add_contacts(session: Session, rng: random.Random, agent, stages: dict[str, int], owners: list[Actor],
-                  custom_fields: dict[str, ContactField]) -> list[Contact]:
+def _add_contacts(
+    session: Session,
+    rng: random.Random,
+    agent,
+    stages: dict[str, int],
+    owners: list[Actor],
+    custom_fields: dict[str, ContactField],
+) -> list[Contact]:
     now = utcnow()
-    stage_names = [name for name, weight in STAGE_WEIGHTS.items() for _ in range(weight) if name in stages]
+    stage_names = [
+        name for name, weight in STAGE_WEIGHTS.items() for _ in range(weight) if name in stages
+    ]
     used_emails: set[str] = set()
     used_phones: set[str] = set()
     contacts, rows = [], []
-    for i in range(CONTACT_COUNT):
+    for _ in range(CONTACT_COUNT):
         gender = rng.choice(GENDERS)
         pool = FIRST["Female" if gender == "Female" else "Male" if gender == "Male" else "Other"]
         first, last = rng.choice(pool), rng.choice(LAST)
         has = rng.random()  # 10% email only, 8% phone only, the rest both
         email = phone = None
         if has >= 0.08:
-            local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}{last[0]}", f"{first}_{last}"])
-            email = normalize_email(f"{local.replace(chr(39), '')}{rng.choice(['', str(rng.randint(1, 99))])}"
-                                    f"@{rng.choice(DOMAINS)}")
+            local = rng.choice(
+                [f"{first}.{last}", f"{first[0]}{last}", f"{first}{last[0]}", f"{first}_{last}"]
+            )
+            email = normalize_email(
+                f"{local.replace(chr(39), '')}{rng.choice(['', str(rng.randint(1, 99))])}"
+                f"@{rng.choice(DOMAINS)}"
+            )
             while email in used_emails:
                 email = email.replace("@", f"{rng.randint(0, 9)}@")
             used_emails.add(email)
@@ -166,7 +348,11 @@ def _add_contacts(session: Session, rng: random.Random, agent, stages: dict[str,
         source = rng.choice(SOURCES)
         created = now - timedelta(days=rng.uniform(0, 120), minutes=rng.randint(0, 600))
         primary = rng.choice(owners)
-        secondary = rng.choice([o for o in owners if o.user_id != primary.user_id]) if rng.random() < 0.2 else None
+        secondary = (
+            rng.choice([o for o in owners if o.user_id != primary.user_id])
+            if rng.random() < 0.2
+            else None
+        )
         creator = rng.choice(owners) if source in ("Manual", "Import") else None
         name = f"{first} {last}"
         contact = Contact(
@@ -182,19 +368,43 @@ def _add_contacts(session: Session, rng: random.Random, agent, stages: dict[str,
             primary_owner_id=primary.user_id,
             secondary_owner_id=secondary.user_id if secondary else None,
             created_by_id=creator.user_id if creator else None,
-            member_set=sorted(k for k, v in {"name": name, "email": email, "phone": phone, "gender": gender}.items()
-                              if v) if source == "Manual" else [],
+            member_set=sorted(
+                k
+                for k, v in {"name": name, "email": email, "phone": phone, "gender": gender}.items()
+                if v
+            )
+            if source == "Manual"
+            else [],
             created_at=created,
             updated_at=min(now, created + timedelta(days=rng.uniform(0, 10))),
         )
         contacts.append(contact)
-        label = {"Chat": agent.name, "Form": "New patient intake", "Manual": creator.display_name if creator else "",
-                 "Import": creator.display_name if creator else "", "API": "Scheduling system"}[source]
-        actor_type = {"Chat": "agent", "Form": "form", "Manual": "member", "Import": "import", "API": "api"}[source]
-        rows.append(Activity(contact_id=contact.id, kind="created", actor_type=actor_type,
-                             actor_id=creator.user_id if creator else None, actor_label=label,
-                             message=f"Created via {source} by {label}", data={"source": source},
-                             created_at=created))
+        label = {
+            "Chat": agent.name,
+            "Form": "New patient intake",
+            "Manual": creator.display_name if creator else "",
+            "Import": creator.display_name if creator else "",
+            "API": "Scheduling system",
+        }[source]
+        actor_type = {
+            "Chat": "agent",
+            "Form": "form",
+            "Manual": "member",
+            "Import": "import",
+            "API": "api",
+        }[source]
+        rows.append(
+            Activity(
+                contact_id=contact.id,
+                kind="created",
+                actor_type=actor_type,
+                actor_id=creator.user_id if creator else None,
+                actor_label=label,
+                message=f"Created via {source} by {label}",
+                data={"source": source},
+                created_at=created,
+            )
+        )
         rows.extend(_values(rng, contact.id, source, custom_fields))
     session.add_all(contacts)
     session.flush()
@@ -203,10 +413,14 @@ def _add_contacts(session: Session, rng: random.Random, agent, stages: dict[str,
     return contacts
 
 
-def _values(rng: random.Random, contact_id: str, source: str, custom: dict[str, ContactField]) -> list[ContactValue]:
+def _values(
+    rng: random.Random, contact_id: str, source: str, custom: dict[str, ContactField]
+) -> list[ContactValue]:
     raw = {}
     if rng.random() < 0.7:
-        raw["Date of birth"] = (date(1945, 1, 1) + timedelta(days=rng.randint(0, 365 * 62))).isoformat()
+        raw["Date of birth"] = (
+            date(1945, 1, 1) + timedelta(days=rng.randint(0, 365 * 62))
+        ).isoformat()
     if rng.random() < 0.8:
         raw["Insurance provider"] = rng.choice(custom["Insurance provider"].options)
     if rng.random() < 0.9:
@@ -219,6 +433,13 @@ def _values(rng: random.Random, contact_id: str, source: str, custom: dict[str, 
     for label, value in raw.items():
         field = custom[label]
         stored = coerce_value(field.type, value, field.options)
-        values.append(ContactValue(contact_id=contact_id, field_id=field.id, value_text=stored[0],
-                                   value_num=stored[1], value_json=stored[2]))
+        values.append(
+            ContactValue(
+                contact_id=contact_id,
+                field_id=field.id,
+                value_text=stored[0],
+                value_num=stored[1],
+                value_json=stored[2],
+            )
+        )
     return values

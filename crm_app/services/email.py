@@ -17,10 +17,10 @@ import secrets
 import smtplib
 import ssl
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import unquote, urlparse
 
 from sqlmodel import Session
@@ -35,18 +35,28 @@ DEV_MAILBOX_KEEP = 50  # newest messages the development mailbox keeps
 DEV_MAILBOX_HOURS = 24  # and only from this long ago
 
 
-def send_email(session: Session, to: str, subject: str, body: str, *, hide: Iterable[str] = ()) -> SentEmail:
+def send_email(
+    session: Session, to: str, subject: str, body: str, *, hide: Iterable[str] = ()
+) -> SentEmail:
     """Send one message; `hide` lists the parts of subject and body that grant access."""
     settings = get_settings()
     backend = "smtp" if settings.smtp_url else "console"
-    row = SentEmail(to=to, subject=_redact(subject, hide)[:200], body=_redact(body, hide), backend=backend)
+    row = SentEmail(
+        to=to, subject=_redact(subject, hide)[:200], body=_redact(body, hide), backend=backend
+    )
     session.add(row)
     if settings.smtp_url:
         _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body)
     else:
         rule = "─" * 72
-        log.warning("\n%s\nEMAIL to %s (not sent: CRM_SMTP_URL is not set)\nSubject: %s\n\n%s\n%s",
-                    rule, to, subject, body, rule)
+        log.warning(
+            "\n%s\nEMAIL to %s (not sent: CRM_SMTP_URL is not set)\nSubject: %s\n\n%s\n%s",
+            rule,
+            to,
+            subject,
+            body,
+            rule,
+        )
     if settings.dev_mode:
         _keep_for_dev_mailbox(settings.dev_mailbox_dir, to, subject, body)
     return row
@@ -63,7 +73,7 @@ def _keep_for_dev_mailbox(directory: Path, to: str, subject: str, body: str) -> 
     """One owner-only file per message (several workers may write at once), oldest pruned."""
     private_dir(directory)
     key = f"{time.time_ns():020d}-{secrets.token_hex(4)}"
-    sent = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    sent = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     temp = directory / f".{key}.tmp"
     with private_open(temp, "w", encoding="utf-8") as handle:
         json.dump({"id": key, "to": to, "subject": subject, "body": body, "sent": sent}, handle)
@@ -82,7 +92,9 @@ def dev_mailbox(directory: Path | None = None) -> list[dict]:
         directory = settings.dev_mailbox_dir
     if not directory.is_dir():
         return []
-    oldest = f"{(time.time_ns() - int(timedelta(hours=DEV_MAILBOX_HOURS).total_seconds() * 1e9)):020d}"
+    oldest = (
+        f"{(time.time_ns() - int(timedelta(hours=DEV_MAILBOX_HOURS).total_seconds() * 1e9)):020d}"
+    )
     messages = []
     for path in sorted(directory.glob("*.json"), reverse=True)[:DEV_MAILBOX_KEEP]:
         if path.name < oldest:
@@ -104,7 +116,9 @@ def _send_smtp(url: str, sender: str, to: str, subject: str, body: str) -> None:
     message.set_content(body)
     port = parsed.port or (465 if parsed.scheme == "smtps" else 587)
     if parsed.scheme == "smtps":
-        client = smtplib.SMTP_SSL(parsed.hostname, port, context=ssl.create_default_context(), timeout=20)
+        client = smtplib.SMTP_SSL(
+            parsed.hostname, port, context=ssl.create_default_context(), timeout=20
+        )
     else:
         client = smtplib.SMTP(parsed.hostname, port, timeout=20)
     with client:

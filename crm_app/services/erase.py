@@ -1,4 +1,4 @@
-"""Erase contact (GDPR, PRODUCT.md §3.7): the contact and everything about them, for good.
+"""Erase contact (GDPR): the contact and everything about them, for good.
 
 Removes the contact's custom values, notes, files (rows now, bytes on disk once the
 transaction commits), form submissions, conversations with their messages, timeline and
@@ -43,7 +43,9 @@ def erase_contact(session: Session, actor: Actor, agent_id, contact_id) -> str:
         delete(AccessPass).where(AccessPass.contact_id == cid),
     ):
         session.exec(statement.execution_options(synchronize_session=False))
-    session.exec(delete(Contact).where(Contact.id == cid).execution_options(synchronize_session=False))
+    session.exec(
+        delete(Contact).where(Contact.id == cid).execution_options(synchronize_session=False)
+    )
     session.expunge(contact)
     audit.record(session, actor, "Delete", "Contact", "Erased a contact")
     files.remove_stored(session, keys)

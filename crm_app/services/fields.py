@@ -1,4 +1,4 @@
-"""Contact fields of an agent (PRODUCT.md §4): the four default fields and custom ones.
+"""Contact fields of an agent: the four default fields and custom ones.
 
 Rules kept here so every caller (settings page, imports, forms, API) gets the same:
 - A key never changes once created: imports, forms, automations and the API refer to it.
@@ -13,7 +13,7 @@ Rules kept here so every caller (settings page, imports, forms, API) gets the sa
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -55,8 +55,21 @@ DEFAULT_FIELDS: tuple[dict, ...] = (
 DEFAULT_KEYS = frozenset(f["key"] for f in DEFAULT_FIELDS)
 # Built-in contact attributes a custom key would shadow in imports, exports and the API.
 RESERVED_KEYS = frozenset(
-    {"id", "stage", "status", "source", "owner", "primary_owner", "secondary_owner",
-     "archived", "created_at", "updated_at", "external_ref", "notes", "files"}
+    {
+        "id",
+        "stage",
+        "status",
+        "source",
+        "owner",
+        "primary_owner",
+        "secondary_owner",
+        "archived",
+        "created_at",
+        "updated_at",
+        "external_ref",
+        "notes",
+        "files",
+    }
 )
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -119,7 +132,9 @@ def _clean_options(type_: str, options: Iterable[str] | None) -> list[str]:
         if not option:
             continue
         if len(option) > MAX_OPTION:
-            raise ValidationError(f"Each option can be at most {MAX_OPTION} characters.", field="options")
+            raise ValidationError(
+                f"Each option can be at most {MAX_OPTION} characters.", field="options"
+            )
         if option.lower() in seen:
             raise ValidationError(f"The option '{option}' is listed twice.", field="options")
         seen.add(option.lower())
@@ -158,11 +173,18 @@ def _field_of(session: Session, agent_id: int, field_id) -> ContactField:
 
 
 def _has_values(session: Session, field_id: int) -> bool:
-    return session.exec(select(ContactValue.contact_id).where(ContactValue.field_id == field_id).limit(1)).first() is not None
+    return (
+        session.exec(
+            select(ContactValue.contact_id).where(ContactValue.field_id == field_id).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _next_position(session: Session, agent_id: int) -> int:
-    top = session.exec(select(func.max(ContactField.position)).where(ContactField.agent_id == agent_id)).one()
+    top = session.exec(
+        select(func.max(ContactField.position)).where(ContactField.agent_id == agent_id)
+    ).one()
     return (top if top is not None else -1) + 1
 
 
@@ -196,7 +218,9 @@ def install_default_fields(session: Session, agent_id: int) -> list[ContactField
     return rows
 
 
-def list_fields(session: Session, actor: Actor, agent_id: int, include_archived: bool = False) -> list[dict]:
+def list_fields(
+    session: Session, actor: Actor, agent_id: int, include_archived: bool = False
+) -> list[dict]:
     require_agent(session, actor, agent_id)
     fields = _fields(session, agent_id, include_archived)
     with_values = set()
@@ -231,10 +255,13 @@ def create_custom_field(
     label = _clean_label(label)
     key = (key or "").strip() or key_from_label(label)
     if not key:
-        raise ValidationError("Enter a key: lower-case letters, numbers and underscores.", field="key")
+        raise ValidationError(
+            "Enter a key: lower-case letters, numbers and underscores.", field="key"
+        )
     if not KEY_PATTERN.match(key):
         raise ValidationError(
-            "A key starts with a lower-case letter and uses only a-z, 0-9 and _ (at most 60).", field="key"
+            "A key starts with a lower-case letter and uses only a-z, 0-9 and _ (at most 60).",
+            field="key",
         )
     type_ = _clean_type(type)
     options_ = _clean_options(type_, options)
@@ -246,7 +273,9 @@ def create_custom_field(
     if taken is not None or key in DEFAULT_KEYS:
         raise Conflict(f"A field with the key '{key}' already exists.", field="key")
     if key in RESERVED_KEYS:
-        raise ValidationError(f"The key '{key}' is reserved for a built-in contact attribute.", field="key")
+        raise ValidationError(
+            f"The key '{key}' is reserved for a built-in contact attribute.", field="key"
+        )
     field = ContactField(
         agent_id=agent.id,
         key=key,
@@ -261,8 +290,13 @@ def create_custom_field(
     )
     session.add(field)
     _flush_unique(session, key)
-    audit.record(session, actor, "Create", RESOURCE,
-                 f"Created custom field '{label}' ({key}, {type_}) in agent '{agent.name}'")
+    audit.record(
+        session,
+        actor,
+        "Create",
+        RESOURCE,
+        f"Created custom field '{label}' ({key}, {type_}) in agent '{agent.name}'",
+    )
     return field_dto(field)
 
 
@@ -291,16 +325,19 @@ def update_field(
     # Validate every argument first, then assign: a refused update changes nothing.
     new_label, new_type, new_options = field.label, field.type, list(field.options or [])
     if field.is_default:
-        if (label is not _UNSET and (label or "").strip() != field.label) or (
-            type is not _UNSET and type != field.type
-        ) or (options is not _UNSET and list(options or []) != new_options):
+        if (
+            (label is not _UNSET and (label or "").strip() != field.label)
+            or (type is not _UNSET and type != field.type)
+            or (options is not _UNSET and list(options or []) != new_options)
+        ):
             raise ValidationError("Default fields keep their label, type and options.")
     else:
         if type is not _UNSET and type != field.type:
             new_type = _clean_type(type)
             if _has_values(session, field.id):
                 raise ValidationError(
-                    "Contacts already have values for this field, so its type cannot change.", field="type"
+                    "Contacts already have values for this field, so its type cannot change.",
+                    field="type",
                 )
         if label is not _UNSET:
             new_label = _clean_label(label)
@@ -328,27 +365,39 @@ def update_field(
     if changes:
         session.add(field)
         session.flush()
-        audit.record(session, actor, "Update", RESOURCE,
-                     f"Updated field '{field.label}' ({field.key}) in agent '{agent.name}': " + ", ".join(changes))
+        audit.record(
+            session,
+            actor,
+            "Update",
+            RESOURCE,
+            f"Updated field '{field.label}' ({field.key}) in agent '{agent.name}': "
+            + ", ".join(changes),
+        )
     return field_dto(field, _has_values(session, field.id))
 
 
-def reorder_fields(session: Session, actor: Actor, agent_id: int, ordered_ids: Sequence[int]) -> list[dict]:
+def reorder_fields(
+    session: Session, actor: Actor, agent_id: int, ordered_ids: Sequence[int]
+) -> list[dict]:
     """Put the agent's visible fields in `ordered_ids` order (must list each exactly once)."""
     agent = require_agent(session, actor, agent_id, minimum="Admin")
     _lock_agent(session, agent.id)
     active = _fields(session, agent.id, include_archived=False)
     ids = list(ordered_ids or [])
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or sorted(ids) != sorted(
-        f.id for f in active
-    ):
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or sorted(
+        ids
+    ) != sorted(f.id for f in active):
         raise ValidationError("The field list changed meanwhile. Reload the page and try again.")
     _apply_order(session, agent.id, ids)
-    audit.record(session, actor, "Update", RESOURCE, f"Reordered contact fields in agent '{agent.name}'")
+    audit.record(
+        session, actor, "Update", RESOURCE, f"Reordered contact fields in agent '{agent.name}'"
+    )
     return list_fields(session, actor, agent.id)
 
 
-def move_field(session: Session, actor: Actor, agent_id: int, field_id: int, direction: str) -> list[dict]:
+def move_field(
+    session: Session, actor: Actor, agent_id: int, field_id: int, direction: str
+) -> list[dict]:
     """The button/keyboard equivalent of a drag: one step up or down."""
     if direction not in ("up", "down"):
         raise ValidationError("Move a field up or down.")
@@ -386,8 +435,13 @@ def archive_field(session: Session, actor: Actor, agent_id: int, field_id: int) 
         field.archived_at = utcnow()
         session.add(field)
         session.flush()
-        audit.record(session, actor, "Delete", RESOURCE,
-                     f"Archived field '{field.label}' ({field.key}) in agent '{agent.name}'; values kept")
+        audit.record(
+            session,
+            actor,
+            "Delete",
+            RESOURCE,
+            f"Archived field '{field.label}' ({field.key}) in agent '{agent.name}'; values kept",
+        )
     return field_dto(field)
 
 
@@ -400,6 +454,11 @@ def restore_field(session: Session, actor: Actor, agent_id: int, field_id: int) 
         field.position = _next_position(session, agent.id)
         session.add(field)
         session.flush()
-        audit.record(session, actor, "Update", RESOURCE,
-                     f"Restored field '{field.label}' ({field.key}) in agent '{agent.name}'")
+        audit.record(
+            session,
+            actor,
+            "Update",
+            RESOURCE,
+            f"Restored field '{field.label}' ({field.key}) in agent '{agent.name}'",
+        )
     return field_dto(field, _has_values(session, field.id))

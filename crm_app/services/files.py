@@ -1,4 +1,4 @@
-"""Files attached to a contact (PRODUCT.md §3.6 `Files`).
+"""Files attached to a contact.
 
 Uploads are read in chunks into private storage (settings.files_dir, never a public URL),
 stopped as soon as they pass 25 MB, and accepted only when their CONTENT is one of the
@@ -31,8 +31,10 @@ from crm_app.settings import get_settings, private_dir, private_open
 MAX_FILE_BYTES = 25 * 1024 * 1024
 CHUNK = 1024 * 1024
 TOO_LARGE = "This file is larger than 25 MB. Please upload a smaller file."
-NOT_ALLOWED = "This type of file can't be uploaded. Allowed: PDF, images (PNG, JPEG, GIF, WebP), " \
-              "Office documents (Word, Excel, PowerPoint), text and CSV."
+NOT_ALLOWED = (
+    "This type of file can't be uploaded. Allowed: PDF, images (PNG, JPEG, GIF, WebP), "
+    "Office documents (Word, Excel, PowerPoint), text and CSV."
+)
 
 # kind -> (content type, allowed extensions)
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -43,7 +45,10 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "webp": ("image/webp", (".webp",)),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        (".pptx",),
+    ),
     "doc": ("application/msword", (".doc",)),
     "xls": ("application/vnd.ms-excel", (".xls",)),
     "ppt": ("application/vnd.ms-powerpoint", (".ppt",)),
@@ -57,8 +62,16 @@ _OFFICE_MAIN = {
 }
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Programs and scripts, refused whatever their name says.
-_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
-                     b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"#!")
+_EXECUTABLE_MAGIC = (
+    b"MZ",
+    b"\x7fELF",
+    b"\xca\xfe\xba\xbe",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xcf\xfa\xed\xfe",
+    b"\xce\xfa\xed\xfe",
+    b"#!",
+)
 _TEXT_CONTROL_OK = {9, 10, 12, 13}
 
 
@@ -101,7 +114,9 @@ def sniff(path: Path, filename: str) -> Sniffed:
     ext = os.path.splitext(filename.lower())[1]
     kind: str | None = None
     if head.startswith(_EXECUTABLE_MAGIC):
-        raise ValidationError("This file looks like a program or script and can't be uploaded.", field="file")
+        raise ValidationError(
+            "This file looks like a program or script and can't be uploaded.", field="file"
+        )
     if head.startswith(b"%PDF-"):
         kind = "pdf"
     elif head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -123,7 +138,9 @@ def sniff(path: Path, filename: str) -> Sniffed:
     content_type, extensions = KINDS[kind]
     if ext not in extensions:
         raise ValidationError(
-            f"This file's content doesn't match its name: it is not a {ext or 'typeless'} file.", field="file")
+            f"This file's content doesn't match its name: it is not a {ext or 'typeless'} file.",
+            field="file",
+        )
     return Sniffed(kind, content_type)
 
 
@@ -187,8 +204,9 @@ def _remove_after_rollback(session: Session, path: Path) -> None:
     event.listen(session, "after_rollback", _unlink, once=True)
 
 
-def add_file(session: Session, actor: Actor, agent_id, contact_id, filename: str | None,
-             stream: BinaryIO) -> ContactFile:
+def add_file(
+    session: Session, actor: Actor, agent_id, contact_id, filename: str | None, stream: BinaryIO
+) -> ContactFile:
     """Store one uploaded file for the contact; nothing is stored when it is refused."""
     _, contact = contact_for(session, actor, agent_id, contact_id)
     name = safe_filename(filename)
@@ -209,12 +227,27 @@ def add_file(session: Session, actor: Actor, agent_id, contact_id, filename: str
         if temp.exists():
             temp.unlink()
     _remove_after_rollback(session, final)
-    row = ContactFile(contact_id=contact.id, uploader_id=actor.user_id, filename=name,
-                      content_type=sniffed.content_type, size=size, storage_key=key)
+    row = ContactFile(
+        contact_id=contact.id,
+        uploader_id=actor.user_id,
+        filename=name,
+        content_type=sniffed.content_type,
+        size=size,
+        storage_key=key,
+    )
     session.add(row)
     session.flush()
-    add_activity(session, contact, "file", actor, f"File {name} uploaded by {actor.display_name}", {"file_id": row.id})
-    audit.record(session, actor, "Create", "File", f"Uploaded file {row.id} to contact {contact.id}")
+    add_activity(
+        session,
+        contact,
+        "file",
+        actor,
+        f"File {name} uploaded by {actor.display_name}",
+        {"file_id": row.id},
+    )
+    audit.record(
+        session, actor, "Create", "File", f"Uploaded file {row.id} to contact {contact.id}"
+    )
     return row
 
 
@@ -226,25 +259,32 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def list_files(session: Session, actor: Actor, agent_id, contact_id, tz_name: str = "") -> list[dict]:
+def list_files(
+    session: Session, actor: Actor, agent_id, contact_id, tz_name: str = ""
+) -> list[dict]:
     _, contact = contact_for(session, actor, agent_id, contact_id)
     rows = session.exec(
-        select(ContactFile, User).join(User, User.id == ContactFile.uploader_id, isouter=True)
+        select(ContactFile, User)
+        .join(User, User.id == ContactFile.uploader_id, isouter=True)
         .where(ContactFile.contact_id == contact.id)
         .order_by(ContactFile.created_at.desc(), ContactFile.id.desc())
     ).all()
     out = []
     for row, user in rows:
-        out.append({
-            "id": str(row.id),
-            "name": row.filename,
-            "size": human_size(row.size),
-            "type": row.content_type,
-            "uploader": (f"{user.first_name} {user.last_name}".strip() or user.email) if user else "Former member",
-            "time": fmt_time(row.created_at, tz_name),
-            "url": f"/api/contacts/{contact.id}/files/{row.id}",
-            "can_delete": actor.is_admin or row.uploader_id == actor.user_id,
-        })
+        out.append(
+            {
+                "id": str(row.id),
+                "name": row.filename,
+                "size": human_size(row.size),
+                "type": row.content_type,
+                "uploader": (f"{user.first_name} {user.last_name}".strip() or user.email)
+                if user
+                else "Former member",
+                "time": fmt_time(row.created_at, tz_name),
+                "url": f"/api/contacts/{contact.id}/files/{row.id}",
+                "can_delete": actor.is_admin or row.uploader_id == actor.user_id,
+            }
+        )
     return out
 
 
@@ -262,7 +302,9 @@ def delete_file(session: Session, actor: Actor, agent_id, contact_id, file_id) -
         raise PermissionDenied("Only the person who uploaded this file or an Admin can delete it.")
     path = storage_path(row.storage_key)
     session.delete(row)
-    add_activity(session, contact, "file", actor, f"File {row.filename} deleted by {actor.display_name}")
+    add_activity(
+        session, contact, "file", actor, f"File {row.filename} deleted by {actor.display_name}"
+    )
     audit.record(session, actor, "Delete", "File", f"Deleted file {row.id} of contact {contact.id}")
     _remove_after_commit(session, [path])
 
@@ -277,7 +319,9 @@ def file_for_download(session: Session, actor: Actor, contact_id, file_id) -> tu
     path = storage_path(row.storage_key)
     if not path.is_file():
         raise NotFound("File not found.")
-    audit.record(session, actor, "Read", "File", f"Downloaded file {row.id} of contact {contact.id}")
+    audit.record(
+        session, actor, "Read", "File", f"Downloaded file {row.id} of contact {contact.id}"
+    )
     return path, row.filename, row.content_type
 
 

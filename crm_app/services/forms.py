@@ -1,4 +1,4 @@
-"""CRM → Forms (PRODUCT.md §5): building, publishing, public submissions and their review.
+"""CRM → Forms: building, publishing, public submissions and their review.
 
 - A form keeps the draft being edited in `Form.draft` ({"elements": [...], "settings": {...}}).
   Publishing snapshots the draft into the next FormVersion; every submission points at the
@@ -22,18 +22,28 @@ import io
 import os
 import re
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, BinaryIO, Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 from sqlalchemy import String, and_, cast, event, func
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import insert as sa_insert
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import defer
 from sqlmodel import Session, delete, select
 
-from crm_app.models import Activity, Agent, Contact, ContactField, Form, FormSubmission, FormVersion, utcnow
+from crm_app.models import (
+    Activity,
+    Agent,
+    Contact,
+    ContactField,
+    Form,
+    FormSubmission,
+    FormVersion,
+    utcnow,
+)
 from crm_app.services import audit, settings_cache, spam
 from crm_app.services import files as file_service
 from crm_app.services.access import Actor, require_agent
@@ -119,16 +129,30 @@ def new_element_id() -> str:
     return "e" + secrets.token_hex(4)
 
 
-def new_element(type_: str, fields: Mapping[str, ContactField] | None = None,
-                taken: Iterable[str] = ()) -> dict:
+def new_element(
+    type_: str, fields: Mapping[str, ContactField] | None = None, taken: Iterable[str] = ()
+) -> dict:
     """A palette element with sensible defaults (Email/Phone map to the contact's field)."""
     if type_ not in ELEMENT_TYPES:
         raise ValidationError("Choose an element from the palette.", field="type")
-    label = {"heading": "Section heading", "paragraph": "Add some text for your visitors here.",
-             "consent": "I agree to be contacted about my request", "phone": "Mobile number"}.get(
-        type_, ELEMENT_TYPES[type_])
-    element = {"id": new_element_id(), "type": type_, "label": label, "placeholder": "", "help": "",
-               "required": False, "min": None, "max": None, "options": [], "maps_to": ""}
+    label = {
+        "heading": "Section heading",
+        "paragraph": "Add some text for your visitors here.",
+        "consent": "I agree to be contacted about my request",
+        "phone": "Mobile number",
+    }.get(type_, ELEMENT_TYPES[type_])
+    element = {
+        "id": new_element_id(),
+        "type": type_,
+        "label": label,
+        "placeholder": "",
+        "help": "",
+        "required": False,
+        "min": None,
+        "max": None,
+        "options": [],
+        "maps_to": "",
+    }
     if type_ in CHOICE_TYPES:
         element["options"] = ["Option 1", "Option 2"]
     taken = set(taken)
@@ -175,8 +199,12 @@ def clean_element(raw: Mapping[str, Any]) -> dict:
     element = {
         "id": eid,
         "type": type_,
-        "label": _text(raw.get("label"), label_limit, "The text" if type_ in DISPLAY_TYPES else "The label",
-                       f + "label"),
+        "label": _text(
+            raw.get("label"),
+            label_limit,
+            "The text" if type_ in DISPLAY_TYPES else "The label",
+            f + "label",
+        ),
         "placeholder": "",
         "help": "",
         "required": False,
@@ -187,14 +215,21 @@ def clean_element(raw: Mapping[str, Any]) -> dict:
     }
     if type_ in DISPLAY_TYPES:
         return element
-    element["placeholder"] = _text(raw.get("placeholder"), MAX_PLACEHOLDER, "The placeholder", f + "placeholder")
+    element["placeholder"] = _text(
+        raw.get("placeholder"), MAX_PLACEHOLDER, "The placeholder", f + "placeholder"
+    )
     element["help"] = _text(raw.get("help"), MAX_HELP, "The help text", f + "help")
     element["required"] = bool(raw.get("required"))
     if type_ in TEXT_TYPES or type_ == "number":
         integer = type_ in TEXT_TYPES
-        low, high = _bound(raw.get("min"), f + "min", integer), _bound(raw.get("max"), f + "max", integer)
+        low, high = (
+            _bound(raw.get("min"), f + "min", integer),
+            _bound(raw.get("max"), f + "max", integer),
+        )
         if integer and high is not None and high > TEXT_LIMITS[type_]:
-            raise ValidationError(f"The maximum length can be at most {TEXT_LIMITS[type_]}.", field=f + "max")
+            raise ValidationError(
+                f"The maximum length can be at most {TEXT_LIMITS[type_]}.", field=f + "max"
+            )
         if low is not None and high is not None and low > high:
             raise ValidationError("The minimum is larger than the maximum.", field=f + "min")
         element["min"], element["max"] = low, high
@@ -219,21 +254,29 @@ def clean_settings(raw: Mapping[str, Any] | None) -> dict:
     out = dict(DEFAULT_SETTINGS)
     out["title"] = _text(raw.get("title"), 120, "The title", "title")
     out["description"] = _text(raw.get("description"), 1000, "The description", "description")
-    out["submit_label"] = _text(raw.get("submit_label"), 40, "The button label", "submit_label") or "Submit"
-    out["success_message"] = _text(raw.get("success_message"), 1000, "The success message", "success_message")
+    out["submit_label"] = (
+        _text(raw.get("submit_label"), 40, "The button label", "submit_label") or "Submit"
+    )
+    out["success_message"] = _text(
+        raw.get("success_message"), 1000, "The success message", "success_message"
+    )
     redirect = _text(raw.get("redirect_url"), 500, "The redirect URL", "redirect_url")
     if redirect:
         parsed = urlparse(redirect)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ValidationError("Enter a full web address starting with https:// (or http://).",
-                                  field="redirect_url")
+            raise ValidationError(
+                "Enter a full web address starting with https:// (or http://).",
+                field="redirect_url",
+            )
     out["redirect_url"] = redirect
     close = str(raw.get("close_date") or "").strip()
     if close:
         try:
             close = date.fromisoformat(close[:10]).isoformat()
         except ValueError:
-            raise ValidationError("Enter the close date as YYYY-MM-DD.", field="close_date") from None
+            raise ValidationError(
+                "Enter the close date as YYYY-MM-DD.", field="close_date"
+            ) from None
     out["close_date"] = close
     limit = raw.get("limit")
     if limit in (None, ""):
@@ -242,7 +285,9 @@ def clean_settings(raw: Mapping[str, Any] | None) -> dict:
         try:
             out["limit"] = int(str(limit).strip())
         except ValueError:
-            raise ValidationError("Enter a whole number (or leave it empty for no limit).", field="limit") from None
+            raise ValidationError(
+                "Enter a whole number (or leave it empty for no limit).", field="limit"
+            ) from None
         if out["limit"] < 0 or out["limit"] > 10_000_000:
             raise ValidationError("Enter a number between 0 and 10,000,000.", field="limit")
     return out
@@ -263,7 +308,9 @@ def clean_draft(draft: Mapping[str, Any] | None) -> dict:
     return {"elements": cleaned, "settings": clean_settings(draft.get("settings"))}
 
 
-def options_field(element: Mapping[str, Any], fields: Mapping[str, ContactField]) -> ContactField | None:
+def options_field(
+    element: Mapping[str, Any], fields: Mapping[str, ContactField]
+) -> ContactField | None:
     """The contact field whose options a choice element offers: the Dropdown or Multi-select
     field it maps to (None for "form only", a Text field, or a field not in `fields`)."""
     if element.get("type") not in CHOICE_TYPES or not element.get("maps_to"):
@@ -286,8 +333,11 @@ def with_field_options(schema: Mapping[str, Any], fields: Mapping[str, ContactFi
     return {**schema, "elements": elements}
 
 
-def check_publishable(draft: dict, fields: Mapping[str, ContactField],
-                      archived: Mapping[str, ContactField] | None = None) -> None:
+def check_publishable(
+    draft: dict,
+    fields: Mapping[str, ContactField],
+    archived: Mapping[str, ContactField] | None = None,
+) -> None:
     """What a form needs before visitors can see it: every answer it accepts can be stored.
     `draft` has its field options applied (with_field_options); errors name the element at
     fault and say why."""
@@ -300,27 +350,39 @@ def check_publishable(draft: dict, fields: Mapping[str, ContactField],
         f = element["id"] + "."
         if not element["label"]:
             what = "text" if element["type"] in DISPLAY_TYPES else "label"
-            raise ValidationError(f"Give every {ELEMENT_TYPES[element['type']]} element a {what}.", field=f + "label")
+            raise ValidationError(
+                f"Give every {ELEMENT_TYPES[element['type']]} element a {what}.", field=f + "label"
+            )
         key = element.get("maps_to")
         if key and key not in fields:
             if key in archived:
                 raise ValidationError(
                     f"“{element['label']}” fills the contact field “{archived[key].label}”, which is archived. "
-                    "Restore it in CRM → Settings, or choose another field.", field=f + "maps_to")
-            raise ValidationError(f"“{element['label']}” maps to a contact field that no longer exists.",
-                                  field=f + "maps_to")
+                    "Restore it in CRM → Settings, or choose another field.",
+                    field=f + "maps_to",
+                )
+            raise ValidationError(
+                f"“{element['label']}” maps to a contact field that no longer exists.",
+                field=f + "maps_to",
+            )
         if element["type"] in CHOICE_TYPES and not element["options"]:
-            raise ValidationError(f"“{element['label']}” needs at least one option.", field=f + "options")
+            raise ValidationError(
+                f"“{element['label']}” needs at least one option.", field=f + "options"
+            )
         if key:
             target = fields[key]
             if target.type not in MAPPABLE.get(element["type"], ()):
                 allowed = " or ".join(MAPPABLE.get(element["type"], ())) or "no"
                 raise ValidationError(
                     f"“{element['label']}” ({ELEMENT_TYPES[element['type']]}) can't fill the {target.type} "
-                    f"field “{target.label}”: map it to a {allowed} field, or “Form only”.", field=f + "maps_to")
+                    f"field “{target.label}”: map it to a {allowed} field, or “Form only”.",
+                    field=f + "maps_to",
+                )
             if key in mapped:
-                raise ValidationError(f"“{mapped[key]}” and “{element['label']}” both map to {target.label}.",
-                                      field=f + "maps_to")
+                raise ValidationError(
+                    f"“{mapped[key]}” and “{element['label']}” both map to {target.label}.",
+                    field=f + "maps_to",
+                )
             mapped[key] = element["label"]
 
 
@@ -338,7 +400,9 @@ def _slugify(name: str) -> str:
     return f"{base}-{secrets.token_hex(3)}"
 
 
-def form_of(session: Session, actor: Actor, agent_id, form_id, minimum: str = "User") -> tuple[Agent, Form]:
+def form_of(
+    session: Session, actor: Actor, agent_id, form_id, minimum: str = "User"
+) -> tuple[Agent, Form]:
     agent = require_agent(session, actor, agent_id if isinstance(agent_id, int) else None, minimum)
     form = session.get(Form, int(form_id)) if str(form_id).isdigit() else None
     if form is None or form.agent_id != agent.id:
@@ -347,35 +411,60 @@ def form_of(session: Session, actor: Actor, agent_id, form_id, minimum: str = "U
 
 
 def _versions(session: Session, form_id: int) -> dict[int, FormVersion]:
-    return {v.version: v for v in session.exec(select(FormVersion).where(FormVersion.form_id == form_id))}
+    return {
+        v.version: v
+        for v in session.exec(select(FormVersion).where(FormVersion.form_id == form_id))
+    }
 
 
 def latest_version(session: Session, form: Form) -> FormVersion | None:
     if not form.published_version:
         return None
-    return session.exec(select(FormVersion).where(FormVersion.form_id == form.id,
-                                                  FormVersion.version == form.published_version)).first()
+    return session.exec(
+        select(FormVersion).where(
+            FormVersion.form_id == form.id, FormVersion.version == form.published_version
+        )
+    ).first()
 
 
 def list_forms(session: Session, actor: Actor, agent_id, tz_name: str = "") -> list[dict]:
     agent = require_agent(session, actor, agent_id if isinstance(agent_id, int) else None)
-    forms = list(session.exec(select(Form).where(Form.agent_id == agent.id).order_by(Form.created_at.desc(),
-                                                                                        Form.id.desc())))
+    forms = list(
+        session.exec(
+            select(Form)
+            .where(Form.agent_id == agent.id)
+            .order_by(Form.created_at.desc(), Form.id.desc())
+        )
+    )
     stats = {}
     if forms:
-        stats = {row[0]: (row[1], row[2]) for row in session.exec(
-            select(FormSubmission.form_id, func.count(), func.max(FormSubmission.created_at))
-            .where(FormSubmission.form_id.in_([f.id for f in forms]), FormSubmission.status != "Spam")
-            .group_by(FormSubmission.form_id)
-        )}
+        stats = {
+            row[0]: (row[1], row[2])
+            for row in session.exec(
+                select(FormSubmission.form_id, func.count(), func.max(FormSubmission.created_at))
+                .where(
+                    FormSubmission.form_id.in_([f.id for f in forms]),
+                    FormSubmission.status != "Spam",
+                )
+                .group_by(FormSubmission.form_id)
+            )
+        }
     out = []
     for form in forms:
         count, last = stats.get(form.id, (0, None))
         if last is not None and last.tzinfo is None:
-            last = last.replace(tzinfo=timezone.utc)
-        out.append({"id": str(form.id), "name": form.name, "slug": form.slug, "status": form.status,
-                    "submissions": int(count), "last": fmt_time(last, tz_name) if last else "—",
-                    "version": form.published_version or 0})
+            last = last.replace(tzinfo=UTC)
+        out.append(
+            {
+                "id": str(form.id),
+                "name": form.name,
+                "slug": form.slug,
+                "status": form.status,
+                "submissions": int(count),
+                "last": fmt_time(last, tz_name) if last else "—",
+                "version": form.published_version or 0,
+            }
+        )
     return out
 
 
@@ -385,10 +474,21 @@ def create_form(session: Session, actor: Actor, agent_id, name: str) -> Form:
     if not name:
         raise ValidationError("Enter a name for the form.", field="name")
     settings = dict(DEFAULT_SETTINGS, title=name)
-    form = Form(agent_id=agent.id, name=name, slug=_slugify(name), draft={"elements": [], "settings": settings})
+    form = Form(
+        agent_id=agent.id,
+        name=name,
+        slug=_slugify(name),
+        draft={"elements": [], "settings": settings},
+    )
     session.add(form)
     session.flush()
-    audit.record(session, actor, "Create", RESOURCE, f"Created form “{name}” ({form.id}) for agent {agent.id}")
+    audit.record(
+        session,
+        actor,
+        "Create",
+        RESOURCE,
+        f"Created form “{name}” ({form.id}) for agent {agent.id}",
+    )
     return form
 
 
@@ -429,7 +529,12 @@ def publish(session: Session, actor: Actor, agent_id, form_id) -> FormVersion:
     current = latest_version(session, form)
     if current is not None and current.schema_ == draft and form.status != "Draft":
         raise Conflict("There are no changes to publish.")
-    number = (session.exec(select(func.max(FormVersion.version)).where(FormVersion.form_id == form.id)).one() or 0) + 1
+    number = (
+        session.exec(
+            select(func.max(FormVersion.version)).where(FormVersion.form_id == form.id)
+        ).one()
+        or 0
+    ) + 1
     version = FormVersion(form_id=form.id, version=number, schema_=draft)
     session.add(version)
     form.draft = draft
@@ -439,13 +544,22 @@ def publish(session: Session, actor: Actor, agent_id, form_id) -> FormVersion:
     form.updated_at = utcnow()
     session.add(form)
     session.flush()
-    audit.record(session, actor, "Update", RESOURCE, f"Published version {number} of form “{form.name}” ({form.id})")
+    audit.record(
+        session,
+        actor,
+        "Update",
+        RESOURCE,
+        f"Published version {number} of form “{form.name}” ({form.id})",
+    )
     return version
 
 
 def _archived_fields(session: Session, agent_id: int) -> dict[str, ContactField]:
-    rows = session.exec(select(ContactField).where(ContactField.agent_id == agent_id,
-                                                   ContactField.archived_at.is_not(None)))
+    rows = session.exec(
+        select(ContactField).where(
+            ContactField.agent_id == agent_id, ContactField.archived_at.is_not(None)
+        )
+    )
     return {f.key: f for f in rows}
 
 
@@ -463,8 +577,13 @@ def set_status(session: Session, actor: Actor, agent_id, form_id, status: str) -
     form.status = status
     form.updated_at = utcnow()
     session.add(form)
-    audit.record(session, actor, "Update", RESOURCE,
-                 f"{'Closed' if status == 'Closed' else 'Reopened'} form “{form.name}” ({form.id})")
+    audit.record(
+        session,
+        actor,
+        "Update",
+        RESOURCE,
+        f"{'Closed' if status == 'Closed' else 'Reopened'} form “{form.name}” ({form.id})",
+    )
     return form
 
 
@@ -476,7 +595,9 @@ def duplicate_form(session: Session, actor: Actor, agent_id, form_id) -> Form:
     copy = Form(agent_id=agent.id, name=name, slug=_slugify(form.name), draft=draft)
     session.add(copy)
     session.flush()
-    audit.record(session, actor, "Create", RESOURCE, f"Duplicated form {form.id} as “{name}” ({copy.id})")
+    audit.record(
+        session, actor, "Create", RESOURCE, f"Duplicated form {form.id} as “{name}” ({copy.id})"
+    )
     return copy
 
 
@@ -484,7 +605,9 @@ def delete_form(session: Session, actor: Actor, agent_id, form_id) -> None:
     """Delete the form, its versions and submissions (and their stored files)."""
     _, form = form_of(session, actor, agent_id, form_id, "Admin")
     keys = []
-    for answers in session.exec(select(FormSubmission.answers).where(FormSubmission.form_id == form.id)):
+    for answers in session.exec(
+        select(FormSubmission.answers).where(FormSubmission.form_id == form.id)
+    ):
         keys.extend(_file_keys(answers))
     session.exec(delete(FormSubmission).where(FormSubmission.form_id == form.id))
     session.exec(delete(FormVersion).where(FormVersion.form_id == form.id))
@@ -508,7 +631,9 @@ def builder_data(session: Session, actor: Actor, agent_id, form_id) -> dict:
         "unpublished": has_unpublished_changes(session, form),
         "fields": mapping_choices(fields),
         # Still named in "Maps to" when an element maps to one (publishing then says why not).
-        "archived_fields": [{"key": f.key, "label": f.label} for f in _archived_fields(session, agent.id).values()],
+        "archived_fields": [
+            {"key": f.key, "label": f.label} for f in _archived_fields(session, agent.id).values()
+        ],
         "can_edit": actor.is_admin,
         "agent_name": agent.name,
     }
@@ -517,13 +642,17 @@ def builder_data(session: Session, actor: Actor, agent_id, form_id) -> dict:
 def share_links(form: Form) -> dict:
     base = get_settings().base_url
     url = f"{base}/f/{form.slug}"
-    embed = (f'<iframe src="{url}" title="{_attr(form.name)}" width="100%" height="720" '
-             f'style="border:0;max-width:640px" loading="lazy"></iframe>')
+    embed = (
+        f'<iframe src="{url}" title="{_attr(form.name)}" width="100%" height="720" '
+        f'style="border:0;max-width:640px" loading="lazy"></iframe>'
+    )
     return {"url": url, "embed": embed, "qr": f"/api/forms/{form.id}/qr.png"}
 
 
 def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
 
 
 def qr_png(session: Session, actor: Actor, form_id) -> tuple[bytes, str]:
@@ -565,8 +694,11 @@ def _closed_by_date(settings: Mapping[str, Any], now: datetime) -> bool:
 
 
 def _accepted_count(session: Session, form_id: int) -> int:
-    return session.exec(select(func.count()).select_from(FormSubmission)
-                        .where(FormSubmission.form_id == form_id, FormSubmission.status != "Spam")).one()
+    return session.exec(
+        select(func.count())
+        .select_from(FormSubmission)
+        .where(FormSubmission.form_id == form_id, FormSubmission.status != "Spam")
+    ).one()
 
 
 def public_form(session: Session, slug: str, *, lock: bool = False) -> PublicForm:
@@ -574,18 +706,26 @@ def public_form(session: Session, slug: str, *, lock: bool = False) -> PublicFor
     return _open_form(session, slug, lock=lock)[0]
 
 
-def _open_form(session: Session, slug: str, *, lock: bool = False) -> tuple[PublicForm, Form | None, Agent | None]:
+def _open_form(
+    session: Session, slug: str, *, lock: bool = False
+) -> tuple[PublicForm, Form | None, Agent | None]:
     """public_form plus the Form and its Agent, read with one query (form, published version
     and agent joined; `lock` takes the form row's lock)."""
     slug = slug if isinstance(slug, str) else ""
-    if not _SLUG.fullmatch(slug):  # what _slugify makes; anything else (NUL included) never reaches SQL
+    if not _SLUG.fullmatch(
+        slug
+    ):  # what _slugify makes; anything else (NUL included) never reaches SQL
         return PublicForm("not_found", ""), None, None
-    query = (select(Form, FormVersion, Agent)
-             .join(Agent, Agent.id == Form.agent_id)
-             .outerjoin(FormVersion, and_(FormVersion.form_id == Form.id,
-                                          FormVersion.version == Form.published_version))
-             .where(Form.slug == slug)
-             .options(defer(Form.draft)))  # the builder's draft: not needed here, maybe large
+    query = (
+        select(Form, FormVersion, Agent)
+        .join(Agent, Agent.id == Form.agent_id)
+        .outerjoin(
+            FormVersion,
+            and_(FormVersion.form_id == Form.id, FormVersion.version == Form.published_version),
+        )
+        .where(Form.slug == slug)
+        .options(defer(Form.draft))
+    )  # the builder's draft: not needed here, maybe large
     if lock:
         query = query.with_for_update(of=Form)
     row = session.exec(query).first()
@@ -609,20 +749,22 @@ def public_elements(schema: Mapping[str, Any]) -> list[dict]:
         type_ = element["type"]
         low, high = element.get("min"), element.get("max")
         limit = TEXT_LIMITS.get(type_)
-        out.append({
-            "id": element["id"],
-            "type": type_,
-            "label": element["label"],
-            "placeholder": element.get("placeholder") or "",
-            "help": element.get("help") or "",
-            "required": bool(element.get("required")),
-            "options": list(element.get("options") or []),
-            # HTML attribute values (None: no attribute).
-            "minlength": low if type_ in TEXT_TYPES else None,
-            "maxlength": (high if high is not None else limit) if type_ in TEXT_TYPES else None,
-            "min": low if type_ == "number" else None,
-            "max": high if type_ == "number" else None,
-        })
+        out.append(
+            {
+                "id": element["id"],
+                "type": type_,
+                "label": element["label"],
+                "placeholder": element.get("placeholder") or "",
+                "help": element.get("help") or "",
+                "required": bool(element.get("required")),
+                "options": list(element.get("options") or []),
+                # HTML attribute values (None: no attribute).
+                "minlength": low if type_ in TEXT_TYPES else None,
+                "maxlength": (high if high is not None else limit) if type_ in TEXT_TYPES else None,
+                "min": low if type_ == "number" else None,
+                "max": high if type_ == "number" else None,
+            }
+        )
     return out
 
 
@@ -722,7 +864,9 @@ def _answer_value(element: dict, raw: Any, region: str) -> Any:
     text = _visible_text(raw or "", type_ == "long_text").strip()
     if not text:
         if required:
-            raise ValidationError("Please fill in this field." if type_ not in CHOICE_TYPES else "Choose an option.")
+            raise ValidationError(
+                "Please fill in this field." if type_ not in CHOICE_TYPES else "Choose an option."
+            )
         return ""
     if type_ in TEXT_TYPES:
         limit = element.get("max") if element.get("max") is not None else TEXT_LIMITS[type_]
@@ -741,7 +885,9 @@ def _answer_value(element: dict, raw: Any, region: str) -> Any:
         try:
             return normalize_phone(text[:40], region)
         except ValidationError:
-            raise ValidationError("Enter a valid phone number, including the country code if it's not local.") from None
+            raise ValidationError(
+                "Enter a valid phone number, including the country code if it's not local."
+            ) from None
     if type_ == "number":
         try:
             number = float(text.replace(",", ""))
@@ -814,8 +960,11 @@ def _store_upload(upload: UploadedFile) -> dict:
 
 
 def _file_keys(answers: Mapping[str, Any] | None) -> list[str]:
-    return [a["file"]["key"] for a in (answers or {}).values()
-            if isinstance(a, dict) and isinstance(a.get("file"), dict) and a["file"].get("key")]
+    return [
+        a["file"]["key"]
+        for a in (answers or {}).values()
+        if isinstance(a, dict) and isinstance(a.get("file"), dict) and a["file"].get("key")
+    ]
 
 
 def _contact_data(elements: list[dict], answers: dict, fields: Mapping[str, ContactField]) -> dict:
@@ -825,7 +974,11 @@ def _contact_data(elements: list[dict], answers: dict, fields: Mapping[str, Cont
         target = fields.get(key) if key else None
         # A field archived or changed to another type since publishing: the answer stays in
         # the submission, and the rest still makes the contact.
-        if target is None or target.type not in MAPPABLE.get(element["type"], ()) or element["id"] not in answers:
+        if (
+            target is None
+            or target.type not in MAPPABLE.get(element["type"], ())
+            or element["id"] not in answers
+        ):
             continue
         value = answers[element["id"]]["value"]
         if value in ("", None, []) or (element["type"] == "consent" and value is False):
@@ -838,30 +991,50 @@ def _contact_data(elements: list[dict], answers: dict, fields: Mapping[str, Cont
     return data
 
 
-def _to_contact(session: Session, agent: Agent, form: Form, answers: dict, elements: list[dict],
-                fields: Mapping[str, ContactField]) -> str | None:
+def _to_contact(
+    session: Session,
+    agent: Agent,
+    form: Form,
+    answers: dict,
+    elements: list[dict],
+    fields: Mapping[str, ContactField],
+) -> str | None:
     """Match or create the submission's contact (needs an email or a phone answer)."""
     data = _contact_data(elements, answers, fields)
     if not data.get("email") and not data.get("phone"):
         return None
     origin = Origin("form", f"Form “{form.name}”")
     try:
-        result = save_contact(session, agent, data, source="Form", origin=origin, policy="fill", fields=dict(fields))
+        result = save_contact(
+            session, agent, data, source="Form", origin=origin, policy="fill", fields=dict(fields)
+        )
     except ValidationError as error:
         by_key = {e.get("maps_to"): e["id"] for e in elements if e.get("maps_to")}
-        raise SubmissionInvalid({by_key.get(error.field, elements[0]["id"]): error.message}) from None
+        raise SubmissionInvalid(
+            {by_key.get(error.field, elements[0]["id"]): error.message}
+        ) from None
     return result.contact.id
 
 
 def _submission_activity(form: Form, contact_id: str, submission_id: int) -> dict:
     """The contact's timeline line for a submission (its Form tab links back to it), as values."""
-    return {"contact_id": contact_id, "kind": "submission", "actor_type": "form", "actor_id": None,
-            "actor_label": f"Form “{form.name}”", "message": f"Submitted form “{form.name}”",
-            "data": {"form_id": form.id, "submission_id": submission_id}, "created_at": utcnow()}
+    return {
+        "contact_id": contact_id,
+        "kind": "submission",
+        "actor_type": "form",
+        "actor_id": None,
+        "actor_label": f"Form “{form.name}”",
+        "message": f"Submitted form “{form.name}”",
+        "data": {"form_id": form.id, "submission_id": submission_id},
+        "created_at": utcnow(),
+    }
 
 
-_SUBMISSION_COLUMNS = [(attr.key, attr.columns[0].name) for attr in sa_inspect(FormSubmission).column_attrs
-                       if attr.key != "id"]
+_SUBMISSION_COLUMNS = [
+    (attr.key, attr.columns[0].name)
+    for attr in sa_inspect(FormSubmission).column_attrs
+    if attr.key != "id"
+]
 _INSERT_SUBMISSION = sa_insert(FormSubmission.__table__).returning(FormSubmission.__table__.c.id)
 
 
@@ -872,9 +1045,17 @@ def _insert_submission(session: Session, sub: FormSubmission) -> int:
     return session.connection().execute(_INSERT_SUBMISSION, row).scalar_one()
 
 
-def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: str = "",
-                render_token: str | None = None, elapsed: float | None = None, honeypot: str | None = None,
-                files: Mapping[str, UploadedFile] | None = None) -> SubmitResult:
+def submit_form(
+    session: Session,
+    slug: str,
+    answers: Mapping[str, Any],
+    *,
+    ip: str = "",
+    render_token: str | None = None,
+    elapsed: float | None = None,
+    honeypot: str | None = None,
+    files: Mapping[str, UploadedFile] | None = None,
+) -> SubmitResult:
     """The one public submission path (page and HTTP endpoint). See the module docstring.
 
     `elapsed` (seconds since the page rendered) may be given directly by trusted callers;
@@ -884,13 +1065,17 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
     if target.state == "open":
         settings = target.schema.get("settings") or {}
         if settings.get("limit"):
-            target, form, agent = _open_form(session, slug, lock=True)  # serialize submissions near the limit
+            target, form, agent = _open_form(
+                session, slug, lock=True
+            )  # serialize submissions near the limit
     if target.state != "open":
         raise FormUnavailable(target.state, UNAVAILABLE[target.state])
     answers = answers if isinstance(answers, Mapping) else {}
     files = files or {}
     if _payload_size(answers) > MAX_PAYLOAD_CHARS:
-        raise ValidationError("Your answers are too long to send. Please shorten them.", field="form")
+        raise ValidationError(
+            "Your answers are too long to send. Please shorten them.", field="form"
+        )
     hits = spam.count_hit(session, ip)
     if spam.refused(hits):
         raise RateLimited("Too many submissions from your network. Please try again later.")
@@ -926,23 +1111,50 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
                 except ValidationError as error:
                     raise SubmissionInvalid({eid: error.message}) from None
                 saved_keys.append(meta["key"])
-                stored[eid] = {"label": element["label"], "type": "file", "value": meta["name"], "file": meta}
+                stored[eid] = {
+                    "label": element["label"],
+                    "type": "file",
+                    "value": meta["name"],
+                    "file": meta,
+                }
         ordered = {e["id"]: stored[e["id"]] for e in elements if e["id"] in stored}
 
         if elapsed is None:
             elapsed = spam.elapsed_since(render_token, target.slug)
         reason = spam.check(honeypot, elapsed) or spam.over_limit_reason(hits)
-        if not reason and render_token is not None and not spam.claim_token(session, render_token, target.slug):
+        if (
+            not reason
+            and render_token is not None
+            and not spam.claim_token(session, render_token, target.slug)
+        ):
             reason = spam.REPLAYED
         # The contact first, so the submission is inserted once, already linked to it.
-        contact_id = None if reason else _to_contact(session, agent, form, ordered, elements,
-                                                     settings_cache.for_agent(session, agent).fields)
-        sub = FormSubmission(form_id=form.id, form_version_id=target.version_id, answers=ordered,
-                             contact_id=contact_id, status="Spam" if reason else "New",
-                             spam_reason=reason[:200], ip=(ip or "")[:64])
+        contact_id = (
+            None
+            if reason
+            else _to_contact(
+                session,
+                agent,
+                form,
+                ordered,
+                elements,
+                settings_cache.for_agent(session, agent).fields,
+            )
+        )
+        sub = FormSubmission(
+            form_id=form.id,
+            form_version_id=target.version_id,
+            answers=ordered,
+            contact_id=contact_id,
+            status="Spam" if reason else "New",
+            spam_reason=reason[:200],
+            ip=(ip or "")[:64],
+        )
         sub.id = _insert_submission(session, sub)
         if contact_id is not None:
-            session.connection().execute(ACTIVITY_INSERT, _submission_activity(form, contact_id, sub.id))
+            session.connection().execute(
+                ACTIVITY_INSERT, _submission_activity(form, contact_id, sub.id)
+            )
     except BaseException:
         if saved_keys:
             for key in saved_keys:
@@ -954,9 +1166,13 @@ def submit_form(session: Session, slug: str, answers: Mapping[str, Any], *, ip: 
     if saved_keys:
         _unlink_on_rollback(session, saved_keys)
     settings = target.schema.get("settings") or {}
-    return SubmitResult(sub.id, sub.status, contact_id,
-                        settings.get("success_message") or DEFAULT_SETTINGS["success_message"],
-                        settings.get("redirect_url") or "")
+    return SubmitResult(
+        sub.id,
+        sub.status,
+        contact_id,
+        settings.get("success_message") or DEFAULT_SETTINGS["success_message"],
+        settings.get("redirect_url") or "",
+    )
 
 
 def _unlink_on_rollback(session: Session, keys: list[str]) -> None:
@@ -996,7 +1212,9 @@ def columns_for(session: Session, form: Form) -> list[dict]:
             if element["type"] in DISPLAY_TYPES or element["id"] in seen:
                 continue
             seen.add(element["id"])
-            columns.append({"id": element["id"], "label": element["label"] or ELEMENT_TYPES[element["type"]]})
+            columns.append(
+                {"id": element["id"], "label": element["label"] or ELEMENT_TYPES[element["type"]]}
+            )
     return columns
 
 
@@ -1007,12 +1225,22 @@ def _filtered(form: Form, query: SubmissionQuery):
     elif query.status != "All":
         where.append(FormSubmission.status != "Spam")
     if query.search.strip():
-        term = query.search.strip()[:100].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(func.lower(cast(FormSubmission.answers, String)).like(f"%{term}%", escape="\\"))
+        term = (
+            query.search.strip()[:100]
+            .lower()
+            .replace("\\", "\\\\")
+            .replace("%", "\\%")
+            .replace("_", "\\_")
+        )
+        where.append(
+            func.lower(cast(FormSubmission.answers, String)).like(f"%{term}%", escape="\\")
+        )
     if query.date_from:
-        where.append(FormSubmission.created_at >= datetime.combine(query.date_from, datetime.min.time(), timezone.utc))
+        where.append(
+            FormSubmission.created_at >= datetime.combine(query.date_from, datetime.min.time(), UTC)
+        )
     if query.date_to:
-        end = datetime.combine(query.date_to, datetime.min.time(), timezone.utc) + timedelta(days=1)
+        end = datetime.combine(query.date_to, datetime.min.time(), UTC) + timedelta(days=1)
         where.append(FormSubmission.created_at < end)
     return where
 
@@ -1021,7 +1249,11 @@ def _cell(answer: Any, region: str | None = None) -> str:
     """An answer as text; with `region` (on screen) a phone answer in the display format,
     without it (the CSV file) as stored, E.164."""
     if isinstance(answer, dict):
-        if region is not None and answer.get("type") == "phone" and isinstance(answer.get("value"), str):
+        if (
+            region is not None
+            and answer.get("type") == "phone"
+            and isinstance(answer.get("value"), str)
+        ):
             return format_phone(answer["value"], region)
         answer = answer.get("value")
     if isinstance(answer, list):
@@ -1034,39 +1266,61 @@ def _cell(answer: Any, region: str | None = None) -> str:
 def _contact_names(session: Session, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
-    rows = session.exec(select(Contact.id, Contact.name, Contact.email, Contact.phone).where(Contact.id.in_(ids)))
+    rows = session.exec(
+        select(Contact.id, Contact.name, Contact.email, Contact.phone).where(Contact.id.in_(ids))
+    )
     return {r[0]: r[1] or r[2] or format_phone(r[3]) or "Contact" for r in rows}
 
 
-def list_submissions(session: Session, actor: Actor, agent_id, form_id, query: SubmissionQuery,
-                     tz_name: str = "") -> dict:
+def list_submissions(
+    session: Session, actor: Actor, agent_id, form_id, query: SubmissionQuery, tz_name: str = ""
+) -> dict:
     agent, form = form_of(session, actor, agent_id, form_id)
     where = _filtered(form, query)
     total = session.exec(select(func.count()).select_from(FormSubmission).where(*where)).one()
     page_size = max(1, min(query.page_size, 100))
     pages = max(1, -(-total // page_size))
     page = max(1, min(query.page, pages))
-    rows = list(session.exec(select(FormSubmission).where(*where)
-                             .order_by(FormSubmission.created_at.desc(), FormSubmission.id.desc())
-                             .offset((page - 1) * page_size).limit(page_size)))
+    rows = list(
+        session.exec(
+            select(FormSubmission)
+            .where(*where)
+            .order_by(FormSubmission.created_at.desc(), FormSubmission.id.desc())
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+    )
     columns = columns_for(session, form)
     names = _contact_names(session, {r.contact_id for r in rows if r.contact_id})
-    counts = dict(session.exec(select(FormSubmission.status, func.count()).where(FormSubmission.form_id == form.id)
-                               .group_by(FormSubmission.status)).all())
+    counts = dict(
+        session.exec(
+            select(FormSubmission.status, func.count())
+            .where(FormSubmission.form_id == form.id)
+            .group_by(FormSubmission.status)
+        ).all()
+    )
     items = []
     for sub in rows:
         answers = sub.answers or {}
-        items.append({
-            "id": str(sub.id),
-            "time": fmt_time(sub.created_at, tz_name),
-            "status": sub.status,
-            "spam_reason": sub.spam_reason,
-            "contact_id": sub.contact_id or "",
-            "contact": names.get(sub.contact_id, "") if sub.contact_id else "",
-            "cells": [_cell(answers.get(c["id"]), agent.phone_region) for c in columns],
-        })
-    return {"columns": columns, "items": items, "total": total, "page": page, "pages": pages,
-            "counts": {s: int(counts.get(s, 0)) for s in SUBMISSION_STATUSES}}
+        items.append(
+            {
+                "id": str(sub.id),
+                "time": fmt_time(sub.created_at, tz_name),
+                "status": sub.status,
+                "spam_reason": sub.spam_reason,
+                "contact_id": sub.contact_id or "",
+                "contact": names.get(sub.contact_id, "") if sub.contact_id else "",
+                "cells": [_cell(answers.get(c["id"]), agent.phone_region) for c in columns],
+            }
+        )
+    return {
+        "columns": columns,
+        "items": items,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "counts": {s: int(counts.get(s, 0)) for s in SUBMISSION_STATUSES},
+    }
 
 
 def _submission_of(session: Session, form: Form, submission_id) -> FormSubmission:
@@ -1076,25 +1330,44 @@ def _submission_of(session: Session, form: Form, submission_id) -> FormSubmissio
     return sub
 
 
-def submission_detail(session: Session, actor: Actor, agent_id, form_id, submission_id, tz_name: str = "") -> dict:
+def submission_detail(
+    session: Session, actor: Actor, agent_id, form_id, submission_id, tz_name: str = ""
+) -> dict:
     agent, form = form_of(session, actor, agent_id, form_id)
     sub = _submission_of(session, form, submission_id)
     version = session.get(FormVersion, sub.form_version_id)
     answers = []
     for eid, answer in (sub.answers or {}).items():
         label = answer.get("label", eid) if isinstance(answer, dict) else eid
-        item = {"id": eid, "label": label, "value": _cell(answer, agent.phone_region) or "—", "file_url": ""}
+        item = {
+            "id": eid,
+            "label": label,
+            "value": _cell(answer, agent.phone_region) or "—",
+            "file_url": "",
+        }
         if isinstance(answer, dict) and isinstance(answer.get("file"), dict):
             item["file_url"] = f"/api/forms/{form.id}/submissions/{sub.id}/files/{eid}"
-            item["value"] = f"{answer['file']['name']} ({file_service.human_size(answer['file']['size'])})"
+            item["value"] = (
+                f"{answer['file']['name']} ({file_service.human_size(answer['file']['size'])})"
+            )
         answers.append(item)
     names = _contact_names(session, {sub.contact_id} if sub.contact_id else set())
-    return {"id": str(sub.id), "time": fmt_time(sub.created_at, tz_name), "status": sub.status,
-            "spam_reason": sub.spam_reason, "ip": sub.ip, "version": str(version.version if version else ""),
-            "contact_id": sub.contact_id or "", "contact": names.get(sub.contact_id, ""), "answers": answers}
+    return {
+        "id": str(sub.id),
+        "time": fmt_time(sub.created_at, tz_name),
+        "status": sub.status,
+        "spam_reason": sub.spam_reason,
+        "ip": sub.ip,
+        "version": str(version.version if version else ""),
+        "contact_id": sub.contact_id or "",
+        "contact": names.get(sub.contact_id, ""),
+        "answers": answers,
+    }
 
 
-def mark_reviewed(session: Session, actor: Actor, agent_id, form_id, submission_id) -> FormSubmission:
+def mark_reviewed(
+    session: Session, actor: Actor, agent_id, form_id, submission_id
+) -> FormSubmission:
     _, form = form_of(session, actor, agent_id, form_id)
     sub = _submission_of(session, form, submission_id)
     if sub.status == "Spam":
@@ -1102,53 +1375,90 @@ def mark_reviewed(session: Session, actor: Actor, agent_id, form_id, submission_
     if sub.status != "Reviewed":
         sub.status = "Reviewed"
         session.add(sub)
-        audit.record(session, actor, "Update", "Form Submission", f"Marked submission {sub.id} of form {form.id} reviewed")
+        audit.record(
+            session,
+            actor,
+            "Update",
+            "Form Submission",
+            f"Marked submission {sub.id} of form {form.id} reviewed",
+        )
     return sub
 
 
-def release_from_spam(session: Session, actor: Actor, agent_id, form_id, submission_id) -> FormSubmission:
+def release_from_spam(
+    session: Session, actor: Actor, agent_id, form_id, submission_id
+) -> FormSubmission:
     """Not spam after all: the submission becomes New and is processed into a contact."""
     agent, form = form_of(session, actor, agent_id, form_id)
     sub = _submission_of(session, form, submission_id)
     if sub.status != "Spam":
         raise Conflict("This submission is not in spam.")
     version = session.get(FormVersion, sub.form_version_id)
-    elements = [e for e in (version.schema_ if version else {}).get("elements", []) if e["type"] not in DISPLAY_TYPES]
+    elements = [
+        e
+        for e in (version.schema_ if version else {}).get("elements", [])
+        if e["type"] not in DISPLAY_TYPES
+    ]
     sub.status, sub.spam_reason = "New", ""
     session.add(sub)
     session.flush()
     try:
-        sub.contact_id = _to_contact(session, agent, form, sub.answers, elements, agent_fields(session, agent.id))
+        sub.contact_id = _to_contact(
+            session, agent, form, sub.answers, elements, agent_fields(session, agent.id)
+        )
     except SubmissionInvalid as error:
         raise ValidationError(f"This submission can't become a contact: {error.message}") from None
     if sub.contact_id is not None:
         session.add(Activity(**_submission_activity(form, sub.contact_id, sub.id)))
     session.add(sub)
-    audit.record(session, actor, "Update", "Form Submission", f"Released submission {sub.id} of form {form.id} from spam")
+    audit.record(
+        session,
+        actor,
+        "Update",
+        "Form Submission",
+        f"Released submission {sub.id} of form {form.id} from spam",
+    )
     return sub
 
 
-def export_csv(session: Session, actor: Actor, agent_id, form_id, query: SubmissionQuery,
-               tz_name: str = "") -> tuple[str, str]:
+def export_csv(
+    session: Session, actor: Actor, agent_id, form_id, query: SubmissionQuery, tz_name: str = ""
+) -> tuple[str, str]:
     """(filename, CSV text) of the filtered submissions; every cell formula-escaped."""
     _, form = form_of(session, actor, agent_id, form_id, "Admin")
     columns = columns_for(session, form)
     where = _filtered(form, query)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([escape_cell(h) for h in ["Submitted", "Status", "Contact", *[c["label"] for c in columns]]])
-    rows = list(session.exec(select(FormSubmission).where(*where)
-                             .order_by(FormSubmission.created_at, FormSubmission.id)))
+    writer.writerow(
+        [escape_cell(h) for h in ["Submitted", "Status", "Contact", *[c["label"] for c in columns]]]
+    )
+    rows = list(
+        session.exec(
+            select(FormSubmission)
+            .where(*where)
+            .order_by(FormSubmission.created_at, FormSubmission.id)
+        )
+    )
     names = _contact_names(session, {s.contact_id for s in rows if s.contact_id})
     count = 0
     for sub in rows:
         answers = sub.answers or {}
-        writer.writerow([escape_cell(v) for v in [
-            sub.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), sub.status,
-            names.get(sub.contact_id, "") if sub.contact_id else "",
-            *[_cell(answers.get(c["id"])) for c in columns]]])
+        writer.writerow(
+            [
+                escape_cell(v)
+                for v in [
+                    sub.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    sub.status,
+                    names.get(sub.contact_id, "") if sub.contact_id else "",
+                    *[_cell(answers.get(c["id"])) for c in columns],
+                ]
+            ]
+        )
         count += 1
-    audit.record(session, actor, "Read", "Form Submission", f"Exported {count} submissions of form {form.id}")
+    audit.record(
+        session, actor, "Read", "Form Submission", f"Exported {count} submissions of form {form.id}"
+    )
     stem = re.sub(r"[^A-Za-z0-9]+", "-", form.name).strip("-").lower() or "form"
     return f"{stem}-submissions-{date.today().isoformat()}.csv", "\ufeff" + buffer.getvalue()
 
@@ -1170,5 +1480,7 @@ def file_for_download(session: Session, actor: Actor, form_id, submission_id, el
     path = file_service.storage_path(meta.get("key", ""))
     if not path.is_file():
         raise NotFound("File not found.")
-    audit.record(session, actor, "Read", "File", f"Downloaded a file of submission {sub.id} (form {form.id})")
+    audit.record(
+        session, actor, "Read", "File", f"Downloaded a file of submission {sub.id} (form {form.id})"
+    )
     return path, meta.get("name", "file"), meta.get("content_type", "application/octet-stream")

@@ -1,4 +1,4 @@
-"""CSV import (PRODUCT.md §3.5): upload → map → preview → policy → import → summary → undo.
+"""CSV import: upload → map → preview → policy → import → summary → undo.
 
 The rules are save_contact's (services/contacts.py) — the same validation, the same
 matching (external reference, then email, then phone), the same skip/fill/overwrite
@@ -47,12 +47,13 @@ import socket
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Mapping
+from typing import Any, BinaryIO
 
 from sqlalchemy import JSON, and_, bindparam, delete, insert, update
 from sqlalchemy.engine import Engine
@@ -93,28 +94,72 @@ PREVIEW_PROBLEM_ROWS = 200  # rows with problems shown (first), out of every sca
 PREVIEW_SCAN_ROWS = 20_000
 IGNORE = ""
 # Targets besides the agent's fields: combined into Name, or the external reference.
-EXTRA_TARGETS = {"first_name": "First name (joined into Name)", "last_name": "Last name (joined into Name)",
-                 "external_ref": "External reference"}
+EXTRA_TARGETS = {
+    "first_name": "First name (joined into Name)",
+    "last_name": "Last name (joined into Name)",
+    "external_ref": "External reference",
+}
 ACTIVE = ("queued", "checking", "importing")
 STALL_SECONDS = 300  # an active job without a heartbeat for this long: its process is gone
 ERROR_HEADER = ("Row", "Column", "Value", "Reason")
 
 _SYNONYMS = {
-    "name": ("name", "fullname", "contactname", "customername", "clientname", "patientname", "displayname",
-             "nombre", "nom"),
+    "name": (
+        "name",
+        "fullname",
+        "contactname",
+        "customername",
+        "clientname",
+        "patientname",
+        "displayname",
+        "nombre",
+        "nom",
+    ),
     "first_name": ("firstname", "givenname", "forename", "first", "fname", "prenom"),
     "last_name": ("lastname", "surname", "familyname", "last", "lname"),
-    "email": ("email", "emailaddress", "mail", "emailid", "primaryemail", "eaddress", "correo", "courriel"),
-    "phone": ("phone", "phonenumber", "mobile", "mobilenumber", "mobilephone", "cell", "cellphone", "cellnumber",
-              "telephone", "tel", "telefono", "contactnumber", "whatsapp", "primaryphone", "mobileno", "phoneno"),
+    "email": (
+        "email",
+        "emailaddress",
+        "mail",
+        "emailid",
+        "primaryemail",
+        "eaddress",
+        "correo",
+        "courriel",
+    ),
+    "phone": (
+        "phone",
+        "phonenumber",
+        "mobile",
+        "mobilenumber",
+        "mobilephone",
+        "cell",
+        "cellphone",
+        "cellnumber",
+        "telephone",
+        "tel",
+        "telefono",
+        "contactnumber",
+        "whatsapp",
+        "primaryphone",
+        "mobileno",
+        "phoneno",
+    ),
     "gender": ("gender", "sex"),
-    "external_ref": ("externalid", "externalref", "externalreference", "recordid", "contactid", "customerid",
-                     "crmid"),
+    "external_ref": (
+        "externalid",
+        "externalref",
+        "externalreference",
+        "recordid",
+        "contactid",
+        "customerid",
+        "crmid",
+    ),
 }
 
 
 def _norm(text: str) -> str:
-    """"E-mail Address" -> "emailaddress", "Téléphone" -> "telephone"."""
+    """ "E-mail Address" -> "emailaddress", "Téléphone" -> "telephone"."""
     plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
@@ -137,22 +182,37 @@ def _path(key: str) -> Path:
 
 def job_dto(job: ImportJob) -> dict:
     return {
-        "id": job.id, "filename": job.filename, "status": job.status, "message": job.message,
-        "total": job.total, "processed": job.processed, "created": job.created, "updated": job.updated,
-        "skipped": job.skipped, "failed": job.failed, "policy": job.policy, "valid_only": job.valid_only,
-        "headers": list(job.headers or []), "mapping": dict(job.mapping or {}), "has_errors": bool(job.error_key),
-        "encoding": job.encoding, "delimiter": csv_reader.DELIMITER_NAMES.get(job.delimiter, job.delimiter),
+        "id": job.id,
+        "filename": job.filename,
+        "status": job.status,
+        "message": job.message,
+        "total": job.total,
+        "processed": job.processed,
+        "created": job.created,
+        "updated": job.updated,
+        "skipped": job.skipped,
+        "failed": job.failed,
+        "policy": job.policy,
+        "valid_only": job.valid_only,
+        "headers": list(job.headers or []),
+        "mapping": dict(job.mapping or {}),
+        "has_errors": bool(job.error_key),
+        "encoding": job.encoding,
+        "delimiter": csv_reader.DELIMITER_NAMES.get(job.delimiter, job.delimiter),
         "has_header": job.has_header,
         "created_at": job.created_at.isoformat() if job.created_at else "",
         "finished_at": job.finished_at.isoformat() if job.finished_at else "",
-        "undone": job.undone_at is not None, "user_id": job.user_id,
+        "undone": job.undone_at is not None,
+        "user_id": job.user_id,
     }
 
 
 def targets(session: Session, agent_id: int) -> list[dict]:
     """What a column can map to: the agent's fields, name parts, the external reference."""
-    out = [{"value": f.key, "label": f.label, "type": f.type}
-           for f in sorted(agent_fields(session, agent_id).values(), key=lambda f: (f.position, f.id))]
+    out = [
+        {"value": f.key, "label": f.label, "type": f.type}
+        for f in sorted(agent_fields(session, agent_id).values(), key=lambda f: (f.position, f.id))
+    ]
     out += [{"value": k, "label": v, "type": "Text"} for k, v in EXTRA_TARGETS.items()]
     return out
 
@@ -160,8 +220,14 @@ def targets(session: Session, agent_id: int) -> list[dict]:
 # ------------------------------------------------------------------ upload
 
 
-def create_job(session: Session, actor: Actor, agent_id: int, filename: str, source: BinaryIO | Path | bytes,
-               declared_size: int | None = None) -> dict:
+def create_job(
+    session: Session,
+    actor: Actor,
+    agent_id: int,
+    filename: str,
+    source: BinaryIO | Path | bytes,
+    declared_size: int | None = None,
+) -> dict:
     """Store an uploaded file privately, read its shape and suggest a mapping.
 
     Refuses (ValidationError, nothing stored) what cannot be imported: over 50 MB, over
@@ -178,10 +244,22 @@ def create_job(session: Session, actor: Actor, agent_id: int, filename: str, sou
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    job = ImportJob(agent_id=agent.id, user_id=actor.user_id, filename=name, storage_key=key, size=info.size,
-                    encoding=info.encoding, delimiter=info.delimiter, has_header=info.has_header,
-                    headers=info.headers, total=info.rows, policy=agent.duplicate_policy or "fill")
-    job.mapping = suggest_mapping(info.headers, agent_fields(session, agent.id), info.sample, info.has_header)
+    job = ImportJob(
+        agent_id=agent.id,
+        user_id=actor.user_id,
+        filename=name,
+        storage_key=key,
+        size=info.size,
+        encoding=info.encoding,
+        delimiter=info.delimiter,
+        has_header=info.has_header,
+        headers=info.headers,
+        total=info.rows,
+        policy=agent.duplicate_policy or "fill",
+    )
+    job.mapping = suggest_mapping(
+        info.headers, agent_fields(session, agent.id), info.sample, info.has_header
+    )
     session.add(job)
     session.flush()
     return job_dto(job)
@@ -208,8 +286,12 @@ def _store(source, target: Path) -> None:
             out.write(block)
 
 
-def suggest_mapping(headers: list[str], fields: Mapping[str, ContactField], sample: list[list[str]] | None = None,
-                    has_header: bool = True) -> dict[str, str]:
+def suggest_mapping(
+    headers: list[str],
+    fields: Mapping[str, ContactField],
+    sample: list[list[str]] | None = None,
+    has_header: bool = True,
+) -> dict[str, str]:
     """Header → field key by name (case, spacing, punctuation and common synonyms ignored)."""
     lookup: dict[str, str] = {}
     for target, words in _SYNONYMS.items():
@@ -240,12 +322,16 @@ def _guess_by_values(values: list[str]) -> str:
         return "email"
     if sum(bool(re.fullmatch(r"\+?[\d\s().-]{7,20}", v)) for v in values) * 2 > len(values):
         return "phone"
-    if sum(bool(re.fullmatch(r"[^\W\d_]+(?:[ '.-][^\W\d_]+)+", v)) for v in values) * 2 > len(values):
+    if sum(bool(re.fullmatch(r"[^\W\d_]+(?:[ '.-][^\W\d_]+)+", v)) for v in values) * 2 > len(
+        values
+    ):
         return "name"
     return IGNORE
 
 
-def clean_mapping(session: Session, agent: Agent, headers: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
+def clean_mapping(
+    session: Session, agent: Agent, headers: list[str], mapping: Mapping[str, str]
+) -> dict[str, str]:
     """Every header mapped to a known target or ignored; no target twice; email or phone present."""
     known = {t["value"]: t["label"] for t in targets(session, agent.id)}
     out: dict[str, str] = {}
@@ -255,20 +341,32 @@ def clean_mapping(session: Session, agent: Agent, headers: list[str], mapping: M
         if target and target not in known:
             raise ValidationError(f"Column '{header}' maps to an unknown field.", field="mapping")
         if target and target in seen:
-            raise ValidationError(f"Columns '{seen[target]}' and '{header}' both map to {known[target]}. "
-                                  "Map one of them to another field or ignore it.", field="mapping")
+            raise ValidationError(
+                f"Columns '{seen[target]}' and '{header}' both map to {known[target]}. "
+                "Map one of them to another field or ignore it.",
+                field="mapping",
+            )
         if target:
             seen[target] = header
         out[header] = target
     if not {"email", "phone", "external_ref"} & set(seen):
-        raise ValidationError("Map a column to Email or Mobile Number: every contact needs one of them.",
-                              field="mapping")
+        raise ValidationError(
+            "Map a column to Email or Mobile Number: every contact needs one of them.",
+            field="mapping",
+        )
     return out
 
 
-def create_field_for_column(session: Session, actor: Actor, agent_id: int, *, label: str, type: str,
-                            options: Iterable[str] = ()) -> dict:
-    """"Create new custom field" while mapping: the settings' own rules (and audit).
+def create_field_for_column(
+    session: Session,
+    actor: Actor,
+    agent_id: int,
+    *,
+    label: str,
+    type: str,
+    options: Iterable[str] = (),
+) -> dict:
+    """ "Create new custom field" while mapping: the settings' own rules (and audit).
 
     The key comes from the label; when a field already has it, the next free `_2`, `_3`."""
     require_agent(session, actor, agent_id, "Admin")
@@ -279,8 +377,9 @@ def create_field_for_column(session: Session, actor: Actor, agent_id: int, *, la
     while key in taken:
         n += 1
         key = f"{base}_{n}"
-    return field_service.create_custom_field(session, actor, agent_id, label=label, key=key, type=type,
-                                             options=list(options))
+    return field_service.create_custom_field(
+        session, actor, agent_id, label=label, key=key, type=type, options=list(options)
+    )
 
 
 # ------------------------------------------------------------------ cleaning one row
@@ -331,16 +430,22 @@ class _Plan:
     specs: dict[str, tuple | None] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, session: Session, agent: Agent, headers: list[str], mapping: Mapping[str, str]) -> "_Plan":
+    def build(
+        cls, session: Session, agent: Agent, headers: list[str], mapping: Mapping[str, str]
+    ) -> _Plan:
         fields = agent_fields(session, agent.id)
         columns = [(i, mapping[h], h) for i, h in enumerate(headers) if mapping.get(h)]
-        return cls(agent.id, agent.phone_region, columns, fields, {k: f.label for k, f in fields.items()})
+        return cls(
+            agent.id, agent.phone_region, columns, fields, {k: f.label for k, f in fields.items()}
+        )
 
     def spec(self, key: str) -> tuple | None:
         """(field id, type, options) of a custom field key, read off the ORM object once."""
         if key not in self.specs:
             f = self.fields.get(key)
-            self.specs[key] = None if f is None or f.is_default else (f.id, f.type, list(f.options or []))
+            self.specs[key] = (
+                None if f is None or f.is_default else (f.id, f.type, list(f.options or []))
+            )
         return self.specs[key]
 
 
@@ -376,7 +481,11 @@ def clean_row(plan: _Plan, cells: list[str]) -> tuple[_Clean | None, list[tuple[
             if key == "email":
                 defaults["email"] = fast_email(raw)
             elif key == "phone":
-                defaults["phone"] = _memo(plan, key, raw, lambda: normalize_phone(raw, region)) if raw else None
+                defaults["phone"] = (
+                    _memo(plan, key, raw, lambda: normalize_phone(raw, region))  # noqa: B023
+                    if raw
+                    else None
+                )
             elif key == "name":
                 name = " ".join(raw.split())
                 if len(name) > 200:
@@ -387,19 +496,25 @@ def clean_row(plan: _Plan, cells: list[str]) -> tuple[_Clean | None, list[tuple[
             elif key == "last_name":
                 last = " ".join(raw.split())
             elif key == "gender":
-                defaults["gender"] = _memo(plan, key, raw, lambda: normalize_gender(raw))
+                defaults["gender"] = _memo(plan, key, raw, lambda: normalize_gender(raw))  # noqa: B023 (called at once)
             elif key == "external_ref":
                 external_ref = raw.strip() or None
                 if external_ref and len(external_ref) > 100:
-                    raise ValidationError("External reference is at most 100 characters.", field=key)
+                    raise ValidationError(
+                        "External reference is at most 100 characters.", field=key
+                    )
             else:
                 spec = plan.spec(key)
                 if spec is None:
                     raise ValidationError(f"Unknown field '{key}'.", field=key)
                 field_id, field_type, options = spec
-                custom[field_id] = _memo(plan, key, raw,
-                                         lambda: coerce_value(field_type, raw, options, region, field=key),
-                                         cache=field_type not in _UNCACHED_TYPES)
+                custom[field_id] = _memo(
+                    plan,
+                    key,
+                    raw,
+                    lambda: coerce_value(field_type, raw, options, region, field=key),  # noqa: B023
+                    cache=field_type not in _UNCACHED_TYPES,
+                )
         except ValidationError as exc:
             errors.append((header, raw, exc.message))
     if first is not None or last is not None:
@@ -438,10 +553,23 @@ class _RowFailed(Exception):
 class _Batch:
     """Applies chunks of cleaned rows with save_contact's rules, set-based."""
 
-    def __init__(self, session: Session, agent: Agent, origin: Origin, policy: str, job_id: int | None,
-                 labels_by_id: dict[int, str]):
+    def __init__(
+        self,
+        session: Session,
+        agent: Agent,
+        origin: Origin,
+        policy: str,
+        job_id: int | None,
+        labels_by_id: dict[int, str],
+    ):
         assert policy in POLICIES
-        self.session, self.agent, self.origin, self.policy, self.job_id = session, agent, origin, policy, job_id
+        self.session, self.agent, self.origin, self.policy, self.job_id = (
+            session,
+            agent,
+            origin,
+            policy,
+            job_id,
+        )
         self.labels_by_id = labels_by_id
 
     # -- reading what the chunk may match
@@ -451,12 +579,17 @@ class _Batch:
         phones = {c.defaults.get("phone") for _, c in rows} - {None}
         found: dict[str, dict] = {}
         columns = [getattr(Contact, c) for c in _CONTACT_COLUMNS]
-        for column, values in ((Contact.external_ref, refs), (Contact.email, emails), (Contact.phone, phones)):
+        for column, values in (
+            (Contact.external_ref, refs),
+            (Contact.email, emails),
+            (Contact.phone, phones),
+        ):
             values = list(values)
             for start in range(0, len(values), 900):
-                part = values[start:start + 900]
-                for row in self.session.exec(select(*columns).where(Contact.agent_id == self.agent.id,
-                                                                      column.in_(part))):
+                part = values[start : start + 900]
+                for row in self.session.exec(
+                    select(*columns).where(Contact.agent_id == self.agent.id, column.in_(part))
+                ):
                     if row[0] not in found:
                         found[row[0]] = dict(zip(_CONTACT_COLUMNS, row))
                         found[row[0]]["member_set"] = list(row[6] or [])
@@ -464,9 +597,14 @@ class _Batch:
         ids = list(found)
         for start in range(0, len(ids), 900):
             for cid, fid, text, num, js in self.session.exec(
-                    select(ContactValue.contact_id, ContactValue.field_id, ContactValue.value_text,
-                           ContactValue.value_num, ContactValue.value_json)
-                    .where(ContactValue.contact_id.in_(ids[start:start + 900]))):
+                select(
+                    ContactValue.contact_id,
+                    ContactValue.field_id,
+                    ContactValue.value_text,
+                    ContactValue.value_num,
+                    ContactValue.value_json,
+                ).where(ContactValue.contact_id.in_(ids[start : start + 900]))
+            ):
                 values_by_contact[cid][fid] = (text, num, js)
         return found, values_by_contact
 
@@ -487,20 +625,40 @@ class _Batch:
         for number, clean in rows:
             email, phone = clean.defaults.get("email"), clean.defaults.get("phone")
             contact = None
-            for key, value in (("external_ref", clean.external_ref), ("email", email), ("phone", phone)):
+            for key, value in (
+                ("external_ref", clean.external_ref),
+                ("email", email),
+                ("phone", phone),
+            ):
                 if value and value in by[key]:
                     contact = by[key][value]
                     break
             if contact is None:
                 if not email and not phone:
-                    self._fail(out, valid_only, number, "", "", "A contact needs at least an email or a mobile number.")
+                    self._fail(
+                        out,
+                        valid_only,
+                        number,
+                        "",
+                        "",
+                        "A contact needs at least an email or a mobile number.",
+                    )
                     continue
                 cid = new_contact_id()
-                contact = {"id": cid, "external_ref": clean.external_ref, "name": "", "email": None, "phone": None,
-                           "gender": None, "member_set": []}
+                contact = {
+                    "id": cid,
+                    "external_ref": clean.external_ref,
+                    "name": "",
+                    "email": None,
+                    "phone": None,
+                    "gender": None,
+                    "member_set": [],
+                }
                 contact.update(clean.defaults)
                 new[cid] = contact
-                values[cid] = {fid: stored for fid, stored in clean.custom.items() if stored is not None}
+                values[cid] = {
+                    fid: stored for fid, stored in clean.custom.items() if stored is not None
+                }
                 for key in by:
                     if contact[key]:
                         by[key][contact[key]] = contact
@@ -510,14 +668,18 @@ class _Batch:
                 out.skipped += 1
                 continue
             try:
-                changed, acts, snapshot = self._update(contact, values.setdefault(contact["id"], {}), clean, by)
+                changed, acts, snapshot = self._update(
+                    contact, values.setdefault(contact["id"], {}), clean, by
+                )
             except _RowFailed as exc:
                 self._fail(out, valid_only, number, exc.column, exc.value, exc.reason)
                 continue
             activities += acts
             if contact["id"] not in new and snapshot is not None:
-                previous = touched.setdefault(contact["id"], {"defaults": {}, "custom": {}, "external_ref": None,
-                                                              "ref_set": False})
+                previous = touched.setdefault(
+                    contact["id"],
+                    {"defaults": {}, "custom": {}, "external_ref": None, "ref_set": False},
+                )
                 for k, v in snapshot["defaults"].items():
                     previous["defaults"].setdefault(k, v)
                 for k, v in snapshot["custom"].items():
@@ -532,7 +694,9 @@ class _Batch:
         self._write(new, found, values, touched, activities, now)
         return out
 
-    def _fail(self, out: _Outcome, valid_only: bool, number: int, column: str, value: str, reason: str) -> None:
+    def _fail(
+        self, out: _Outcome, valid_only: bool, number: int, column: str, value: str, reason: str
+    ) -> None:
         if not valid_only:
             raise ValidationError(f"Row {number}: {reason}")
         out.errors.append((number, column, value, reason))
@@ -546,7 +710,11 @@ class _Batch:
         changed: list[str] = []
         acts: list[dict] = []
         snapshot = {"defaults": {}, "custom": {}, "ref_set": False}
-        if clean.external_ref and not staged["external_ref"] and clean.external_ref not in by["external_ref"]:
+        if (
+            clean.external_ref
+            and not staged["external_ref"]
+            and clean.external_ref not in by["external_ref"]
+        ):
             staged["external_ref"] = clean.external_ref
             snapshot["ref_set"] = True
         for key, new in clean.defaults.items():
@@ -555,26 +723,50 @@ class _Batch:
                 continue
             label = clean.labels.get(key, key)
             if old not in (None, "") and (policy == "fill" or key in protected):
-                acts.append(self._act(contact["id"], "conflict",
-                                      f"{label} '{timeline_value(key, new)}' from {origin.label} was not applied; "
-                                      f"kept '{timeline_value(key, old)}'",
-                                      {"field": key, "kept": old, "offered": new}))
+                acts.append(
+                    self._act(
+                        contact["id"],
+                        "conflict",
+                        f"{label} '{timeline_value(key, new)}' from {origin.label} was not applied; "
+                        f"kept '{timeline_value(key, old)}'",
+                        {"field": key, "kept": old, "offered": new},
+                    )
+                )
                 continue
-            if key in ("email", "phone") and new is None and not (staged["phone"] if key == "email" else staged["email"]):
+            if (
+                key in ("email", "phone")
+                and new is None
+                and not (staged["phone"] if key == "email" else staged["email"])
+            ):
                 raise _RowFailed(label, "", "A contact needs at least an email or a mobile number.")
-            if key in ("email", "phone") and new and new in by[key] and by[key][new]["id"] != contact["id"]:
-                acts.append(self._act(contact["id"], "conflict",
-                                      f"{label} '{timeline_value(key, new)}' from {origin.label} belongs to "
-                                      "another contact; not applied",
-                                      {"field": key, "offered": new}))
+            if (
+                key in ("email", "phone")
+                and new
+                and new in by[key]
+                and by[key][new]["id"] != contact["id"]
+            ):
+                acts.append(
+                    self._act(
+                        contact["id"],
+                        "conflict",
+                        f"{label} '{timeline_value(key, new)}' from {origin.label} belongs to "
+                        "another contact; not applied",
+                        {"field": key, "offered": new},
+                    )
+                )
                 continue
             staged[key] = new
             snapshot["defaults"][key] = old
             changed.append(key)
-            acts.append(self._act(contact["id"], "field",
-                                  f"{label} changed from '{timeline_value(key, old) or '—'}' to "
-                                  f"'{timeline_value(key, new) or '—'}'" + _by(origin),
-                                  {"field": key, "from": old, "to": new}))
+            acts.append(
+                self._act(
+                    contact["id"],
+                    "field",
+                    f"{label} changed from '{timeline_value(key, old) or '—'}' to "
+                    f"'{timeline_value(key, new) or '—'}'" + _by(origin),
+                    {"field": key, "from": old, "to": new},
+                )
+            )
         for field_id, stored in clean.custom.items():
             row = staged_values.get(field_id)
             old = row[0] if row else None
@@ -583,9 +775,14 @@ class _Batch:
                 continue
             label = self.labels_by_id.get(field_id, str(field_id))
             if old not in (None, "") and (policy == "fill" or str(field_id) in protected):
-                acts.append(self._act(contact["id"], "conflict",
-                                      f"{label} '{new}' from {origin.label} was not applied; kept '{old}'",
-                                      {"field_id": field_id, "kept": old, "offered": new}))
+                acts.append(
+                    self._act(
+                        contact["id"],
+                        "conflict",
+                        f"{label} '{new}' from {origin.label} was not applied; kept '{old}'",
+                        {"field_id": field_id, "kept": old, "offered": new},
+                    )
+                )
                 continue
             snapshot["custom"][field_id] = list(row) if row else None
             if stored is None:
@@ -593,9 +790,14 @@ class _Batch:
             else:
                 staged_values[field_id] = stored
             changed.append(str(field_id))
-            acts.append(self._act(contact["id"], "field",
-                                  f"{label} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
-                                  {"field_id": field_id, "from": old, "to": new}))
+            acts.append(
+                self._act(
+                    contact["id"],
+                    "field",
+                    f"{label} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
+                    {"field_id": field_id, "from": old, "to": new},
+                )
+            )
         # The row is valid: apply it to the in-memory contact and the indexes.
         for key in ("email", "phone", "external_ref"):
             if staged[key] != contact[key]:
@@ -612,56 +814,120 @@ class _Batch:
 
     def _act(self, contact_id: str, kind: str, message: str, data: dict) -> dict:
         o = self.origin
-        return {"contact_id": contact_id, "kind": kind, "actor_type": o.actor_type, "actor_id": o.user_id,
-                "actor_label": o.label, "message": message[:1000], "data": data, "created_at": utcnow()}
+        return {
+            "contact_id": contact_id,
+            "kind": kind,
+            "actor_type": o.actor_type,
+            "actor_id": o.user_id,
+            "actor_label": o.label,
+            "message": message[:1000],
+            "data": data,
+            "created_at": utcnow(),
+        }
 
     # -- writing
-    def _write(self, new: dict, found: dict, values: dict, touched: dict, activities: list, now) -> None:
+    def _write(
+        self, new: dict, found: dict, values: dict, touched: dict, activities: list, now
+    ) -> None:
         session, agent, origin = self.session, self.agent, self.origin
         if new:
             # Owners, stage and their timeline lines for the whole chunk at once (the rules
             # read once, round-robin turns taken under the rule lock), then plain executemany.
-            decisions = automations.apply_on_create_many(session, agent, len(new), source="Import",
-                                                         creator_id=origin.user_id)
+            decisions = automations.apply_on_create_many(
+                session, agent, len(new), source="Import", creator_id=origin.user_id
+            )
             created_by = origin.user_id if origin.actor_type in ("member", "import") else None
             created_message = ("Created via Import" + _by(origin))[:1000]
             contact_rows, acts = [], []
             for c, decision in zip(new.values(), decisions):
                 name = c["name"] or ""
-                contact_rows.append({
-                    "id": c["id"], "agent_id": agent.id, "external_ref": c["external_ref"], "name": name,
-                    "name_sort": name.lower(), "email": c["email"], "phone": c["phone"], "gender": c["gender"],
-                    "source": "Import", "stage_id": decision.stage_id, "status": "Active",
-                    "primary_owner_id": decision.primary_owner_id,
-                    "secondary_owner_id": decision.secondary_owner_id,
-                    "archived": None if self.job_id is not None else False,  # hidden until the run ends
-                    "created_by_id": created_by, "member_set": [], "created_at": now, "updated_at": now})
-                acts.append({"contact_id": c["id"], "kind": "created", "actor_type": origin.actor_type,
-                             "actor_id": origin.user_id, "actor_label": origin.label, "message": created_message,
-                             "data": {}, "created_at": now})
+                contact_rows.append(
+                    {
+                        "id": c["id"],
+                        "agent_id": agent.id,
+                        "external_ref": c["external_ref"],
+                        "name": name,
+                        "name_sort": name.lower(),
+                        "email": c["email"],
+                        "phone": c["phone"],
+                        "gender": c["gender"],
+                        "source": "Import",
+                        "stage_id": decision.stage_id,
+                        "status": "Active",
+                        "primary_owner_id": decision.primary_owner_id,
+                        "secondary_owner_id": decision.secondary_owner_id,
+                        "archived": None
+                        if self.job_id is not None
+                        else False,  # hidden until the run ends
+                        "created_by_id": created_by,
+                        "member_set": [],
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                acts.append(
+                    {
+                        "contact_id": c["id"],
+                        "kind": "created",
+                        "actor_type": origin.actor_type,
+                        "actor_id": origin.user_id,
+                        "actor_label": origin.label,
+                        "message": created_message,
+                        "data": {},
+                        "created_at": now,
+                    }
+                )
                 acts += decision.activity_rows(c["id"], now)
             # Contacts and values go in key order (random ids: sorted inserts keep the B-tree
             # pages they touch together); Activity rows keep creation order (their ids).
             contact_rows.sort(key=lambda r: r["id"])
             _insert(session, Contact.__table__, contact_rows)
             _insert(session, Activity.__table__, acts)
-            value_rows = [{"contact_id": cid, "field_id": fid, "value_text": s[0], "value_num": s[1],
-                           "value_json": s[2]} for cid in sorted(new) for fid, s in sorted(values[cid].items())]
+            value_rows = [
+                {
+                    "contact_id": cid,
+                    "field_id": fid,
+                    "value_text": s[0],
+                    "value_num": s[1],
+                    "value_json": s[2],
+                }
+                for cid in sorted(new)
+                for fid, s in sorted(values[cid].items())
+            ]
             if value_rows:
                 _insert(session, ContactValue.__table__, value_rows)
         dirty = [c for c in found.values() if c.get("_dirty")]
         if dirty:
             table = Contact.__table__
-            columns = dict(external_ref=bindparam("b_ref"), name=bindparam("b_name"), name_sort=bindparam("b_sort"),
-                           email=bindparam("b_email"), phone=bindparam("b_phone"), gender=bindparam("b_gender"))
-            params = [{"b_id": c["id"], "b_ref": c["external_ref"], "b_name": c["name"] or "",
-                       "b_sort": (c["name"] or "").lower(), "b_email": c["email"], "b_phone": c["phone"],
-                       "b_gender": c["gender"], "b_updated": now} for c in dirty]
+            columns = dict(
+                external_ref=bindparam("b_ref"),
+                name=bindparam("b_name"),
+                name_sort=bindparam("b_sort"),
+                email=bindparam("b_email"),
+                phone=bindparam("b_phone"),
+                gender=bindparam("b_gender"),
+            )
+            params = [
+                {
+                    "b_id": c["id"],
+                    "b_ref": c["external_ref"],
+                    "b_name": c["name"] or "",
+                    "b_sort": (c["name"] or "").lower(),
+                    "b_email": c["email"],
+                    "b_phone": c["phone"],
+                    "b_gender": c["gender"],
+                    "b_updated": now,
+                }
+                for c in dirty
+            ]
             changed = [p for p, c in zip(params, dirty) if c.get("_changed")]
             ref_only = [p for p, c in zip(params, dirty) if not c.get("_changed")]
             where = table.c.id == bindparam("b_id")
             if changed:
-                session.execute(update(table).where(where).values(updated_at=bindparam("b_updated"), **columns), changed)
+                session.execute(
+                    update(table).where(where).values(updated_at=bindparam("b_updated"), **columns),
+                    changed,
+                )
             if ref_only:  # save_contact sets a missing external reference without counting a change
                 session.execute(update(table).where(where).values(**columns), ref_only)
             self._write_values(touched, values)
@@ -677,35 +943,66 @@ class _Batch:
             return
         table = ContactValue.__table__
         self.session.execute(
-            delete(table).where(table.c.contact_id == bindparam("b_cid"), table.c.field_id == bindparam("b_fid")),
-            [{"b_cid": cid, "b_fid": fid} for cid, fid in pairs])
-        rows = [{"contact_id": cid, "field_id": fid, "value_text": values[cid][fid][0],
-                 "value_num": values[cid][fid][1], "value_json": values[cid][fid][2]}
-                for cid, fid in pairs if fid in values.get(cid, {})]
+            delete(table).where(
+                table.c.contact_id == bindparam("b_cid"), table.c.field_id == bindparam("b_fid")
+            ),
+            [{"b_cid": cid, "b_fid": fid} for cid, fid in pairs],
+        )
+        rows = [
+            {
+                "contact_id": cid,
+                "field_id": fid,
+                "value_text": values[cid][fid][0],
+                "value_num": values[cid][fid][1],
+                "value_json": values[cid][fid][2],
+            }
+            for cid, fid in pairs
+            if fid in values.get(cid, {})
+        ]
         if rows:
             self.session.execute(insert(ContactValue), rows)
 
     def _record_changes(self, created_ids: list[str], touched: dict) -> None:
         session = self.session
-        rows = [{"job_id": self.job_id, "contact_id": cid, "kind": "created", "previous": {}}
-                for cid in sorted(created_ids)]
+        rows = [
+            {"job_id": self.job_id, "contact_id": cid, "kind": "created", "previous": {}}
+            for cid in sorted(created_ids)
+        ]
         if touched:
             ids = list(touched)
             known: dict[str, ImportChange] = {}
             for start in range(0, len(ids), 900):
-                for change in session.exec(select(ImportChange).where(ImportChange.job_id == self.job_id,
-                                                                      ImportChange.contact_id.in_(ids[start:start + 900]))):
+                for change in session.exec(
+                    select(ImportChange).where(
+                        ImportChange.job_id == self.job_id,
+                        ImportChange.contact_id.in_(ids[start : start + 900]),
+                    )
+                ):
                     known[change.contact_id] = change
             for cid, prev in touched.items():
-                previous = {"defaults": prev["defaults"], "custom": {str(k): v for k, v in prev["custom"].items()},
-                            "ref_set": prev["ref_set"]}
+                previous = {
+                    "defaults": prev["defaults"],
+                    "custom": {str(k): v for k, v in prev["custom"].items()},
+                    "ref_set": prev["ref_set"],
+                }
                 change = known.get(cid)
                 if change is None:
-                    rows.append({"job_id": self.job_id, "contact_id": cid, "kind": "updated", "previous": previous})
-                elif change.kind == "updated":  # an earlier chunk changed it first: its old values win
-                    merged = {"defaults": {**previous["defaults"], **change.previous.get("defaults", {})},
-                              "custom": {**previous["custom"], **change.previous.get("custom", {})},
-                              "ref_set": previous["ref_set"] or change.previous.get("ref_set", False)}
+                    rows.append(
+                        {
+                            "job_id": self.job_id,
+                            "contact_id": cid,
+                            "kind": "updated",
+                            "previous": previous,
+                        }
+                    )
+                elif (
+                    change.kind == "updated"
+                ):  # an earlier chunk changed it first: its old values win
+                    merged = {
+                        "defaults": {**previous["defaults"], **change.previous.get("defaults", {})},
+                        "custom": {**previous["custom"], **change.previous.get("custom", {})},
+                        "ref_set": previous["ref_set"] or change.previous.get("ref_set", False),
+                    }
                     change.previous = merged
                     session.add(change)
         if rows:
@@ -756,8 +1053,11 @@ def _insert(session: Session, table, rows: list[dict]) -> None:
                 for values in data:
                     copy.write_row(values)
         else:
-            marks = ", ".join("?" for _ in columns) if dialect.paramstyle == "qmark" else ", ".join(
-                "%s" for _ in columns)
+            marks = (
+                ", ".join("?" for _ in columns)
+                if dialect.paramstyle == "qmark"
+                else ", ".join("%s" for _ in columns)
+            )
             cursor.executemany(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", data)
     finally:
         cursor.close()
@@ -771,16 +1071,28 @@ def import_origin(actor: Actor) -> Origin:
     return Origin("import", actor.display_name, actor.user_id)
 
 
-def save_contacts_batch(session: Session, agent: Agent, rows: list[Mapping[str, Any]], *, origin: Origin,
-                        policy: str = "fill", valid_only: bool = True) -> _Outcome:
+def save_contacts_batch(
+    session: Session,
+    agent: Agent,
+    rows: list[Mapping[str, Any]],
+    *,
+    origin: Origin,
+    policy: str = "fill",
+    valid_only: bool = True,
+) -> _Outcome:
     """save_contact for many rows of field key → raw value (in order), set-based.
 
     Used by the import and by tests that compare it with save_contact row by row.
     """
     fields = agent_fields(session, agent.id)
     keys = list(dict.fromkeys(k for r in rows for k in r))
-    plan = _Plan(agent.id, agent.phone_region, [(i, k, k) for i, k in enumerate(keys)], fields,
-                 {k: f.label for k, f in fields.items()})
+    plan = _Plan(
+        agent.id,
+        agent.phone_region,
+        [(i, k, k) for i, k in enumerate(keys)],
+        fields,
+        {k: f.label for k, f in fields.items()},
+    )
     cleaned: list[tuple[int, _Clean]] = []
     out = _Outcome()
     for number, row in enumerate(rows, start=1):
@@ -802,9 +1114,15 @@ def save_contacts_batch(session: Session, agent: Agent, rows: list[Mapping[str, 
 # ------------------------------------------------------------------ preview
 
 
-def _job(session: Session, actor: Actor, agent_id: int, job_id, minimum: str = "Admin") -> tuple[Agent, ImportJob]:
+def _job(
+    session: Session, actor: Actor, agent_id: int, job_id, minimum: str = "Admin"
+) -> tuple[Agent, ImportJob]:
     agent = require_agent(session, actor, agent_id, minimum)
-    job = session.get(ImportJob, job_id) if isinstance(job_id, int) and not isinstance(job_id, bool) else None
+    job = (
+        session.get(ImportJob, job_id)
+        if isinstance(job_id, int) and not isinstance(job_id, bool)
+        else None
+    )
     if job is None or job.agent_id != agent.id:
         raise NotFound("Import not found.")
     return agent, job
@@ -819,7 +1137,9 @@ def _info(job: ImportJob) -> CsvInfo:
     return info
 
 
-def preview(session: Session, actor: Actor, agent_id: int, job_id: int, mapping: Mapping[str, str]) -> dict:
+def preview(
+    session: Session, actor: Actor, agent_id: int, job_id: int, mapping: Mapping[str, str]
+) -> dict:
     """The rows with problems first (up to PREVIEW_PROBLEM_ROWS, each cell with its error),
     then the first PREVIEW_ROWS good rows, and counts over the file (up to PREVIEW_SCAN_ROWS
     rows): valid, invalid, duplicates in the file, matches of existing contacts.
@@ -850,9 +1170,15 @@ def preview(session: Session, actor: Actor, agent_id: int, job_id: int, mapping:
                 invalid += 1
             else:
                 valid += 1
-                keys = [(k, v) for k, v in (("external_ref", clean.external_ref),
-                                            ("email", clean.defaults.get("email")),
-                                            ("phone", clean.defaults.get("phone"))) if v]
+                keys = [
+                    (k, v)
+                    for k, v in (
+                        ("external_ref", clean.external_ref),
+                        ("email", clean.defaults.get("email")),
+                        ("phone", clean.defaults.get("phone")),
+                    )
+                    if v
+                ]
                 if any(k in seen for k in keys):
                     dup_in_file += 1
                 seen.update(keys)
@@ -860,19 +1186,37 @@ def preview(session: Session, actor: Actor, agent_id: int, job_id: int, mapping:
             shown = problems if errors else good
             if len(shown) < (PREVIEW_PROBLEM_ROWS if errors else PREVIEW_ROWS):
                 by_header = {}
-                for header, value, reason in errors:
+                for header, _value, reason in errors:
                     by_header.setdefault(header, reason)
                 row_error = next((reason for header, _, reason in errors if header == ""), "")
-                shown.append({"row": number, "valid": not errors,
-                              "error": row_error,
-                              "cells": [{"value": cells[i][:120] if i < len(cells) else "",
-                                         "error": by_header.get(h, "")} for i, h, _ in mapped]})
+                shown.append(
+                    {
+                        "row": number,
+                        "valid": not errors,
+                        "error": row_error,
+                        "cells": [
+                            {
+                                "value": cells[i][:120] if i < len(cells) else "",
+                                "error": by_header.get(h, ""),
+                            }
+                            for i, h, _ in mapped
+                        ],
+                    }
+                )
         existing += _count_existing(session, agent.id, keys_in_chunk)
         if scanned >= PREVIEW_SCAN_ROWS:
             break
-    return {"columns": [{"header": h, "field": labels.get(k, k)} for _, h, k in mapped], "rows": problems + good,
-            "valid": valid, "invalid": invalid, "duplicates": dup_in_file, "existing": existing,
-            "scanned": scanned, "total": job.total, "mapping": mapping}
+    return {
+        "columns": [{"header": h, "field": labels.get(k, k)} for _, h, k in mapped],
+        "rows": problems + good,
+        "valid": valid,
+        "invalid": invalid,
+        "duplicates": dup_in_file,
+        "existing": existing,
+        "scanned": scanned,
+        "total": job.total,
+        "mapping": mapping,
+    }
 
 
 def _count_existing(session: Session, agent_id: int, keys_in_chunk) -> int:
@@ -885,8 +1229,11 @@ def _count_existing(session: Session, agent_id: int, keys_in_chunk) -> int:
         column = getattr(Contact, key)
         values = list(values)
         for start in range(0, len(values), 900):
-            for value in session.exec(select(column).where(Contact.agent_id == agent_id,
-                                                           column.in_(values[start:start + 900]))):
+            for value in session.exec(
+                select(column).where(
+                    Contact.agent_id == agent_id, column.in_(values[start : start + 900])
+                )
+            ):
                 hits.add((key, value))
     return sum(1 for _, keys in keys_in_chunk if any(k in hits for k in keys))
 
@@ -894,8 +1241,16 @@ def _count_existing(session: Session, agent_id: int, keys_in_chunk) -> int:
 # ------------------------------------------------------------------ running
 
 
-def start_import(session: Session, actor: Actor, agent_id: int, job_id: int, mapping: Mapping[str, str], *,
-                 policy: str, valid_only: bool) -> dict:
+def start_import(
+    session: Session,
+    actor: Actor,
+    agent_id: int,
+    job_id: int,
+    mapping: Mapping[str, str],
+    *,
+    policy: str,
+    valid_only: bool,
+) -> dict:
     """Queue the job with its mapping and options (the caller then runs `run_import`)."""
     agent, job = _job(session, actor, agent_id, job_id)
     if policy not in POLICIES:
@@ -910,8 +1265,13 @@ def start_import(session: Session, actor: Actor, agent_id: int, job_id: int, map
 
 
 def run_in_background(job_id: int, engine: Engine | None = None) -> threading.Thread:
-    thread = threading.Thread(target=run_import, args=(job_id,), kwargs={"engine": engine},
-                              name=f"import-{job_id}", daemon=True)
+    thread = threading.Thread(
+        target=run_import,
+        args=(job_id,),
+        kwargs={"engine": engine},
+        name=f"import-{job_id}",
+        daemon=True,
+    )
     thread.start()
     return thread
 
@@ -924,7 +1284,12 @@ def run_import(job_id: int, engine: Engine | None = None) -> dict:
             job = session.get(ImportJob, job_id)
             if job is None or job.status != "queued":
                 return job_dto(job) if job else {}
-            job.status, job.started_at, job.heartbeat_at, job.processed = "checking", utcnow(), utcnow(), 0
+            job.status, job.started_at, job.heartbeat_at, job.processed = (
+                "checking",
+                utcnow(),
+                utcnow(),
+                0,
+            )
             job.runner = _runner()
             session.add(job)
         _run(job_id, engine)
@@ -943,7 +1308,11 @@ def _run(job_id: int, engine) -> None:
     except _Recovered:
         pass  # recover_interrupted took the job over and undid it
     except Exception as exc:  # anything unexpected: undo what was written, keep the message
-        message = exc.message if isinstance(exc, ServiceError) else "The import stopped because of an internal error."
+        message = (
+            exc.message
+            if isinstance(exc, ServiceError)
+            else "The import stopped because of an internal error."
+        )
         _abort(job_id, engine, message)
         if not isinstance(exc, ServiceError):
             raise
@@ -963,7 +1332,10 @@ def _check(job_id: int, engine) -> tuple[Path, bool | None]:
         error_key = job.storage_key.replace(".csv", "-errors.csv")
     spool = Path(tempfile.mkstemp(prefix="crm-import-", suffix=".spool")[1])
     failed = rows = 0
-    with open(spool, "wb") as out, private_open(_path(error_key), "w", newline="", encoding="utf-8-sig") as errors_file:
+    with (
+        open(spool, "wb") as out,
+        private_open(_path(error_key), "w", newline="", encoding="utf-8-sig") as errors_file,
+    ):
         errors = csv.writer(errors_file, lineterminator="\r\n")
         errors.writerow(ERROR_HEADER)
         for chunk in csv_reader.iter_rows(info):
@@ -973,7 +1345,9 @@ def _check(job_id: int, engine) -> tuple[Path, bool | None]:
                 if clean is None:
                     failed += 1
                     for column, value, reason in problems:
-                        errors.writerow([number, escape_cell(column), escape_cell(value[:200]), reason])
+                        errors.writerow(
+                            [number, escape_cell(column), escape_cell(value[:200]), reason]
+                        )
                 else:
                     cleaned.append((number, clean.defaults, clean.custom, clean.external_ref))
             rows += len(chunk)
@@ -987,10 +1361,17 @@ def _check(job_id: int, engine) -> tuple[Path, bool | None]:
             _path(error_key).unlink(missing_ok=True)
         if failed and not valid_only:
             job.status, job.finished_at = "failed", utcnow()
-            job.message = (f"{failed:,} row{'s have' if failed != 1 else ' has'} errors, so nothing was imported. "
-                           "Fix them in the file, or choose “Import valid rows only”.")
-            _audit_job(session, job, "Update", f"Import of {job.filename} refused: {failed:,} invalid rows",
-                       status="Failed")
+            job.message = (
+                f"{failed:,} row{'s have' if failed != 1 else ' has'} errors, so nothing was imported. "
+                "Fix them in the file, or choose “Import valid rows only”."
+            )
+            _audit_job(
+                session,
+                job,
+                "Update",
+                f"Import of {job.filename} refused: {failed:,} invalid rows",
+                status="Failed",
+            )
             return spool, None
         job.status, job.processed = "importing", 0
         session.add(job)
@@ -1001,9 +1382,16 @@ def _write(job_id: int, engine, spool: Path) -> None:
     """Pass 2: apply the spooled chunks, one transaction each, progress with them."""
     with session_scope(engine) as session:
         job = session.get(ImportJob, job_id)
-        agent_id, user_id, policy, valid_only = job.agent_id, job.user_id, job.policy, job.valid_only
-        error_key, org_id = job.error_key or job.storage_key.replace(".csv", "-errors.csv"), session.get(
-            Agent, job.agent_id).org_id
+        agent_id, user_id, policy, valid_only = (
+            job.agent_id,
+            job.user_id,
+            job.policy,
+            job.valid_only,
+        )
+        error_key, org_id = (
+            job.error_key or job.storage_key.replace(".csv", "-errors.csv"),
+            session.get(Agent, job.agent_id).org_id,
+        )
         actor = actor_for(session, user_id, org_id)
     origin = import_origin(actor)
     totals = _Outcome()
@@ -1016,7 +1404,9 @@ def _write(job_id: int, engine, spool: Path) -> None:
             agent = session.get(Agent, agent_id)
             fields = agent_fields(session, agent_id)
             labels = {k: f.label for k, f in fields.items()}
-            batch = _Batch(session, agent, origin, policy, job_id, {f.id: f.label for f in fields.values()})
+            batch = _Batch(
+                session, agent, origin, policy, job_id, {f.id: f.label for f in fields.values()}
+            )
             chunk = [(n, _Clean(d, c, r, labels)) for n, d, c, r in rows]
             outcome = batch.apply(chunk, valid_only)
             totals.created += outcome.created
@@ -1044,7 +1434,9 @@ def _finish(session: Session, job: ImportJob, late_errors: list, error_key: str)
     if late_errors:
         path = _path(error_key)
         new_file = not path.exists()
-        with private_open(path, "a", newline="", encoding="utf-8-sig" if new_file else "utf-8") as handle:
+        with private_open(
+            path, "a", newline="", encoding="utf-8-sig" if new_file else "utf-8"
+        ) as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
             if new_file:
                 writer.writerow(ERROR_HEADER)
@@ -1054,9 +1446,13 @@ def _finish(session: Session, job: ImportJob, late_errors: list, error_key: str)
     job.status, job.finished_at, job.processed = "done", utcnow(), job.total
     job.message = ""
     session.add(job)
-    _audit_job(session, job, "Create",
-               f"Imported {job.filename}: {job.created:,} created, {job.updated:,} updated, "
-               f"{job.skipped:,} skipped, {job.failed:,} failed")
+    _audit_job(
+        session,
+        job,
+        "Create",
+        f"Imported {job.filename}: {job.created:,} created, {job.updated:,} updated, "
+        f"{job.skipped:,} skipped, {job.failed:,} failed",
+    )
 
 
 SQLITE_IMPORT_CACHE_KIB = int(os.environ.get("CRM_IMPORT_SQLITE_CACHE_KIB", "65536"))
@@ -1098,13 +1494,25 @@ def _finish_created(session: Session, job_id: int, after: int) -> int | None:
     ordinary — listed, counted, exported — contacts. Returns the last id done, or None when
     this batch was the last. (Batches, so a big import never holds SQLite's write lock for
     long: one UPDATE of a million rows takes longer than other writers wait.)"""
-    mine = and_(ImportChange.job_id == job_id, ImportChange.kind == "created", ImportChange.id > after)
-    upto = session.exec(select(ImportChange.id).where(mine).order_by(ImportChange.id)
-                        .offset(WRITE_ROWS - 1).limit(1)).first()
+    mine = and_(
+        ImportChange.job_id == job_id, ImportChange.kind == "created", ImportChange.id > after
+    )
+    upto = session.exec(
+        select(ImportChange.id)
+        .where(mine)
+        .order_by(ImportChange.id)
+        .offset(WRITE_ROWS - 1)
+        .limit(1)
+    ).first()
     batch = and_(mine, ImportChange.id <= upto) if upto is not None else mine
-    session.exec(update(Contact).where(Contact.id.in_(select(ImportChange.contact_id).where(batch)),
-                                       Contact.archived.is_(None))
-                 .values(archived=False).execution_options(synchronize_session=False))
+    session.exec(
+        update(Contact)
+        .where(
+            Contact.id.in_(select(ImportChange.contact_id).where(batch)), Contact.archived.is_(None)
+        )
+        .values(archived=False)
+        .execution_options(synchronize_session=False)
+    )
     return upto
 
 
@@ -1163,13 +1571,23 @@ def recover_stalled(session: Session, agent_id: int | None = None) -> int:
         job = session.get(ImportJob, job_id, with_for_update=True, populate_existing=True)
         if job is None or job.status not in ACTIVE or not _dead(job, utcnow()):
             continue
-        done = f" after {job.processed:,} of {job.total:,} rows" if job.status == "importing" and job.total else ""
+        done = (
+            f" after {job.processed:,} of {job.total:,} rows"
+            if job.status == "importing" and job.total
+            else ""
+        )
         _revert(session, job)
         job.status, job.finished_at = "failed", utcnow()
         job.message = f"The import was interrupted{done} (the server stopped); nothing from it was kept. Start it again."
         job.created = job.updated = job.skipped = 0
         session.add(job)
-        _audit_job(session, job, "Update", f"Import of {job.filename} interrupted; nothing kept", status="Failed")
+        _audit_job(
+            session,
+            job,
+            "Update",
+            f"Import of {job.filename} interrupted; nothing kept",
+            status="Failed",
+        )
         recovered += 1
     return recovered
 
@@ -1196,11 +1614,18 @@ def _abort(job_id: int, engine, message: str) -> None:
         job.status, job.finished_at, job.message = "failed", utcnow(), message[:500]
         job.created = job.updated = job.skipped = 0
         session.add(job)
-        _audit_job(session, job, "Update", f"Import of {job.filename} failed; nothing kept: {message}",
-                   status="Failed")
+        _audit_job(
+            session,
+            job,
+            "Update",
+            f"Import of {job.filename} failed; nothing kept: {message}",
+            status="Failed",
+        )
 
 
-def _audit_job(session: Session, job: ImportJob, action: str, description: str, status: str = "Success") -> None:
+def _audit_job(
+    session: Session, job: ImportJob, action: str, description: str, status: str = "Success"
+) -> None:
     agent = session.get(Agent, job.agent_id)
     try:
         actor = actor_for(session, job.user_id, agent.org_id)
@@ -1224,8 +1649,13 @@ def undo_import(session: Session, actor: Actor, agent_id: int, job_id: int) -> d
     removed, restored = _revert(session, job, actor)
     job.status, job.undone_at = "undone", utcnow()
     session.add(job)
-    audit.record(session, actor, "Delete", RESOURCE,
-                 f"Undid the import of {job.filename}: {removed:,} contacts removed, {restored:,} restored")
+    audit.record(
+        session,
+        actor,
+        "Delete",
+        RESOURCE,
+        f"Undid the import of {job.filename}: {removed:,} contacts removed, {restored:,} restored",
+    )
     return job_dto(job)
 
 
@@ -1235,7 +1665,7 @@ def _revert(session: Session, job: ImportJob, actor: Actor | None = None) -> tup
     for change in session.exec(select(ImportChange).where(ImportChange.job_id == job.id)):
         (created.append(change.contact_id) if change.kind == "created" else updated.append(change))
     for start in range(0, len(created), 900):
-        _delete_contacts(session, created[start:start + 900])
+        _delete_contacts(session, created[start : start + 900])
     label = actor.display_name if actor else "System"
     restored = 0
     for change in updated:
@@ -1253,18 +1683,34 @@ def _revert(session: Session, job: ImportJob, actor: Actor | None = None) -> tup
                 if row is not None:
                     session.delete(row)
             elif row is None:
-                session.add(ContactValue(contact_id=contact.id, field_id=int(fid), value_text=stored[0],
-                                         value_num=stored[1], value_json=stored[2]))
+                session.add(
+                    ContactValue(
+                        contact_id=contact.id,
+                        field_id=int(fid),
+                        value_text=stored[0],
+                        value_num=stored[1],
+                        value_json=stored[2],
+                    )
+                )
             else:
                 row.value_text, row.value_num, row.value_json = stored
                 session.add(row)
         contact.name_sort = (contact.name or "").lower()
         contact.updated_at = utcnow()
         session.add(contact)
-        session.add(Activity(contact_id=contact.id, kind="field", actor_type="member" if actor else "import",
-                             actor_id=actor.user_id if actor else job.user_id, actor_label=label,
-                             message=f"Import of {job.filename} undone: previous values restored by {label}"[:1000],
-                             data={"import_id": job.id}))
+        session.add(
+            Activity(
+                contact_id=contact.id,
+                kind="field",
+                actor_type="member" if actor else "import",
+                actor_id=actor.user_id if actor else job.user_id,
+                actor_label=label,
+                message=f"Import of {job.filename} undone: previous values restored by {label}"[
+                    :1000
+                ],
+                data={"import_id": job.id},
+            )
+        )
         restored += 1
     session.exec(delete(ImportChange).where(ImportChange.job_id == job.id))
     session.flush()
@@ -1273,7 +1719,9 @@ def _revert(session: Session, job: ImportJob, actor: Actor | None = None) -> tup
 
 def _delete_contacts(session: Session, ids: list[str]) -> None:
     conversation_ids = select(Conversation.id).where(Conversation.contact_id.in_(ids))
-    keys = list(session.exec(select(ContactFile.storage_key).where(ContactFile.contact_id.in_(ids))))
+    keys = list(
+        session.exec(select(ContactFile.storage_key).where(ContactFile.contact_id.in_(ids)))
+    )
     for statement in (
         delete(ContactValue).where(ContactValue.contact_id.in_(ids)),
         delete(Note).where(Note.contact_id.in_(ids)),
@@ -1297,14 +1745,20 @@ def _delete_contacts(session: Session, ids: list[str]) -> None:
 
 def list_jobs(session: Session, actor: Actor, agent_id: int, limit: int = 20) -> list[dict]:
     agent = require_agent(session, actor, agent_id, "Admin")
-    jobs = session.exec(select(ImportJob).where(ImportJob.agent_id == agent.id, ImportJob.status != "uploaded")
-                        .order_by(ImportJob.created_at.desc(), ImportJob.id.desc()).limit(limit))
+    jobs = session.exec(
+        select(ImportJob)
+        .where(ImportJob.agent_id == agent.id, ImportJob.status != "uploaded")
+        .order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+        .limit(limit)
+    )
     names = {}
     out = []
     for job in jobs:
         if job.user_id not in names:
             user = session.get(User, job.user_id)
-            names[job.user_id] = (f"{user.first_name} {user.last_name}".strip() or user.email) if user else "—"
+            names[job.user_id] = (
+                (f"{user.first_name} {user.last_name}".strip() or user.email) if user else "—"
+            )
         out.append(job_dto(job) | {"by": names[job.user_id]})
     return out
 
@@ -1326,10 +1780,20 @@ def template_csv(session: Session, actor: Actor, agent_id: int) -> tuple[str, st
     """A CSV with the agent's field labels as headers and one example row."""
     agent = require_agent(session, actor, agent_id, "Admin")
     fields = sorted(agent_fields(session, agent.id).values(), key=lambda f: (f.position, f.id))
-    examples = {"name": "Maria Lopez", "email": "maria.lopez@example.com", "phone": "+1 415 555 2671",
-                "gender": "Female"}
-    sample = {"Number": "3", "Date": "2025-01-31", "Checkbox": "Yes", "Email": "name@example.com",
-              "Phone": "+1 415 555 0100", "URL": "https://example.com"}
+    examples = {
+        "name": "Maria Lopez",
+        "email": "maria.lopez@example.com",
+        "phone": "+1 415 555 2671",
+        "gender": "Female",
+    }
+    sample = {
+        "Number": "3",
+        "Date": "2025-01-31",
+        "Checkbox": "Yes",
+        "Email": "name@example.com",
+        "Phone": "+1 415 555 0100",
+        "URL": "https://example.com",
+    }
     row = []
     for f in fields:
         if f.key in examples:
@@ -1348,9 +1812,16 @@ def template_csv(session: Session, actor: Actor, agent_id: int) -> tuple[str, st
 # ------------------------------------------------------------------ one call (CLI)
 
 
-def import_file(actor_factory: Callable[[Session], Actor], agent_id: int, path: Path, *, policy: str = "fill",
-                valid_only: bool = False, overrides: Mapping[str, str] | None = None,
-                engine: Engine | None = None) -> dict:
+def import_file(
+    actor_factory: Callable[[Session], Actor],
+    agent_id: int,
+    path: Path,
+    *,
+    policy: str = "fill",
+    valid_only: bool = False,
+    overrides: Mapping[str, str] | None = None,
+    engine: Engine | None = None,
+) -> dict:
     """Upload, map (suggested mapping plus overrides), run to the end; the finished job's DTO."""
     with session_scope(engine) as session:
         actor = actor_factory(session)
@@ -1358,8 +1829,12 @@ def import_file(actor_factory: Callable[[Session], Actor], agent_id: int, path: 
         mapping = dict(job["mapping"])
         for header, target in (overrides or {}).items():
             if header not in mapping:
-                raise ValidationError(f"The file has no column '{header}'. Columns: {', '.join(job['headers'])}.",
-                                      field="mapping")
+                raise ValidationError(
+                    f"The file has no column '{header}'. Columns: {', '.join(job['headers'])}.",
+                    field="mapping",
+                )
             mapping[header] = "" if target in ("", "-", "ignore") else target
-        start_import(session, actor, agent_id, job["id"], mapping, policy=policy, valid_only=valid_only)
+        start_import(
+            session, actor, agent_id, job["id"], mapping, policy=policy, valid_only=valid_only
+        )
     return run_import(job["id"], engine=engine)

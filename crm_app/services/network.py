@@ -4,12 +4,18 @@ origins allowed to call the app. No Reflex import: HTTP routes and states share 
 from __future__ import annotations
 
 import ipaddress
-from typing import Mapping
+from collections.abc import Mapping
 
 from crm_app.settings import get_settings, origin_of
 
 # Headers a reverse proxy adds for the visitor it forwards (and any client can forge).
-PROXY_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host", "x-forwarded-proto")
+PROXY_HEADERS = (
+    "x-forwarded-for",
+    "x-real-ip",
+    "forwarded",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+)
 
 
 def is_loopback_request(client_ip: str, headers: Mapping[str, str]) -> bool:

@@ -1,4 +1,4 @@
-"""Internal rich-text notes on a contact (PRODUCT.md §3.6 `Notes`).
+"""Internal rich-text notes on a contact.
 
 Note HTML comes from the browser's editor, so it is untrusted: it is sanitized with bleach
 before it is stored and again before it is shown (an allowlist of formatting tags, links
@@ -20,16 +20,34 @@ from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
 from crm_app.services.timeline import add_activity, contact_for, fmt_time, initials
 
 MAX_NOTE_BYTES = 100 * 1024
-ALLOWED_TAGS = frozenset({
-    "p", "br", "strong", "b", "em", "i", "u", "h1", "h2", "h3", "ul", "ol", "li", "a",
-    "blockquote", "code", "pre",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "h1",
+        "h2",
+        "h3",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "blockquote",
+        "code",
+        "pre",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel", "target"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 # Tags whose text is code, not content: dropped with everything inside them.
-_DROP_WITH_CONTENT = re.compile(r"<(script|style|template|iframe|object|noscript)\b[^>]*>.*?</\1\s*>",
-                                re.IGNORECASE | re.DOTALL)
+_DROP_WITH_CONTENT = re.compile(
+    r"<(script|style|template|iframe|object|noscript)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
 
 
 class _LinkRel(Filter):
@@ -88,7 +106,11 @@ def _note_of(session: Session, contact_id: str, note_id) -> Note:
 
 
 def note_dto(note: Note, author: User | None, actor: Actor, tz_name: str = "") -> dict:
-    name = (f"{author.first_name} {author.last_name}".strip() or author.email) if author else "Former member"
+    name = (
+        (f"{author.first_name} {author.last_name}".strip() or author.email)
+        if author
+        else "Former member"
+    )
     return {
         "id": str(note.id),
         "html": sanitize_html(note.html),  # sanitized again on display
@@ -101,11 +123,14 @@ def note_dto(note: Note, author: User | None, actor: Actor, tz_name: str = "") -
     }
 
 
-def list_notes(session: Session, actor: Actor, agent_id, contact_id, tz_name: str = "") -> list[dict]:
+def list_notes(
+    session: Session, actor: Actor, agent_id, contact_id, tz_name: str = ""
+) -> list[dict]:
     """Pinned notes first, then newest first."""
     _, contact = contact_for(session, actor, agent_id, contact_id)
     rows = session.exec(
-        select(Note, User).join(User, User.id == Note.author_id, isouter=True)
+        select(Note, User)
+        .join(User, User.id == Note.author_id, isouter=True)
         .where(Note.contact_id == contact.id)
         .order_by(Note.pinned.desc(), Note.created_at.desc(), Note.id.desc())
     ).all()
@@ -115,10 +140,18 @@ def list_notes(session: Session, actor: Actor, agent_id, contact_id, tz_name: st
 def add_note(session: Session, actor: Actor, agent_id, contact_id, html) -> Note:
     _, contact = contact_for(session, actor, agent_id, contact_id)
     now = utcnow()
-    note = Note(contact_id=contact.id, author_id=actor.user_id, html=_clean_note(html), created_at=now, updated_at=now)
+    note = Note(
+        contact_id=contact.id,
+        author_id=actor.user_id,
+        html=_clean_note(html),
+        created_at=now,
+        updated_at=now,
+    )
     session.add(note)
     session.flush()
-    add_activity(session, contact, "note", actor, f"Note added by {actor.display_name}", {"note_id": note.id})
+    add_activity(
+        session, contact, "note", actor, f"Note added by {actor.display_name}", {"note_id": note.id}
+    )
     audit.record(session, actor, "Create", "Note", f"Added a note to contact {contact.id}")
     return note
 
@@ -131,7 +164,14 @@ def edit_note(session: Session, actor: Actor, agent_id, contact_id, note_id, htm
     note.html = _clean_note(html)
     note.updated_at = utcnow()
     session.add(note)
-    add_activity(session, contact, "note", actor, f"Note edited by {actor.display_name}", {"note_id": note.id})
+    add_activity(
+        session,
+        contact,
+        "note",
+        actor,
+        f"Note edited by {actor.display_name}",
+        {"note_id": note.id},
+    )
     audit.record(session, actor, "Update", "Note", f"Edited a note of contact {contact.id}")
     return note
 
@@ -153,6 +193,11 @@ def set_pinned(session: Session, actor: Actor, agent_id, contact_id, note_id, pi
     if note.pinned != bool(pinned):
         note.pinned = bool(pinned)
         session.add(note)
-        audit.record(session, actor, "Update", "Note",
-                     f"{'Pinned' if note.pinned else 'Unpinned'} a note of contact {contact.id}")
+        audit.record(
+            session,
+            actor,
+            "Update",
+            "Note",
+            f"{'Pinned' if note.pinned else 'Unpinned'} a note of contact {contact.id}",
+        )
     return note

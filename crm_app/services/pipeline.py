@@ -1,4 +1,4 @@
-"""The Pipeline view (PRODUCT.md §3.3): the contacts list as a kanban board by stage.
+"""The Pipeline view: the contacts list as a kanban board by stage.
 
 The board applies the list's search and filters (`contact_list.build_filter`), so both
 views show the same contacts. Each column holds its total and its first cards (newest
@@ -26,15 +26,19 @@ NO_STAGE = "none"  # column key of contacts without a stage (shown only when the
 
 def _cards_query(where, stage_id: int | None):
     column = Contact.stage_id.is_(None) if stage_id is None else Contact.stage_id == stage_id
-    return select(Contact).where(where, column).order_by(Contact.created_at.desc(), Contact.id.desc())
+    return (
+        select(Contact).where(where, column).order_by(Contact.created_at.desc(), Contact.id.desc())
+    )
 
 
 def _owner_names(session: Session, contacts: list[Contact]) -> dict[int, str]:
     ids = {c.primary_owner_id for c in contacts if c.primary_owner_id}
     if not ids:
         return {}
-    return {u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
-            for u in session.exec(select(User).where(User.id.in_(ids)))}
+    return {
+        u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
+        for u in session.exec(select(User).where(User.id.in_(ids)))
+    }
 
 
 def _initials(name: str) -> str:
@@ -69,7 +73,9 @@ def _limit(per_stage: int) -> int:
     return max(1, min(int(per_stage), MAX_PER_STAGE))
 
 
-def board(session: Session, actor: Actor, agent_id, query: ListQuery, per_stage: int = PER_STAGE) -> list[dict]:
+def board(
+    session: Session, actor: Actor, agent_id, query: ListQuery, per_stage: int = PER_STAGE
+) -> list[dict]:
     """Columns in stage order: {"id", "name", "count", "cards", "droppable"}.
 
     Contacts without a stage get a leading "No stage" column when there are any; it is not
@@ -78,23 +84,50 @@ def board(session: Session, actor: Actor, agent_id, query: ListQuery, per_stage:
     agent = require_agent(session, actor, agent_id if isinstance(agent_id, int) else None)
     where = build_filter(session, agent.id, query)
     limit = _limit(per_stage)
-    counts = dict(session.exec(
-        select(Contact.stage_id, func.count()).where(where).group_by(Contact.stage_id)
-    ).all())
-    stages = list(session.exec(select(Stage).where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)))
+    counts = dict(
+        session.exec(
+            select(Contact.stage_id, func.count()).where(where).group_by(Contact.stage_id)
+        ).all()
+    )
+    stages = list(
+        session.exec(
+            select(Stage).where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)
+        )
+    )
     columns = []
     if counts.get(None):
-        columns.append({"id": NO_STAGE, "name": "No stage", "count": counts[None], "droppable": False,
-                        "cards": _cards(session, where, None, 0, limit)})
+        columns.append(
+            {
+                "id": NO_STAGE,
+                "name": "No stage",
+                "count": counts[None],
+                "droppable": False,
+                "cards": _cards(session, where, None, 0, limit),
+            }
+        )
     for stage in stages:
         count = counts.get(stage.id, 0)
-        columns.append({"id": str(stage.id), "name": stage.name, "count": count, "droppable": True,
-                        "cards": _cards(session, where, stage.id, 0, limit) if count else []})
+        columns.append(
+            {
+                "id": str(stage.id),
+                "name": stage.name,
+                "count": count,
+                "droppable": True,
+                "cards": _cards(session, where, stage.id, 0, limit) if count else [],
+            }
+        )
     return columns
 
 
-def more_cards(session: Session, actor: Actor, agent_id, query: ListQuery, stage_key: str, offset: int,
-               per_stage: int = PER_STAGE) -> list[dict]:
+def more_cards(
+    session: Session,
+    actor: Actor,
+    agent_id,
+    query: ListQuery,
+    stage_key: str,
+    offset: int,
+    per_stage: int = PER_STAGE,
+) -> list[dict]:
     """The next cards of one column ("Load more")."""
     agent = require_agent(session, actor, agent_id if isinstance(agent_id, int) else None)
     stage_id = None

@@ -32,7 +32,10 @@ def _clean(value: str | None, label: str, field: str) -> str:
 def validate_names(first_name: str | None, last_name: str | None) -> dict[str, str]:
     """Field errors for both names at once (empty dict when both are fine)."""
     errors: dict[str, str] = {}
-    for value, label, field in ((first_name, "First name", "first_name"), (last_name, "Last name", "last_name")):
+    for value, label, field in (
+        (first_name, "First name", "first_name"),
+        (last_name, "Last name", "last_name"),
+    ):
         try:
             _clean(value, label, field)
         except ValidationError as error:
@@ -40,7 +43,9 @@ def validate_names(first_name: str | None, last_name: str | None) -> dict[str, s
     return errors
 
 
-def update_profile(session: Session, actor: Actor, first_name: str | None, last_name: str | None) -> dict:
+def update_profile(
+    session: Session, actor: Actor, first_name: str | None, last_name: str | None
+) -> dict:
     first = _clean(first_name, "First name", "first_name")
     last = _clean(last_name, "Last name", "last_name")
     user = session.get(User, actor.user_id)

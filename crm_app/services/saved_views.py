@@ -1,4 +1,4 @@
-"""Saved contacts-list views (§3.3): a member's named filter + sort + visible columns."""
+"""Saved contacts-list views: a member's named filter + sort + visible columns."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def query_from_dict(data: dict) -> ListQuery:
             statuses=[str(s) for s in data.get("statuses") or []],
             owner_ids=[int(i) for i in data.get("owner_ids") or []],
             sources=[str(s) for s in data.get("sources") or []],
-            created_from=date.fromisoformat(data["created_from"]) if data.get("created_from") else None,
+            created_from=date.fromisoformat(data["created_from"])
+            if data.get("created_from")
+            else None,
             created_to=date.fromisoformat(data["created_to"]) if data.get("created_to") else None,
             custom={str(k): str(v) for k, v in (data.get("custom") or {}).items()},
             archived=bool(data.get("archived", False)),
@@ -51,31 +53,54 @@ def query_from_dict(data: dict) -> ListQuery:
 def list_views(session: Session, actor: Actor, agent_id: int) -> list[dict]:
     require_agent(session, actor, agent_id)
     rows = session.exec(
-        select(SavedView).where(SavedView.agent_id == agent_id, SavedView.user_id == actor.user_id).order_by(SavedView.name)
+        select(SavedView)
+        .where(SavedView.agent_id == agent_id, SavedView.user_id == actor.user_id)
+        .order_by(SavedView.name)
     )
-    return [{"id": v.id, "name": v.name, "query": v.query, "columns": list(v.columns)} for v in rows]
+    return [
+        {"id": v.id, "name": v.name, "query": v.query, "columns": list(v.columns)} for v in rows
+    ]
 
 
-def save_view(session: Session, actor: Actor, agent_id: int, name: str, q: ListQuery, columns: list[str]) -> dict:
+def save_view(
+    session: Session, actor: Actor, agent_id: int, name: str, q: ListQuery, columns: list[str]
+) -> dict:
     """Create or replace (same name) one of the member's views."""
     require_agent(session, actor, agent_id)
     name = " ".join((name or "").split())
     if not name or len(name) > 60:
         raise ValidationError("Give the view a name of up to 60 characters.", field="name")
-    existing = session.exec(select(SavedView).where(SavedView.agent_id == agent_id, SavedView.user_id == actor.user_id,
-                                                    SavedView.name == name)).first()
+    existing = session.exec(
+        select(SavedView).where(
+            SavedView.agent_id == agent_id,
+            SavedView.user_id == actor.user_id,
+            SavedView.name == name,
+        )
+    ).first()
     if existing is None:
-        count = len(session.exec(select(SavedView.id).where(SavedView.agent_id == agent_id,
-                                                             SavedView.user_id == actor.user_id)).all())
+        count = len(
+            session.exec(
+                select(SavedView.id).where(
+                    SavedView.agent_id == agent_id, SavedView.user_id == actor.user_id
+                )
+            ).all()
+        )
         if count >= MAX_VIEWS:
-            raise ValidationError(f"You can keep up to {MAX_VIEWS} views. Delete one first.", field="name")
+            raise ValidationError(
+                f"You can keep up to {MAX_VIEWS} views. Delete one first.", field="name"
+            )
         existing = SavedView(agent_id=agent_id, user_id=actor.user_id, name=name)
     existing.query = query_to_dict(q)
     existing.columns = [str(c)[:40] for c in columns][:60]
     session.add(existing)
     session.flush()
     audit.record(session, actor, "Update", "Saved View", f"Saved contacts view '{name}'")
-    return {"id": existing.id, "name": existing.name, "query": existing.query, "columns": list(existing.columns)}
+    return {
+        "id": existing.id,
+        "name": existing.name,
+        "query": existing.query,
+        "columns": list(existing.columns),
+    }
 
 
 def delete_view(session: Session, actor: Actor, agent_id: int, view_id: int) -> None:

@@ -16,7 +16,9 @@ COOKIE_NAME = "crm_session"
 SESSION_DAYS = 30
 
 
-def create_session(session: Session, user: User, org_id: int, *, ip: str = "", user_agent: str = "") -> str:
+def create_session(
+    session: Session, user: User, org_id: int, *, ip: str = "", user_agent: str = ""
+) -> str:
     """Start a session and return its token (the only place the token exists in clear)."""
     token = new_token()
     session.add(
@@ -35,7 +37,9 @@ def create_session(session: Session, user: User, org_id: int, *, ip: str = "", u
 def _live_row(session: Session, token: str | None) -> AuthSession | None:
     if not token:
         return None
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_secret(token))).first()
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == hash_secret(token))
+    ).first()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None
     return row
@@ -87,7 +91,6 @@ def token_from_cookie_header(cookie_header: str | None) -> str | None:
     return morsel.value if morsel else None
 
 
-
 TICKET_SECONDS = 120
 
 
@@ -108,9 +111,13 @@ def issue_ticket(session: Session, user: User, org_id: int, next_path: str = "/"
     return ticket
 
 
-def redeem_ticket(session: Session, ticket: str, *, ip: str = "", user_agent: str = "") -> tuple[str, str, Actor]:
+def redeem_ticket(
+    session: Session, ticket: str, *, ip: str = "", user_agent: str = ""
+) -> tuple[str, str, Actor]:
     """Trade a ticket for (session token, next path, actor); a ticket works once."""
-    row = session.exec(select(SignInTicket).where(SignInTicket.ticket_hash == hash_secret(ticket or ""))).first()
+    row = session.exec(
+        select(SignInTicket).where(SignInTicket.ticket_hash == hash_secret(ticket or ""))
+    ).first()
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         raise NotAuthenticated("This sign-in link has expired. Please sign in again.")
     row.used_at = utcnow()

@@ -22,7 +22,9 @@ import threading
 from dataclasses import dataclass
 from itertools import chain
 
-from sqlalchemy import event, inspect as sa_inspect, or_, select as sa_select, update
+from sqlalchemy import event, or_, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import attributes
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
@@ -78,9 +80,16 @@ def _load(session: Session, agent: Agent, rev: int) -> AgentSettings:
     from crm_app.services.automations import eligible_members
 
     fields = session.exec(
-        select(ContactField).where(ContactField.agent_id == agent.id, ContactField.archived_at.is_(None))).all()
-    stages = session.exec(select(Stage).where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)).all()
-    rules = session.exec(select(StageRule.method, StageRule.stage_id).where(StageRule.agent_id == agent.id)).all()
+        select(ContactField).where(
+            ContactField.agent_id == agent.id, ContactField.archived_at.is_(None)
+        )
+    ).all()
+    stages = session.exec(
+        select(Stage).where(Stage.agent_id == agent.id).order_by(Stage.position, Stage.id)
+    ).all()
+    rules = session.exec(
+        select(StageRule.method, StageRule.stage_id).where(StageRule.agent_id == agent.id)
+    ).all()
     assignment: dict[str, dict[str, AssignmentRule]] = {}
     for rule in session.exec(select(AssignmentRule).where(AssignmentRule.agent_id == agent.id)):
         assignment.setdefault(rule.method, {})[rule.slot] = _copy(rule)
@@ -101,7 +110,9 @@ def _bump_on_change(session: Session, _context, _instances) -> None:
     agent_ids: set[int] = set()
     org_ids: set[int] = set()
     user_ids: set[int] = set()
-    for obj in chain(session.new, session.deleted, (o for o in session.dirty if session.is_modified(o))):
+    for obj in chain(
+        session.new, session.deleted, (o for o in session.dirty if session.is_modified(o))
+    ):
         if isinstance(obj, AssignmentRule) and obj in session.dirty and _only_a_turn(obj):
             continue
         if isinstance(obj, _AGENT_SCOPED):
@@ -120,8 +131,14 @@ def _only_a_turn(rule: AssignmentRule) -> bool:
     return changed <= _TURN_ONLY
 
 
-_SCOPE = {ContactField: "agent_ids", Stage: "agent_ids", StageRule: "agent_ids", AssignmentRule: "agent_ids",
-          Membership: "org_ids", User: "user_ids"}
+_SCOPE = {
+    ContactField: "agent_ids",
+    Stage: "agent_ids",
+    StageRule: "agent_ids",
+    AssignmentRule: "agent_ids",
+    Membership: "org_ids",
+    User: "user_ids",
+}
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -153,13 +170,24 @@ def bump(session: Session, *, agent_ids=(), org_ids=(), user_ids=()) -> None:
     if org_ids:
         conditions.append(Agent.org_id.in_(sorted(org_ids)))
     if user_ids:
-        conditions.append(Agent.org_id.in_(sa_select(Membership.org_id).where(Membership.user_id.in_(sorted(user_ids)))))
+        conditions.append(
+            Agent.org_id.in_(
+                sa_select(Membership.org_id).where(Membership.user_id.in_(sorted(user_ids)))
+            )
+        )
     if not conditions:
         return
     table = Agent.__table__
-    rows = session.connection().execute(
-        update(table).where(or_(*conditions)).values(settings_rev=table.c.settings_rev + 1)
-        .returning(table.c.id, table.c.settings_rev)).all()
+    rows = (
+        session.connection()
+        .execute(
+            update(table)
+            .where(or_(*conditions))
+            .values(settings_rev=table.c.settings_rev + 1)
+            .returning(table.c.id, table.c.settings_rev)
+        )
+        .all()
+    )
     # Agents already loaded in this session see their new revision without a refresh.
     for agent_id, rev in rows:
         loaded = session.identity_map.get(identity_key(Agent, agent_id))

@@ -1,4 +1,4 @@
-"""Spam protection for public forms, without third-party services (PRODUCT.md §5).
+"""Spam protection for public forms, without third-party services.
 
 - Honeypot: a field humans never see; anything typed into it is a bot.
 - Minimum fill time: the page carries a signed render timestamp (`render_token`); a
@@ -83,7 +83,9 @@ def elapsed_since(token: str | None, slug: str, now: float | None = None) -> flo
     return elapsed
 
 
-REPLAYED = "Sent with a page token that another submission already used (a replay, or the page sent twice)"
+REPLAYED = (
+    "Sent with a page token that another submission already used (a replay, or the page sent twice)"
+)
 
 
 def claim_token(session: Session, token: str, slug: str) -> bool:
@@ -94,11 +96,20 @@ def claim_token(session: Session, token: str, slug: str) -> bool:
     if verified is None:
         return False
     now = utcnow()
-    session.connection().execute(delete(FormTokenUse).where(FormTokenUse.used_at < now - timedelta(seconds=TOKEN_MAX_AGE)))
+    session.connection().execute(
+        delete(FormTokenUse).where(FormTokenUse.used_at < now - timedelta(seconds=TOKEN_MAX_AGE))
+    )
     make = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    inserted = session.connection().execute(
-        make(FormTokenUse.__table__).values(signature=verified[1], used_at=now)
-        .on_conflict_do_nothing().returning(FormTokenUse.__table__.c.signature)).first()
+    inserted = (
+        session.connection()
+        .execute(
+            make(FormTokenUse.__table__)
+            .values(signature=verified[1], used_at=now)
+            .on_conflict_do_nothing()
+            .returning(FormTokenUse.__table__.c.signature)
+        )
+        .first()
+    )
     return inserted is not None
 
 
@@ -122,7 +133,9 @@ def count_hit(session: Session, ip: str) -> int:
     session.add(RateLimitHit(key=key, at=now))
     session.flush()
     return session.exec(
-        select(func.count()).select_from(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at > now - WINDOW)
+        select(func.count())
+        .select_from(RateLimitHit)
+        .where(RateLimitHit.key == key, RateLimitHit.at > now - WINDOW)
     ).one()
 
 

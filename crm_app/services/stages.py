@@ -1,4 +1,4 @@
-"""Pipeline stages and the agent's CRM defaults (PRODUCT.md §4).
+"""Pipeline stages and the agent's CRM defaults.
 
 An agent always has at least one stage. Removing a stage moves its contacts (and the
 automation stage rules pointing at it) to another stage of the same agent in the same
@@ -7,7 +7,7 @@ transaction, so no contact is ever left without a valid stage.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import phonenumbers
 from phonenumbers import geocoder
@@ -41,11 +41,19 @@ def _lock_agent(session: Session, agent_id: int) -> None:
 
 
 def _stages(session: Session, agent_id: int) -> list[Stage]:
-    return list(session.exec(select(Stage).where(Stage.agent_id == agent_id).order_by(Stage.position, Stage.id)))
+    return list(
+        session.exec(
+            select(Stage).where(Stage.agent_id == agent_id).order_by(Stage.position, Stage.id)
+        )
+    )
 
 
 def _stage_of(session: Session, agent_id: int, stage_id) -> Stage:
-    stage = session.get(Stage, stage_id) if isinstance(stage_id, int) and not isinstance(stage_id, bool) else None
+    stage = (
+        session.get(Stage, stage_id)
+        if isinstance(stage_id, int) and not isinstance(stage_id, bool)
+        else None
+    )
     if stage is None or stage.agent_id != agent_id:
         raise NotFound("Stage not found.")
     return stage
@@ -73,7 +81,12 @@ def _counts(session: Session, agent_id: int) -> dict[int, int]:
 
 
 def stage_dto(stage: Stage, contact_count: int = 0) -> dict:
-    return {"id": stage.id, "name": stage.name, "position": stage.position, "contact_count": contact_count}
+    return {
+        "id": stage.id,
+        "name": stage.name,
+        "position": stage.position,
+        "contact_count": contact_count,
+    }
 
 
 # ---------------------------------------------------------------- install and read
@@ -81,7 +94,9 @@ def stage_dto(stage: Stage, contact_count: int = 0) -> dict:
 
 def install_default_stages(session: Session, agent_id: int) -> list[Stage]:
     """Lead, Prospect, Customer, Old Customer for a new agent (called by create_agent)."""
-    rows = [Stage(agent_id=agent_id, name=name, position=i) for i, name in enumerate(DEFAULT_STAGES)]
+    rows = [
+        Stage(agent_id=agent_id, name=name, position=i) for i, name in enumerate(DEFAULT_STAGES)
+    ]
     session.add_all(rows)
     session.flush()
     return rows
@@ -104,7 +119,9 @@ def add_stage(session: Session, actor: Actor, agent_id: int, name: str) -> dict:
     stage = Stage(agent_id=agent.id, name=name, position=(top if top is not None else -1) + 1)
     session.add(stage)
     session.flush()
-    audit.record(session, actor, "Create", RESOURCE, f"Added stage '{name}' to agent '{agent.name}'")
+    audit.record(
+        session, actor, "Create", RESOURCE, f"Added stage '{name}' to agent '{agent.name}'"
+    )
     return stage_dto(stage)
 
 
@@ -118,29 +135,46 @@ def rename_stage(session: Session, actor: Actor, agent_id: int, stage_id: int, n
         stage.name = name
         session.add(stage)
         session.flush()
-        audit.record(session, actor, "Update", RESOURCE, f"Renamed stage '{old}' to '{name}' in agent '{agent.name}'")
+        audit.record(
+            session,
+            actor,
+            "Update",
+            RESOURCE,
+            f"Renamed stage '{old}' to '{name}' in agent '{agent.name}'",
+        )
     return stage_dto(stage, _counts(session, agent.id).get(stage.id, 0))
 
 
-def reorder_stages(session: Session, actor: Actor, agent_id: int, ordered_ids: Sequence[int]) -> list[dict]:
+def reorder_stages(
+    session: Session, actor: Actor, agent_id: int, ordered_ids: Sequence[int]
+) -> list[dict]:
     """Put the agent's stages in `ordered_ids` order (must list each stage exactly once)."""
     agent = require_agent(session, actor, agent_id, minimum="Admin")
     _lock_agent(session, agent.id)
     stages = {s.id: s for s in _stages(session, agent.id)}
     ids = list(ordered_ids or [])
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or sorted(ids) != sorted(stages):
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or sorted(
+        ids
+    ) != sorted(stages):
         raise ValidationError("The stage list changed meanwhile. Reload the page and try again.")
     for position, stage_id in enumerate(ids):
         if stages[stage_id].position != position:
             stages[stage_id].position = position
             session.add(stages[stage_id])
     session.flush()
-    audit.record(session, actor, "Update", RESOURCE,
-                 f"Reordered stages in agent '{agent.name}': " + ", ".join(stages[i].name for i in ids))
+    audit.record(
+        session,
+        actor,
+        "Update",
+        RESOURCE,
+        f"Reordered stages in agent '{agent.name}': " + ", ".join(stages[i].name for i in ids),
+    )
     return list_stages(session, actor, agent.id)
 
 
-def move_stage(session: Session, actor: Actor, agent_id: int, stage_id: int, direction: str) -> list[dict]:
+def move_stage(
+    session: Session, actor: Actor, agent_id: int, stage_id: int, direction: str
+) -> list[dict]:
     """The button/keyboard equivalent of a drag: one step up or down."""
     if direction not in ("up", "down"):
         raise ValidationError("Move a stage up or down.")
@@ -157,7 +191,11 @@ def move_stage(session: Session, actor: Actor, agent_id: int, stage_id: int, dir
 
 
 def remove_stage(
-    session: Session, actor: Actor, agent_id: int, stage_id: int, move_to_stage_id: int | None = None
+    session: Session,
+    actor: Actor,
+    agent_id: int,
+    stage_id: int,
+    move_to_stage_id: int | None = None,
 ) -> dict:
     """Delete a stage; its contacts and stage rules move to `move_to_stage_id`.
 
@@ -175,11 +213,15 @@ def remove_stage(
     target: Stage | None = None
     if move_to_stage_id is not None:
         if move_to_stage_id == stage.id:
-            raise ValidationError("Choose a different stage to move its contacts to.", field="move_to")
+            raise ValidationError(
+                "Choose a different stage to move its contacts to.", field="move_to"
+            )
         try:
             target = _stage_of(session, agent.id, move_to_stage_id)
         except NotFound:
-            raise ValidationError("Choose a stage of this agent to move its contacts to.", field="move_to") from None
+            raise ValidationError(
+                "Choose a stage of this agent to move its contacts to.", field="move_to"
+            ) from None
     elif contact_count:
         raise ValidationError(
             f"This stage has {contact_count} contact{'s' if contact_count != 1 else ''}. "
@@ -190,14 +232,26 @@ def remove_stage(
     if contact_count:
         in_stage = and_(Contact.agent_id == agent.id, Contact.stage_id == stage.id)
         # Each moved contact's timeline says why, as a stage change by hand would (one statement).
-        message = (f"Stage changed from {stage.name} to {target.name} by {actor.display_name} "
-                   f"(stage {stage.name} was removed)")[:1000]
-        line = {"contact_id": Contact.id, "kind": literal("stage"), "actor_type": literal("member"),
-                "actor_id": literal(actor.user_id, Integer), "actor_label": literal(actor.display_name),
-                "message": literal(message), "data": literal({"from": stage.id, "to": target.id}, JSON),
-                "created_at": literal(utcnow(), UTCDateTime())}
-        session.exec(insert(Activity).from_select(list(line), select(*line.values()).where(in_stage)))
-        session.exec(update(Contact).where(in_stage).values(stage_id=target.id, updated_at=utcnow()))
+        message = (
+            f"Stage changed from {stage.name} to {target.name} by {actor.display_name} "
+            f"(stage {stage.name} was removed)"
+        )[:1000]
+        line = {
+            "contact_id": Contact.id,
+            "kind": literal("stage"),
+            "actor_type": literal("member"),
+            "actor_id": literal(actor.user_id, Integer),
+            "actor_label": literal(actor.display_name),
+            "message": literal(message),
+            "data": literal({"from": stage.id, "to": target.id}, JSON),
+            "created_at": literal(utcnow(), UTCDateTime()),
+        }
+        session.exec(
+            insert(Activity).from_select(list(line), select(*line.values()).where(in_stage))
+        )
+        session.exec(
+            update(Contact).where(in_stage).values(stage_id=target.id, updated_at=utcnow())
+        )
     session.exec(
         update(StageRule)
         .where(StageRule.agent_id == agent.id, StageRule.stage_id == stage.id)
@@ -210,8 +264,18 @@ def remove_stage(
             session.add(other)
     session.flush()
     moved = f"; {contact_count} contact(s) moved to '{target.name}'" if contact_count else ""
-    audit.record(session, actor, "Delete", RESOURCE, f"Removed stage '{stage.name}' from agent '{agent.name}'{moved}")
-    return {"removed": stage.name, "moved_contacts": contact_count, "moved_to": target.name if target else ""}
+    audit.record(
+        session,
+        actor,
+        "Delete",
+        RESOURCE,
+        f"Removed stage '{stage.name}' from agent '{agent.name}'{moved}",
+    )
+    return {
+        "removed": stage.name,
+        "moved_contacts": contact_count,
+        "moved_to": target.name if target else "",
+    }
 
 
 # ---------------------------------------------------------------- agent CRM defaults
@@ -223,7 +287,9 @@ def region_name(code: str) -> str:
 
 def region_choices() -> list[dict]:
     """Every phone region phonenumbers knows, as {"code", "label"} sorted by name."""
-    choices = [{"code": c, "label": f"{c} — {region_name(c)}"} for c in phonenumbers.SUPPORTED_REGIONS]
+    choices = [
+        {"code": c, "label": f"{c} — {region_name(c)}"} for c in phonenumbers.SUPPORTED_REGIONS
+    ]
     return sorted(choices, key=lambda c: c["label"][5:])
 
 
@@ -251,6 +317,11 @@ def update_crm_defaults(
     if changes:
         session.add(agent)
         session.flush()
-        audit.record(session, actor, "Update", "CRM Settings",
-                     f"Updated CRM defaults of agent '{agent.name}': " + ", ".join(changes))
+        audit.record(
+            session,
+            actor,
+            "Update",
+            "CRM Settings",
+            f"Updated CRM defaults of agent '{agent.name}': " + ", ".join(changes),
+        )
     return {"phone_region": agent.phone_region, "duplicate_policy": agent.duplicate_policy}

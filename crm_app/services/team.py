@@ -1,6 +1,6 @@
-"""Settings → Team: members, invitations, roles and agent access (PRODUCT.md §1).
+"""Settings → Team: members, invitations, roles and agent access.
 
-Rules (seed docs §1.1): there is exactly one Owner and nobody manages them from here.
+Rules: there is exactly one Owner and nobody manages them from here.
 The Owner invites and manages Admins and Users; Admins invite and manage Users only;
 Users see the list read-only. Everything is scoped to the actor's organization, so a
 member of another organization only ever gets "not found".
@@ -95,7 +95,10 @@ def agent_choices(session: Session, actor: Actor) -> list[dict]:
     if not actor.is_admin:
         return []
     known = _org_agent_ids(session, actor.org_id)
-    return [{"id": agent_id, "name": name} for agent_id, name in sorted(known.items(), key=lambda kv: (kv[1], kv[0]))]
+    return [
+        {"id": agent_id, "name": name}
+        for agent_id, name in sorted(known.items(), key=lambda kv: (kv[1], kv[0]))
+    ]
 
 
 def list_members(session: Session, actor: Actor) -> list[dict]:
@@ -104,7 +107,9 @@ def list_members(session: Session, actor: Actor) -> list[dict]:
     order = {"Owner": 0, "Admin": 1, "User": 2}
     rows: list[dict] = []
     members = session.exec(
-        select(Membership, User).join(User, User.id == Membership.user_id).where(Membership.org_id == actor.org_id)
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == actor.org_id)
     ).all()
     for membership, user in sorted(members, key=lambda mu: (order.get(mu[0].role, 9), mu[1].email)):
         manage = can_manage(actor, membership.role, user.id)
@@ -119,8 +124,12 @@ def list_members(session: Session, actor: Actor) -> list[dict]:
                 "since": _since(membership.created_at),
                 "role": membership.role,
                 "progress": "Active",
-                "agent_ids": [a for a in membership.agent_ids or [] if a in agents] if is_user_role else [],
-                "agent_names": ", ".join(agents[a] for a in membership.agent_ids or [] if a in agents)
+                "agent_ids": [a for a in membership.agent_ids or [] if a in agents]
+                if is_user_role
+                else [],
+                "agent_names": ", ".join(
+                    agents[a] for a in membership.agent_ids or [] if a in agents
+                )
                 if is_user_role
                 else "All agents",
                 "is_self": user.id == actor.user_id,
@@ -187,7 +196,9 @@ def _send_invitation_email(session: Session, actor: Actor, inv: Invitation, toke
         f"as {inv.role}.\n\nAccept the invitation:\n{link}\n\n"
         "If you did not expect this invitation, you can ignore this email."
     )
-    send_email(session, inv.email, f"You're invited to join {org_name} on Agent CRM", body, hide=(token,))
+    send_email(
+        session, inv.email, f"You're invited to join {org_name} on Agent CRM", body, hide=(token,)
+    )
 
 
 def _pending_for(session: Session, org_id: int, email: str) -> Invitation | None:
@@ -212,7 +223,8 @@ def invite(session: Session, actor: Actor, email: str, role: str, agent_ids=()) 
         raise Conflict(f"{address} is already a member.", field="email")
     if _pending_for(session, actor.org_id, address) is not None:
         raise Conflict(
-            f"{address} already has a pending invitation. Resend it from the list instead.", field="email"
+            f"{address} already has a pending invitation. Resend it from the list instead.",
+            field="email",
         )
     chosen = _check_agents(session, actor, agent_ids) if role == "User" else []
     token = new_token()
@@ -270,7 +282,9 @@ def _managed_member(session: Session, actor: Actor, user_id: int) -> tuple[Membe
     membership = None
     if isinstance(user_id, int):
         membership = session.exec(
-            select(Membership).where(Membership.org_id == actor.org_id, Membership.user_id == user_id)
+            select(Membership).where(
+                Membership.org_id == actor.org_id, Membership.user_id == user_id
+            )
         ).first()
     user = session.get(User, user_id) if membership is not None else None
     if membership is None or user is None:
@@ -298,7 +312,11 @@ def change_role(session: Session, actor: Actor, user_id: int, role: str) -> dict
         membership.agent_ids = []
     session.add(membership)
     audit.record(
-        session, actor, "Update", "Member", f"Changed the role of {user.email} from {before} to {role}"
+        session,
+        actor,
+        "Update",
+        "Member",
+        f"Changed the role of {user.email} from {before} to {role}",
     )
     return {"id": user.id, "role": role}
 
@@ -335,5 +353,11 @@ def remove_member(session: Session, actor: Actor, user_id: int) -> dict:
     for row in live:
         row.revoked_at = now
         session.add(row)
-    audit.record(session, actor, "Delete", "Member", f"Removed {user.email} ({membership.role}) from the team")
+    audit.record(
+        session,
+        actor,
+        "Delete",
+        "Member",
+        f"Removed {user.email} ({membership.role}) from the team",
+    )
     return {"id": user.id, "email": user.email}

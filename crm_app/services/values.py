@@ -12,7 +12,18 @@ from email_validator import EmailNotValidError, validate_email
 
 from crm_app.services.errors import ValidationError
 
-FIELD_TYPES = ("Text", "Long text", "Number", "Date", "Dropdown", "Multi-select", "Checkbox", "Email", "Phone", "URL")
+FIELD_TYPES = (
+    "Text",
+    "Long text",
+    "Number",
+    "Date",
+    "Dropdown",
+    "Multi-select",
+    "Checkbox",
+    "Email",
+    "Phone",
+    "URL",
+)
 GENDERS = ("Female", "Male", "Non-binary", "Prefer not to say")
 _MAX_TEXT = {"Text": 500, "Long text": 2000, "URL": 2000}
 
@@ -24,14 +35,20 @@ def normalize_email(raw: str | None, field: str = "email") -> str | None:
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise ValidationError(f"'{value[:60]}' is not a valid email address.", field=field) from None
+        raise ValidationError(
+            f"'{value[:60]}' is not a valid email address.", field=field
+        ) from None
 
 
-def require_email(raw: str | None, field: str = "email", *, empty_message: str | None = None) -> str:
+def require_email(
+    raw: str | None, field: str = "email", *, empty_message: str | None = None
+) -> str:
     """A required address: trimmed, lower-cased and syntactically valid (no DNS lookup)."""
     message = "Enter a valid email address."
     if not (raw or "").strip() or len((raw or "").strip()) > 254:
-        raise ValidationError(empty_message if empty_message and not (raw or "").strip() else message, field=field)
+        raise ValidationError(
+            empty_message if empty_message and not (raw or "").strip() else message, field=field
+        )
     try:
         return normalize_email(raw, field)
     except ValidationError:
@@ -48,7 +65,9 @@ def normalize_phone(raw: str | None, region: str, field: str = "phone") -> str |
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(f"'{value[:40]}' is not a valid phone number for region {region}.", field=field)
+        raise ValidationError(
+            f"'{value[:40]}' is not a valid phone number for region {region}.", field=field
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -79,7 +98,9 @@ def normalize_gender(raw: str | None, field: str = "gender") -> str | None:
     raise ValidationError(f"Gender must be one of: {', '.join(GENDERS)}.", field=field)
 
 
-def coerce_value(field_type: str, raw, options: list[str], region: str = "US", field: str = "value"):
+def coerce_value(
+    field_type: str, raw, options: list[str], region: str = "US", field: str = "value"
+):
     """Validate one custom-field value by its type.
 
     Returns (text, number, json_list) to store, or None when the value is empty.
@@ -89,7 +110,9 @@ def coerce_value(field_type: str, raw, options: list[str], region: str = "US", f
     if field_type in ("Text", "Long text"):
         text = str(raw).strip()
         if len(text) > _MAX_TEXT[field_type]:
-            raise ValidationError(f"Keep this under {_MAX_TEXT[field_type]} characters.", field=field)
+            raise ValidationError(
+                f"Keep this under {_MAX_TEXT[field_type]} characters.", field=field
+            )
         return text, None, None
     if field_type == "Number":
         try:
@@ -104,7 +127,9 @@ def coerce_value(field_type: str, raw, options: list[str], region: str = "US", f
         try:
             parsed = date.fromisoformat(str(raw).strip()[:10])
         except ValueError:
-            raise ValidationError(f"'{str(raw)[:40]}' is not a date (use YYYY-MM-DD).", field=field) from None
+            raise ValidationError(
+                f"'{str(raw)[:40]}' is not a date (use YYYY-MM-DD).", field=field
+            ) from None
         return parsed.isoformat(), None, None
     if field_type == "Dropdown":
         return _option(str(raw), options, field), None, None
@@ -140,4 +165,6 @@ def _option(raw: str, options: list[str], field: str) -> str:
     for option in options:
         if option.lower() == value.lower():
             return option
-    raise ValidationError(f"'{value[:40]}' is not one of the options: {', '.join(options[:10])}.", field=field)
+    raise ValidationError(
+        f"'{value[:40]}' is not one of the options: {', '.join(options[:10])}.", field=field
+    )

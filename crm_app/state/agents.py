@@ -143,8 +143,12 @@ class AgentsState(AppState):
         try:
             with self.unit() as (session, actor):
                 agent = agent_service.create_agent(
-                    session, actor, self.new_name, slug=self.new_slug or None,
-                    region=self.new_region, welcome_message=self.new_welcome,
+                    session,
+                    actor,
+                    self.new_name,
+                    slug=self.new_slug or None,
+                    region=self.new_region,
+                    welcome_message=self.new_welcome,
                 )
                 name = agent.name
                 self._reload(session, actor)
@@ -154,8 +158,10 @@ class AgentsState(AppState):
                 return
             return error_toast(error)
         self.create_open = False
-        return [rx.toast.success(f"{name} is ready. Its CRM has the default fields and stages."),
-                AppState.load_shell]
+        return [
+            rx.toast.success(f"{name} is ready. Its CRM has the default fields and stages."),
+            AppState.load_shell,
+        ]
 
     # ------------------------------------------------------------------ rename
 
@@ -185,7 +191,9 @@ class AgentsState(AppState):
         self.rename_value = self._take(form_data, "name", self.rename_value)
         try:
             with self.unit() as (session, actor):
-                agent = agent_service.rename_agent(session, actor, self.rename_id, self.rename_value)
+                agent = agent_service.rename_agent(
+                    session, actor, self.rename_id, self.rename_value
+                )
                 name = agent.name
                 self._reload(session, actor)
         except ServiceError as error:
@@ -203,7 +211,11 @@ class AgentsState(AppState):
         card = self._card_by_id(agent_id)
         if card is None or not self.can_manage:
             return rx.toast.error("Agent not found.")
-        self.delete_id, self.delete_name, self.delete_contacts = card["id"], card["name"], card["contacts"]
+        self.delete_id, self.delete_name, self.delete_contacts = (
+            card["id"],
+            card["name"],
+            card["contacts"],
+        )
         self.delete_confirm, self.delete_error = "", ""
         self.delete_open = True
 

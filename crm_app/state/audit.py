@@ -3,7 +3,7 @@ newest first, with an action filter, text search and Prev/Next pages."""
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import reflex as rx
@@ -21,9 +21,9 @@ _TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
 def _zone(name: str):
     try:
-        return ZoneInfo(name) if name else timezone.utc
+        return ZoneInfo(name) if name else UTC
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def format_timestamp(value, tz_name: str = "") -> str:
@@ -77,12 +77,22 @@ class AuditState(AppState):
             with self.unit() as (session, actor):
                 action = self.action_filter if self.action_filter in audit_service.ACTIONS else ""
                 rows, total = audit_service.search_entries(
-                    session, actor, action=action, text=self.search, page=self.page, page_size=PAGE_SIZE
+                    session,
+                    actor,
+                    action=action,
+                    text=self.search,
+                    page=self.page,
+                    page_size=PAGE_SIZE,
                 )
                 if not rows and total and self.page > 1:
                     self.page = max(1, -(-total // PAGE_SIZE))
                     rows, total = audit_service.search_entries(
-                        session, actor, action=action, text=self.search, page=self.page, page_size=PAGE_SIZE
+                        session,
+                        actor,
+                        action=action,
+                        text=self.search,
+                        page=self.page,
+                        page_size=PAGE_SIZE,
                     )
                 descriptions = audit_service.describe(session, actor, rows)
         except ServiceError as error:

@@ -13,6 +13,7 @@ import json
 from urllib.parse import urlencode
 
 import reflex as rx
+
 from crm_app import routes
 from crm_app.db import session_scope
 from crm_app.services import auth, email, network, sessions
@@ -45,8 +46,14 @@ class CodeFlow(rx.State, mixin=True):
     _ticking: bool = False
 
     def _clear_errors(self) -> None:
-        for name in ("email_error", "code_error", "form_error", "org_name_error", "first_name_error",
-                     "last_name_error"):
+        for name in (
+            "email_error",
+            "code_error",
+            "form_error",
+            "org_name_error",
+            "first_name_error",
+            "last_name_error",
+        ):
             if hasattr(self, name):
                 setattr(self, name, "")
 
@@ -169,7 +176,9 @@ class LoginState(CodeFlow, AppState):
         yield
         try:
             with session_scope() as session:
-                user, org_id = auth.sign_in(session, self.email, str(form_data.get("code", "")), self._ip())
+                user, org_id = auth.sign_in(
+                    session, self.email, str(form_data.get("code", "")), self._ip()
+                )
                 ticket = sessions.issue_ticket(session, user, org_id)
         except ServiceError as error:
             self._show(error)
@@ -201,12 +210,14 @@ class SignupState(CodeFlow, AppState):
     def send_code(self, form_data: dict):
         self._clear_errors()
         self.org_name, self.first_name, self.last_name = (
-            str(form_data.get(k, ""))[:200] for k in ("org_name", "first_name", "last_name"))
+            str(form_data.get(k, ""))[:200] for k in ("org_name", "first_name", "last_name")
+        )
         self.sending = True
         yield
         try:
-            details = auth.clean_sign_up_details(str(form_data.get("email", "")), self.org_name,
-                                                 self.first_name, self.last_name)
+            details = auth.clean_sign_up_details(
+                str(form_data.get("email", "")), self.org_name, self.first_name, self.last_name
+            )
             self._send(details["email"])
         except ServiceError as error:
             self._show(error)
@@ -222,8 +233,15 @@ class SignupState(CodeFlow, AppState):
         yield
         try:
             with session_scope() as session:
-                user, org_id = auth.sign_up(session, self.email, str(form_data.get("code", "")), self.org_name,
-                                            self.first_name, self.last_name, self._ip())
+                user, org_id = auth.sign_up(
+                    session,
+                    self.email,
+                    str(form_data.get("code", "")),
+                    self.org_name,
+                    self.first_name,
+                    self.last_name,
+                    self._ip(),
+                )
                 ticket = sessions.issue_ticket(session, user, org_id)
         except ServiceError as error:
             self._show(error)
@@ -298,8 +316,14 @@ class InviteState(CodeFlow, AppState):
         yield
         try:
             with session_scope() as session:
-                user, org_id = auth.accept_invitation(session, self._invite_token(), str(form_data.get("code", "")),
-                                                      self.first_name, self.last_name, self._ip())
+                user, org_id = auth.accept_invitation(
+                    session,
+                    self._invite_token(),
+                    str(form_data.get("code", "")),
+                    self.first_name,
+                    self.last_name,
+                    self._ip(),
+                )
                 ticket = sessions.issue_ticket(session, user, org_id)
         except ServiceError as error:
             self._show(error)
@@ -312,8 +336,9 @@ def dev_mailbox_open(state: rx.State) -> bool:
     """The development mailbox serves only development mode, and only a browser on the
     server's own machine: the codes it shows sign anyone in."""
     router = state.router
-    return get_settings().dev_mode and network.is_loopback_request(router.session.client_ip,
-                                                                   router.headers.raw_headers)
+    return get_settings().dev_mode and network.is_loopback_request(
+        router.session.client_ip, router.headers.raw_headers
+    )
 
 
 class MailboxState(AppState):

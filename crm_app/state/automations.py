@@ -1,4 +1,4 @@
-"""CRM → Automations: the Admin Assignment and Contact Stage editors (PRODUCT.md §6).
+"""CRM → Automations: the Admin Assignment and Contact Stage editors.
 
 The rules are edited as a local draft (one per creation method) and written by Save
 through services/automations.py, which validates everything again. Every handler checks
@@ -17,7 +17,9 @@ from crm_app.state.base import AppState, error_toast
 METHODS = tuple(service.METHODS)
 SLOTS = tuple(service.SLOTS)
 KEYS = tuple(f"{m}_{s}" for m in METHODS for s in SLOTS)
-OTHER = {f"{m}_primary": f"{m}_secondary" for m in METHODS} | {f"{m}_secondary": f"{m}_primary" for m in METHODS}
+OTHER = {f"{m}_primary": f"{m}_secondary" for m in METHODS} | {
+    f"{m}_secondary": f"{m}_primary" for m in METHODS
+}
 
 
 class AutomationsState(AppState):
@@ -45,9 +47,15 @@ class AutomationsState(AppState):
     def rotation_rows(self) -> dict[str, list[dict]]:
         current = {m["id"] for m in self.members}
         return {
-            key: [{"id": uid, "name": self.names.get(uid, "Former member"), "left": uid not in current,
-                   "position": str(i + 1)}
-                  for i, uid in enumerate(self.rotation.get(key, []))]
+            key: [
+                {
+                    "id": uid,
+                    "name": self.names.get(uid, "Former member"),
+                    "left": uid not in current,
+                    "position": str(i + 1),
+                }
+                for i, uid in enumerate(self.rotation.get(key, []))
+            ]
             for key in KEYS
         }
 
@@ -57,7 +65,10 @@ class AutomationsState(AppState):
 
     @rx.var
     def rotation_labels(self) -> dict[str, dict[str, str]]:
-        return {key: {uid: self.names.get(uid, "member") for uid in self.rotation.get(key, [])} for key in KEYS}
+        return {
+            key: {uid: self.names.get(uid, "member") for uid in self.rotation.get(key, [])}
+            for key in KEYS
+        }
 
     @rx.var
     def choices(self) -> dict[str, list[dict]]:
@@ -67,7 +78,10 @@ class AutomationsState(AppState):
             other = OTHER[key]
             taken = set(self._chosen(other))
             mine = set(self.rotation.get(key, []))
-            out[key] = [m | {"taken": m["id"] in taken, "in_rotation": m["id"] in mine} for m in self.members]
+            out[key] = [
+                m | {"taken": m["id"] in taken, "in_rotation": m["id"] in mine}
+                for m in self.members
+            ]
         return out
 
     @rx.var
@@ -93,8 +107,10 @@ class AutomationsState(AppState):
 
     def _fill(self, data: dict) -> None:
         self.can_edit = data["can_edit"]
-        self.members = [{"id": str(m["id"]), "name": m["name"], "role": m["role"], "email": m["email"]}
-                        for m in data["members"]]
+        self.members = [
+            {"id": str(m["id"]), "name": m["name"], "role": m["role"], "email": m["email"]}
+            for m in data["members"]
+        ]
         names = {m["id"]: m["name"] for m in self.members}
         owner = next((m for m in self.members if m["role"] == "Owner"), None)
         self.owner_name = owner["name"] if owner else "the organization owner"
@@ -102,7 +118,9 @@ class AutomationsState(AppState):
         for method in METHODS:
             self._apply_method(data, method)
         self.stages = [{"id": str(s["id"]), "name": s["name"]} for s in data["stages"]]
-        self.stage_rules = {src: str(sid) if sid else "" for src, sid in data["stage_rules"].items()}
+        self.stage_rules = {
+            src: str(sid) if sid else "" for src, sid in data["stage_rules"].items()
+        }
         self.stages_dirty = False
         self.load_error = ""
         self.loaded = True
@@ -189,7 +207,9 @@ class AutomationsState(AppState):
     def remove_from_rotation(self, key: str, member_id: str):
         if (denied := self._editable(key)) is not None:
             return denied
-        self.rotation = self.rotation | {key: [u for u in self.rotation.get(key, []) if u != str(member_id)]}
+        self.rotation = self.rotation | {
+            key: [u for u in self.rotation.get(key, []) if u != str(member_id)]
+        }
         self._touch(key)
         return None
 
@@ -235,9 +255,14 @@ class AutomationsState(AppState):
         try:
             with self.unit() as (session, actor):
                 agent_id = self._agent_id()
-                result = service.save_assignment(session, actor, agent_id, method,
-                                                 self._slot_payload(f"{method}_primary"),
-                                                 self._slot_payload(f"{method}_secondary"))
+                result = service.save_assignment(
+                    session,
+                    actor,
+                    agent_id,
+                    method,
+                    self._slot_payload(f"{method}_primary"),
+                    self._slot_payload(f"{method}_secondary"),
+                )
                 data = service.get_automations(session, actor, agent_id)
         except ValidationError as error:
             key = f"{method}_{error.field}" if error.field in SLOTS else f"{method}_primary"
@@ -249,7 +274,9 @@ class AutomationsState(AppState):
         label = service.METHODS[method]
         if not result["changed"]:
             return rx.toast.info(f"No changes to save for {label}.")
-        return rx.toast.success(f"Admin Assignment saved for {label}. It applies to contacts created from now on.")
+        return rx.toast.success(
+            f"Admin Assignment saved for {label}. It applies to contacts created from now on."
+        )
 
     def _apply_method(self, data: dict, method: str) -> None:
         """Show the saved rules of one method again (the other method's draft stays)."""
@@ -259,7 +286,9 @@ class AutomationsState(AppState):
             ids = [str(i) for i in rule["member_ids"]]
             self.names = self.names | {str(m["id"]): m["name"] + " (left)" for m in rule["missing"]}
             self.strategy = self.strategy | {key: rule["strategy"]}
-            self.selected = self.selected | {key: ids[0] if rule["strategy"] == "selected" and ids else ""}
+            self.selected = self.selected | {
+                key: ids[0] if rule["strategy"] == "selected" and ids else ""
+            }
             self.rotation = self.rotation | {key: ids if rule["strategy"] == "round_robin" else []}
             self.errors = {k: v for k, v in self.errors.items() if k != key}
         self.dirty = self.dirty | {method: False}
@@ -293,14 +322,22 @@ class AutomationsState(AppState):
         try:
             with self.unit() as (session, actor):
                 agent_id = self._agent_id()
-                result = service.save_stage_rules(session, actor, agent_id,
-                                                  {src: sid for src, sid in self.stage_rules.items() if sid})
+                result = service.save_stage_rules(
+                    session,
+                    actor,
+                    agent_id,
+                    {src: sid for src, sid in self.stage_rules.items() if sid},
+                )
                 data = service.get_automations(session, actor, agent_id)
         except ServiceError as error:
             return error_toast(error)
         self.stages = [{"id": str(s["id"]), "name": s["name"]} for s in data["stages"]]
-        self.stage_rules = {src: str(sid) if sid else "" for src, sid in data["stage_rules"].items()}
+        self.stage_rules = {
+            src: str(sid) if sid else "" for src, sid in data["stage_rules"].items()
+        }
         self.stages_dirty = False
         if not result["changed"]:
             return rx.toast.info("No changes to save.")
-        return rx.toast.success("Starting stages saved. They apply to contacts created from now on.")
+        return rx.toast.success(
+            "Starting stages saved. They apply to contacts created from now on."
+        )

@@ -7,8 +7,8 @@ session, a removed member or a changed role takes effect at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 from urllib.parse import unquote
 
 import reflex as rx
@@ -90,7 +90,8 @@ class AppState(rx.State):
         self.role = actor.role
         self.org_name = sessions.org_name(session, actor.org_id)
         self.agents = [
-            {"id": a.id, "name": a.name, "slug": a.slug} for a in access.visible_agents(session, actor)
+            {"id": a.id, "name": a.name, "slug": a.slug}
+            for a in access.visible_agents(session, actor)
         ]
         keys = {str(a["id"]) for a in self.agents}
         routed = self.route_agent_id()

@@ -1,4 +1,4 @@
-"""Contact details page (PRODUCT.md §3.6): header edits, tabs, notes, files, erase.
+"""Contact details page: header edits, tabs, notes, files, erase.
 
 Every handler opens `self.unit()` (the signed-in member is looked up again) and passes the
 routed agent and contact ids to a service, which checks organization, agent and role and
@@ -82,11 +82,15 @@ class ContactDetailState(AppState):
     @rx.var
     def erase_phrase(self) -> str:
         """What the erase dialog asks to type: the name (or the email/phone when there is none)."""
-        return str(self.contact.get("name") or self.contact.get("email") or self.contact.get("phone") or "")
+        return str(
+            self.contact.get("name") or self.contact.get("email") or self.contact.get("phone") or ""
+        )
 
     @rx.var
     def erase_ready(self) -> bool:
-        return _confirms(self.erase_confirm, [str(self.contact.get(k) or "") for k in ("name", "email", "phone")])
+        return _confirms(
+            self.erase_confirm, [str(self.contact.get(k) or "") for k in ("name", "email", "phone")]
+        )
 
     @rx.var
     def contacts_href(self) -> str:
@@ -133,7 +137,13 @@ class ContactDetailState(AppState):
             self.not_found = True
             self.loaded = True
             self.contact = {}
-            self.notes, self.files, self.activity, self.submissions, self.conversations = [], [], [], [], []
+            self.notes, self.files, self.activity, self.submissions, self.conversations = (
+                [],
+                [],
+                [],
+                [],
+                [],
+            )
         return error_toast(error)
 
     def _refresh(self, session, actor, toast: str | None = None):
@@ -205,8 +215,9 @@ class ContactDetailState(AppState):
     @rx.event
     def toggle_archived(self):
         archived = not bool(self.contact.get("archived"))
-        return self._header_change(timeline.set_archived, archived,
-                                   "Contact archived" if archived else "Contact restored")
+        return self._header_change(
+            timeline.set_archived, archived, "Contact archived" if archived else "Contact restored"
+        )
 
     # ------------------------------------------------------------------ edit details
 
@@ -239,7 +250,9 @@ class ContactDetailState(AppState):
         self.edit_errors = {}
         try:
             with self.unit() as (session, actor):
-                timeline.contact_for(session, actor, agent_id, contact_id)  # same answer for every outsider
+                timeline.contact_for(
+                    session, actor, agent_id, contact_id
+                )  # same answer for every outsider
                 contact_service.edit_contact(session, actor, agent_id, contact_id, changed)
                 session.flush()
                 self._fill(session, actor)
@@ -284,7 +297,9 @@ class ContactDetailState(AppState):
         agent_id, contact_id = self._ids()
         try:
             with self.unit() as (session, actor):
-                note_service.edit_note(session, actor, agent_id, contact_id, self.editing_note_id, html)
+                note_service.edit_note(
+                    session, actor, agent_id, contact_id, self.editing_note_id, html
+                )
                 session.flush()
                 self._fill(session, actor)
         except ServiceError as error:
@@ -358,7 +373,9 @@ class ContactDetailState(AppState):
             self.file_error = " ".join(refused)
             events.append(rx.toast.error(refused[0]))
         if stored:
-            events.append(rx.toast.success("File uploaded" if stored == 1 else f"{stored} files uploaded"))
+            events.append(
+                rx.toast.success("File uploaded" if stored == 1 else f"{stored} files uploaded")
+            )
         return events
 
     @rx.event
@@ -390,8 +407,9 @@ class ContactDetailState(AppState):
         agent_id, contact_id = self._ids()
         try:
             with self.unit() as (session, actor):
-                self.transcript = timeline.read_transcript(session, actor, agent_id, contact_id,
-                                                           conversation_id, self._tz_name)
+                self.transcript = timeline.read_transcript(
+                    session, actor, agent_id, contact_id, conversation_id, self._tz_name
+                )
         except ServiceError as error:
             return self._fail(error)
         conv = next((c for c in self.conversations if c["id"] == str(conversation_id)), None)
@@ -426,7 +444,9 @@ class ContactDetailState(AppState):
         agent_id, contact_id = self._ids()
         try:
             with self.unit() as (session, actor):
-                _, contact = timeline.contact_for(session, actor, agent_id, contact_id, minimum="Admin")
+                _, contact = timeline.contact_for(
+                    session, actor, agent_id, contact_id, minimum="Admin"
+                )
                 if not _confirms(self.erase_confirm, [contact.name, contact.email, contact.phone]):
                     self.erase_error = "Type the contact's name or email exactly to confirm."
                     return None
@@ -438,4 +458,7 @@ class ContactDetailState(AppState):
             return self._fail(error)
         self.erase_open = False
         self.contact = {}
-        return [rx.redirect(routes.agent_path(routes.CONTACTS, agent_id)), rx.toast.success("Contact erased")]
+        return [
+            rx.redirect(routes.agent_path(routes.CONTACTS, agent_id)),
+            rx.toast.success("Contact erased"),
+        ]

@@ -19,7 +19,13 @@ from crm_app.services import contacts as contact_service
 from crm_app.services import fields as field_service
 from crm_app.services import saved_views
 from crm_app.services import stages as stage_service
-from crm_app.services.contact_list import COUNT_CAP, ListQuery, count_contacts, count_matching, list_page
+from crm_app.services.contact_list import (
+    COUNT_CAP,
+    ListQuery,
+    count_contacts,
+    count_matching,
+    list_page,
+)
 from crm_app.services.errors import ServiceError
 from crm_app.services.values import format_phone
 from crm_app.state.base import AppState, error_toast, route_param
@@ -112,7 +118,7 @@ class ContactsState(AppState):
 
     @rx.var
     def page_label(self) -> str:
-        """"Page 3", plus " of 7" when the count is exact."""
+        """ "Page 3", plus " of 7" when the count is exact."""
         size = int(self.page_size) if self.page_size.isdigit() else 25
         if 0 <= self.total <= COUNT_CAP:
             return f"Page {self.page:,} of {max(1, -(-self.total // size)):,}"
@@ -135,12 +141,12 @@ class ContactsState(AppState):
 
     @rx.var
     def filters_active(self) -> int:
-        return sum(
-            1
-            for v in (self.f_stage, self.f_status, self.f_owner, self.f_source)
-            if v != ALL
-        ) + bool(self.f_from or self.f_to) + bool(self.f_custom_key and self.f_custom_value) + self.show_archived
-
+        return (
+            sum(1 for v in (self.f_stage, self.f_status, self.f_owner, self.f_source) if v != ALL)
+            + bool(self.f_from or self.f_to)
+            + bool(self.f_custom_key and self.f_custom_value)
+            + self.show_archived
+        )
 
     @rx.var
     def selection_count(self) -> int:
@@ -166,9 +172,17 @@ class ContactsState(AppState):
         if self.selected and not self.all_matching:
             params: list[tuple[str, str]] = [("ids", ",".join(self.selected))]
         else:
-            params = [("search", self.search), ("sort", self.sort), ("descending", "1" if self.descending else "0")]
-            for name, value in (("stage", self.f_stage), ("status", self.f_status), ("owner", self.f_owner),
-                                ("source", self.f_source)):
+            params = [
+                ("search", self.search),
+                ("sort", self.sort),
+                ("descending", "1" if self.descending else "0"),
+            ]
+            for name, value in (
+                ("stage", self.f_stage),
+                ("status", self.f_status),
+                ("owner", self.f_owner),
+                ("source", self.f_source),
+            ):
                 if value != ALL:
                     params.append((name, value))
             if self.f_from:
@@ -199,7 +213,9 @@ class ContactsState(AppState):
             "sources": [] if self.f_source == ALL else [self.f_source],
             "created_from": self.f_from or None,
             "created_to": self.f_to or None,
-            "custom": {self.f_custom_key: self.f_custom_value} if self.f_custom_key and self.f_custom_value else {},
+            "custom": {self.f_custom_key: self.f_custom_value}
+            if self.f_custom_key and self.f_custom_value
+            else {},
             "archived": self.show_archived,
             "sort": self.sort,
             "descending": self.descending,
@@ -216,14 +232,28 @@ class ContactsState(AppState):
         try:
             with self.unit() as (session, actor):
                 agent_id = self.route_agent_id()
-                self.fields = [f for f in field_service.list_fields(session, actor, agent_id) if not f["is_default"]]
-                self.stages = [{"id": str(s["id"]), "name": s["name"]}
-                               for s in stage_service.list_stages(session, actor, agent_id)]
+                self.fields = [
+                    f
+                    for f in field_service.list_fields(session, actor, agent_id)
+                    if not f["is_default"]
+                ]
+                self.stages = [
+                    {"id": str(s["id"]), "name": s["name"]}
+                    for s in stage_service.list_stages(session, actor, agent_id)
+                ]
                 members = session.exec(
-                    select(User).join(Membership, Membership.user_id == User.id).where(Membership.org_id == actor.org_id)
+                    select(User)
+                    .join(Membership, Membership.user_id == User.id)
+                    .where(Membership.org_id == actor.org_id)
                 ).all()
                 self.members = sorted(
-                    ({"id": str(u.id), "name": f"{u.first_name} {u.last_name}".strip() or u.email} for u in members),
+                    (
+                        {
+                            "id": str(u.id),
+                            "name": f"{u.first_name} {u.last_name}".strip() or u.email,
+                        }
+                        for u in members
+                    ),
                     key=lambda m: m["name"].lower(),
                 )
                 self.views = saved_views.list_views(session, actor, agent_id)
@@ -242,8 +272,12 @@ class ContactsState(AppState):
         try:
             with self.unit(read_only=True) as (session, actor):
                 agent_id = self.route_agent_id()
-                page = list_page(session, actor, agent_id, self._query(), after=self._after, before=self._before)
-                if not page.rows and page.has_previous:  # the page emptied (e.g. after a bulk delete)
+                page = list_page(
+                    session, actor, agent_id, self._query(), after=self._after, before=self._before
+                )
+                if (
+                    not page.rows and page.has_previous
+                ):  # the page emptied (e.g. after a bulk delete)
                     self._to_first_page()
                     page = list_page(session, actor, agent_id, self._query())
                 if recount:
@@ -292,7 +326,15 @@ class ContactsState(AppState):
 
     @rx.event
     def set_filter(self, name: str, value: str):
-        if name not in ("f_stage", "f_status", "f_owner", "f_source", "f_from", "f_to", "f_custom_value"):
+        if name not in (
+            "f_stage",
+            "f_status",
+            "f_owner",
+            "f_source",
+            "f_from",
+            "f_to",
+            "f_custom_value",
+        ):
             return
         setattr(self, name, str(value)[:100])
         self._reset_selection()
@@ -322,7 +364,9 @@ class ContactsState(AppState):
     def toggle_row(self, contact_id: str, checked: bool):
         contact_id = str(contact_id)[:24]
         self.all_matching = False
-        self.selected = [i for i in self.selected if i != contact_id] + ([contact_id] if checked else [])
+        self.selected = [i for i in self.selected if i != contact_id] + (
+            [contact_id] if checked else []
+        )
 
     @rx.event
     def toggle_page(self, checked: bool):
@@ -353,14 +397,21 @@ class ContactsState(AppState):
         self.bulk_busy = True
         try:
             with self.unit() as (session, actor):
-                arg = value if action == bulk_service.CHANGE_STATUS else (int(value) if str(value).isdigit() else None)
+                arg = (
+                    value
+                    if action == bulk_service.CHANGE_STATUS
+                    else (int(value) if str(value).isdigit() else None)
+                )
                 if action in (bulk_service.ASSIGN_OWNER, bulk_service.CHANGE_STAGE) and arg is None:
                     raise ServiceError("Choose a value.")
                 count = bulk_service.bulk_update(
-                    session, actor, self.route_agent_id(),
+                    session,
+                    actor,
+                    self.route_agent_id(),
                     ids=None if self.all_matching else list(self.selected),
                     query=self._query() if self.all_matching else None,
-                    action=action, value=arg,
+                    action=action,
+                    value=arg,
                 )
         except ServiceError as err:
             self.bulk_busy = False
@@ -368,11 +419,18 @@ class ContactsState(AppState):
         self.bulk_busy = False
         self.confirm_delete_open = False
         self._reset_selection()
-        verb = {"assign_owner": "Owner changed for", "change_stage": "Stage changed for",
-                "change_status": "Status changed for", "archive": "Archived", "unarchive": "Restored",
-                "delete": "Deleted"}[action]
-        return [rx.toast.success(f"{verb} {count:,} contact{'s' if count != 1 else ''}"),
-                ContactsState.refresh(True)]
+        verb = {
+            "assign_owner": "Owner changed for",
+            "change_stage": "Stage changed for",
+            "change_status": "Status changed for",
+            "archive": "Archived",
+            "unarchive": "Restored",
+            "delete": "Deleted",
+        }[action]
+        return [
+            rx.toast.success(f"{verb} {count:,} contact{'s' if count != 1 else ''}"),
+            ContactsState.refresh(True),
+        ]
 
     def _reset_filters(self) -> None:
         """Filters and search back to "all contacts" (also the Pipeline's "Clear filters")."""
@@ -433,8 +491,14 @@ class ContactsState(AppState):
             self._after, self._before = (self._last, "") if forward else ("", self._first)
         try:
             with self.unit(read_only=True) as (session, actor):
-                page = list_page(session, actor, self.route_agent_id(), self._query(), after=self._after,
-                                 before=self._before)
+                page = list_page(
+                    session,
+                    actor,
+                    self.route_agent_id(),
+                    self._query(),
+                    after=self._after,
+                    before=self._before,
+                )
         except ServiceError as err:
             return error_toast(err)
         self._show(page)
@@ -479,7 +543,9 @@ class ContactsState(AppState):
     @rx.event
     def open_view_dialog(self):
         self.view_dialog_open, self.view_error = True, ""
-        self.view_name = next((v["name"] for v in self.views if str(v["id"]) == self.current_view), "")
+        self.view_name = next(
+            (v["name"] for v in self.views if str(v["id"]) == self.current_view), ""
+        )
 
     @rx.event
     def set_view_dialog_open(self, value: bool):
@@ -494,7 +560,9 @@ class ContactsState(AppState):
         try:
             with self.unit() as (session, actor):
                 agent_id = self.route_agent_id()
-                view = saved_views.save_view(session, actor, agent_id, self.view_name, self._query(), self.visible)
+                view = saved_views.save_view(
+                    session, actor, agent_id, self.view_name, self._query(), self.visible
+                )
                 self.views = saved_views.list_views(session, actor, agent_id)
         except ServiceError as err:
             if err.field == "name":
@@ -563,8 +631,11 @@ class ContactsState(AppState):
         try:
             with self.unit() as (session, actor):
                 match = contact_service.find_similar(
-                    session, actor, self.route_agent_id(),
-                    email=self.add_values.get("email", ""), phone=self.add_values.get("phone", ""),
+                    session,
+                    actor,
+                    self.route_agent_id(),
+                    email=self.add_values.get("email", ""),
+                    phone=self.add_values.get("phone", ""),
                 )
         except ServiceError:
             match = None
@@ -576,13 +647,18 @@ class ContactsState(AppState):
         data = {k: v for k, v in self.add_values.items() if v.strip()}
         self.add_errors = {}
         if not data.get("email") and not data.get("phone"):
-            self.add_errors = {"email": "Add an email or a mobile number.", "phone": "Add an email or a mobile number."}
+            self.add_errors = {
+                "email": "Add an email or a mobile number.",
+                "phone": "Add an email or a mobile number.",
+            }
             return None
         self.saving = True
         yield
         try:
             with self.unit() as (session, actor):
-                contact = contact_service.add_contact_manually(session, actor, self.route_agent_id(), data)
+                contact = contact_service.add_contact_manually(
+                    session, actor, self.route_agent_id(), data
+                )
                 name = contact.name or contact.email or contact.phone
         except ServiceError as err:
             self.saving = False

@@ -106,7 +106,11 @@ class CrmSettingsState(AppState):
 
     @rx.var
     def remove_targets(self) -> list[dict]:
-        return [{"id": str(s["id"]), "name": s["name"]} for s in self.stages if s["id"] != self.remove_stage_id]
+        return [
+            {"id": str(s["id"]), "name": s["name"]}
+            for s in self.stages
+            if s["id"] != self.remove_stage_id
+        ]
 
     @rx.var
     def form_has_options(self) -> bool:
@@ -186,16 +190,22 @@ class CrmSettingsState(AppState):
     def reorder_fields(self, ordered_ids: list[str]):
         ids = _id_list(ordered_ids)
         if ids is None:
-            return rx.toast.error("The field list changed meanwhile. Reload the page and try again.")
-        return self._write(lambda s, a, agent: field_service.reorder_fields(s, a, agent, ids), "Field order saved.")
+            return rx.toast.error(
+                "The field list changed meanwhile. Reload the page and try again."
+            )
+        return self._write(
+            lambda s, a, agent: field_service.reorder_fields(s, a, agent, ids), "Field order saved."
+        )
 
     @rx.event
     def move_field(self, field_id: int, direction: str):
         fid = _as_int(field_id)
         if fid is None:
             return rx.toast.error("Field not found.")
-        return self._write(lambda s, a, agent: field_service.move_field(s, a, agent, fid, direction),
-                           "Field order saved.")
+        return self._write(
+            lambda s, a, agent: field_service.move_field(s, a, agent, fid, direction),
+            "Field order saved.",
+        )
 
     @rx.event
     def set_allow_ai(self, field_id: int, value: bool):
@@ -214,7 +224,9 @@ class CrmSettingsState(AppState):
             return rx.toast.error("Field not found.")
         return self._write(
             lambda s, a, agent: field_service.update_field(s, a, agent, fid, required=bool(value)),
-            lambda f: f"{f['label']} is {'now required' if f['required'] else 'no longer required'}.",
+            lambda f: (
+                f"{f['label']} is {'now required' if f['required'] else 'no longer required'}."
+            ),
         )
 
     @rx.event
@@ -232,8 +244,10 @@ class CrmSettingsState(AppState):
         fid = _as_int(field_id)
         if fid is None:
             return rx.toast.error("Field not found.")
-        return self._write(lambda s, a, agent: field_service.restore_field(s, a, agent, fid),
-                           lambda f: f"{f['label']} restored.")
+        return self._write(
+            lambda s, a, agent: field_service.restore_field(s, a, agent, fid),
+            lambda f: f"{f['label']} restored.",
+        )
 
     @rx.event
     def set_show_archived(self, value: bool):
@@ -299,7 +313,9 @@ class CrmSettingsState(AppState):
     def set_form_type(self, value: str):
         if value in field_service.FIELD_TYPES:
             self.form_type = value
-            self.form_errors = {k: v for k, v in self.form_errors.items() if k not in ("type", "options")}
+            self.form_errors = {
+                k: v for k, v in self.form_errors.items() if k not in ("type", "options")
+            }
 
     @rx.event
     def set_form_option_input(self, value: str):
@@ -348,23 +364,41 @@ class CrmSettingsState(AppState):
                 agent_id = self._agent_id()
                 if self.editing_field_id == 0:
                     saved = field_service.create_custom_field(
-                        session, actor, agent_id,
-                        label=self.form_label, key=self.form_key or None, type=self.form_type,
-                        options=self.form_options, required=self.form_required,
-                        ai_hint=self.form_ai_hint, allow_ai=self.form_allow_ai,
+                        session,
+                        actor,
+                        agent_id,
+                        label=self.form_label,
+                        key=self.form_key or None,
+                        type=self.form_type,
+                        options=self.form_options,
+                        required=self.form_required,
+                        ai_hint=self.form_ai_hint,
+                        allow_ai=self.form_allow_ai,
                     )
                     message = f"Custom field {saved['label']} added."
                 elif self.editing_is_default:
                     saved = field_service.update_field(
-                        session, actor, agent_id, self.editing_field_id,
-                        required=self.form_required, ai_hint=self.form_ai_hint, allow_ai=self.form_allow_ai,
+                        session,
+                        actor,
+                        agent_id,
+                        self.editing_field_id,
+                        required=self.form_required,
+                        ai_hint=self.form_ai_hint,
+                        allow_ai=self.form_allow_ai,
                     )
                     message = f"{saved['label']} saved."
                 else:
                     saved = field_service.update_field(
-                        session, actor, agent_id, self.editing_field_id,
-                        label=self.form_label, type=self.form_type, options=self.form_options,
-                        required=self.form_required, ai_hint=self.form_ai_hint, allow_ai=self.form_allow_ai,
+                        session,
+                        actor,
+                        agent_id,
+                        self.editing_field_id,
+                        label=self.form_label,
+                        type=self.form_type,
+                        options=self.form_options,
+                        required=self.form_required,
+                        ai_hint=self.form_ai_hint,
+                        allow_ai=self.form_allow_ai,
                     )
                     message = f"{saved['label']} saved."
                 self._refresh(session, actor, agent_id)
@@ -453,16 +487,22 @@ class CrmSettingsState(AppState):
     def reorder_stages(self, ordered_ids: list[str]):
         ids = _id_list(ordered_ids)
         if ids is None:
-            return rx.toast.error("The stage list changed meanwhile. Reload the page and try again.")
-        return self._write(lambda s, a, agent: stage_service.reorder_stages(s, a, agent, ids), "Stage order saved.")
+            return rx.toast.error(
+                "The stage list changed meanwhile. Reload the page and try again."
+            )
+        return self._write(
+            lambda s, a, agent: stage_service.reorder_stages(s, a, agent, ids), "Stage order saved."
+        )
 
     @rx.event
     def move_stage(self, stage_id: int, direction: str):
         sid = _as_int(stage_id)
         if sid is None:
             return rx.toast.error("Stage not found.")
-        return self._write(lambda s, a, agent: stage_service.move_stage(s, a, agent, sid, direction),
-                           "Stage order saved.")
+        return self._write(
+            lambda s, a, agent: stage_service.move_stage(s, a, agent, sid, direction),
+            "Stage order saved.",
+        )
 
     @rx.event
     def open_remove_stage(self, stage_id: int):
@@ -495,7 +535,9 @@ class CrmSettingsState(AppState):
         try:
             with self.unit() as (session, actor):
                 agent_id = self._agent_id()
-                result = stage_service.remove_stage(session, actor, agent_id, self.remove_stage_id, target)
+                result = stage_service.remove_stage(
+                    session, actor, agent_id, self.remove_stage_id, target
+                )
                 self._refresh(session, actor, agent_id)
         except ServiceError as error:
             if error.field:
@@ -503,8 +545,14 @@ class CrmSettingsState(AppState):
                 return None
             return error_toast(error)
         self.remove_open = False
-        moved = (f" {result['moved_contacts']} contact{'s' if result['moved_contacts'] != 1 else ''} "
-                 f"moved to {result['moved_to']}.") if result["moved_contacts"] else ""
+        moved = (
+            (
+                f" {result['moved_contacts']} contact{'s' if result['moved_contacts'] != 1 else ''} "
+                f"moved to {result['moved_to']}."
+            )
+            if result["moved_contacts"]
+            else ""
+        )
         return rx.toast.success(f"Stage {result['removed']} removed.{moved}")
 
     # ------------------------------------------------------------------ defaults
@@ -524,7 +572,9 @@ class CrmSettingsState(AppState):
         try:
             with self.unit() as (session, actor):
                 agent_id = self._agent_id()
-                stage_service.update_crm_defaults(session, actor, agent_id, self.phone_region, self.duplicate_policy)
+                stage_service.update_crm_defaults(
+                    session, actor, agent_id, self.phone_region, self.duplicate_policy
+                )
                 self._refresh(session, actor, agent_id)
         except ServiceError as error:
             if error.field:

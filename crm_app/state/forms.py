@@ -21,9 +21,19 @@ from crm_app.state.base import AppState, error_toast, route_param
 
 PALETTE = [{"type": t, "label": label} for t, label in form_service.ELEMENT_TYPES.items()]
 PALETTE_ICONS = {
-    "short_text": "type", "long_text": "align-left", "email": "mail", "phone": "phone", "number": "hash",
-    "date": "calendar", "dropdown": "chevron-down", "radio": "circle-dot", "checkboxes": "square-check",
-    "consent": "shield-check", "file": "paperclip", "heading": "heading", "paragraph": "pilcrow",
+    "short_text": "type",
+    "long_text": "align-left",
+    "email": "mail",
+    "phone": "phone",
+    "number": "hash",
+    "date": "calendar",
+    "dropdown": "chevron-down",
+    "radio": "circle-dot",
+    "checkboxes": "square-check",
+    "consent": "shield-check",
+    "file": "paperclip",
+    "heading": "heading",
+    "paragraph": "pilcrow",
 }
 FORM_ONLY = "__form_only__"
 
@@ -203,7 +213,10 @@ class FormBuilderState(_FormsBase):
 
     @rx.var
     def element_labels(self) -> dict[str, str]:
-        return {e["id"]: e["label"] or form_service.ELEMENT_TYPES.get(e["type"], "element") for e in self.elements}
+        return {
+            e["id"]: e["label"] or form_service.ELEMENT_TYPES.get(e["type"], "element")
+            for e in self.elements
+        }
 
     @rx.var
     def selected(self) -> dict[str, Any]:
@@ -242,7 +255,9 @@ class FormBuilderState(_FormsBase):
         if element.get("type") not in form_service.CHOICE_TYPES:
             return ""
         target = next((f for f in self.fields if f["key"] == element.get("maps_to")), None)
-        return target["label"] if target and target["type"] in form_service.OPTION_FIELD_TYPES else ""
+        return (
+            target["label"] if target and target["type"] in form_service.OPTION_FIELD_TYPES else ""
+        )
 
     @rx.var
     def crm_settings_href(self) -> str:
@@ -256,7 +271,8 @@ class FormBuilderState(_FormsBase):
     def map_choices(self) -> list[dict[str, str]]:
         allowed = form_service.MAPPABLE.get(self.selected.get("type", ""), ())
         choices = [{"key": FORM_ONLY, "label": "Form only"}] + [
-            {"key": f["key"], "label": f["label"]} for f in self.fields if f["type"] in allowed]
+            {"key": f["key"], "label": f["label"]} for f in self.fields if f["type"] in allowed
+        ]
         current = self.selected.get("maps_to") or ""
         archived = next((f for f in self.archived_fields if f["key"] == current), None)
         if archived is not None:
@@ -273,7 +289,9 @@ class FormBuilderState(_FormsBase):
 
     @rx.var
     def submissions_href(self) -> str:
-        return _form_path(routes.FORM_SUBMISSIONS, route_param(self.router, "agent_id"), self.form_id)
+        return _form_path(
+            routes.FORM_SUBMISSIONS, route_param(self.router, "agent_id"), self.form_id
+        )
 
     @rx.var
     def forms_href(self) -> str:
@@ -286,7 +304,9 @@ class FormBuilderState(_FormsBase):
         self.name, self.slug, self.status = data["name"], data["slug"], data["status"]
         self.version, self.unpublished = data["version"], data["unpublished"]
         self.elements = data["draft"]["elements"]
-        self.settings = {k: "" if v is None else str(v) for k, v in data["draft"]["settings"].items()}
+        self.settings = {
+            k: "" if v is None else str(v) for k, v in data["draft"]["settings"].items()
+        }
         if self.settings.get("limit") == "0":
             self.settings["limit"] = ""
         self.fields = data["fields"]
@@ -306,7 +326,9 @@ class FormBuilderState(_FormsBase):
         self.tab, self.errors = "build", {}
         try:
             with self.unit() as (session, actor):
-                self._fill(form_service.builder_data(session, actor, self._agent_id(), self._form_id()))
+                self._fill(
+                    form_service.builder_data(session, actor, self._agent_id(), self._form_id())
+                )
                 _, form = form_service.form_of(session, actor, self._agent_id(), self._form_id())
                 links = form_service.share_links(form)
                 self.name_draft = self.name
@@ -319,11 +341,17 @@ class FormBuilderState(_FormsBase):
 
     def _save(self, elements: list[dict] | None = None, settings: dict | None = None):
         """Save the draft with these changes; a validation error stays next to its input."""
-        draft = _plain({"elements": elements if elements is not None else self.elements,
-                        "settings": settings if settings is not None else self.settings})
+        draft = _plain(
+            {
+                "elements": elements if elements is not None else self.elements,
+                "settings": settings if settings is not None else self.settings,
+            }
+        )
         try:
             with self.unit() as (session, actor):
-                cleaned = form_service.save_draft(session, actor, self._agent_id(), self.form_id, draft)
+                cleaned = form_service.save_draft(
+                    session, actor, self._agent_id(), self.form_id, draft
+                )
                 _, form = form_service.form_of(session, actor, self._agent_id(), self.form_id)
                 self.unpublished = form_service.has_unpublished_changes(session, form)
         except ValidationError as error:
@@ -467,16 +495,24 @@ class FormBuilderState(_FormsBase):
 
     def _set_prop(self, element_id: str, key: str, value):
         i = self._index(str(element_id))
-        if not self.can_edit or i < 0 or key not in (
-                "label", "placeholder", "help", "required", "min", "max", "options", "maps_to"):
+        if (
+            not self.can_edit
+            or i < 0
+            or key
+            not in ("label", "placeholder", "help", "required", "min", "max", "options", "maps_to")
+        ):
             return
         element = dict(self.elements[i])
         if key == "options":
             value = [line for line in str(value or "").splitlines()]
         elif key == "maps_to":
             value = "" if value == FORM_ONLY else str(value or "")
-            if value and any(e.get("maps_to") == value for e in self.elements if e["id"] != element["id"]):
-                self.errors = {f"{element['id']}.maps_to": "Another question already fills this contact field."}
+            if value and any(
+                e.get("maps_to") == value for e in self.elements if e["id"] != element["id"]
+            ):
+                self.errors = {
+                    f"{element['id']}.maps_to": "Another question already fills this contact field."
+                }
                 return
         elif key == "required":
             value = bool(value)
@@ -531,7 +567,9 @@ class FormBuilderState(_FormsBase):
         name = str((form_data or {}).get("name", ""))
         try:
             with self.unit() as (session, actor):
-                form = form_service.rename_form(session, actor, self._agent_id(), self.form_id, name)
+                form = form_service.rename_form(
+                    session, actor, self._agent_id(), self.form_id, name
+                )
                 self.name = form.name
         except ValidationError as error:
             self.errors = {"name": error.message}
@@ -547,7 +585,9 @@ class FormBuilderState(_FormsBase):
         try:
             with self.unit() as (session, actor):
                 action(session, actor)
-                self._fill(form_service.builder_data(session, actor, self._agent_id(), self.form_id))
+                self._fill(
+                    form_service.builder_data(session, actor, self._agent_id(), self.form_id)
+                )
         except ValidationError as error:
             self.errors = {error.field or "form": error.message}
             if error.field and "." in error.field:
@@ -569,20 +609,26 @@ class FormBuilderState(_FormsBase):
         def run(session, actor):
             form_service.publish(session, actor, self._agent_id(), self.form_id)
 
-        return self._lifecycle(run, "Published. Your form is live." if first
-                               else "Changes published. New visitors see the new version.")
+        return self._lifecycle(
+            run,
+            "Published. Your form is live."
+            if first
+            else "Changes published. New visitors see the new version.",
+        )
 
     @rx.event
     def close_form(self):
         return self._lifecycle(
             lambda s, a: form_service.set_status(s, a, self._agent_id(), self.form_id, "Closed"),
-            "Form closed. Visitors now see a polite closed page.")
+            "Form closed. Visitors now see a polite closed page.",
+        )
 
     @rx.event
     def reopen_form(self):
         return self._lifecycle(
             lambda s, a: form_service.set_status(s, a, self._agent_id(), self.form_id, "Published"),
-            "Form reopened.")
+            "Form reopened.",
+        )
 
 
 # ------------------------------------------------------------------ submissions
@@ -615,7 +661,8 @@ class SubmissionsState(_FormsBase):
     @rx.var
     def contact_base(self) -> str:
         return routes.CONTACT.replace("[agent_id]", route_param(self.router, "agent_id")).replace(
-            "[contact_id]", "")
+            "[contact_id]", ""
+        )
 
     @rx.var
     def export_href(self) -> str:
@@ -623,8 +670,13 @@ class SubmissionsState(_FormsBase):
         for key, value in (("search", self.search), ("from", self.date_from), ("to", self.date_to)):
             if value:
                 query[key] = value
-        return routes.API_FORM_EXPORT.format(agent_id=route_param(self.router, "agent_id"),
-                                             form_id=self.form_id) + "?" + urlencode(query)
+        return (
+            routes.API_FORM_EXPORT.format(
+                agent_id=route_param(self.router, "agent_id"), form_id=self.form_id
+            )
+            + "?"
+            + urlencode(query)
+        )
 
     def _status_param(self) -> str:
         return {"New+Reviewed": "", "All": "All"}.get(self.status_filter, self.status_filter)
@@ -638,9 +690,13 @@ class SubmissionsState(_FormsBase):
             except ValueError:
                 raise ValidationError("Use a date like 2026-03-31.", field=name) from None
 
-        return form_service.SubmissionQuery(status=self._status_param(), search=self.search,
-                                            date_from=parse(self.date_from, "from"),
-                                            date_to=parse(self.date_to, "to"), page=self.page)
+        return form_service.SubmissionQuery(
+            status=self._status_param(),
+            search=self.search,
+            date_from=parse(self.date_from, "from"),
+            date_to=parse(self.date_to, "to"),
+            page=self.page,
+        )
 
     def _refresh(self, session, actor) -> None:
         agent, form = form_service.form_of(session, actor, self._agent_id(), self._form_id())
@@ -655,7 +711,12 @@ class SubmissionsState(_FormsBase):
             query = form_service.SubmissionQuery(status=self._status_param(), search=self.search)
         view = form_service.list_submissions(session, actor, agent.id, form.id, query)
         self.columns, self.items = view["columns"], view["items"]
-        self.total, self.page, self.pages, self.counts = view["total"], view["page"], view["pages"], view["counts"]
+        self.total, self.page, self.pages, self.counts = (
+            view["total"],
+            view["page"],
+            view["pages"],
+            view["counts"],
+        )
         self.load_error = ""
         self.loaded = True
 
@@ -703,8 +764,9 @@ class SubmissionsState(_FormsBase):
     def open_detail(self, submission_id: str):
         try:
             with self.unit() as (session, actor):
-                self.detail = form_service.submission_detail(session, actor, self._agent_id(), self.form_id,
-                                                             str(submission_id))
+                self.detail = form_service.submission_detail(
+                    session, actor, self._agent_id(), self.form_id, str(submission_id)
+                )
         except ServiceError as error:
             return error_toast(error)
         self.detail_answers = self.detail.pop("answers")
@@ -719,7 +781,9 @@ class SubmissionsState(_FormsBase):
         try:
             with self.unit() as (session, actor):
                 action(session, actor, self._agent_id(), self.form_id, sid)
-                self.detail = form_service.submission_detail(session, actor, self._agent_id(), self.form_id, sid)
+                self.detail = form_service.submission_detail(
+                    session, actor, self._agent_id(), self.form_id, sid
+                )
                 self._refresh(session, actor)
         except ServiceError as error:
             return error_toast(error)
@@ -732,4 +796,6 @@ class SubmissionsState(_FormsBase):
 
     @rx.event
     def release(self):
-        return self._act(form_service.release_from_spam, "Released from spam. It now counts as a submission.")
+        return self._act(
+            form_service.release_from_spam, "Released from spam. It now counts as a submission."
+        )

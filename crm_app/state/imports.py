@@ -83,8 +83,14 @@ class ImportState(AppState):
 
     @rx.var
     def phase(self) -> str:
-        return {"queued": "Starting…", "checking": "Checking rows…", "importing": "Importing contacts…",
-                "done": "Import finished", "failed": "Import failed", "undone": "Import undone"}.get(self.status, "")
+        return {
+            "queued": "Starting…",
+            "checking": "Checking rows…",
+            "importing": "Importing contacts…",
+            "done": "Import finished",
+            "failed": "Import failed",
+            "undone": "Import undone",
+        }.get(self.status, "")
 
     @rx.var
     def running(self) -> bool:
@@ -141,7 +147,9 @@ class ImportState(AppState):
         query = f"?job={self.job_id}" if self.job_id else ""
         if query and self.step in ("preview", "policy") and self.status in ("", "uploaded"):
             query += f"&step={self.step}"
-        return rx.call_script(f"window.history.replaceState(null, '', window.location.pathname + '{query}')")
+        return rx.call_script(
+            f"window.history.replaceState(null, '', window.location.pathname + '{query}')"
+        )
 
     @rx.event
     def load_page(self):
@@ -151,17 +159,32 @@ class ImportState(AppState):
         self._reset_wizard()
         self.agent_key = str(self.route_agent_id() or "")
         try:
-            with self.unit() as (session, actor):  # a run whose server stopped shows as failed, undone
+            with self.unit() as (
+                session,
+                actor,
+            ):  # a run whose server stopped shows as failed, undone
                 import_service.recover_interrupted(session, actor, self.route_agent_id())
             with self.unit(read_only=True) as (session, actor):
                 agent_id = self.route_agent_id()
                 self.history = self._history(session, actor, agent_id)
                 job_id = self._job_param()
                 if not job_id:
-                    job_id = next((h["id"] for h in self.history
-                                   if h["status"] in import_service.ACTIVE and h["user_id"] == actor.user_id), 0)
+                    job_id = next(
+                        (
+                            h["id"]
+                            for h in self.history
+                            if h["status"] in import_service.ACTIVE
+                            and h["user_id"] == actor.user_id
+                        ),
+                        0,
+                    )
                 if job_id:
-                    self._show_job(session, actor, agent_id, import_service.get_job(session, actor, agent_id, job_id))
+                    self._show_job(
+                        session,
+                        actor,
+                        agent_id,
+                        import_service.get_job(session, actor, agent_id, job_id),
+                    )
                 else:
                     self.targets = self._targets(session, actor, agent_id)
             if self.step == "map" and self._step_param():
@@ -174,9 +197,20 @@ class ImportState(AppState):
             return ImportState.poll
 
     def _reset_wizard(self) -> None:
-        self.step, self.job_id, self.filename, self.file_facts, self.upload_error = "upload", 0, "", "", ""
+        self.step, self.job_id, self.filename, self.file_facts, self.upload_error = (
+            "upload",
+            0,
+            "",
+            "",
+            "",
+        )
         self.headers, self.mapping, self.samples, self.mapping_error = [], {}, {}, ""
-        self.preview_columns, self.preview_rows, self.preview_filter, self.errors_choice = [], [], "all", ""
+        self.preview_columns, self.preview_rows, self.preview_filter, self.errors_choice = (
+            [],
+            [],
+            "all",
+            "",
+        )
         self.status, self.message, self.polling, self.confirm_undo_id = "", "", False, 0
         self.processed = self.total = self.created = self.updated = self.skipped = self.failed = 0
 
@@ -184,29 +218,44 @@ class ImportState(AppState):
         from crm_app.services.access import require_agent
 
         require_agent(session, actor, agent_id, "Admin")
-        return [{"value": t["value"], "label": t["label"]} for t in import_service.targets(session, agent_id)]
+        return [
+            {"value": t["value"], "label": t["label"]}
+            for t in import_service.targets(session, agent_id)
+        ]
 
     def _history(self, session, actor, agent_id) -> list[dict]:
         rows = []
         for job in import_service.list_jobs(session, actor, agent_id):
-            rows.append({"id": job["id"], "filename": job["filename"], "status": job["status"],
-                         "user_id": job["user_id"], "by": job["by"], "when": job["created_at"][:16].replace("T", " "),
-                         "summary": f"{job['created']:,} created · {job['updated']:,} updated · "
-                                    f"{job['skipped']:,} skipped · {job['failed']:,} failed",
-                         "can_undo": job["status"] == "done"})
+            rows.append(
+                {
+                    "id": job["id"],
+                    "filename": job["filename"],
+                    "status": job["status"],
+                    "user_id": job["user_id"],
+                    "by": job["by"],
+                    "when": job["created_at"][:16].replace("T", " "),
+                    "summary": f"{job['created']:,} created · {job['updated']:,} updated · "
+                    f"{job['skipped']:,} skipped · {job['failed']:,} failed",
+                    "can_undo": job["status"] == "done",
+                }
+            )
         return rows
 
     def _show_job(self, session, actor, agent_id, job: dict) -> None:
         self.job_id = job["id"]
         self.filename = job["filename"]
-        self.file_facts = (f"{job['encoding'].upper().replace('-SIG', ' with BOM').replace('CP1252', 'Windows-1252')}"
-                           f" · {job['delimiter']} separated · {job['total']:,} rows"
-                           + ("" if job["has_header"] else " · no header row"))
+        self.file_facts = (
+            f"{job['encoding'].upper().replace('-SIG', ' with BOM').replace('CP1252', 'Windows-1252')}"
+            f" · {job['delimiter']} separated · {job['total']:,} rows"
+            + ("" if job["has_header"] else " · no header row")
+        )
         self.headers = job["headers"]
         self.mapping = {h: (job["mapping"].get(h) or IGNORE) for h in job["headers"]}
         self.policy = job["policy"]
         started = job["status"] != "uploaded"
-        self.errors_choice = ("valid_only" if job["valid_only"] else "all_or_nothing") if started else ""
+        self.errors_choice = (
+            ("valid_only" if job["valid_only"] else "all_or_nothing") if started else ""
+        )
         self._copy_progress(job)
         self.targets = self._targets(session, actor, agent_id)
         if job["status"] == "uploaded":
@@ -218,13 +267,20 @@ class ImportState(AppState):
     def _load_samples(self, session, actor, agent_id) -> None:
         job = session.get(ImportJob, self.job_id)
         info = import_service._info(job)
-        self.samples = {h: ", ".join(v for v in (r[i] for r in info.sample[:3] if i < len(r)) if v)[:80]
-                        for i, h in enumerate(self.headers)}
+        self.samples = {
+            h: ", ".join(v for v in (r[i] for r in info.sample[:3] if i < len(r)) if v)[:80]
+            for i, h in enumerate(self.headers)
+        }
 
     def _copy_progress(self, job: dict) -> None:
         self.status, self.message = job["status"], job["message"]
         self.processed, self.total = job["processed"], job["total"]
-        self.created, self.updated, self.skipped, self.failed = job["created"], job["updated"], job["skipped"], job["failed"]
+        self.created, self.updated, self.skipped, self.failed = (
+            job["created"],
+            job["updated"],
+            job["skipped"],
+            job["failed"],
+        )
         self.has_errors = job["has_errors"]
 
     # ------------------------------------------------------------------ upload
@@ -238,8 +294,14 @@ class ImportState(AppState):
         try:
             with self.unit() as (session, actor):
                 agent_id = self.route_agent_id()
-                job = import_service.create_job(session, actor, agent_id, upload.name or "contacts.csv", upload.file,
-                                                declared_size=getattr(upload, "size", None))
+                job = import_service.create_job(
+                    session,
+                    actor,
+                    agent_id,
+                    upload.name or "contacts.csv",
+                    upload.file,
+                    declared_size=getattr(upload, "size", None),
+                )
                 session.flush()
                 self._show_job(session, actor, agent_id, job)
         except ServiceError as error:
@@ -277,12 +339,17 @@ class ImportState(AppState):
     @rx.event
     def create_field(self, form: dict):
         label = str(form.get("label", "")).strip()
-        options = [o.strip() for o in str(form.get("options", "")).replace("\n", ",").split(",") if o.strip()]
+        options = [
+            o.strip()
+            for o in str(form.get("options", "")).replace("\n", ",").split(",")
+            if o.strip()
+        ]
         try:
             with self.unit() as (session, actor):
                 agent_id = self.route_agent_id()
-                made = import_service.create_field_for_column(session, actor, agent_id, label=label,
-                                                              type=self.new_field_type, options=options)
+                made = import_service.create_field_for_column(
+                    session, actor, agent_id, label=label, type=self.new_field_type, options=options
+                )
                 session.flush()
                 self.targets = self._targets(session, actor, agent_id)
         except ServiceError as error:
@@ -311,7 +378,9 @@ class ImportState(AppState):
         return self._address()
 
     def _preview(self, session, actor) -> None:
-        view = import_service.preview(session, actor, self.route_agent_id(), self.job_id, self._service_mapping())
+        view = import_service.preview(
+            session, actor, self.route_agent_id(), self.job_id, self._service_mapping()
+        )
         self.preview_columns = view["columns"]
         self.preview_rows = view["rows"]
         self.count_valid, self.count_invalid = view["valid"], view["invalid"]
@@ -348,12 +417,21 @@ class ImportState(AppState):
     @rx.event
     def start(self):
         if self.errors_choice not in ERROR_CHOICES:
-            return rx.toast.error("Choose what happens to rows with problems: all or nothing, or valid rows only.")
+            return rx.toast.error(
+                "Choose what happens to rows with problems: all or nothing, or valid rows only."
+            )
         try:
             with self.unit() as (session, actor):
                 agent_id = self.route_agent_id()
-                job = import_service.start_import(session, actor, agent_id, self.job_id, self._service_mapping(),
-                                                  policy=self.policy, valid_only=self.errors_choice == "valid_only")
+                job = import_service.start_import(
+                    session,
+                    actor,
+                    agent_id,
+                    self.job_id,
+                    self._service_mapping(),
+                    policy=self.policy,
+                    valid_only=self.errors_choice == "valid_only",
+                )
         except ServiceError as error:
             return error_toast(error)
         self._copy_progress(job)
@@ -382,8 +460,10 @@ class ImportState(AppState):
                         return error_toast(error)
                     if not self.running:
                         if self.status == "done":
-                            return rx.toast.success(f"Import finished: {self.created:,} created, "
-                                                    f"{self.updated:,} updated")
+                            return rx.toast.success(
+                                f"Import finished: {self.created:,} created, "
+                                f"{self.updated:,} updated"
+                            )
                         return rx.toast.error(self.message or "The import failed.")
         finally:
             async with self:
@@ -413,5 +493,6 @@ class ImportState(AppState):
             return error_toast(error)
         if job_id == self.job_id:
             self._copy_progress(job)
-        return rx.toast.success(f"Import undone: {job['created']:,} contacts removed, "
-                                f"{job['updated']:,} restored")
+        return rx.toast.success(
+            f"Import undone: {job['created']:,} contacts removed, {job['updated']:,} restored"
+        )

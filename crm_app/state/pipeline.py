@@ -41,7 +41,6 @@ class PipelineState(AppState):
         noun = "contact" if self.total == 1 else "contacts"
         return f"{self.total:,} {noun} across {stages} stages"
 
-
     # ------------------------------------------------------------ loading
 
     async def _query(self) -> ListQuery:
@@ -56,7 +55,9 @@ class PipelineState(AppState):
         return min(max(pipeline.PER_STAGE, shown), pipeline.MAX_PER_STAGE)
 
     def _reload(self, session, actor, query: ListQuery) -> None:
-        self.columns = pipeline.board(session, actor, self.route_agent_id(), query, self._per_stage())
+        self.columns = pipeline.board(
+            session, actor, self.route_agent_id(), query, self._per_stage()
+        )
         self.revision += 1
 
     @rx.event
@@ -110,7 +111,9 @@ class PipelineState(AppState):
         query = await self._query()
         try:
             with self.unit() as (session, actor):
-                moved = pipeline.move_to_stage(session, actor, self.route_agent_id(), contact_id, stage_key)
+                moved = pipeline.move_to_stage(
+                    session, actor, self.route_agent_id(), contact_id, stage_key
+                )
                 self._reload(session, actor, query)
         except ServiceError as err:
             self.revision += 1  # the card goes back where the server has it
@@ -118,7 +121,9 @@ class PipelineState(AppState):
         if not moved:
             return None
         title, stage = self._card_title(contact_id), self._column_name(stage_key)
-        return rx.toast.success(f"Moved {title} to {stage}." if title and stage else "Stage updated.")
+        return rx.toast.success(
+            f"Moved {title} to {stage}." if title and stage else "Stage updated."
+        )
 
     @rx.event
     async def load_more(self, payload: list[str]):
@@ -130,13 +135,16 @@ class PipelineState(AppState):
         query = await self._query()
         try:
             with self.unit() as (session, actor):
-                more = pipeline.more_cards(session, actor, self.route_agent_id(), query, key,
-                                           len(column.get("cards", [])))
+                more = pipeline.more_cards(
+                    session, actor, self.route_agent_id(), query, key, len(column.get("cards", []))
+                )
         except ServiceError as err:
             return error_toast(err)
         known = {c["id"] for c in column.get("cards", [])}
         self.columns = [
-            {**c, "cards": list(c.get("cards", [])) + [m for m in more if m["id"] not in known]} if c.get("id") == key else c
+            {**c, "cards": list(c.get("cards", [])) + [m for m in more if m["id"] not in known]}
+            if c.get("id") == key
+            else c
             for c in self.columns
         ]
 

@@ -65,7 +65,9 @@ class ProfileState(AppState):
             return None
         try:
             with self.unit() as (session, actor):
-                dto = profile_service.update_profile(session, actor, self.first_name, self.last_name)
+                dto = profile_service.update_profile(
+                    session, actor, self.first_name, self.last_name
+                )
         except ServiceError as error:
             if error.field in ("first_name", "last_name"):
                 self.errors = {error.field: error.message}

@@ -21,7 +21,9 @@ from crm_app.services import spam
 from crm_app.state.base import route_param
 
 FORM_DOM_ID = "crm-public-form"
-TOO_LARGE = "Your answers and files are too large to send: attach files of up to 10 MB, 12 MB in all."
+TOO_LARGE = (
+    "Your answers and files are too large to send: attach files of up to 10 MB, 12 MB in all."
+)
 
 
 class PublicFormState(rx.State):
@@ -101,4 +103,5 @@ class PublicFormState(rx.State):
             first = next(e["id"] for e in self.elements if e["id"] in self.errors)
             return rx.call_script(
                 f"(() => {{ const el = document.getElementById({json.dumps('q-' + first)});"
-                " if (el) { el.focus({preventScroll: true}); el.scrollIntoView({block: 'center', behavior: 'smooth'}); } })()")
+                " if (el) { el.focus({preventScroll: true}); el.scrollIntoView({block: 'center', behavior: 'smooth'}); } })()"
+            )

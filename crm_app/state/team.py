@@ -86,7 +86,8 @@ class TeamState(AppState):
         self.role_choices = team_service.assignable_roles(actor)
         self.can_invite = bool(self.role_choices)
         self.agent_options = [
-            {"id": str(a["id"]), "name": a["name"]} for a in team_service.agent_choices(session, actor)
+            {"id": str(a["id"]), "name": a["name"]}
+            for a in team_service.agent_choices(session, actor)
         ]
         self.loaded = True
 
@@ -100,7 +101,9 @@ class TeamState(AppState):
 
     def _row(self, kind: str, row_id) -> dict | None:
         row_id = _as_int(row_id)
-        return next((r for r in self.members if r.get("kind") == kind and r.get("id") == row_id), None)
+        return next(
+            (r for r in self.members if r.get("kind") == kind and r.get("id") == row_id), None
+        )
 
     # ------------------------------------------------------------------ invite
 
@@ -243,7 +246,10 @@ class TeamState(AppState):
         try:
             with self.unit() as (session, actor):
                 team_service.set_member_agents(
-                    session, actor, self.agents_target_id, [int(a) for a in _str_ids(self.agents_selected)]
+                    session,
+                    actor,
+                    self.agents_target_id,
+                    [int(a) for a in _str_ids(self.agents_selected)],
                 )
                 self._refresh(session, actor)
         except ServiceError as error:

@@ -11,7 +11,9 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from crm_app import db, settings
@@ -21,12 +23,23 @@ from crm_app.services import agents, forms, sessions
 
 DRAFT = {
     "elements": [
-        {"id": "name", "type": "short_text", "label": "Your name", "required": True, "maps_to": "name"},
+        {
+            "id": "name",
+            "type": "short_text",
+            "label": "Your name",
+            "required": True,
+            "maps_to": "name",
+        },
         {"id": "email", "type": "email", "label": "Email", "maps_to": "email"},
         {"id": "notes", "type": "long_text", "label": "Notes"},
         {"id": "guests", "type": "number", "label": "Guests"},
         {"id": "day", "type": "date", "label": "Day"},
-        {"id": "topics", "type": "checkboxes", "label": "Topics", "options": ["Cleaning", "Whitening"]},
+        {
+            "id": "topics",
+            "type": "checkboxes",
+            "label": "Topics",
+            "options": ["Cleaning", "Whitening"],
+        },
         {"id": "clinic", "type": "dropdown", "label": "Clinic", "options": ["Downtown", "Harbor"]},
         {"id": "consent", "type": "consent", "label": "I agree"},
         {"id": "letter", "type": "file", "label": "Letter"},
@@ -58,8 +71,10 @@ def world(engine, monkeypatch):
 
 def _counts() -> tuple[int, ...]:
     with db.session_scope(read_only=True) as s:
-        return tuple(s.exec(select(func.count()).select_from(t)).one()
-                     for t in (FormSubmission, Contact, RateLimitHit, FormTokenUse))
+        return tuple(
+            s.exec(select(func.count()).select_from(t)).one()
+            for t in (FormSubmission, Contact, RateLimitHit, FormTokenUse)
+        )
 
 
 # ------------------------------------------------------------------ the two reported 500s
@@ -68,17 +83,28 @@ def _counts() -> tuple[int, ...]:
 def test_json_nested_ten_thousand_levels_deep_is_a_400_and_writes_nothing(world):
     client = TestClient(build_api())
     body = '{"answers": {"name": ' + "[" * 10_000 + "]" * 10_000 + "}}"
-    response = client.post(f"/api/forms/{world['slug']}/submit", content=body,
-                           headers={"content-type": "application/json"})
-    assert response.status_code == 400 and response.json()["message"] == "The request body is not valid JSON."
+    response = client.post(
+        f"/api/forms/{world['slug']}/submit",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert (
+        response.status_code == 400
+        and response.json()["message"] == "The request body is not valid JSON."
+    )
     assert _counts() == (0, 0, 0, 0)
 
 
 def test_a_lone_surrogate_is_a_422_on_its_question_and_writes_nothing(world):
     client = TestClient(build_api())
-    body = json.dumps({"answers": {"name": "Maria \ud800", "email": "maria@example.com"}, "token": "\ud800"})
-    response = client.post(f"/api/forms/{world['slug']}/submit", content=body,
-                           headers={"content-type": "application/json"})
+    body = json.dumps(
+        {"answers": {"name": "Maria \ud800", "email": "maria@example.com"}, "token": "\ud800"}
+    )
+    response = client.post(
+        f"/api/forms/{world['slug']}/submit",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 422
     assert "control characters" in response.json()["errors"]["name"]
     assert _counts() == (0, 0, 0, 0)
@@ -86,11 +112,21 @@ def test_a_lone_surrogate_is_a_422_on_its_question_and_writes_nothing(world):
 
 # ------------------------------------------------------------------ fuzzing every route
 
-_printable = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)  # what a URL can carry
-_json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text()
-_json = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner,
-                                                                                               max_size=4),
-                     max_leaves=12)
+_printable = st.text(
+    st.characters(blacklist_categories=("Cs",)), max_size=40
+)  # what a URL can carry
+_json_leaf = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+)
+_json = st.recursive(
+    _json_leaf,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
 _answers = st.dictionaries(st.sampled_from(IDS) | st.text(max_size=8), _json, max_size=8)
 _form_value = _printable | st.lists(_printable, min_size=2, max_size=3)
 
@@ -100,29 +136,59 @@ def _body(draw):
     """(content bytes, content type) or (multipart data, files) for one request."""
     kind = draw(st.sampled_from(["json", "answers", "raw", "multipart", "deep"]))
     if kind == "json":
-        return {"content": json.dumps(draw(_json)).encode(), "headers": {"content-type": "application/json"}}
+        return {
+            "content": json.dumps(draw(_json)).encode(),
+            "headers": {"content-type": "application/json"},
+        }
     if kind == "answers":
         payload = {"answers": draw(_answers), "token": draw(_json), "website": draw(_json)}
-        return {"content": json.dumps(payload).encode(), "headers": {"content-type": "application/json"}}
+        return {
+            "content": json.dumps(payload).encode(),
+            "headers": {"content-type": "application/json"},
+        }
     if kind == "deep":
         depth = draw(st.integers(900, 20_000))
         opener, closer = draw(st.sampled_from([("[", "]"), ('{"a":', "}")]))
-        return {"content": (opener * depth + "1" + closer * depth).encode(),
-                "headers": {"content-type": "application/json"}}
+        return {
+            "content": (opener * depth + "1" + closer * depth).encode(),
+            "headers": {"content-type": "application/json"},
+        }
     if kind == "raw":
-        ctype = draw(st.sampled_from(["application/json", "multipart/form-data; boundary=xyz",
-                                      "multipart/form-data", "application/x-www-form-urlencoded", "text/plain", ""]))
+        ctype = draw(
+            st.sampled_from(
+                [
+                    "application/json",
+                    "multipart/form-data; boundary=xyz",
+                    "multipart/form-data",
+                    "application/x-www-form-urlencoded",
+                    "text/plain",
+                    "",
+                ]
+            )
+        )
         return {"content": draw(st.binary(max_size=300)), "headers": {"content-type": ctype}}
     data = draw(st.dictionaries(st.sampled_from(IDS) | _printable, _form_value, max_size=8))
-    files = draw(st.dictionaries(st.sampled_from(["letter", "name", "x"]),
-                                 st.tuples(_printable, st.binary(max_size=200), st.sampled_from(
-                                     ["application/pdf", "text/plain", "image/png"])), max_size=2))
+    files = draw(
+        st.dictionaries(
+            st.sampled_from(["letter", "name", "x"]),
+            st.tuples(
+                _printable,
+                st.binary(max_size=200),
+                st.sampled_from(["application/pdf", "text/plain", "image/png"]),
+            ),
+            max_size=2,
+        )
+    )
     return {"data": data, "files": files or None}
 
 
 def _routes() -> list[tuple[str, str]]:
     """Every (method, path) of the app's OpenAPI description: routes added later are fuzzed too."""
-    return [(method.upper(), path) for path, item in build_api().openapi()["paths"].items() for method in sorted(item)]
+    return [
+        (method.upper(), path)
+        for path, item in build_api().openapi()["paths"].items()
+        for method in sorted(item)
+    ]
 
 
 ROUTES = _routes()
@@ -130,14 +196,21 @@ ROUTES = _routes()
 
 def test_the_fuzzed_routes_are_the_public_and_member_api():
     paths = {path for _, path in ROUTES}
-    assert {"/api/forms/{slug}/submit", "/api/forms/{slug}", "/api/auth/complete",
-            "/api/auth/oidc/callback"} <= paths
+    assert {
+        "/api/forms/{slug}/submit",
+        "/api/forms/{slug}",
+        "/api/auth/complete",
+        "/api/auth/oidc/callback",
+    } <= paths
     assert all(path.startswith("/api/") for path in paths)
 
 
 @pytest.mark.parametrize("method, path", ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                    HealthCheck.too_slow])
+@hsettings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_no_public_route_answers_5xx_to_malformed_input(world, method, path, data):
     client = TestClient(build_api(), follow_redirects=False)
@@ -146,11 +219,32 @@ def test_no_public_route_answers_5xx_to_malformed_input(world, method, path, dat
     for name in [p.strip("{}") for p in path.split("/") if p.startswith("{")]:
         value = data.draw(st.sampled_from([known.get(name, "1")]) | _printable, label=name)
         url = url.replace("{" + name + "}", quote(value, safe="") or "%20")
-    params = data.draw(st.dictionaries(st.sampled_from(["ticket", "code", "state", "error", "status", "search",
-                                                        "from", "to", "download", "q"]) | _printable,
-                                       _printable, max_size=4), label="query")
-    cookies = data.draw(st.sampled_from([{}, {sessions.COOKIE_NAME: "forged"}, {"crm_oidc": "forged.flow"}]),
-                        label="cookies")
+    params = data.draw(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "ticket",
+                    "code",
+                    "state",
+                    "error",
+                    "status",
+                    "search",
+                    "from",
+                    "to",
+                    "download",
+                    "q",
+                ]
+            )
+            | _printable,
+            _printable,
+            max_size=4,
+        ),
+        label="query",
+    )
+    cookies = data.draw(
+        st.sampled_from([{}, {sessions.COOKIE_NAME: "forged"}, {"crm_oidc": "forged.flow"}]),
+        label="cookies",
+    )
     client.cookies.update(cookies)
     kwargs = data.draw(_body(), label="body") if method == "POST" else {}
     before = _counts()

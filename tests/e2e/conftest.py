@@ -75,7 +75,8 @@ def _server_env(data_dir: Path, base_url: str) -> dict[str, str]:
     env = {
         name: value
         for name, value in os.environ.items()
-        if not (name.startswith("CRM_") and not name.startswith("CRM_TEST_")) and name not in _SCRUBBED
+        if not (name.startswith("CRM_") and not name.startswith("CRM_TEST_"))
+        and name not in _SCRUBBED
     }
     env.update(
         PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
@@ -108,14 +109,20 @@ def _prepare_database(env: dict[str, str], log) -> None:
         ]
     log.write(f"$ {' '.join(cmd)}\n")
     log.flush()
-    result = subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=300)
+    result = subprocess.run(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=300
+    )
     if result.returncode != 0:
         raise RuntimeError(f"preparing the test database failed (exit {result.returncode})")
     with sqlite3.connect(Path(env["CRM_DATA_DIR"]) / "crm.db") as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
     if not {"organization", "user", "sentemail"} <= tables:
-        raise RuntimeError(f"`{' '.join(cmd[1:])}` left the test database without the app's tables "
-                           f"(found {sorted(tables)}): are all migrations in alembic/versions committed?")
+        raise RuntimeError(
+            f"`{' '.join(cmd[1:])}` left the test database without the app's tables "
+            f"(found {sorted(tables)}): are all migrations in alembic/versions committed?"
+        )
 
 
 def _log_tail(path: Path, lines: int = 120) -> str:
@@ -129,8 +136,11 @@ def _wait_until_up(proc: subprocess.Popen, base_url: str, log_path: Path) -> Non
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.exit(f"the app server exited with {proc.returncode} before answering /ping:\n"
-                        f"{_log_tail(log_path)}", returncode=1)
+            pytest.exit(
+                f"the app server exited with {proc.returncode} before answering /ping:\n"
+                f"{_log_tail(log_path)}",
+                returncode=1,
+            )
         try:
             with urllib.request.urlopen(f"{base_url}/ping", timeout=5) as response:
                 if response.status == 200:
@@ -175,10 +185,15 @@ class _CheckoutLock:
                 return self
             except BlockingIOError:
                 if not announced:
-                    print(f"\nwaiting for another e2e session of {ROOT} to finish ({self.path})", flush=True)
+                    print(
+                        f"\nwaiting for another e2e session of {ROOT} to finish ({self.path})",
+                        flush=True,
+                    )
                     announced = True
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"another e2e session held {self.path} for {LOCK_TIMEOUT}s")
+                    raise TimeoutError(
+                        f"another e2e session held {self.path} for {LOCK_TIMEOUT}s"
+                    ) from None
                 time.sleep(2)
 
     def __exit__(self, *exc):
@@ -199,21 +214,42 @@ def live_app(tmp_path_factory):
 
     with _CheckoutLock(), open(log_path, "w") as log:
         _prepare_database(env, log)
-        cmd = [str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port", "--backend-port", str(port)]
+        cmd = [
+            str(VENV_BIN / "reflex"),
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--backend-port",
+            str(port),
+        ]
         log.write(f"$ {' '.join(cmd)}\n")
         log.flush()
         started = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             try:
                 _wait_until_up(proc, base_url, log_path)
             except TimeoutError as exc:
                 pytest.exit(f"{exc}\n--- server log ---\n{_log_tail(log_path)}", returncode=1)
-            print(f"\napp server up at {base_url} after {time.monotonic() - started:.0f}s (log: {log_path})",
-                  flush=True)
-            app = helpers.LiveApp(base_url=base_url, data_dir=data_dir,
-                                  database_url=f"sqlite:///{data_dir / 'crm.db'}", log_path=log_path)
+            print(
+                f"\napp server up at {base_url} after {time.monotonic() - started:.0f}s (log: {log_path})",
+                flush=True,
+            )
+            app = helpers.LiveApp(
+                base_url=base_url,
+                data_dir=data_dir,
+                database_url=f"sqlite:///{data_dir / 'crm.db'}",
+                log_path=log_path,
+            )
             helpers.register_app(app)
             yield app
         finally:
@@ -232,7 +268,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:
@@ -241,7 +279,9 @@ def browser():
 
 @pytest.fixture
 def context(browser, live_app):
-    context = browser.new_context(base_url=live_app.base_url, viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        base_url=live_app.base_url, viewport={"width": 1366, "height": 900}
+    )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     try:
         yield context

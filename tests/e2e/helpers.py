@@ -1,6 +1,6 @@
 """Helpers for browser tests: open pages, read sign-in codes, sign up/in, screenshots.
 
-Locators follow the labels in PRODUCT.md and use accessible roles and labels, so a test
+Locators follow the labels users see and use accessible roles and labels, so a test
 breaks when a user-visible label changes, not when markup does.
 """
 
@@ -82,7 +82,9 @@ def latest_email_id(page_or_app, email: str) -> str:
     return found["id"] if found else ""
 
 
-def read_code_from_mailbox(page_or_app, email: str, *, newer_than: str = "", timeout: float = 15.0) -> str:
+def read_code_from_mailbox(
+    page_or_app, email: str, *, newer_than: str = "", timeout: float = 15.0
+) -> str:
     """The 6-digit code from the newest mail sent to `email` (waits until it arrives).
 
     Reads the test server's development mailbox (what /dev/mailbox lists) from its data dir.
@@ -94,7 +96,9 @@ def read_code_from_mailbox(page_or_app, email: str, *, newer_than: str = "", tim
         if found and found["id"] > newer_than:
             match = CODE_RE.search(found["subject"]) or CODE_RE.search(found["body"])
             if match is None:
-                raise AssertionError(f"no 6-digit code in the mail to {email}: {found['subject']!r}\n{found['body']}")
+                raise AssertionError(
+                    f"no 6-digit code in the mail to {email}: {found['subject']!r}\n{found['body']}"
+                )
             return match.group(1)
         if time.monotonic() > deadline:
             raise AssertionError(f"no new mail to {email} within {timeout:.0f}s")
@@ -148,7 +152,9 @@ def sign_up(page: Page, base_url, email: str, org: str, first: str, last: str) -
     page.get_by_label("Email address").fill(email)
     before = latest_email_id(base_url if isinstance(base_url, LiveApp) else base, email)
     page.get_by_role("button", name="Send code").click()
-    _enter_code_and_verify(page, base_url if isinstance(base_url, LiveApp) else base, email, before, "/signup")
+    _enter_code_and_verify(
+        page, base_url if isinstance(base_url, LiveApp) else base, email, before, "/signup"
+    )
 
 
 def sign_in(page: Page, base_url, email: str) -> None:

@@ -13,7 +13,9 @@ from tests.e2e.helpers import screenshot, sign_up
 
 def test_owner_creates_renames_and_deletes_an_agent(page, live_app):
     tag = secrets.token_hex(3)
-    sign_up(page, live_app, f"lee.{tag}@harbor-vet.example", org="Harbor Vet", first="Lee", last="Park")
+    sign_up(
+        page, live_app, f"lee.{tag}@harbor-vet.example", org="Harbor Vet", first="Lee", last="Park"
+    )
     page.get_by_role("link", name="Agents", exact=True).click()
     expect(page).to_have_url(re.compile(r"/agents$"))
     expect(page.get_by_text("No agents yet")).to_be_visible()

@@ -19,8 +19,12 @@ def test_audit_log_names_contacts_and_links_to_them(page, live_app, monkeypatch)
     with live_db(live_app, monkeypatch) as s:
         owner = agents.create_owner(s, email, "Audit Clinic", "Ada", "Moss")
         agent_id = agents.create_agent(s, owner, "Reception", f"reception-{tag}").id
-        kept = contacts.add_contact_manually(s, owner, agent_id, {"name": "Maria Lopez", "email": "maria@example.com"}).id
-        gone = contacts.add_contact_manually(s, owner, agent_id, {"name": "Tom Gone", "email": "tom@example.com"}).id
+        kept = contacts.add_contact_manually(
+            s, owner, agent_id, {"name": "Maria Lopez", "email": "maria@example.com"}
+        ).id
+        gone = contacts.add_contact_manually(
+            s, owner, agent_id, {"name": "Tom Gone", "email": "tom@example.com"}
+        ).id
         erase.erase_contact(s, owner, agent_id, gone)
 
     sign_in(page, live_app, email)

@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import live_db, screenshot, sign_in
 
 
-
 @pytest.fixture()
 def clinic(live_app, monkeypatch):
     from crm_app.models import Membership, User
@@ -24,7 +23,11 @@ def clinic(live_app, monkeypatch):
         owner = agents.create_owner(s, email, "Lakeside Clinic", "Rosa", "Alvarez")
         agent_id = agents.create_agent(s, owner, "Front Desk", f"front-desk-{tag}").id
         for first, last in (("Aisha", "Karimi"), ("Ben", "Ortiz")):
-            user = User(email=f"{first.lower()}.{tag}@lakeside-clinic.example", first_name=first, last_name=last)
+            user = User(
+                email=f"{first.lower()}.{tag}@lakeside-clinic.example",
+                first_name=first,
+                last_name=last,
+            )
             s.add(user)
             s.flush()
             s.add(Membership(org_id=owner.org_id, user_id=user.id, role="Admin"))
@@ -42,7 +45,9 @@ def _add_contact(page, name: str, email: str) -> None:
     dialog.get_by_role("button", name="Add a Single Person").click()
     dialog.get_by_label("Name", exact=True).fill(name)
     dialog.get_by_label("Email ID").fill(email)
-    page.wait_for_timeout(700)  # the dialog's inputs are debounced (350 ms) and a click can overtake them
+    page.wait_for_timeout(
+        700
+    )  # the dialog's inputs are debounced (350 ms) and a click can overtake them
     dialog.get_by_role("button", name="Add contact").click()
     expect(dialog).to_be_hidden()
 
@@ -56,7 +61,9 @@ def test_round_robin_and_starting_stage_then_selected_admin(page, live_app, clin
     automations_url = live_app.url(f"/agents/{clinic['agent_id']}/crm/automations")
     page.goto(automations_url)
     expect(page.get_by_role("heading", name="CRM Automations")).to_be_visible()
-    expect(page.get_by_text("Configure what happens automatically when a contact is created.")).to_be_visible()
+    expect(
+        page.get_by_text("Configure what happens automatically when a contact is created.")
+    ).to_be_visible()
     expect(page.get_by_text("Contact created", exact=True)).to_be_visible()
     expect(page.get_by_role("tab", name="Admin Assignment")).to_be_visible()
     expect(page.get_by_role("tab", name="Contact Stage")).to_be_visible()
@@ -88,15 +95,21 @@ def test_round_robin_and_starting_stage_then_selected_admin(page, live_app, clin
     # The secondary slot greys out members of the primary rotation; saving without a member says so.
     _choose(page, "Manually created contact Secondary Admin strategy", "Selected Admin")
     page.get_by_role("combobox", name="Manually created contact Secondary Admin member").click()
-    expect(page.get_by_role("option", name="Aisha Karimi — Primary Admin")).to_have_attribute("aria-disabled", "true")
+    expect(page.get_by_role("option", name="Aisha Karimi — Primary Admin")).to_have_attribute(
+        "aria-disabled", "true"
+    )
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Save Manually created contact").click()
     secondary = page.get_by_role("group", name="Manually created contact Secondary Admin")
-    expect(secondary.get_by_role("alert")).to_have_text("Choose the member who becomes Secondary Admin.")
+    expect(secondary.get_by_role("alert")).to_have_text(
+        "Choose the member who becomes Secondary Admin."
+    )
     screenshot(page, "automations-round-robin-error")
     _choose(page, "Manually created contact Secondary Admin strategy", "None")
     page.get_by_role("button", name="Save Manually created contact").click()
-    expect(page.get_by_text(re.compile("Admin Assignment saved for Manually created contact"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("Admin Assignment saved for Manually created contact"))
+    ).to_be_visible()
     expect(secondary.get_by_role("alert")).to_have_count(0)
     screenshot(page, "automations-round-robin", keep=True)
 
@@ -108,8 +121,12 @@ def test_round_robin_and_starting_stage_then_selected_admin(page, live_app, clin
 
     # Four contacts added by hand rotate Rosa, Aisha, Ben, Rosa and start in Prospect.
     page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/contacts"))
-    people = [("Olivia Bennett", "Rosa Alvarez"), ("Liam Carter", "Aisha Karimi"),
-              ("Ava Diaz", "Ben Ortiz"), ("Noah Evans", "Rosa Alvarez")]
+    people = [
+        ("Olivia Bennett", "Rosa Alvarez"),
+        ("Liam Carter", "Aisha Karimi"),
+        ("Ava Diaz", "Ben Ortiz"),
+        ("Noah Evans", "Rosa Alvarez"),
+    ]
     for name, _ in people:
         _add_contact(page, name, name.split()[0].lower() + "@example.com")
         expect(_row(page, name)).to_have_count(1)
@@ -123,11 +140,15 @@ def test_round_robin_and_starting_stage_then_selected_admin(page, live_app, clin
     _choose(page, "Manually created contact Primary Admin strategy", "Selected Admin")
     _choose(page, "Manually created contact Primary Admin member", "Ben Ortiz")
     page.get_by_role("button", name="Save Manually created contact").click()
-    expect(page.get_by_text(re.compile("Admin Assignment saved for Manually created contact"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("Admin Assignment saved for Manually created contact"))
+    ).to_be_visible()
     page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/contacts"))
     _add_contact(page, "Emma Foster", "emma@example.com")
     expect(_row(page, "Emma Foster")).to_contain_text("Ben Ortiz")
-    expect(_row(page, "Liam Carter")).to_contain_text("Aisha Karimi")  # existing contacts keep their owner
+    expect(_row(page, "Liam Carter")).to_contain_text(
+        "Aisha Karimi"
+    )  # existing contacts keep their owner
 
     # Small screens get the notice instead of the editors.
     page.set_viewport_size({"width": 600, "height": 900})

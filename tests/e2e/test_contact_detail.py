@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -43,7 +44,9 @@ def _seed(database_url: str) -> dict:
     try:
         with Session(engine, expire_on_commit=False) as s:
             org = Organization(name=f"Sunrise Clinic {tag}")
-            owner = User(email=f"dana-{tag}@clinic.example", first_name="Dana", last_name="Whitfield")
+            owner = User(
+                email=f"dana-{tag}@clinic.example", first_name="Dana", last_name="Whitfield"
+            )
             s.add_all([org, owner])
             s.flush()
             s.add(Membership(org_id=org.id, user_id=owner.id, role="Owner"))
@@ -52,34 +55,71 @@ def _seed(database_url: str) -> dict:
             s.flush()
             fields.install_default_fields(s, agent.id)
             stages.install_default_stages(s, agent.id)
-            fields.create_custom_field(s, access.actor_for(s, owner.id, org.id), agent.id,
-                                       label="Insurance provider", key="insurance", type="Dropdown", options=["Aetna", "Cigna"])
+            fields.create_custom_field(
+                s,
+                access.actor_for(s, owner.id, org.id),
+                agent.id,
+                label="Insurance provider",
+                key="insurance",
+                type="Dropdown",
+                options=["Aetna", "Cigna"],
+            )
             actor = access.actor_for(s, owner.id, org.id)
-            maria = save_contact(s, agent, {"name": "Maria Lopez", "email": f"maria-{tag}@example.com",
-                                            "phone": "+1 415 555 0101", "insurance": "Aetna"},
-                                 source="Chat", origin=Origin("agent", "Reception")).contact
-            erase_me = save_contact(s, agent, {"name": "Ernest Erase", "email": f"ernest-{tag}@example.com"},
-                                    source="Manual", origin=Origin.member(actor)).contact
+            maria = save_contact(
+                s,
+                agent,
+                {
+                    "name": "Maria Lopez",
+                    "email": f"maria-{tag}@example.com",
+                    "phone": "+1 415 555 0101",
+                    "insurance": "Aetna",
+                },
+                source="Chat",
+                origin=Origin("agent", "Reception"),
+            ).contact
+            erase_me = save_contact(
+                s,
+                agent,
+                {"name": "Ernest Erase", "email": f"ernest-{tag}@example.com"},
+                source="Manual",
+                origin=Origin.member(actor),
+            ).contact
             form = Form(agent_id=agent.id, name="New patient intake", slug=f"intake-{tag}")
             s.add(form)
             s.flush()
             version = FormVersion(form_id=form.id, version=1)
             s.add(version)
             s.flush()
-            s.add(FormSubmission(form_id=form.id, form_version_id=version.id, contact_id=maria.id,
-                                 answers={"reason": {"label": "Reason for visit", "value": "Lower back pain"},
-                                          "when": {"label": "Preferred day", "value": "Tuesday morning"}}))
+            s.add(
+                FormSubmission(
+                    form_id=form.id,
+                    form_version_id=version.id,
+                    contact_id=maria.id,
+                    answers={
+                        "reason": {"label": "Reason for visit", "value": "Lower back pain"},
+                        "when": {"label": "Preferred day", "value": "Tuesday morning"},
+                    },
+                )
+            )
             conv = Conversation(agent_id=agent.id, contact_id=maria.id, title="Booking a check-up")
             s.add(conv)
             s.flush()
-            for role, text in (("visitor", "Hi, can I book a check-up next week?"),
-                               ("agent", "Of course! Which day suits you best?"),
-                               ("visitor", "Tuesday morning, please.")):
+            for role, text in (
+                ("visitor", "Hi, can I book a check-up next week?"),
+                ("agent", "Of course! Which day suits you best?"),
+                ("visitor", "Tuesday morning, please."),
+            ):
                 s.add(Message(conversation_id=conv.id, role=role, content=text))
                 s.flush()
             s.commit()
-            return {"org_id": org.id, "owner": owner, "agent_id": agent.id, "maria": maria.id,
-                    "erase_me": erase_me.id, "tag": tag}
+            return {
+                "org_id": org.id,
+                "owner": owner,
+                "agent_id": agent.id,
+                "maria": maria.id,
+                "erase_me": erase_me.id,
+                "tag": tag,
+            }
     finally:
         engine.dispose()
 
@@ -174,9 +214,14 @@ def test_contact_details_end_to_end(page: Page, live_app, monkeypatch):
     page.get_by_role("button", name="Save note").click()
     expect(page.locator(".note-body").first).to_contain_text("onerror")  # shown as text
     with _db(live_app) as s:
-        s.add(Note(contact_id=world["maria"], author_id=world["owner"].id,
-                   html='<p>crafted</p><img src=x onerror="alert(3)"><script>alert(4)</script>'
-                        '<a href="javascript:alert(5)">click me</a><p style="color:red" onclick="alert(6)">styled</p>'))
+        s.add(
+            Note(
+                contact_id=world["maria"],
+                author_id=world["owner"].id,
+                html='<p>crafted</p><img src=x onerror="alert(3)"><script>alert(4)</script>'
+                '<a href="javascript:alert(5)">click me</a><p style="color:red" onclick="alert(6)">styled</p>',
+            )
+        )
         s.commit()
     page.reload()
     page.wait_for_load_state("networkidle")
@@ -212,33 +257,48 @@ def test_contact_details_end_to_end(page: Page, live_app, monkeypatch):
     page.wait_for_timeout(400)
     screenshot(page, "contact-detail-files-empty")
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "lab-results.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": "lab-results.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     expect(page.get_by_text("File uploaded")).to_be_visible()
     expect(page.get_by_role("cell", name="lab-results.pdf", exact=True)).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download lab-results.pdf").click()
     download = download_info.value
     assert download.suggested_filename == "lab-results.pdf"
-    assert open(download.path(), "rb").read() == PDF
+    assert Path(download.path()).read_bytes() == PDF
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": EXE}])
+        files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": EXE}]
+    )
     expect(page.get_by_role("alert").filter(has_text="looks like a program")).to_be_visible()
     expect(page.get_by_role("cell", name="invoice.pdf", exact=True)).to_have_count(0)
-    page.locator("input[type=file]").set_input_files(files=[{
-        "name": "scan.pdf", "mimeType": "application/pdf",
-        "buffer": PDF + b"%" + b"0" * (25 * 1024 * 1024)}])
+    page.locator("input[type=file]").set_input_files(
+        files=[
+            {
+                "name": "scan.pdf",
+                "mimeType": "application/pdf",
+                "buffer": PDF + b"%" + b"0" * (25 * 1024 * 1024),
+            }
+        ]
+    )
     expect(page.get_by_role("alert").filter(has_text="larger than 25 MB")).to_be_visible()
     expect(page.get_by_role("cell", name="scan.pdf", exact=True)).to_have_count(0)
     with _db(live_app) as s:
-        names = [f.filename for f in s.exec(select(ContactFile).where(ContactFile.contact_id == world["maria"]))]
+        names = [
+            f.filename
+            for f in s.exec(select(ContactFile).where(ContactFile.contact_id == world["maria"]))
+        ]
     assert names == ["lab-results.pdf"]
-    assert [e for e in browser_errors if "is not a function" in e] == []  # uploads leave no script errors
+    assert [
+        e for e in browser_errors if "is not a function" in e
+    ] == []  # uploads leave no script errors
     page.wait_for_timeout(400)
     screenshot(page, "contact-detail-files")
 
     # Activity
     _tab(page, "Activity")
-    expect(page.get_by_text("Stage changed from Lead to Customer by Dana Whitfield")).to_be_visible()
+    expect(
+        page.get_by_text("Stage changed from Lead to Customer by Dana Whitfield")
+    ).to_be_visible()
     expect(page.get_by_text(re.compile("File lab-results.pdf uploaded"))).to_be_visible()
     page.wait_for_timeout(400)
     screenshot(page, "contact-detail-activity")

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import live_db, screenshot, sign_in
 
-
-
-PEOPLE = [("Olivia Bennett", "Cigna"), ("Liam Carter", "Aetna"), ("Ava Diaz", "Cigna"),
-          ("Noah Evans", "Aetna"), ("Emma Foster", "Aetna"), ("Lucas Gray", "Cigna")]
+PEOPLE = [
+    ("Olivia Bennett", "Cigna"),
+    ("Liam Carter", "Aetna"),
+    ("Ava Diaz", "Cigna"),
+    ("Noah Evans", "Aetna"),
+    ("Emma Foster", "Aetna"),
+    ("Lucas Gray", "Cigna"),
+]
 
 
 @pytest.fixture()
@@ -26,14 +31,29 @@ def clinic(live_app, monkeypatch):
     with live_db(live_app, monkeypatch) as s:
         owner = agents.create_owner(s, email, "Harbor Clinic", "Rosa", "Alvarez")
         agent_id = agents.create_agent(s, owner, "Front Desk", f"front-desk-{tag}").id
-        fields.create_custom_field(s, owner, agent_id, label="Insurance provider", type="Dropdown",
-                                   options=["Aetna", "Cigna"])
+        fields.create_custom_field(
+            s,
+            owner,
+            agent_id,
+            label="Insurance provider",
+            type="Dropdown",
+            options=["Aetna", "Cigna"],
+        )
         agent = s.get(Agent, agent_id)
         for i, (name, insurance) in enumerate(PEOPLE):
             first = name.split()[0].lower()
-            contacts.save_contact(s, agent, {"name": name, "email": f"{first}@example.com",
-                                             "phone": f"+1415555{2600 + i:04d}", "insurance_provider": insurance},
-                                  source="Form", origin=contacts.Origin("form", "Intake form"))
+            contacts.save_contact(
+                s,
+                agent,
+                {
+                    "name": name,
+                    "email": f"{first}@example.com",
+                    "phone": f"+1415555{2600 + i:04d}",
+                    "insurance_provider": insurance,
+                },
+                source="Form",
+                origin=contacts.Origin("form", "Intake form"),
+            )
     return {"email": email, "agent_id": agent_id}
 
 
@@ -44,7 +64,9 @@ def _rows(page):
 def test_add_search_filter_sort_and_save_a_view(page, live_app, clinic):
     sign_in(page, live_app, clinic["email"])
     page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/contacts"))
-    expect(page.get_by_text("You have 6 contacts. Click any contact to view its details.")).to_be_visible()
+    expect(
+        page.get_by_text("You have 6 contacts. Click any contact to view its details.")
+    ).to_be_visible()
     expect(_rows(page)).to_have_count(6)
 
     # Add a Single Person: the duplicate warning appears while typing a known email.
@@ -103,18 +125,24 @@ def test_add_search_filter_sort_and_save_a_view(page, live_app, clinic):
 def test_bulk_stage_change_of_all_matching_and_export(page, live_app, clinic, monkeypatch):
     from sqlmodel import select
 
-    from crm_app.models import Contact, Stage
-
     # 30 more contacts so the filter spans two pages of 25.
-    from crm_app.models import Agent
+    from crm_app.models import Agent, Contact, Stage
     from crm_app.services import contacts
 
     with live_db(live_app, monkeypatch) as s:
         agent = s.get(Agent, clinic["agent_id"])
         for i in range(30):
-            contacts.save_contact(s, agent, {"name": f"Walk-in {i:02d}", "email": f"walkin{i}@example.com",
-                                             "insurance_provider": "Aetna"},
-                                  source="Manual", origin=contacts.Origin("member", "Rosa Alvarez"))
+            contacts.save_contact(
+                s,
+                agent,
+                {
+                    "name": f"Walk-in {i:02d}",
+                    "email": f"walkin{i}@example.com",
+                    "insurance_provider": "Aetna",
+                },
+                source="Manual",
+                origin=contacts.Origin("member", "Rosa Alvarez"),
+            )
     sign_in(page, live_app, clinic["email"])
     page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/contacts"))
     expect(page.get_by_text("You have 36 contacts.", exact=False)).to_be_visible()
@@ -130,7 +158,9 @@ def test_bulk_stage_change_of_all_matching_and_export(page, live_app, clinic, mo
     screenshot(page, "contacts-bulk-stage")
 
     with live_db(live_app, monkeypatch) as s:
-        customer = s.exec(select(Stage).where(Stage.agent_id == clinic["agent_id"], Stage.name == "Customer")).one()
+        customer = s.exec(
+            select(Stage).where(Stage.agent_id == clinic["agent_id"], Stage.name == "Customer")
+        ).one()
         rows = s.exec(select(Contact).where(Contact.agent_id == clinic["agent_id"])).all()
         assert sum(1 for c in rows if c.stage_id == customer.id) == 30
         assert all(c.stage_id != customer.id for c in rows if not c.name.startswith("Walk-in"))
@@ -139,7 +169,7 @@ def test_bulk_stage_change_of_all_matching_and_export(page, live_app, clinic, mo
     with page.expect_download() as info:
         page.get_by_role("button", name="Export").click()
     path = info.value.path()
-    text = open(path, encoding="utf-8-sig").read()
+    text = Path(path).read_text(encoding="utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0].startswith("Name,Primary Email,Mobile Number")
     assert len(lines) == 31 and all("Walk-in" in line for line in lines[1:])

@@ -35,13 +35,20 @@ def _seed(database_url: str) -> dict:
             s.flush()
             fields.install_default_fields(s, agent.id)
             stages.install_default_stages(s, agent.id)
-            s.add_all([
-                Membership(org_id=org.id, user_id=owner.id, role="Owner"),
-                Membership(org_id=org.id, user_id=staff.id, role="User", agent_ids=[agent.id]),
-            ])
+            s.add_all(
+                [
+                    Membership(org_id=org.id, user_id=owner.id, role="Owner"),
+                    Membership(org_id=org.id, user_id=staff.id, role="User", agent_ids=[agent.id]),
+                ]
+            )
             s.commit()
-            return {"engine_url": database_url, "org_id": org.id, "owner": owner, "staff": staff,
-                    "agent_id": agent.id}
+            return {
+                "engine_url": database_url,
+                "org_id": org.id,
+                "owner": owner,
+                "staff": staff,
+                "agent_id": agent.id,
+            }
     finally:
         engine.dispose()
 
@@ -62,10 +69,16 @@ def _sign_in_as(page: Page, live_app, world: dict, user: User, next_path: str, m
 
 
 def _handle_order(page: Page) -> list[str]:
-    handles = page.get_by_role("tabpanel").get_by_role("button", name=re.compile("^Drag to reorder "))
-    return [label.removeprefix("Drag to reorder ") for label in handles.evaluate_all(
-        "els => els.map(e => [getComputedStyle(e.closest('[data-sortable-id]')).order, e.getAttribute('aria-label')])"
-        ".sort((a, b) => Number(a[0]) - Number(b[0])).map(p => p[1])")]
+    handles = page.get_by_role("tabpanel").get_by_role(
+        "button", name=re.compile("^Drag to reorder ")
+    )
+    return [
+        label.removeprefix("Drag to reorder ")
+        for label in handles.evaluate_all(
+            "els => els.map(e => [getComputedStyle(e.closest('[data-sortable-id]')).order, e.getAttribute('aria-label')])"
+            ".sort((a, b) => Number(a[0]) - Number(b[0])).map(p => p[1])"
+        )
+    ]
 
 
 def test_owner_reorders_fields_by_mouse_and_keyboard(page: Page, live_app, monkeypatch):

@@ -26,8 +26,14 @@ def clinic(live_app, monkeypatch):
     with live_db(live_app, monkeypatch) as s:
         owner = agents.create_owner(s, email, "Harbor Clinic", "Rosa", "Alvarez")
         agent_id = agents.create_agent(s, owner, "Front Desk", f"front-desk-{tag}").id
-        fields.create_custom_field(s, owner, agent_id, label="Preferred clinic", type="Dropdown",
-                                   options=["Downtown", "Harbor"])
+        fields.create_custom_field(
+            s,
+            owner,
+            agent_id,
+            label="Preferred clinic",
+            type="Dropdown",
+            options=["Downtown", "Harbor"],
+        )
     return {"email": email, "agent_id": agent_id}
 
 
@@ -42,12 +48,16 @@ def _drag(page: Page, source, target, *, below: bool = False) -> None:
 
 
 def _canvas_labels(page: Page) -> list[str]:
-    return [h.get_attribute("aria-label").removeprefix("Drag to reorder ")
-            for h in page.locator("[data-canvas-id] .crm-drag-handle").all()]
+    return [
+        h.get_attribute("aria-label").removeprefix("Drag to reorder ")
+        for h in page.locator("[data-canvas-id] .crm-drag-handle").all()
+    ]
 
 
 def _palette(page: Page, label: str):
-    return page.locator("[data-palette-type]").filter(has=page.get_by_role("button", name=f"Add {label}", exact=True))
+    return page.locator("[data-palette-type]").filter(
+        has=page.get_by_role("button", name=f"Add {label}", exact=True)
+    )
 
 
 def _prop(page: Page, label: str):
@@ -104,7 +114,9 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     expect(page.get_by_label("Options (one per line)")).to_have_value("Option 1\nOption 2")
     page.get_by_role("combobox", name="Maps to").click()
     page.get_by_role("option", name="Preferred clinic").click()
-    expect(page.locator("[data-canvas-id]").nth(2).get_by_text("Contact: preferred_clinic")).to_be_visible()
+    expect(
+        page.locator("[data-canvas-id]").nth(2).get_by_text("Contact: preferred_clinic")
+    ).to_be_visible()
     # Mapped to a Dropdown field, the element offers that field's options, read-only here.
     field_options = page.locator("#prop-options-from-field")
     expect(field_options).to_have_text("DowntownHarbor")
@@ -128,12 +140,16 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     slug = public_url.rsplit("/", 1)[1]
 
     # A visitor on a phone, in a fresh context.
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     visitor = phone.new_page()
     open_page(visitor, live_app.url(f"/f/{slug}"))
     expect(visitor.get_by_role("heading", name="Book a visit")).to_be_visible()
     visitor.get_by_label("Your name").fill("Maria Lopez")
-    visitor.get_by_label("Email").fill("maria@example")  # the browser accepts it; the server does not
+    visitor.get_by_label("Email").fill(
+        "maria@example"
+    )  # the browser accepts it; the server does not
     visitor.get_by_label("Preferred clinic").select_option("Harbor")
     visitor.get_by_role("button", name="Submit").click()
     error = visitor.get_by_role("alert").filter(has_text="Enter a valid email address")
@@ -142,7 +158,8 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     screenshot(visitor, "forms-public-phone-errors", keep=True)
     visitor.get_by_label("Email").fill("maria@example.com")
     visitor.get_by_label("Referral letter").set_input_files(
-        {"name": "referral.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        {"name": "referral.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     visitor.wait_for_timeout(3000)  # people take longer than the minimum fill time
     visitor.get_by_role("button", name="Submit").click()
     expect(visitor.get_by_text("Thank you! We received your answers")).to_be_visible()
@@ -176,14 +193,17 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     page.goto(live_app.url(f"/agents/{clinic['agent_id']}/crm/forms"))
     row = page.get_by_role("row").filter(has_text="Book a visit")
     expect(row.get_by_text("Published")).to_be_visible()
-    expect(row.get_by_role("link", name="2", exact=True)).to_be_visible()  # Maria and Ana; spam not counted
+    expect(
+        row.get_by_role("link", name="2", exact=True)
+    ).to_be_visible()  # Maria and Ana; spam not counted
     row.get_by_role("link", name="2", exact=True).click()
     page.wait_for_url(re.compile(r"/submissions$"))
     expect(page.get_by_role("cell", name="Maria Lopez")).to_be_visible()
     expect(page.get_by_role("cell", name="referral.pdf")).to_be_visible()
     screenshot(page, "forms-submissions", keep=True)
     page.get_by_role("row").filter(has_text="Maria Lopez").get_by_role(
-        "button", name=re.compile("^Open submission")).click()
+        "button", name=re.compile("^Open submission")
+    ).click()
     drawer = page.get_by_role("dialog")
     expect(drawer.get_by_role("link", name="referral.pdf (33 B)")).to_be_visible()
     drawer.get_by_role("button", name="Mark reviewed").click()
@@ -209,7 +229,9 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
 
         from crm_app.models import Contact
 
-        assert s.exec(select(Contact).where(Contact.email == "bot@spam.example.com")).first() is None
+        assert (
+            s.exec(select(Contact).where(Contact.email == "bot@spam.example.com")).first() is None
+        )
 
     # Close the form: visitors get a polite closed page.
     page.get_by_role("link", name="Back to the builder").click()
@@ -223,7 +245,9 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
     desktop.close()
 
 
-def test_publish_refuses_a_form_whose_answers_could_not_be_stored(page: Page, live_app, clinic, monkeypatch):
+def test_publish_refuses_a_form_whose_answers_could_not_be_stored(
+    page: Page, live_app, clinic, monkeypatch
+):
     """The Dropdown fills "Preferred clinic", archived since: Publish says which element and why."""
     from sqlmodel import select
 
@@ -234,14 +258,39 @@ def test_publish_refuses_a_form_whose_answers_could_not_be_stored(page: Page, li
     agent_id = clinic["agent_id"]
     with live_db(live_app, monkeypatch) as s:
         user = s.exec(select(User).where(User.email == clinic["email"])).one()
-        owner = actor_for(s, user.id, s.exec(select(Membership).where(Membership.user_id == user.id)).one().org_id)
+        owner = actor_for(
+            s, user.id, s.exec(select(Membership).where(Membership.user_id == user.id)).one().org_id
+        )
         form = forms.create_form(s, owner, agent_id, "Callback request")
-        forms.save_draft(s, owner, agent_id, form.id, {"elements": [
-            {"id": "email", "type": "email", "label": "Email", "required": True, "maps_to": "email"},
-            {"id": "clinic", "type": "dropdown", "label": "Which clinic?", "maps_to": "preferred_clinic"},
-        ], "settings": {}})
-        field = s.exec(select(ContactField).where(ContactField.agent_id == agent_id,
-                                                  ContactField.key == "preferred_clinic")).one()
+        forms.save_draft(
+            s,
+            owner,
+            agent_id,
+            form.id,
+            {
+                "elements": [
+                    {
+                        "id": "email",
+                        "type": "email",
+                        "label": "Email",
+                        "required": True,
+                        "maps_to": "email",
+                    },
+                    {
+                        "id": "clinic",
+                        "type": "dropdown",
+                        "label": "Which clinic?",
+                        "maps_to": "preferred_clinic",
+                    },
+                ],
+                "settings": {},
+            },
+        )
+        field = s.exec(
+            select(ContactField).where(
+                ContactField.agent_id == agent_id, ContactField.key == "preferred_clinic"
+            )
+        ).one()
         fields.archive_field(s, owner, agent_id, field.id)
         form_id = form.id
     sign_in(page, live_app, clinic["email"])
@@ -249,10 +298,14 @@ def test_publish_refuses_a_form_whose_answers_could_not_be_stored(page: Page, li
         page.set_viewport_size({"width": width, "height": 900})
         open_page(page, live_app.url(f"/agents/{agent_id}/crm/forms/{form_id}"))
         page.get_by_role("button", name="Publish", exact=True).click()
-        message = ("“Which clinic?” fills the contact field “Preferred clinic”, which is archived. "
-                   "Restore it in CRM → Settings, or choose another field.")
+        message = (
+            "“Which clinic?” fills the contact field “Preferred clinic”, which is archived. "
+            "Restore it in CRM → Settings, or choose another field."
+        )
         expect(page.get_by_role("alert").filter(has_text=message).first).to_be_visible()
-        expect(_prop(page, "Label")).to_have_value("Which clinic?")  # the element at fault is selected
+        expect(_prop(page, "Label")).to_have_value(
+            "Which clinic?"
+        )  # the element at fault is selected
         page.wait_for_timeout(400)
         screenshot(page, f"forms-builder-publish-refused-{width}")
     with live_db(live_app, monkeypatch) as s:

@@ -33,16 +33,21 @@ def _drag(page: Page, source, target, *, above: bool = True) -> None:
     page.mouse.move(x, start["y"] + start["height"] / 2)
     page.mouse.down()
     page.mouse.move(x, start["y"] - 8 if above else start["y"] + 8, steps=5)
-    page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + (2 if above else goal["height"] - 2), steps=20)
+    page.mouse.move(
+        goal["x"] + goal["width"] / 2, goal["y"] + (2 if above else goal["height"] - 2), steps=20
+    )
     page.mouse.up()
 
 
 def _order(page: Page) -> list[str]:
-    handles = page.get_by_role("tabpanel").get_by_role("button", name=re.compile("^Drag to reorder "))
+    handles = page.get_by_role("tabpanel").get_by_role(
+        "button", name=re.compile("^Drag to reorder ")
+    )
     return handles.evaluate_all(
         "els => els.map(e => [getComputedStyle(e.closest('[data-sortable-id]')).order,"
         " e.getAttribute('aria-label').replace('Drag to reorder ', '')])"
-        ".sort((a, b) => Number(a[0]) - Number(b[0])).map(p => p[1])")
+        ".sort((a, b) => Number(a[0]) - Number(b[0])).map(p => p[1])"
+    )
 
 
 def test_owner_builds_the_crm_and_invites_a_user(browser, live_app):
@@ -100,8 +105,11 @@ def test_owner_builds_the_crm_and_invites_a_user(browser, live_app):
     assert _order(page)[-1] == "Insurance provider"
 
     # Reorder by dragging the new field to the top.
-    _drag(page, page.get_by_role("button", name="Drag to reorder Insurance provider"),
-          page.get_by_role("button", name="Drag to reorder Name"))
+    _drag(
+        page,
+        page.get_by_role("button", name="Drag to reorder Insurance provider"),
+        page.get_by_role("button", name="Drag to reorder Name"),
+    )
     expect(page.get_by_text("Field order saved.").first).to_be_visible()
     open_page(page, settings_url)
     expect(page.get_by_role("button", name="Drag to reorder Insurance provider")).to_be_visible()
@@ -114,8 +122,11 @@ def test_owner_builds_the_crm_and_invites_a_user(browser, live_app):
     page.get_by_role("button", name="Add stage").click()
     expect(page.get_by_role("button", name="Drag to reorder Assessment booked")).to_be_visible()
     assert _order(page) == ["Lead", "Prospect", "Customer", "Old Customer", "Assessment booked"]
-    _drag(page, page.get_by_role("button", name="Drag to reorder Assessment booked"),
-          page.get_by_role("button", name="Drag to reorder Prospect"))
+    _drag(
+        page,
+        page.get_by_role("button", name="Drag to reorder Assessment booked"),
+        page.get_by_role("button", name="Drag to reorder Prospect"),
+    )
     page.wait_for_timeout(800)
     open_page(page, settings_url)
     page.get_by_role("tab", name="Pipeline Stages").click()

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import secrets
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,10 +16,12 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import screenshot, sign_in
 from tests.e2e.test_contacts_list import live_db
 
-FILE = ("Nom;E-mail;Tel. portable;Assurance;Parrain\n"
-        "José Müller;jose@example.com;415 555 2675;Aetna;Dr. Lee\n"
-        "Françoise Côté;francoise@example;;Cigna;\n"
-        "Renée Faure;renee@example.com;;Blue Cross;\n").encode("latin-1")
+FILE = (
+    "Nom;E-mail;Tel. portable;Assurance;Parrain\n"
+    "José Müller;jose@example.com;415 555 2675;Aetna;Dr. Lee\n"
+    "Françoise Côté;francoise@example;;Cigna;\n"
+    "Renée Faure;renee@example.com;;Blue Cross;\n"
+).encode("latin-1")
 
 
 @pytest.fixture()
@@ -34,8 +37,14 @@ def clinic(live_app, monkeypatch):
         SQLModel.metadata.create_all(s.get_bind())
         owner = agents.create_owner(s, email, "Lakeside Clinic", "Nora", "Quinn")
         agent_id = agents.create_agent(s, owner, "Reception", f"reception-{tag}").id
-        fields.create_custom_field(s, owner, agent_id, label="Insurance provider", type="Dropdown",
-                                   options=["Aetna", "Cigna"])
+        fields.create_custom_field(
+            s,
+            owner,
+            agent_id,
+            label="Insurance provider",
+            type="Dropdown",
+            options=["Aetna", "Cigna"],
+        )
     return {"email": email, "agent_id": agent_id}
 
 
@@ -58,7 +67,9 @@ def _rows_with_problems_come_first(page):
     expect(page.get_by_text("Invalid", exact=True)).to_have_count(2)
     expect(page.get_by_text("Valid", exact=True)).to_have_count(0)  # the good row is one click away
     expect(page.get_by_text("'francoise@example' is not a valid email address.")).to_be_visible()
-    expect(page.get_by_text("'Blue Cross' is not one of the options: Aetna, Cigna.")).to_be_visible()
+    expect(
+        page.get_by_text("'Blue Cross' is not one of the options: Aetna, Cigna.")
+    ).to_be_visible()
 
 
 def test_import_wizard_end_to_end(page, live_app, clinic, tmp_path, monkeypatch):
@@ -133,10 +144,12 @@ def test_import_wizard_end_to_end(page, live_app, clinic, tmp_path, monkeypatch)
         page.get_by_role("button", name="Download error report").click()
     download = info.value
     assert download.suggested_filename == "patients-latin1-errors.csv"
-    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
-    assert rows == [["Row", "Column", "Value", "Reason"],
-                    ["3", "E-mail", "francoise@example", "'francoise@example' is not a valid email address."],
-                    ["4", "Assurance", "Blue Cross", "'Blue Cross' is not one of the options: Aetna, Cigna."]]
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    assert rows == [
+        ["Row", "Column", "Value", "Reason"],
+        ["3", "E-mail", "francoise@example", "'francoise@example' is not a valid email address."],
+        ["4", "Assurance", "Blue Cross", "'Blue Cross' is not one of the options: Aetna, Cigna."],
+    ]
 
     from crm_app.models import Contact, ContactValue
 
@@ -144,10 +157,16 @@ def test_import_wizard_end_to_end(page, live_app, clinic, tmp_path, monkeypatch)
         from sqlmodel import select
 
         jose = s.exec(select(Contact).where(Contact.agent_id == clinic["agent_id"])).one()
-        assert (jose.name, jose.email, jose.phone, jose.source) == ("José Müller", "jose@example.com",
-                                                                     "+14155552675", "Import")
-        assert sorted(v.value_text for v in s.exec(select(ContactValue).where(ContactValue.contact_id == jose.id))) \
-            == ["Aetna", "Dr. Lee"]
+        assert (jose.name, jose.email, jose.phone, jose.source) == (
+            "José Müller",
+            "jose@example.com",
+            "+14155552675",
+            "Import",
+        )
+        assert sorted(
+            v.value_text
+            for v in s.exec(select(ContactValue).where(ContactValue.contact_id == jose.id))
+        ) == ["Aetna", "Dr. Lee"]
 
     # A reload lands on the same job's summary.
     page.reload()

@@ -31,24 +31,41 @@ def clinic(live_app, monkeypatch):
         agent_id = agents.create_agent(s, owner, "Reception", f"reception-{tag}").id
         agent = s.get(Agent, agent_id)
         ids = [
-            contacts.save_contact(s, agent, {"name": f"Maximiliana Featherstonehaugh {i:02d}",
-                                             "email": f"maximiliana.featherstonehaugh.{i:02d}@longmail.example",
-                                             "phone": f"+1415555{3100 + i:04d}"},
-                                  source="Form", origin=contacts.Origin("form", "Intake form")).contact.id
+            contacts.save_contact(
+                s,
+                agent,
+                {
+                    "name": f"Maximiliana Featherstonehaugh {i:02d}",
+                    "email": f"maximiliana.featherstonehaugh.{i:02d}@longmail.example",
+                    "phone": f"+1415555{3100 + i:04d}",
+                },
+                source="Form",
+                origin=contacts.Origin("form", "Intake form"),
+            ).contact.id
             for i in range(30)
         ]
         forms.create_form(s, owner, agent_id, "Intake form")
         second_agent_id = agents.create_agent(s, owner, "Billing", f"billing-{tag}").id
     base = f"/agents/{agent_id}/crm"
-    return {"email": email, "second_agent_id": second_agent_id,
-            "contacts": f"{base}/contacts", "contact": f"{base}/contacts/{ids[0]}",
-            "pipeline": f"{base}/pipeline", "forms": f"{base}/forms", "settings": f"{base}/settings"}
+    return {
+        "email": email,
+        "second_agent_id": second_agent_id,
+        "contacts": f"{base}/contacts",
+        "contact": f"{base}/contacts/{ids[0]}",
+        "pipeline": f"{base}/pipeline",
+        "forms": f"{base}/forms",
+        "settings": f"{base}/settings",
+    }
 
 
 def _open(page, live_app, path: str) -> None:
     """Load a dashboard page and wait until its data replaced the loading spinners."""
     page.goto(live_app.url(path))
-    expect(page.get_by_role("link", name="Audit Logs").or_(page.get_by_role("button", name="Open menu"))).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Audit Logs").or_(
+            page.get_by_role("button", name="Open menu")
+        )
+    ).to_be_visible()
     expect(page.locator(".rt-Spinner")).to_have_count(0)
 
 
@@ -59,7 +76,9 @@ def test_phone_menu_opens_a_drawer_and_the_name_column_stays_in_view(page, live_
 
     menu = page.get_by_role("button", name="Open menu")
     expect(menu).to_be_visible()
-    expect(page.get_by_role("link", name="Audit Logs")).to_be_hidden()  # no sidebar squeezing the page
+    expect(
+        page.get_by_role("link", name="Audit Logs")
+    ).to_be_hidden()  # no sidebar squeezing the page
     table = page.locator(".crm-contacts-table .rt-ScrollAreaViewport")
     assert table.bounding_box()["width"] > PHONE["width"] - 60
     assert page.evaluate(PAGE_OVERFLOW) == 0
@@ -97,8 +116,10 @@ def test_phone_menu_opens_a_drawer_and_the_name_column_stays_in_view(page, live_
     assert table.evaluate("el => { el.scrollLeft = el.scrollWidth; return el.scrollLeft; }") > 0
     box, frame = name.bounding_box(), table.bounding_box()
     assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
-    on_top = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('a')?.textContent ?? ''",
-                           [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('a')?.textContent ?? ''",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
     assert on_top == "Maximiliana Featherstonehaugh 29"
     screenshot(page, "layout-phone-contacts-scrolled")
 
@@ -118,30 +139,44 @@ def test_wide_screens_keep_the_sidebar_without_page_overflow(page, live_app, cli
     # and the table, wider than its box, keeps the Name column in view when scrolled.
     _open(page, live_app, clinic["contacts"])
     expect(page.get_by_role("link", name="Maximiliana Featherstonehaugh 05")).to_be_visible()
-    heights = page.evaluate("[document.getElementById('crm-sidebar').getBoundingClientRect().height, "
-                            "document.documentElement.scrollHeight]")
+    heights = page.evaluate(
+        "[document.getElementById('crm-sidebar').getBoundingClientRect().height, "
+        "document.documentElement.scrollHeight]"
+    )
     assert heights[1] > 900 and heights[0] >= heights[1] - 1
     table = page.locator(".crm-contacts-table .rt-ScrollAreaViewport")
     if table.evaluate("el => el.scrollWidth > el.clientWidth"):
         table.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-        name, frame = page.get_by_role("link", name="Maximiliana Featherstonehaugh 29").bounding_box(), table.bounding_box()
+        name, frame = (
+            page.get_by_role("link", name="Maximiliana Featherstonehaugh 29").bounding_box(),
+            table.bounding_box(),
+        )
         assert frame["x"] <= name["x"] and name["x"] + name["width"] <= frame["x"] + frame["width"]
 
 
 def test_a_mouse_click_on_a_tab_leaves_no_focus_ring(page, live_app, clinic):
     sign_in(page, live_app, clinic["email"])
     _open(page, live_app, clinic["contact"])
-    page.keyboard.press("Tab")  # any earlier typing makes Chrome treat script focus as keyboard focus
+    page.keyboard.press(
+        "Tab"
+    )  # any earlier typing makes Chrome treat script focus as keyboard focus
     notes = page.get_by_role("tab", name=re.compile("Notes"))
     notes.click()
     expect(notes).to_have_attribute("aria-selected", "true")
     page.mouse.move(0, 0)
-    ring = notes.evaluate("el => getComputedStyle(el.querySelector('.rt-BaseTabListTriggerInner')).outlineStyle")
+    ring = notes.evaluate(
+        "el => getComputedStyle(el.querySelector('.rt-BaseTabListTriggerInner')).outlineStyle"
+    )
     assert ring == "none"
     page.keyboard.press("ArrowRight")  # the keyboard brings the ring back
     files = page.get_by_role("tab", name=re.compile("Files"))
     expect(files).to_be_focused()
-    assert files.evaluate("el => getComputedStyle(el.querySelector('.rt-BaseTabListTriggerInner')).outlineStyle") != "none"
+    assert (
+        files.evaluate(
+            "el => getComputedStyle(el.querySelector('.rt-BaseTabListTriggerInner')).outlineStyle"
+        )
+        != "none"
+    )
 
 
 def test_unknown_address_gets_a_styled_404_with_a_way_back(page, live_app):

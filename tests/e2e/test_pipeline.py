@@ -10,8 +10,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import live_db, screenshot, sign_in
 
-
-
 PEOPLE = ["Olivia Bennett", "Liam Carter", "Ava Diaz", "Noah Evans"]
 
 
@@ -32,9 +30,15 @@ def board(live_app, monkeypatch):
         for i, name in enumerate(PEOPLE):
             first = name.split()[0].lower()
             ids[name] = contacts.save_contact(
-                s, agent, {"name": name, "email": f"{first}@example.com", "phone": f"+1415555{2700 + i:04d}"},
-                source="Form", origin=contacts.Origin("form", "Intake form")).contact.id
-        stages = {st.name: str(st.id) for st in s.exec(select(Stage).where(Stage.agent_id == agent_id))}
+                s,
+                agent,
+                {"name": name, "email": f"{first}@example.com", "phone": f"+1415555{2700 + i:04d}"},
+                source="Form",
+                origin=contacts.Origin("form", "Intake form"),
+            ).contact.id
+        stages = {
+            st.name: str(st.id) for st in s.exec(select(Stage).where(Stage.agent_id == agent_id))
+        }
         # One contact already further down the pipeline, with an owner, so the board has some shape.
         timeline.change_owner(s, owner, agent_id, ids["Noah Evans"], str(owner.user_id))
         timeline.change_stage(s, owner, agent_id, ids["Noah Evans"], stages["Prospect"])
@@ -58,8 +62,11 @@ def _saved(live_app, monkeypatch, contact_id):
     with live_db(live_app, monkeypatch) as s:
         contact = s.get(Contact, contact_id)
         stage = s.get(Stage, contact.stage_id).name
-        lines = s.exec(select(Activity.message).where(Activity.contact_id == contact_id,
-                                                      Activity.message.startswith("Stage changed"))).all()
+        lines = s.exec(
+            select(Activity.message).where(
+                Activity.contact_id == contact_id, Activity.message.startswith("Stage changed")
+            )
+        ).all()
     return stage, list(lines)
 
 
@@ -90,7 +97,7 @@ def test_drag_cards_between_stages_with_mouse_keyboard_and_menu(page, live_app, 
 
     # Mouse: Olivia from Lead to Customer; she stays there after a reload.
     _drag_with_mouse(page, _card(page, board, "Olivia Bennett"), customer)
-    expect(customer.locator('[data-kanban-card]')).to_have_count(1)
+    expect(customer.locator("[data-kanban-card]")).to_have_count(1)
     expect(customer).to_contain_text("Olivia Bennett")
     expect(page.get_by_text("Moved Olivia Bennett to Customer.")).to_be_visible()
     page.reload()
@@ -177,7 +184,9 @@ def test_the_board_shows_what_the_filtered_list_shows(page, live_app, board, mon
     expect(page.locator("[data-kanban-card]")).to_have_count(4)
     expect(page.get_by_text("1 filter from the list")).to_have_count(0)
     page.get_by_role("link", name="List", exact=True).click()
-    expect(page.get_by_role("button", name="Filters", exact=True)).to_be_visible()  # cleared there too
+    expect(
+        page.get_by_role("button", name="Filters", exact=True)
+    ).to_be_visible()  # cleared there too
 
 
 def test_another_organization_sees_agent_not_found(page, live_app, board, monkeypatch):

@@ -22,8 +22,12 @@ def _chunks(total: int, sent: list[int]):
 def test_a_40_mb_chunked_submission_gets_413_at_the_limit(live_app):
     sent = [0]
     try:
-        response = httpx.post(live_app.url("/api/forms/any-form/submit"), content=_chunks(40 * 1024 * 1024, sent),
-                              headers={"content-type": "application/json"}, timeout=60)
+        response = httpx.post(
+            live_app.url("/api/forms/any-form/submit"),
+            content=_chunks(40 * 1024 * 1024, sent),
+            headers={"content-type": "application/json"},
+            timeout=60,
+        )
     except httpx.HTTPError:  # the server may close the connection while the client still sends
         response = None
     if response is not None:
@@ -36,10 +40,14 @@ def test_reflex_upload_route_refuses_a_declared_oversize_body_before_it_is_sent(
     """Headers only (a raw socket: HTTP clients refuse to declare more than they send)."""
     url = urlsplit(live_app.base_url)
     with socket.create_connection((url.hostname, url.port), timeout=30) as conn:
-        conn.sendall((f"POST /_upload HTTP/1.1\r\nHost: {url.netloc}\r\n"
-                      "Content-Type: multipart/form-data; boundary=b\r\nreflex-client-token: t\r\n"
-                      "reflex-event-handler: state.app_state.contact_detail_state.upload_files\r\n"
-                      f"Content-Length: {400 * 1024 * 1024}\r\n\r\n").encode())
+        conn.sendall(
+            (
+                f"POST /_upload HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                "Content-Type: multipart/form-data; boundary=b\r\nreflex-client-token: t\r\n"
+                "reflex-event-handler: state.app_state.contact_detail_state.upload_files\r\n"
+                f"Content-Length: {400 * 1024 * 1024}\r\n\r\n"
+            ).encode()
+        )
         status_line = conn.makefile("rb").readline()
     assert status_line.split()[1] == b"413"
 
@@ -47,6 +55,10 @@ def test_reflex_upload_route_refuses_a_declared_oversize_body_before_it_is_sent(
 def test_malformed_json_gets_a_4xx(live_app):
     deep = "[" * 10_000 + "]" * 10_000
     for body in ('{"answers": ' + deep + "}", '{"answers": {"name": "\\ud800"}}', "{", "[]"):
-        response = httpx.post(live_app.url("/api/forms/any-form/submit"), content=body.encode(),
-                              headers={"content-type": "application/json"}, timeout=30)
+        response = httpx.post(
+            live_app.url("/api/forms/any-form/submit"),
+            content=body.encode(),
+            headers={"content-type": "application/json"},
+            timeout=30,
+        )
         assert 400 <= response.status_code < 500, (body[:40], response.status_code)

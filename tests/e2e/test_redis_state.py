@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import open_page
 
 
-@pytest.mark.skipif(not os.environ.get("CRM_TEST_REDIS_URL"), reason="CRM_TEST_REDIS_URL is not set")
+@pytest.mark.skipif(
+    not os.environ.get("CRM_TEST_REDIS_URL"), reason="CRM_TEST_REDIS_URL is not set"
+)
 def test_page_state_lives_in_redis(page, live_app):
     import redis
 

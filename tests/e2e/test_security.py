@@ -61,23 +61,34 @@ def _owner_with_contacts(page: Page, live_app, monkeypatch) -> int:
         user = s.exec(select(User).where(User.email == email)).one()
         membership = s.exec(select(Membership).where(Membership.user_id == user.id)).one()
         owner = actor_for(s, user.id, membership.org_id)
-        agent_id = agents.create_agent(s, owner, "Front Desk", f"front-desk-{secrets.token_hex(3)}").id
-        contacts.save_contact(s, s.get(Agent, agent_id), {"name": "Private Patient", "email": "pp@example.com"},
-                              source="Manual", origin=contacts.Origin("manual", ""))
+        agent_id = agents.create_agent(
+            s, owner, "Front Desk", f"front-desk-{secrets.token_hex(3)}"
+        ).id
+        contacts.save_contact(
+            s,
+            s.get(Agent, agent_id),
+            {"name": "Private Patient", "email": "pp@example.com"},
+            source="Manual",
+            origin=contacts.Origin("manual", ""),
+        )
     return agent_id
 
 
 def test_a_page_on_another_port_cannot_read_the_export_drive_the_websocket_or_sign_out(
-        page, live_app, other_site, monkeypatch):
+    page, live_app, other_site, monkeypatch
+):
     agent_id = _owner_with_contacts(page, live_app, monkeypatch)
     export = f"/api/agents/{agent_id}/contacts/export"
     # The member's own page reads the export (the cookie works).
-    assert "Private Patient" in page.evaluate(f"fetch('{export}', {{credentials: 'include'}}).then(r => r.text())")
+    assert "Private Patient" in page.evaluate(
+        f"fetch('{export}', {{credentials: 'include'}}).then(r => r.text())"
+    )
 
     directory, site = other_site
     ws_base = live_app.base_url.replace("http://", "ws://")
-    (directory / "attack.html").write_text(ATTACK_PAGE % {"app": live_app.base_url, "export": export,
-                                                           "ws": ws_base})
+    (directory / "attack.html").write_text(
+        ATTACK_PAGE % {"app": live_app.base_url, "export": export, "ws": ws_base}
+    )
     attacker = page.context.new_page()
     attacker.goto(f"{site}/attack.html")
     attacker.wait_for_function("window.results.export && window.results.websocket", timeout=15_000)
@@ -96,10 +107,18 @@ def test_a_page_on_another_port_cannot_read_the_export_drive_the_websocket_or_si
 @pytest.mark.parametrize("width", [1440, 390], ids=["sidebar", "phone-drawer"])
 def test_sign_out_from_the_sidebar(page, live_app, width):
     page.set_viewport_size({"width": width, "height": 900})
-    sign_up(page, live_app, f"lee.{secrets.token_hex(3)}@quay-dental.example", org="Quay Dental",
-            first="Lee", last="Park")
+    sign_up(
+        page,
+        live_app,
+        f"lee.{secrets.token_hex(3)}@quay-dental.example",
+        org="Quay Dental",
+        first="Lee",
+        last="Park",
+    )
     if width < 768:
-        expect(page.get_by_text("No agents yet")).to_be_visible()  # settled: the drawer stays open once opened
+        expect(
+            page.get_by_text("No agents yet")
+        ).to_be_visible()  # settled: the drawer stays open once opened
         page.get_by_role("button", name="Open menu").click()
         drawer = page.get_by_role("dialog", name="Menu")
         expect(drawer.get_by_role("link", name="Audit Logs")).to_be_visible()
@@ -113,19 +132,26 @@ def test_sign_out_from_the_sidebar(page, live_app, width):
 
 def test_signed_out_screens_and_the_development_mailbox(browser, live_app):
     for name, width in WIDTHS.items():
-        context = browser.new_context(base_url=live_app.base_url, viewport={"width": width, "height": 900})
+        context = browser.new_context(
+            base_url=live_app.base_url, viewport={"width": width, "height": 900}
+        )
         context.set_default_timeout(15_000)
         page = context.new_page()
         try:
             open_page(page, live_app.url("/signup"))
             page.get_by_role("button", name="Send code").click()
-            for message in ("Enter your organization's name.", "Enter your first name.",
-                            "Enter a valid email address."):
+            for message in (
+                "Enter your organization's name.",
+                "Enter your first name.",
+                "Enter a valid email address.",
+            ):
                 expect(page.get_by_text(message)).to_be_visible()
             screenshot(page, f"security-signup-empty-{name}")
 
             open_page(page, live_app.url("/login"))
-            expect(page.get_by_role("link", name="mailbox")).to_be_visible()  # development mode, this machine
+            expect(
+                page.get_by_role("link", name="mailbox")
+            ).to_be_visible()  # development mode, this machine
             email = f"sam.{secrets.token_hex(3)}@clinic.example"
             page.get_by_label("Email address").fill(email)
             page.get_by_role("button", name="Send code").click()

@@ -13,7 +13,14 @@ from tests.e2e.helpers import screenshot, sign_up
 
 def test_owner_invites_renames_and_reads_the_audit_log(page, live_app):
     tag = secrets.token_hex(3)
-    sign_up(page, live_app, f"rosa.{tag}@lakeside.example", org="Lakeside Dental", first="Rosa", last="Diaz")
+    sign_up(
+        page,
+        live_app,
+        f"rosa.{tag}@lakeside.example",
+        org="Lakeside Dental",
+        first="Rosa",
+        last="Diaz",
+    )
 
     # Plain navigation, then wait for content only the loaded state renders (so events
     # reach Python): open_page's wait for the first websocket frame can miss a fast one.
@@ -64,5 +71,7 @@ def test_owner_invites_renames_and_reads_the_audit_log(page, live_app):
     screenshot(page, "audit-logs", keep=True)
     page.get_by_role("combobox", name="Filter by action").click()
     page.get_by_role("option", name="Delete").click()
-    expect(page.get_by_text(f"Revoked the invitation to sam.{tag}@lakeside.example")).to_be_visible()
+    expect(
+        page.get_by_text(f"Revoked the invitation to sam.{tag}@lakeside.example")
+    ).to_be_visible()
     expect(page.get_by_text("Updated their name to Rosalind Diaz")).to_be_hidden()

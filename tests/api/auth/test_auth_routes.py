@@ -13,7 +13,6 @@ from crm_app.api import build_api
 from crm_app.models import AuditLog, AuthSession, SignInTicket, utcnow
 from crm_app.services import sessions
 
-
 OWN_ORIGIN = {"Origin": "http://localhost:3000"}  # CRM_BASE_URL's default
 
 
@@ -34,7 +33,11 @@ def test_ticket_sets_an_httponly_session_cookie_once(client, ticket):
     response = client.get("/api/auth/complete", params={"ticket": ticket})
     assert response.status_code == 303 and response.headers["location"] == "/agents"
     set_cookie = response.headers["set-cookie"]
-    assert set_cookie.startswith("crm_session=") and "HttpOnly" in set_cookie and "samesite=lax" in set_cookie.lower()
+    assert (
+        set_cookie.startswith("crm_session=")
+        and "HttpOnly" in set_cookie
+        and "samesite=lax" in set_cookie.lower()
+    )
     token = response.cookies["crm_session"]
     with db.session_scope() as s:
         assert sessions.resolve_session(s, token).email == "ann@clinic.example"
@@ -66,7 +69,10 @@ def test_sign_out_revokes_the_session_row_and_clears_the_cookie(client, ticket):
     client.cookies.set("crm_session", token)
     response = client.post("/api/auth/signout", headers=OWN_ORIGIN)
     assert response.status_code == 303 and response.headers["location"] == "/login"
-    assert 'crm_session=""' in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
+    assert (
+        'crm_session=""' in response.headers["set-cookie"]
+        or "Max-Age=0" in response.headers["set-cookie"]
+    )
     with db.session_scope() as s:
         row = s.exec(select(AuthSession)).one()
         assert row.revoked_at is not None
@@ -84,18 +90,26 @@ def _session_alive(token: str) -> bool:
         return sessions.resolve_session(s, token) is not None
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": "http://localhost:8000"},  # another port of the same host: same site, other origin
-    {"Origin": "https://evil.example"},
-    {"Origin": "null"},
-    {"Referer": "http://localhost:3001/page"},
-    {},  # neither Origin nor Referer
-], ids=["other-port", "other-site", "null-origin", "foreign-referer", "no-origin"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {
+            "Origin": "http://localhost:8000"
+        },  # another port of the same host: same site, other origin
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Referer": "http://localhost:3001/page"},
+        {},  # neither Origin nor Referer
+    ],
+    ids=["other-port", "other-site", "null-origin", "foreign-referer", "no-origin"],
+)
 def test_sign_out_from_another_page_is_refused(client, ticket, headers):
     token = client.get("/api/auth/complete", params={"ticket": ticket}).cookies["crm_session"]
     client.cookies.set("crm_session", token)
     response = client.post("/api/auth/signout", headers=headers)
-    assert response.status_code == 403 and "crm_session" not in response.headers.get("set-cookie", "")
+    assert response.status_code == 403 and "crm_session" not in response.headers.get(
+        "set-cookie", ""
+    )
     assert _session_alive(token)
 
 

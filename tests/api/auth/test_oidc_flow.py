@@ -55,13 +55,16 @@ class FakeIdP:
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(f"{request.method} {request.url.path}")
         if request.url.path == "/.well-known/openid-configuration":
-            return httpx.Response(200, json={
-                "issuer": ISSUER,
-                "authorization_endpoint": f"{ISSUER}/authorize",
-                "token_endpoint": f"{ISSUER}/token",
-                "jwks_uri": f"{ISSUER}/jwks",
-                "id_token_signing_alg_values_supported": ["RS256"],
-            })
+            return httpx.Response(
+                200,
+                json={
+                    "issuer": ISSUER,
+                    "authorization_endpoint": f"{ISSUER}/authorize",
+                    "token_endpoint": f"{ISSUER}/token",
+                    "jwks_uri": f"{ISSUER}/jwks",
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                },
+            )
         if request.url.path == "/jwks":
             return httpx.Response(200, json={"keys": [self.key.as_dict(private=False)]})
         if request.url.path == "/token" and request.method == "POST":
@@ -77,17 +80,40 @@ class FakeIdP:
         if grant is None or form.get("grant_type") != "authorization_code":
             return httpx.Response(400, json={"error": "invalid_grant"})
         query = grant["query"]
-        challenge = base64.urlsafe_b64encode(
-            hashlib.sha256(form.get("code_verifier", "").encode()).digest()).rstrip(b"=").decode()
-        if challenge != query["code_challenge"] or form.get("redirect_uri") != query["redirect_uri"]:
+        challenge = (
+            base64.urlsafe_b64encode(
+                hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+            )
+            .rstrip(b"=")
+            .decode()
+        )
+        if (
+            challenge != query["code_challenge"]
+            or form.get("redirect_uri") != query["redirect_uri"]
+        ):
             return httpx.Response(400, json={"error": "invalid_grant"})
         now = int(time.time())
-        claims = {"iss": ISSUER, "sub": "user-123", "aud": CLIENT_ID, "iat": now, "exp": now + 300,
-                  "nonce": query["nonce"], **grant["claims"], **self.overrides}
+        claims = {
+            "iss": ISSUER,
+            "sub": "user-123",
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": query["nonce"],
+            **grant["claims"],
+            **self.overrides,
+        }
         key = self.sign_with or self.key
         id_token = jwt.encode({"alg": "RS256", "kid": "key-1"}, claims, key)
-        return httpx.Response(200, json={"access_token": "at-" + secrets.token_hex(8), "token_type": "Bearer",
-                                         "expires_in": 3600, "id_token": id_token})
+        return httpx.Response(
+            200,
+            json={
+                "access_token": "at-" + secrets.token_hex(8),
+                "token_type": "Bearer",
+                "expires_in": 3600,
+                "id_token": id_token,
+            },
+        )
 
 
 @pytest.fixture()
@@ -112,7 +138,12 @@ def client(idp):
         yield c
 
 
-CAROL = {"email": "Carol@Example.com", "email_verified": True, "given_name": "Carol", "family_name": "King"}
+CAROL = {
+    "email": "Carol@Example.com",
+    "email_verified": True,
+    "given_name": "Carol",
+    "family_name": "King",
+}
 
 
 def start(client) -> str:
@@ -141,7 +172,11 @@ def test_good_login_creates_the_organization_and_signs_in(client, idp):
     token = done.cookies["crm_session"]
     with db.session_scope() as s:
         actor = sessions.resolve_session(s, token)
-        assert (actor.email, actor.role, actor.first_name) == ("carol@example.com", "Owner", "Carol")
+        assert (actor.email, actor.role, actor.first_name) == (
+            "carol@example.com",
+            "Owner",
+            "Carol",
+        )
         assert s.get(Organization, actor.org_id).name == "Carol's organization"
         assert s.exec(select(AuditLog).where(AuditLog.action == "Login")).one()
     # The provider saw discovery, JWKS and one token exchange; the flow cookie is gone.
@@ -203,7 +238,9 @@ def test_a_tampered_flow_cookie_is_refused(client, idp):
     location = start(client)
     grant = idp.authorize(location, CAROL)
     claims = json.loads(base64.urlsafe_b64decode(client.cookies["crm_oidc"].split(".")[1] + "=="))
-    forged = jwt.encode({"alg": "HS256"}, dict(claims, nonce="x"), oidc.OctKey.import_key("wrong-key" * 4))
+    forged = jwt.encode(
+        {"alg": "HS256"}, dict(claims, nonce="x"), oidc.OctKey.import_key("wrong-key" * 4)
+    )
     client.cookies.set("crm_oidc", forged, path="/api/auth/oidc")
     assert callback(client, grant).headers["location"] == "/login?error=oidc_state"
 

@@ -6,7 +6,9 @@ import importlib.util
 from pathlib import Path
 
 _spec = importlib.util.spec_from_file_location(
-    "bulk_export_fixtures", Path(__file__).resolve().parents[2] / "unit" / "bulk_export" / "conftest.py")
+    "bulk_export_fixtures",
+    Path(__file__).resolve().parents[2] / "unit" / "bulk_export" / "conftest.py",
+)
 _fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fixtures)
 

@@ -39,32 +39,53 @@ def test_owner_downloads_csv_attachment(filled):
     response = _client(filled).get(_url(filled))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    assert response.headers["content-disposition"] == \
-        f'attachment; filename="contacts-reception-clinic-{date.today().isoformat()}.csv"'
+    assert (
+        response.headers["content-disposition"]
+        == f'attachment; filename="contacts-reception-clinic-{date.today().isoformat()}.csv"'
+    )
     rows = _rows(response)
-    assert rows[0][:3] == ["Name", "Primary Email", "Mobile Number"] and rows[0][-2:] == ["Insurance provider",
-                                                                                        "Referral note"]
+    assert rows[0][:3] == ["Name", "Primary Email", "Mobile Number"] and rows[0][-2:] == [
+        "Insurance provider",
+        "Referral note",
+    ]
     assert len(rows) == 6
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in [r[-1] for r in rows]
+    assert '\'=HYPERLINK("http://evil.example","x")' in [r[-1] for r in rows]
     with db.session_scope() as s:
         entry = s.exec(select(AuditLog).where(AuditLog.action == "Read")).one()
-    assert entry.description.startswith("Exported 5 contacts") and entry.user_id == filled["clinic"]["owner_id"]
+    assert (
+        entry.description.startswith("Exported 5 contacts")
+        and entry.user_id == filled["clinic"]["owner_id"]
+    )
 
 
 def test_filters_and_selection_in_the_query_string(filled):
     client = _client(filled, who="admin_id")
-    rows = _rows(client.get(_url(filled), params={"custom[insurance]": "Aetna", "sort": "name", "descending": "0"}))
+    rows = _rows(
+        client.get(
+            _url(filled), params={"custom[insurance]": "Aetna", "sort": "name", "descending": "0"}
+        )
+    )
     assert sorted(r[0] for r in rows[1:]) == ["Ann Lee", "Maria Lopez"]
-    rows = _rows(client.get(_url(filled), params={"search": "mar", "status": "Active",
-                                                  "stage": str(filled["clinic"]["stages"]["Lead"])}))
+    rows = _rows(
+        client.get(
+            _url(filled),
+            params={
+                "search": "mar",
+                "status": "Active",
+                "stage": str(filled["clinic"]["stages"]["Lead"]),
+            },
+        )
+    )
     assert sorted(r[0] for r in rows[1:]) == ["Maria Lopez", "Mark Chen"]
     ids = [filled["ids"][("clinic", "Zoe Park")], filled["ids"][("shop", "Shop Person")]]
     rows = _rows(client.get(_url(filled), params={"ids": ",".join(ids)}))
     assert [r[0] for r in rows[1:]] == ["Zoe Park"]
 
 
-@pytest.mark.parametrize("params", [{"custom[nope]": "x"}, {"stage": "abc"}, {"created_from": "yesterday"},
-                                    {"sort": "password"}])
+@pytest.mark.parametrize(
+    "params",
+    [{"custom[nope]": "x"}, {"stage": "abc"}, {"created_from": "yesterday"}, {"sort": "password"}],
+)
 def test_bad_parameters_are_422_before_any_csv(filled, params):
     response = _client(filled).get(_url(filled), params=params)
     assert response.status_code == 422 and "error" in response.json()

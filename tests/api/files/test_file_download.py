@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 from crm_app import db, settings
 from crm_app.api import build_api
 from crm_app.models import Agent, Membership, Organization, User
-from crm_app.services import access, files, fields, sessions, stages
+from crm_app.services import access, fields, files, sessions, stages
 from crm_app.services.contacts import Origin, save_contact
 
 PDF = b"%PDF-1.4\n% test file\n"
@@ -35,25 +35,38 @@ def world(tmp_path, monkeypatch) -> World:
     SQLModel.metadata.create_all(db.get_engine())
     with db.session_scope() as s:
         clinic, shop = Organization(name="Clinic"), Organization(name="Shop")
-        users = {k: User(email=f"{k}@example.com", first_name=k.title()) for k in
-                 ("owner", "user", "stranger", "outsider", "revoked")}
+        users = {
+            k: User(email=f"{k}@example.com", first_name=k.title())
+            for k in ("owner", "user", "stranger", "outsider", "revoked")
+        }
         s.add_all([clinic, shop, *users.values()])
         s.flush()
-        agent, second = Agent(org_id=clinic.id, name="Reception", slug="reception"), \
-            Agent(org_id=clinic.id, name="Billing", slug="billing")
+        agent, second = (
+            Agent(org_id=clinic.id, name="Reception", slug="reception"),
+            Agent(org_id=clinic.id, name="Billing", slug="billing"),
+        )
         s.add_all([agent, second])
         s.flush()
         fields.install_default_fields(s, agent.id)
         stages.install_default_stages(s, agent.id)
-        memberships = {"owner": (clinic, "Owner", []), "user": (clinic, "User", [agent.id]),
-                       "stranger": (clinic, "User", [second.id]), "outsider": (shop, "Owner", []),
-                       "revoked": (clinic, "Owner", [])}
+        memberships = {
+            "owner": (clinic, "Owner", []),
+            "user": (clinic, "User", [agent.id]),
+            "stranger": (clinic, "User", [second.id]),
+            "outsider": (shop, "Owner", []),
+            "revoked": (clinic, "Owner", []),
+        }
         for key, (org, role, agent_ids) in memberships.items():
             s.add(Membership(org_id=org.id, user_id=users[key].id, role=role, agent_ids=agent_ids))
         s.flush()
         owner = access.actor_for(s, users["owner"].id, clinic.id)
-        contact = save_contact(s, agent, {"name": "Maria", "email": "maria@example.com"}, source="Manual",
-                               origin=Origin.member(owner)).contact
+        contact = save_contact(
+            s,
+            agent,
+            {"name": "Maria", "email": "maria@example.com"},
+            source="Manual",
+            origin=Origin.member(owner),
+        ).contact
         row = files.add_file(s, owner, agent.id, contact.id, 'Lab "results" é.pdf', io.BytesIO(PDF))
         tokens = {k: sessions.create_session(s, users[k], memberships[k][0].id) for k in users}
         sessions.revoke_session(s, tokens["revoked"])
@@ -76,7 +89,9 @@ def _get(client, world, who: str | None, contact_id=None, file_id=None):
         client.cookies.set(sessions.COOKIE_NAME, world.tokens[who])
     else:
         client.cookies.clear()
-    return client.get(f"/api/contacts/{contact_id or world.contact_id}/files/{file_id or world.file_id}")
+    return client.get(
+        f"/api/contacts/{contact_id or world.contact_id}/files/{file_id or world.file_id}"
+    )
 
 
 @pytest.mark.parametrize("who", ["owner", "user"])

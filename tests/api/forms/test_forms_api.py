@@ -18,9 +18,20 @@ from crm_app.services.access import actor_for
 PDF = b"%PDF-1.4\n% referral\n%%EOF\n"
 DRAFT = {
     "elements": [
-        {"id": "name", "type": "short_text", "label": "Your name", "required": True, "maps_to": "name"},
+        {
+            "id": "name",
+            "type": "short_text",
+            "label": "Your name",
+            "required": True,
+            "maps_to": "name",
+        },
         {"id": "email", "type": "email", "label": "Email", "required": True, "maps_to": "email"},
-        {"id": "topics", "type": "checkboxes", "label": "Topics", "options": ["Cleaning", "Whitening"]},
+        {
+            "id": "topics",
+            "type": "checkboxes",
+            "label": "Topics",
+            "options": ["Cleaning", "Whitening"],
+        },
         {"id": "letter", "type": "file", "label": "Referral letter"},
     ],
     "settings": {"title": "Book a visit", "success_message": "See you soon!"},
@@ -70,9 +81,17 @@ def aged_token(slug: str) -> str:
 
 def test_multipart_submission_like_the_public_page(world, client):
     slug = world["slug"]
-    response = client.post(f"/api/forms/{slug}/submit", data={
-        "name": "Maria Lopez", "email": "maria@example.com", "topics": ["Cleaning", "Whitening"],
-        "_token": aged_token(slug), "website": ""}, files={"letter": ("letter.pdf", PDF, "application/pdf")})
+    response = client.post(
+        f"/api/forms/{slug}/submit",
+        data={
+            "name": "Maria Lopez",
+            "email": "maria@example.com",
+            "topics": ["Cleaning", "Whitening"],
+            "_token": aged_token(slug),
+            "website": "",
+        },
+        files={"letter": ("letter.pdf", PDF, "application/pdf")},
+    )
     assert response.status_code == 200, response.text
     assert response.json() == {"ok": True, "message": "See you soon!", "redirect_url": ""}
     with db.session_scope() as s:
@@ -93,14 +112,18 @@ def test_multipart_submission_like_the_public_page(world, client):
 
 def test_errors_come_back_per_question_and_nothing_is_stored(world, client):
     slug = world["slug"]
-    response = client.post(f"/api/forms/{slug}/submit", json={
-        "answers": {"name": "", "email": "nope"}, "token": aged_token(slug)})
+    response = client.post(
+        f"/api/forms/{slug}/submit",
+        json={"answers": {"name": "", "email": "nope"}, "token": aged_token(slug)},
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert errors["name"] == "Please fill in this field." and "valid email" in errors["email"]
-    bad_file = client.post(f"/api/forms/{slug}/submit", data={"name": "A", "email": "a@example.com",
-                                                              "_token": aged_token(slug)},
-                           files={"letter": ("letter.pdf", b"MZ\x90binary", "application/pdf")})
+    bad_file = client.post(
+        f"/api/forms/{slug}/submit",
+        data={"name": "A", "email": "a@example.com", "_token": aged_token(slug)},
+        files={"letter": ("letter.pdf", b"MZ\x90binary", "application/pdf")},
+    )
     assert bad_file.status_code == 422 and "letter" in bad_file.json()["errors"]
     with db.session_scope() as s:
         assert s.exec(select(FormSubmission)).all() == []
@@ -108,12 +131,22 @@ def test_errors_come_back_per_question_and_nothing_is_stored(world, client):
 
 def test_bots_get_the_same_answer_but_land_in_spam(world, client):
     slug = world["slug"]
-    honeypot = client.post(f"/api/forms/{slug}/submit", json={
-        "answers": {"name": "Bot", "email": "bot@example.com"}, "token": aged_token(slug), "website": "x"})
-    no_stamp = client.post(f"/api/forms/{slug}/submit", json={"answers": {"name": "Bot", "email": "b2@example.com"}})
+    honeypot = client.post(
+        f"/api/forms/{slug}/submit",
+        json={
+            "answers": {"name": "Bot", "email": "bot@example.com"},
+            "token": aged_token(slug),
+            "website": "x",
+        },
+    )
+    no_stamp = client.post(
+        f"/api/forms/{slug}/submit", json={"answers": {"name": "Bot", "email": "b2@example.com"}}
+    )
     fresh = client.get(f"/api/forms/{slug}").json()["token"]
-    too_fast = client.post(f"/api/forms/{slug}/submit", json={
-        "answers": {"name": "Bot", "email": "b3@example.com"}, "token": fresh})
+    too_fast = client.post(
+        f"/api/forms/{slug}/submit",
+        json={"answers": {"name": "Bot", "email": "b3@example.com"}, "token": fresh},
+    )
     assert {r.status_code for r in (honeypot, no_stamp, too_fast)} == {200}
     with db.session_scope() as s:
         assert [x.status for x in s.exec(select(FormSubmission))] == ["Spam"] * 3
@@ -144,12 +177,21 @@ def test_qr_and_csv_are_for_members(world, client):
     client.cookies.set(sessions.COOKIE_NAME, world["tokens"]["owner"])
     export = client.get(csv_url + "?status=All")
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
-    assert export.content.decode("utf-8-sig").splitlines()[0] == "Submitted,Status,Contact,Your name,Email,Topics,Referral letter"
+    assert (
+        export.content.decode("utf-8-sig").splitlines()[0]
+        == "Submitted,Status,Contact,Your name,Email,Topics,Referral letter"
+    )
 
 
 def _post_from(client, slug: str, n: int, forwarded_for: str):
-    return client.post(f"/api/forms/{slug}/submit", headers={"X-Forwarded-For": forwarded_for}, json={
-        "answers": {"name": f"Visitor {n}", "email": f"v{n}@example.com"}, "token": aged_token(slug)})
+    return client.post(
+        f"/api/forms/{slug}/submit",
+        headers={"X-Forwarded-For": forwarded_for},
+        json={
+            "answers": {"name": f"Visitor {n}", "email": f"v{n}@example.com"},
+            "token": aged_token(slug),
+        },
+    )
 
 
 def test_the_rate_limit_counts_the_visitor_behind_a_trusted_proxy(world, client, monkeypatch):

@@ -14,7 +14,8 @@ from crm_app.models import User
 from crm_app.services import sessions
 
 _spec = importlib.util.spec_from_file_location(
-    "import_fixtures", Path(__file__).resolve().parents[2] / "unit" / "imports" / "conftest.py")
+    "import_fixtures", Path(__file__).resolve().parents[2] / "unit" / "imports" / "conftest.py"
+)
 _fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fixtures)
 world = _fixtures.world
@@ -42,11 +43,21 @@ def test_downloads_and_who_may_have_them(world):
     owner = _client("rosa@clinic.example")
     response = owner.get(template)
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == 'attachment; filename="contacts-template-front-desk.csv"'
-    assert response.content.decode("utf-8-sig").splitlines()[0].startswith("Name,Email,Mobile Number,Gender")
+    assert (
+        response.headers["content-disposition"]
+        == 'attachment; filename="contacts-template-front-desk.csv"'
+    )
+    assert (
+        response.content.decode("utf-8-sig")
+        .splitlines()[0]
+        .startswith("Name,Email,Mobile Number,Gender")
+    )
     response = owner.get(errors)
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == 'attachment; filename="15_invalid_rows-errors.csv"'
+    assert (
+        response.headers["content-disposition"]
+        == 'attachment; filename="15_invalid_rows-errors.csv"'
+    )
     assert "'bad@@example' is not a valid email address." in response.content.decode("utf-8-sig")
 
     assert _client(None).get(errors).status_code == 401
@@ -55,7 +66,12 @@ def test_downloads_and_who_may_have_them(world):
     assert _client("sam@shop.example").get(errors).status_code == 404
     assert _client("sam@shop.example").get(template).status_code == 404
     other_agent = world["other_agent"]
-    assert _client("sam@shop.example").get(f"/api/agents/{other_agent}/imports/{job['id']}/errors").status_code == 404
+    assert (
+        _client("sam@shop.example")
+        .get(f"/api/agents/{other_agent}/imports/{job['id']}/errors")
+        .status_code
+        == 404
+    )
     # a job without errors has no report
     clean = _fixtures.run(world, "01_utf8_basic.csv")
     assert owner.get(f"/api/agents/{agent}/imports/{clean['id']}/errors").status_code == 404

@@ -59,7 +59,9 @@ def test_other_origins_are_refused_before_any_route_runs(client, member, origin)
     response = client.get(member["export"], headers={"Origin": origin})
     assert response.status_code == 403 and "access-control-allow-origin" not in response.headers
     assert "Rosa" not in response.text
-    preflight = client.options(member["export"], headers={"Origin": origin, "Access-Control-Request-Method": "GET"})
+    preflight = client.options(
+        member["export"], headers={"Origin": origin, "Access-Control-Request-Method": "GET"}
+    )
     assert preflight.status_code == 400 and "access-control-allow-origin" not in preflight.headers
 
 
@@ -70,8 +72,10 @@ def test_health_checks_answer_everyone(client, origin):
 
 
 def _event_socket(client, origin: str):
-    return client.websocket_connect("/_event/?EIO=4&transport=websocket",
-                                    headers={"Origin": origin, "Upgrade": "websocket", "Connection": "Upgrade"})
+    return client.websocket_connect(
+        "/_event/?EIO=4&transport=websocket",
+        headers={"Origin": origin, "Upgrade": "websocket", "Connection": "Upgrade"},
+    )
 
 
 def test_the_event_websocket_accepts_only_our_origin(client):
@@ -85,16 +89,26 @@ def test_the_event_websocket_accepts_only_our_origin(client):
 def test_configured_extra_origins_are_allowed(client, member, monkeypatch):
     monkeypatch.setenv("CRM_ALLOWED_ORIGINS", "https://app.clinic.example, http://localhost:8000")
     settings.get_settings.cache_clear()
-    assert client.get(member["export"], headers={"Origin": "http://localhost:8000"}).status_code == 200
-    assert client.get(member["export"], headers={"Origin": "https://evil.example"}).status_code == 403
+    assert (
+        client.get(member["export"], headers={"Origin": "http://localhost:8000"}).status_code == 200
+    )
+    assert (
+        client.get(member["export"], headers={"Origin": "https://evil.example"}).status_code == 403
+    )
 
 
 def test_allowed_origins_are_the_base_url_its_loopback_aliases_and_the_extras(monkeypatch):
     monkeypatch.setenv("CRM_BASE_URL", "http://localhost:3000/")
-    monkeypatch.setenv("CRM_ALLOWED_ORIGINS", "https://Embed.Example:443/, not a url, ftp://x.example")
+    monkeypatch.setenv(
+        "CRM_ALLOWED_ORIGINS", "https://Embed.Example:443/, not a url, ftp://x.example"
+    )
     settings.get_settings.cache_clear()
     assert settings.get_settings().allowed_origins == (
-        "http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000", "https://embed.example")
+        "http://localhost:3000",
+        "http://127.0.0.1:3000",
+        "http://[::1]:3000",
+        "https://embed.example",
+    )
     monkeypatch.setenv("CRM_BASE_URL", "https://crm.example.com")
     monkeypatch.delenv("CRM_ALLOWED_ORIGINS")
     settings.get_settings.cache_clear()
@@ -102,14 +116,19 @@ def test_allowed_origins_are_the_base_url_its_loopback_aliases_and_the_extras(mo
     settings.get_settings.cache_clear()
 
 
-@pytest.mark.parametrize("dev_mode,client,status", [
-    ("", ("127.0.0.1", 50000), 404),  # production
-    ("1", ("127.0.0.1", 50000), 200),  # development, a browser on this machine
-    ("1", ("::1", 50000), 200),
-    ("1", ("203.0.113.9", 50000), 404),  # development, someone on the network
-], ids=["production", "dev-loopback", "dev-loopback-v6", "dev-remote"])
-def test_internal_api_docs_exist_only_in_development_mode_on_this_machine(db_env, monkeypatch, dev_mode, client,
-                                                                           status):
+@pytest.mark.parametrize(
+    "dev_mode,client,status",
+    [
+        ("", ("127.0.0.1", 50000), 404),  # production
+        ("1", ("127.0.0.1", 50000), 200),  # development, a browser on this machine
+        ("1", ("::1", 50000), 200),
+        ("1", ("203.0.113.9", 50000), 404),  # development, someone on the network
+    ],
+    ids=["production", "dev-loopback", "dev-loopback-v6", "dev-remote"],
+)
+def test_internal_api_docs_exist_only_in_development_mode_on_this_machine(
+    db_env, monkeypatch, dev_mode, client, status
+):
     monkeypatch.setenv("CRM_DEV_MODE", dev_mode)
     settings.get_settings.cache_clear()
     with TestClient(build_api(), client=client) as c:

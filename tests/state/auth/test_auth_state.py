@@ -31,8 +31,13 @@ def _state(cls, client_ip: str = "127.0.0.1", **headers: str):
     """`cls` as Reflex builds it for an event from a socket at `client_ip` with `headers`."""
     root = AppState(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split(".")[2:])
-    router = RouterData.from_router_data({"ip": client_ip, "headers": {"host": "localhost:3000", **headers},
-                                          "pathname": "/dev/mailbox"})
+    router = RouterData.from_router_data(
+        {
+            "ip": client_ip,
+            "headers": {"host": "localhost:3000", **headers},
+            "pathname": "/dev/mailbox",
+        }
+    )
     for each in (root, state):
         object.__setattr__(each, "router", router)
     return state
@@ -54,8 +59,11 @@ def test_mailbox_shows_codes_to_a_browser_on_this_machine_in_development_mode(de
     assert login.dev_mailbox is True
 
 
-@pytest.mark.parametrize("env", [{}, {"CRM_SMTP_URL": "smtp://mail.example:587", "CRM_DEV_MODE": "1"}],
-                         ids=["no-smtp-default", "smtp-configured"])
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"CRM_SMTP_URL": "smtp://mail.example:587", "CRM_DEV_MODE": "1"}],
+    ids=["no-smtp-default", "smtp-configured"],
+)
 def test_mailbox_is_closed_outside_development_mode(dev_env, env):
     dev_env(**env)
     state = _mailbox()
@@ -65,15 +73,25 @@ def test_mailbox_is_closed_outside_development_mode(dev_env, env):
     assert login.dev_mailbox is False
 
 
-@pytest.mark.parametrize("client_ip,headers,hops", [
-    ("203.0.113.9", {}, "0"),  # a visitor on the network
-    ("203.0.113.9", {"x-forwarded-for": "127.0.0.1"}, "0"),  # forging a loopback address
-    ("127.0.0.1", {"x-forwarded-for": "203.0.113.9"}, "0"),  # through a reverse proxy on this machine
-    ("127.0.0.1", {"x-forwarded-for": "127.0.0.1"}, "1"),  # forged hop behind a trusted proxy
-    ("127.0.0.1", {"x-real-ip": "203.0.113.9"}, "0"),
-    ("127.0.0.1", {"forwarded": "for=203.0.113.9"}, "0"),
-], ids=["remote", "forged-xff", "local-proxy", "trusted-proxy-forged", "x-real-ip", "forwarded"])
-def test_mailbox_refuses_every_request_that_is_not_from_this_machine(dev_env, client_ip, headers, hops):
+@pytest.mark.parametrize(
+    "client_ip,headers,hops",
+    [
+        ("203.0.113.9", {}, "0"),  # a visitor on the network
+        ("203.0.113.9", {"x-forwarded-for": "127.0.0.1"}, "0"),  # forging a loopback address
+        (
+            "127.0.0.1",
+            {"x-forwarded-for": "203.0.113.9"},
+            "0",
+        ),  # through a reverse proxy on this machine
+        ("127.0.0.1", {"x-forwarded-for": "127.0.0.1"}, "1"),  # forged hop behind a trusted proxy
+        ("127.0.0.1", {"x-real-ip": "203.0.113.9"}, "0"),
+        ("127.0.0.1", {"forwarded": "for=203.0.113.9"}, "0"),
+    ],
+    ids=["remote", "forged-xff", "local-proxy", "trusted-proxy-forged", "x-real-ip", "forwarded"],
+)
+def test_mailbox_refuses_every_request_that_is_not_from_this_machine(
+    dev_env, client_ip, headers, hops
+):
     dev_env(CRM_DEV_MODE="1", CRM_TRUSTED_PROXY_HOPS=hops)
     state = _mailbox(client_ip=client_ip, **headers)
     assert not state.enabled and state.emails == []

@@ -21,7 +21,9 @@ class World:
     owner: str  # session tokens
     user: str
     outsider: str
-    ids: dict[str, str] = field(default_factory=dict)  # first name -> user id (string, as the browser sends)
+    ids: dict[str, str] = field(
+        default_factory=dict
+    )  # first name -> user id (string, as the browser sends)
 
 
 @pytest.fixture()
@@ -38,11 +40,13 @@ def world(db_env):
             fields.install_default_fields(s, a.id)
             stages.install_default_stages(s, a.id)
         users = {}
-        for first, last, role, org, agents in [("Dana", "Whitfield", "Owner", clinic, []),
-                                               ("Aisha", "Karimi", "Admin", clinic, []),
-                                               ("Ben", "Ortiz", "Admin", clinic, []),
-                                               ("Sam", "Staff", "User", clinic, [agent.id]),
-                                               ("Oscar", "Shop", "Owner", other, [])]:
+        for first, last, role, org, agents in [
+            ("Dana", "Whitfield", "Owner", clinic, []),
+            ("Aisha", "Karimi", "Admin", clinic, []),
+            ("Ben", "Ortiz", "Admin", clinic, []),
+            ("Sam", "Staff", "User", clinic, [agent.id]),
+            ("Oscar", "Shop", "Owner", other, []),
+        ]:
             u = User(email=f"{first.lower()}@example.com", first_name=first, last_name=last)
             s.add(u)
             s.flush()
@@ -50,7 +54,8 @@ def world(db_env):
             users[first] = (u, org)
         s.flush()
         world = World(
-            agent_id=agent.id, other_agent_id=other_agent.id,
+            agent_id=agent.id,
+            other_agent_id=other_agent.id,
             owner=sessions.create_session(s, users["Dana"][0], clinic.id),
             user=sessions.create_session(s, users["Sam"][0], clinic.id),
             outsider=sessions.create_session(s, users["Oscar"][0], other.id),

@@ -15,8 +15,13 @@ def _toast(result) -> str:
 
 def _add_contact(agent_id: int, email: str, source: str = "Chat") -> tuple[str | None, str]:
     with db.session_scope() as s:
-        c = contacts.save_contact(s, s.get(Agent, agent_id), {"email": email}, source=source,
-                                  origin=contacts.Origin("agent", "Reception")).contact
+        c = contacts.save_contact(
+            s,
+            s.get(Agent, agent_id),
+            {"email": email},
+            source=source,
+            origin=contacts.Origin("agent", "Reception"),
+        ).contact
         owner = s.get(User, c.primary_owner_id) if c.primary_owner_id else None
         return (owner.first_name if owner else None), s.get(Stage, c.stage_id).name
 
@@ -24,9 +29,18 @@ def _add_contact(agent_id: int, email: str, source: str = "Chat") -> tuple[str |
 def test_owner_builds_a_round_robin_reorders_it_and_saves(world, make_state):
     st = make_state(world.owner, world.agent_id)
     assert st.loaded and st.load_error == "" and st.can_edit
-    assert st.strategy == {"manual_primary": "org_owner", "manual_secondary": "none",
-                           "captured_primary": "org_owner", "captured_secondary": "none"}
-    assert [m["name"] for m in st.members] == ["Dana Whitfield", "Aisha Karimi", "Ben Ortiz", "Sam Staff"]
+    assert st.strategy == {
+        "manual_primary": "org_owner",
+        "manual_secondary": "none",
+        "captured_primary": "org_owner",
+        "captured_secondary": "none",
+    }
+    assert [m["name"] for m in st.members] == [
+        "Dana Whitfield",
+        "Aisha Karimi",
+        "Ben Ortiz",
+        "Sam Staff",
+    ]
     key = "captured_primary"
     st.set_strategy(key, "round_robin")
     st.add_to_rotation(key, world.ids["Aisha"])
@@ -36,19 +50,38 @@ def test_owner_builds_a_round_robin_reorders_it_and_saves(world, make_state):
     st.add_to_rotation(key, world.ids["Dana"])
     st.move_in_rotation(key, world.ids["Dana"], "up")  # Aisha, Dana, Ben
     st.reorder_rotation(key, [world.ids["Ben"], world.ids["Aisha"], world.ids["Dana"]])
-    assert [r["name"] for r in st.rotation_rows[key]] == ["Ben Ortiz", "Aisha Karimi", "Dana Whitfield"]
+    assert [r["name"] for r in st.rotation_rows[key]] == [
+        "Ben Ortiz",
+        "Aisha Karimi",
+        "Dana Whitfield",
+    ]
     assert st.dirty["captured"] is True and key not in st.errors
     # the secondary slot greys out the primary's members
     greyed = {m["name"]: m["taken"] for m in st.choices["captured_secondary"]}
-    assert greyed == {"Dana Whitfield": True, "Aisha Karimi": True, "Ben Ortiz": True, "Sam Staff": False}
+    assert greyed == {
+        "Dana Whitfield": True,
+        "Aisha Karimi": True,
+        "Ben Ortiz": True,
+        "Sam Staff": False,
+    }
     st.set_strategy("captured_secondary", "selected")
     assert "already chosen" in _toast(st.set_selected("captured_secondary", world.ids["Aisha"]))
     st.set_selected("captured_secondary", world.ids["Sam"])
     st.save_assignment("captured")
     assert st.dirty["captured"] is False and st.errors == {}
-    assert [_add_contact(world.agent_id, f"p{i}@example.com")[0] for i in range(4)] == ["Ben", "Aisha", "Dana", "Ben"]
+    assert [_add_contact(world.agent_id, f"p{i}@example.com")[0] for i in range(4)] == [
+        "Ben",
+        "Aisha",
+        "Dana",
+        "Ben",
+    ]
     with db.session_scope() as s:
-        assert s.exec(select(func.count()).select_from(AuditLog).where(AuditLog.resource == "Automation")).one() == 1
+        assert (
+            s.exec(
+                select(func.count()).select_from(AuditLog).where(AuditLog.resource == "Automation")
+            ).one()
+            == 1
+        )
     # a crafted reorder that is not a permutation is refused
     assert "changed meanwhile" in _toast(st.reorder_rotation(key, [world.ids["Ben"], "999"]))
 

@@ -39,23 +39,40 @@ def world(db_env):
         }
         s.add_all([clinic, shop, *people.values()])
         s.flush()
-        agent, second = Agent(org_id=clinic.id, name="Reception", slug="reception"), \
-            Agent(org_id=clinic.id, name="Billing", slug="billing")
+        agent, second = (
+            Agent(org_id=clinic.id, name="Reception", slug="reception"),
+            Agent(org_id=clinic.id, name="Billing", slug="billing"),
+        )
         s.add_all([agent, second])
         s.flush()
         for a in (agent, second):
             fields.install_default_fields(s, a.id)
             stages.install_default_stages(s, a.id)
-        roles = {"owner": (clinic, "Owner", []), "admin": (clinic, "Admin", []), "user": (clinic, "User", [agent.id]),
-                 "stranger": (clinic, "User", [second.id]), "outsider": (shop, "Owner", [])}
+        roles = {
+            "owner": (clinic, "Owner", []),
+            "admin": (clinic, "Admin", []),
+            "user": (clinic, "User", [agent.id]),
+            "stranger": (clinic, "User", [second.id]),
+            "outsider": (shop, "Owner", []),
+        }
         for key, (org, role, agent_ids) in roles.items():
             s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
         s.flush()
         owner = access.actor_for(s, people["owner"].id, clinic.id)
-        contact = save_contact(s, agent, {"name": "Maria Lopez", "email": "maria@example.com"}, source="Manual",
-                               origin=Origin.member(owner)).contact
-        save_contact(s, agent, {"name": "John Doe", "email": "john@example.com"}, source="Manual",
-                     origin=Origin.member(owner))
+        contact = save_contact(
+            s,
+            agent,
+            {"name": "Maria Lopez", "email": "maria@example.com"},
+            source="Manual",
+            origin=Origin.member(owner),
+        ).contact
+        save_contact(
+            s,
+            agent,
+            {"name": "John Doe", "email": "john@example.com"},
+            source="Manual",
+            origin=Origin.member(owner),
+        )
         tokens = {k: sessions.create_session(s, people[k], roles[k][0].id) for k in people}
         out = World(agent.id, contact.id, **tokens)
     return out

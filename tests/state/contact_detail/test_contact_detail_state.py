@@ -15,7 +15,11 @@ from crm_app.settings import get_settings
 
 def _stage(world, name):
     with session_scope() as s:
-        return str(s.exec(select(Stage).where(Stage.agent_id == world.agent_id, Stage.name == name)).one().id)
+        return str(
+            s.exec(select(Stage).where(Stage.agent_id == world.agent_id, Stage.name == name))
+            .one()
+            .id
+        )
 
 
 def _upload(name: str, data: bytes) -> rx.UploadFile:
@@ -30,7 +34,12 @@ def test_load_fills_header_tabs_and_choices(world, make_state):
     state = make_state(world.user, world.agent_id, world.contact_id)
     assert state.loaded and not state.not_found
     assert state.contact["title"] == "Maria Lopez" and state.contact["source"] == "Manual"
-    assert {f["label"] for f in state.fields} >= {"Name", "Primary Email", "Mobile Number", "Gender"}
+    assert {f["label"] for f in state.fields} >= {
+        "Name",
+        "Primary Email",
+        "Mobile Number",
+        "Gender",
+    }
     assert [s["name"] for s in state.stages][:2] == ["Lead", "Prospect"]
     assert {o["name"] for o in state.owners} == {"Dana Whitfield", "Alex Admin", "Sam Staff"}
     assert any(a["message"].startswith("Created via Manual") for a in state.activity)
@@ -75,15 +84,21 @@ def test_edit_details_with_inline_conflict_error(world, make_state):
 def test_notes_add_sanitized_edit_pin_delete(world, make_state):
     state = make_state(world.user, world.agent_id, world.contact_id)
     key = state.editor_key
-    assert "Note added" in str(state.add_note('<p><strong>Bold</strong></p><ul><li>a</li></ul><img src=x onerror=alert(1)>'))
+    assert "Note added" in str(
+        state.add_note(
+            "<p><strong>Bold</strong></p><ul><li>a</li></ul><img src=x onerror=alert(1)>"
+        )
+    )
     assert state.editor_key != key  # the editor is cleared
     assert state.notes[0]["html"] == "<p><strong>Bold</strong></p><ul><li>a</li></ul>"
     assert "Write something" in str(state.add_note("<p> </p>"))
     note_id = state.notes[0]["id"]
     state.start_edit_note(note_id)
     assert state.editing_note_id == note_id
-    assert "Note updated" in str(state.save_note_edit('<p>changed <a href="javascript:alert(1)">x</a></p>'))
-    assert state.notes[0]["html"] == "<p>changed <a rel=\"noopener noreferrer nofollow\">x</a></p>"
+    assert "Note updated" in str(
+        state.save_note_edit('<p>changed <a href="javascript:alert(1)">x</a></p>')
+    )
+    assert state.notes[0]["html"] == '<p>changed <a rel="noopener noreferrer nofollow">x</a></p>'
     assert "Note pinned" in str(state.toggle_pin(note_id))
     state.ask_delete_note(note_id)
     assert "Note deleted" in str(state.delete_note())
@@ -107,8 +122,13 @@ def test_user_cannot_change_or_delete_someone_elses_note(world, make_state):
 
 async def test_upload_stores_allowed_and_refuses_disguised_exe(world, make_state):
     state = make_state(world.user, world.agent_id, world.contact_id)
-    events = await _run_upload(state, [_upload("scan.pdf", b"%PDF-1.4 hello"),
-                                       _upload("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 64)])
+    events = await _run_upload(
+        state,
+        [
+            _upload("scan.pdf", b"%PDF-1.4 hello"),
+            _upload("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 64),
+        ],
+    )
     assert [f["name"] for f in state.files] == ["scan.pdf"]
     assert "invoice.pdf" in state.file_error and "program" in state.file_error
     assert "File uploaded" in str(events)
@@ -147,7 +167,9 @@ def test_erase_needs_admin_and_the_typed_name(world, make_state):
     admin.set_erase_confirm("maria@example.com")
     assert admin.erase_ready
     events = admin.erase()
-    assert "Contact erased" in str(events) and f"/agents/{world.agent_id}/crm/contacts" in str(events)
+    assert "Contact erased" in str(events) and f"/agents/{world.agent_id}/crm/contacts" in str(
+        events
+    )
     with session_scope() as s:
         assert s.get(Contact, world.contact_id) is None
         entry = s.exec(select(AuditLog).where(AuditLog.description.like("Erased%"))).one()
@@ -159,8 +181,12 @@ async def test_other_org_and_other_agent_get_contact_not_found_on_every_event(wo
         state = make_state(token, world.agent_id, world.contact_id)
         assert state.not_found and state.contact == {} and state.notes == []
         calls = [
-            lambda: state.change_stage("1"), lambda: state.change_owner("1"), lambda: state.change_status("Blocked"),
-            lambda: state.toggle_archived(), lambda: state.add_note("<p>x</p>"), lambda: state.toggle_pin("1"),
+            lambda: state.change_stage("1"),
+            lambda: state.change_owner("1"),
+            lambda: state.change_status("Blocked"),
+            lambda: state.toggle_archived(),
+            lambda: state.add_note("<p>x</p>"),
+            lambda: state.toggle_pin("1"),
             lambda: state.open_transcript("1"),
         ]
         for call in calls:
@@ -174,7 +200,9 @@ async def test_other_org_and_other_agent_get_contact_not_found_on_every_event(wo
         assert "Contact not found." in str(state.delete_note())
         state.delete_file_id = "1"
         assert "Contact not found." in str(state.delete_file())
-        assert "Contact not found." in str(await _run_upload(state, [_upload("a.pdf", b"%PDF-1.4")]))
+        assert "Contact not found." in str(
+            await _run_upload(state, [_upload("a.pdf", b"%PDF-1.4")])
+        )
         state.erase_confirm = "Maria Lopez"
         state.erase()
     with session_scope() as s:

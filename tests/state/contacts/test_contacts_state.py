@@ -24,10 +24,17 @@ def clinic(tmp_path, monkeypatch):
         other = agents.create_owner(s, "owner@shop.example", "Shop", "Sam", "S")
         agent = agents.create_agent(s, owner, "Reception", "reception")
         foreign = agents.create_agent(s, other, "Sales", "sales")
-        fields.create_custom_field(s, owner, agent.id, label="Insurance", type="Dropdown", options=["Aetna", "Cigna"])
+        fields.create_custom_field(
+            s, owner, agent.id, label="Insurance", type="Dropdown", options=["Aetna", "Cigna"]
+        )
         for i, ins in enumerate(["Aetna", "Cigna", "Cigna"]):
-            contacts.save_contact(s, agent, {"email": f"p{i}@example.com", "name": f"Person {i}", "insurance": ins},
-                                  source="Form", origin=contacts.Origin("form", "f"))
+            contacts.save_contact(
+                s,
+                agent,
+                {"email": f"p{i}@example.com", "name": f"Person {i}", "insurance": ins},
+                source="Form",
+                origin=contacts.Origin("form", "f"),
+            )
         from crm_app.models import User
 
         user = s.exec(select(User).where(User.email == "owner@clinic.example")).one()
@@ -100,8 +107,13 @@ def test_pages_by_keyset_and_the_count_after_the_rows(clinic, monkeypatch):
 
         agent = s.get(Agent, clinic["agent"])
         for i in range(57):
-            contacts.save_contact(s, agent, {"email": f"q{i}@example.com", "name": f"Quinn {i:02d}"},
-                                  source="Chat", origin=contacts.Origin("form", "f"))
+            contacts.save_contact(
+                s,
+                agent,
+                {"email": f"q{i}@example.com", "name": f"Quinn {i:02d}"},
+                source="Chat",
+                origin=contacts.Origin("form", "f"),
+            )
     st = _state(monkeypatch, clinic["token"], clinic["agent"])
     st.load_page()
     st.sort_by("name")  # A-Z: Person 0-2, then Quinn 00-56

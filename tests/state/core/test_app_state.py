@@ -29,11 +29,13 @@ def world(tmp_path, monkeypatch):
         theirs = Agent(org_id=other_org.id, name="Sales", slug="sales")
         s.add_all([mine, theirs])
         s.flush()
-        s.add_all([
-            Membership(org_id=org.id, user_id=owner.id, role="Owner"),
-            Membership(org_id=org.id, user_id=staff.id, role="User", agent_ids=[]),
-            Membership(org_id=other_org.id, user_id=stranger.id, role="Owner"),
-        ])
+        s.add_all(
+            [
+                Membership(org_id=org.id, user_id=owner.id, role="Owner"),
+                Membership(org_id=org.id, user_id=staff.id, role="User", agent_ids=[]),
+                Membership(org_id=other_org.id, user_id=stranger.id, role="Owner"),
+            ]
+        )
         s.flush()
         data = {
             "owner": sessions.create_session(s, owner, org.id),

@@ -21,7 +21,10 @@ def test_reads_each_segment_of_the_matched_route():
 
 
 def test_decodes_and_tolerates_a_trailing_slash():
-    assert route_param(_router("http://crm.example/f/caf%C3%A9-intake/", routes.PUBLIC_FORM), "slug") == "café-intake"
+    assert (
+        route_param(_router("http://crm.example/f/caf%C3%A9-intake/", routes.PUBLIC_FORM), "slug")
+        == "café-intake"
+    )
 
 
 def test_a_url_that_does_not_fit_the_route_gives_nothing():
@@ -35,8 +38,10 @@ def test_no_state_reads_the_deprecated_router_page():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3] / "crm_app"
-    uses = [f"{path.relative_to(root)}:{number}"
-            for path in root.rglob("*.py")
-            for number, line in enumerate(path.read_text().splitlines(), 1)
-            if re.search(r"\brouter\.page\b", line) and "deprecated" not in line]
+    uses = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\brouter\.page\b", line) and "deprecated" not in line
+    ]
     assert uses == []

@@ -27,8 +27,11 @@ class World:
 def world(db_env):
     with db.session_scope() as s:
         clinic, other = Organization(name="Sunrise Clinic"), Organization(name="Other Org")
-        owner, staff, stranger = (User(email="owner@clinic.example", first_name="Dana"),
-                                  User(email="staff@clinic.example"), User(email="owner@other.example"))
+        owner, staff, stranger = (
+            User(email="owner@clinic.example", first_name="Dana"),
+            User(email="staff@clinic.example"),
+            User(email="owner@other.example"),
+        )
         s.add_all([clinic, other, owner, staff, stranger])
         s.flush()
         agent = Agent(org_id=clinic.id, name="Reception", slug="reception")
@@ -38,11 +41,13 @@ def world(db_env):
         for a in (agent, other_agent):
             fields.install_default_fields(s, a.id)
             stages.install_default_stages(s, a.id)
-        s.add_all([
-            Membership(org_id=clinic.id, user_id=owner.id, role="Owner"),
-            Membership(org_id=clinic.id, user_id=staff.id, role="User", agent_ids=[agent.id]),
-            Membership(org_id=other.id, user_id=stranger.id, role="Owner"),
-        ])
+        s.add_all(
+            [
+                Membership(org_id=clinic.id, user_id=owner.id, role="Owner"),
+                Membership(org_id=clinic.id, user_id=staff.id, role="User", agent_ids=[agent.id]),
+                Membership(org_id=other.id, user_id=stranger.id, role="Owner"),
+            ]
+        )
         s.flush()
         world = World(
             agent_id=agent.id,

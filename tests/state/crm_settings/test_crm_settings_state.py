@@ -15,9 +15,11 @@ def _keys(state):
 
 def _saved_keys(world):
     with session_scope() as s:
-        rows = s.exec(select(ContactField).where(ContactField.agent_id == world.agent_id,
-                                                 ContactField.archived_at.is_(None))
-                      .order_by(ContactField.position))
+        rows = s.exec(
+            select(ContactField)
+            .where(ContactField.agent_id == world.agent_id, ContactField.archived_at.is_(None))
+            .order_by(ContactField.position)
+        )
         return [r.key for r in rows]
 
 
@@ -44,7 +46,13 @@ def test_reorder_by_drag_saves_and_refuses_non_permutations(world, make_state):
     event = state.reorder_fields([ids[2], ids[0], ids[1], ids[3]])
     assert "Field order saved." in str(event)
     assert _keys(state) == ["phone", "name", "email", "gender"] == _saved_keys(world)
-    for bad in ([ids[0], ids[0], ids[1], ids[2]], ids[:3], ["a", "b", "c", "d"], "1,2,3,4", [None] * 4):
+    for bad in (
+        [ids[0], ids[0], ids[1], ids[2]],
+        ids[:3],
+        ["a", "b", "c", "d"],
+        "1,2,3,4",
+        [None] * 4,
+    ):
         event = state.reorder_fields(bad)
         assert "changed meanwhile" in str(event)
     assert _saved_keys(world) == ["phone", "name", "email", "gender"]
@@ -142,7 +150,9 @@ def test_stages_add_rename_reorder_remove(world, make_state):
     assert state.renaming_stage_id == 0 and state.stages[1]["name"] == "New lead"
 
     with session_scope() as s:
-        s.add(Contact(agent_id=world.agent_id, email="a@example.com", source="Manual", stage_id=lead))
+        s.add(
+            Contact(agent_id=world.agent_id, email="a@example.com", source="Manual", stage_id=lead)
+        )
     state.load()
     state.open_remove_stage(lead)
     assert state.remove_open and state.remove_stage_count == 1

@@ -27,8 +27,14 @@ def world(db_env):
     with db.session_scope() as s:
         owner = agents.create_owner(s, "rosa@harbor.example", "Harbor", "Rosa")
         agent = agents.create_agent(s, owner, "Front Desk", "front-desk")
-        fields.create_custom_field(s, owner, agent.id, label="Preferred clinic", type="Dropdown",
-                                   options=["Downtown", "Harbor"])
+        fields.create_custom_field(
+            s,
+            owner,
+            agent.id,
+            label="Preferred clinic",
+            type="Dropdown",
+            options=["Downtown", "Harbor"],
+        )
         staff = User(email="sam@harbor.example")
         s.add(staff)
         s.flush()
@@ -36,10 +42,13 @@ def world(db_env):
         outsider = agents.create_owner(s, "olga@other.example", "Other", "Olga")
         other_agent = agents.create_agent(s, outsider, "Shop", "shop")
         s.flush()
-        world = World(agent.id, other_agent.id,
-                      sessions.create_session(s, s.get(User, owner.user_id), owner.org_id),
-                      sessions.create_session(s, staff, owner.org_id),
-                      sessions.create_session(s, s.get(User, outsider.user_id), outsider.org_id))
+        world = World(
+            agent.id,
+            other_agent.id,
+            sessions.create_session(s, s.get(User, owner.user_id), owner.org_id),
+            sessions.create_session(s, staff, owner.org_id),
+            sessions.create_session(s, s.get(User, outsider.user_id), outsider.org_id),
+        )
     return world
 
 

@@ -27,7 +27,9 @@ def test_mapping_a_dropdown_takes_the_fields_options_read_only(world, make_state
     assert st.errors == {}
     assert st.selected["options"] == ["Downtown", "Harbor"]
     assert st.selected_options_from == "Preferred clinic"
-    st.set_prop(dropdown, "maps_to", "__form_only__")  # back to form only: editable again, options kept
+    st.set_prop(
+        dropdown, "maps_to", "__form_only__"
+    )  # back to form only: editable again, options kept
     assert st.selected_options_from == "" and st.selected["options"] == ["Downtown", "Harbor"]
     st.set_options(dropdown, "Morning\nAfternoon")
     assert st.selected["options"] == ["Morning", "Afternoon"]
@@ -46,8 +48,10 @@ def test_a_refused_publish_selects_the_element_and_says_why(world, make_state):
         field.archived_at = utcnow()
         s.add(field)
     st.publish()
-    message = ("“Clinic” fills the contact field “Preferred clinic”, which is archived. "
-               "Restore it in CRM → Settings, or choose another field.")
+    message = (
+        "“Clinic” fills the contact field “Preferred clinic”, which is archived. "
+        "Restore it in CRM → Settings, or choose another field."
+    )
     assert st.errors == {f"{radio}.maps_to": message, "form": message}
     assert st.selected_id == radio and st.status == "Draft"
     st.load()  # opened again: "Maps to" still names the archived field

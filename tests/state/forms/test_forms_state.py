@@ -35,7 +35,10 @@ def test_builder_edits_and_publishes(world, make_state):
     st.set_label(second, "Preferred clinic")
     assert st.elements[0]["label"] == "Short text" and st.selected_id == first
     assert st.errors == {}
-    assert st.elements[1]["label"] == "Preferred clinic" and st.elements[1]["options"] == ["Downtown", "Harbor"]
+    assert st.elements[1]["label"] == "Preferred clinic" and st.elements[1]["options"] == [
+        "Downtown",
+        "Harbor",
+    ]
     st.reorder([st.elements[2]["id"], st.elements[0]["id"], st.elements[1]["id"]])
     assert [e["type"] for e in st.elements] == ["email", "short_text", "dropdown"]
     st.move(st.elements[0]["id"], "down")
@@ -68,7 +71,11 @@ def test_user_reads_only_and_outsider_sees_agent_not_found(world, make_state):
     user.set_label(user.elements[0]["id"], "Hacked")
     user.publish()
     fresh = make_state(FormBuilderState, world.owner, world.agent_id, form_id)
-    assert len(fresh.elements) == 1 and fresh.elements[0]["label"] == "Email" and fresh.status == "Draft"
+    assert (
+        len(fresh.elements) == 1
+        and fresh.elements[0]["label"] == "Email"
+        and fresh.status == "Draft"
+    )
     outsider = make_state(FormBuilderState, world.outsider, world.agent_id, form_id)
     assert outsider.load_error == "Agent not found." and outsider.elements == []
     listing = make_state(FormsListState, world.outsider, world.agent_id)

@@ -18,13 +18,21 @@ def test_a_body_over_the_limit_says_what_is_too_large():
     state = _state()
     # The limiter answers 413 before the endpoint runs: not our JSON, so the page's script
     # hands over only the status and its generic message.
-    state.show_result({"ok": False, "message": "Something went wrong. Please try again.", "http_status": 413})
+    state.show_result(
+        {"ok": False, "message": "Something went wrong. Please try again.", "http_status": 413}
+    )
     assert state.form_error == TOO_LARGE and state.errors == {} and state.view == "open"
 
 
 def test_errors_per_question_stay_on_the_page():
     state = _state()
-    state.show_result({"ok": False, "message": "Please check the highlighted answers.",
-                       "errors": {"letter": "This file is empty.", "unknown": "x"}, "http_status": 422})
+    state.show_result(
+        {
+            "ok": False,
+            "message": "Please check the highlighted answers.",
+            "errors": {"letter": "This file is empty.", "unknown": "x"},
+            "http_status": 422,
+        }
+    )
     assert state.errors == {"letter": "This file is empty."}
     assert state.form_error == "Please check the highlighted answers."

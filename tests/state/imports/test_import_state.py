@@ -22,7 +22,11 @@ def clinic(db_env):
         agent = agents.create_agent(s, owner, "Reception", "reception")
         job = imports.create_job(s, owner, agent.id, "people.csv", FILE.encode())
         user = s.exec(select(User).where(User.email == "owner@clinic.example")).one()
-        ids = {"agent": agent.id, "job": job["id"], "token": sessions.create_session(s, user, owner.org_id)}
+        ids = {
+            "agent": agent.id,
+            "job": job["id"],
+            "token": sessions.create_session(s, user, owner.org_id),
+        }
     yield ids
     db.get_engine().dispose()
     settings.get_settings.cache_clear()
@@ -40,7 +44,9 @@ def _state(monkeypatch, clinic, started: list) -> ImportState:
     return st
 
 
-def test_problem_rows_first_behind_a_filter_and_an_explicit_choice_before_starting(clinic, monkeypatch):
+def test_problem_rows_first_behind_a_filter_and_an_explicit_choice_before_starting(
+    clinic, monkeypatch
+):
     started: list[int] = []
     st = _state(monkeypatch, clinic, started)
     st.to_preview()

@@ -49,8 +49,12 @@ def world(db_env):
         for a in (agent, second, store):
             fields.install_default_fields(s, a.id)
             stages.install_default_stages(s, a.id)
-        roles = {"owner": (clinic, "Owner", []), "user": (clinic, "User", [agent.id]),
-                 "stranger": (clinic, "User", [second.id]), "outsider": (shop, "Owner", [])}
+        roles = {
+            "owner": (clinic, "Owner", []),
+            "user": (clinic, "User", [agent.id]),
+            "stranger": (clinic, "User", [second.id]),
+            "outsider": (shop, "Owner", []),
+        }
         for key, (org, role, agent_ids) in roles.items():
             s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
         s.flush()
@@ -58,16 +62,35 @@ def world(db_env):
         outsider = access.actor_for(s, people["outsider"].id, shop.id)
         ids = {}
         for name in ("Maria Lopez", "John Doe"):
-            ids[name] = save_contact(s, agent, {"name": name, "email": f"{name.split()[0].lower()}@example.com"},
-                                     source="Manual", origin=Origin.member(owner)).contact.id
-        ids["Shop customer"] = save_contact(s, store, {"name": "Shop customer", "email": "c@shop.example"},
-                                            source="Manual", origin=Origin.member(outsider)).contact.id
+            ids[name] = save_contact(
+                s,
+                agent,
+                {"name": name, "email": f"{name.split()[0].lower()}@example.com"},
+                source="Manual",
+                origin=Origin.member(owner),
+            ).contact.id
+        ids["Shop customer"] = save_contact(
+            s,
+            store,
+            {"name": "Shop customer", "email": "c@shop.example"},
+            source="Manual",
+            origin=Origin.member(outsider),
+        ).contact.id
 
         def names(agent_id):
-            return {st.name: str(st.id) for st in s.exec(select(Stage).where(Stage.agent_id == agent_id))}
+            return {
+                st.name: str(st.id)
+                for st in s.exec(select(Stage).where(Stage.agent_id == agent_id))
+            }
 
-        out = World(agent.id, store.id, ids, names(agent.id), names(store.id),
-                    {k: sessions.create_session(s, people[k], roles[k][0].id) for k in people})
+        out = World(
+            agent.id,
+            store.id,
+            ids,
+            names(agent.id),
+            names(store.id),
+            {k: sessions.create_session(s, people[k], roles[k][0].id) for k in people},
+        )
     return out
 
 
@@ -76,10 +99,12 @@ def make_state(monkeypatch):
     """make_state(token, agent_id) -> a loaded PipelineState for that member and route, its
     async handlers run to completion when called (as Reflex would)."""
 
-    def make(token: str, agent_id: int) -> "Sync":
+    def make(token: str, agent_id: int) -> Sync:
         monkeypatch.setattr(AppState, "_token", lambda self: token)
         monkeypatch.setattr(AppState, "route_agent_id", lambda self: agent_id)
-        root = rx.State(_reflex_internal_init=True)  # the whole tree: handlers may get_state a sibling
+        root = rx.State(
+            _reflex_internal_init=True
+        )  # the whole tree: handlers may get_state a sibling
         state = Sync(root.get_substate(PipelineState.get_full_name().split(".")[1:]))
         state.load_page()
         state.refresh()

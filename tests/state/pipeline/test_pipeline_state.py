@@ -20,8 +20,10 @@ def _stage_of(contact_id):
 
 def _writes():
     with session_scope() as s:
-        return (s.exec(select(func.count()).select_from(Activity)).one(),
-                s.exec(select(func.count()).select_from(AuditLog)).one())
+        return (
+            s.exec(select(func.count()).select_from(Activity)).one(),
+            s.exec(select(func.count()).select_from(AuditLog)).one(),
+        )
 
 
 def test_load_shows_columns_by_stage_with_counts_and_links(world, make_state):
@@ -55,7 +57,9 @@ def test_a_user_moves_a_card_and_sees_it_in_the_new_column(world, make_state):
     assert _column(state, "Lead")["count"] == 1
     assert _stage_of(maria) == world.stages["Customer"]
     with session_scope() as s:
-        lines = s.exec(select(Activity.message).where(Activity.contact_id == maria, Activity.kind == "stage")).all()
+        lines = s.exec(
+            select(Activity.message).where(Activity.contact_id == maria, Activity.kind == "stage")
+        ).all()
         assert "Stage changed from Lead to Customer by Sam Staff" in lines
 
 
@@ -66,9 +70,18 @@ def test_dropping_back_into_the_same_column_is_quiet(world, make_state):
     assert _writes() == before
 
 
-@pytest.mark.parametrize("payload", [
-    "garbage", [], ["only-one"], ["a", "b", "c"], [None, None], ["nope", "1"], [{"x": 1}, "1"],
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "garbage",
+        [],
+        ["only-one"],
+        ["a", "b", "c"],
+        [None, None],
+        ["nope", "1"],
+        [{"x": 1}, "1"],
+    ],
+)
 def test_malformed_moves_are_refused(world, make_state, payload):
     state = make_state(world.tokens["owner"], world.agent_id)
     before = _writes()
@@ -82,9 +95,13 @@ def test_foreign_cards_and_stages_are_refused(world, make_state):
     before = _writes()
     revision = state.revision
     # Another organization's contact into our stage, and our contact into their stage.
-    assert "Contact not found." in str(state.move_card([world.contacts["Shop customer"], world.stages["Customer"]]))
+    assert "Contact not found." in str(
+        state.move_card([world.contacts["Shop customer"], world.stages["Customer"]])
+    )
     assert state.revision > revision  # the board drops the optimistic move
-    assert "Stage not found." in str(state.move_card([world.contacts["Maria Lopez"], world.shop_stages["Customer"]]))
+    assert "Stage not found." in str(
+        state.move_card([world.contacts["Maria Lopez"], world.shop_stages["Customer"]])
+    )
     assert _writes() == before
     assert _stage_of(world.contacts["Shop customer"]) == world.shop_stages["Lead"]
     assert _stage_of(world.contacts["Maria Lopez"]) == world.stages["Lead"]
@@ -96,7 +113,9 @@ def test_members_without_the_agent_get_agent_not_found_and_move_nothing(world, m
     assert state.not_found and state.columns == []
     assert "Agent not found." in str(state.refresh())
     before = _writes()
-    assert "not found" in str(state.move_card([world.contacts["Maria Lopez"], world.stages["Customer"]]))
+    assert "not found" in str(
+        state.move_card([world.contacts["Maria Lopez"], world.stages["Customer"]])
+    )
     assert _writes() == before
     assert _stage_of(world.contacts["Maria Lopez"]) == world.stages["Lead"]
     # A crafted "Load more" for a column they never saw.
@@ -125,7 +144,9 @@ def test_load_more_appends_the_next_cards(world, make_state, monkeypatch):
 
 def test_signed_out_browser_is_sent_to_sign_in(world, make_state):
     state = make_state("not-a-session", world.agent_id)
-    assert "/login" in str(state.move_card([world.contacts["Maria Lopez"], world.stages["Customer"]]))
+    assert "/login" in str(
+        state.move_card([world.contacts["Maria Lopez"], world.stages["Customer"]])
+    )
     assert _stage_of(world.contacts["Maria Lopez"]) == world.stages["Lead"]
 
 
@@ -145,7 +166,11 @@ def test_the_board_applies_the_lists_filters_of_the_same_agent(world, make_state
         s.add(john)
     state = make_state(world.tokens["owner"], world.agent_id)
     contacts = _list_state(state)
-    contacts.agent_key, contacts.f_status, contacts.f_stage = str(world.agent_id), "Inactive", world.stages["Customer"]
+    contacts.agent_key, contacts.f_status, contacts.f_stage = (
+        str(world.agent_id),
+        "Inactive",
+        world.stages["Customer"],
+    )
     state.refresh()
     # Status applies; the stage filter does not (the board is by stage).
     assert [c["title"] for c in _column(state, "Lead")["cards"]] == ["John Doe"]

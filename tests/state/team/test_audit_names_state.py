@@ -11,15 +11,23 @@ def test_entries_link_the_contact_by_name_and_hide_other_agents_contacts(world, 
     reception, billing = world.agent_ids
     with db.session_scope() as s:
         owner = access.actor_for(s, world.owner_id, world.org_id)
-        maria = contacts.add_contact_manually(s, owner, reception, {"name": "Maria Lopez", "email": "m@example.com"}).id
-        hidden = contacts.add_contact_manually(s, owner, billing, {"name": "Hidden Person", "email": "h@example.com"}).id
+        maria = contacts.add_contact_manually(
+            s, owner, reception, {"name": "Maria Lopez", "email": "m@example.com"}
+        ).id
+        hidden = contacts.add_contact_manually(
+            s, owner, billing, {"name": "Hidden Person", "email": "h@example.com"}
+        ).id
         user = access.actor_for(s, world.user_id, world.org_id)
         audit.record(s, user, "Update", "Contact", f"Edited contact {maria}")
         audit.record(s, user, "Update", "Contact", f"Edited contact {hidden}")
 
     state = make_state(AuditState, "owner")
-    added = next(e for e in state.entries if e["description"][0]["text"] == "Added contact "
-                 and e["description"][1]["text"] == "Maria Lopez")
+    added = next(
+        e
+        for e in state.entries
+        if e["description"][0]["text"] == "Added contact "
+        and e["description"][1]["text"] == "Maria Lopez"
+    )
     assert added["description"] == [
         {"text": "Added contact ", "href": ""},
         {"text": "Maria Lopez", "href": f"/agents/{reception}/crm/contacts/{maria}"},
@@ -29,5 +37,8 @@ def test_entries_link_the_contact_by_name_and_hide_other_agents_contacts(world, 
     state = make_state(AuditState, "user")
     assert [e["description"] for e in state.entries] == [
         [{"text": "Edited a contact", "href": ""}],
-        [{"text": "Edited contact ", "href": ""}, {"text": "Maria Lopez", "href": f"/agents/{reception}/crm/contacts/{maria}"}],
+        [
+            {"text": "Edited contact ", "href": ""},
+            {"text": "Maria Lopez", "href": f"/agents/{reception}/crm/contacts/{maria}"},
+        ],
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from crm_app import db
 from crm_app.models import AuditLog, User
@@ -44,8 +44,16 @@ def test_profile_errors_show_next_to_the_fields_and_nothing_is_saved(world, make
 def _entries(world, count, who_id, org_id, action="Update"):
     with db.session_scope() as s:
         for i in range(count):
-            s.add(AuditLog(org_id=org_id, user_id=who_id, user_label=f"member {who_id}",
-                           description=f"Changed contact {i}", action=action, resource="Contact"))
+            s.add(
+                AuditLog(
+                    org_id=org_id,
+                    user_id=who_id,
+                    user_label=f"member {who_id}",
+                    description=f"Changed contact {i}",
+                    action=action,
+                    resource="Contact",
+                )
+            )
 
 
 def test_audit_owner_sees_the_org_paginated_and_filtered(world, make_state):
@@ -55,9 +63,21 @@ def test_audit_owner_sees_the_org_paginated_and_filtered(world, make_state):
     state = make_state(AuditState, "owner")
     assert state.total == PAGE_SIZE + 7 and len(state.entries) == PAGE_SIZE
     assert state.has_next and not state.has_prev and state.page_count == 2
-    assert set(state.entries[0]) == {"id", "user", "description", "action", "resource", "status", "timestamp"}
+    assert set(state.entries[0]) == {
+        "id",
+        "user",
+        "description",
+        "action",
+        "resource",
+        "status",
+        "timestamp",
+    }
     state.next_page()
-    assert state.page == 2 and len(state.entries) == 7 and state.range_label == f"26–{PAGE_SIZE + 7} of 32"
+    assert (
+        state.page == 2
+        and len(state.entries) == 7
+        and state.range_label == f"26–{PAGE_SIZE + 7} of 32"
+    )
     state.next_page()
     assert state.page == 2  # no page 3
     state.set_action_filter("Create")
@@ -87,6 +107,6 @@ def test_audit_timestamps_follow_the_browser_time_zone(world, make_state):
     assert not state.entries[0]["timestamp"].endswith("UTC")
     state.set_time_zone("../../etc/passwd")  # ignored
     assert not state.entries[0]["timestamp"].endswith("UTC")
-    moment = datetime(2026, 3, 3, 13, 5, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 3, 13, 5, tzinfo=UTC)
     assert format_timestamp(moment, "Europe/Berlin") == "Mar 3, 2026, 2:05 PM"
     assert format_timestamp(moment) == "Mar 3, 2026, 1:05 PM UTC"

@@ -11,7 +11,11 @@ from crm_app.state.team import TeamState
 
 def _role(world, user_id):
     with db.session_scope() as s:
-        m = s.exec(select(Membership).where(Membership.org_id == world.org_id, Membership.user_id == user_id)).first()
+        m = s.exec(
+            select(Membership).where(
+                Membership.org_id == world.org_id, Membership.user_id == user_id
+            )
+        ).first()
         return m.role if m else None
 
 
@@ -20,7 +24,10 @@ def test_owner_sees_the_team_and_both_roles_to_invite(world, make_state):
     assert state.loaded and state.can_invite
     assert state.role_choices == ["Admin", "User"]
     assert [r["email"] for r in state.members] == [
-        "olivia@clinic.example", "adam@clinic.example", "uma@clinic.example"]
+        "olivia@clinic.example",
+        "adam@clinic.example",
+        "uma@clinic.example",
+    ]
     assert [a["name"] for a in state.agent_options] == ["Billing", "Reception"]
     assert state.member_count == 3 and state.invited_count == 0 and state.summary == "3 members"
     # nothing secret or foreign reaches the browser
@@ -47,7 +54,9 @@ def test_invite_flow_shows_inline_errors_then_sends(world, make_state):
     assert not state.invite_open
     assert state.summary == "3 members · 1 pending invitation"
     invited = [r for r in state.members if r["progress"] == "Invited"]
-    assert [r["email"] for r in invited] == ["nina@clinic.example"] and invited[0]["agent_names"] == "Billing"
+    assert [r["email"] for r in invited] == ["nina@clinic.example"] and invited[0][
+        "agent_names"
+    ] == "Billing"
     with db.session_scope() as s:
         assert s.exec(select(Invitation)).one().agent_ids == [world.agent_ids[1]]
         assert s.exec(select(SentEmail)).one().to == "nina@clinic.example"

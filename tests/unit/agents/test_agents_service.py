@@ -53,16 +53,33 @@ def _create(actor, **kwargs):
 
 
 def test_create_agent_installs_default_fields_and_stages_and_audits(world):
-    agent_id, slug = _create(world.admin, name="  Front   Desk Bot ", region="gb", welcome_message="Hello there")
+    agent_id, slug = _create(
+        world.admin, name="  Front   Desk Bot ", region="gb", welcome_message="Hello there"
+    )
     with session_scope() as session:
         agent = session.get(Agent, agent_id)
         assert (agent.name, agent.slug, agent.phone_region, agent.welcome_message) == (
-            "Front Desk Bot", "front-desk-bot", "GB", "Hello there")
+            "Front Desk Bot",
+            "front-desk-bot",
+            "GB",
+            "Hello there",
+        )
         assert agent.org_id == world.admin.org_id
-        labels = [f.label for f in session.exec(
-            select(ContactField).where(ContactField.agent_id == agent_id).order_by(ContactField.position))]
+        labels = [
+            f.label
+            for f in session.exec(
+                select(ContactField)
+                .where(ContactField.agent_id == agent_id)
+                .order_by(ContactField.position)
+            )
+        ]
         assert labels == ["Name", "Email", "Mobile Number", "Gender"]
-        stages = [s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent_id).order_by(Stage.position))]
+        stages = [
+            s.name
+            for s in session.exec(
+                select(Stage).where(Stage.agent_id == agent_id).order_by(Stage.position)
+            )
+        ]
         assert stages == ["Lead", "Prospect", "Customer", "Old Customer"]
         entry = session.exec(select(AuditLog).where(AuditLog.resource == "Agent")).one()
         assert (entry.action, entry.user_id) == ("Create", world.admin.user_id)
@@ -123,11 +140,17 @@ def test_admin_renames_and_updates_an_agent(world):
     agent_id, _ = _create(world.owner, name="Reception", slug="reception")
     with session_scope() as session:
         agents.rename_agent(session, world.admin, agent_id, "Front desk")
-        agents.update_agent(session, world.admin, agent_id, region="de", welcome_message="Guten Tag!")
+        agents.update_agent(
+            session, world.admin, agent_id, region="de", welcome_message="Guten Tag!"
+        )
     with session_scope() as session:
         agent = session.get(Agent, agent_id)
         assert (agent.name, agent.slug, agent.phone_region, agent.welcome_message) == (
-            "Front desk", "reception", "DE", "Guten Tag!")
+            "Front desk",
+            "reception",
+            "DE",
+            "Guten Tag!",
+        )
         updates = session.exec(select(AuditLog).where(AuditLog.action == "Update")).all()
         assert any("renamed Reception to Front desk" in u.description for u in updates)
 
@@ -145,7 +168,9 @@ def test_update_refuses_a_taken_slug_and_bad_name(world):
 def test_user_and_other_organization_cannot_edit(world):
     agent_id, _ = _create(world.owner, name="Reception")
     with session_scope() as session:
-        membership = session.exec(select(Membership).where(Membership.user_id == world.user.user_id)).one()
+        membership = session.exec(
+            select(Membership).where(Membership.user_id == world.user.user_id)
+        ).one()
         membership.agent_ids = [agent_id]
         session.add(membership)
     with session_scope() as session:
@@ -168,10 +193,14 @@ def test_list_shows_visible_agents_with_contact_counts(world):
     b, _ = _create(world.owner, name="Beta")
     _create(world.other_owner, name="Foreign")
     with session_scope() as session:
-        session.add_all([Contact(agent_id=a, email=f"p{i}@x.example", source="Manual") for i in range(3)])
+        session.add_all(
+            [Contact(agent_id=a, email=f"p{i}@x.example", source="Manual") for i in range(3)]
+        )
         session.add(Contact(agent_id=a, email="gone@x.example", source="Manual", archived=True))
         session.add(Contact(agent_id=b, phone="+13125550100", source="Chat"))
-        session.exec(select(Membership).where(Membership.user_id == world.user.user_id)).one().agent_ids = [b]
+        session.exec(
+            select(Membership).where(Membership.user_id == world.user.user_id)
+        ).one().agent_ids = [b]
     with session_scope() as session:
         listed = agents.list_agents(session, world.admin)
         assert [(x["name"], x["contacts"]) for x in listed] == [("Alpha", 3), ("Beta", 1)]
@@ -201,28 +230,61 @@ def _fill_agent(session, agent_id: int, owner_id: int, files_dir, tag: str) -> N
     version = FormVersion(form_id=form.id, version=1)
     session.add(version)
     session.flush()
-    session.add_all([
-        ContactValue(contact_id=contact.id, field_id=field.id, value_text="x"),
-        Note(contact_id=contact.id, author_id=owner_id, html="<p>hi</p>"),
-        ContactFile(contact_id=contact.id, filename="a.pdf", content_type="application/pdf", size=6,
-                    storage_key=f"{tag}.bin"),
-        Activity(contact_id=contact.id, kind="created", actor_type="form", message="Created via Form"),
-        FormSubmission(form_id=form.id, form_version_id=version.id, contact_id=contact.id),
-        Message(conversation_id=conversation.id, role="visitor", content="hello"),
-        AssignmentRule(agent_id=agent_id, method="manual", slot="primary", strategy="org_owner"),
-        StageRule(agent_id=agent_id, method="Form", stage_id=stage.id),
-        RevisedAnswer(agent_id=agent_id, question="q", answer="a"),
-        AccessPass(agent_id=agent_id, contact_id=contact.id, expires_at=utcnow() + timedelta(days=30)),
-        ApiKey(agent_id=agent_id, name="k", key=f"key-{tag}", secret_hash="h"),
-        WebhookDelivery(webhook_id=webhook.id, event="contact.created"),
-        PaymentEvent(stripe_event_id=f"evt_{tag}", type="checkout.session.completed", agent_id=agent_id),
-    ])
+    session.add_all(
+        [
+            ContactValue(contact_id=contact.id, field_id=field.id, value_text="x"),
+            Note(contact_id=contact.id, author_id=owner_id, html="<p>hi</p>"),
+            ContactFile(
+                contact_id=contact.id,
+                filename="a.pdf",
+                content_type="application/pdf",
+                size=6,
+                storage_key=f"{tag}.bin",
+            ),
+            Activity(
+                contact_id=contact.id, kind="created", actor_type="form", message="Created via Form"
+            ),
+            FormSubmission(form_id=form.id, form_version_id=version.id, contact_id=contact.id),
+            Message(conversation_id=conversation.id, role="visitor", content="hello"),
+            AssignmentRule(
+                agent_id=agent_id, method="manual", slot="primary", strategy="org_owner"
+            ),
+            StageRule(agent_id=agent_id, method="Form", stage_id=stage.id),
+            RevisedAnswer(agent_id=agent_id, question="q", answer="a"),
+            AccessPass(
+                agent_id=agent_id, contact_id=contact.id, expires_at=utcnow() + timedelta(days=30)
+            ),
+            ApiKey(agent_id=agent_id, name="k", key=f"key-{tag}", secret_hash="h"),
+            WebhookDelivery(webhook_id=webhook.id, event="contact.created"),
+            PaymentEvent(
+                stripe_event_id=f"evt_{tag}", type="checkout.session.completed", agent_id=agent_id
+            ),
+        ]
+    )
     session.flush()
 
 
-_FILLED = {"contact", "contactvalue", "note", "contactfile", "activity", "form", "formversion", "formsubmission",
-           "conversation", "message", "assignmentrule", "stagerule", "revisedanswer", "accesspass", "apikey",
-           "webhook", "webhookdelivery", "contactfield", "stage"}
+_FILLED = {
+    "contact",
+    "contactvalue",
+    "note",
+    "contactfile",
+    "activity",
+    "form",
+    "formversion",
+    "formsubmission",
+    "conversation",
+    "message",
+    "assignmentrule",
+    "stagerule",
+    "revisedanswer",
+    "accesspass",
+    "apikey",
+    "webhook",
+    "webhookdelivery",
+    "contactfield",
+    "stage",
+}
 
 
 def _owned_counts(session, agent_id: int) -> dict[str, int]:
@@ -232,16 +294,27 @@ def _owned_counts(session, agent_id: int) -> dict[str, int]:
     for table in SQLModel.metadata.sorted_tables:
         if "agent_id" in table.c and table.name != "paymentevent":
             counts[table.name] = session.exec(
-                select(func.count()).select_from(table).where(table.c.agent_id == agent_id)).one()
+                select(func.count()).select_from(table).where(table.c.agent_id == agent_id)
+            ).one()
         elif "contact_id" in table.c:
             counts[table.name] = session.exec(
-                select(func.count()).select_from(table).where(table.c.contact_id.in_(contact_ids))).one()
-    counts["formversion"] = session.exec(select(func.count()).select_from(FormVersion).join(Form)
-                                         .where(Form.agent_id == agent_id)).one()
-    counts["webhookdelivery"] = session.exec(select(func.count()).select_from(WebhookDelivery).join(Webhook)
-                                             .where(Webhook.agent_id == agent_id)).one()
-    counts["message"] = session.exec(select(func.count()).select_from(Message).join(Conversation)
-                                     .where(Conversation.agent_id == agent_id)).one()
+                select(func.count()).select_from(table).where(table.c.contact_id.in_(contact_ids))
+            ).one()
+    counts["formversion"] = session.exec(
+        select(func.count()).select_from(FormVersion).join(Form).where(Form.agent_id == agent_id)
+    ).one()
+    counts["webhookdelivery"] = session.exec(
+        select(func.count())
+        .select_from(WebhookDelivery)
+        .join(Webhook)
+        .where(Webhook.agent_id == agent_id)
+    ).one()
+    counts["message"] = session.exec(
+        select(func.count())
+        .select_from(Message)
+        .join(Conversation)
+        .where(Conversation.agent_id == agent_id)
+    ).one()
     return counts
 
 
@@ -252,13 +325,24 @@ def test_delete_removes_everything_the_agent_owns_and_nothing_else(world):
     with session_scope() as session:
         _fill_agent(session, doomed, world.owner.user_id, files_dir, "doomed")
         _fill_agent(session, kept, world.owner.user_id, files_dir, "kept")
-        session.exec(select(Membership).where(Membership.user_id == world.user.user_id)).one().agent_ids = [doomed, kept]
-        session.add(Invitation(org_id=world.owner.org_id, email="new@clinic.example", role="User",
-                               agent_ids=[doomed], token_hash="t" * 64))
+        session.exec(
+            select(Membership).where(Membership.user_id == world.user.user_id)
+        ).one().agent_ids = [doomed, kept]
+        session.add(
+            Invitation(
+                org_id=world.owner.org_id,
+                email="new@clinic.example",
+                role="User",
+                agent_ids=[doomed],
+                token_hash="t" * 64,
+            )
+        )
     with session_scope() as session:
         before_kept = _owned_counts(session, kept)
         filled = {name: n for name, n in _owned_counts(session, doomed).items() if name in _FILLED}
-        assert len(filled) == len(_FILLED) and all(filled.values()), filled  # the fixture really fills them
+        assert len(filled) == len(_FILLED) and all(filled.values()), (
+            filled
+        )  # the fixture really fills them
 
     with session_scope() as session:
         agents.delete_agent(session, world.admin, doomed, "Doomed Bot")
@@ -268,10 +352,14 @@ def test_delete_removes_everything_the_agent_owns_and_nothing_else(world):
         assert not any(_owned_counts(session, doomed).values()), _owned_counts(session, doomed)
         assert _owned_counts(session, kept) == before_kept
         # Payment records stay for bookkeeping and Stripe idempotency, detached from the agent.
-        event = session.exec(select(PaymentEvent).where(PaymentEvent.stripe_event_id == "evt_doomed")).one()
+        event = session.exec(
+            select(PaymentEvent).where(PaymentEvent.stripe_event_id == "evt_doomed")
+        ).one()
         assert event.agent_id is None
         # Members and invitations no longer point at the deleted agent.
-        assert session.exec(select(Membership).where(Membership.user_id == world.user.user_id)).one().agent_ids == [kept]
+        assert session.exec(
+            select(Membership).where(Membership.user_id == world.user.user_id)
+        ).one().agent_ids == [kept]
         assert session.exec(select(Invitation)).one().agent_ids == []
         entry = session.exec(select(AuditLog).where(AuditLog.action == "Delete")).one()
         assert "Doomed Bot" in entry.description and "1 contacts" in entry.description

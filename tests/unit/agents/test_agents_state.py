@@ -17,10 +17,18 @@ def tokens(world):
     with session_scope() as session:
         agent = agents.create_agent(session, world.owner, "Reception", slug="reception")
         foreign = agents.create_agent(session, world.other_owner, "Shop Bot", slug="shop-bot")
-        session.exec(select(Membership).where(Membership.user_id == world.user.user_id)).one().agent_ids = [agent.id]
-        made = {name: sessions.create_session(session, session.get(User, actor.user_id), actor.org_id)
-                for name, actor in (("owner", world.owner), ("admin", world.admin), ("user", world.user),
-                                    ("other", world.other_owner))}
+        session.exec(
+            select(Membership).where(Membership.user_id == world.user.user_id)
+        ).one().agent_ids = [agent.id]
+        made = {
+            name: sessions.create_session(session, session.get(User, actor.user_id), actor.org_id)
+            for name, actor in (
+                ("owner", world.owner),
+                ("admin", world.admin),
+                ("user", world.user),
+                ("other", world.other_owner),
+            )
+        }
         made["agent_id"], made["foreign_id"] = agent.id, foreign.id
     return made
 
@@ -43,7 +51,8 @@ def test_admin_sees_cards_and_creates_an_agent(tokens, make_state):
     state = make_state(tokens["admin"])
     assert state.can_manage and state.loaded
     assert [(c["name"], c["public_path"], c["contacts_label"]) for c in state.agent_cards] == [
-        ("Reception", "/a/reception", "0 contacts")]
+        ("Reception", "/a/reception", "0 contacts")
+    ]
     assert state.agent_cards[0]["crm_href"] == f"/agents/{tokens['agent_id']}/crm/contacts"
 
     state.open_create()

@@ -27,8 +27,10 @@ def send(email: str) -> str:
 
 def counts() -> dict:
     with db.session_scope() as s:
-        return {m.__name__: s.exec(select(func.count()).select_from(m)).one()
-                for m in (Organization, User, Membership, AuditLog)}
+        return {
+            m.__name__: s.exec(select(func.count()).select_from(m)).one()
+            for m in (Organization, User, Membership, AuditLog)
+        }
 
 
 def sign_up(email="ann@clinic.example", org="Sunrise Clinic", first="Ann", last="Lee", code=None):
@@ -49,9 +51,18 @@ def test_sign_up_creates_the_organization_with_its_owner_and_audits_it(engine):
         entry = s.exec(select(AuditLog)).one()
         stored = s.get(User, user.id)
     assert org.name == "Sunrise Clinic"
-    assert (stored.email, stored.first_name, stored.last_name) == ("ann@clinic.example", "Ann", "Lee")
+    assert (stored.email, stored.first_name, stored.last_name) == (
+        "ann@clinic.example",
+        "Ann",
+        "Lee",
+    )
     assert (membership.org_id, membership.user_id, membership.role) == (org_id, user.id, "Owner")
-    assert (entry.action, entry.resource, entry.org_id, entry.user_id) == ("Create", "Organization", org_id, user.id)
+    assert (entry.action, entry.resource, entry.org_id, entry.user_id) == (
+        "Create",
+        "Organization",
+        org_id,
+        user.id,
+    )
     assert entry.user_label == "Ann Lee" and "Sunrise Clinic" in entry.description
 
 
@@ -153,8 +164,14 @@ def invitation(engine, make_member):
     """Owner of "Sunrise Clinic" invited bob@clinic.example as a User of agents 3 and 5."""
     with db.session_scope() as s:
         owner, org = make_member(s, "Sunrise Clinic", "owner@clinic.example")
-        inv = Invitation(org_id=org.id, email="bob@clinic.example", role="User", agent_ids=[3, 5],
-                         token_hash=hash_secret("tok-bob"), invited_by_id=owner.id)
+        inv = Invitation(
+            org_id=org.id,
+            email="bob@clinic.example",
+            role="User",
+            agent_ids=[3, 5],
+            token_hash=hash_secret("tok-bob"),
+            invited_by_id=owner.id,
+        )
         s.add(inv)
     return {"token": "tok-bob", "org_id": org.id, "id": inv.id}
 
@@ -243,7 +260,9 @@ def test_a_removed_or_stale_invitation_is_refused(invitation, change):
             token = "tok-guessed"
     with pytest.raises(NotFound) as err:
         accept(token, code)
-    assert err.value.message == "This invitation is no longer valid. Ask your team to send a new one."
+    assert (
+        err.value.message == "This invitation is no longer valid. Ask your team to send a new one."
+    )
     with pytest.raises(NotFound), db.session_scope() as s:
         auth.invitation_preview(s, token)
     assert counts()["Membership"] == 1
@@ -254,7 +273,10 @@ def test_an_existing_user_joins_a_second_organization_by_invitation(invitation, 
         make_member(s, "Bob's own shop", "bob@clinic.example")
     user, org_id = accept("tok-bob", invite_code("tok-bob"), first="", last="")
     with db.session_scope() as s:
-        roles = {m.org_id: m.role for m in s.exec(select(Membership).where(Membership.user_id == user.id))}
+        roles = {
+            m.org_id: m.role
+            for m in s.exec(select(Membership).where(Membership.user_id == user.id))
+        }
         assert s.get(User, user.id).first_name == "Bob"  # kept
     assert roles[org_id] == "User" and sorted(roles.values()) == ["Owner", "User"]
 
@@ -277,8 +299,15 @@ def oidc(claims: dict):
 
 
 def test_single_sign_on_for_a_new_email_creates_an_organization(engine):
-    user, org_id = oidc({"sub": "1", "email": "Carol@Gmail.example", "email_verified": True,
-                         "given_name": "Carol", "family_name": "King"})
+    user, org_id = oidc(
+        {
+            "sub": "1",
+            "email": "Carol@Gmail.example",
+            "email_verified": True,
+            "given_name": "Carol",
+            "family_name": "King",
+        }
+    )
     with db.session_scope() as s:
         assert s.get(Organization, org_id).name == "Carol's organization"
         membership = s.exec(select(Membership)).one()
@@ -295,12 +324,15 @@ def test_single_sign_on_for_an_existing_member_opens_their_organization(engine, 
     assert counts() == before
 
 
-@pytest.mark.parametrize("claims", [
-    {"sub": "3", "email": "ann@clinic.example", "email_verified": False},
-    {"sub": "3", "email": "ann@clinic.example", "email_verified": "false"},
-    {"sub": "3"},
-    {"sub": "3", "email": "not an email", "email_verified": True},
-])
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": "3", "email": "ann@clinic.example", "email_verified": False},
+        {"sub": "3", "email": "ann@clinic.example", "email_verified": "false"},
+        {"sub": "3"},
+        {"sub": "3", "email": "not an email", "email_verified": True},
+    ],
+)
 def test_single_sign_on_needs_a_verified_email(engine, make_member, claims):
     with db.session_scope() as s:
         make_member(s, "Clinic", "ann@clinic.example")

@@ -49,8 +49,19 @@ def test_code_is_emailed_to_the_normalized_address_and_only_its_hash_is_stored(e
     verify("ANN.SMITH@clinic.example", code)  # any casing of the same address works
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "ann", "ann@", "@clinic.example", "ann@@clinic.example",
-                                 "ann smith@clinic.example", "a" * 250 + "@x.example"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "ann",
+        "ann@",
+        "@clinic.example",
+        "ann@@clinic.example",
+        "ann smith@clinic.example",
+        "a" * 250 + "@x.example",
+    ],
+)
 def test_malformed_emails_are_refused_with_a_field_error_and_nothing_is_sent(engine, bad):
     with pytest.raises(ValidationError) as err, db.session_scope() as s:
         auth.request_code(s, bad)
@@ -129,7 +140,9 @@ def test_codes_are_bound_to_their_email_and_purpose(engine):
     request("eve@other.example")
     ann = last_code("ann@clinic.example")
     with pytest.raises(ValidationError):
-        verify("eve@other.example", ann) if ann != last_code("eve@other.example") else pytest.fail("same code")
+        verify("eve@other.example", ann) if ann != last_code("eve@other.example") else pytest.fail(
+            "same code"
+        )
     with pytest.raises(ValidationError) as err:
         verify("ann@clinic.example", ann, purpose="agent:7")
     assert err.value.message == "Request a code first."

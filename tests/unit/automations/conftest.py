@@ -15,8 +15,15 @@ from crm_app.services.access import Actor
 
 
 def actor_of(user: User, org_id: int, role: str, agent_ids=()) -> Actor:
-    return Actor(user_id=user.id, org_id=org_id, role=role, email=user.email, first_name=user.first_name,
-                 last_name=user.last_name, agent_ids=tuple(agent_ids))
+    return Actor(
+        user_id=user.id,
+        org_id=org_id,
+        role=role,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        agent_ids=tuple(agent_ids),
+    )
 
 
 @dataclass
@@ -43,10 +50,15 @@ def world(engine) -> World:
         other = Agent(org_id=shop.id, name="Shop bot", slug="shop-bot")
         s.add_all([agent, other])
         s.flush()
-        people = [("Dana", "Whitfield", "Owner", clinic.id, []), ("Aisha", "Karimi", "Admin", clinic.id, []),
-                  ("Ben", "Ortiz", "Admin", clinic.id, []), ("Chen", "Li", "Admin", clinic.id, []),
-                  ("Sam", "Staff", "User", clinic.id, [agent.id]), ("Uma", "Other", "User", clinic.id, []),
-                  ("Oscar", "Shop", "Owner", shop.id, [])]
+        people = [
+            ("Dana", "Whitfield", "Owner", clinic.id, []),
+            ("Aisha", "Karimi", "Admin", clinic.id, []),
+            ("Ben", "Ortiz", "Admin", clinic.id, []),
+            ("Chen", "Li", "Admin", clinic.id, []),
+            ("Sam", "Staff", "User", clinic.id, [agent.id]),
+            ("Uma", "Other", "User", clinic.id, []),
+            ("Oscar", "Shop", "Owner", shop.id, []),
+        ]
         users = {}
         for first, last, role, org_id, agent_ids in people:
             u = User(email=f"{first.lower()}@example.com", first_name=first, last_name=last)
@@ -59,9 +71,12 @@ def world(engine) -> World:
             for pos, name in enumerate(["Lead", "Prospect", "Customer", "Old Customer"]):
                 s.add(Stage(agent_id=a.id, name=name, position=pos))
         s.flush()
-        stage_ids = {st.name: st.id for st in s.exec(select(Stage).where(Stage.agent_id == agent.id))}
+        stage_ids = {
+            st.name: st.id for st in s.exec(select(Stage).where(Stage.agent_id == agent.id))
+        }
         w = World(
-            agent_id=agent.id, other_agent_id=other.id,
+            agent_id=agent.id,
+            other_agent_id=other.id,
             owner=actor_of(users["Dana"][0], clinic.id, "Owner"),
             admin=actor_of(users["Aisha"][0], clinic.id, "Admin"),
             staff=actor_of(users["Sam"][0], clinic.id, "User", [agent.id]),

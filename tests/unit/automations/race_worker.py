@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 SOURCES = ("Chat", "Form", "API", "Payment")
 
 
-def create_contacts(agent_id: int, numbers: list[int], threads: int, env: dict | None = None) -> list[str]:
+def create_contacts(
+    agent_id: int, numbers: list[int], threads: int, env: dict | None = None
+) -> list[str]:
     """Create one captured contact per number, `threads` at a time; returns the new ids.
 
     With `env` (a spawned process) the process configures its own engine from it first.
@@ -26,8 +28,13 @@ def create_contacts(agent_id: int, numbers: list[int], threads: int, env: dict |
         with db.session_scope() as s:
             agent = s.get(Agent, agent_id)
             source = SOURCES[n % len(SOURCES)]
-            result = contacts.save_contact(s, agent, {"name": f"Racer {n}", "email": f"racer{n}@example.com"},
-                                           source=source, origin=contacts.Origin("agent", "Reception"))
+            result = contacts.save_contact(
+                s,
+                agent,
+                {"name": f"Racer {n}", "email": f"racer{n}@example.com"},
+                source=source,
+                origin=contacts.Origin("agent", "Reception"),
+            )
             assert result.created
             return result.contact.id
 

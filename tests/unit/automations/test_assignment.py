@@ -6,7 +6,16 @@ import pytest
 from sqlmodel import delete, func, select
 
 from crm_app import db
-from crm_app.models import Activity, Agent, AssignmentRule, AuditLog, Contact, Membership, Stage, User
+from crm_app.models import (
+    Activity,
+    Agent,
+    AssignmentRule,
+    AuditLog,
+    Contact,
+    Membership,
+    Stage,
+    User,
+)
 from crm_app.services import automations, contacts
 from crm_app.services.contacts import Origin
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
@@ -28,22 +37,45 @@ def create(world, source: str, creator=None) -> dict:
         if source == "Manual":
             origin = Origin.member(creator or world.owner)
         elif source == "Import":
-            origin = Origin("import", f"Import by {(creator or world.owner).display_name}", (creator or world.owner).user_id)
+            origin = Origin(
+                "import",
+                f"Import by {(creator or world.owner).display_name}",
+                (creator or world.owner).user_id,
+            )
         else:
             origin = ORIGINS[source]
-        c = contacts.save_contact(s, agent, {"name": f"Person {n}", "email": f"p{n}@example.com"},
-                                  source=source, origin=origin).contact
+        c = contacts.save_contact(
+            s,
+            agent,
+            {"name": f"Person {n}", "email": f"p{n}@example.com"},
+            source=source,
+            origin=origin,
+        ).contact
         return view(s, c.id)
 
 
 def view(s, contact_id: str) -> dict:
     c = s.get(Contact, contact_id)
-    name = lambda uid: (s.get(User, uid).first_name if uid else None)  # noqa: E731
-    lines = [a.message for a in s.exec(select(Activity).where(Activity.contact_id == c.id, Activity.kind == "owner")
-                                       .order_by(Activity.id))]
-    stage = s.exec(select(Activity.message).where(Activity.contact_id == c.id, Activity.kind == "stage")).first()
-    return {"id": c.id, "primary": name(c.primary_owner_id), "secondary": name(c.secondary_owner_id),
-            "stage": s.get(Stage, c.stage_id).name, "owner_lines": lines, "stage_line": stage}
+    name = lambda uid: s.get(User, uid).first_name if uid else None  # noqa: E731
+    lines = [
+        a.message
+        for a in s.exec(
+            select(Activity)
+            .where(Activity.contact_id == c.id, Activity.kind == "owner")
+            .order_by(Activity.id)
+        )
+    ]
+    stage = s.exec(
+        select(Activity.message).where(Activity.contact_id == c.id, Activity.kind == "stage")
+    ).first()
+    return {
+        "id": c.id,
+        "primary": name(c.primary_owner_id),
+        "secondary": name(c.secondary_owner_id),
+        "stage": s.get(Stage, c.stage_id).name,
+        "owner_lines": lines,
+        "stage_line": stage,
+    }
 
 
 def save(world, method, primary, secondary=None, actor=None):
@@ -54,17 +86,27 @@ def save(world, method, primary, secondary=None, actor=None):
         return {"strategy": strategy, "member_ids": [str(world.ids[n]) for n in names]}
 
     with db.session_scope() as s:
-        return automations.save_assignment(s, actor or world.admin, world.agent_id, method, slot(primary), slot(secondary))
+        return automations.save_assignment(
+            s, actor or world.admin, world.agent_id, method, slot(primary), slot(secondary)
+        )
 
 
 def test_without_rules_every_source_goes_to_the_org_owner_and_starts_in_lead(world):
     for source in ("Manual", "Import", "Chat", "Form", "API", "Payment"):
         got = create(world, source, creator=world.admin)
         assert (got["primary"], got["secondary"], got["stage"]) == ("Dana", None, "Lead")
-        method = "Manually created contact" if source in ("Manual", "Import") else "Agent captured contact"
+        method = (
+            "Manually created contact"
+            if source in ("Manual", "Import")
+            else "Agent captured contact"
+        )
         assert got["owner_lines"] == [
-            f"Assigned to Dana Whitfield, the organization owner (no assignment rule) — {method}, Primary Admin"]
-        assert got["stage_line"] == "Started in stage Lead (the first pipeline stage; no Contact Stage rule)"
+            f"Assigned to Dana Whitfield, the organization owner (no assignment rule) — {method}, Primary Admin"
+        ]
+        assert (
+            got["stage_line"]
+            == "Started in stage Lead (the first pipeline stage; no Contact Stage rule)"
+        )
 
 
 def test_creator_of_the_contact_for_manual_and_import(world):
@@ -72,7 +114,9 @@ def test_creator_of_the_contact_for_manual_and_import(world):
     assert create(world, "Manual", creator=world.admin)["primary"] == "Aisha"
     got = create(world, "Import", creator=world.staff)
     assert got["primary"] == "Sam"
-    assert got["owner_lines"] == ["Assigned to Sam Staff by Creator of the contact — Manually created contact, Primary Admin"]
+    assert got["owner_lines"] == [
+        "Assigned to Sam Staff by Creator of the contact — Manually created contact, Primary Admin"
+    ]
     # captured contacts are untouched by manual rules
     assert create(world, "Chat")["primary"] == "Dana"
 
@@ -96,7 +140,9 @@ def test_owner_of_the_org_selected_admin_and_none(world):
     save(world, "captured", ("none",))
     got = create(world, "API")
     assert (got["primary"], got["secondary"]) == (None, None)
-    assert got["owner_lines"] == ["No Primary Admin assigned (rule: None) — Agent captured contact, Primary Admin"]
+    assert got["owner_lines"] == [
+        "No Primary Admin assigned (rule: None) — Agent captured contact, Primary Admin"
+    ]
 
 
 def test_round_robin_rotates_and_wraps_with_the_turn_in_the_activity(world):
@@ -104,7 +150,8 @@ def test_round_robin_rotates_and_wraps_with_the_turn_in_the_activity(world):
     got = [create(world, src) for src in ("Chat", "Form", "API", "Payment", "Chat", "Form", "Chat")]
     assert [g["primary"] for g in got] == ["Aisha", "Ben", "Chen", "Aisha", "Ben", "Chen", "Aisha"]
     assert got[1]["owner_lines"] == [
-        "Assigned to Ben Ortiz by Round Robin (turn 2 of 3) — Agent captured contact, Primary Admin"]
+        "Assigned to Ben Ortiz by Round Robin (turn 2 of 3) — Agent captured contact, Primary Admin"
+    ]
     # manual contacts have their own (absent) rule
     assert create(world, "Manual")["primary"] == "Dana"
 
@@ -117,10 +164,14 @@ def test_primary_and_secondary_rotations_are_independent(world):
 
 def test_secondary_never_equals_primary_it_moves_to_the_next_member(world):
     save(world, "manual", ("creator",), ("round_robin", "Aisha", "Ben", "Chen"))
-    first = create(world, "Manual", creator=world.admin)  # secondary's turn is Aisha = primary -> Ben
+    first = create(
+        world, "Manual", creator=world.admin
+    )  # secondary's turn is Aisha = primary -> Ben
     assert (first["primary"], first["secondary"]) == ("Aisha", "Ben")
-    assert first["owner_lines"][1] == ("Assigned to Ben Ortiz by Round Robin (turn 2 of 3) — Manually created contact, "
-                                       "Secondary Admin (skipped Aisha Karimi, the Primary Admin)")
+    assert first["owner_lines"][1] == (
+        "Assigned to Ben Ortiz by Round Robin (turn 2 of 3) — Manually created contact, "
+        "Secondary Admin (skipped Aisha Karimi, the Primary Admin)"
+    )
     second = create(world, "Manual", creator=world.admin)  # rotation continues after Ben
     assert (second["primary"], second["secondary"]) == ("Aisha", "Chen")
     third = create(world, "Import", creator=world.admin)  # wraps to Aisha = primary -> Ben
@@ -129,22 +180,54 @@ def test_secondary_never_equals_primary_it_moves_to_the_next_member(world):
     save(world, "captured", ("org_owner",), ("selected", "Dana"))
     got = create(world, "Chat")
     assert (got["primary"], got["secondary"]) == ("Dana", None)
-    assert got["owner_lines"][1].startswith("No Secondary Admin assigned (Dana Whitfield is already the Primary Admin)")
+    assert got["owner_lines"][1].startswith(
+        "No Secondary Admin assigned (Dana Whitfield is already the Primary Admin)"
+    )
 
 
-@pytest.mark.parametrize("primary, secondary, field, message", [
-    (("round_robin", "Aisha"), None, "primary", "at least two members"),
-    (("round_robin", "Aisha", "Aisha", "Ben"), None, "primary", "only once"),
-    (("selected",), None, "primary", "Choose the member who becomes Primary Admin"),
-    (("org_owner",), ("selected",), "secondary", "Choose the member who becomes Secondary Admin"),
-    (("round_robin", "Aisha", "Ben"), ("selected", "Ben"), "secondary", "Ben Ortiz is already chosen as Primary Admin"),
-    (("selected", "Chen"), ("round_robin", "Chen", "Aisha"), "secondary", "Chen Li is already chosen"),
-    (("org_owner",), ("org_owner",), "secondary", "cannot both be Owner of the Org"),
-    (("selected", "Oscar"), None, "primary", "no longer a member"),  # another organization's owner
-    (("round_robin", "Aisha", "Uma"), None, "primary", "no longer a member"),  # User without this agent
-    (("teleport",), None, "primary", "Choose how"),
-])
-def test_invalid_rules_are_refused_with_the_slot_and_nothing_saved(world, primary, secondary, field, message):
+@pytest.mark.parametrize(
+    "primary, secondary, field, message",
+    [
+        (("round_robin", "Aisha"), None, "primary", "at least two members"),
+        (("round_robin", "Aisha", "Aisha", "Ben"), None, "primary", "only once"),
+        (("selected",), None, "primary", "Choose the member who becomes Primary Admin"),
+        (
+            ("org_owner",),
+            ("selected",),
+            "secondary",
+            "Choose the member who becomes Secondary Admin",
+        ),
+        (
+            ("round_robin", "Aisha", "Ben"),
+            ("selected", "Ben"),
+            "secondary",
+            "Ben Ortiz is already chosen as Primary Admin",
+        ),
+        (
+            ("selected", "Chen"),
+            ("round_robin", "Chen", "Aisha"),
+            "secondary",
+            "Chen Li is already chosen",
+        ),
+        (("org_owner",), ("org_owner",), "secondary", "cannot both be Owner of the Org"),
+        (
+            ("selected", "Oscar"),
+            None,
+            "primary",
+            "no longer a member",
+        ),  # another organization's owner
+        (
+            ("round_robin", "Aisha", "Uma"),
+            None,
+            "primary",
+            "no longer a member",
+        ),  # User without this agent
+        (("teleport",), None, "primary", "Choose how"),
+    ],
+)
+def test_invalid_rules_are_refused_with_the_slot_and_nothing_saved(
+    world, primary, secondary, field, message
+):
     with pytest.raises(ValidationError, match=message) as err:
         save(world, "manual", primary, secondary)
     assert err.value.field == field
@@ -157,7 +240,9 @@ def test_members_who_left_are_skipped_and_shown_and_cannot_be_saved_again(world)
     save(world, "captured", ("round_robin", "Aisha", "Ben", "Chen"), ("selected", "Sam"))
     assert create(world, "Chat")["primary"] == "Aisha"
     with db.session_scope() as s:  # Ben and Sam leave the organization
-        s.exec(delete(Membership).where(Membership.user_id.in_([world.ids["Ben"], world.ids["Sam"]])))
+        s.exec(
+            delete(Membership).where(Membership.user_id.in_([world.ids["Ben"], world.ids["Sam"]]))
+        )
     got = create(world, "Chat")
     assert (got["primary"], got["secondary"]) == ("Chen", None)
     assert got["owner_lines"] == [
@@ -167,7 +252,9 @@ def test_members_who_left_are_skipped_and_shown_and_cannot_be_saved_again(world)
     ]
     assert create(world, "Chat")["primary"] == "Aisha"
     with db.session_scope() as s:
-        shown = automations.get_automations(s, world.admin, world.agent_id)["assignment"]["captured"]
+        shown = automations.get_automations(s, world.admin, world.agent_id)["assignment"][
+            "captured"
+        ]
     assert [m["name"] for m in shown["primary"]["missing"]] == ["Ben Ortiz"]
     with pytest.raises(ValidationError, match="no longer a member"):
         save(world, "captured", ("round_robin", "Aisha", "Ben", "Chen"))
@@ -177,20 +264,30 @@ def test_members_who_left_are_skipped_and_shown_and_cannot_be_saved_again(world)
         s.exec(delete(Membership).where(Membership.user_id == world.ids["Chen"]))
     got = create(world, "Manual")
     assert got["primary"] == "Dana"
-    assert got["owner_lines"] == ["Assigned to Dana Whitfield, the organization owner (Selected Admin: Chen Li is no "
-                                  "longer a member) — Manually created contact, Primary Admin"]
+    assert got["owner_lines"] == [
+        "Assigned to Dana Whitfield, the organization owner (Selected Admin: Chen Li is no "
+        "longer a member) — Manually created contact, Primary Admin"
+    ]
 
 
 def test_saving_is_audited_and_unchanged_rotation_keeps_its_place(world):
     save(world, "captured", ("round_robin", "Aisha", "Ben", "Chen"))
     assert create(world, "Chat")["primary"] == "Aisha"
-    save(world, "captured", ("round_robin", "Aisha", "Ben", "Chen"), ("selected", "Sam"))  # primary unchanged
+    save(
+        world, "captured", ("round_robin", "Aisha", "Ben", "Chen"), ("selected", "Sam")
+    )  # primary unchanged
     assert create(world, "Chat")["primary"] == "Ben"
-    save(world, "captured", ("round_robin", "Chen", "Aisha", "Ben"), ("selected", "Sam"))  # new order restarts
+    save(
+        world, "captured", ("round_robin", "Chen", "Aisha", "Ben"), ("selected", "Sam")
+    )  # new order restarts
     assert create(world, "Chat")["primary"] == "Chen"
     with db.session_scope() as s:
-        audits = [a.description for a in s.exec(select(AuditLog).where(AuditLog.resource == "Automation")
-                                                 .order_by(AuditLog.id))]
+        audits = [
+            a.description
+            for a in s.exec(
+                select(AuditLog).where(AuditLog.resource == "Automation").order_by(AuditLog.id)
+            )
+        ]
     assert audits == [
         "Admin Assignment of agent 'Reception' for Agent captured contact — Primary Admin: Round Robin "
         "(Aisha Karimi, Ben Ortiz, Chen Li); Secondary Admin: None",
@@ -214,12 +311,20 @@ def test_a_user_may_look_but_not_change_and_another_org_sees_nothing(world):
         shown = automations.get_automations(s, world.staff, world.agent_id)
     assert shown["can_edit"] is False
     assert shown["assignment"]["manual"]["primary"]["strategy"] == "org_owner"
-    assert [m["name"] for m in shown["members"]] == ["Dana Whitfield", "Aisha Karimi", "Ben Ortiz", "Chen Li", "Sam Staff"]
+    assert [m["name"] for m in shown["members"]] == [
+        "Dana Whitfield",
+        "Aisha Karimi",
+        "Ben Ortiz",
+        "Chen Li",
+        "Sam Staff",
+    ]
     with pytest.raises(PermissionDenied):
         save(world, "manual", ("selected", "Sam"), actor=world.staff)
     with pytest.raises(PermissionDenied):
         with db.session_scope() as s:
-            automations.save_stage_rules(s, world.staff, world.agent_id, {"Chat": world.stages["Customer"]})
+            automations.save_stage_rules(
+                s, world.staff, world.agent_id, {"Chat": world.stages["Customer"]}
+            )
     with pytest.raises(NotFound, match="Agent not found"):
         with db.session_scope() as s:
             automations.get_automations(s, world.outsider, world.agent_id)
@@ -232,14 +337,28 @@ def test_a_user_may_look_but_not_change_and_another_org_sees_nothing(world):
 def test_manual_rules_cover_manual_and_import_captured_rules_cover_the_rest(world):
     save(world, "manual", ("selected", "Aisha"))
     save(world, "captured", ("selected", "Ben"))
-    got = {src: create(world, src)["primary"] for src in ("Manual", "Import", "Chat", "Form", "API", "Payment")}
-    assert got == {"Manual": "Aisha", "Import": "Aisha", "Chat": "Ben", "Form": "Ben", "API": "Ben", "Payment": "Ben"}
+    got = {
+        src: create(world, src)["primary"]
+        for src in ("Manual", "Import", "Chat", "Form", "API", "Payment")
+    }
+    assert got == {
+        "Manual": "Aisha",
+        "Import": "Aisha",
+        "Chat": "Ben",
+        "Form": "Ben",
+        "API": "Ben",
+        "Payment": "Ben",
+    }
 
 
 def test_starting_stage_per_source(world):
     with db.session_scope() as s:
-        automations.save_stage_rules(s, world.admin, world.agent_id,
-                                     {"Chat": world.stages["Prospect"], "Manual": str(world.stages["Customer"])})
+        automations.save_stage_rules(
+            s,
+            world.admin,
+            world.agent_id,
+            {"Chat": world.stages["Prospect"], "Manual": str(world.stages["Customer"])},
+        )
     chat = create(world, "Chat")
     assert chat["stage"] == "Prospect"
     assert chat["stage_line"] == "Started in stage Prospect (Contact Stage rule for via Chat)"
@@ -249,7 +368,10 @@ def test_starting_stage_per_source(world):
         shown = automations.get_automations(s, world.admin, world.agent_id)["stage_rules"]
         assert shown["Chat"] == world.stages["Prospect"] and shown["Form"] == world.stages["Lead"]
         audit = s.exec(select(AuditLog).where(AuditLog.resource == "Automation")).one()
-        assert audit.description == "Contact Stage of agent 'Reception' — via Manual: Customer; via Chat: Prospect"
+        assert (
+            audit.description
+            == "Contact Stage of agent 'Reception' — via Manual: Customer; via Chat: Prospect"
+        )
         other_stage = s.exec(select(Stage).where(Stage.agent_id == world.other_agent_id)).first().id
     with pytest.raises(ValidationError, match="Choose a stage of this agent") as err:
         with db.session_scope() as s:
@@ -257,7 +379,9 @@ def test_starting_stage_per_source(world):
     assert err.value.field == "Form"
     with pytest.raises(ValidationError, match="Unknown contact source"):
         with db.session_scope() as s:
-            automations.save_stage_rules(s, world.admin, world.agent_id, {"Carrier pigeon": world.stages["Lead"]})
+            automations.save_stage_rules(
+                s, world.admin, world.agent_id, {"Carrier pigeon": world.stages["Lead"]}
+            )
 
 
 def test_an_existing_person_coming_back_does_not_take_a_round_robin_turn(world):
@@ -268,17 +392,29 @@ def test_an_existing_person_coming_back_does_not_take_a_round_robin_turn(world):
     with db.session_scope() as s:
         agent = s.get(Agent, world.agent_id)
         email = s.get(Contact, first["id"]).email.upper()  # the same person, typed differently
-        again = contacts.save_contact(s, agent, {"name": "Someone Else", "email": email},
-                                      source="Form", origin=ORIGINS["Form"])
+        again = contacts.save_contact(
+            s,
+            agent,
+            {"name": "Someone Else", "email": email},
+            source="Form",
+            origin=ORIGINS["Form"],
+        )
         assert not again.created and again.contact.id == first["id"]
     second = create(world, "Chat")
     assert (first["primary"], second["primary"]) == ("Aisha", "Ben")
     with db.session_scope() as s:
         assert s.exec(select(func.count()).select_from(Contact)).one() == 2
-        lines = s.exec(select(func.count()).select_from(Activity)
-                       .where(Activity.contact_id == first["id"], Activity.kind == "owner")).one()
+        lines = s.exec(
+            select(func.count())
+            .select_from(Activity)
+            .where(Activity.contact_id == first["id"], Activity.kind == "owner")
+        ).one()
         assert lines == 1
-        pointer = s.exec(select(AssignmentRule.pointer).where(AssignmentRule.agent_id == world.agent_id,
-                                                              AssignmentRule.method == "captured",
-                                                              AssignmentRule.slot == "primary")).one()
+        pointer = s.exec(
+            select(AssignmentRule.pointer).where(
+                AssignmentRule.agent_id == world.agent_id,
+                AssignmentRule.method == "captured",
+                AssignmentRule.slot == "primary",
+            )
+        ).one()
         assert pointer == 2

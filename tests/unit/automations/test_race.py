@@ -23,10 +23,17 @@ TOTAL = 300
 
 def _configure(world):
     with db.session_scope() as s:
-        automations.save_assignment(s, world.admin, world.agent_id, "captured",
-                                    {"strategy": "round_robin",
-                                     "member_ids": [world.ids["Aisha"], world.ids["Ben"], world.ids["Chen"]]},
-                                    None)
+        automations.save_assignment(
+            s,
+            world.admin,
+            world.agent_id,
+            "captured",
+            {
+                "strategy": "round_robin",
+                "member_ids": [world.ids["Aisha"], world.ids["Ben"], world.ids["Chen"]],
+            },
+            None,
+        )
     return [world.ids["Aisha"], world.ids["Ben"], world.ids["Chen"]]
 
 
@@ -62,6 +69,8 @@ def test_processes(world):
     workers = 4
     chunks = [list(range(i, TOTAL, workers)) for i in range(workers)]
     with ctx.Pool(workers) as pool:
-        results = [pool.apply_async(create_contacts, (world.agent_id, chunk, 4, env)) for chunk in chunks]
+        results = [
+            pool.apply_async(create_contacts, (world.agent_id, chunk, 4, env)) for chunk in chunks
+        ]
         ids = [cid for r in results for cid in r.get(timeout=120)]
     _check(world, members, ids)

@@ -30,14 +30,24 @@ def test_a_warm_cache_creates_contacts_without_reading_fields_stages_or_members(
         agent = s.get(Agent, world.agent_id)
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            contact = save_contact(s, agent, {"name": "Warm", "email": "warm@example.com"}, source="Form",
-                                   origin=Origin("form", "Intake")).contact
+            contact = save_contact(
+                s,
+                agent,
+                {"name": "Warm", "email": "warm@example.com"},
+                source="Form",
+                origin=Origin("form", "Intake"),
+            ).contact
             s.flush()
         finally:
             event.remove(engine, "before_cursor_execute", listener)
-        assert contact.primary_owner_id == world.ids["Dana"] and contact.stage_id == world.stages["Lead"]
+        assert (
+            contact.primary_owner_id == world.ids["Dana"]
+            and contact.stage_id == world.stages["Lead"]
+        )
     reads = [q for q in seen if q.lstrip().startswith("select")]
-    assert not [q for q in reads if "from contactfield" in q or "from stage" in q or "from membership" in q], reads
+    assert not [
+        q for q in reads if "from contactfield" in q or "from stage" in q or "from membership" in q
+    ], reads
 
 
 def test_creating_contacts_and_round_robin_turns_do_not_change_the_revision(world):
@@ -51,7 +61,9 @@ def test_settings_changes_are_seen_by_the_next_contact(world):
     assert create(world, "Form")["primary"] == "Dana"
     # A stage rule for via Form.
     with db.session_scope() as s:
-        automations.save_stage_rules(s, world.admin, world.agent_id, {"Form": world.stages["Customer"]})
+        automations.save_stage_rules(
+            s, world.admin, world.agent_id, {"Form": world.stages["Customer"]}
+        )
     assert create(world, "Form")["stage"] == "Customer"
     # Renamed stage.
     with db.session_scope() as s:
@@ -63,16 +75,29 @@ def test_settings_changes_are_seen_by_the_next_contact(world):
     assert "Assigned to Danielle Whitfield" in create(world, "Form")["owner_lines"][0]
     # A new custom field is accepted at once; archived, it is refused.
     with db.session_scope() as s:
-        made = fields.create_custom_field(s, world.admin, world.agent_id, label="Insurer", type="Text")
+        made = fields.create_custom_field(
+            s, world.admin, world.agent_id, label="Insurer", type="Text"
+        )
         agent = s.get(Agent, world.agent_id)
         from crm_app.services.contacts import Origin, save_contact
-        save_contact(s, agent, {"email": "ins@example.com", "insurer": "Acme"}, source="Form",
-                     origin=Origin("form", "Intake"))
+
+        save_contact(
+            s,
+            agent,
+            {"email": "ins@example.com", "insurer": "Acme"},
+            source="Form",
+            origin=Origin("form", "Intake"),
+        )
     with db.session_scope() as s:
         fields.archive_field(s, world.admin, world.agent_id, made["id"])
     with db.session_scope() as s, pytest.raises(ValidationError):
-        save_contact(s, s.get(Agent, world.agent_id), {"email": "ins2@example.com", "insurer": "Acme"},
-                     source="Form", origin=Origin("form", "Intake"))
+        save_contact(
+            s,
+            s.get(Agent, world.agent_id),
+            {"email": "ins2@example.com", "insurer": "Acme"},
+            source="Form",
+            origin=Origin("form", "Intake"),
+        )
     # An assignment rule, then a rotation, then back to a fixed member.
     save(world, "captured", ("selected", "Chen"))
     assert create(world, "Form")["primary"] == "Chen"
@@ -111,14 +136,24 @@ def test_a_rolled_back_change_never_reaches_the_cache(world):
         with db.session_scope() as s:
             fields.create_custom_field(s, world.admin, world.agent_id, label="Ghost", type="Text")
             # Read (fresh, not cached) inside the changing transaction: the new field is there.
-            save_contact(s, s.get(Agent, world.agent_id), {"email": "g@example.com", "ghost": "boo"},
-                         source="Form", origin=Origin("form", "Intake"))
+            save_contact(
+                s,
+                s.get(Agent, world.agent_id),
+                {"email": "g@example.com", "ghost": "boo"},
+                source="Form",
+                origin=Origin("form", "Intake"),
+            )
             raise RuntimeError("roll back")
     with db.session_scope() as s:
         assert s.exec(select(ContactField).where(ContactField.key == "ghost")).first() is None
         with pytest.raises(ValidationError):
-            save_contact(s, s.get(Agent, world.agent_id), {"email": "g@example.com", "ghost": "boo"},
-                         source="Form", origin=Origin("form", "Intake"))
+            save_contact(
+                s,
+                s.get(Agent, world.agent_id),
+                {"email": "g@example.com", "ghost": "boo"},
+                source="Form",
+                origin=Origin("form", "Intake"),
+            )
 
 
 def test_another_process_sees_a_change_through_the_revision(world):
@@ -130,6 +165,12 @@ def test_another_process_sees_a_change_through_the_revision(world):
         snapshot = settings_cache.for_agent(s, agent)
         assert snapshot is settings_cache.for_agent(s, agent)  # cached
     with db.session_scope() as s:  # "another process": a raw revision bump plus a rename
-        s.exec(update(Agent).where(Agent.id == world.agent_id).values(settings_rev=Agent.settings_rev + 1))
-        s.connection().exec_driver_sql(f"UPDATE stage SET name = 'Elsewhere' WHERE id = {world.stages['Lead']}")
+        s.exec(
+            update(Agent)
+            .where(Agent.id == world.agent_id)
+            .values(settings_rev=Agent.settings_rev + 1)
+        )
+        s.connection().exec_driver_sql(
+            f"UPDATE stage SET name = 'Elsewhere' WHERE id = {world.stages['Lead']}"
+        )
     assert create(world, "Form")["stage_line"].startswith("Started in stage Elsewhere")

@@ -17,8 +17,15 @@ from crm_app.services.contacts import Origin
 
 
 def _actor(user: User, org_id: int, role: str, agent_ids=()) -> Actor:
-    return Actor(user_id=user.id, org_id=org_id, role=role, email=user.email, first_name=user.first_name,
-                 last_name=user.last_name, agent_ids=tuple(agent_ids))
+    return Actor(
+        user_id=user.id,
+        org_id=org_id,
+        role=role,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        agent_ids=tuple(agent_ids),
+    )
 
 
 @pytest.fixture()
@@ -33,26 +40,75 @@ def world(engine):
             member = User(email=f"user@{tag}.example", first_name="Uma", last_name="User")
             s.add_all([org, owner, admin, member])
             s.flush()
-            agent = Agent(org_id=org.id, name="Reception", slug=f"reception-{tag}", phone_region="US")
+            agent = Agent(
+                org_id=org.id, name="Reception", slug=f"reception-{tag}", phone_region="US"
+            )
             s.add(agent)
             s.flush()
-            s.add_all([Membership(org_id=org.id, user_id=owner.id, role="Owner"),
-                       Membership(org_id=org.id, user_id=admin.id, role="Admin"),
-                       Membership(org_id=org.id, user_id=member.id, role="User", agent_ids=[agent.id])])
-            for pos, (key, label, ftype, opts) in enumerate([
-                ("name", "Name", "Text", []), ("email", "Email", "Email", []),
-                ("phone", "Mobile Number", "Phone", []),
-                ("gender", "Gender", "Dropdown", ["Female", "Male", "Non-binary", "Prefer not to say"]),
-            ]):
-                s.add(ContactField(agent_id=agent.id, key=key, label=label, type=ftype, options=opts,
-                                   is_default=True, position=pos))
-            s.add(ContactField(agent_id=agent.id, key="insurance", label="Insurance provider", type="Dropdown",
-                               options=["Aetna", "Cigna"], position=5))
-            s.add(ContactField(agent_id=agent.id, key="notes_text", label="Referral note", type="Text", position=6))
-            s.add(ContactField(agent_id=agent.id, key="old", label="Old field", type="Text", position=7,
-                               archived_at=utcnow()))
-            stages = [Stage(agent_id=agent.id, name=n, position=p)
-                      for p, n in enumerate(["Lead", "Prospect", "Customer", "Old Customer"])]
+            s.add_all(
+                [
+                    Membership(org_id=org.id, user_id=owner.id, role="Owner"),
+                    Membership(org_id=org.id, user_id=admin.id, role="Admin"),
+                    Membership(org_id=org.id, user_id=member.id, role="User", agent_ids=[agent.id]),
+                ]
+            )
+            for pos, (key, label, ftype, opts) in enumerate(
+                [
+                    ("name", "Name", "Text", []),
+                    ("email", "Email", "Email", []),
+                    ("phone", "Mobile Number", "Phone", []),
+                    (
+                        "gender",
+                        "Gender",
+                        "Dropdown",
+                        ["Female", "Male", "Non-binary", "Prefer not to say"],
+                    ),
+                ]
+            ):
+                s.add(
+                    ContactField(
+                        agent_id=agent.id,
+                        key=key,
+                        label=label,
+                        type=ftype,
+                        options=opts,
+                        is_default=True,
+                        position=pos,
+                    )
+                )
+            s.add(
+                ContactField(
+                    agent_id=agent.id,
+                    key="insurance",
+                    label="Insurance provider",
+                    type="Dropdown",
+                    options=["Aetna", "Cigna"],
+                    position=5,
+                )
+            )
+            s.add(
+                ContactField(
+                    agent_id=agent.id,
+                    key="notes_text",
+                    label="Referral note",
+                    type="Text",
+                    position=6,
+                )
+            )
+            s.add(
+                ContactField(
+                    agent_id=agent.id,
+                    key="old",
+                    label="Old field",
+                    type="Text",
+                    position=7,
+                    archived_at=utcnow(),
+                )
+            )
+            stages = [
+                Stage(agent_id=agent.id, name=n, position=p)
+                for p, n in enumerate(["Lead", "Prospect", "Customer", "Old Customer"])
+            ]
             s.add_all(stages)
             s.flush()
             out[tag] = {
@@ -70,11 +126,17 @@ def world(engine):
 
 
 PEOPLE = [  # name, email, phone, insurance, referral note
-    ("Maria Lopez", "maria@example.com", "+14155552671", "Aetna", "=HYPERLINK(\"http://evil.example\",\"x\")"),
+    (
+        "Maria Lopez",
+        "maria@example.com",
+        "+14155552671",
+        "Aetna",
+        '=HYPERLINK("http://evil.example","x")',
+    ),
     ("Mark Chen", "mark.chen@example.com", "+14155552672", "Cigna", "+cmd|' /C calc'!A0"),
     ("Ann Lee", "ann_lee@example.com", None, "Aetna", "-2+3"),
     ("Zoe Park", None, "+14155552673", None, "@SUM(A1:A2)"),
-    ("=1+1 Evil", "evil@example.com", None, None, "plain, with comma and \"quotes\""),
+    ("=1+1 Evil", "evil@example.com", None, None, 'plain, with comma and "quotes"'),
 ]
 
 
@@ -83,8 +145,16 @@ def filled(world):
     """The PEOPLE in the clinic (created via Form, oldest first) and two contacts in the shop."""
     ids = {}
     with db.session_scope() as s:
-        for tag, people in (("clinic", PEOPLE), ("shop", [("Shop Person", "shopper@example.com", None, None, None),
-                                                          ("Maria Lopez", "maria@example.com", None, None, None)])):
+        for tag, people in (
+            ("clinic", PEOPLE),
+            (
+                "shop",
+                [
+                    ("Shop Person", "shopper@example.com", None, None, None),
+                    ("Maria Lopez", "maria@example.com", None, None, None),
+                ],
+            ),
+        ):
             agent = s.get(Agent, world[tag]["agent_id"])
             for i, (name, email, phone, insurance, note) in enumerate(people):
                 data = {"name": name, "email": email, "phone": phone}
@@ -92,7 +162,9 @@ def filled(world):
                     data["insurance"] = insurance
                 if note:
                     data["notes_text"] = note
-                c = contacts.save_contact(s, agent, data, source="Form", origin=Origin("form", "Intake")).contact
+                c = contacts.save_contact(
+                    s, agent, data, source="Form", origin=Origin("form", "Intake")
+                ).contact
                 c.created_at = utcnow() - timedelta(days=10 - i)
                 s.add(c)
                 ids[(tag, name)] = c.id

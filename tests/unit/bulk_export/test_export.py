@@ -1,4 +1,4 @@
-"""CSV export (§3.7): columns, BOM, formula escaping, selection vs filter, roles, tenants."""
+"""CSV export: columns, BOM, formula escaping, selection vs filter, roles, tenants."""
 
 from __future__ import annotations
 
@@ -14,8 +14,20 @@ from crm_app.services import export
 from crm_app.services.contact_list import ListQuery
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
 
-HEADER = ["Name", "Primary Email", "Mobile Number", "Gender", "Status", "Stage", "Owner", "Source", "Created",
-          "External reference", "Insurance provider", "Referral note"]
+HEADER = [
+    "Name",
+    "Primary Email",
+    "Mobile Number",
+    "Gender",
+    "Status",
+    "Stage",
+    "Owner",
+    "Source",
+    "Created",
+    "External reference",
+    "Insurance provider",
+    "Referral note",
+]
 
 
 def _export(world, who="actor", tag="clinic", query=None, ids=None, binary=True):
@@ -40,7 +52,9 @@ def test_columns_bom_and_every_contact_newest_first(filled):
     by_email = {r[1]: r for r in rows[1:]}
     maria = by_email["maria@example.com"]
     assert maria[0] == "Maria Lopez"
-    assert maria[2] == "+14155552671"  # an E.164 phone is a plain number to a spreadsheet: left as it is
+    assert (
+        maria[2] == "+14155552671"
+    )  # an E.164 phone is a plain number to a spreadsheet: left as it is
     assert maria[4:8] == ["Active", "Lead", "Dana Clinic", "via Form"]
     assert maria[10] == "Aetna"
     assert [r[0] for r in rows[1:]][-1] == "Maria Lopez"  # created first, so last
@@ -51,11 +65,11 @@ def test_formula_cells_are_escaped(filled):
     _, text = _export(filled, binary=False)
     rows = _rows(text)
     notes = {r[0]: r[11] for r in rows[1:]}
-    assert notes["Maria Lopez"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert notes["Maria Lopez"] == '\'=HYPERLINK("http://evil.example","x")'
     assert notes["Mark Chen"] == "'+cmd|' /C calc'!A0"
     assert notes["Ann Lee"] == "'-2+3"
     assert notes["Zoe Park"] == "'@SUM(A1:A2)"
-    assert notes["'=1+1 Evil"] == "plain, with comma and \"quotes\""  # quoted by csv, not escaped
+    assert notes["'=1+1 Evil"] == 'plain, with comma and "quotes"'  # quoted by csv, not escaped
     assert export.escape_cell("\tcmd") == "'\tcmd" and export.escape_cell("\rcmd") == "'\rcmd"
     assert export.escape_cell("safe = text") == "safe = text"
 
@@ -65,8 +79,20 @@ def test_plain_numbers_and_phones_are_not_escaped(value):
     assert export.escape_cell(value) == value
 
 
-@pytest.mark.parametrize("value", ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "@SUM(A1:A2)",
-                                   "-2+3", "+1 (312) 555-1000", "-", "\tcmd", "\r=1", "+13125551000=1"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "+1+cmd|' /C calc'!A0",
+        "@SUM(A1:A2)",
+        "-2+3",
+        "+1 (312) 555-1000",
+        "-",
+        "\tcmd",
+        "\r=1",
+        "+13125551000=1",
+    ],
+)
 def test_what_a_spreadsheet_would_run_is_escaped_and_unescaped_back(value):
     assert export.escape_cell(value) == "'" + value
     assert export.unescape_cell(export.escape_cell(value)) == value
@@ -75,8 +101,10 @@ def test_what_a_spreadsheet_would_run_is_escaped_and_unescaped_back(value):
 
 def test_selection_and_filter(filled):
     ids = filled["ids"]
-    count, text = _export(filled, ids=[ids[("clinic", "Ann Lee")], ids[("clinic", "Zoe Park")],
-                                       ids[("shop", "Shop Person")]])  # a foreign id is ignored
+    count, text = _export(
+        filled,
+        ids=[ids[("clinic", "Ann Lee")], ids[("clinic", "Zoe Park")], ids[("shop", "Shop Person")]],
+    )  # a foreign id is ignored
     assert count == 2
     assert sorted(r[0] for r in _rows(text)[1:]) == ["Ann Lee", "Zoe Park"]
 
@@ -88,7 +116,9 @@ def test_selection_and_filter(filled):
         c.archived = True
         s.add(c)
     assert _export(filled)[0] == 4
-    assert [r[0] for r in _rows(_export(filled, query=ListQuery(archived=True))[1])[1:]] == ["Mark Chen"]
+    assert [r[0] for r in _rows(_export(filled, query=ListQuery(archived=True))[1])[1:]] == [
+        "Mark Chen"
+    ]
 
     with pytest.raises(ValidationError):
         _export(filled, ids=[])
@@ -109,9 +139,15 @@ def test_batches_cover_every_row_once(filled, monkeypatch):
 def test_export_is_audited(filled):
     _export(filled, who="admin", query=ListQuery(search="mar"))
     with db.session_scope() as s:
-        entry = s.exec(select(AuditLog).where(AuditLog.org_id == filled["clinic"]["org_id"],
-                                              AuditLog.action == "Read")).one()
-    assert entry.description.startswith("Exported 2 contacts") and entry.user_id == filled["clinic"]["admin_id"]
+        entry = s.exec(
+            select(AuditLog).where(
+                AuditLog.org_id == filled["clinic"]["org_id"], AuditLog.action == "Read"
+            )
+        ).one()
+    assert (
+        entry.description.startswith("Exported 2 contacts")
+        and entry.user_id == filled["clinic"]["admin_id"]
+    )
 
 
 def test_user_role_and_other_org_cannot_export(filled):
@@ -119,5 +155,7 @@ def test_user_role_and_other_org_cannot_export(filled):
         _export(filled, who="user")
     with db.session_scope() as s:
         with pytest.raises(NotFound):
-            export.export_contacts(s, filled["shop"]["actor"], filled["clinic"]["agent_id"], None, None, io.BytesIO())
+            export.export_contacts(
+                s, filled["shop"]["actor"], filled["clinic"]["agent_id"], None, None, io.BytesIO()
+            )
         assert s.exec(select(AuditLog).where(AuditLog.action == "Read")).all() == []

@@ -14,7 +14,16 @@ from sqlmodel import select
 from crm_app import db, settings
 from crm_app.cli import main
 from crm_app.db import session_scope
-from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue, Membership, Organization, User
+from crm_app.models import (
+    Activity,
+    Agent,
+    Contact,
+    ContactField,
+    ContactValue,
+    Membership,
+    Organization,
+    User,
+)
 from crm_app.settings import ROOT
 
 
@@ -55,10 +64,24 @@ def test_migrate_then_seed_demo_once(data_dir, capsys):
         agent = session.exec(select(Agent)).one()
         assert (agent.name, agent.slug, agent.phone_region) == ("Reception", "reception", "US")
         assert "Northside Family Clinic" in agent.welcome_message
-        labels = {f.label: f for f in session.exec(select(ContactField).where(ContactField.agent_id == agent.id))}
-        assert {"Name", "Email", "Mobile Number", "Gender", "Date of birth", "Insurance provider",
-                "Preferred location", "Reason for visit", "Newsletter"} <= set(labels)
-        assert labels["Reason for visit"].allow_ai and labels["Reason for visit"].type == "Long text"
+        labels = {
+            f.label: f
+            for f in session.exec(select(ContactField).where(ContactField.agent_id == agent.id))
+        }
+        assert {
+            "Name",
+            "Email",
+            "Mobile Number",
+            "Gender",
+            "Date of birth",
+            "Insurance provider",
+            "Preferred location",
+            "Reason for visit",
+            "Newsletter",
+        } <= set(labels)
+        assert (
+            labels["Reason for visit"].allow_ai and labels["Reason for visit"].type == "Long text"
+        )
         assert labels["Insurance provider"].options
         owner = session.exec(select(User).where(User.email == "owner@clinic.example")).one()
         assert (owner.first_name, owner.last_name) == ("Dana", "Whitfield")
@@ -76,7 +99,9 @@ def test_migrate_then_seed_demo_once(data_dir, capsys):
             if c.email:
                 assert c.email == c.email.strip().lower()
             if c.phone:
-                assert phonenumbers.is_valid_number(phonenumbers.parse(c.phone)) and c.phone.startswith("+1")
+                assert phonenumbers.is_valid_number(
+                    phonenumbers.parse(c.phone)
+                ) and c.phone.startswith("+1")
         assert len({c.email for c in contacts if c.email}) == sum(1 for c in contacts if c.email)
         ages = sorted(c.created_at for c in contacts)
         assert (ages[-1] - ages[0]).days >= 90
@@ -94,7 +119,9 @@ def test_seed_is_deterministic(data_dir, tmp_path, monkeypatch):
     main(["migrate"])
     main(["seed-demo"])
     with session_scope() as session:
-        first = sorted((c.name, c.email or "", c.phone or "") for c in session.exec(select(Contact)))
+        first = sorted(
+            (c.name, c.email or "", c.phone or "") for c in session.exec(select(Contact))
+        )
     db.get_engine().dispose()
     monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "again"))
     settings.get_settings.cache_clear()
@@ -102,22 +129,59 @@ def test_seed_is_deterministic(data_dir, tmp_path, monkeypatch):
     main(["migrate"])
     main(["seed-demo"])
     with session_scope() as session:
-        assert sorted((c.name, c.email or "", c.phone or "") for c in session.exec(select(Contact))) == first
+        assert (
+            sorted((c.name, c.email or "", c.phone or "") for c in session.exec(select(Contact)))
+            == first
+        )
 
 
 def test_create_owner_and_agent(data_dir, capsys):
     main(["migrate"])
-    assert main(["create-owner", "--email", "Ana@Shop.example", "--org", "Ana's Shop",
-                 "--first", "Ana", "--last", "Lopez"]) == 0
+    assert (
+        main(
+            [
+                "create-owner",
+                "--email",
+                "Ana@Shop.example",
+                "--org",
+                "Ana's Shop",
+                "--first",
+                "Ana",
+                "--last",
+                "Lopez",
+            ]
+        )
+        == 0
+    )
     assert "Ana's Shop" in capsys.readouterr().out
-    assert main(["create-agent", "--owner-email", "ana@shop.example", "--name", "Sales Bot",
-                 "--slug", "sales", "--region", "GB"]) == 0
+    assert (
+        main(
+            [
+                "create-agent",
+                "--owner-email",
+                "ana@shop.example",
+                "--name",
+                "Sales Bot",
+                "--slug",
+                "sales",
+                "--region",
+                "GB",
+            ]
+        )
+        == 0
+    )
     assert "/sales" in capsys.readouterr().out
     with session_scope() as session:
         agent = session.exec(select(Agent)).one()
         assert (agent.name, agent.slug, agent.phone_region) == ("Sales Bot", "sales", "GB")
-        assert session.exec(select(func.count()).select_from(ContactField)
-                            .where(ContactField.agent_id == agent.id)).one() == 4
+        assert (
+            session.exec(
+                select(func.count())
+                .select_from(ContactField)
+                .where(ContactField.agent_id == agent.id)
+            ).one()
+            == 4
+        )
 
 
 @pytest.mark.parametrize(
@@ -125,17 +189,42 @@ def test_create_owner_and_agent(data_dir, capsys):
     [
         (["create-owner", "--email", "ana@shop.example"], "already exists"),
         (["create-owner", "--email", "nope"], "valid email"),
-        (["create-agent", "--owner-email", "ana@shop.example", "--name", "Other", "--slug", "sales"],
-         "This URL slug is taken."),
-        (["create-agent", "--owner-email", "ana@shop.example", "--name", "Other", "--region", "ZZ"],
-         "phone region"),
-        (["create-agent", "--owner-email", "nobody@shop.example", "--name", "Other"], "No organization owner"),
+        (
+            [
+                "create-agent",
+                "--owner-email",
+                "ana@shop.example",
+                "--name",
+                "Other",
+                "--slug",
+                "sales",
+            ],
+            "This URL slug is taken.",
+        ),
+        (
+            [
+                "create-agent",
+                "--owner-email",
+                "ana@shop.example",
+                "--name",
+                "Other",
+                "--region",
+                "ZZ",
+            ],
+            "phone region",
+        ),
+        (
+            ["create-agent", "--owner-email", "nobody@shop.example", "--name", "Other"],
+            "No organization owner",
+        ),
     ],
 )
 def test_refusals_exit_2_with_the_message_on_stderr(data_dir, capsys, argv, message):
     main(["migrate"])
     main(["create-owner", "--email", "ana@shop.example"])
-    main(["create-agent", "--owner-email", "ana@shop.example", "--name", "Sales", "--slug", "sales"])
+    main(
+        ["create-agent", "--owner-email", "ana@shop.example", "--name", "Sales", "--slug", "sales"]
+    )
     capsys.readouterr()
     assert main(argv) == 2
     assert message in capsys.readouterr().err
@@ -153,11 +242,32 @@ def test_an_admin_cannot_be_used_as_owner(data_dir, capsys):
 def test_module_entry_point(tmp_path):
     env = {**os.environ, "CRM_DATA_DIR": str(tmp_path / "sub")}
     env.pop("CRM_DATABASE_URL", None)
-    run = subprocess.run([sys.executable, "-m", "crm_app.cli", "create-agent", "--owner-email", "a@b.example",
-                          "--name", "X"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crm_app.cli",
+            "create-agent",
+            "--owner-email",
+            "a@b.example",
+            "--name",
+            "X",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2
     assert "Run: python -m crm_app.cli migrate" in run.stderr
-    run = subprocess.run([sys.executable, "-m", "crm_app.cli", "migrate"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "crm_app.cli", "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert "up to date" in run.stdout

@@ -48,15 +48,32 @@ def world(engine) -> World:
         for a in (agent, second, foreign):
             fields.install_default_fields(s, a.id)
             stages.install_default_stages(s, a.id)
-        roles = {"owner": ("Owner", clinic, []), "admin": ("Admin", clinic, []),
-                 "user": ("User", clinic, [agent.id]), "stranger": ("User", clinic, [second.id]),
-                 "outsider": ("Owner", shop, [])}
+        roles = {
+            "owner": ("Owner", clinic, []),
+            "admin": ("Admin", clinic, []),
+            "user": ("User", clinic, [agent.id]),
+            "stranger": ("User", clinic, [second.id]),
+            "outsider": ("Owner", shop, []),
+        }
         for key, (role, org, agent_ids) in roles.items():
             s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
         s.flush()
         actors = {k: access.actor_for(s, people[k].id, roles[k][1].id) for k in people}
-        contact = save_contact(s, agent, {"name": "Maria Lopez", "email": "maria@example.com",
-                                          "phone": "+1 415 555 0101"},
-                               source="Manual", origin=Origin.member(actors["owner"])).contact
-        return World(agent.id, second.id, foreign.id, contact.id, actors["owner"], actors["admin"],
-                      actors["user"], actors["stranger"], actors["outsider"])
+        contact = save_contact(
+            s,
+            agent,
+            {"name": "Maria Lopez", "email": "maria@example.com", "phone": "+1 415 555 0101"},
+            source="Manual",
+            origin=Origin.member(actors["owner"]),
+        ).contact
+        return World(
+            agent.id,
+            second.id,
+            foreign.id,
+            contact.id,
+            actors["owner"],
+            actors["admin"],
+            actors["user"],
+            actors["stranger"],
+            actors["outsider"],
+        )

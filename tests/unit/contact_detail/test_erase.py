@@ -23,7 +23,7 @@ from crm_app.models import (
     Message,
     Note,
 )
-from crm_app.services import erase, files, fields, notes
+from crm_app.services import erase, fields, files, notes
 from crm_app.services.contacts import Origin, save_contact
 from crm_app.services.errors import NotFound, PermissionDenied
 from crm_app.settings import get_settings
@@ -36,18 +36,37 @@ def _fill(world) -> None:
         from crm_app.models import Agent
 
         agent = s.get(Agent, world.agent_id)
-        save_contact(s, agent, {"email": "maria@example.com", "allergies": "Penicillin"}, source="Manual",
-                     origin=Origin.member(world.owner), policy="overwrite")
+        save_contact(
+            s,
+            agent,
+            {"email": "maria@example.com", "allergies": "Penicillin"},
+            source="Manual",
+            origin=Origin.member(world.owner),
+            policy="overwrite",
+        )
         notes.add_note(s, world.owner, world.agent_id, world.contact_id, "<p>Maria called</p>")
-        files.add_file(s, world.owner, world.agent_id, world.contact_id, "scan.pdf", io.BytesIO(b"%PDF-1.4 maria"))
+        files.add_file(
+            s,
+            world.owner,
+            world.agent_id,
+            world.contact_id,
+            "scan.pdf",
+            io.BytesIO(b"%PDF-1.4 maria"),
+        )
         form = Form(agent_id=world.agent_id, name="Intake", slug="intake")
         s.add(form)
         s.flush()
         version = FormVersion(form_id=form.id, version=1, schema_={})
         s.add(version)
         s.flush()
-        s.add(FormSubmission(form_id=form.id, form_version_id=version.id, contact_id=world.contact_id,
-                             answers={"email": "maria@example.com"}))
+        s.add(
+            FormSubmission(
+                form_id=form.id,
+                form_version_id=version.id,
+                contact_id=world.contact_id,
+                answers={"email": "maria@example.com"},
+            )
+        )
         conv = Conversation(agent_id=world.agent_id, contact_id=world.contact_id, title="Booking")
         s.add(conv)
         s.flush()
@@ -67,22 +86,49 @@ def test_erase_removes_everything_including_files_on_disk(world):
     root = get_settings().files_dir
     assert [p for p in root.rglob("*") if p.is_file()]
     with db.session_scope() as s:
-        for model in (ContactValue, Note, ContactFile, FormSubmission, Conversation, Activity, AccessPass):
+        for model in (
+            ContactValue,
+            Note,
+            ContactFile,
+            FormSubmission,
+            Conversation,
+            Activity,
+            AccessPass,
+        ):
             assert _count(s, model, contact_id=world.contact_id) >= 1, model
         # A second contact must survive untouched.
         from crm_app.models import Agent
 
-        other = save_contact(s, s.get(Agent, world.agent_id), {"email": "john@example.com"}, source="Manual",
-                             origin=Origin.member(world.owner)).contact.id
+        other = save_contact(
+            s,
+            s.get(Agent, world.agent_id),
+            {"email": "john@example.com"},
+            source="Manual",
+            origin=Origin.member(world.owner),
+        ).contact.id
     with db.session_scope() as s:
         other_activity = _count(s, Activity, contact_id=other)
-        assert erase.erase_contact(s, world.admin, world.agent_id, world.contact_id) == world.contact_id
+        assert (
+            erase.erase_contact(s, world.admin, world.agent_id, world.contact_id)
+            == world.contact_id
+        )
     with db.session_scope() as s:
         assert s.get(Contact, world.contact_id) is None
-        for model in (ContactValue, Note, ContactFile, FormSubmission, Conversation, Activity, AccessPass):
+        for model in (
+            ContactValue,
+            Note,
+            ContactFile,
+            FormSubmission,
+            Conversation,
+            Activity,
+            AccessPass,
+        ):
             assert _count(s, model, contact_id=world.contact_id) == 0, model
         assert s.exec(select(Message)).all() == []
-        assert s.get(Contact, other) is not None and _count(s, Activity, contact_id=other) == other_activity >= 1
+        assert (
+            s.get(Contact, other) is not None
+            and _count(s, Activity, contact_id=other) == other_activity >= 1
+        )
         entry = s.exec(select(AuditLog).where(AuditLog.description.like("Erased%"))).one()
         everything = " ".join(f"{r.description} {r.user_label}" for r in s.exec(select(AuditLog)))
     assert [p for p in root.rglob("*") if p.is_file()] == []

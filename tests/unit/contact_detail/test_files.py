@@ -22,8 +22,10 @@ PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
 def office(main: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
-        archive.writestr("[Content_Types].xml",
-                         f'<Types><Override PartName="/x" ContentType="application/vnd.openxmlformats-officedocument.{main}"/></Types>')
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<Types><Override PartName="/x" ContentType="application/vnd.openxmlformats-officedocument.{main}"/></Types>',
+        )
         archive.writestr("word/document.xml", "<w:document/>")
     return buf.getvalue()
 
@@ -39,7 +41,7 @@ ALLOWED = [
     ("deck.pptx", office("presentationml.presentation.main+xml"), files.KINDS["pptx"][0]),
     ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "application/msword"),
     ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "application/vnd.ms-excel"),
-    ("notes.txt", "Café visit on Monday\n".encode("utf-8"), "text/plain"),
+    ("notes.txt", "Café visit on Monday\n".encode(), "text/plain"),
     ("list.csv", "name,city\nJosé,Zürich\n".encode("latin-1"), "text/csv"),
 ]
 
@@ -63,9 +65,13 @@ def _stored_files():
 
 
 @pytest.mark.parametrize("name,data,content_type", ALLOWED)
-def test_allowed_types_are_stored_privately_with_their_sniffed_type(world, name, data, content_type):
+def test_allowed_types_are_stored_privately_with_their_sniffed_type(
+    world, name, data, content_type
+):
     with db.session_scope() as s:
-        row = files.add_file(s, world.user, world.agent_id, world.contact_id, name, io.BytesIO(data))
+        row = files.add_file(
+            s, world.user, world.agent_id, world.contact_id, name, io.BytesIO(data)
+        )
     assert row.content_type == content_type and row.size == len(data)
     stored = _stored_files()
     assert len(stored) == 1 and stored[0].read_bytes() == data
@@ -107,18 +113,34 @@ def test_oversize_is_refused_while_reading(world):
 
 def test_exactly_25_mb_is_accepted(world):
     with db.session_scope() as s:
-        row = files.add_file(s, world.owner, world.agent_id, world.contact_id, "big.txt",
-                             io.BytesIO(b"a" * files.MAX_FILE_BYTES))
+        row = files.add_file(
+            s,
+            world.owner,
+            world.agent_id,
+            world.contact_id,
+            "big.txt",
+            io.BytesIO(b"a" * files.MAX_FILE_BYTES),
+        )
     assert row.size == files.MAX_FILE_BYTES
 
 
 def test_listing_activity_audit_and_safe_names(world):
     with db.session_scope() as s:
-        files.add_file(s, world.user, world.agent_id, world.contact_id, '../../etc/"evil";\r\nname.pdf',
-                       io.BytesIO(PDF))
+        files.add_file(
+            s,
+            world.user,
+            world.agent_id,
+            world.contact_id,
+            '../../etc/"evil";\r\nname.pdf',
+            io.BytesIO(PDF),
+        )
     with db.session_scope() as s:
         listed = files.list_files(s, world.owner, world.agent_id, world.contact_id)
-        assert s.exec(select(Activity).where(Activity.kind == "file")).one().message.startswith("File evilname.pdf uploaded by Sam Staff")
+        assert (
+            s.exec(select(Activity).where(Activity.kind == "file"))
+            .one()
+            .message.startswith("File evilname.pdf uploaded by Sam Staff")
+        )
         assert s.exec(select(AuditLog).where(AuditLog.resource == "File")).one().action == "Create"
     assert listed[0]["name"] == "evilname.pdf"
     assert listed[0]["uploader"] == "Sam Staff" and listed[0]["size"] == "43 B"
@@ -127,8 +149,12 @@ def test_listing_activity_audit_and_safe_names(world):
 
 def test_delete_by_uploader_or_admin_removes_the_bytes_after_commit(world):
     with db.session_scope() as s:
-        mine = files.add_file(s, world.user, world.agent_id, world.contact_id, "a.pdf", io.BytesIO(PDF)).id
-        owners = files.add_file(s, world.owner, world.agent_id, world.contact_id, "b.pdf", io.BytesIO(PDF)).id
+        mine = files.add_file(
+            s, world.user, world.agent_id, world.contact_id, "a.pdf", io.BytesIO(PDF)
+        ).id
+        owners = files.add_file(
+            s, world.owner, world.agent_id, world.contact_id, "b.pdf", io.BytesIO(PDF)
+        ).id
     assert len(_stored_files()) == 2
     with db.session_scope() as s, pytest.raises(PermissionDenied):
         files.delete_file(s, world.user, world.agent_id, world.contact_id, owners)
@@ -142,7 +168,9 @@ def test_delete_by_uploader_or_admin_removes_the_bytes_after_commit(world):
 def test_rolled_back_upload_leaves_no_file(world):
     with pytest.raises(RuntimeError):
         with db.session_scope() as s:
-            files.add_file(s, world.owner, world.agent_id, world.contact_id, "a.pdf", io.BytesIO(PDF))
+            files.add_file(
+                s, world.owner, world.agent_id, world.contact_id, "a.pdf", io.BytesIO(PDF)
+            )
             raise RuntimeError("later step failed")
     assert _stored_files() == []
 
@@ -151,11 +179,15 @@ def test_rolled_back_upload_leaves_no_file(world):
 def test_other_members_cannot_list_upload_delete_or_download(world, who):
     actor = getattr(world, who)
     with db.session_scope() as s:
-        file_id = files.add_file(s, world.owner, world.agent_id, world.contact_id, "a.pdf", io.BytesIO(PDF)).id
+        file_id = files.add_file(
+            s, world.owner, world.agent_id, world.contact_id, "a.pdf", io.BytesIO(PDF)
+        ).id
     with db.session_scope() as s:
         for call in (
             lambda: files.list_files(s, actor, world.agent_id, world.contact_id),
-            lambda: files.add_file(s, actor, world.agent_id, world.contact_id, "x.pdf", io.BytesIO(PDF)),
+            lambda: files.add_file(
+                s, actor, world.agent_id, world.contact_id, "x.pdf", io.BytesIO(PDF)
+            ),
             lambda: files.delete_file(s, actor, world.agent_id, world.contact_id, file_id),
             lambda: files.file_for_download(s, actor, world.contact_id, file_id),
         ):
@@ -166,7 +198,9 @@ def test_other_members_cannot_list_upload_delete_or_download(world, who):
 
 def test_download_of_a_file_of_another_contact_is_not_found(world):
     with db.session_scope() as s:
-        file_id = files.add_file(s, world.owner, world.agent_id, world.contact_id, "a.pdf", io.BytesIO(PDF)).id
+        file_id = files.add_file(
+            s, world.owner, world.agent_id, world.contact_id, "a.pdf", io.BytesIO(PDF)
+        ).id
         path, name, ctype = files.file_for_download(s, world.user, world.contact_id, file_id)
         assert path.read_bytes() == PDF and name == "a.pdf" and ctype == "application/pdf"
         with pytest.raises(NotFound):

@@ -19,19 +19,31 @@ def _stage_id(s, agent_id, name):
 def test_detail_shows_default_fields_with_labels(world):
     with db.session_scope() as s:
         detail = timeline.contact_detail(s, world.user, world.agent_id, world.contact_id)
-    assert detail["title"] == "Maria Lopez" and detail["source"] == "Manual" and detail["status"] == "Active"
+    assert (
+        detail["title"] == "Maria Lopez"
+        and detail["source"] == "Manual"
+        and detail["status"] == "Active"
+    )
     labels = {f["label"]: f["value"] for f in detail["fields"]}
-    assert labels["Primary Email"] == "maria@example.com" and labels["Mobile Number"] == "+1 415-555-0101"
+    assert (
+        labels["Primary Email"] == "maria@example.com"
+        and labels["Mobile Number"] == "+1 415-555-0101"
+    )
     assert detail["phone"] == "+14155550101" and detail["initials"] == "ML"
 
 
 def test_header_changes_write_activity_and_audit(world):
     with db.session_scope() as s:
-        lead, customer = _stage_id(s, world.agent_id, "Lead"), _stage_id(s, world.agent_id, "Customer")
+        lead, customer = (
+            _stage_id(s, world.agent_id, "Lead"),
+            _stage_id(s, world.agent_id, "Customer"),
+        )
         timeline.change_stage(s, world.owner, world.agent_id, world.contact_id, str(lead))
     with db.session_scope() as s:
         timeline.change_stage(s, world.owner, world.agent_id, world.contact_id, str(customer))
-        timeline.change_owner(s, world.owner, world.agent_id, world.contact_id, str(world.user.user_id))
+        timeline.change_owner(
+            s, world.owner, world.agent_id, world.contact_id, str(world.user.user_id)
+        )
         timeline.change_status(s, world.user, world.agent_id, world.contact_id, "Blocked")
         timeline.set_archived(s, world.user, world.agent_id, world.contact_id, True)
     with db.session_scope() as s:
@@ -42,8 +54,9 @@ def test_header_changes_write_activity_and_audit(world):
     assert detail["status"] == "Blocked" and detail["archived"] is True
     messages = [a["message"] for a in activity]
     assert "Stage changed from Lead to Customer by Dana Whitfield" in messages
-    assert "Owner changed from Dana Whitfield to Sam Staff by Dana Whitfield" in messages or \
-        any(m.startswith("Owner changed from") and "to Sam Staff" in m for m in messages)
+    assert "Owner changed from Dana Whitfield to Sam Staff by Dana Whitfield" in messages or any(
+        m.startswith("Owner changed from") and "to Sam Staff" in m for m in messages
+    )
     assert "Status changed from Active to Blocked by Sam Staff" in messages
     assert messages[0] == "Archived by Sam Staff"  # newest first
     assert activity[0]["who"] == "Sam Staff" and activity[0]["actor_type"] == "Team member"
@@ -54,13 +67,17 @@ def test_header_values_are_validated(world):
     with db.session_scope() as s:
         foreign_stage = _stage_id(s, world.outsider_agent_id, "Lead")
         with pytest.raises(ValidationError):
-            timeline.change_stage(s, world.owner, world.agent_id, world.contact_id, str(foreign_stage))
+            timeline.change_stage(
+                s, world.owner, world.agent_id, world.contact_id, str(foreign_stage)
+            )
         with pytest.raises(ValidationError):
             timeline.change_status(s, world.owner, world.agent_id, world.contact_id, "Deleted")
         # A member without the agent, or of another organization, cannot become the owner.
         for user_id in (world.stranger.user_id, world.outsider.user_id):
             with pytest.raises(ValidationError):
-                timeline.change_owner(s, world.owner, world.agent_id, world.contact_id, str(user_id))
+                timeline.change_owner(
+                    s, world.owner, world.agent_id, world.contact_id, str(user_id)
+                )
     with db.session_scope() as s:
         owners = {o["name"] for o in timeline.owner_choices(s, world.owner.org_id, world.agent_id)}
     assert owners == {"Dana Whitfield", "Alex Admin", "Sam Staff"}
@@ -74,26 +91,44 @@ def test_submissions_and_transcript_in_order(world):
         version = FormVersion(form_id=form.id, version=1)
         s.add(version)
         s.flush()
-        s.add(FormSubmission(form_id=form.id, form_version_id=version.id, contact_id=world.contact_id,
-                             answers={"reason": {"label": "Reason for visit", "value": "Back pain"},
-                                      "days": ["Mon", "Tue"]}))
+        s.add(
+            FormSubmission(
+                form_id=form.id,
+                form_version_id=version.id,
+                contact_id=world.contact_id,
+                answers={
+                    "reason": {"label": "Reason for visit", "value": "Back pain"},
+                    "days": ["Mon", "Tue"],
+                },
+            )
+        )
         conv = Conversation(agent_id=world.agent_id, contact_id=world.contact_id, title="")
         s.add(conv)
         s.flush()
-        for role, text in (("visitor", "Hello"), ("agent", "Hi! How can I help?"), ("visitor", "Book me")):
+        for role, text in (
+            ("visitor", "Hello"),
+            ("agent", "Hi! How can I help?"),
+            ("visitor", "Book me"),
+        ):
             s.add(Message(conversation_id=conv.id, role=role, content=text))
             s.flush()
         conv_id = conv.id
     with db.session_scope() as s:
         subs = timeline.list_submissions(s, world.user, world.agent_id, world.contact_id)
         convs = timeline.list_conversations(s, world.user, world.agent_id, world.contact_id)
-        transcript = timeline.read_transcript(s, world.user, world.agent_id, world.contact_id, str(conv_id))
+        transcript = timeline.read_transcript(
+            s, world.user, world.agent_id, world.contact_id, str(conv_id)
+        )
         with pytest.raises(NotFound):
-            timeline.read_transcript(s, world.outsider, world.agent_id, world.contact_id, str(conv_id))
+            timeline.read_transcript(
+                s, world.outsider, world.agent_id, world.contact_id, str(conv_id)
+            )
     assert subs[0]["form"] == "Intake form"
     assert {"label": "Reason for visit", "value": "Back pain"} in subs[0]["answers"]
     assert {"label": "days", "value": "Mon, Tue"} in subs[0]["answers"]
-    assert convs == [{"id": str(conv_id), "title": "Hello", "messages": 3, "time": convs[0]["time"]}]
+    assert convs == [
+        {"id": str(conv_id), "title": "Hello", "messages": 3, "time": convs[0]["time"]}
+    ]
     assert [m["content"] for m in transcript] == ["Hello", "Hi! How can I help?", "Book me"]
     assert transcript[0]["who"] == "Maria Lopez" and transcript[1]["who"] == "Reception"
 

@@ -19,8 +19,11 @@ def _counts(world, tag="clinic"):
     w = world[tag]
     with db.session_scope(read_only=True) as s:
         kept = count_contacts(s, w["actor"], w["agent_id"])
-        real = s.exec(select(func.count()).select_from(Contact).where(Contact.agent_id == w["agent_id"],
-                                                                      Contact.archived == False)).one()  # noqa: E712
+        real = s.exec(
+            select(func.count())
+            .select_from(Contact)
+            .where(Contact.agent_id == w["agent_id"], Contact.archived.is_(False))
+        ).one()
     return kept, real
 
 
@@ -29,26 +32,66 @@ def test_total_follows_every_kind_of_write(world, engine):
     with db.session_scope() as s:
         agent = s.get(Agent, clinic)
         for i in range(5):
-            contacts.save_contact(s, agent, {"email": f"p{i}@example.com", "name": f"P {i}"}, source="Form",
-                                  origin=contacts.Origin("form", "f"))
-        contacts.save_contact(s, agent, {"email": "p0@example.com", "name": "P 0 again"}, source="Form",
-                              origin=contacts.Origin("form", "f"))  # the same person: no new contact
+            contacts.save_contact(
+                s,
+                agent,
+                {"email": f"p{i}@example.com", "name": f"P {i}"},
+                source="Form",
+                origin=contacts.Origin("form", "f"),
+            )
+        contacts.save_contact(
+            s,
+            agent,
+            {"email": "p0@example.com", "name": "P 0 again"},
+            source="Form",
+            origin=contacts.Origin("form", "f"),
+        )  # the same person: no new contact
     assert _counts(world) == (5, 5)
     with db.session_scope() as s:  # bulk SQL: archive two, a Core insert of three (one archived)
-        ids = list(s.exec(select(Contact.id).where(Contact.agent_id == clinic).order_by(Contact.id).limit(2)))
+        ids = list(
+            s.exec(
+                select(Contact.id).where(Contact.agent_id == clinic).order_by(Contact.id).limit(2)
+            )
+        )
         s.exec(update(Contact).where(Contact.id.in_(ids)).values(archived=True))
-        s.execute(insert(Contact), [{"id": f"core{i}", "agent_id": clinic, "name": "C", "name_sort": "c",
-                                  "source": "API", "archived": i == 2, **ROW} for i in range(3)])
+        s.execute(
+            insert(Contact),
+            [
+                {
+                    "id": f"core{i}",
+                    "agent_id": clinic,
+                    "name": "C",
+                    "name_sort": "c",
+                    "source": "API",
+                    "archived": i == 2,
+                    **ROW,
+                }
+                for i in range(3)
+            ],
+        )
     assert _counts(world) == (5, 5)
     with db.session_scope() as s:  # an unfinished import's contacts (archived NULL) count once done
         for i in range(4):
-            s.execute(insert(Contact).values(id=f"imp{i}", agent_id=clinic, name="I", name_sort="i", source="Import",
-                                             archived=null(), **ROW))
+            s.execute(
+                insert(Contact).values(
+                    id=f"imp{i}",
+                    agent_id=clinic,
+                    name="I",
+                    name_sort="i",
+                    source="Import",
+                    archived=null(),
+                    **ROW,
+                )
+            )
     assert _counts(world) == (5, 5)
     with db.session_scope() as s:
         s.exec(update(Contact).where(Contact.id.like("imp%")).values(archived=False))
-        s.exec(update(Contact).where(Contact.id == "core0").values(name="Renamed"))  # not a count change
-        s.exec(update(Contact).where(Contact.id.in_(["core0", "core1"])).values(archived=False))  # already so
+        s.exec(
+            update(Contact).where(Contact.id == "core0").values(name="Renamed")
+        )  # not a count change
+        s.exec(
+            update(Contact).where(Contact.id.in_(["core0", "core1"])).values(archived=False)
+        )  # already so
     assert _counts(world) == (9, 9)
     with db.session_scope() as s:  # unarchive one, delete an archived and two live ones, move one
         s.exec(update(Contact).where(Contact.id == ids[0]).values(archived=False))
@@ -69,7 +112,11 @@ def test_total_reads_no_contacts_and_folds_its_rows(world, engine, monkeypatch):
     clinic = world["clinic"]["agent_id"]
     for i in range(6):  # one statement each: on PostgreSQL six delta rows
         with db.session_scope() as s:
-            s.execute(insert(Contact).values(id=f"c{i}", agent_id=clinic, name="C", name_sort="c", source="API", **ROW))
+            s.execute(
+                insert(Contact).values(
+                    id=f"c{i}", agent_id=clinic, name="C", name_sort="c", source="API", **ROW
+                )
+            )
     monkeypatch.setattr(contact_list, "FOLD_COUNT_ROWS", 3)
     statements = []
 
@@ -84,6 +131,8 @@ def test_total_reads_no_contacts_and_folds_its_rows(world, engine, monkeypatch):
         event.remove(engine, "before_cursor_execute", seen)
     assert not [st for st in statements if "FROM contact " in st or "FROM contact\n" in st]
     with db.session_scope() as s:
-        rows = s.exec(select(func.count()).select_from(ContactCount).where(ContactCount.agent_id == clinic)).one()
+        rows = s.exec(
+            select(func.count()).select_from(ContactCount).where(ContactCount.agent_id == clinic)
+        ).one()
     assert rows == 1
     assert _counts(world) == (6, 6)

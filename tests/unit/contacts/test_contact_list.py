@@ -1,4 +1,4 @@
-"""Contacts list: search, filters, sort, pagination, tenant isolation (§3.3)."""
+"""Contacts list: search, filters, sort, pagination, tenant isolation."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def filled(world):
             data = {"name": name, "email": email, "phone": phone}
             if insurance:
                 data["insurance"] = insurance
-            c = contacts.save_contact(s, agent, data, source=source, origin=Origin("form", "f")).contact
+            c = contacts.save_contact(
+                s, agent, data, source=source, origin=Origin("form", "f")
+            ).contact
             c.created_at = utcnow() - timedelta(days=10 - i)
             s.add(c)
     return world
@@ -43,7 +45,10 @@ def _names(filled, **kw):
 
 
 def test_search_by_name_prefix_any_word_email_and_phone(filled):
-    assert _names(filled, search="mar", sort="name", descending=False)[0] == ["Maria Lopez", "Mark Chen"]
+    assert _names(filled, search="mar", sort="name", descending=False)[0] == [
+        "Maria Lopez",
+        "Mark Chen",
+    ]
     assert _names(filled, search="lopez")[0] == ["Maria Lopez"]
     assert _names(filled, search="ann_")[0] == ["Ann Lee"]  # underscore is literal, not a wildcard
     assert _names(filled, search="555-2673")[0] == ["Zoe Park"]
@@ -51,7 +56,10 @@ def test_search_by_name_prefix_any_word_email_and_phone(filled):
 
 def test_filters_sort_and_pages(filled):
     assert _names(filled, sources=["Form"], sort="created")[0] == ["Zoe Park", "Maria Lopez"]
-    assert _names(filled, custom={"insurance": "Aetna"}, sort="name", descending=False)[0] == ["Ann Lee", "Maria Lopez"]
+    assert _names(filled, custom={"insurance": "Aetna"}, sort="name", descending=False)[0] == [
+        "Ann Lee",
+        "Maria Lopez",
+    ]
     names, total = _names(filled, sort="name", descending=False, page=1, page_size=25)
     assert total == 4 and names == ["Ann Lee", "Maria Lopez", "Mark Chen", "Zoe Park"]
     today = date.today()
@@ -72,7 +80,9 @@ def test_bad_parameters_and_other_orgs(filled):
             count_matching(s, filled["shop"]["actor"], filled["clinic"]["agent_id"], ListQuery())
         page = list_page(s, filled["shop"]["actor"], filled["shop"]["agent_id"], ListQuery())
         assert (page.rows, page.has_next, page.has_previous) == ([], False, False)
-        assert count_matching(s, filled["shop"]["actor"], filled["shop"]["agent_id"], ListQuery()) == 0
+        assert (
+            count_matching(s, filled["shop"]["actor"], filled["shop"]["agent_id"], ListQuery()) == 0
+        )
 
 
 def test_total_is_exact_up_to_the_cap_then_reports_more(filled, monkeypatch):
@@ -93,6 +103,12 @@ def test_dense_pages_walk_the_sort_index_with_the_same_results(filled, monkeypat
     assert [_names(filled, sort=s, descending=d, **kw)[0] for s, d, kw in CASES] == expected
 
 
-CASES = [("created", True, {}), ("name", False, {}), ("name", True, {"search": "ma"}),
-         ("created", True, {"search": "lopez"}), ("created", False, {"search": "a"}),
-         ("created", True, {"custom": {"insurance": "Aetna"}}), ("created", False, {"sources": ["Form"]})]
+CASES = [
+    ("created", True, {}),
+    ("name", False, {}),
+    ("name", True, {"search": "ma"}),
+    ("created", True, {"search": "lopez"}),
+    ("created", False, {"search": "a"}),
+    ("created", True, {"custom": {"insurance": "Aetna"}}),
+    ("created", False, {"sources": ["Form"]}),
+]

@@ -15,7 +15,11 @@ from crm_app import db
 from crm_app.models import Contact, ContactField, ContactValue, Stage, utcnow
 from crm_app.services import contact_list
 from crm_app.services.contact_list import (
-    SORTABLE, ListQuery, build_filter, count_matching, list_page,
+    SORTABLE,
+    ListQuery,
+    build_filter,
+    count_matching,
+    list_page,
 )
 from crm_app.services.errors import ValidationError
 
@@ -35,25 +39,51 @@ def many(world):
     now = utcnow().replace(microsecond=0)
     with db.session_scope() as s:
         stages = list(s.exec(select(Stage.id).where(Stage.agent_id == clinic["agent_id"])))
-        insurance = s.exec(select(ContactField).where(ContactField.agent_id == clinic["agent_id"],
-                                                      ContactField.key == "insurance")).one()
+        insurance = s.exec(
+            select(ContactField).where(
+                ContactField.agent_id == clinic["agent_id"], ContactField.key == "insurance"
+            )
+        ).one()
         for i in range(COUNT):
             name = rng.choice(NAMES)
             created = now - timedelta(hours=i // 3)
-            c = Contact(agent_id=clinic["agent_id"], name=name, name_sort=name.lower(),
-                        email=None if i % 5 == 0 else f"p{i:02d}@example.com",
-                        phone=None if i % 4 == 0 else f"+1415555{i:04d}",
-                        gender=rng.choice(["Female", "Male", None]), source=rng.choice(SOURCES),
-                        stage_id=rng.choice(stages + [None]), status=rng.choice(STATUSES),
-                        primary_owner_id=rng.choice([clinic["owner_id"], None]), archived=i % 17 == 0,
-                        created_at=created, updated_at=created + timedelta(minutes=rng.randint(0, 2)))
+            c = Contact(
+                agent_id=clinic["agent_id"],
+                name=name,
+                name_sort=name.lower(),
+                email=None if i % 5 == 0 else f"p{i:02d}@example.com",
+                phone=None if i % 4 == 0 else f"+1415555{i:04d}",
+                gender=rng.choice(["Female", "Male", None]),
+                source=rng.choice(SOURCES),
+                stage_id=rng.choice(stages + [None]),
+                status=rng.choice(STATUSES),
+                primary_owner_id=rng.choice([clinic["owner_id"], None]),
+                archived=i % 17 == 0,
+                created_at=created,
+                updated_at=created + timedelta(minutes=rng.randint(0, 2)),
+            )
             s.add(c)
             s.flush()
             if i % 3:
-                s.add(ContactValue(contact_id=c.id, field_id=insurance.id, value_text=rng.choice(["Aetna", "Cigna"])))
+                s.add(
+                    ContactValue(
+                        contact_id=c.id,
+                        field_id=insurance.id,
+                        value_text=rng.choice(["Aetna", "Cigna"]),
+                    )
+                )
         shop = world["shop"]
-        s.add(Contact(agent_id=shop["agent_id"], name="Ann Shop", name_sort="ann shop", email="ann@shop.example",
-                      phone="+14155550001", source="Chat", created_at=now))
+        s.add(
+            Contact(
+                agent_id=shop["agent_id"],
+                name="Ann Shop",
+                name_sort="ann shop",
+                email="ann@shop.example",
+                phone="+14155550001",
+                source="Chat",
+                created_at=now,
+            )
+        )
     return world
 
 
@@ -92,8 +122,12 @@ def _check(world, **kw):
         # OFFSET pages agree with keyset pages.
         by_number = []
         for number in range(1, len(expected) // 25 + 2):
-            by_number += [r["id"] for r in list_page(s, actor, agent_id, ListQuery(page=number, page_size=25,
-                                                                                   **kw)).rows]
+            by_number += [
+                r["id"]
+                for r in list_page(
+                    s, actor, agent_id, ListQuery(page=number, page_size=25, **kw)
+                ).rows
+            ]
         assert by_number == expected, kw
         assert count_matching(s, actor, agent_id, q) == len(expected)
     return expected
@@ -105,18 +139,32 @@ def test_every_sort_pages_like_the_reference(many, sort, descending):
     assert len(_check(many, sort=sort, descending=descending)) > 50
 
 
-@pytest.mark.parametrize("kw", [
-    {"statuses": ["Blocked"]}, {"sources": ["API", "Chat"]}, {"owner_ids": [0]}, {"stage_ids": [0]},
-    {"custom": {"insurance": "Aetna"}}, {"search": "ann"}, {"search": "p1"}, {"search": "415"}, {"search": "0012"}, {"archived": True},
-    {"custom": {"insurance": "Cigna"}, "sort": "name", "descending": False}, {"search": "an", "sort": "name"},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"statuses": ["Blocked"]},
+        {"sources": ["API", "Chat"]},
+        {"owner_ids": [0]},
+        {"stage_ids": [0]},
+        {"custom": {"insurance": "Aetna"}},
+        {"search": "ann"},
+        {"search": "p1"},
+        {"search": "415"},
+        {"search": "0012"},
+        {"archived": True},
+        {"custom": {"insurance": "Cigna"}, "sort": "name", "descending": False},
+        {"search": "an", "sort": "name"},
+    ],
+)
 def test_filters_page_like_the_reference(many, kw):
     kw = dict(kw)
     if kw.get("owner_ids") == [0]:
         kw["owner_ids"] = [many["clinic"]["owner_id"]]
     if kw.get("stage_ids") == [0]:
         with db.session_scope() as s:
-            kw["stage_ids"] = [s.exec(select(Stage.id).where(Stage.agent_id == many["clinic"]["agent_id"])).first()]
+            kw["stage_ids"] = [
+                s.exec(select(Stage.id).where(Stage.agent_id == many["clinic"]["agent_id"])).first()
+            ]
     _check(many, **kw)
 
 
@@ -127,16 +175,22 @@ def test_dense_walk_and_its_fallback_return_the_reference(many, monkeypatch, wal
     monkeypatch.setattr(contact_list, "DENSE_MATCHES", 2)
     monkeypatch.setattr(contact_list, "DENSE_VALUES", 2)
     monkeypatch.setattr(contact_list, "WALK_ROWS", walk_rows)
-    for kw in ({"custom": {"insurance": "Aetna"}}, {"custom": {"insurance": "Cigna"}, "descending": False},
-               {"search": "ann"}, {"search": "ma", "sort": "name", "descending": False},
-               {"search": "415", "sort": "name", "descending": True}):
+    for kw in (
+        {"custom": {"insurance": "Aetna"}},
+        {"custom": {"insurance": "Cigna"}, "descending": False},
+        {"search": "ann"},
+        {"search": "ma", "sort": "name", "descending": False},
+        {"search": "415", "sort": "name", "descending": True},
+    ):
         _check(many, **kw)
 
 
 def test_count_is_capped(many, monkeypatch):
     monkeypatch.setattr(contact_list, "COUNT_CAP", 5)
     with db.session_scope(read_only=True) as s:
-        assert count_matching(s, many["clinic"]["actor"], many["clinic"]["agent_id"], ListQuery()) == 6
+        assert (
+            count_matching(s, many["clinic"]["actor"], many["clinic"]["agent_id"], ListQuery()) == 6
+        )
 
 
 def test_a_foreign_or_broken_cursor_is_refused(many):
@@ -145,7 +199,9 @@ def test_a_foreign_or_broken_cursor_is_refused(many):
         page = list_page(s, clinic["actor"], clinic["agent_id"], ListQuery(sort="name"))
         for cursor in ("nonsense", '["a", "b"]', page.last):
             with pytest.raises(ValidationError):
-                list_page(s, clinic["actor"], clinic["agent_id"], ListQuery(sort="created"), after=cursor)
+                list_page(
+                    s, clinic["actor"], clinic["agent_id"], ListQuery(sort="created"), after=cursor
+                )
 
 
 PHONES = {"Pat Area": "+13125550123", "Quinn Other": "+14155551234", "Remy Uk": "+447700900123"}
@@ -155,28 +211,42 @@ PHONES = {"Pat Area": "+13125550123", "Quinn Other": "+14155551234", "Remy Uk": 
 def phones(world):
     with db.session_scope() as s:
         for name, phone in PHONES.items():
-            s.add(Contact(agent_id=world["clinic"]["agent_id"], name=name, name_sort=name.lower(), phone=phone,
-                          source="Chat"))
+            s.add(
+                Contact(
+                    agent_id=world["clinic"]["agent_id"],
+                    name=name,
+                    name_sort=name.lower(),
+                    phone=phone,
+                    source="Chat",
+                )
+            )
     return world
 
 
-@pytest.mark.parametrize("term,names", [
-    ("(312) 555-0123", ["Pat Area"]),        # full national number, agent region US
-    ("312-555-0123", ["Pat Area"]),
-    ("+1 312 555 0123", ["Pat Area"]),       # international
-    ("13125550123", ["Pat Area"]),           # international digits without "+"
-    ("312", ["Pat Area"]),                   # area code prefix
-    ("(312) 55", ["Pat Area"]),              # national prefix while typing
-    ("555-0123", ["Pat Area"]),              # local number = last digits
-    ("0123", ["Pat Area", "Remy Uk"]),       # last digits
-    ("+44 7700 900123", ["Remy Uk"]),
-    ("900123", ["Remy Uk"]),
-    ("555-1234", ["Quinn Other"]),
-    ("5550", []),                            # a middle segment alone finds nothing
-])
+@pytest.mark.parametrize(
+    "term,names",
+    [
+        ("(312) 555-0123", ["Pat Area"]),  # full national number, agent region US
+        ("312-555-0123", ["Pat Area"]),
+        ("+1 312 555 0123", ["Pat Area"]),  # international
+        ("13125550123", ["Pat Area"]),  # international digits without "+"
+        ("312", ["Pat Area"]),  # area code prefix
+        ("(312) 55", ["Pat Area"]),  # national prefix while typing
+        ("555-0123", ["Pat Area"]),  # local number = last digits
+        ("0123", ["Pat Area", "Remy Uk"]),  # last digits
+        ("+44 7700 900123", ["Remy Uk"]),
+        ("900123", ["Remy Uk"]),
+        ("555-1234", ["Quinn Other"]),
+        ("5550", []),  # a middle segment alone finds nothing
+    ],
+)
 def test_phone_search_by_number_start_or_end(phones, term, names):
     clinic = phones["clinic"]
     with db.session_scope(read_only=True) as s:
-        rows = list_page(s, clinic["actor"], clinic["agent_id"], ListQuery(search=term, sort="name",
-                                                                          descending=False)).rows
+        rows = list_page(
+            s,
+            clinic["actor"],
+            clinic["agent_id"],
+            ListQuery(search=term, sort="name", descending=False),
+        ).rows
     assert [r["name"] for r in rows] == sorted(names), term

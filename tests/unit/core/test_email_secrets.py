@@ -38,7 +38,9 @@ def test_with_smtp_the_code_is_only_in_the_delivered_mail(configure, monkeypatch
     config = configure(CRM_SMTP_URL="smtp://mail.example:587", CRM_DEV_MODE="1")
     assert config.dev_mode is False  # a server that sends real mail is never a development server
     delivered = []
-    monkeypatch.setattr(email, "_send_smtp", lambda url, sender, to, subject, body: delivered.append(body))
+    monkeypatch.setattr(
+        email, "_send_smtp", lambda url, sender, to, subject, body: delivered.append(body)
+    )
     with db.session_scope() as s:
         auth.request_code(s, "ann@clinic.example")
     code = re.search(r"\d{6}", delivered[0]).group(0)
@@ -50,7 +52,9 @@ def test_with_smtp_the_code_is_only_in_the_delivered_mail(configure, monkeypatch
 
 def test_without_smtp_the_console_shows_the_code_and_nothing_else_keeps_it(configure, caplog):
     config = configure()
-    assert config.dev_mode is False  # development mode is explicit: no SMTP alone does not turn it on
+    assert (
+        config.dev_mode is False
+    )  # development mode is explicit: no SMTP alone does not turn it on
     with caplog.at_level(logging.WARNING, logger="crm.email"), db.session_scope() as s:
         auth.request_code(s, "owner@clinic.example")
     printed = caplog.text
@@ -65,9 +69,15 @@ def test_development_mode_keeps_recent_full_copies_owner_only(configure, monkeyp
     monkeypatch.setattr(email, "DEV_MAILBOX_KEEP", 3)
     with db.session_scope() as s:
         for n in range(5):
-            email.send_email(s, f"p{n}@clinic.example", f"Code {n}", f"secret-{n}", hide=(f"secret-{n}",))
+            email.send_email(
+                s, f"p{n}@clinic.example", f"Code {n}", f"secret-{n}", hide=(f"secret-{n}",)
+            )
     kept = email.dev_mailbox()
-    assert [m["to"] for m in kept] == ["p4@clinic.example", "p3@clinic.example", "p2@clinic.example"]
+    assert [m["to"] for m in kept] == [
+        "p4@clinic.example",
+        "p3@clinic.example",
+        "p2@clinic.example",
+    ]
     assert kept[0]["body"] == "secret-4"
     assert stat.S_IMODE(os.stat(config.dev_mailbox_dir).st_mode) == 0o700
     assert {stat.S_IMODE(p.stat().st_mode) for p in config.dev_mailbox_dir.iterdir()} == {0o600}

@@ -83,9 +83,16 @@ def test_contact_files_and_kept_imports_are_owner_only(engine, tmp_path, loose_u
     with db.session_scope() as s:
         owner = agents.create_owner(s, "rosa@clinic.example", "Clinic", "Rosa", "Alvarez")
         agent_id = agents.create_agent(s, owner, "Front Desk", "front-desk").id
-        contact_id = contacts.save_contact(s, s.get(Agent, agent_id), {"name": "Ann Lee", "email": "ann@example.com"},
-                                           source="Manual", origin=contacts.Origin("manual", "")).contact.id
-        stored = files.add_file(s, owner, agent_id, contact_id, "scan.pdf", io.BytesIO(b"%PDF-1.4 ann"))
+        contact_id = contacts.save_contact(
+            s,
+            s.get(Agent, agent_id),
+            {"name": "Ann Lee", "email": "ann@example.com"},
+            source="Manual",
+            origin=contacts.Origin("manual", ""),
+        ).contact.id
+        stored = files.add_file(
+            s, owner, agent_id, contact_id, "scan.pdf", io.BytesIO(b"%PDF-1.4 ann")
+        )
     csv_path = tmp_path / "people.csv"
     csv_path.write_text("Name,Email\nBea Diaz,bea@example.com\nNo Mail,not-an-email\n")
     job = imports.import_file(lambda s: owner, agent_id, csv_path, valid_only=True)
@@ -95,8 +102,9 @@ def test_contact_files_and_kept_imports_are_owner_only(engine, tmp_path, loose_u
     written = list(root.rglob("*"))
     assert files.storage_path(stored.storage_key) in written
     kept_imports = [p.name for p in written if p.parent.name == "imports"]
-    assert any(n.endswith("-errors.csv") for n in kept_imports) and any(not n.endswith("-errors.csv")
-                                                                        for n in kept_imports)
+    assert any(n.endswith("-errors.csv") for n in kept_imports) and any(
+        not n.endswith("-errors.csv") for n in kept_imports
+    )
     for path in [root, *written]:
         assert _mode(path) == (0o700 if path.is_dir() else 0o600), path
 
@@ -111,6 +119,8 @@ def test_a_postgresql_url_leaves_no_file_behind(tmp_path, monkeypatch):
 def test_form_uploads_are_owner_only(fresh_data_dir, loose_umask):
     from crm_app.services import files, forms
 
-    stored = forms._store_upload(forms.UploadedFile("scan.pdf", io.BytesIO(b"%PDF-1.4 form answer")))
+    stored = forms._store_upload(
+        forms.UploadedFile("scan.pdf", io.BytesIO(b"%PDF-1.4 form answer"))
+    )
     path = files.storage_path(stored["key"])
     assert _mode(path) == 0o600 and _mode(path.parent) == 0o700

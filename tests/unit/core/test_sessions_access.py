@@ -13,7 +13,9 @@ from crm_app.services import access, audit, sessions
 from crm_app.services.errors import NotAuthenticated, NotFound, PermissionDenied
 
 
-def _org(session: Session, name: str, email: str, role: str = "Owner", agent_ids=()) -> tuple[User, Organization]:
+def _org(
+    session: Session, name: str, email: str, role: str = "Owner", agent_ids=()
+) -> tuple[User, Organization]:
     org = Organization(name=name)
     user = User(email=email, first_name="Ann", last_name=name)
     session.add_all([org, user])
@@ -127,12 +129,17 @@ def test_audit_log_visibility_by_role(engine):
         s.flush()
         owner_a = access.Actor(user_id=owner.id, org_id=org.id, role="Owner", email=owner.email)
         staff_a = access.Actor(user_id=staff.id, org_id=org.id, role="User", email=staff.email)
-        other_a = access.Actor(user_id=other.id, org_id=other_org.id, role="Owner", email=other.email)
+        other_a = access.Actor(
+            user_id=other.id, org_id=other_org.id, role="Owner", email=other.email
+        )
         audit.record(s, owner_a, "Update", "Contact Field", "owner change")
         audit.record(s, staff_a, "Login", "Session", "staff login")
         audit.record(s, other_a, "Create", "Agent", "other org")
     with db.session_scope() as s:
-        assert {e.description for e in audit.list_entries(s, owner_a)} == {"owner change", "staff login"}
+        assert {e.description for e in audit.list_entries(s, owner_a)} == {
+            "owner change",
+            "staff login",
+        }
         assert [e.description for e in audit.list_entries(s, staff_a)] == ["staff login"]
         assert [e.description for e in audit.list_entries(s, other_a)] == ["other org"]
         assert s.exec(select(AuditLog)).first().created_at.tzinfo is not None

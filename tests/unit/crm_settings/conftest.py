@@ -14,7 +14,6 @@ from crm_app.services import fields, stages
 from crm_app.services.access import Actor
 
 
-
 @dataclass
 class World:
     agent_id: int
@@ -30,8 +29,15 @@ def _member(s, org: Organization, email: str, role: str, agent_ids=()) -> Actor:
     s.add(user)
     s.flush()
     s.add(Membership(org_id=org.id, user_id=user.id, role=role, agent_ids=list(agent_ids)))
-    return Actor(user_id=user.id, org_id=org.id, role=role, email=email, first_name=role,
-                 last_name="Member", agent_ids=tuple(agent_ids))
+    return Actor(
+        user_id=user.id,
+        org_id=org.id,
+        role=role,
+        email=email,
+        first_name=role,
+        last_name="Member",
+        agent_ids=tuple(agent_ids),
+    )
 
 
 def build_world() -> World:

@@ -1,4 +1,4 @@
-"""Contact fields (§4): defaults, custom fields, validation, reorder, archive, permissions."""
+"""Contact fields: defaults, custom fields, validation, reorder, archive, permissions."""
 
 from __future__ import annotations
 
@@ -24,12 +24,21 @@ def _create(world, actor=None, **kw):
 
 def _field_count(world) -> int:
     with session_scope() as s:
-        return s.exec(select(func.count()).select_from(ContactField).where(ContactField.agent_id == world.agent_id)).one()
+        return s.exec(
+            select(func.count())
+            .select_from(ContactField)
+            .where(ContactField.agent_id == world.agent_id)
+        ).one()
 
 
 def _audits(resource="Contact Field") -> list[str]:
     with session_scope() as s:
-        return [a.description for a in s.exec(select(AuditLog).where(AuditLog.resource == resource).order_by(AuditLog.id))]
+        return [
+            a.description
+            for a in s.exec(
+                select(AuditLog).where(AuditLog.resource == resource).order_by(AuditLog.id)
+            )
+        ]
 
 
 def test_new_agent_has_the_four_default_fields(world):
@@ -50,14 +59,23 @@ def test_user_role_can_read_the_fields(world):
 
 
 def test_create_custom_field_derives_the_key_and_audits(world):
-    field = _create(world, label="  Preferred clinic! ", type="Dropdown", options=[" Downtown ", "Uptown", ""],
-                    required=True, ai_hint="City of the clinic", allow_ai=True)
+    field = _create(
+        world,
+        label="  Preferred clinic! ",
+        type="Dropdown",
+        options=[" Downtown ", "Uptown", ""],
+        required=True,
+        ai_hint="City of the clinic",
+        allow_ai=True,
+    )
     assert field["key"] == "preferred_clinic"
     assert field["label"] == "Preferred clinic!"
     assert field["options"] == ["Downtown", "Uptown"]
     assert field["required"] and field["allow_ai"] and not field["is_default"]
     assert [f["key"] for f in _list(world)][-1] == "preferred_clinic"
-    assert _audits() == ["Created custom field 'Preferred clinic!' (preferred_clinic, Dropdown) in agent 'Reception'"]
+    assert _audits() == [
+        "Created custom field 'Preferred clinic!' (preferred_clinic, Dropdown) in agent 'Reception'"
+    ]
 
 
 def test_every_field_type_is_accepted(world):
@@ -80,10 +98,18 @@ def test_every_field_type_is_accepted(world):
         ({"label": "Budget", "key": "bud-get"}, "key", "lower-case letter"),
         ({"label": "???"}, "key", "Enter a key"),
         ({"label": "Size", "type": "Dropdown", "options": []}, "options", "at least one option"),
-        ({"label": "Size", "type": "Multi-select", "options": ["  ", ""]}, "options", "at least one option"),
+        (
+            {"label": "Size", "type": "Multi-select", "options": ["  ", ""]},
+            "options",
+            "at least one option",
+        ),
         ({"label": "Size", "type": "Dropdown", "options": ["S", "s"]}, "options", "listed twice"),
         ({"label": "Size", "type": "Dropdown", "options": ["x" * 101]}, "options", "at most 100"),
-        ({"label": "Size", "type": "Dropdown", "options": [f"o{i}" for i in range(201)]}, "options", "at most 200"),
+        (
+            {"label": "Size", "type": "Dropdown", "options": [f"o{i}" for i in range(201)]},
+            "options",
+            "at most 200",
+        ),
         ({"label": "Budget", "ai_hint": "h" * 501}, "ai_hint", "at most 500"),
         ({"label": "Stage", "key": "stage"}, "key", "reserved"),
     ],
@@ -98,8 +124,14 @@ def test_invalid_custom_fields_are_refused_with_an_inline_error(world, kwargs, f
 
 
 def test_limits_are_inclusive(world):
-    made = _create(world, label="x" * 80, key="k" * 60, type="Dropdown",
-                   options=[f"{i}".rjust(100, "o") for i in range(200)], ai_hint="h" * 500)
+    made = _create(
+        world,
+        label="x" * 80,
+        key="k" * 60,
+        type="Dropdown",
+        options=[f"{i}".rjust(100, "o") for i in range(200)],
+        ai_hint="h" * 500,
+    )
     assert len(made["options"]) == 200
 
 
@@ -118,7 +150,9 @@ def test_duplicate_keys_are_refused_including_default_and_archived(world):
 def test_same_key_is_fine_in_another_agent(world):
     _create(world, label="Budget")
     with session_scope() as s:
-        made = fields.create_custom_field(s, world.outsider, world.other_agent_id, label="Budget", type="Number")
+        made = fields.create_custom_field(
+            s, world.outsider, world.other_agent_id, label="Budget", type="Number"
+        )
     assert made["key"] == "budget"
 
 
@@ -134,7 +168,9 @@ def test_user_and_other_org_owner_cannot_write(world):
         with pytest.raises(error), session_scope() as s:
             fields.update_field(s, actor, world.agent_id, email_id, allow_ai=False)
         with pytest.raises(error), session_scope() as s:
-            fields.reorder_fields(s, actor, world.agent_id, [f["id"] for f in reversed(_list(world))])
+            fields.reorder_fields(
+                s, actor, world.agent_id, [f["id"] for f in reversed(_list(world))]
+            )
         with pytest.raises(error), session_scope() as s:
             fields.move_field(s, actor, world.agent_id, email_id, "up")
     assert [f["key"] for f in _list(world)] == ["name", "email", "phone", "gender"]
@@ -160,9 +196,20 @@ def test_user_without_access_to_the_agent_cannot_read(world):
 def test_default_fields_keep_label_type_key_but_toggle_ai_required_hint(world):
     gender = _list(world)[3]
     with session_scope() as s:
-        updated = fields.update_field(s, world.admin, world.agent_id, gender["id"], allow_ai=True, required=True,
-                                      ai_hint="Only if the visitor says so")
-    assert updated["allow_ai"] and updated["required"] and updated["ai_hint"] == "Only if the visitor says so"
+        updated = fields.update_field(
+            s,
+            world.admin,
+            world.agent_id,
+            gender["id"],
+            allow_ai=True,
+            required=True,
+            ai_hint="Only if the visitor says so",
+        )
+    assert (
+        updated["allow_ai"]
+        and updated["required"]
+        and updated["ai_hint"] == "Only if the visitor says so"
+    )
     for change in ({"label": "Sex"}, {"type": "Text"}, {"options": ["A"]}):
         with pytest.raises(ValidationError, match="Default fields keep"), session_scope() as s:
             fields.update_field(s, world.admin, world.agent_id, gender["id"], **change)
@@ -173,10 +220,21 @@ def test_default_fields_keep_label_type_key_but_toggle_ai_required_hint(world):
 def test_custom_field_update_and_type_rule(world):
     field = _create(world, label="Budget", type="Text")
     with session_scope() as s:
-        updated = fields.update_field(s, world.admin, world.agent_id, field["id"], label="Budget range",
-                                      type="Dropdown", options=["Low", "High"])
+        updated = fields.update_field(
+            s,
+            world.admin,
+            world.agent_id,
+            field["id"],
+            label="Budget range",
+            type="Dropdown",
+            options=["Low", "High"],
+        )
     assert (updated["label"], updated["type"], updated["options"], updated["key"]) == (
-        "Budget range", "Dropdown", ["Low", "High"], "budget")
+        "Budget range",
+        "Dropdown",
+        ["Low", "High"],
+        "budget",
+    )
     with pytest.raises(ValidationError) as err, session_scope() as s:
         fields.update_field(s, world.admin, world.agent_id, field["id"], options=[])
     assert err.value.field == "options"
@@ -191,14 +249,18 @@ def test_custom_field_update_and_type_rule(world):
         fields.update_field(s, world.admin, world.agent_id, field["id"], type="Text")
     assert err.value.field == "type"
     with session_scope() as s:
-        fields.update_field(s, world.admin, world.agent_id, field["id"], options=["Low", "Mid", "High"])
+        fields.update_field(
+            s, world.admin, world.agent_id, field["id"], options=["Low", "Mid", "High"]
+        )
     assert _list(world)[-1]["options"] == ["Low", "Mid", "High"]
 
 
 def test_failed_update_writes_nothing(world):
     field = _create(world, label="Budget", type="Dropdown", options=["A"])
     with pytest.raises(ValidationError), session_scope() as s:
-        fields.update_field(s, world.admin, world.agent_id, field["id"], label="Renamed", options=[])
+        fields.update_field(
+            s, world.admin, world.agent_id, field["id"], label="Renamed", options=[]
+        )
     assert _list(world)[-1]["label"] == "Budget"
     assert len(_audits()) == 1
 
@@ -206,11 +268,19 @@ def test_failed_update_writes_nothing(world):
 def test_reorder_requires_a_permutation(world):
     ids = [f["id"] for f in _list(world)]
     with session_scope() as s:
-        result = fields.reorder_fields(s, world.admin, world.agent_id, [ids[3], ids[0], ids[1], ids[2]])
+        result = fields.reorder_fields(
+            s, world.admin, world.agent_id, [ids[3], ids[0], ids[1], ids[2]]
+        )
     assert [f["key"] for f in result] == ["gender", "name", "email", "phone"]
     assert [f["key"] for f in _list(world)] == ["gender", "name", "email", "phone"]
-    bad_orders = [ids[:3], ids + [ids[0]], [ids[0], ids[0], ids[1], ids[2]], ids[:3] + [999999], ["1", "2", "3", "4"],
-                  ids[:3] + [True]]
+    bad_orders = [
+        ids[:3],
+        ids + [ids[0]],
+        [ids[0], ids[0], ids[1], ids[2]],
+        ids[:3] + [999999],
+        ["1", "2", "3", "4"],
+        ids[:3] + [True],
+    ]
     for bad in bad_orders:
         with pytest.raises(ValidationError, match="changed meanwhile"), session_scope() as s:
             fields.reorder_fields(s, world.admin, world.agent_id, bad)
@@ -264,14 +334,22 @@ def test_archive_keeps_values_and_restore_brings_it_back_at_the_end(world):
     assert not restored["archived"] and restored["has_values"]
     assert [f["key"] for f in _list(world)][-1] == "budget"
     with session_scope() as s:
-        assert s.exec(select(ContactValue).where(ContactValue.field_id == budget["id"])).one().value_text == "100"
+        assert (
+            s.exec(select(ContactValue).where(ContactValue.field_id == budget["id"]))
+            .one()
+            .value_text
+            == "100"
+        )
     assert any(d.startswith("Archived field 'Budget'") for d in _audits())
     assert any(d.startswith("Restored field 'Budget'") for d in _audits())
 
 
 def test_default_fields_cannot_be_archived_and_users_cannot_archive(world):
     name = _list(world)[0]
-    with pytest.raises(ValidationError, match="Default fields cannot be deleted."), session_scope() as s:
+    with (
+        pytest.raises(ValidationError, match="Default fields cannot be deleted."),
+        session_scope() as s,
+    ):
         fields.archive_field(s, world.owner, world.agent_id, name["id"])
     budget = _create(world, label="Budget")
     with pytest.raises(PermissionDenied), session_scope() as s:

@@ -1,4 +1,4 @@
-"""Pipeline stages and CRM defaults (§4)."""
+"""Pipeline stages and CRM defaults."""
 
 from __future__ import annotations
 
@@ -27,12 +27,22 @@ def _ids(world):
 def _add_contacts(world, stage_id, n, prefix="c"):
     with session_scope() as s:
         for i in range(n):
-            s.add(Contact(agent_id=world.agent_id, email=f"{prefix}{i}@example.com", source="Manual", stage_id=stage_id))
+            s.add(
+                Contact(
+                    agent_id=world.agent_id,
+                    email=f"{prefix}{i}@example.com",
+                    source="Manual",
+                    stage_id=stage_id,
+                )
+            )
 
 
 def _audits():
     with session_scope() as s:
-        return [a.description for a in s.exec(select(AuditLog).where(AuditLog.resource == "Pipeline Stage"))]
+        return [
+            a.description
+            for a in s.exec(select(AuditLog).where(AuditLog.resource == "Pipeline Stage"))
+        ]
 
 
 def test_defaults_and_counts(world):
@@ -46,9 +56,11 @@ def test_add_rename_with_validation(world):
         added = stages.add_stage(s, world.admin, world.agent_id, "  Qualified   lead ")
     assert added["name"] == "Qualified lead"
     assert _names(world)[-1] == "Qualified lead"
-    for bad, cls, msg in (("", ValidationError, "Enter a stage name."),
-                          ("x" * 61, ValidationError, "at most 60"),
-                          ("lead", Conflict, "A stage named 'Lead' already exists.")):
+    for bad, cls, msg in (
+        ("", ValidationError, "Enter a stage name."),
+        ("x" * 61, ValidationError, "at most 60"),
+        ("lead", Conflict, "A stage named 'Lead' already exists."),
+    ):
         with pytest.raises(cls, match=msg) as err, session_scope() as s:
             stages.add_stage(s, world.admin, world.agent_id, bad)
         assert err.value.field == "name"
@@ -58,7 +70,9 @@ def test_add_rename_with_validation(world):
     with pytest.raises(Conflict), session_scope() as s:
         stages.rename_stage(s, world.admin, world.agent_id, ids["Lead"], "CUSTOMER")
     with session_scope() as s:
-        stages.rename_stage(s, world.admin, world.agent_id, ids["Lead"], "lead")  # case change of itself
+        stages.rename_stage(
+            s, world.admin, world.agent_id, ids["Lead"], "lead"
+        )  # case change of itself
         stages.rename_stage(s, world.admin, world.agent_id, ids["Prospect"], "Contacted")
     assert _names(world)[:2] == ["lead", "Contacted"]
     assert "Renamed stage 'Prospect' to 'Contacted' in agent 'Reception'" in _audits()
@@ -89,7 +103,10 @@ def test_remove_moves_contacts_and_rules(world):
     _add_contacts(world, ids["Lead"], 1, prefix="lead")
     with session_scope() as s:
         s.add(StageRule(agent_id=world.agent_id, method="Chat", stage_id=ids["Prospect"]))
-    with pytest.raises(ValidationError, match="This stage has 2 contacts") as err, session_scope() as s:
+    with (
+        pytest.raises(ValidationError, match="This stage has 2 contacts") as err,
+        session_scope() as s,
+    ):
         stages.remove_stage(s, world.admin, world.agent_id, ids["Prospect"], None)
     assert err.value.field == "move_to"
     with pytest.raises(ValidationError) as err, session_scope() as s:
@@ -102,21 +119,31 @@ def test_remove_moves_contacts_and_rules(world):
     assert _names(world) == ["Lead", "Prospect", "Customer", "Old Customer"]
 
     with session_scope() as s:
-        result = stages.remove_stage(s, world.admin, world.agent_id, ids["Prospect"], ids["Customer"])
+        result = stages.remove_stage(
+            s, world.admin, world.agent_id, ids["Prospect"], ids["Customer"]
+        )
     assert result == {"removed": "Prospect", "moved_contacts": 2, "moved_to": "Customer"}
     assert _names(world) == ["Lead", "Customer", "Old Customer"]
     assert [st["contact_count"] for st in _list(world)] == [1, 2, 0]
     assert [st["position"] for st in _list(world)] == [0, 1, 2]
     with session_scope() as s:
         assert s.exec(select(StageRule)).one().stage_id == ids["Customer"]
-    assert any("Removed stage 'Prospect'" in d and "2 contact(s) moved to 'Customer'" in d for d in _audits())
+    assert any(
+        "Removed stage 'Prospect'" in d and "2 contact(s) moved to 'Customer'" in d
+        for d in _audits()
+    )
     with session_scope() as s:  # each moved contact's timeline says so; the others' do not
-        lines = s.exec(select(Activity).where(Activity.kind == "stage", Activity.actor_type == "member")).all()
+        lines = s.exec(
+            select(Activity).where(Activity.kind == "stage", Activity.actor_type == "member")
+        ).all()
         assert len(lines) == 2
         assert {line.message for line in lines} == {
-            "Stage changed from Prospect to Customer by Admin Member (stage Prospect was removed)"}
+            "Stage changed from Prospect to Customer by Admin Member (stage Prospect was removed)"
+        }
         assert all(line.data == {"from": ids["Prospect"], "to": ids["Customer"]} for line in lines)
-        assert all(line.actor_id == world.admin.user_id and line.created_at is not None for line in lines)
+        assert all(
+            line.actor_id == world.admin.user_id and line.created_at is not None for line in lines
+        )
         moved = {c.id for c in s.exec(select(Contact).where(Contact.stage_id == ids["Customer"]))}
         assert {line.contact_id for line in lines} == moved
 
@@ -136,7 +163,10 @@ def test_last_stage_cannot_be_removed(world):
     with session_scope() as s:
         for name in ("Prospect", "Customer", "Old Customer"):
             stages.remove_stage(s, world.admin, world.agent_id, ids[name], ids["Lead"])
-    with pytest.raises(ValidationError, match="An agent needs at least one stage."), session_scope() as s:
+    with (
+        pytest.raises(ValidationError, match="An agent needs at least one stage."),
+        session_scope() as s,
+    ):
         stages.remove_stage(s, world.admin, world.agent_id, ids["Lead"], None)
     assert _names(world) == ["Lead"]
 
@@ -167,20 +197,31 @@ def test_user_and_outsider_cannot_change_stages(world):
 
 def test_crm_defaults(world):
     with session_scope() as s:
-        assert stages.get_crm_defaults(s, world.user, world.agent_id) == {"phone_region": "US", "duplicate_policy": "fill"}
+        assert stages.get_crm_defaults(s, world.user, world.agent_id) == {
+            "phone_region": "US",
+            "duplicate_policy": "fill",
+        }
         saved = stages.update_crm_defaults(s, world.admin, world.agent_id, "gb", "overwrite")
     assert saved == {"phone_region": "GB", "duplicate_policy": "overwrite"}
-    for region, policy, field in (("ZZ", "skip", "phone_region"), ("", "skip", "phone_region"),
-                                  ("US", "merge", "duplicate_policy")):
+    for region, policy, field in (
+        ("ZZ", "skip", "phone_region"),
+        ("", "skip", "phone_region"),
+        ("US", "merge", "duplicate_policy"),
+    ):
         with pytest.raises(ValidationError) as err, session_scope() as s:
             stages.update_crm_defaults(s, world.admin, world.agent_id, region, policy)
         assert err.value.field == field
     with session_scope() as s:
         agent = s.get(Agent, world.agent_id)
         assert (agent.phone_region, agent.duplicate_policy) == ("GB", "overwrite")
-        entries = [a.description for a in s.exec(select(AuditLog).where(AuditLog.resource == "CRM Settings"))]
-    assert entries == ["Updated CRM defaults of agent 'Reception': phone region US → GB, "
-                       "duplicate policy fill → overwrite"]
+        entries = [
+            a.description
+            for a in s.exec(select(AuditLog).where(AuditLog.resource == "CRM Settings"))
+        ]
+    assert entries == [
+        "Updated CRM defaults of agent 'Reception': phone region US → GB, "
+        "duplicate policy fill → overwrite"
+    ]
 
 
 def test_region_choices_have_names():

@@ -27,8 +27,14 @@ def world(engine) -> World:
     with db.session_scope() as s:
         owner = agents.create_owner(s, "rosa@harbor.example", "Harbor Clinic", "Rosa", "Alvarez")
         agent = agents.create_agent(s, owner, "Front Desk", "front-desk")
-        fields.create_custom_field(s, owner, agent.id, label="Preferred clinic", type="Dropdown",
-                                   options=["Downtown", "Harbor"])
+        fields.create_custom_field(
+            s,
+            owner,
+            agent.id,
+            label="Preferred clinic",
+            type="Dropdown",
+            options=["Downtown", "Harbor"],
+        )
         fields.create_custom_field(s, owner, agent.id, label="Visit notes", type="Long text")
         staff = User(email="sam@harbor.example", first_name="Sam")
         s.add(staff)

@@ -10,18 +10,50 @@ def booking_draft() -> dict:
     return {
         "elements": [
             {"id": "intro", "type": "heading", "label": "Book a visit"},
-            {"id": "name", "type": "short_text", "label": "Your name", "required": True, "min": 2, "max": 80,
-             "maps_to": "name"},
-            {"id": "email", "type": "email", "label": "Email", "required": False, "maps_to": "email"},
+            {
+                "id": "name",
+                "type": "short_text",
+                "label": "Your name",
+                "required": True,
+                "min": 2,
+                "max": 80,
+                "maps_to": "name",
+            },
+            {
+                "id": "email",
+                "type": "email",
+                "label": "Email",
+                "required": False,
+                "maps_to": "email",
+            },
             {"id": "phone", "type": "phone", "label": "Mobile number", "maps_to": "phone"},
-            {"id": "clinic", "type": "dropdown", "label": "Clinic", "options": ["Downtown", "Harbor"],
-             "maps_to": "preferred_clinic"},
+            {
+                "id": "clinic",
+                "type": "dropdown",
+                "label": "Clinic",
+                "options": ["Downtown", "Harbor"],
+                "maps_to": "preferred_clinic",
+            },
             {"id": "guests", "type": "number", "label": "Guests", "min": 1, "max": 6},
-            {"id": "topics", "type": "checkboxes", "label": "Topics", "options": ["Cleaning", "Whitening"]},
-            {"id": "consent", "type": "consent", "label": "I agree to be contacted", "required": True},
+            {
+                "id": "topics",
+                "type": "checkboxes",
+                "label": "Topics",
+                "options": ["Cleaning", "Whitening"],
+            },
+            {
+                "id": "consent",
+                "type": "consent",
+                "label": "I agree to be contacted",
+                "required": True,
+            },
             {"id": "report", "type": "file", "label": "Referral letter"},
         ],
-        "settings": {"title": "Book a visit", "submit_label": "Send", "success_message": "See you soon!"},
+        "settings": {
+            "title": "Book a visit",
+            "submit_label": "Send",
+            "success_message": "See you soon!",
+        },
     }
 
 
@@ -35,5 +67,12 @@ def published_form(world, draft: dict | None = None, **settings) -> tuple[int, s
         return form.id, form.slug
 
 
-GOOD = {"name": "Maria Lopez", "email": "Maria@Example.com", "phone": "", "clinic": "harbor", "guests": "2",
-        "topics": ["Whitening"], "consent": "on"}
+GOOD = {
+    "name": "Maria Lopez",
+    "email": "Maria@Example.com",
+    "phone": "",
+    "clinic": "harbor",
+    "guests": "2",
+    "topics": ["Whitening"],
+    "consent": "on",
+}

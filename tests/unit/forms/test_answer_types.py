@@ -14,7 +14,9 @@ from tests.unit.forms.helpers import GOOD, booking_draft, published_form
 
 def _draft_with_notes() -> dict:
     draft = booking_draft()
-    draft["elements"].insert(2, {"id": "notes", "type": "long_text", "label": "Notes", "maps_to": "visit_notes"})
+    draft["elements"].insert(
+        2, {"id": "notes", "type": "long_text", "label": "Notes", "maps_to": "visit_notes"}
+    )
     return draft
 
 
@@ -32,37 +34,57 @@ def _nothing_stored() -> None:
         assert s.exec(select(RateLimitHit)).all() == []
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"name": {"first": "Maria"}}, "name", "as text"),  # was stored as "{'first': 'Maria'}"
-    ({"name": float("nan")}, "name", "as text"),  # was stored as the name "nan"
-    ({"email": ["maria@example.com", "x@example.com"]}, "email", "one answer"),  # was: the first one
-    ({"name": "Maria\x00Lopez"}, "name", "control characters"),  # PostgreSQL: 500
-    ({"name": "Maria\ud800"}, "name", "control characters"),  # a lone surrogate cannot be encoded
-    ({"name": "Maria\x1b[31m"}, "name", "control characters"),
-    ({"name": "Maria\tLopez"}, "name", "control characters"),  # single line: no tab
-    ({"name": "Maria\nLopez"}, "name", "control characters"),
-    ({"notes": "Back\x00pain"}, "notes", "control characters"),
-    ({"notes": "\x85"}, "notes", "control characters"),  # C1 control
-    ({"guests": float("nan")}, "guests", "Enter a number"),
-    ({"guests": "NaN"}, "guests", "Enter a number"),
-    ({"guests": True}, "guests", "as text"),
-    ({"guests": {"n": 2}}, "guests", "as text"),
-    ({"clinic": ["Harbor"]}, "clinic", "one answer"),
-    ({"topics": [{"x": 1}]}, "topics", "options shown"),
-    ({"consent": {"on": True}}, "consent", "Tick the box"),
-])
-def test_wrong_types_and_control_characters_are_refused_on_their_question(world, changes, field, message):
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"name": {"first": "Maria"}}, "name", "as text"),  # was stored as "{'first': 'Maria'}"
+        ({"name": float("nan")}, "name", "as text"),  # was stored as the name "nan"
+        (
+            {"email": ["maria@example.com", "x@example.com"]},
+            "email",
+            "one answer",
+        ),  # was: the first one
+        ({"name": "Maria\x00Lopez"}, "name", "control characters"),  # PostgreSQL: 500
+        (
+            {"name": "Maria\ud800"},
+            "name",
+            "control characters",
+        ),  # a lone surrogate cannot be encoded
+        ({"name": "Maria\x1b[31m"}, "name", "control characters"),
+        ({"name": "Maria\tLopez"}, "name", "control characters"),  # single line: no tab
+        ({"name": "Maria\nLopez"}, "name", "control characters"),
+        ({"notes": "Back\x00pain"}, "notes", "control characters"),
+        ({"notes": "\x85"}, "notes", "control characters"),  # C1 control
+        ({"guests": float("nan")}, "guests", "Enter a number"),
+        ({"guests": "NaN"}, "guests", "Enter a number"),
+        ({"guests": True}, "guests", "as text"),
+        ({"guests": {"n": 2}}, "guests", "as text"),
+        ({"clinic": ["Harbor"]}, "clinic", "one answer"),
+        ({"topics": [{"x": 1}]}, "topics", "options shown"),
+        ({"consent": {"on": True}}, "consent", "Tick the box"),
+    ],
+)
+def test_wrong_types_and_control_characters_are_refused_on_their_question(
+    world, changes, field, message
+):
     _, slug = published_form(world, _draft_with_notes())
     errors = _refused(slug, **changes)
     assert list(errors) == [field] and message in errors[field]
     _nothing_stored()
 
 
-def test_multi_line_text_keeps_newlines_and_tabs_and_json_numbers_and_booleans_are_understood(world):
+def test_multi_line_text_keeps_newlines_and_tabs_and_json_numbers_and_booleans_are_understood(
+    world,
+):
     _, slug = published_form(world, _draft_with_notes())
     with db.session_scope() as s:
-        result = forms.submit_form(s, slug, dict(GOOD, notes="Line one\r\n\tLine two", guests=3, consent=True),
-                                   elapsed=10.0, ip="203.0.113.7")
+        result = forms.submit_form(
+            s,
+            slug,
+            dict(GOOD, notes="Line one\r\n\tLine two", guests=3, consent=True),
+            elapsed=10.0,
+            ip="203.0.113.7",
+        )
     with db.session_scope() as s:
         answers = s.get(FormSubmission, result.submission_id).answers
         assert answers["notes"]["value"] == "Line one\n\tLine two"

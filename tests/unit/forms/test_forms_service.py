@@ -10,9 +10,22 @@ import pytest
 from sqlmodel import select
 
 from crm_app import db
-from crm_app.models import Activity, Contact, ContactField, ContactValue, FormSubmission, FormVersion
+from crm_app.models import (
+    Activity,
+    Contact,
+    ContactField,
+    ContactValue,
+    FormSubmission,
+    FormVersion,
+)
 from crm_app.services import contacts, forms
-from crm_app.services.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
+from crm_app.services.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationError,
+)
 from crm_app.settings import get_settings
 from tests.unit.forms.helpers import GOOD, booking_draft, published_form
 
@@ -75,14 +88,29 @@ def test_publish_names_the_element_at_fault(world):
 def test_settings_are_validated(world):
     with db.session_scope() as s:
         form = forms.create_form(s, world.owner, world.agent_id, "Settings")
-        for bad, fld in (({"redirect_url": "javascript:alert(1)"}, "redirect_url"),
-                         ({"close_date": "next week"}, "close_date"), ({"limit": "-3"}, "limit")):
+        for bad, fld in (
+            ({"redirect_url": "javascript:alert(1)"}, "redirect_url"),
+            ({"close_date": "next week"}, "close_date"),
+            ({"limit": "-3"}, "limit"),
+        ):
             with pytest.raises(ValidationError) as error:
-                forms.save_draft(s, world.owner, world.agent_id, form.id, {"elements": [], "settings": bad})
+                forms.save_draft(
+                    s, world.owner, world.agent_id, form.id, {"elements": [], "settings": bad}
+                )
             assert error.value.field == fld
         with pytest.raises(ValidationError) as error:
-            forms.save_draft(s, world.owner, world.agent_id, form.id, {"elements": [
-                {"id": "a", "type": "short_text", "label": "A", "min": 10, "max": 3}], "settings": {}})
+            forms.save_draft(
+                s,
+                world.owner,
+                world.agent_id,
+                form.id,
+                {
+                    "elements": [
+                        {"id": "a", "type": "short_text", "label": "A", "min": 10, "max": 3}
+                    ],
+                    "settings": {},
+                },
+            )
         assert error.value.field == "a.min"
 
 
@@ -100,14 +128,19 @@ def test_editing_a_published_form_makes_a_new_version_and_old_answers_keep_their
         assert forms.publish(s, world.owner, world.agent_id, form_id).version == 2
     second = submit(slug, dict(GOOD, reason="Toothache", email="other@example.com"))
     with db.session_scope() as s:
-        old, new = s.get(FormSubmission, first.submission_id), s.get(FormSubmission, second.submission_id)
+        old, new = (
+            s.get(FormSubmission, first.submission_id),
+            s.get(FormSubmission, second.submission_id),
+        )
         assert s.get(FormVersion, old.form_version_id).version == 1
         assert s.get(FormVersion, new.form_version_id).version == 2
         assert old.answers["name"]["label"] == "Your name" and "reason" not in old.answers
         assert new.answers["name"]["label"] == "Full name"
         detail = forms.submission_detail(s, world.owner, world.agent_id, form_id, old.id)
         assert ("Your name", "Maria Lopez") in {(a["label"], a["value"]) for a in detail["answers"]}
-        view = forms.list_submissions(s, world.owner, world.agent_id, form_id, forms.SubmissionQuery())
+        view = forms.list_submissions(
+            s, world.owner, world.agent_id, form_id, forms.SubmissionQuery()
+        )
         labels = [c["label"] for c in view["columns"]]
         assert "Full name" in labels and "Reason for visit" in labels
 
@@ -148,7 +181,9 @@ def test_limit_and_close_date(world):
     assert error.value.reason == "limit"
     draft = booking_draft()
     draft["elements"][0]["id"] = "intro2"
-    _, slug2 = published_form(world, draft, close_date=(date.today() - timedelta(days=1)).isoformat())
+    _, slug2 = published_form(
+        world, draft, close_date=(date.today() - timedelta(days=1)).isoformat()
+    )
     with pytest.raises(forms.FormUnavailable) as error:
         submit(slug2)
     assert error.value.reason == "closed"
@@ -163,15 +198,27 @@ def test_valid_submission_creates_contact_via_form_with_mapped_fields_and_owner(
     assert result.status == "New" and result.success_message == "See you soon!"
     with db.session_scope() as s:
         contact = s.get(Contact, result.contact_id)
-        assert (contact.name, contact.email, contact.source) == ("Maria Lopez", "maria@example.com", "Form")
+        assert (contact.name, contact.email, contact.source) == (
+            "Maria Lopez",
+            "maria@example.com",
+            "Form",
+        )
         assert contact.primary_owner_id == world.owner.user_id  # automations ran
-        clinic = s.exec(select(ContactField).where(ContactField.key == "preferred_clinic",
-                                                   ContactField.agent_id == world.agent_id)).one()
+        clinic = s.exec(
+            select(ContactField).where(
+                ContactField.key == "preferred_clinic", ContactField.agent_id == world.agent_id
+            )
+        ).one()
         assert s.get(ContactValue, (contact.id, clinic.id)).value_text == "Harbor"
-        messages = [a.message for a in s.exec(select(Activity).where(Activity.contact_id == contact.id))]
+        messages = [
+            a.message for a in s.exec(select(Activity).where(Activity.contact_id == contact.id))
+        ]
         assert "Submitted form “Book a visit”" in messages
         sub = s.get(FormSubmission, result.submission_id)
-        assert sub.answers["topics"]["value"] == ["Whitening"] and sub.answers["consent"]["value"] is True
+        assert (
+            sub.answers["topics"]["value"] == ["Whitening"]
+            and sub.answers["consent"]["value"] is True
+        )
         assert sub.answers["guests"]["value"] == "2"
 
 
@@ -179,8 +226,12 @@ def test_repeat_email_matches_and_never_overwrites_member_typed_values(world):
     _, slug = published_form(world)
     first = submit(slug)
     with db.session_scope() as s:
-        contacts.edit_contact(s, world.owner, world.agent_id, first.contact_id, {"name": "María López"})
-    again = submit(slug, dict(GOOD, name="M. Lopez", phone="(415) 555-2671", email="maria@example.com"))
+        contacts.edit_contact(
+            s, world.owner, world.agent_id, first.contact_id, {"name": "María López"}
+        )
+    again = submit(
+        slug, dict(GOOD, name="M. Lopez", phone="(415) 555-2671", email="maria@example.com")
+    )
     assert again.contact_id == first.contact_id
     with db.session_scope() as s:
         contact = s.get(Contact, first.contact_id)
@@ -199,8 +250,17 @@ def test_without_email_or_phone_the_submission_is_kept_alone(world):
 def test_every_answer_is_validated_with_messages_per_question(world):
     _, slug = published_form(world)
     with pytest.raises(forms.SubmissionInvalid) as error:
-        submit(slug, {"name": "M", "email": "not-an-email", "phone": "12", "clinic": "Elsewhere", "guests": "9",
-                      "topics": ["Surgery"]})
+        submit(
+            slug,
+            {
+                "name": "M",
+                "email": "not-an-email",
+                "phone": "12",
+                "clinic": "Elsewhere",
+                "guests": "9",
+                "topics": ["Surgery"],
+            },
+        )
     errors = error.value.errors
     assert errors["name"] == "Write at least 2 characters."
     assert "valid email" in errors["email"] and "valid phone" in errors["phone"]
@@ -222,16 +282,25 @@ def test_honeypot_and_too_fast_go_to_spam_not_contacts_and_release_makes_the_con
     form_id, slug = published_form(world)
     bot = submit(slug, honeypot="http://spam.example")
     fast = submit(slug, dict(GOOD, email="fast@example.com"), elapsed=0.8)
-    forged = submit(slug, dict(GOOD, email="forged@example.com"), elapsed=None, render_token="1.2.3")
+    forged = submit(
+        slug, dict(GOOD, email="forged@example.com"), elapsed=None, render_token="1.2.3"
+    )
     assert [bot.status, fast.status, forged.status] == ["Spam", "Spam", "Spam"]
     assert bot.contact_id is None
     with db.session_scope() as s:
         assert s.exec(select(Contact)).all() == []
         assert "honeypot" in s.get(FormSubmission, bot.submission_id).spam_reason
         assert "faster" in s.get(FormSubmission, fast.submission_id).spam_reason
-        view = forms.list_submissions(s, world.owner, world.agent_id, form_id, forms.SubmissionQuery(status="Spam"))
+        view = forms.list_submissions(
+            s, world.owner, world.agent_id, form_id, forms.SubmissionQuery(status="Spam")
+        )
         assert view["total"] == 3 and view["counts"]["Spam"] == 3
-        assert forms.list_submissions(s, world.owner, world.agent_id, form_id, forms.SubmissionQuery())["total"] == 0
+        assert (
+            forms.list_submissions(
+                s, world.owner, world.agent_id, form_id, forms.SubmissionQuery()
+            )["total"]
+            == 0
+        )
         with pytest.raises(NotFound):
             forms.release_from_spam(s, world.outsider, world.agent_id, form_id, bot.submission_id)
         forms.release_from_spam(s, world.user, world.agent_id, form_id, bot.submission_id)
@@ -273,20 +342,35 @@ def test_file_upload_is_sniffed_stored_privately_and_downloaded_by_members_only(
     pdf = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     result = submit(slug, files={"report": forms.UploadedFile("letter.pdf", pdf)})
     with db.session_scope() as s:
-        path, name, ctype = forms.file_for_download(s, world.user, form_id, result.submission_id, "report")
-        assert name == "letter.pdf" and ctype == "application/pdf" and path.read_bytes().startswith(b"%PDF")
+        path, name, ctype = forms.file_for_download(
+            s, world.user, form_id, result.submission_id, "report"
+        )
+        assert (
+            name == "letter.pdf"
+            and ctype == "application/pdf"
+            and path.read_bytes().startswith(b"%PDF")
+        )
         from crm_app.settings import get_settings
 
-        assert path.is_relative_to(get_settings().files_dir)  # private storage, not the public upload dir
+        assert path.is_relative_to(
+            get_settings().files_dir
+        )  # private storage, not the public upload dir
         with pytest.raises(NotFound):
             forms.file_for_download(s, world.outsider, form_id, result.submission_id, "report")
     with pytest.raises(forms.SubmissionInvalid) as error:
-        submit(slug, dict(GOOD, email="x@example.com"),
-               files={"report": forms.UploadedFile("letter.pdf", io.BytesIO(b"MZ\x90\x00binary"))})
+        submit(
+            slug,
+            dict(GOOD, email="x@example.com"),
+            files={"report": forms.UploadedFile("letter.pdf", io.BytesIO(b"MZ\x90\x00binary"))},
+        )
     assert "program" in error.value.errors["report"]
     big = io.BytesIO(b"%PDF-" + b"0" * (forms.MAX_FORM_FILE_BYTES + 10))
     with pytest.raises(forms.SubmissionInvalid, match="10 MB"):
-        submit(slug, dict(GOOD, email="y@example.com"), files={"report": forms.UploadedFile("big.pdf", big)})
+        submit(
+            slug,
+            dict(GOOD, email="y@example.com"),
+            files={"report": forms.UploadedFile("big.pdf", big)},
+        )
 
 
 # ------------------------------------------------------------------ review and export
@@ -294,26 +378,36 @@ def test_file_upload_is_sniffed_stored_privately_and_downloaded_by_members_only(
 
 def test_review_search_dates_and_csv_export_escapes_formulas(world):
     form_id, slug = published_form(world)
-    a = submit(slug, dict(GOOD, name="=HYPERLINK(\"http://evil\")", email="a@example.com"))
+    a = submit(slug, dict(GOOD, name='=HYPERLINK("http://evil")', email="a@example.com"))
     submit(slug, dict(GOOD, name="Ben Ortiz", email="ben@example.com"))
     with db.session_scope() as s:
         q = forms.SubmissionQuery(search="ortiz")
         view = forms.list_submissions(s, world.owner, world.agent_id, form_id, q)
         assert view["total"] == 1 and view["items"][0]["contact"] == "Ben Ortiz"
         tomorrow = date.today() + timedelta(days=1)
-        assert forms.list_submissions(s, world.owner, world.agent_id, form_id,
-                                      forms.SubmissionQuery(date_from=tomorrow))["total"] == 0
+        assert (
+            forms.list_submissions(
+                s, world.owner, world.agent_id, form_id, forms.SubmissionQuery(date_from=tomorrow)
+            )["total"]
+            == 0
+        )
         forms.mark_reviewed(s, world.user, world.agent_id, form_id, a.submission_id)
-        assert forms.list_submissions(s, world.owner, world.agent_id, form_id,
-                                      forms.SubmissionQuery(status="Reviewed"))["total"] == 1
+        assert (
+            forms.list_submissions(
+                s, world.owner, world.agent_id, form_id, forms.SubmissionQuery(status="Reviewed")
+            )["total"]
+            == 1
+        )
         with pytest.raises(PermissionDenied):
             forms.export_csv(s, world.user, world.agent_id, form_id, forms.SubmissionQuery())
-        name, body = forms.export_csv(s, world.owner, world.agent_id, form_id, forms.SubmissionQuery())
+        name, body = forms.export_csv(
+            s, world.owner, world.agent_id, form_id, forms.SubmissionQuery()
+        )
     assert name.startswith("book-a-visit-submissions-") and name.endswith(".csv")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0][:4] == ["Submitted", "Status", "Contact", "Your name"]
     cells = [r[3] for r in rows[1:]]
-    assert "'=HYPERLINK(\"http://evil\")" in cells and "Ben Ortiz" in cells
+    assert '\'=HYPERLINK("http://evil")' in cells and "Ben Ortiz" in cells
 
 
 def test_share_links_and_qr_code(world):

@@ -18,7 +18,9 @@ from tests.unit.forms.helpers import GOOD, published_form
 
 def _submit(slug: str, token: str, **changes) -> forms.SubmitResult:
     with db.session_scope() as s:
-        return forms.submit_form(s, slug, dict(GOOD, **changes), render_token=token, ip="203.0.113.7")
+        return forms.submit_form(
+            s, slug, dict(GOOD, **changes), render_token=token, ip="203.0.113.7"
+        )
 
 
 def _aged(slug: str) -> str:

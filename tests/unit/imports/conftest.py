@@ -20,22 +20,36 @@ def world(engine):
     with db.session_scope() as s:
         owner = agents.create_owner(s, "rosa@clinic.example", "Clinic", "Rosa", "Alvarez")
         agent = agents.create_agent(s, owner, "Front Desk", "front-desk")
-        fields.create_custom_field(s, owner, agent.id, label="Insurance provider", key="insurance",
-                                   type="Dropdown", options=["Aetna", "Cigna"])
+        fields.create_custom_field(
+            s,
+            owner,
+            agent.id,
+            label="Insurance provider",
+            key="insurance",
+            type="Dropdown",
+            options=["Aetna", "Cigna"],
+        )
         fields.create_custom_field(s, owner, agent.id, label="Visits", type="Number")
         fields.create_custom_field(s, owner, agent.id, label="First visit", type="Date")
         fields.create_custom_field(s, owner, agent.id, label="Newsletter", type="Checkbox")
         ids = {"agent": agent.id, "owner": owner}
-        for email, role, first in (("ben@clinic.example", "Admin", "Ben"), ("uma@clinic.example", "User", "Uma")):
+        for email, role, first in (
+            ("ben@clinic.example", "Admin", "Ben"),
+            ("uma@clinic.example", "User", "Uma"),
+        ):
             user = User(email=email, first_name=first, last_name="Clinic")
             s.add(user)
             s.flush()
             s.add(Membership(org_id=owner.org_id, user_id=user.id, role=role, agent_ids=[agent.id]))
             s.flush()
             ids[role.lower()] = actor_for(s, user.id, owner.org_id)
-        existing = contacts.save_contact(s, s.get(Agent, agent.id),
-                                         {"name": "Ann Lee", "email": "ann@example.com", "visits": "2"},
-                                         source="Form", origin=contacts.Origin("form", "Intake form"))
+        existing = contacts.save_contact(
+            s,
+            s.get(Agent, agent.id),
+            {"name": "Ann Lee", "email": "ann@example.com", "visits": "2"},
+            source="Form",
+            origin=contacts.Origin("form", "Intake form"),
+        )
         ids["ann"] = existing.contact.id
         other = agents.create_owner(s, "sam@shop.example", "Shop", "Sam", "Stone")
         ids["other"] = other
@@ -43,10 +57,24 @@ def world(engine):
     return ids
 
 
-def run(world, filename: str, *, policy: str = "fill", valid_only: bool = True, overrides=None,
-        actor: Actor | None = None, path: Path | None = None):
+def run(
+    world,
+    filename: str,
+    *,
+    policy: str = "fill",
+    valid_only: bool = True,
+    overrides=None,
+    actor: Actor | None = None,
+    path: Path | None = None,
+):
     from crm_app.services import imports
 
     who = actor or world["owner"]
-    return imports.import_file(lambda s: who, world["agent"], path or CORPUS / filename, policy=policy,
-                               valid_only=valid_only, overrides=overrides)
+    return imports.import_file(
+        lambda s: who,
+        world["agent"],
+        path or CORPUS / filename,
+        policy=policy,
+        valid_only=valid_only,
+        overrides=overrides,
+    )

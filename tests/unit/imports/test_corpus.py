@@ -1,4 +1,4 @@
-"""The corpus: every file an uploader may bring, each with its expected outcome (§3.5).
+"""The corpus: every file an uploader may bring, each with its expected outcome.
 
 Each case runs the whole import (policy fill, valid rows only) through the same service
 the wizard and the CLI use, then checks what a user sees: the counts of the summary, the
@@ -21,30 +21,65 @@ from .conftest import CORPUS, run
 
 # file -> (summary counts created/updated/skipped/failed, {email or name: expected name}, extra checks)
 CASES = {
-    "01_utf8_basic.csv": ((3, 0, 0, 0), {"maria@example.com": "Maria Lopez", "+14155552672": "Ava Diaz"}),
+    "01_utf8_basic.csv": (
+        (3, 0, 0, 0),
+        {"maria@example.com": "Maria Lopez", "+14155552672": "Ava Diaz"},
+    ),
     "02_utf8_bom_synonyms.csv": ((2, 0, 0, 0), {"zoe@example.com": "Zoë Ångström"}),
-    "03_utf16_le_tab.csv": ((2, 0, 0, 0), {"kenji@example.com": "Kenji Sato", "+14155552674": "Kenji Sato"}),
+    "03_utf16_le_tab.csv": (
+        (2, 0, 0, 0),
+        {"kenji@example.com": "Kenji Sato", "+14155552674": "Kenji Sato"},
+    ),
     "04_utf16_be.csv": ((2, 0, 0, 0), {"leila@example.com": "Leila Haddad"}),
-    "05_latin1_semicolon.csv": ((2, 0, 0, 0), {"jose@example.com": "José Müller", "+14155552675": "José Müller"}),
-    "06_cp1252_curly_quotes.csv": ((2, 0, 0, 0), {"doc@example.com": "“Doc” O’Brien", "euro@example.com": "Euro € Fan"}),
+    "05_latin1_semicolon.csv": (
+        (2, 0, 0, 0),
+        {"jose@example.com": "José Müller", "+14155552675": "José Müller"},
+    ),
+    "06_cp1252_curly_quotes.csv": (
+        (2, 0, 0, 0),
+        {"doc@example.com": "“Doc” O’Brien", "euro@example.com": "Euro € Fan"},
+    ),
     "07_tab_delimited.csv": ((2, 0, 0, 0), {"noah@example.com": "Noah Evans"}),
     "08_quoted_newlines.csv": ((2, 0, 0, 0), {"lucas@example.com": "Lucas Gray"}),
     "09_blank_lines.csv": ((1, 0, 0, 1), {"olivia@example.com": "Olivia Bennett"}),
     "10_trailing_empty_columns.csv": ((2, 0, 0, 0), {"sara@example.com": "Sara Khan"}),
     "11_duplicate_headers.csv": ((1, 0, 0, 0), {"first@example.com": "Dup Header"}),
-    "12_first_last_name.csv": ((2, 0, 0, 0), {"grace@example.com": "Grace Hill", "henry@example.com": "Henry"}),
-    "13_synonyms_gender_sex.csv": ((2, 0, 0, 0), {"ivy@example.com": "Ivy Lane", "+14155552676": "Ivy Lane"}),
+    "12_first_last_name.csv": (
+        (2, 0, 0, 0),
+        {"grace@example.com": "Grace Hill", "henry@example.com": "Henry"},
+    ),
+    "13_synonyms_gender_sex.csv": (
+        (2, 0, 0, 0),
+        {"ivy@example.com": "Ivy Lane", "+14155552676": "Ivy Lane"},
+    ),
     "14_custom_fields.csv": ((1, 0, 0, 2), {"kim@example.com": "Kim Park"}),
     "15_invalid_rows.csv": ((1, 0, 0, 3), {"good@example.com": "Good One"}),
-    "16_in_file_duplicates.csv": ((1, 1, 1, 0), {"nina@example.com": "Nina Ross", "+14155552677": "Nina Ross"}),
-    "17_existing_contacts.csv": ((1, 0, 1, 0), {"ann@example.com": "Ann Lee", "new@example.com": "New Person"}),
-    "18_formula_cells.csv": ((2, 0, 0, 0), {"formula@example.com": '=HYPERLINK("http://evil.example","click")',
-                                            "plus@example.com": "+cmd"}),
+    "16_in_file_duplicates.csv": (
+        (1, 1, 1, 0),
+        {"nina@example.com": "Nina Ross", "+14155552677": "Nina Ross"},
+    ),
+    "17_existing_contacts.csv": (
+        (1, 0, 1, 0),
+        {"ann@example.com": "Ann Lee", "new@example.com": "New Person"},
+    ),
+    "18_formula_cells.csv": (
+        (2, 0, 0, 0),
+        {
+            "formula@example.com": '=HYPERLINK("http://evil.example","click")',
+            "plus@example.com": "+cmd",
+        },
+    ),
     "19_long_cell.csv": ((1, 0, 0, 1), {"short@example.com": "Short Name"}),
-    "23_no_header_row.csv": ((2, 0, 0, 0), {"paul@example.com": "Paul Stone", "+14155552679": "Rita Stone"}),
+    "23_no_header_row.csv": (
+        (2, 0, 0, 0),
+        {"paul@example.com": "Paul Stone", "+14155552679": "Rita Stone"},
+    ),
     "26_crlf_external_ref.csv": ((1, 0, 1, 0), {"tom@example.com": "Tom Reed"}),
     "27_ragged_rows.csv": ((2, 0, 0, 0), {"uma@example.com": "Uma Roy"}),
-    "28_whitespace_and_case.csv": ((1, 0, 0, 0), {"wade@example.com": "Wade Cole", "+14155552680": "Wade Cole"}),
+    "28_whitespace_and_case.csv": (
+        (1, 0, 0, 0),
+        {"wade@example.com": "Wade Cole", "+14155552680": "Wade Cole"},
+    ),
     "29_semicolon_quoted.csv": ((1, 0, 0, 0), {"xu@example.com": "Xu; Lin"}),
     "30_dropdown_multiselect_checkbox.csv": ((1, 0, 0, 1), {}),
 }
@@ -59,9 +94,16 @@ REFUSED = {
 
 # What the error report says, row by row (spreadsheet row numbers, header = row 1).
 ERRORS = {
-    "09_blank_lines.csv": [("6", "Email", "not-an-email", "'not-an-email' is not a valid email address.")],
+    "09_blank_lines.csv": [
+        ("6", "Email", "not-an-email", "'not-an-email' is not a valid email address.")
+    ],
     "14_custom_fields.csv": [
-        ("3", "Insurance provider", "Blue Shield", "'Blue Shield' is not one of the options: Aetna, Cigna."),
+        (
+            "3",
+            "Insurance provider",
+            "Blue Shield",
+            "'Blue Shield' is not one of the options: Aetna, Cigna.",
+        ),
         ("4", "Visits", "lots", "'lots' is not a number."),
         ("4", "First visit", "2024-13-45", "'2024-13-45' is not a date (use YYYY-MM-DD)."),
     ],
@@ -71,13 +113,19 @@ ERRORS = {
         ("5", "", "", "A contact needs at least an email or a mobile number."),
     ],
     "19_long_cell.csv": [("2", "Name", "A" * 200, "Name is at most 200 characters.")],
-    "30_dropdown_multiselect_checkbox.csv": [("3", "Newsletter", "perhaps", "'perhaps' is not yes or no.")],
+    "30_dropdown_multiselect_checkbox.csv": [
+        ("3", "Newsletter", "perhaps", "'perhaps' is not yes or no.")
+    ],
 }
 
 
 def _contacts(world) -> dict[str, str]:
     with db.session_scope() as s:
-        rows = s.exec(select(Contact.email, Contact.phone, Contact.name).where(Contact.agent_id == world["agent"]))
+        rows = s.exec(
+            select(Contact.email, Contact.phone, Contact.name).where(
+                Contact.agent_id == world["agent"]
+            )
+        )
         out = {}
         for email, phone, name in rows:
             if email:
@@ -135,14 +183,30 @@ def world_dir():
 
 
 def test_detection_of_encoding_delimiter_and_headers():
-    seen = {name: csv_reader.inspect_csv(CORPUS / name) for name in (
-        "02_utf8_bom_synonyms.csv", "03_utf16_le_tab.csv", "04_utf16_be.csv", "05_latin1_semicolon.csv",
-        "06_cp1252_curly_quotes.csv", "10_trailing_empty_columns.csv", "11_duplicate_headers.csv",
-        "23_no_header_row.csv", "27_ragged_rows.csv")}
+    seen = {
+        name: csv_reader.inspect_csv(CORPUS / name)
+        for name in (
+            "02_utf8_bom_synonyms.csv",
+            "03_utf16_le_tab.csv",
+            "04_utf16_be.csv",
+            "05_latin1_semicolon.csv",
+            "06_cp1252_curly_quotes.csv",
+            "10_trailing_empty_columns.csv",
+            "11_duplicate_headers.csv",
+            "23_no_header_row.csv",
+            "27_ragged_rows.csv",
+        )
+    }
     assert seen["02_utf8_bom_synonyms.csv"].encoding == "utf-8-sig"
-    assert (seen["03_utf16_le_tab.csv"].encoding, seen["03_utf16_le_tab.csv"].delimiter) == ("utf-16", "\t")
+    assert (seen["03_utf16_le_tab.csv"].encoding, seen["03_utf16_le_tab.csv"].delimiter) == (
+        "utf-16",
+        "\t",
+    )
     assert seen["04_utf16_be.csv"].encoding == "utf-16"
-    assert (seen["05_latin1_semicolon.csv"].encoding, seen["05_latin1_semicolon.csv"].delimiter) == ("cp1252", ";")
+    assert (
+        seen["05_latin1_semicolon.csv"].encoding,
+        seen["05_latin1_semicolon.csv"].delimiter,
+    ) == ("cp1252", ";")
     assert seen["05_latin1_semicolon.csv"].headers == ["Nom", "E-mail", "Téléphone"]
     assert seen["06_cp1252_curly_quotes.csv"].encoding == "cp1252"
     assert seen["10_trailing_empty_columns.csv"].headers == ["Name", "Email"]
@@ -161,11 +225,11 @@ def test_a_latin1_only_byte_means_latin1(tmp_path):
 def test_two_gigabyte_file_is_refused_by_its_size_before_reading(world, tmp_path):
     huge = tmp_path / "huge.csv"
     with open(huge, "wb") as handle:
-        handle.truncate(2 * 1024 ** 3)  # sparse: declares 2 GB, takes no disk
+        handle.truncate(2 * 1024**3)  # sparse: declares 2 GB, takes no disk
     with pytest.raises(ValidationError, match="2.0 GB; the limit is 50 MB"):
         run(world, "", path=huge)
     with pytest.raises(ValidationError, match="limit is 50 MB"):
-        csv_reader.check_declared_size(2 * 1024 ** 3)
+        csv_reader.check_declared_size(2 * 1024**3)
 
 
 def test_more_rows_than_the_limit_is_refused_before_any_write(world, monkeypatch):
@@ -183,7 +247,9 @@ def test_custom_values_and_formulas_are_stored_as_typed_text(world):
         kim = s.exec(select(Contact).where(Contact.email == "kim@example.com")).one()
         check = s.exec(select(Contact).where(Contact.email == "check@example.com")).one()
         keys = {f.id: f.key for f in s.exec(select(ContactField))}
-        values = {(v.contact_id, keys[v.field_id]): v.value_text for v in s.exec(select(ContactValue))}
+        values = {
+            (v.contact_id, keys[v.field_id]): v.value_text for v in s.exec(select(ContactValue))
+        }
     assert values[(kim.id, "insurance")] == "Aetna"
     assert values[(kim.id, "visits")] == "3"
     assert values[(kim.id, "first_visit")] == "2024-05-01"

@@ -44,7 +44,8 @@ def _visible(world) -> dict:
         export.export_contacts(s, owner, agent_id, out=out)
         board = pipeline.board(s, owner, agent_id, ListQuery())
         return {
-            "list": sorted(r["email"] for r in rows), "total": total,
+            "list": sorted(r["email"] for r in rows),
+            "total": total,
             "count": contact_list.count_contacts(s, owner, agent_id),
             "agents": {a["id"]: a for a in agents.list_agents(s, owner)}[agent_id]["contacts"],
             "export_rows": out.getvalue().count("\r\n") - 1,
@@ -53,11 +54,20 @@ def _visible(world) -> dict:
         }
 
 
-ONLY_ANN = {"list": ["ann@example.com"], "total": 1, "count": 1, "agents": 1, "export_rows": 1, "board": 1,
-            "archived": 0}
+ONLY_ANN = {
+    "list": ["ann@example.com"],
+    "total": 1,
+    "count": 1,
+    "agents": 1,
+    "export_rows": 1,
+    "board": 1,
+    "archived": 0,
+}
 
 
-def test_a_killed_run_shows_none_of_its_contacts_and_start_up_recovery_undoes_it(world, tmp_path, monkeypatch):
+def test_a_killed_run_shows_none_of_its_contacts_and_start_up_recovery_undoes_it(
+    world, tmp_path, monkeypatch
+):
     job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
     with db.session_scope(read_only=True) as s:  # its first chunks are committed...
         assert s.exec(select(func.count()).select_from(Contact)).one() == 4  # Ann and three
@@ -87,7 +97,9 @@ def test_recovery_leaves_live_runs_alone(world, tmp_path, monkeypatch):
     _set_runner(job_id, imports._runner())  # this very process, still running it
     monkeypatch.setattr(imports, "_LOCAL_RUNS", {job_id})
     assert jobs.recover_imports() == 0
-    monkeypatch.setattr(imports, "_LOCAL_RUNS", set())  # this pid, but a new process: the run is gone
+    monkeypatch.setattr(
+        imports, "_LOCAL_RUNS", set()
+    )  # this pid, but a new process: the run is gone
     assert jobs.recover_imports() == 1
 
 

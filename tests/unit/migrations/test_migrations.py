@@ -22,7 +22,6 @@ import crm_app.models  # noqa: F401  (registers the tables)
 from crm_app import db, settings
 from crm_app.cli import alembic_config, migrate
 
-
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -54,7 +53,9 @@ def postgres_url():
         pytest.skip("CRM_TEST_POSTGRES_URL is not set")
     name = f"crm_mig_{secrets.token_hex(6)}"
     server = make_url(_psycopg(base))
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+    admin = create_engine(
+        server.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=pool.NullPool
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -131,8 +132,6 @@ def test_postgres_downgrade_to_base(postgres_url):
     assert _tables(postgres_url) == {"alembic_version"}
 
 
-
-
 _REFLEX_SCHEMA_CHECK = """
 import sys
 import rxconfig  # what every Reflex process loads first, then the app and its models
@@ -148,8 +147,13 @@ def test_reflex_start_up_schema_check_is_quiet(sqlite_url):
     """Reflex compares the models with the database at every start (in a fresh process, as
     here): no differences, and no warning about the expression index SQLite cannot reflect."""
     migrate(sqlite_url)
-    result = subprocess.run([sys.executable, "-c", _REFLEX_SCHEMA_CHECK, sqlite_url], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", _REFLEX_SCHEMA_CHECK, sqlite_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "same"
     assert "expression-based index" not in result.stderr

@@ -3,7 +3,6 @@ organizations, an Owner, a User with the agent and a User of another agent."""
 
 from __future__ import annotations
 
-
 import pytest
 from sqlmodel import select
 
@@ -12,9 +11,11 @@ from crm_app.models import Agent, Membership, Organization, Stage, User
 from crm_app.services import access, fields, stages
 from crm_app.services.contacts import Origin, save_contact
 
-
-PEOPLE = [("Maria Lopez", "maria@example.com"), ("John Doe", "john@example.com"),
-          ("Ava Diaz", "ava@example.com")]
+PEOPLE = [
+    ("Maria Lopez", "maria@example.com"),
+    ("John Doe", "john@example.com"),
+    ("Ava Diaz", "ava@example.com"),
+]
 
 
 @pytest.fixture()
@@ -40,19 +41,40 @@ def world(engine):
         for a in (reception, billing, store):
             fields.install_default_fields(s, a.id)
             stages.install_default_stages(s, a.id)
-        roles = {"owner": (clinic, "Owner", []), "user": (clinic, "User", [reception.id]),
-                 "stranger": (clinic, "User", [billing.id]), "outsider": (shop, "Owner", [])}
+        roles = {
+            "owner": (clinic, "Owner", []),
+            "user": (clinic, "User", [reception.id]),
+            "stranger": (clinic, "User", [billing.id]),
+            "outsider": (shop, "Owner", []),
+        }
         for key, (org, role, agent_ids) in roles.items():
             s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
         s.flush()
         actors = {k: access.actor_for(s, people[k].id, roles[k][0].id) for k in people}
         ids = {}
         for name, email in PEOPLE:
-            ids[name] = save_contact(s, reception, {"name": name, "email": email}, source="Manual",
-                                     origin=Origin.member(actors["owner"])).contact.id
-        ids["Shop customer"] = save_contact(s, store, {"name": "Shop customer", "email": "c@shop.example"},
-                                            source="Manual", origin=Origin.member(actors["outsider"])).contact.id
+            ids[name] = save_contact(
+                s,
+                reception,
+                {"name": name, "email": email},
+                source="Manual",
+                origin=Origin.member(actors["owner"]),
+            ).contact.id
+        ids["Shop customer"] = save_contact(
+            s,
+            store,
+            {"name": "Shop customer", "email": "c@shop.example"},
+            source="Manual",
+            origin=Origin.member(actors["outsider"]),
+        ).contact.id
         stage_ids = {(st.agent_id, st.name): st.id for st in s.exec(select(Stage))}
-        out.update(agent_id=reception.id, billing_id=billing.id, store_id=store.id, contacts=ids,
-                   actors=actors, stages=stage_ids, owner_id=people["owner"].id)
+        out.update(
+            agent_id=reception.id,
+            billing_id=billing.id,
+            store_id=store.id,
+            contacts=ids,
+            actors=actors,
+            stages=stage_ids,
+            owner_id=people["owner"].id,
+        )
     return out

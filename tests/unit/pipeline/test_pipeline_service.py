@@ -27,8 +27,10 @@ def _stage(world, name, agent="agent_id"):
 
 def _counts():
     with session_scope() as s:
-        return (s.exec(select(func.count()).select_from(Activity)).one(),
-                s.exec(select(func.count()).select_from(AuditLog)).one())
+        return (
+            s.exec(select(func.count()).select_from(Activity)).one(),
+            s.exec(select(func.count()).select_from(AuditLog)).one(),
+        )
 
 
 def test_board_has_a_column_per_stage_in_order_with_counts_and_cards(world):
@@ -37,7 +39,11 @@ def test_board_has_a_column_per_stage_in_order_with_counts_and_cards(world):
     assert [c["count"] for c in columns] == [3, 0, 0, 0]
     lead = columns[0]
     assert lead["droppable"] is True and lead["id"] == str(_stage(world, "Lead"))
-    assert [card["title"] for card in lead["cards"]] == ["Ava Diaz", "John Doe", "Maria Lopez"]  # newest first
+    assert [card["title"] for card in lead["cards"]] == [
+        "Ava Diaz",
+        "John Doe",
+        "Maria Lopez",
+    ]  # newest first
     card = lead["cards"][0]
     assert card["email"] == "ava@example.com" and card["source"] == "via Manual"
     assert card["stage_id"] == lead["id"] and card["created"]
@@ -48,32 +54,57 @@ def test_board_has_a_column_per_stage_in_order_with_counts_and_cards(world):
 def test_board_applies_the_lists_search_and_filters(world):
     assert [c["count"] for c in _board(world, search="diaz")] == [1, 0, 0, 0]
     assert _board(world, search="diaz")[0]["cards"][0]["title"] == "Ava Diaz"
-    assert [c["count"] for c in _board(world, stage_ids=[_stage(world, "Customer")])] == [0, 0, 0, 0]
+    assert [c["count"] for c in _board(world, stage_ids=[_stage(world, "Customer")])] == [
+        0,
+        0,
+        0,
+        0,
+    ]
 
 
 def test_columns_show_the_first_cards_and_load_more_pages_on(world):
     with session_scope() as s:
-        columns = pipeline.board(s, world["actors"]["owner"], world["agent_id"], ListQuery(), per_stage=2)
+        columns = pipeline.board(
+            s, world["actors"]["owner"], world["agent_id"], ListQuery(), per_stage=2
+        )
         lead = columns[0]
         assert lead["count"] == 3 and len(lead["cards"]) == 2
-        more = pipeline.more_cards(s, world["actors"]["owner"], world["agent_id"], ListQuery(), lead["id"], 2,
-                                   per_stage=2)
+        more = pipeline.more_cards(
+            s, world["actors"]["owner"], world["agent_id"], ListQuery(), lead["id"], 2, per_stage=2
+        )
     assert [c["title"] for c in more] == ["Maria Lopez"]
 
 
 def test_moving_a_card_changes_the_stage_with_activity_and_audit(world):
     maria = world["contacts"]["Maria Lopez"]
     with session_scope() as s:
-        assert pipeline.move_to_stage(s, world["actors"]["owner"], world["agent_id"], maria,
-                                      str(_stage(world, "Customer"))) is True
+        assert (
+            pipeline.move_to_stage(
+                s,
+                world["actors"]["owner"],
+                world["agent_id"],
+                maria,
+                str(_stage(world, "Customer")),
+            )
+            is True
+        )
     with session_scope() as s:
         assert s.get(Contact, maria).stage_id == _stage(world, "Customer")
-        line = s.exec(select(Activity).where(Activity.contact_id == maria, Activity.kind == "stage",
-                                    Activity.message.startswith("Stage changed"))).one()
+        line = s.exec(
+            select(Activity).where(
+                Activity.contact_id == maria,
+                Activity.kind == "stage",
+                Activity.message.startswith("Stage changed"),
+            )
+        ).one()
         assert line.message == "Stage changed from Lead to Customer by Dana Whitfield"
         assert line.actor_type == "member" and line.actor_id == world["owner_id"]
         entry = s.exec(select(AuditLog).where(AuditLog.description.contains(maria))).one()
-        assert entry.action == "Update" and entry.user_label == "Dana Whitfield" and "Customer" in entry.description
+        assert (
+            entry.action == "Update"
+            and entry.user_label == "Dana Whitfield"
+            and "Customer" in entry.description
+        )
     columns = _board(world)
     assert [c["count"] for c in columns] == [2, 0, 1, 0]
     assert _column(columns, "Customer")["cards"][0]["title"] == "Maria Lopez"
@@ -82,15 +113,28 @@ def test_moving_a_card_changes_the_stage_with_activity_and_audit(world):
 def test_moving_to_the_same_stage_writes_nothing(world):
     before = _counts()
     with session_scope() as s:
-        assert pipeline.move_to_stage(s, world["actors"]["owner"], world["agent_id"],
-                                      world["contacts"]["John Doe"], _stage(world, "Lead")) is False
+        assert (
+            pipeline.move_to_stage(
+                s,
+                world["actors"]["owner"],
+                world["agent_id"],
+                world["contacts"]["John Doe"],
+                _stage(world, "Lead"),
+            )
+            is False
+        )
     assert _counts() == before
 
 
 def test_a_user_with_the_agent_may_move_cards(world):
     with session_scope() as s:
-        assert pipeline.move_to_stage(s, world["actors"]["user"], world["agent_id"], world["contacts"]["John Doe"],
-                                      _stage(world, "Prospect"))
+        assert pipeline.move_to_stage(
+            s,
+            world["actors"]["user"],
+            world["agent_id"],
+            world["contacts"]["John Doe"],
+            _stage(world, "Prospect"),
+        )
     assert _column(_board(world, actor="user"), "Prospect")["count"] == 1
 
 
@@ -101,11 +145,22 @@ def test_members_without_the_agent_see_and_move_nothing(world, who):
         with pytest.raises(NotFound, match="Agent not found"):
             pipeline.board(s, world["actors"][who], world["agent_id"], ListQuery())
         with pytest.raises(NotFound, match="Contact not found"):
-            pipeline.move_to_stage(s, world["actors"][who], world["agent_id"], world["contacts"]["Maria Lopez"],
-                                   _stage(world, "Customer"))
+            pipeline.move_to_stage(
+                s,
+                world["actors"][who],
+                world["agent_id"],
+                world["contacts"]["Maria Lopez"],
+                _stage(world, "Customer"),
+            )
         with pytest.raises(NotFound):
-            pipeline.more_cards(s, world["actors"][who], world["agent_id"], ListQuery(),
-                                str(_stage(world, "Lead")), 0)
+            pipeline.more_cards(
+                s,
+                world["actors"][who],
+                world["agent_id"],
+                ListQuery(),
+                str(_stage(world, "Lead")),
+                0,
+            )
     assert _counts() == before
     with session_scope() as s:
         assert s.get(Contact, world["contacts"]["Maria Lopez"]).stage_id == _stage(world, "Lead")
@@ -117,20 +172,40 @@ def test_foreign_contacts_and_stages_are_not_found(world):
     with session_scope() as s:
         # Another organization's contact, through our agent or theirs.
         with pytest.raises(NotFound, match="Contact not found"):
-            pipeline.move_to_stage(s, owner, world["agent_id"], world["contacts"]["Shop customer"],
-                                   _stage(world, "Customer"))
+            pipeline.move_to_stage(
+                s,
+                owner,
+                world["agent_id"],
+                world["contacts"]["Shop customer"],
+                _stage(world, "Customer"),
+            )
         with pytest.raises(NotFound):
-            pipeline.move_to_stage(s, owner, world["store_id"], world["contacts"]["Shop customer"],
-                                   _stage(world, "Customer", "store_id"))
+            pipeline.move_to_stage(
+                s,
+                owner,
+                world["store_id"],
+                world["contacts"]["Shop customer"],
+                _stage(world, "Customer", "store_id"),
+            )
         # A stage of another organization's agent, or of our other agent, or garbage.
-        for stage in (_stage(world, "Customer", "store_id"), _stage(world, "Customer", "billing_id"), "x", None, "-1"):
+        for stage in (
+            _stage(world, "Customer", "store_id"),
+            _stage(world, "Customer", "billing_id"),
+            "x",
+            None,
+            "-1",
+        ):
             with pytest.raises(NotFound, match="Stage not found"):
                 pipeline.move_to_stage(s, owner, world["agent_id"], maria, stage)
         for contact_id in ("", None, 7, "nope"):
             with pytest.raises(NotFound, match="Contact not found"):
-                pipeline.move_to_stage(s, owner, world["agent_id"], contact_id, _stage(world, "Customer"))
+                pipeline.move_to_stage(
+                    s, owner, world["agent_id"], contact_id, _stage(world, "Customer")
+                )
         with pytest.raises(NotFound, match="Stage not found"):
-            pipeline.more_cards(s, owner, world["agent_id"], ListQuery(), str(_stage(world, "Lead", "store_id")), 0)
+            pipeline.more_cards(
+                s, owner, world["agent_id"], ListQuery(), str(_stage(world, "Lead", "store_id")), 0
+            )
     with session_scope() as s:
         assert s.get(Contact, maria).stage_id == _stage(world, "Lead")
 
@@ -139,11 +214,24 @@ def test_contacts_without_a_stage_get_a_leading_column_that_is_not_a_drop_target
     with session_scope() as s:
         s.get(Contact, world["contacts"]["John Doe"]).stage_id = None
     columns = _board(world)
-    assert columns[0]["name"] == "No stage" and columns[0]["count"] == 1 and columns[0]["droppable"] is False
+    assert (
+        columns[0]["name"] == "No stage"
+        and columns[0]["count"] == 1
+        and columns[0]["droppable"] is False
+    )
     assert columns[0]["cards"][0]["title"] == "John Doe"
     with session_scope() as s:
-        assert pipeline.move_to_stage(s, world["actors"]["owner"], world["agent_id"], world["contacts"]["John Doe"],
-                                      _stage(world, "Customer"))
-        line = s.exec(select(Activity).where(Activity.kind == "stage", Activity.message.startswith("Stage changed"))).one()
+        assert pipeline.move_to_stage(
+            s,
+            world["actors"]["owner"],
+            world["agent_id"],
+            world["contacts"]["John Doe"],
+            _stage(world, "Customer"),
+        )
+        line = s.exec(
+            select(Activity).where(
+                Activity.kind == "stage", Activity.message.startswith("Stage changed")
+            )
+        ).one()
     assert line.message == "Stage changed from no stage to Customer by Dana Whitfield"
     assert _board(world)[0]["name"] == "Lead"

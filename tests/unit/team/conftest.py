@@ -41,7 +41,9 @@ class Team:
     other_agent_id: int
 
 
-def _member(session: Session, org_id: int, email: str, first: str, last: str, role: str, agent_ids=()) -> int:
+def _member(
+    session: Session, org_id: int, email: str, first: str, last: str, role: str, agent_ids=()
+) -> int:
     user = User(email=email, first_name=first, last_name=last)
     session.add(user)
     session.flush()
@@ -68,7 +70,16 @@ def team(engine) -> Team:
         admin = _member(s, clinic.id, "adam@clinic.example", "Adam", "Ames", "Admin")
         user = _member(s, clinic.id, "uma@clinic.example", "Uma", "Ulm", "User", [reception.id])
         other_owner = _member(s, bakery.id, "bob@bakery.example", "Bob", "Baker", "Owner")
-        return Team(clinic.id, owner, admin, user, [reception.id, billing.id], bakery.id, other_owner, shop.id)
+        return Team(
+            clinic.id,
+            owner,
+            admin,
+            user,
+            [reception.id, billing.id],
+            bakery.id,
+            other_owner,
+            shop.id,
+        )
 
 
 @pytest.fixture()
@@ -77,7 +88,11 @@ def as_member(team):
     when the team is set up (so tests can use it inside their own transactions)."""
     with db.session_scope() as s:
         actors = {
-            who: actor_for(s, team.other_org_id if who == "other_owner" else team.org_id, getattr(team, f"{who}_id"))
+            who: actor_for(
+                s,
+                team.other_org_id if who == "other_owner" else team.org_id,
+                getattr(team, f"{who}_id"),
+            )
             for who in ("owner", "admin", "user", "other_owner")
         }
     return actors.__getitem__

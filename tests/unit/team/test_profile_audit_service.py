@@ -14,7 +14,11 @@ from crm_app.services.errors import ValidationError
 def test_update_profile_trims_saves_and_audits(team, as_member):
     with db.session_scope() as s:
         dto = profile.update_profile(s, as_member("user"), "  Uma  Maria ", " Ulm-Berg ")
-    assert dto == {"first_name": "Uma Maria", "last_name": "Ulm-Berg", "email": "uma@clinic.example"}
+    assert dto == {
+        "first_name": "Uma Maria",
+        "last_name": "Ulm-Berg",
+        "email": "uma@clinic.example",
+    }
     with db.session_scope() as s:
         user = s.get(User, team.user_id)
         assert (user.first_name, user.last_name) == ("Uma Maria", "Ulm-Berg")
@@ -43,7 +47,10 @@ def test_update_profile_refuses_missing_or_long_names(team, as_member, first, la
 
 def test_fifty_characters_are_fine(team, as_member):
     with db.session_scope() as s:
-        assert profile.update_profile(s, as_member("user"), "A" * 50, "B" * 50)["first_name"] == "A" * 50
+        assert (
+            profile.update_profile(s, as_member("user"), "A" * 50, "B" * 50)["first_name"]
+            == "A" * 50
+        )
 
 
 def _log(team, as_member):
@@ -62,7 +69,11 @@ def test_owner_and_admin_see_the_org_and_users_only_their_own(team, as_member):
     _log(team, as_member)
     with db.session_scope() as s:
         rows, total = audit.search_entries(s, as_member("admin"))
-        assert total == 4 and {r.user_label for r in rows} == {"Olivia Owens", "Adam Ames", "Uma Ulm"}
+        assert total == 4 and {r.user_label for r in rows} == {
+            "Olivia Owens",
+            "Adam Ames",
+            "Uma Ulm",
+        }
         rows, total = audit.search_entries(s, as_member("user"))
         assert total == 2 and {r.user_id for r in rows} == {team.user_id}
         rows, total = audit.search_entries(s, as_member("other_owner"))

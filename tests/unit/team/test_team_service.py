@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from crm_app import db
 from crm_app.models import AuditLog, AuthSession, Invitation, Membership, SentEmail, User
-from crm_app.services import sessions, team as team_service
+from crm_app.services import sessions
+from crm_app.services import team as team_service
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crm_app.services.security import hash_secret
 from tests.mailbox import inbox
@@ -20,7 +21,9 @@ def _count(model) -> int:
 
 def _role(org_id: int, user_id: int) -> str | None:
     with db.session_scope() as s:
-        m = s.exec(select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id)).first()
+        m = s.exec(
+            select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id)
+        ).first()
         return m.role if m else None
 
 
@@ -57,7 +60,9 @@ def test_list_shows_members_and_pending_invitations_with_permitted_actions(team,
     assert admin_rows["uma@clinic.example"]["can_change_role"] is False  # Admins cannot promote
     assert admin_rows["adam@clinic.example"]["can_remove"] is False  # not themselves
     assert admin_rows["new.admin@clinic.example"]["can_revoke"] is False  # Admin invite: Owner only
-    assert not any(r["can_remove"] or r["can_change_role"] or r["can_revoke"] for r in user_rows.values())
+    assert not any(
+        r["can_remove"] or r["can_change_role"] or r["can_revoke"] for r in user_rows.values()
+    )
     assert len(user_rows) == 4  # Users see the list read-only
 
 
@@ -68,7 +73,11 @@ def test_owner_invites_an_admin_and_the_email_carries_a_working_link(team, as_me
     owner = as_member("owner")
     with db.session_scope() as s:
         dto = team_service.invite(s, owner, "  New.Person@Clinic.Example ", "Admin")
-    assert dto["email"] == "new.person@clinic.example" and dto["role"] == "Admin" and dto["status"] == "Pending"
+    assert (
+        dto["email"] == "new.person@clinic.example"
+        and dto["role"] == "Admin"
+        and dto["status"] == "Pending"
+    )
     assert "token" not in dto and "token_hash" not in dto
     with db.session_scope() as s:
         mail = s.exec(select(SentEmail)).one()
@@ -77,7 +86,9 @@ def test_owner_invites_an_admin_and_the_email_carries_a_working_link(team, as_me
     assert mail.to == "new.person@clinic.example"
     assert "Sunny Clinic" in mail.subject
     received = inbox(mail.to)["body"]
-    link = next(line for line in received.splitlines() if line.startswith("https://crm.example/invite/"))
+    link = next(
+        line for line in received.splitlines() if line.startswith("https://crm.example/invite/")
+    )
     token = link.rsplit("/", 1)[1]
     # The sent-mail table keeps the mail without the link's secret.
     assert token not in mail.body and "https://crm.example/invite/[hidden]" in mail.body
@@ -90,7 +101,9 @@ def test_owner_invites_an_admin_and_the_email_carries_a_working_link(team, as_me
 def test_admin_invites_users_only_and_users_cannot_invite(team, as_member):
     admin, user = as_member("admin"), as_member("user")
     with db.session_scope() as s:
-        team_service.invite(s, admin, "helper@clinic.example", "User", agent_ids=[team.agent_ids[1]])
+        team_service.invite(
+            s, admin, "helper@clinic.example", "User", agent_ids=[team.agent_ids[1]]
+        )
     with db.session_scope() as s:
         inv = s.exec(select(Invitation)).one()
         assert inv.role == "User" and inv.agent_ids == [team.agent_ids[1]]
@@ -111,7 +124,9 @@ def test_nobody_can_invite_a_second_owner(team, as_member, who):
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize("email", ["", "not-an-email", "a@b", "two@@clinic.example", "x y@clinic.example"])
+@pytest.mark.parametrize(
+    "email", ["", "not-an-email", "a@b", "two@@clinic.example", "x y@clinic.example"]
+)
 def test_malformed_emails_are_refused_inline(team, as_member, email):
     with db.session_scope() as s, pytest.raises(ValidationError) as err:
         team_service.invite(s, as_member("owner"), email, "User")
@@ -123,7 +138,10 @@ def test_existing_member_and_duplicate_pending_invite_are_refused(team, as_membe
     owner = as_member("owner")
     with db.session_scope() as s, pytest.raises(Conflict) as err:
         team_service.invite(s, owner, "ADAM@clinic.example", "User")
-    assert err.value.message == "adam@clinic.example is already a member." and err.value.field == "email"
+    assert (
+        err.value.message == "adam@clinic.example is already a member."
+        and err.value.field == "email"
+    )
     with db.session_scope() as s:
         team_service.invite(s, owner, "dup@clinic.example", "User")
     with db.session_scope() as s, pytest.raises(Conflict) as err:
@@ -138,10 +156,14 @@ def test_existing_member_and_duplicate_pending_invite_are_refused(team, as_membe
 
 def test_invite_refuses_agents_of_another_organization(team, as_member):
     with db.session_scope() as s, pytest.raises(ValidationError) as err:
-        team_service.invite(s, as_member("owner"), "helper@clinic.example", "User", agent_ids=[team.other_agent_id])
+        team_service.invite(
+            s, as_member("owner"), "helper@clinic.example", "User", agent_ids=[team.other_agent_id]
+        )
     assert err.value.message == "Agent not found."
     with db.session_scope() as s, pytest.raises(ValidationError):
-        team_service.invite(s, as_member("owner"), "helper@clinic.example", "User", agent_ids=["abc"])
+        team_service.invite(
+            s, as_member("owner"), "helper@clinic.example", "User", agent_ids=["abc"]
+        )
     assert _count(Invitation) == 0
 
 
@@ -154,12 +176,16 @@ def test_resend_rotates_the_link_and_revoke_hides_the_invitation(team, as_member
         team_service.resend_invite(s, owner, inv_id)
     with db.session_scope() as s:
         assert s.get(Invitation, inv_id).token_hash != first_hash
-        assert len(s.exec(select(SentEmail).where(SentEmail.to == "late@clinic.example")).all()) == 2
+        assert (
+            len(s.exec(select(SentEmail).where(SentEmail.to == "late@clinic.example")).all()) == 2
+        )
     with db.session_scope() as s:
         team_service.revoke_invite(s, owner, inv_id)
     with db.session_scope() as s:
         assert s.get(Invitation, inv_id).status == "Revoked"
-        assert "late@clinic.example" not in {r["email"] for r in team_service.list_members(s, owner)}
+        assert "late@clinic.example" not in {
+            r["email"] for r in team_service.list_members(s, owner)
+        }
         actions = [e.action for e in s.exec(select(AuditLog).order_by(AuditLog.id))]
     assert actions == ["Create", "Update", "Delete"]
     with db.session_scope() as s, pytest.raises(NotFound):
@@ -261,16 +287,22 @@ def test_role_change_takes_effect_on_the_next_request(team, as_member):
 
 def test_set_member_agents_for_users(team, as_member):
     with db.session_scope() as s:
-        team_service.set_member_agents(s, as_member("admin"), team.user_id, [str(a) for a in team.agent_ids])
+        team_service.set_member_agents(
+            s, as_member("admin"), team.user_id, [str(a) for a in team.agent_ids]
+        )
     with db.session_scope() as s:
         m = s.exec(select(Membership).where(Membership.user_id == team.user_id)).one()
         assert sorted(m.agent_ids) == sorted(team.agent_ids)
-        row = next(r for r in team_service.list_members(s, as_member("owner")) if r["id"] == team.user_id)
+        row = next(
+            r for r in team_service.list_members(s, as_member("owner")) if r["id"] == team.user_id
+        )
     assert row["agent_names"] == "Reception, Billing"
     with db.session_scope() as s, pytest.raises(ValidationError):
         team_service.set_member_agents(s, as_member("owner"), team.user_id, [team.other_agent_id])
     with db.session_scope() as s, pytest.raises(ValidationError):
-        team_service.set_member_agents(s, as_member("owner"), team.admin_id, team.agent_ids)  # Admins see all
+        team_service.set_member_agents(
+            s, as_member("owner"), team.admin_id, team.agent_ids
+        )  # Admins see all
 
 
 # ------------------------------------------------------------------ removing
@@ -288,12 +320,20 @@ def test_removing_a_member_signs_them_out_at_once_and_is_audited(team, as_member
         team_service.remove_member(s, as_member("admin"), team.user_id)
     with db.session_scope() as s:
         assert sessions.resolve_session(s, token) is None
-        assert s.exec(select(AuthSession).where(AuthSession.org_id == team.org_id)).one().revoked_at is not None
+        assert (
+            s.exec(select(AuthSession).where(AuthSession.org_id == team.org_id)).one().revoked_at
+            is not None
+        )
         assert sessions.resolve_session(s, other_token) is not None
         entry = s.exec(select(AuditLog)).one()
-        assert (entry.action, entry.resource) == ("Delete", "Member") and "uma@clinic.example" in entry.description
+        assert (entry.action, entry.resource) == (
+            "Delete",
+            "Member",
+        ) and "uma@clinic.example" in entry.description
         assert s.get(User, team.user_id) is not None  # the person stays (contacts keep their id)
-        assert team.user_id not in {r["id"] for r in team_service.list_members(s, as_member("owner"))}
+        assert team.user_id not in {
+            r["id"] for r in team_service.list_members(s, as_member("owner"))
+        }
     assert _role(team.org_id, team.user_id) is None
 
 
@@ -330,5 +370,10 @@ def test_second_organizations_owner_cannot_touch_the_first_org(team, as_member):
         team_service.invite(s, bob, "adam@clinic.example", "User")
         inv = s.exec(select(Invitation)).one()
         assert inv.org_id == team.other_org_id
-        assert {r["email"] for r in team_service.list_members(s, bob)} == {"bob@bakery.example", "adam@clinic.example"}
-    assert _role(team.org_id, team.user_id) == "User" and _role(team.org_id, team.admin_id) == "Admin"
+        assert {r["email"] for r in team_service.list_members(s, bob)} == {
+            "bob@bakery.example",
+            "adam@clinic.example",
+        }
+    assert (
+        _role(team.org_id, team.user_id) == "User" and _role(team.org_id, team.admin_id) == "Admin"
+    )
