@@ -14,7 +14,7 @@ RECOVERY_INTERVAL_SECONDS = 60
 
 
 def recover_imports() -> int:
-    """Undo and fail every import whose run died (see services/imports.py); how many."""
+    """Undo and fail every import whose run died (see services/imports/recovery.py); how many."""
     with session_scope(
         read_only=True
     ) as session:  # most rounds find nothing: no write lock for them

@@ -71,7 +71,7 @@ class SaveResult:
 
 
 @dataclass(frozen=True)
-class _Clean:
+class CleanInput:
     defaults: dict[str, Any]
     custom: dict[int, tuple]  # field id -> (text, num, json) or None to clear
     external_ref: str | None
@@ -93,7 +93,7 @@ def clean_input(
     agent: Agent,
     data: Mapping[str, Any],
     fields: dict[str, ContactField] | None = None,
-) -> _Clean:
+) -> CleanInput:
     """Validate every value by its field; raises ValidationError naming the field key."""
     fields = fields if fields is not None else settings_cache.for_agent(session, agent).fields
     defaults: dict[str, Any] = {}
@@ -121,7 +121,9 @@ def clean_input(
             custom[f.id] = coerce_value(f.type, raw, f.options or [], agent.phone_region, field=key)
         else:
             raise ValidationError(f"Unknown field '{key}'.", field=key)
-    return _Clean(defaults, custom, external_ref, labels, {f.id: f.label for f in fields.values()})
+    return CleanInput(
+        defaults, custom, external_ref, labels, {f.id: f.label for f in fields.values()}
+    )
 
 
 def match_contact(
@@ -240,7 +242,7 @@ _CONTACT_COLUMNS = [(attr.key, attr.columns[0].name) for attr in sa_inspect(Cont
 
 
 def _create(
-    session: Session, agent: Agent, clean: _Clean, source: str, origin: Origin, insert
+    session: Session, agent: Agent, clean: CleanInput, source: str, origin: Origin, insert
 ) -> Contact | None:
     """Insert the contact with the automations' stage and owners, then queue its timeline and
     audit rows. With `insert` (ON CONFLICT DO NOTHING) returns None when a contact already
@@ -321,7 +323,7 @@ def _create(
 
 
 def _update(
-    session: Session, agent: Agent, contact: Contact, clean: _Clean, origin: Origin, policy: str
+    session: Session, agent: Agent, contact: Contact, clean: CleanInput, origin: Origin, policy: str
 ) -> SaveResult:
     result = SaveResult(contact, False)
     if policy == "skip":

@@ -17,7 +17,7 @@
   are refused outright so a flood cannot fill the database.
   `CRM_FORM_RATE_LIMIT` (submissions per IP per 10 minutes, default 20; `0` turns the
   limit off, as the load benchmark does — bench/bench_forms.py).
-- Size limits live in services/forms.py (answer lengths, total payload, file size).
+- Size limits live in services/forms/schema.py (answer lengths, total payload, file size).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """CRM → Forms: the forms list, the builder and the submissions view.
 
 Thin states: every handler opens `self.unit()` (the member is checked again), reads the
-agent and form from the page route, calls services/forms.py and copies small DTOs back.
+agent and form from the page route, calls services/forms/ and copies small DTOs back.
 Admins and Owners edit; Users read; another organization's member gets "Agent not found".
 """
 

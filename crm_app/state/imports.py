@@ -14,7 +14,6 @@ import asyncio
 import reflex as rx
 
 from crm_app import routes
-from crm_app.models import ImportJob
 from crm_app.services import imports as import_service
 from crm_app.services.errors import ServiceError
 from crm_app.state.base import AppState, error_toast
@@ -215,12 +214,9 @@ class ImportState(AppState):
         self.processed = self.total = self.created = self.updated = self.skipped = self.failed = 0
 
     def _targets(self, session, actor, agent_id) -> list[dict[str, str]]:
-        from crm_app.services.access import require_agent
-
-        require_agent(session, actor, agent_id, "Admin")
         return [
             {"value": t["value"], "label": t["label"]}
-            for t in import_service.targets(session, agent_id)
+            for t in import_service.mapping_targets(session, actor, agent_id)
         ]
 
     def _history(self, session, actor, agent_id) -> list[dict]:
@@ -265,12 +261,7 @@ class ImportState(AppState):
             self.step = "import"
 
     def _load_samples(self, session, actor, agent_id) -> None:
-        job = session.get(ImportJob, self.job_id)
-        info = import_service._info(job)
-        self.samples = {
-            h: ", ".join(v for v in (r[i] for r in info.sample[:3] if i < len(r)) if v)[:80]
-            for i, h in enumerate(self.headers)
-        }
+        self.samples = import_service.column_samples(session, actor, agent_id, self.job_id)
 
     def _copy_progress(self, job: dict) -> None:
         self.status, self.message = job["status"], job["message"]

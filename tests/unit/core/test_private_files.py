@@ -119,7 +119,7 @@ def test_a_postgresql_url_leaves_no_file_behind(tmp_path, monkeypatch):
 def test_form_uploads_are_owner_only(fresh_data_dir, loose_umask):
     from crm_app.services import files, forms
 
-    stored = forms._store_upload(
+    stored = forms.submit.store_upload(
         forms.UploadedFile("scan.pdf", io.BytesIO(b"%PDF-1.4 form answer"))
     )
     path = files.storage_path(stored["key"])

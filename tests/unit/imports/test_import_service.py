@@ -12,6 +12,9 @@ from crm_app import db
 from crm_app.models import Activity, Agent, AuditLog, Contact, ContactValue, ImportJob, Stage
 from crm_app.services import contacts, csv_reader, imports
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
+from crm_app.services.imports import batch as import_batch
+from crm_app.services.imports import recovery
+from crm_app.services.imports import run as import_run
 
 from .conftest import CORPUS, run
 
@@ -248,11 +251,11 @@ def test_progress_is_persisted_per_chunk_and_a_failure_midway_keeps_nothing(
     world, tmp_path, monkeypatch
 ):
     monkeypatch.setattr(csv_reader, "CHUNK_ROWS", 2)
-    monkeypatch.setattr(imports, "WRITE_ROWS", 1)  # one write transaction per reader chunk
+    monkeypatch.setattr(import_run, "WRITE_ROWS", 1)  # one write transaction per reader chunk
     path = tmp_path / "six.csv"
     path.write_text("Email\n" + "".join(f"z{i}@example.com\n" for i in range(6)))
     seen = []
-    real_apply = imports._Batch.apply
+    real_apply = import_batch.Batch.apply
 
     def apply(self, rows, valid_only):
         with db.session_scope(read_only=True) as s:
@@ -261,7 +264,7 @@ def test_progress_is_persisted_per_chunk_and_a_failure_midway_keeps_nothing(
             raise RuntimeError("disk on fire")
         return real_apply(self, rows, valid_only)
 
-    monkeypatch.setattr(imports._Batch, "apply", apply)
+    monkeypatch.setattr(import_batch.Batch, "apply", apply)
     with pytest.raises(RuntimeError):
         run(world, "", path=path)
     # the first chunk of the parser holds the header row: chunks of 1, 2, 2 and 1 rows
@@ -512,7 +515,7 @@ def test_chunk_sizes_do_not_change_the_outcome(
                 origin=contacts.Origin("form", "Intake form"),
             )
         monkeypatch.setattr(csv_reader, "CHUNK_ROWS", reader)
-        monkeypatch.setattr(imports, "WRITE_ROWS", write)
+        monkeypatch.setattr(import_run, "WRITE_ROWS", write)
         job = run(world, "", path=path, policy="overwrite", overrides=overrides)
         results.append(
             (
@@ -530,10 +533,10 @@ class _ServerStopped(BaseException):
 
 def _run_until_the_server_stops(world, tmp_path, monkeypatch) -> int:
     monkeypatch.setattr(csv_reader, "CHUNK_ROWS", 2)
-    monkeypatch.setattr(imports, "WRITE_ROWS", 1)
+    monkeypatch.setattr(import_run, "WRITE_ROWS", 1)
     path = tmp_path / "six.csv"
     path.write_text("Email\n" + "".join(f"z{i}@example.com\n" for i in range(6)))
-    real_apply, calls = imports._Batch.apply, []
+    real_apply, calls = import_batch.Batch.apply, []
 
     def apply(self, rows, valid_only):
         calls.append(len(rows))
@@ -541,10 +544,10 @@ def _run_until_the_server_stops(world, tmp_path, monkeypatch) -> int:
             raise _ServerStopped()
         return real_apply(self, rows, valid_only)
 
-    monkeypatch.setattr(imports._Batch, "apply", apply)
+    monkeypatch.setattr(import_batch.Batch, "apply", apply)
     with pytest.raises(_ServerStopped):
         run(world, "", path=path)
-    monkeypatch.setattr(imports._Batch, "apply", real_apply)
+    monkeypatch.setattr(import_batch.Batch, "apply", real_apply)
     with db.session_scope() as s:
         job = s.exec(select(ImportJob)).one()
         assert (
@@ -595,7 +598,7 @@ def test_a_slow_run_that_was_declared_dead_stops_at_its_next_chunk(world, tmp_pa
     _age(job_id, imports.STALL_SECONDS + 5)
     with db.session_scope() as s:
         imports.recover_interrupted(s, world["owner"], world["agent"])
-    with db.session_scope() as s, pytest.raises(imports._Recovered):
-        imports._running(s, job_id, "importing")
+    with db.session_scope() as s, pytest.raises(recovery.Recovered):
+        recovery.running_job(s, job_id, "importing")
     with db.session_scope() as s:
         assert s.get(ImportJob, job_id).status == "failed"

@@ -17,6 +17,8 @@ from crm_app.models import Contact, ImportJob
 from crm_app.services import agents, contact_list, export, imports, pipeline, timeline
 from crm_app.services.contact_list import ListQuery
 from crm_app.services.errors import NotFound
+from crm_app.services.imports import recovery
+from crm_app.services.imports import run as import_run
 
 from .test_import_service import _run_until_the_server_stops
 
@@ -80,7 +82,7 @@ def test_a_killed_run_shows_none_of_its_contacts_and_start_up_recovery_undoes_it
         out = io.StringIO()
         assert export.export_contacts(s, world["owner"], world["agent"], ids=hidden, out=out) == 0
 
-    _set_runner(job_id, f"{imports._HOST}:{_exited_pid()}")
+    _set_runner(job_id, f"{recovery.HOST}:{_exited_pid()}")
     assert jobs.recover_imports() == 1  # what the app runs at start-up and every minute
     with db.session_scope(read_only=True) as s:
         job = s.get(ImportJob, job_id)
@@ -94,18 +96,18 @@ def test_recovery_leaves_live_runs_alone(world, tmp_path, monkeypatch):
     job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
     _set_runner(job_id, "another-host:4242")  # beating recently on another host: maybe just slow
     assert jobs.recover_imports() == 0
-    _set_runner(job_id, imports._runner())  # this very process, still running it
-    monkeypatch.setattr(imports, "_LOCAL_RUNS", {job_id})
+    _set_runner(job_id, recovery.runner_name())  # this very process, still running it
+    monkeypatch.setattr(recovery, "LOCAL_RUNS", {job_id})
     assert jobs.recover_imports() == 0
     monkeypatch.setattr(
-        imports, "_LOCAL_RUNS", set()
+        recovery, "LOCAL_RUNS", set()
     )  # this pid, but a new process: the run is gone
     assert jobs.recover_imports() == 1
 
 
 def test_the_cli_migrate_recovers_interrupted_imports(world, tmp_path, monkeypatch, capsys):
     job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
-    _set_runner(job_id, f"{imports._HOST}:{_exited_pid()}")
+    _set_runner(job_id, f"{recovery.HOST}:{_exited_pid()}")
     monkeypatch.setattr(cli, "migrate", lambda: None)  # the schema is there already
     assert cli.main(["migrate"]) == 0
     assert "Recovered 1 interrupted import: undone and marked failed." in capsys.readouterr().out
@@ -115,7 +117,7 @@ def test_the_cli_migrate_recovers_interrupted_imports(world, tmp_path, monkeypat
 
 @pytest.mark.parametrize("batch", [1, 2, imports.WRITE_ROWS])  # the new contacts appear in batches
 def test_a_finished_run_shows_its_contacts(world, tmp_path, monkeypatch, batch):
-    monkeypatch.setattr(imports, "WRITE_ROWS", batch)
+    monkeypatch.setattr(import_run, "WRITE_ROWS", batch)
     path = tmp_path / "two.csv"
     path.write_text("Email\nnew1@example.com\nnew2@example.com\n")
     job = imports.import_file(lambda s: world["owner"], world["agent"], path)
@@ -130,7 +132,7 @@ def test_the_app_recovers_at_start_up_from_its_lifespan_task(world, tmp_path, mo
 
     assert jobs.recover_imports_periodically in app.get_lifespan_tasks()
     job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
-    _set_runner(job_id, f"{imports._HOST}:{_exited_pid()}")
+    _set_runner(job_id, f"{recovery.HOST}:{_exited_pid()}")
 
     async def start_then_stop() -> None:
         task = asyncio.create_task(jobs.recover_imports_periodically())

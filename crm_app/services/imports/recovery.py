@@ -1,0 +1,120 @@
+"""Runs whose process died: found by their heartbeat or their process, undone and failed."""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from crm_app.db import session_scope
+from crm_app.models import ImportJob, utcnow
+from crm_app.services.access import Actor, require_agent
+from crm_app.services.imports.common import ACTIVE, audit_job
+from crm_app.services.imports.undo import revert
+
+STALL_SECONDS = 300  # an active job without a heartbeat for this long: its process is gone
+
+
+class Recovered(Exception):
+    """The job is no longer this run's: recover_interrupted declared it dead and undid it."""
+
+
+def running_job(session: Session, job_id: int, status: str) -> ImportJob:
+    """The job, locked, if it is still this run's (`status`); stamps its heartbeat."""
+    job = session.get(ImportJob, job_id, with_for_update=True)
+    if job is None or job.status != status:
+        raise Recovered()
+    job.heartbeat_at = utcnow()
+    session.add(job)
+    return job
+
+
+HOST = socket.gethostname()[:60]
+LOCAL_RUNS: set[int] = set()  # jobs this process is running (a reused pid is no proof of life)
+
+
+def runner_name() -> str:
+    return f"{HOST}:{os.getpid()}"
+
+
+def _dead(job: ImportJob, now) -> bool:
+    """Whether the job's run is gone: its process on this host has exited (or this process
+    restarted under the same pid), or it has not stamped its heartbeat for STALL_SECONDS."""
+    if (job.heartbeat_at or job.created_at) < now - timedelta(seconds=STALL_SECONDS):
+        return True
+    host, _, pid = (job.runner or "").rpartition(":")
+    if host != HOST or not pid.isdigit():
+        return False  # another host's run (or not started): only its heartbeat tells
+    if int(pid) == os.getpid():
+        return job.id not in LOCAL_RUNS
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, under another user
+        return False
+    return False
+
+
+def stalled_jobs(session: Session, agent_id: int | None = None) -> list[int]:
+    """Ids of the active jobs (every agent's, or one agent's) whose run died; a plain read."""
+    now = utcnow()
+    query = select(ImportJob).where(ImportJob.status.in_(ACTIVE))
+    if agent_id is not None:
+        query = query.where(ImportJob.agent_id == agent_id)
+    return [job.id for job in session.exec(query) if _dead(job, now)]
+
+
+def recover_stalled(session: Session, agent_id: int | None = None) -> int:
+    """Jobs whose run died (every agent's, or one agent's): undo what their chunks wrote and
+    mark them failed, like a failure midway. Returns how many."""
+    recovered = 0
+    for job_id in stalled_jobs(session, agent_id):
+        # Locked and read again: the run may have moved on (or finished) since.
+        job = session.get(ImportJob, job_id, with_for_update=True, populate_existing=True)
+        if job is None or job.status not in ACTIVE or not _dead(job, utcnow()):
+            continue
+        done = (
+            f" after {job.processed:,} of {job.total:,} rows"
+            if job.status == "importing" and job.total
+            else ""
+        )
+        revert(session, job)
+        job.status, job.finished_at = "failed", utcnow()
+        job.message = f"The import was interrupted{done} (the server stopped); nothing from it was kept. Start it again."
+        job.created = job.updated = job.skipped = 0
+        session.add(job)
+        audit_job(
+            session,
+            job,
+            "Update",
+            f"Import of {job.filename} interrupted; nothing kept",
+            status="Failed",
+        )
+        recovered += 1
+    return recovered
+
+
+def recover_interrupted(session: Session, actor: Actor, agent_id: int) -> int:
+    """recover_stalled for one agent, as a member who may import into it."""
+    agent = require_agent(session, actor, agent_id, "Admin")
+    return recover_stalled(session, agent.id)
+
+
+def abort(job_id: int, engine, message: str) -> None:
+    """A run that stopped half-way: undo what its chunks wrote, then mark it failed."""
+    with session_scope(engine) as session:
+        job = session.get(ImportJob, job_id)
+        revert(session, job)
+        job.status, job.finished_at, job.message = "failed", utcnow(), message[:500]
+        job.created = job.updated = job.skipped = 0
+        session.add(job)
+        audit_job(
+            session,
+            job,
+            "Update",
+            f"Import of {job.filename} failed; nothing kept: {message}",
+            status="Failed",
+        )

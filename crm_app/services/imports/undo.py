@@ -1,0 +1,128 @@
+"""Undoing an import: created contacts removed, updated contacts restored."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from crm_app.models import (
+    AccessPass,
+    Activity,
+    Contact,
+    ContactFile,
+    ContactValue,
+    Conversation,
+    FormSubmission,
+    ImportChange,
+    ImportJob,
+    Message,
+    Note,
+    utcnow,
+)
+from crm_app.services import audit
+from crm_app.services.access import Actor
+from crm_app.services.errors import ValidationError
+from crm_app.services.imports.common import ACTIVE, RESOURCE, job_dto, load_job
+
+
+def undo_import(session: Session, actor: Actor, agent_id: int, job_id: int) -> dict:
+    """Created contacts removed, updated contacts restored to their values before the import."""
+    agent, job = load_job(session, actor, agent_id, job_id)
+    if job.status in ACTIVE:
+        raise ValidationError("Wait until the import has finished, then undo it.")
+    if job.undone_at is not None:
+        raise ValidationError("This import has already been undone.")
+    if job.status != "done":
+        raise ValidationError("Only a finished import can be undone.")
+    removed, restored = revert(session, job, actor)
+    job.status, job.undone_at = "undone", utcnow()
+    session.add(job)
+    audit.record(
+        session,
+        actor,
+        "Delete",
+        RESOURCE,
+        f"Undid the import of {job.filename}: {removed:,} contacts removed, {restored:,} restored",
+    )
+    return job_dto(job)
+
+
+def revert(session: Session, job: ImportJob, actor: Actor | None = None) -> tuple[int, int]:
+    created: list[str] = []
+    updated: list[ImportChange] = []
+    for change in session.exec(select(ImportChange).where(ImportChange.job_id == job.id)):
+        (created.append(change.contact_id) if change.kind == "created" else updated.append(change))
+    for start in range(0, len(created), 900):
+        _delete_contacts(session, created[start : start + 900])
+    label = actor.display_name if actor else "System"
+    restored = 0
+    for change in updated:
+        contact = session.get(Contact, change.contact_id)
+        if contact is None:
+            continue
+        previous = change.previous or {}
+        for key, old in previous.get("defaults", {}).items():
+            setattr(contact, key, old)
+        if previous.get("ref_set"):
+            contact.external_ref = None
+        for fid, stored in previous.get("custom", {}).items():
+            row = session.get(ContactValue, (contact.id, int(fid)))
+            if stored is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(
+                    ContactValue(
+                        contact_id=contact.id,
+                        field_id=int(fid),
+                        value_text=stored[0],
+                        value_num=stored[1],
+                        value_json=stored[2],
+                    )
+                )
+            else:
+                row.value_text, row.value_num, row.value_json = stored
+                session.add(row)
+        contact.name_sort = (contact.name or "").lower()
+        contact.updated_at = utcnow()
+        session.add(contact)
+        session.add(
+            Activity(
+                contact_id=contact.id,
+                kind="field",
+                actor_type="member" if actor else "import",
+                actor_id=actor.user_id if actor else job.user_id,
+                actor_label=label,
+                message=f"Import of {job.filename} undone: previous values restored by {label}"[
+                    :1000
+                ],
+                data={"import_id": job.id},
+            )
+        )
+        restored += 1
+    session.exec(delete(ImportChange).where(ImportChange.job_id == job.id))
+    session.flush()
+    return len(created), restored
+
+
+def _delete_contacts(session: Session, ids: list[str]) -> None:
+    conversation_ids = select(Conversation.id).where(Conversation.contact_id.in_(ids))
+    keys = list(
+        session.exec(select(ContactFile.storage_key).where(ContactFile.contact_id.in_(ids)))
+    )
+    for statement in (
+        delete(ContactValue).where(ContactValue.contact_id.in_(ids)),
+        delete(Note).where(Note.contact_id.in_(ids)),
+        delete(ContactFile).where(ContactFile.contact_id.in_(ids)),
+        update(FormSubmission).where(FormSubmission.contact_id.in_(ids)).values(contact_id=None),
+        delete(Message).where(Message.conversation_id.in_(conversation_ids)),
+        delete(Conversation).where(Conversation.contact_id.in_(ids)),
+        delete(Activity).where(Activity.contact_id.in_(ids)),
+        delete(AccessPass).where(AccessPass.contact_id.in_(ids)),
+        delete(Contact).where(Contact.id.in_(ids)),
+    ):
+        session.exec(statement.execution_options(synchronize_session=False))
+    if keys:
+        from crm_app.services import files
+
+        files.remove_stored(session, keys)
