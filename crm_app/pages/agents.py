@@ -5,23 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components.kit import confirm_dialog, form_dialog, labelled
 from crm_app.components.layout import ACCENT, dashboard, empty_state, field_error, page_header
 from crm_app.services.stages import region_choices
 from crm_app.state.agents import AgentsState as S
 from crm_app.state.base import AppState
 
 _REGIONS = region_choices()
-
-
-def _labelled(label: str, control: rx.Component, error, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        control,
-        rx.text(hint, size="1", color=rx.color("gray", 10)) if hint else rx.fragment(),
-        field_error(error),
-        spacing="1",
-        width="100%",
-    )
 
 
 # ---------------------------------------------------------------- cards
@@ -154,186 +144,123 @@ def _empty() -> rx.Component:
 
 
 def _create_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Create agent"),
-            rx.dialog.description(
-                "The agent gets its own CRM with the default contact fields and pipeline stages.",
-                size="2",
-                color=rx.color("gray", 11),
-                margin_bottom="16px",
+    return form_dialog(
+        "Create agent",
+        labelled(
+            "Name",
+            rx.input(
+                value=S.new_name,
+                on_change=S.set_new_name,
+                max_length=80,
+                name="name",
+                placeholder="e.g. Reception",
+                width="100%",
+                aria_label="Name",
+                auto_focus=True,
             ),
-            rx.form(
-                rx.vstack(
-                    _labelled(
-                        "Name",
-                        rx.input(
-                            value=S.new_name,
-                            on_change=S.set_new_name,
-                            max_length=80,
-                            name="name",
-                            placeholder="e.g. Reception",
-                            width="100%",
-                            aria_label="Name",
-                            auto_focus=True,
-                        ),
-                        S.create_errors.get("name", ""),
-                    ),
-                    _labelled(
-                        "URL slug",
-                        rx.input(
-                            rx.input.slot(rx.text("/a/", size="2", color=rx.color("gray", 10))),
-                            value=S.new_slug,
-                            on_change=S.set_new_slug,
-                            max_length=60,
-                            name="slug",
-                            placeholder="reception",
-                            width="100%",
-                            aria_label="URL slug",
-                            font_family="var(--code-font-family)",
-                        ),
-                        S.create_errors.get("slug", ""),
-                        hint="Lower-case letters, digits and hyphens. The public chat page lives here.",
-                    ),
-                    _labelled(
-                        "Default phone region",
-                        rx.select.root(
-                            rx.select.trigger(width="100%", aria_label="Default phone region"),
-                            rx.select.content(
-                                *[rx.select.item(r["label"], value=r["code"]) for r in _REGIONS]
-                            ),
-                            value=S.new_region,
-                            on_change=S.set_new_region,
-                            name="region",
-                        ),
-                        S.create_errors.get("region", ""),
-                        hint="Used to read phone numbers written without a country code.",
-                    ),
-                    _labelled(
-                        "Welcome message",
-                        rx.text_area(
-                            value=S.new_welcome,
-                            on_change=S.set_new_welcome,
-                            max_length=500,
-                            name="welcome_message",
-                            placeholder="Hi! How can I help you today?",
-                            rows="3",
-                            width="100%",
-                            aria_label="Welcome message",
-                        ),
-                        S.create_errors.get("welcome_message", ""),
-                    ),
-                    spacing="4",
-                    width="100%",
-                ),
-                rx.hstack(
-                    rx.dialog.close(
-                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                    ),
-                    rx.button("Create agent", type="submit"),
-                    justify="end",
-                    spacing="3",
-                    padding_top="20px",
-                ),
-                on_submit=S.submit_create,
-                reset_on_submit=False,
-            ),
-            max_width="520px",
+            S.create_errors.get("name", ""),
         ),
+        labelled(
+            "URL slug",
+            rx.input(
+                rx.input.slot(rx.text("/a/", size="2", color=rx.color("gray", 10))),
+                value=S.new_slug,
+                on_change=S.set_new_slug,
+                max_length=60,
+                name="slug",
+                placeholder="reception",
+                width="100%",
+                aria_label="URL slug",
+                font_family="var(--code-font-family)",
+            ),
+            S.create_errors.get("slug", ""),
+            hint="Lower-case letters, digits and hyphens. The public chat page lives here.",
+        ),
+        labelled(
+            "Default phone region",
+            rx.select.root(
+                rx.select.trigger(width="100%", aria_label="Default phone region"),
+                rx.select.content(*[rx.select.item(r["label"], value=r["code"]) for r in _REGIONS]),
+                value=S.new_region,
+                on_change=S.set_new_region,
+                name="region",
+            ),
+            S.create_errors.get("region", ""),
+            hint="Used to read phone numbers written without a country code.",
+        ),
+        labelled(
+            "Welcome message",
+            rx.text_area(
+                value=S.new_welcome,
+                on_change=S.set_new_welcome,
+                max_length=500,
+                name="welcome_message",
+                placeholder="Hi! How can I help you today?",
+                rows="3",
+                width="100%",
+                aria_label="Welcome message",
+            ),
+            S.create_errors.get("welcome_message", ""),
+        ),
+        submit=rx.button("Create agent", type="submit"),
+        on_submit=S.submit_create,
         open=S.create_open,
         on_open_change=S.set_create_open,
+        description="The agent gets its own CRM with the default contact fields and pipeline stages.",
     )
 
 
 def _rename_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Rename agent"),
-            rx.form(
-                rx.vstack(
-                    _labelled(
-                        "Name",
-                        rx.input(
-                            value=S.rename_value,
-                            on_change=S.set_rename_value,
-                            max_length=80,
-                            name="name",
-                            width="100%",
-                            aria_label="New name",
-                            auto_focus=True,
-                        ),
-                        S.rename_error,
-                    ),
-                    width="100%",
-                    padding_top="8px",
-                ),
-                rx.hstack(
-                    rx.dialog.close(
-                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                    ),
-                    rx.button("Save", type="submit"),
-                    justify="end",
-                    spacing="3",
-                    padding_top="20px",
-                ),
-                on_submit=S.submit_rename,
-                reset_on_submit=False,
+    return form_dialog(
+        "Rename agent",
+        labelled(
+            "Name",
+            rx.input(
+                value=S.rename_value,
+                on_change=S.set_rename_value,
+                max_length=80,
+                name="name",
+                width="100%",
+                aria_label="New name",
+                auto_focus=True,
             ),
-            max_width="440px",
+            S.rename_error,
         ),
+        submit=rx.button("Save", type="submit"),
+        on_submit=S.submit_rename,
         open=S.rename_open,
         on_open_change=S.set_rename_open,
+        max_width="440px",
     )
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete " + S.delete_name + "?"),
-            rx.alert_dialog.description(
-                rx.text(
-                    "This permanently deletes the agent and everything in its CRM: ",
-                    rx.text.strong(S.delete_contacts.to_string() + " contacts"),
-                    " with their notes, files and activity, plus its fields, stages, forms and submissions, "
-                    "automations, conversations, API keys and webhooks. This cannot be undone.",
-                ),
-                size="2",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.text("Type ", rx.text.strong(S.delete_name), " to confirm.", size="2"),
-                    rx.input(
-                        value=S.delete_confirm,
-                        on_change=S.set_delete_confirm,
-                        width="100%",
-                        name="confirm_name",
-                        aria_label="Agent name to confirm",
-                        placeholder=S.delete_name,
-                        auto_complete="off",
-                    ),
-                    field_error(S.delete_error),
-                    spacing="2",
-                    width="100%",
-                    padding_top="16px",
-                ),
-                rx.hstack(
-                    rx.alert_dialog.cancel(
-                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                    ),
-                    rx.button(
-                        "Delete agent", type="submit", color_scheme="red", disabled=~S.delete_ready
-                    ),
-                    justify="end",
-                    spacing="3",
-                    padding_top="20px",
-                ),
-                on_submit=S.submit_delete,
-                reset_on_submit=False,
-            ),
-            max_width="480px",
+    return confirm_dialog(
+        "Delete " + S.delete_name + "?",
+        rx.text(
+            "This permanently deletes the agent and everything in its CRM: ",
+            rx.text.strong(S.delete_contacts.to_string() + " contacts"),
+            " with their notes, files and activity, plus its fields, stages, forms and submissions, "
+            "automations, conversations, API keys and webhooks. This cannot be undone.",
         ),
+        rx.button("Delete agent", type="submit", color_scheme="red", disabled=~S.delete_ready),
+        rx.text(
+            "Type ", rx.text.strong(S.delete_name), " to confirm.", size="2", padding_top="16px"
+        ),
+        rx.input(
+            value=S.delete_confirm,
+            on_change=S.set_delete_confirm,
+            width="100%",
+            name="confirm_name",
+            aria_label="Agent name to confirm",
+            placeholder=S.delete_name,
+            auto_complete="off",
+        ),
+        field_error(S.delete_error),
+        on_submit=S.submit_delete,
         open=S.delete_open,
         on_open_change=S.set_delete_open,
+        max_width="480px",
     )
 
 

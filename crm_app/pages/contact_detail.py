@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components.kit import card, confirm_dialog, dialog_footer
 from crm_app.components.layout import ACCENT, dashboard, empty_state, field_error
 from crm_app.components.rich_text import rich_text_editor
 from crm_app.services.files import MAX_FILE_BYTES
@@ -48,18 +49,6 @@ NOTE_BODY_STYLE = {
         "overflow_x": "auto",
     },
 }
-
-
-def _card(*children, **props) -> rx.Component:
-    return rx.box(
-        *children,
-        background=rx.color("gray", 1),
-        border=f"1px solid {rx.color('gray', 5)}",
-        border_radius="12px",
-        padding=props.pop("padding", "20px"),
-        width="100%",
-        **props,
-    )
 
 
 def _copy_button(value, what: str) -> rx.Component:
@@ -168,7 +157,7 @@ def _status_select() -> rx.Component:
 
 def _header() -> rx.Component:
     title = S.contact["title"].to(str)
-    return _card(
+    return card(
         rx.hstack(
             rx.avatar(
                 fallback=S.contact["initials"].to(str), size="5", radius="full", color_scheme=ACCENT
@@ -276,7 +265,7 @@ def _field_row(field: rx.Var) -> rx.Component:
 
 
 def _general_tab() -> rx.Component:
-    return _card(
+    return card(
         rx.hstack(
             rx.vstack(
                 rx.text("Contact details", size="4", weight="bold"),
@@ -414,14 +403,7 @@ def _edit_dialog() -> rx.Component:
                 type="auto",
                 scrollbars="vertical",
             ),
-            rx.hstack(
-                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button("Save changes", on_click=S.save_edit),
-                justify="end",
-                spacing="2",
-                padding_top="18px",
-                padding_right="12px",
-            ),
+            dialog_footer(rx.button("Save changes", on_click=S.save_edit), padding_right="12px"),
             max_width="560px",
         ),
         open=S.edit_open,
@@ -469,7 +451,7 @@ def _submission(sub: rx.Var) -> rx.Component:
 def _form_tab() -> rx.Component:
     return rx.cond(
         S.submissions.length() > 0,
-        _card(
+        card(
             rx.accordion.root(
                 rx.foreach(S.submissions, _submission),
                 type="multiple",
@@ -560,11 +542,7 @@ def _transcript_dialog() -> rx.Component:
                 type="auto",
                 scrollbars="vertical",
             ),
-            rx.hstack(
-                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                justify="end",
-                padding_top="14px",
-            ),
+            dialog_footer(cancel="Close"),
             max_width="620px",
         ),
         open=S.transcript_open,
@@ -575,7 +553,7 @@ def _transcript_dialog() -> rx.Component:
 def _chat_tab() -> rx.Component:
     return rx.cond(
         S.conversations.length() > 0,
-        _card(
+        card(
             rx.vstack(rx.foreach(S.conversations, _conversation), spacing="1", width="100%"),
             padding="8px",
         ),
@@ -623,7 +601,7 @@ def _note_menu(note: rx.Var) -> rx.Component:
 
 def _note(note: rx.Var) -> rx.Component:
     author = note["author"].to(str)
-    return _card(
+    return card(
         rx.hstack(
             rx.avatar(
                 fallback=note["initials"].to(str), size="2", radius="full", color_scheme="gray"
@@ -668,7 +646,7 @@ def _note(note: rx.Var) -> rx.Component:
 
 def _notes_tab() -> rx.Component:
     return rx.vstack(
-        _card(
+        card(
             rx.text("Add a note", size="3", weight="bold"),
             rx.text(
                 "Internal notes are visible to your team only.",
@@ -693,13 +671,13 @@ def _notes_tab() -> rx.Component:
                 "Notes you and your team add about this contact appear here.",
             ),
         ),
-        _confirm_dialog(
-            S.delete_note_id != "",
-            S.cancel_delete_note,
+        confirm_dialog(
             "Delete note",
             "This note will be removed for everyone. This can't be undone.",
-            "Delete note",
-            S.delete_note,
+            rx.button("Delete note", color_scheme="red", on_click=S.delete_note),
+            open=S.delete_note_id != "",
+            on_open_change=S.cancel_delete_note,
+            closes=True,
         ),
         spacing="4",
         width="100%",
@@ -802,7 +780,7 @@ def _files_tab() -> rx.Component:
         ),
         rx.cond(
             S.files.length() > 0,
-            _card(
+            card(
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
@@ -826,13 +804,13 @@ def _files_tab() -> rx.Component:
                 "Files are private to your team.",
             ),
         ),
-        _confirm_dialog(
-            S.delete_file_id != "",
-            S.cancel_delete_file,
+        confirm_dialog(
             "Delete file",
             "Delete " + S.delete_file_name + "? This can't be undone.",
-            "Delete file",
-            S.delete_file,
+            rx.button("Delete file", color_scheme="red", on_click=S.delete_file),
+            open=S.delete_file_id != "",
+            on_open_change=S.cancel_delete_file,
+            closes=True,
         ),
         spacing="3",
         width="100%",
@@ -877,7 +855,7 @@ def _activity_item(item: rx.Var) -> rx.Component:
 def _activity_tab() -> rx.Component:
     return rx.cond(
         S.activity.length() > 0,
-        _card(
+        card(
             rx.vstack(rx.foreach(S.activity, _activity_item), spacing="0", width="100%"),
             padding="8px 20px",
         ),
@@ -892,65 +870,29 @@ def _activity_tab() -> rx.Component:
 # ---------------------------------------------------------------- dialogs
 
 
-def _confirm_dialog(
-    is_open, on_open_change, title: str, text, action: str, on_confirm
-) -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(text, size="2"),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(action, color_scheme="red", on_click=on_confirm)),
-                justify="end",
-                spacing="2",
-                padding_top="16px",
-            ),
-            max_width="440px",
-        ),
-        open=is_open,
-        on_open_change=on_open_change,
-    )
-
-
 def _erase_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Erase contact"),
-            rx.alert_dialog.description(
-                rx.text(
-                    "This permanently deletes the contact with all notes, files, form submissions, "
-                    "conversations and activity. This can't be undone.",
-                    size="2",
-                ),
-            ),
-            rx.vstack(
-                rx.text("Type ", rx.text.strong(S.erase_phrase), " to confirm.", size="2"),
-                rx.input(
-                    value=S.erase_confirm,
-                    on_change=S.set_erase_confirm,
-                    placeholder=S.erase_phrase,
-                    aria_label="Type the contact's name to confirm",
-                    width="100%",
-                ),
-                field_error(S.erase_error),
-                spacing="2",
-                padding_top="14px",
+    return confirm_dialog(
+        "Erase contact",
+        "This permanently deletes the contact with all notes, files, form submissions, "
+        "conversations and activity. This can't be undone.",
+        rx.button("Erase contact", color_scheme="red", disabled=~S.erase_ready, on_click=S.erase),
+        rx.vstack(
+            rx.text("Type ", rx.text.strong(S.erase_phrase), " to confirm.", size="2"),
+            rx.input(
+                value=S.erase_confirm,
+                on_change=S.set_erase_confirm,
+                placeholder=S.erase_phrase,
+                aria_label="Type the contact's name to confirm",
                 width="100%",
             ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    "Erase contact", color_scheme="red", disabled=~S.erase_ready, on_click=S.erase
-                ),
-                justify="end",
-                spacing="2",
-                padding_top="18px",
-            ),
-            max_width="480px",
+            field_error(S.erase_error),
+            spacing="2",
+            padding_top="14px",
+            width="100%",
         ),
         open=S.erase_open,
         on_open_change=S.set_erase_open,
+        max_width="480px",
     )
 
 

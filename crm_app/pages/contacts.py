@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components.kit import confirm_dialog, dialog, dialog_footer, labelled
 from crm_app.components.layout import dashboard, empty_state, field_error, page_header
 from crm_app.state.contacts import ALL, SOURCES, STATUSES
 from crm_app.state.contacts import ContactsState as S
@@ -211,34 +212,25 @@ def _views_bar() -> rx.Component:
                 content="Delete view",
             ),
         ),
-        rx.dialog.root(
-            rx.dialog.content(
-                rx.dialog.title("Save view"),
-                rx.dialog.description(
-                    "Keep these filters, sort and columns under a name.", size="2"
+        dialog(
+            "Save view",
+            rx.vstack(
+                rx.input(
+                    placeholder="e.g. New leads this month",
+                    value=S.view_name,
+                    on_change=S.set_view_name,
+                    aria_label="View name",
+                    width="100%",
                 ),
-                rx.vstack(
-                    rx.input(
-                        placeholder="e.g. New leads this month",
-                        value=S.view_name,
-                        on_change=S.set_view_name,
-                        aria_label="View name",
-                        width="100%",
-                    ),
-                    field_error(S.view_error),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                        rx.button("Save view", on_click=S.save_view),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    padding_top="12px",
-                ),
-                max_width="420px",
+                field_error(S.view_error),
+                spacing="3",
+                width="100%",
             ),
+            dialog_footer(rx.button("Save view", on_click=S.save_view), padding_top="12px"),
+            description="Keep these filters, sort and columns under a name.",
             open=S.view_dialog_open,
             on_open_change=S.set_view_dialog_open,
+            max_width="420px",
         ),
         spacing="2",
         align="center",
@@ -399,30 +391,21 @@ def _bulk_bar() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete contacts"),
-            rx.alert_dialog.description(
-                "Delete "
-                + S.selection_count.to_string()
-                + " contacts with their notes, files and activity? "
-                "This cannot be undone."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    "Delete contacts",
-                    color_scheme="red",
-                    loading=S.bulk_busy,
-                    on_click=S.bulk("delete", ""),
-                ),
-                justify="end",
-                spacing="3",
-                padding_top="16px",
-            ),
+    return confirm_dialog(
+        "Delete contacts",
+        "Delete "
+        + S.selection_count.to_string()
+        + " contacts with their notes, files and activity? "
+        "This cannot be undone.",
+        rx.button(
+            "Delete contacts",
+            color_scheme="red",
+            loading=S.bulk_busy,
+            on_click=S.bulk("delete", ""),
         ),
         open=S.confirm_delete_open,
         on_open_change=S.set_confirm_delete_open,
+        max_width="450px",
     )
 
 
@@ -501,8 +484,8 @@ def _custom_input(f) -> rx.Component:
     key = f["key"].to(str)
     value = S.add_values[key].to(str)
     on = lambda v: S.set_add_value(key, v)  # noqa: E731
-    return rx.vstack(
-        rx.text(f["label"], size="2", weight="medium"),
+    return labelled(
+        f["label"],
         rx.match(
             f["type"],
             (
@@ -562,20 +545,12 @@ def _custom_input(f) -> rx.Component:
             ),
             rx.input(value=value, on_change=on, aria_label=f["label"].to(str), width="100%"),
         ),
-        field_error(S.add_errors[key].to(str)),
-        spacing="1",
-        width="100%",
+        S.add_errors[key].to(str),
     )
 
 
 def _labeled(label: str, key: str, component: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        component,
-        field_error(S.add_errors[key].to(str)),
-        spacing="1",
-        width="100%",
-    )
+    return labelled(label, component, S.add_errors[key].to(str))
 
 
 def _add_dialog() -> rx.Component:
@@ -704,13 +679,13 @@ def _add_dialog() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.hstack(
-            rx.button("Back", variant="ghost", color_scheme="gray", on_click=S.back_to_choose),
-            rx.spacer(),
-            rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+        dialog_footer(
             rx.button("Add contact", on_click=S.submit_add, loading=S.saving),
-            width="100%",
+            leading=rx.button(
+                "Back", variant="ghost", color_scheme="gray", on_click=S.back_to_choose
+            ),
             padding_top="12px",
+            spacing="2",
         ),
         spacing="2",
         width="100%",

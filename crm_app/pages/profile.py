@@ -5,14 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
-from crm_app.components.layout import ACCENT, dashboard, field_error, page_header
+from crm_app.components.kit import MUTED, card, form_layout, labelled
+from crm_app.components.layout import ACCENT, dashboard, page_header
 from crm_app.state.base import AppState
 from crm_app.state.profile import ProfileState as S
 
 
 def _name_field(label: str, field_id: str, value, on_change, error) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=field_id),
+    return labelled(
+        label,
         rx.input(
             id=field_id,
             name=field_id.replace("-", "_"),
@@ -24,107 +25,86 @@ def _name_field(label: str, field_id: str, value, on_change, error) -> rx.Compon
             size="3",
             color_scheme=rx.cond(error != "", "red", ACCENT),
         ),
-        field_error(error),
-        spacing="1",
-        width="100%",
+        error,
+        html_for=field_id,
     )
 
 
-def _card() -> rx.Component:
-    return rx.box(
-        rx.form(
-            rx.vstack(
-                rx.hstack(
-                    rx.avatar(
-                        fallback=AppState.user_initials,
-                        size="5",
-                        radius="full",
-                        color_scheme=ACCENT,
-                    ),
-                    rx.vstack(
-                        rx.text(AppState.user_name, size="4", weight="bold"),
-                        rx.hstack(
-                            rx.text(S.email, size="2", color=rx.color("gray", 11)),
-                            rx.badge(AppState.role, size="1", variant="soft", color_scheme="gray"),
-                            spacing="2",
-                            align="center",
-                        ),
-                        spacing="1",
-                    ),
-                    spacing="4",
-                    align="center",
-                ),
-                rx.divider(),
-                rx.text(
-                    "Your name is shown as contact owner and note author.",
-                    size="2",
-                    color=rx.color("gray", 11),
-                ),
-                rx.grid(
-                    _name_field(
-                        "First name",
-                        "first-name",
-                        S.first_name,
-                        S.set_first_name,
-                        S.errors.get("first_name", ""),
-                    ),
-                    _name_field(
-                        "Last name",
-                        "last-name",
-                        S.last_name,
-                        S.set_last_name,
-                        S.errors.get("last_name", ""),
-                    ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="4",
-                    width="100%",
+def _profile_card() -> rx.Component:
+    return card(
+        form_layout(
+            rx.hstack(
+                rx.avatar(
+                    fallback=AppState.user_initials,
+                    size="5",
+                    radius="full",
+                    color_scheme=ACCENT,
                 ),
                 rx.vstack(
-                    rx.el.label(
-                        rx.text("Email", size="2", weight="medium"), html_for="profile-email"
-                    ),
-                    rx.input(
-                        id="profile-email",
-                        value=S.email,
-                        read_only=True,
-                        disabled=True,
-                        width="100%",
-                        size="3",
-                    ),
-                    rx.text(
-                        "Your email is used to sign in and cannot be changed here.",
-                        size="1",
-                        color=rx.color("gray", 10),
+                    rx.text(AppState.user_name, size="4", weight="bold"),
+                    rx.hstack(
+                        rx.text(S.email, size="2", color=MUTED),
+                        rx.badge(AppState.role, size="1", variant="soft", color_scheme="gray"),
+                        spacing="2",
+                        align="center",
                     ),
                     spacing="1",
-                    width="100%",
                 ),
-                rx.hstack(
-                    rx.button(
-                        "Cancel",
-                        type="button",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=S.reset_form,
-                        disabled=~S.dirty,
-                    ),
-                    rx.button("Save", type="submit", disabled=~S.dirty, color_scheme=ACCENT),
-                    justify="end",
-                    spacing="3",
-                    width="100%",
+                spacing="4",
+                align="center",
+            ),
+            rx.divider(),
+            rx.text("Your name is shown as contact owner and note author.", size="2", color=MUTED),
+            rx.grid(
+                _name_field(
+                    "First name",
+                    "first-name",
+                    S.first_name,
+                    S.set_first_name,
+                    S.errors.get("first_name", ""),
                 ),
+                _name_field(
+                    "Last name",
+                    "last-name",
+                    S.last_name,
+                    S.set_last_name,
+                    S.errors.get("last_name", ""),
+                ),
+                columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="4",
                 width="100%",
             ),
+            labelled(
+                "Email",
+                rx.input(
+                    id="profile-email",
+                    value=S.email,
+                    read_only=True,
+                    disabled=True,
+                    width="100%",
+                    size="3",
+                ),
+                hint="Your email is used to sign in and cannot be changed here.",
+                html_for="profile-email",
+            ),
+            rx.hstack(
+                rx.button(
+                    "Cancel",
+                    type="button",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=S.reset_form,
+                    disabled=~S.dirty,
+                ),
+                rx.button("Save", type="submit", disabled=~S.dirty, color_scheme=ACCENT),
+                justify="end",
+                spacing="3",
+                width="100%",
+            ),
             on_submit=S.save,
-            reset_on_submit=False,
             no_validate=True,
         ),
-        background=rx.color("gray", 1),
-        border=f"1px solid {rx.color('gray', 5)}",
-        border_radius="12px",
         padding="24px",
-        width="100%",
         max_width="640px",
     )
 
@@ -132,7 +112,7 @@ def _card() -> rx.Component:
 def page() -> rx.Component:
     return dashboard(
         page_header("Profile", "Manage your personal details"),
-        rx.cond(S.loaded, _card(), rx.center(rx.spinner(size="3"), padding="48px")),
+        rx.cond(S.loaded, _profile_card(), rx.center(rx.spinner(size="3"), padding="48px")),
     )
 
 

@@ -141,8 +141,10 @@ def _touch(session: Session, contact: Contact) -> None:
 # ------------------------------------------------------------------ choices
 
 
-def owner_choices(session: Session, org_id: int, agent_id: int) -> list[dict]:
-    """Members who can work in the agent: Owners and Admins, and Users given the agent."""
+def owner_choices(session: Session, org_id: int, agent_id: int | None) -> list[dict]:
+    """Members who can work in the agent: Owners and Admins, and Users given the agent;
+    every member of the organization when `agent_id` is None (the list's owner filter, as a
+    contact may be owned by someone who since lost the agent)."""
     rows = session.exec(
         select(Membership, User)
         .join(User, User.id == Membership.user_id)
@@ -150,7 +152,11 @@ def owner_choices(session: Session, org_id: int, agent_id: int) -> list[dict]:
     ).all()
     out = []
     for membership, user in rows:
-        if membership.role in ("Owner", "Admin") or agent_id in (membership.agent_ids or []):
+        if (
+            agent_id is None
+            or membership.role in ("Owner", "Admin")
+            or agent_id in (membership.agent_ids or [])
+        ):
             out.append({"id": str(user.id), "name": _user_label(user)})
     return sorted(out, key=lambda m: m["name"].lower())
 

@@ -12,11 +12,8 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.services import agents as agent_service
-from crm_app.services.errors import ServiceError
 from crm_app.services.stages import region_name
-from crm_app.state.base import AppState, error_toast
-
-_CREATE_FIELDS = ("name", "slug", "region", "welcome_message")
+from crm_app.state.base import AppState, shows_errors
 
 
 def _as_int(value) -> int | None:
@@ -79,12 +76,10 @@ class AgentsState(AppState):
         self.loaded = True
 
     @rx.event
+    @shows_errors
     def load_agents(self):
-        try:
-            with self.unit() as (session, actor):
-                self._reload(session, actor)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            self._reload(session, actor)
 
     # ------------------------------------------------------------------ create
 
@@ -134,29 +129,24 @@ class AgentsState(AppState):
         return current
 
     @rx.event
+    @shows_errors(fields="create_errors")
     def submit_create(self, form_data: dict | None = None):
         self.create_errors = {}
         self.new_name = self._take(form_data, "name", self.new_name)
         self.new_slug = self._take(form_data, "slug", self.new_slug)
         self.new_region = self._take(form_data, "region", self.new_region) or self.new_region
         self.new_welcome = self._take(form_data, "welcome_message", self.new_welcome)
-        try:
-            with self.unit() as (session, actor):
-                agent = agent_service.create_agent(
-                    session,
-                    actor,
-                    self.new_name,
-                    slug=self.new_slug or None,
-                    region=self.new_region,
-                    welcome_message=self.new_welcome,
-                )
-                name = agent.name
-                self._reload(session, actor)
-        except ServiceError as error:
-            if error.field in _CREATE_FIELDS:
-                self.create_errors = {error.field: error.message}
-                return
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent = agent_service.create_agent(
+                session,
+                actor,
+                self.new_name,
+                slug=self.new_slug or None,
+                region=self.new_region,
+                welcome_message=self.new_welcome,
+            )
+            name = agent.name
+            self._reload(session, actor)
         self.create_open = False
         return [
             rx.toast.success(f"{name} is ready. Its CRM has the default fields and stages."),
@@ -187,20 +177,14 @@ class AgentsState(AppState):
         self.rename_error = ""
 
     @rx.event
+    @shows_errors(fields="rename_error")
     def submit_rename(self, form_data: dict | None = None):
         self.rename_value = self._take(form_data, "name", self.rename_value)
-        try:
-            with self.unit() as (session, actor):
-                agent = agent_service.rename_agent(
-                    session, actor, self.rename_id, self.rename_value
-                )
-                name = agent.name
-                self._reload(session, actor)
-        except ServiceError as error:
-            if error.field == "name":
-                self.rename_error = error.message
-                return
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            name = agent_service.rename_agent(
+                session, actor, self.rename_id, self.rename_value
+            ).name
+            self._reload(session, actor)
         self.rename_open = False
         return [rx.toast.success(f"Renamed to {name}."), AppState.load_shell]
 
@@ -229,18 +213,13 @@ class AgentsState(AppState):
         self.delete_error = ""
 
     @rx.event
+    @shows_errors(fields="delete_error")
     def submit_delete(self, form_data: dict | None = None):
         self.delete_confirm = self._take(form_data, "confirm_name", self.delete_confirm)
-        try:
-            with self.unit() as (session, actor):
-                agent_service.delete_agent(session, actor, self.delete_id, self.delete_confirm)
-                name = self.delete_name
-                self._reload(session, actor)
-        except ServiceError as error:
-            if error.field == "confirm_name":
-                self.delete_error = error.message
-                return
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_service.delete_agent(session, actor, self.delete_id, self.delete_confirm)
+            self._reload(session, actor)
+        name = self.delete_name
         self.delete_open = False
         return [rx.toast.success(f"Deleted {name} and its CRM."), AppState.load_shell]
 

@@ -10,8 +10,7 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.services import audit as audit_service
-from crm_app.services.errors import ServiceError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, shows_errors
 
 PAGE_SIZE = 25
 ALL = "All actions"
@@ -73,9 +72,18 @@ class AuditState(AppState):
         return self.action_filter != ALL or self.search.strip() != ""
 
     def _fetch(self):
-        try:
-            with self.unit() as (session, actor):
-                action = self.action_filter if self.action_filter in audit_service.ACTIONS else ""
+        with self.unit() as (session, actor):
+            action = self.action_filter if self.action_filter in audit_service.ACTIONS else ""
+            rows, total = audit_service.search_entries(
+                session,
+                actor,
+                action=action,
+                text=self.search,
+                page=self.page,
+                page_size=PAGE_SIZE,
+            )
+            if not rows and total and self.page > 1:
+                self.page = max(1, -(-total // PAGE_SIZE))
                 rows, total = audit_service.search_entries(
                     session,
                     actor,
@@ -84,19 +92,7 @@ class AuditState(AppState):
                     page=self.page,
                     page_size=PAGE_SIZE,
                 )
-                if not rows and total and self.page > 1:
-                    self.page = max(1, -(-total // PAGE_SIZE))
-                    rows, total = audit_service.search_entries(
-                        session,
-                        actor,
-                        action=action,
-                        text=self.search,
-                        page=self.page,
-                        page_size=PAGE_SIZE,
-                    )
-                descriptions = audit_service.describe(session, actor, rows)
-        except ServiceError as error:
-            return error_toast(error)
+            descriptions = audit_service.describe(session, actor, rows)
         self.total = total
         self.entries = [
             {
@@ -111,17 +107,18 @@ class AuditState(AppState):
             for row, parts in zip(rows, descriptions)
         ]
         self.loaded = True
+
+    @rx.event
+    @shows_errors
+    def load(self):
+        self.page = 1
+        self._fetch()
+        if not self._tz_name:
+            return rx.call_script(_TZ_SCRIPT, callback=AuditState.set_time_zone)
         return None
 
     @rx.event
-    def load(self):
-        self.page = 1
-        result = self._fetch()
-        if result is None and not self._tz_name:
-            return rx.call_script(_TZ_SCRIPT, callback=AuditState.set_time_zone)
-        return result
-
-    @rx.event
+    @shows_errors
     def set_time_zone(self, name: str):
         name = str(name or "")[:64]
         try:
@@ -129,34 +126,39 @@ class AuditState(AppState):
         except (ZoneInfoNotFoundError, ValueError):
             return None
         self._tz_name = name
-        return self._fetch()
+        self._fetch()
 
     @rx.event
+    @shows_errors
     def set_action_filter(self, value: str):
         self.action_filter = value if value in ACTION_CHOICES else ALL
         self.page = 1
-        return self._fetch()
+        self._fetch()
 
     @rx.event
+    @shows_errors
     def set_search(self, value: str):
         self.search = str(value)[:100]
         self.page = 1
-        return self._fetch()
+        self._fetch()
 
     @rx.event
+    @shows_errors
     def clear_filters(self):
         self.action_filter = ALL
         self.search = ""
         self.page = 1
-        return self._fetch()
+        self._fetch()
 
     @rx.event
+    @shows_errors
     def next_page(self):
         if self.page * PAGE_SIZE < self.total:
             self.page += 1
-        return self._fetch()
+        self._fetch()
 
     @rx.event
+    @shows_errors
     def prev_page(self):
         self.page = max(1, self.page - 1)
-        return self._fetch()
+        self._fetch()

@@ -1,13 +1,32 @@
 """The signed-in dashboard context every page state builds on.
 
-Every handler that reads or writes data calls `self.actor()` (or `self.agent_for(...)`)
-inside the handler: the session row is looked up again on each event, so a revoked
-session, a removed member or a changed role takes effect at once.
+Every handler that reads or writes data opens `self.unit()` (a transaction plus the
+checked actor) inside the handler: the session row is looked up again on each event, so a
+revoked session, a removed member or a changed role takes effect at once.
+
+Handlers let service errors propagate and wear `@shows_errors` under `@rx.event`: the
+error's message becomes a toast (a lost sign-in goes to /login), or, with `fields=`, the
+inline error of the field it names::
+
+    @rx.event
+    @shows_errors(fields="errors")       # {"first_name": "Enter a first name."}
+    def save(self):
+        with self.unit() as (session, actor):
+            dto = profile_service.update_profile(session, actor, self.first_name, ...)
+        self._fill(dto)
+        return rx.toast.success("Profile updated successfully")
+
+It works the same on sync, async and generator handlers. A handler that must undo
+something when the service refuses (a spinner, an optimistic move) does it in its own
+`try: ... finally:`; a handler whose failure is not the user's business catches the error
+itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import unquote
 
@@ -100,12 +119,75 @@ class AppState(rx.State):
         elif self.current_agent_key not in keys:
             self.current_agent_key = str(self.agents[0]["id"]) if self.agents else ""
 
+    def _show_service_error(self, error: ServiceError, fields: str | None):
+        """What `shows_errors` does with a refused call (see the module's docstring)."""
+        if fields and error.field and not isinstance(error, NotAuthenticated):
+            if isinstance(getattr(self, fields), str):
+                setattr(self, fields, error.message)
+            else:
+                errors = getattr(error, "errors", None) or [error]
+                setattr(self, fields, {e.field: e.message for e in errors if e.field})
+            return None
+        return error_toast(error)
+
     @rx.event
     def switch_agent(self, agent_key: str):
         if agent_key not in {str(a["id"]) for a in self.agents}:
             return rx.toast.error("Agent not found.")
         self.current_agent_key = agent_key
         return rx.redirect(routes.agent_path(routes.CONTACTS, agent_key))
+
+
+def shows_errors(handler: Callable | None = None, *, fields: str | None = None):
+    """Decorator for event handlers (below `@rx.event`): a `ServiceError` raised in the
+    handler is shown to the user instead of failing the event. With `fields` (the name of
+    a `dict[str, str]` or `str` state var) an error naming a field goes there; every other
+    error is a toast."""
+
+    def decorate(fn: Callable) -> Callable:
+        def shown(state, error: ServiceError):
+            return state._show_service_error(error, fields)
+
+        if inspect.isasyncgenfunction(fn):
+
+            @functools.wraps(fn)
+            async def wrapper(self, *args, **kwargs):
+                try:
+                    async for event in fn(self, *args, **kwargs):
+                        yield event
+                except ServiceError as error:
+                    yield shown(self, error)
+
+        elif inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def wrapper(self, *args, **kwargs):
+                try:
+                    return await fn(self, *args, **kwargs)
+                except ServiceError as error:
+                    return shown(self, error)
+
+        elif inspect.isgeneratorfunction(fn):
+
+            @functools.wraps(fn)
+            def wrapper(self, *args, **kwargs):
+                try:
+                    return (yield from fn(self, *args, **kwargs))
+                except ServiceError as error:
+                    return shown(self, error)
+
+        else:
+
+            @functools.wraps(fn)
+            def wrapper(self, *args, **kwargs):
+                try:
+                    return fn(self, *args, **kwargs)
+                except ServiceError as error:
+                    return shown(self, error)
+
+        return wrapper
+
+    return decorate(handler) if handler is not None else decorate
 
 
 def error_toast(error: Exception):

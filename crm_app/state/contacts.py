@@ -10,14 +10,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import reflex as rx
-from sqlmodel import select
 
 from crm_app import routes
-from crm_app.models import Membership, User
 from crm_app.services import bulk as bulk_service
 from crm_app.services import contacts as contact_service
 from crm_app.services import fields as field_service
-from crm_app.services import saved_views
+from crm_app.services import saved_views, timeline
 from crm_app.services import stages as stage_service
 from crm_app.services.contact_list import (
     COUNT_CAP,
@@ -28,7 +26,7 @@ from crm_app.services.contact_list import (
 )
 from crm_app.services.errors import ServiceError
 from crm_app.services.values import format_phone
-from crm_app.state.base import AppState, error_toast, route_param
+from crm_app.state.base import AppState, route_param, shows_errors
 
 BASE_COLUMNS = [
     {"key": "name", "label": "Name"},
@@ -224,48 +222,33 @@ class ContactsState(AppState):
         return saved_views.query_from_dict(data)
 
     @rx.event
+    @shows_errors
     def load_page(self):
         """on_load: shell, then the agent's fields, stages, members, views and first page."""
         redirect = self.load_shell()
         if redirect is not None:
             return redirect
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self.route_agent_id()
-                self.fields = [
-                    f
-                    for f in field_service.list_fields(session, actor, agent_id)
-                    if not f["is_default"]
-                ]
-                self.stages = [
-                    {"id": str(s["id"]), "name": s["name"]}
-                    for s in stage_service.list_stages(session, actor, agent_id)
-                ]
-                members = session.exec(
-                    select(User)
-                    .join(Membership, Membership.user_id == User.id)
-                    .where(Membership.org_id == actor.org_id)
-                ).all()
-                self.members = sorted(
-                    (
-                        {
-                            "id": str(u.id),
-                            "name": f"{u.first_name} {u.last_name}".strip() or u.email,
-                        }
-                        for u in members
-                    ),
-                    key=lambda m: m["name"].lower(),
-                )
-                self.views = saved_views.list_views(session, actor, agent_id)
-                self.is_admin = actor.is_admin
-                self.agent_key = str(agent_id)
-        except ServiceError as err:
-            return error_toast(err)
+        with self.unit() as (session, actor):
+            agent_id = self.route_agent_id()
+            self.fields = [
+                f
+                for f in field_service.list_fields(session, actor, agent_id)
+                if not f["is_default"]
+            ]
+            self.stages = [
+                {"id": str(s["id"]), "name": s["name"]}
+                for s in stage_service.list_stages(session, actor, agent_id)
+            ]
+            self.members = timeline.owner_choices(session, actor.org_id, None)
+            self.views = saved_views.list_views(session, actor, agent_id)
+            self.is_admin = actor.is_admin
+            self.agent_key = str(agent_id)
         known = {c["key"] for c in self.all_columns}
         self.visible = [k for k in self.visible if k in known] or DEFAULT_VISIBLE
         return ContactsState.refresh(True)
 
     @rx.event
+    @shows_errors
     def refresh(self, recount: bool = False):
         """Reload the shown page's rows, then (a second event, so the rows show first) count
         the matches; `recount` also refreshes the agent's total (the subtitle)."""
@@ -282,9 +265,9 @@ class ContactsState(AppState):
                     page = list_page(session, actor, agent_id, self._query())
                 if recount:
                     self.agent_total = count_contacts(session, actor, agent_id)
-        except ServiceError as err:
+        except ServiceError:
             self._to_first_page()
-            return error_toast(err)
+            raise
         self._show(page)
         if page.has_previous or page.has_next:
             self.total = -1
@@ -293,13 +276,10 @@ class ContactsState(AppState):
         return None
 
     @rx.event
+    @shows_errors
     def count_matches(self):
-        try:
-            with self.unit(read_only=True) as (session, actor):
-                self.total = count_matching(session, actor, self.route_agent_id(), self._query())
-        except ServiceError as err:
-            return error_toast(err)
-        return None
+        with self.unit(read_only=True) as (session, actor):
+            self.total = count_matching(session, actor, self.route_agent_id(), self._query())
 
     def _show(self, page) -> None:
         base = routes.agent_path(routes.CONTACTS, self.route_agent_id())
@@ -388,6 +368,7 @@ class ContactsState(AppState):
         self.confirm_delete_open = bool(value)
 
     @rx.event
+    @shows_errors
     def bulk(self, action: str, value: str = ""):
         """Apply a bulk action to the selection or to all matching contacts."""
         if not self.selected and not self.all_matching:
@@ -413,10 +394,8 @@ class ContactsState(AppState):
                     action=action,
                     value=arg,
                 )
-        except ServiceError as err:
+        finally:
             self.bulk_busy = False
-            return error_toast(err)
-        self.bulk_busy = False
         self.confirm_delete_open = False
         self._reset_selection()
         verb = {
@@ -478,6 +457,7 @@ class ContactsState(AppState):
         return ContactsState.refresh
 
     @rx.event
+    @shows_errors
     def go_page(self, delta: int):
         """Next (1) or previous (-1) page, read after the last / before the first row shown;
         the matching count is unchanged."""
@@ -489,18 +469,15 @@ class ContactsState(AppState):
         else:
             self.page += 1 if forward else -1
             self._after, self._before = (self._last, "") if forward else ("", self._first)
-        try:
-            with self.unit(read_only=True) as (session, actor):
-                page = list_page(
-                    session,
-                    actor,
-                    self.route_agent_id(),
-                    self._query(),
-                    after=self._after,
-                    before=self._before,
-                )
-        except ServiceError as err:
-            return error_toast(err)
+        with self.unit(read_only=True) as (session, actor):
+            page = list_page(
+                session,
+                actor,
+                self.route_agent_id(),
+                self._query(),
+                after=self._after,
+                before=self._before,
+            )
         self._show(page)
         return None
 
@@ -515,14 +492,12 @@ class ContactsState(AppState):
     # ------------------------------------------------------------ saved views
 
     @rx.event
+    @shows_errors
     def apply_view(self, view_id: str):
         view = next((v for v in self.views if str(v["id"]) == view_id), None)
         if view is None:
             return rx.toast.error("View not found.")
-        try:
-            q = saved_views.query_from_dict(view["query"])
-        except ServiceError as err:
-            return error_toast(err)
+        q = saved_views.query_from_dict(view["query"])
         self.search = q.search
         self.f_stage = str(q.stage_ids[0]) if q.stage_ids else ALL
         self.f_status = q.statuses[0] if q.statuses else ALL
@@ -556,34 +531,27 @@ class ContactsState(AppState):
         self.view_name, self.view_error = str(value)[:80], ""
 
     @rx.event
+    @shows_errors(fields="view_error")
     def save_view(self):
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self.route_agent_id()
-                view = saved_views.save_view(
-                    session, actor, agent_id, self.view_name, self._query(), self.visible
-                )
-                self.views = saved_views.list_views(session, actor, agent_id)
-        except ServiceError as err:
-            if err.field == "name":
-                self.view_error = err.message
-                return None
-            return error_toast(err)
+        with self.unit() as (session, actor):
+            agent_id = self.route_agent_id()
+            view = saved_views.save_view(
+                session, actor, agent_id, self.view_name, self._query(), self.visible
+            )
+            self.views = saved_views.list_views(session, actor, agent_id)
         self.current_view = str(view["id"])
         self.view_dialog_open = False
         return rx.toast.success(f"View “{view['name']}” saved")
 
     @rx.event
+    @shows_errors
     def delete_view(self):
         if not self.current_view.isdigit():
             return None
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self.route_agent_id()
-                saved_views.delete_view(session, actor, agent_id, int(self.current_view))
-                self.views = saved_views.list_views(session, actor, agent_id)
-        except ServiceError as err:
-            return error_toast(err)
+        with self.unit() as (session, actor):
+            agent_id = self.route_agent_id()
+            saved_views.delete_view(session, actor, agent_id, int(self.current_view))
+            self.views = saved_views.list_views(session, actor, agent_id)
         self.current_view = ""
         return rx.toast.success("View deleted")
 
@@ -643,6 +611,7 @@ class ContactsState(AppState):
         self.similar_name = match["name"] if match else ""
 
     @rx.event
+    @shows_errors(fields="add_errors")
     def submit_add(self):
         data = {k: v for k, v in self.add_values.items() if v.strip()}
         self.add_errors = {}
@@ -660,14 +629,8 @@ class ContactsState(AppState):
                     session, actor, self.route_agent_id(), data
                 )
                 name = contact.name or contact.email or contact.phone
-        except ServiceError as err:
+        finally:
             self.saving = False
-            if err.field:
-                self.add_errors = {err.field: err.message}
-                return None
-            yield error_toast(err)
-            return
-        self.saving = False
         self.add_open = False
         yield rx.toast.success(f"{name} added")
         yield ContactsState.refresh(True)

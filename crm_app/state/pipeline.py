@@ -15,7 +15,7 @@ from crm_app import routes
 from crm_app.services import pipeline
 from crm_app.services.contact_list import ListQuery
 from crm_app.services.errors import NotFound, ServiceError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, shows_errors
 from crm_app.state.contacts import ContactsState
 
 SEARCH_ID = "pipeline-search"
@@ -73,17 +73,16 @@ class PipelineState(AppState):
         return PipelineState.refresh
 
     @rx.event
+    @shows_errors
     async def refresh(self):
         query = await self._query()
         try:
             with self.unit() as (session, actor):
                 self._reload(session, actor, query)
             self.not_found = False
-        except NotFound as err:
+        except NotFound:
             self.columns, self.not_found = [], True
-            return error_toast(err)
-        except ServiceError as err:
-            return error_toast(err)
+            raise
         finally:
             self.loaded = True
 
@@ -103,6 +102,7 @@ class PipelineState(AppState):
     # ------------------------------------------------------------ board events
 
     @rx.event
+    @shows_errors
     async def move_card(self, payload: list[str]):
         """A card dropped into another column (or moved with its "Move to…" menu)."""
         if not isinstance(payload, (list, tuple)) or len(payload) != 2:
@@ -115,9 +115,9 @@ class PipelineState(AppState):
                     session, actor, self.route_agent_id(), contact_id, stage_key
                 )
                 self._reload(session, actor, query)
-        except ServiceError as err:
+        except ServiceError:
             self.revision += 1  # the card goes back where the server has it
-            return error_toast(err)
+            raise
         if not moved:
             return None
         title, stage = self._card_title(contact_id), self._column_name(stage_key)
@@ -126,6 +126,7 @@ class PipelineState(AppState):
         )
 
     @rx.event
+    @shows_errors
     async def load_more(self, payload: list[str]):
         """A column's "Load more": its next cards after the ones shown."""
         key = str(payload[0])[:20] if isinstance(payload, (list, tuple)) and payload else ""
@@ -133,13 +134,10 @@ class PipelineState(AppState):
         if column is None:
             return rx.toast.error("Stage not found.")
         query = await self._query()
-        try:
-            with self.unit() as (session, actor):
-                more = pipeline.more_cards(
-                    session, actor, self.route_agent_id(), query, key, len(column.get("cards", []))
-                )
-        except ServiceError as err:
-            return error_toast(err)
+        with self.unit() as (session, actor):
+            more = pipeline.more_cards(
+                session, actor, self.route_agent_id(), query, key, len(column.get("cards", []))
+            )
         known = {c["id"] for c in column.get("cards", [])}
         self.columns = [
             {**c, "cards": list(c.get("cards", [])) + [m for m in more if m["id"] not in known]}

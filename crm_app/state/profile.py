@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.services import profile as profile_service
-from crm_app.services.errors import ServiceError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, shows_errors
 
 
 class ProfileState(AppState):
@@ -31,12 +30,10 @@ class ProfileState(AppState):
         self.loaded = True
 
     @rx.event
+    @shows_errors
     def load(self):
-        try:
-            with self.unit() as (session, actor):
-                self._fill(profile_service.get_profile(session, actor))
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            self._fill(profile_service.get_profile(session, actor))
 
     @rx.event
     def set_first_name(self, value: str):
@@ -54,6 +51,7 @@ class ProfileState(AppState):
         self.errors = {}
 
     @rx.event
+    @shows_errors(fields="errors")
     def save(self, form_data: dict | None = None):
         """Save; the submitted form's values win over the (debounced) typed ones, so a quick
         click right after typing saves what is on the screen."""
@@ -63,16 +61,8 @@ class ProfileState(AppState):
         self.errors = profile_service.validate_names(self.first_name, self.last_name)
         if self.errors:
             return None
-        try:
-            with self.unit() as (session, actor):
-                dto = profile_service.update_profile(
-                    session, actor, self.first_name, self.last_name
-                )
-        except ServiceError as error:
-            if error.field in ("first_name", "last_name"):
-                self.errors = {error.field: error.message}
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            dto = profile_service.update_profile(session, actor, self.first_name, self.last_name)
         self._fill(dto)
         self.user_name = f"{dto['first_name']} {dto['last_name']}".strip() or dto["email"]
         return rx.toast.success("Profile updated successfully")
