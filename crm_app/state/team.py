@@ -6,35 +6,45 @@ to services/team.py; ids from the browser are type-checked here and ownership-ch
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from crm_app.services import team as team_service
 from crm_app.services.errors import ServiceError
 from crm_app.state.base import AppState, error_toast
+from crm_app.state.dto import Choice, pick_all
+from crm_app.state.ids import as_int, str_ids
 
 
-def _as_int(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+@dataclasses.dataclass
+class MemberRow:
+    """A member or a pending invitation (`kind`), with what the viewer may do to it."""
 
-
-def _str_ids(values) -> list[str]:
-    if not isinstance(values, (list, tuple)):
-        return []
-    return [str(v) for v in values if _as_int(v) is not None]
+    key: str = ""
+    kind: str = "member"  # member | invitation
+    id: int = 0
+    name: str = ""
+    email: str = ""
+    since: str = ""
+    role: str = ""
+    progress: str = ""  # Active | Invited
+    agent_ids: list[int] = dataclasses.field(default_factory=list)
+    agent_names: str = ""
+    is_self: bool = False
+    can_change_role: bool = False
+    can_set_agents: bool = False
+    can_remove: bool = False
+    can_resend: bool = False
+    can_revoke: bool = False
 
 
 class TeamState(AppState):
     loaded: bool = False
-    members: list[dict] = []
+    members: list[MemberRow] = []
     can_invite: bool = False
     role_choices: list[str] = []  # roles this member may give
-    agent_options: list[dict] = []  # [{"id": "3", "name": "Reception"}]
+    agent_options: list[Choice] = []
 
     # Invite Team Member dialog
     invite_open: bool = False
@@ -65,11 +75,11 @@ class TeamState(AppState):
 
     @rx.var
     def member_count(self) -> int:
-        return sum(1 for row in self.members if row.get("kind") == "member")
+        return sum(1 for row in self.members if row.kind == "member")
 
     @rx.var
     def invited_count(self) -> int:
-        return sum(1 for row in self.members if row.get("kind") == "invitation")
+        return sum(1 for row in self.members if row.kind == "invitation")
 
     @rx.var
     def summary(self) -> str:
@@ -82,12 +92,11 @@ class TeamState(AppState):
     # ------------------------------------------------------------------ loading
 
     def _refresh(self, session, actor) -> None:
-        self.members = team_service.list_members(session, actor)
+        self.members = pick_all(MemberRow, team_service.list_members(session, actor))
         self.role_choices = team_service.assignable_roles(actor)
         self.can_invite = bool(self.role_choices)
         self.agent_options = [
-            {"id": str(a["id"]), "name": a["name"]}
-            for a in team_service.agent_choices(session, actor)
+            Choice(str(a["id"]), a["name"]) for a in team_service.agent_choices(session, actor)
         ]
         self.loaded = True
 
@@ -99,11 +108,9 @@ class TeamState(AppState):
         except ServiceError as error:
             return error_toast(error)
 
-    def _row(self, kind: str, row_id) -> dict | None:
-        row_id = _as_int(row_id)
-        return next(
-            (r for r in self.members if r.get("kind") == kind and r.get("id") == row_id), None
-        )
+    def _row(self, kind: str, row_id) -> MemberRow | None:
+        row_id = as_int(row_id)
+        return next((r for r in self.members if r.kind == kind and r.id == row_id), None)
 
     # ------------------------------------------------------------------ invite
 
@@ -135,7 +142,7 @@ class TeamState(AppState):
     def toggle_invite_agent(self, agent_id: str, checked: bool):
         agent_id = str(agent_id)
         chosen = [a for a in self.invite_agent_ids if a != agent_id]
-        if checked and agent_id in {a["id"] for a in self.agent_options}:
+        if checked and agent_id in {a.id for a in self.agent_options}:
             chosen.append(agent_id)
         self.invite_agent_ids = chosen
 
@@ -149,7 +156,7 @@ class TeamState(AppState):
                     actor,
                     self.invite_email,
                     self.invite_role,
-                    [int(a) for a in _str_ids(self.invite_agent_ids)],
+                    [int(a) for a in str_ids(self.invite_agent_ids)],
                 )
                 self._refresh(session, actor)
         except ServiceError as error:
@@ -164,7 +171,7 @@ class TeamState(AppState):
     def resend_invite(self, invitation_id: int):
         try:
             with self.unit() as (session, actor):
-                dto = team_service.resend_invite(session, actor, _as_int(invitation_id))
+                dto = team_service.resend_invite(session, actor, as_int(invitation_id))
                 self._refresh(session, actor)
         except ServiceError as error:
             return error_toast(error)
@@ -174,7 +181,7 @@ class TeamState(AppState):
     def revoke_invite(self, invitation_id: int):
         try:
             with self.unit() as (session, actor):
-                dto = team_service.revoke_invite(session, actor, _as_int(invitation_id))
+                dto = team_service.revoke_invite(session, actor, as_int(invitation_id))
                 self._refresh(session, actor)
         except ServiceError as error:
             return error_toast(error)
@@ -185,11 +192,11 @@ class TeamState(AppState):
     @rx.event
     def open_role(self, user_id: int):
         row = self._row("member", user_id)
-        if row is None or not row.get("can_change_role"):
+        if row is None or not row.can_change_role:
             return rx.toast.error("You cannot change this member's role.")
-        self.role_target_id = row["id"]
-        self.role_target_name = row["name"]
-        self.role_value = row["role"]
+        self.role_target_id = row.id
+        self.role_target_name = row.name
+        self.role_value = row.role
         self.role_error = ""
         self.role_open = True
 
@@ -221,11 +228,11 @@ class TeamState(AppState):
     @rx.event
     def open_agents(self, user_id: int):
         row = self._row("member", user_id)
-        if row is None or not row.get("can_set_agents"):
+        if row is None or not row.can_set_agents:
             return rx.toast.error("You cannot change this member's agents.")
-        self.agents_target_id = row["id"]
-        self.agents_target_name = row["name"]
-        self.agents_selected = [str(a) for a in row.get("agent_ids", [])]
+        self.agents_target_id = row.id
+        self.agents_target_name = row.name
+        self.agents_selected = [str(a) for a in row.agent_ids]
         self.agents_error = ""
         self.agents_open = True
 
@@ -237,7 +244,7 @@ class TeamState(AppState):
     def toggle_member_agent(self, agent_id: str, checked: bool):
         agent_id = str(agent_id)
         chosen = [a for a in self.agents_selected if a != agent_id]
-        if checked and agent_id in {a["id"] for a in self.agent_options}:
+        if checked and agent_id in {a.id for a in self.agent_options}:
             chosen.append(agent_id)
         self.agents_selected = chosen
 
@@ -249,7 +256,7 @@ class TeamState(AppState):
                     session,
                     actor,
                     self.agents_target_id,
-                    [int(a) for a in _str_ids(self.agents_selected)],
+                    [int(a) for a in str_ids(self.agents_selected)],
                 )
                 self._refresh(session, actor)
         except ServiceError as error:
@@ -265,10 +272,10 @@ class TeamState(AppState):
     @rx.event
     def open_remove(self, user_id: int):
         row = self._row("member", user_id)
-        if row is None or not row.get("can_remove"):
+        if row is None or not row.can_remove:
             return rx.toast.error("You cannot remove this member.")
-        self.remove_target_id = row["id"]
-        self.remove_target_name = row["name"]
+        self.remove_target_id = row.id
+        self.remove_target_name = row.name
         self.remove_open = True
 
     @rx.event

@@ -10,7 +10,7 @@ from crm_app.state.base import AppState
 
 
 def _keys(state):
-    return [f["key"] for f in state.fields]
+    return [f.key for f in state.fields]
 
 
 def _saved_keys(world):
@@ -27,8 +27,8 @@ def test_owner_loads_fields_stages_defaults(world, make_state):
     state = make_state(world.owner, world.agent_id)
     assert state.load_error == "" and state.can_edit
     assert _keys(state) == ["name", "email", "phone", "gender"]
-    assert [s["name"] for s in state.stages] == ["Lead", "Prospect", "Customer", "Old Customer"]
-    assert state.field_ids == [str(f["id"]) for f in state.fields]
+    assert [s.name for s in state.stages] == ["Lead", "Prospect", "Customer", "Old Customer"]
+    assert state.field_ids == [str(f.id) for f in state.fields]
     assert state.phone_region == "US" and state.duplicate_policy == "fill"
 
 
@@ -68,14 +68,14 @@ def test_user_role_is_read_only(world, make_state):
     assert "Admin role" in str(state.add_stage())
     assert "Admin role" in str(state.open_new_field())
     assert _saved_keys(world) == ["name", "email", "phone", "gender"]
-    assert state.fields[0]["allow_ai"] is True
+    assert state.fields[0].allow_ai is True
 
 
 def test_move_and_allow_ai_toggle(world, make_state):
     state = make_state(world.owner, world.agent_id)
-    gender = state.fields[3]["id"]
+    gender = state.fields[3].id
     assert "Allow for AI is on for Gender." in str(state.set_allow_ai(gender, True))
-    assert state.fields[3]["allow_ai"] is True
+    assert state.fields[3].allow_ai is True
     state.move_field(gender, "up")
     assert _keys(state) == ["name", "email", "gender", "phone"]
     assert "Field not found." in str(state.move_field("x", "up"))
@@ -103,17 +103,17 @@ def test_add_custom_field_dialog_with_inline_errors(world, make_state):
     event = state.save_field()
     assert "Custom field Preferred clinic added." in str(event)
     assert not state.field_dialog_open
-    assert state.fields[-1]["options"] == ["Downtown", "Uptown"] and state.fields[-1]["allow_ai"]
+    assert state.fields[-1].options == ["Downtown", "Uptown"] and state.fields[-1].allow_ai
 
 
 def test_edit_default_field_only_changes_ai_and_required(world, make_state):
     state = make_state(world.owner, world.agent_id)
-    state.open_edit_field(state.fields[2]["id"])
+    state.open_edit_field(state.fields[2].id)
     assert state.editing_is_default and state.form_label == "Mobile Number"
     state.set_form_required(True)
     state.set_form_ai_hint("Ask for a mobile number with country code")
     state.save_field()
-    assert state.fields[2]["required"] and state.fields[2]["label"] == "Mobile Number"
+    assert state.fields[2].required and state.fields[2].label == "Mobile Number"
 
 
 def test_archive_and_restore(world, make_state):
@@ -121,10 +121,10 @@ def test_archive_and_restore(world, make_state):
     state.open_new_field()
     state.set_form_label("Budget")
     state.save_field()
-    budget = state.fields[-1]["id"]
+    budget = state.fields[-1].id
     assert "archived" in str(state.archive_field(budget))
     assert "budget" not in _keys(state)
-    assert [f["key"] for f in state.archived_fields] == ["budget"]
+    assert [f.key for f in state.archived_fields] == ["budget"]
     assert "restored" in str(state.restore_field(budget))
     assert _keys(state)[-1] == "budget" and state.archived_fields == []
 
@@ -138,16 +138,16 @@ def test_stages_add_rename_reorder_remove(world, make_state):
     assert "Stage Qualified added." in str(state.add_stage())
     ids = state.stage_ids
     state.reorder_stages([ids[4], ids[0], ids[1], ids[2], ids[3]])
-    assert [s["name"] for s in state.stages][0] == "Qualified"
+    assert [s.name for s in state.stages][0] == "Qualified"
     assert "changed meanwhile" in str(state.reorder_stages(ids[:4]))
-    lead = state.stages[1]["id"]
+    lead = state.stages[1].id
     state.start_rename(lead)
     state.set_rename_value("")
     state.save_rename()
     assert state.rename_error == "Enter a stage name."
     state.set_rename_value("New lead")
     state.save_rename()
-    assert state.renaming_stage_id == 0 and state.stages[1]["name"] == "New lead"
+    assert state.renaming_stage_id == 0 and state.stages[1].name == "New lead"
 
     with session_scope() as s:
         s.add(
@@ -156,16 +156,16 @@ def test_stages_add_rename_reorder_remove(world, make_state):
     state.load()
     state.open_remove_stage(lead)
     assert state.remove_open and state.remove_stage_count == 1
-    assert str(lead) not in [t["id"] for t in state.remove_targets]
-    state.set_remove_target(str(state.stages[0]["id"]))  # Qualified
+    assert str(lead) not in [t.id for t in state.remove_targets]
+    state.set_remove_target(str(state.stages[0].id))  # Qualified
     event = state.confirm_remove_stage()
     assert "Stage New lead removed. 1 contact moved to Qualified." in str(event)
-    assert state.stages[0]["contact_count"] == 1 and not state.remove_open
+    assert state.stages[0].contact_count == 1 and not state.remove_open
 
 
 def test_remove_with_a_foreign_target_is_refused(world, make_state):
     state = make_state(world.owner, world.agent_id)
-    state.open_remove_stage(state.stages[0]["id"])
+    state.open_remove_stage(state.stages[0].id)
     state.set_remove_target(str(world.other_agent_id * 1000))
     state.confirm_remove_stage()
     assert state.remove_error and state.remove_open

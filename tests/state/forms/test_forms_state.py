@@ -81,6 +81,6 @@ def test_user_reads_only_and_outsider_sees_agent_not_found(world, make_state):
     listing = make_state(FormsListState, world.outsider, world.agent_id)
     assert listing.load_error == "Agent not found." and listing.forms == []
     user_list = make_state(FormsListState, world.user, world.agent_id)
-    assert user_list.can_edit is False and [f["name"] for f in user_list.forms] == ["Book a visit"]
+    assert user_list.can_edit is False and [f.name for f in user_list.forms] == ["Book a visit"]
     user_list.duplicate(form_id)
     assert len(make_state(FormsListState, world.owner, world.agent_id).forms) == 1

@@ -23,12 +23,12 @@ def test_owner_sees_the_team_and_both_roles_to_invite(world, make_state):
     state = make_state(TeamState, "owner")
     assert state.loaded and state.can_invite
     assert state.role_choices == ["Admin", "User"]
-    assert [r["email"] for r in state.members] == [
+    assert [r.email for r in state.members] == [
         "olivia@clinic.example",
         "adam@clinic.example",
         "uma@clinic.example",
     ]
-    assert [a["name"] for a in state.agent_options] == ["Billing", "Reception"]
+    assert [a.name for a in state.agent_options] == ["Billing", "Reception"]
     assert state.member_count == 3 and state.invited_count == 0 and state.summary == "3 members"
     # nothing secret or foreign reaches the browser
     assert "bob@bakery.example" not in str(state.members)
@@ -53,10 +53,10 @@ def test_invite_flow_shows_inline_errors_then_sends(world, make_state):
     assert "Invitation sent to nina@clinic.example" in str(event)
     assert not state.invite_open
     assert state.summary == "3 members · 1 pending invitation"
-    invited = [r for r in state.members if r["progress"] == "Invited"]
-    assert [r["email"] for r in invited] == ["nina@clinic.example"] and invited[0][
-        "agent_names"
-    ] == "Billing"
+    invited = [r for r in state.members if r.progress == "Invited"]
+    assert [r.email for r in invited] == ["nina@clinic.example"] and invited[
+        0
+    ].agent_names == "Billing"
     with db.session_scope() as s:
         assert s.exec(select(Invitation)).one().agent_ids == [world.agent_ids[1]]
         assert s.exec(select(SentEmail)).one().to == "nina@clinic.example"
@@ -94,7 +94,7 @@ def test_admin_may_only_invite_users(world, make_state):
 def test_user_sees_the_list_read_only(world, make_state):
     state = make_state(TeamState, "user")
     assert not state.can_invite and len(state.members) == 3
-    assert not any(r["can_remove"] or r["can_change_role"] for r in state.members)
+    assert not any(r.can_remove or r.can_change_role for r in state.members)
     assert "Only Owners and Admins" in str(state.open_invite())
     assert not state.invite_open
     # crafted calls go through the service rules and fail
@@ -115,8 +115,8 @@ def test_change_role_agents_and_remove(world, make_state):
     assert state.agents_open and state.agents_selected == [str(world.agent_ids[0])]
     state.toggle_member_agent(str(world.agent_ids[1]), True)
     assert "Agent access updated for Uma Ulm" in str(state.save_agents())
-    row = next(r for r in state.members if r["id"] == world.user_id and r["kind"] == "member")
-    assert row["agent_names"] == "Reception, Billing"
+    row = next(r for r in state.members if r.id == world.user_id and r.kind == "member")
+    assert row.agent_names == "Reception, Billing"
 
     state.open_role(world.admin_id)
     state.set_role_value("User")
@@ -127,7 +127,7 @@ def test_change_role_agents_and_remove(world, make_state):
     assert state.remove_open and state.remove_target_name == "Uma Ulm"
     assert "Uma Ulm was removed from the team" in str(state.confirm_remove())
     assert not state.remove_open
-    assert world.user_id not in [r["id"] for r in state.members if r["kind"] == "member"]
+    assert world.user_id not in [r.id for r in state.members if r.kind == "member"]
     assert _role(world, world.user_id) is None
 
 
@@ -141,8 +141,8 @@ def test_removed_member_is_signed_out_at_once(world, make_state):
 
 def test_owner_row_offers_no_actions_and_crafted_calls_fail(world, make_state):
     state = make_state(TeamState, "admin")
-    owner_row = next(r for r in state.members if r["role"] == "Owner")
-    assert not (owner_row["can_remove"] or owner_row["can_change_role"])
+    owner_row = next(r for r in state.members if r.role == "Owner")
+    assert not (owner_row.can_remove or owner_row.can_change_role)
     assert "cannot remove" in str(state.open_remove(world.owner_id))
     state.remove_target_id = world.owner_id  # forged
     assert "exactly one Owner" in str(state.confirm_remove())
@@ -151,7 +151,7 @@ def test_owner_row_offers_no_actions_and_crafted_calls_fail(world, make_state):
 
 def test_other_organizations_owner_cannot_touch_this_team(world, make_state):
     state = make_state(TeamState, "outsider")
-    assert [r["email"] for r in state.members] == ["bob@bakery.example"]
+    assert [r.email for r in state.members] == ["bob@bakery.example"]
     assert "cannot" in str(state.open_remove(world.user_id))
     state.remove_target_id = world.user_id
     assert "Member not found" in str(state.confirm_remove())
@@ -167,7 +167,7 @@ def test_resend_and_revoke_from_the_menu(world, make_state):
     state.open_invite()
     state.set_invite_email("late@clinic.example")
     state.submit_invite()
-    inv_id = next(r["id"] for r in state.members if r["kind"] == "invitation")
+    inv_id = next(r.id for r in state.members if r.kind == "invitation")
     assert "Invitation resent to late@clinic.example" in str(state.resend_invite(inv_id))
     assert "revoked" in str(state.revoke_invite(inv_id))
     assert state.invited_count == 0

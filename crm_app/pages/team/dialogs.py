@@ -1,22 +1,20 @@
-"""Settings → Team: members, invitations, roles."""
+"""Settings → Team: the invite, change-role, agent-access and remove-member dialogs."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from crm_app import routes
-from crm_app.components.layout import ACCENT, dashboard, empty_state, field_error, page_header
-from crm_app.state.base import AppState
+from crm_app.components.layout import ACCENT, field_error
 from crm_app.state.team import TeamState as S
 
-_ROLE_COLORS = {"Owner": "amber", "Admin": "iris", "User": "gray"}
+ROLE_COLORS = {"Owner": "amber", "Admin": "iris", "User": "gray"}
 _ROLE_HINTS = {
     "Admin": "Manages agents, the CRM, settings and API keys, and invites Users.",
     "User": "Works in the agents you choose: views, adds and edits contacts, notes and files.",
 }
 
 
-def _role_badge(role) -> rx.Component:
+def role_badge(role) -> rx.Component:
     return rx.match(
         role,
         (
@@ -31,7 +29,7 @@ def _role_badge(role) -> rx.Component:
     )
 
 
-def _progress_badge(progress) -> rx.Component:
+def progress_badge(progress) -> rx.Component:
     return rx.cond(
         progress == "Invited",
         rx.badge(rx.icon("mail", size=12), "Invited", color_scheme="orange", variant="surface"),
@@ -50,12 +48,12 @@ def _agent_checklist(selected, on_toggle) -> rx.Component:
                 lambda a: rx.el.label(
                     rx.hstack(
                         rx.checkbox(
-                            checked=selected.contains(a["id"].to(str)),
-                            on_change=lambda checked: on_toggle(a["id"].to(str), checked),
+                            checked=selected.contains(a.id),
+                            on_change=lambda checked: on_toggle(a.id, checked),
                             color_scheme=ACCENT,
                         ),
                         rx.icon("bot", size=14, color=rx.color("gray", 10)),
-                        rx.text(a["name"].to(str), size="2"),
+                        rx.text(a.name, size="2"),
                         spacing="2",
                         align="center",
                     ),
@@ -81,7 +79,7 @@ def _agent_checklist(selected, on_toggle) -> rx.Component:
 # ---------------------------------------------------------------- dialogs
 
 
-def _invite_dialog() -> rx.Component:
+def invite_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Invite Team Member"),
@@ -171,7 +169,7 @@ def _invite_dialog() -> rx.Component:
     )
 
 
-def _role_dialog() -> rx.Component:
+def role_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Change role"),
@@ -216,7 +214,7 @@ def _role_dialog() -> rx.Component:
     )
 
 
-def _agents_dialog() -> rx.Component:
+def agents_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Agent access"),
@@ -249,7 +247,7 @@ def _agents_dialog() -> rx.Component:
     )
 
 
-def _remove_dialog() -> rx.Component:
+def remove_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title("Remove team member"),
@@ -279,229 +277,3 @@ def _remove_dialog() -> rx.Component:
 
 
 # ---------------------------------------------------------------- table
-
-
-def _actions(row: rx.Var) -> rx.Component:
-    rid = row["id"].to(int)
-    member = row["kind"].to(str) == "member"
-    any_action = (
-        row["can_change_role"].to(bool)
-        | row["can_set_agents"].to(bool)
-        | row["can_remove"].to(bool)
-        | row["can_resend"].to(bool)
-        | row["can_revoke"].to(bool)
-    )
-    return rx.cond(
-        any_action,
-        rx.menu.root(
-            rx.menu.trigger(
-                rx.icon_button(
-                    rx.icon("ellipsis", size=16),
-                    variant="ghost",
-                    color_scheme="gray",
-                    size="2",
-                    aria_label="Actions for " + row["email"].to(str),
-                ),
-            ),
-            rx.menu.content(
-                rx.cond(
-                    member,
-                    rx.fragment(
-                        rx.cond(
-                            row["can_change_role"].to(bool),
-                            rx.menu.item(
-                                rx.icon("shield", size=14), "Change role", on_click=S.open_role(rid)
-                            ),
-                        ),
-                        rx.cond(
-                            row["can_set_agents"].to(bool),
-                            rx.menu.item(
-                                rx.icon("bot", size=14), "Agent access", on_click=S.open_agents(rid)
-                            ),
-                        ),
-                        rx.cond(
-                            row["can_remove"].to(bool),
-                            rx.fragment(
-                                rx.menu.separator(),
-                                rx.menu.item(
-                                    rx.icon("user-minus", size=14),
-                                    "Remove member",
-                                    color="red",
-                                    on_click=S.open_remove(rid),
-                                ),
-                            ),
-                        ),
-                    ),
-                    rx.fragment(
-                        rx.cond(
-                            row["can_resend"].to(bool),
-                            rx.menu.item(
-                                rx.icon("send", size=14),
-                                "Resend invitation",
-                                on_click=S.resend_invite(rid),
-                            ),
-                        ),
-                        rx.cond(
-                            row["can_revoke"].to(bool),
-                            rx.menu.item(
-                                rx.icon("x", size=14),
-                                "Revoke invitation",
-                                color="red",
-                                on_click=S.revoke_invite(rid),
-                            ),
-                        ),
-                    ),
-                ),
-                size="2",
-            ),
-        ),
-        rx.box(width="32px"),
-    )
-
-
-def _member_row(row: rx.Var) -> rx.Component:
-    name = row["name"].to(str)
-    invited = row["progress"].to(str) == "Invited"
-    return rx.table.row(
-        rx.table.cell(
-            rx.hstack(
-                rx.avatar(
-                    fallback=rx.cond(invited, "@", name[:1].upper()),
-                    size="2",
-                    radius="full",
-                    color_scheme=rx.cond(invited, "gray", ACCENT),
-                ),
-                rx.vstack(
-                    rx.hstack(
-                        rx.text(
-                            rx.cond(invited, "Pending invitation", name), size="2", weight="medium"
-                        ),
-                        rx.cond(
-                            row["is_self"].to(bool), rx.badge("You", size="1", variant="outline")
-                        ),
-                        spacing="2",
-                        align="center",
-                    ),
-                    rx.text(row["email"].to(str), size="1", color=rx.color("gray", 10)),
-                    spacing="0",
-                ),
-                spacing="3",
-                align="center",
-            ),
-        ),
-        rx.table.cell(rx.text(row["since"].to(str), size="2", color=rx.color("gray", 11))),
-        rx.table.cell(
-            rx.vstack(
-                _role_badge(row["role"].to(str)),
-                rx.cond(
-                    row["role"].to(str) == "User",
-                    rx.text(
-                        rx.cond(
-                            row["agent_names"].to(str) != "",
-                            row["agent_names"].to(str),
-                            "No agents yet",
-                        ),
-                        size="1",
-                        color=rx.color("gray", 10),
-                        max_width="220px",
-                        trim="both",
-                    ),
-                ),
-                spacing="1",
-            )
-        ),
-        rx.table.cell(_progress_badge(row["progress"].to(str))),
-        rx.table.cell(_actions(row), text_align="right"),
-        align="center",
-    )
-
-
-def _table() -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Members"),
-                    rx.table.column_header_cell("Since"),
-                    rx.table.column_header_cell("Role"),
-                    rx.table.column_header_cell("Progress"),
-                    rx.table.column_header_cell("", aria_label="Actions", width="56px"),
-                )
-            ),
-            rx.table.body(rx.foreach(S.members, _member_row)),
-            variant="surface",
-            size="2",
-            width="100%",
-        ),
-        width="100%",
-    )
-
-
-def _invite_button() -> rx.Component:
-    return rx.cond(
-        S.can_invite,
-        rx.button(
-            rx.icon("user-plus", size=16),
-            "Invite Team Member",
-            on_click=S.open_invite,
-            color_scheme=ACCENT,
-            size="2",
-        ),
-    )
-
-
-def page() -> rx.Component:
-    return dashboard(
-        page_header(
-            "Team", "Invite and manage your team members and their roles", _invite_button()
-        ),
-        rx.cond(
-            ~S.loaded,
-            rx.center(rx.spinner(size="3"), padding="48px"),
-            rx.vstack(
-                rx.hstack(
-                    rx.text(S.summary, size="2", color=rx.color("gray", 11)),
-                    rx.spacer(),
-                    rx.cond(
-                        ~S.can_invite,
-                        rx.callout(
-                            "Only Owners and Admins can invite or manage team members.",
-                            icon="info",
-                            size="1",
-                            variant="soft",
-                            color_scheme="gray",
-                        ),
-                    ),
-                    width="100%",
-                    align="center",
-                ),
-                rx.cond(
-                    S.members.length() > 1,
-                    _table(),
-                    rx.vstack(
-                        _table(),
-                        empty_state(
-                            "users",
-                            "It's just you so far",
-                            "Invite your team to share agents and work on contacts together.",
-                            _invite_button(),
-                        ),
-                        width="100%",
-                        spacing="4",
-                    ),
-                ),
-                spacing="3",
-                width="100%",
-            ),
-        ),
-        _invite_dialog(),
-        _role_dialog(),
-        _agents_dialog(),
-        _remove_dialog(),
-    )
-
-
-def register(app: rx.App) -> None:
-    app.add_page(
-        page, route=routes.TEAM, title="Teams · Agent CRM", on_load=[AppState.load_shell, S.load]
-    )

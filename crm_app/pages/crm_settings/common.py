@@ -1,0 +1,111 @@
+"""Pieces the CRM settings tabs share: cards, section titles, rows, move buttons, labels."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.components.layout import ACCENT, field_error
+from crm_app.state.crm_settings import CrmSettingsState as S
+
+
+def card(*children, **props) -> rx.Component:
+    return rx.box(
+        *children,
+        background=rx.color("gray", 1),
+        border=f"1px solid {rx.color('gray', 5)}",
+        border_radius="12px",
+        padding="20px",
+        width="100%",
+        **props,
+    )
+
+
+def section_title(title: str, text: str, *actions: rx.Component) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.heading(title, size="4", weight="bold"),
+            rx.text(text, size="2", color=rx.color("gray", 11)),
+            spacing="1",
+            flex="1 1 260px",
+            min_width="0",
+        ),
+        *actions,
+        width="100%",
+        align="center",
+        spacing="4",
+        wrap="wrap",
+        padding_bottom="12px",
+    )
+
+
+def row_style() -> dict:
+    return {
+        "background": rx.color("gray", 1),
+        "border": f"1px solid {rx.color('gray', 5)}",
+        "border_radius": "10px",
+        "padding": "8px 10px 8px 6px",
+    }
+
+
+def move_buttons(up, down, disabled_up, disabled_down, what) -> rx.Component:
+    return rx.hstack(
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon("arrow-up", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=up,
+                disabled=disabled_up | ~S.can_edit,
+                aria_label=f"Move {what} up",
+            ),
+            content="Move up",
+        ),
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon("arrow-down", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=down,
+                disabled=disabled_down | ~S.can_edit,
+                aria_label=f"Move {what} down",
+            ),
+            content="Move down",
+        ),
+        spacing="1",
+    )
+
+
+# ---------------------------------------------------------------- contact fields
+
+
+def switch(label: str, checked, on_change, aria) -> rx.Component:
+    return rx.el.label(
+        rx.hstack(
+            rx.switch(
+                checked=checked,
+                on_change=on_change,
+                disabled=~S.can_edit,
+                size="1",
+                aria_label=aria,
+                color_scheme=ACCENT,
+            ),
+            rx.text(label, size="1", color=rx.color("gray", 11), white_space="nowrap"),
+            spacing="1",
+            align="center",
+        ),
+    )
+
+
+def labelled(
+    label: str, control: rx.Component, error=None, hint: str | None = None
+) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium", as_="label"),
+        control,
+        rx.text(hint, size="1", color=rx.color("gray", 10)) if hint else rx.fragment(),
+        field_error(error) if error is not None else rx.fragment(),
+        spacing="1",
+        width="100%",
+    )

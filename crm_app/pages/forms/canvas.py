@@ -1,0 +1,208 @@
+"""The builder's Build tab: the element palette and the canvas the elements are dropped on."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.components.dnd.form_builder import builder_canvas, canvas_item, palette_item
+from crm_app.components.layout import ACCENT
+from crm_app.pages.forms.common import panel
+from crm_app.state.forms import PALETTE, PALETTE_ICONS, FormBuilderState
+
+
+def palette() -> rx.Component:
+    S = FormBuilderState
+    return rx.vstack(
+        rx.text(
+            "Elements",
+            size="1",
+            weight="bold",
+            color=rx.color("gray", 10),
+            text_transform="uppercase",
+            letter_spacing="0.04em",
+        ),
+        rx.text("Drag onto the form, or click to add.", size="1", color=rx.color("gray", 10)),
+        *[
+            palette_item(
+                rx.button(
+                    rx.icon(PALETTE_ICONS[p["type"]], size=15, color=rx.color(ACCENT, 10)),
+                    rx.text(p["label"], size="2", color=rx.color("gray", 12)),
+                    variant="outline",
+                    color_scheme="gray",
+                    width="100%",
+                    on_click=S.add_element(p["type"]),
+                    disabled=~S.can_edit,
+                    aria_label=f"Add {p['label']}",
+                    style={
+                        "cursor": "inherit",
+                        "background": rx.color("gray", 1),
+                        "justify_content": "flex-start",
+                    },
+                ),
+                element_type=p["type"],
+                label=p["label"],
+            )
+            for p in PALETTE
+        ],
+        spacing="2",
+        # Narrower below 1280 px, so the canvas between the panels stays usable at 1024.
+        width=["172px", "172px", "172px", "172px", "190px"],
+        min_width=["172px", "172px", "172px", "172px", "190px"],
+        position="sticky",
+        top="16px",
+    )
+
+
+def _canvas_row(el) -> rx.Component:
+    S = FormBuilderState
+    eid = el["id"].to(str)
+    is_display = (el["type"].to(str) == "heading") | (el["type"].to(str) == "paragraph")
+    small = {"variant": "ghost", "color_scheme": "gray", "size": "1"}
+    return canvas_item(
+        rx.hstack(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(
+                        rx.cond(el["label"].to(str) != "", el["label"].to(str), "Untitled"),
+                        weight=rx.cond(is_display, "bold", "medium"),
+                        size="2",
+                        style={
+                            "overflow": "hidden",
+                            "text_overflow": "ellipsis",
+                            "white_space": "nowrap",
+                        },
+                    ),
+                    rx.cond(
+                        el["required"].to(bool), rx.text("*", color=rx.color("red", 10), size="2")
+                    ),
+                    spacing="1",
+                    align="center",
+                    min_width="0",
+                ),
+                rx.hstack(
+                    rx.badge(
+                        rx.match(
+                            el["type"].to(str),
+                            *[(p["type"], p["label"]) for p in PALETTE],
+                            "Element",
+                        ),
+                        variant="surface",
+                        color_scheme="gray",
+                        size="1",
+                    ),
+                    rx.cond(
+                        el["maps_to"].to(str) != "",
+                        rx.badge(
+                            rx.icon("link", size=11),
+                            "Contact: " + el["maps_to"].to(str),
+                            color_scheme=ACCENT,
+                            variant="soft",
+                            size="1",
+                        ),
+                    ),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                spacing="1",
+                min_width="0",
+                flex="1",
+                on_click=S.select(eid),
+                cursor="pointer",
+            ),
+            rx.cond(
+                S.can_edit,
+                rx.hstack(
+                    rx.icon_button(
+                        rx.icon("arrow-up", size=14),
+                        aria_label="Move up " + el["label"].to(str),
+                        on_click=S.move(eid, "up"),
+                        **small,
+                    ),
+                    rx.icon_button(
+                        rx.icon("arrow-down", size=14),
+                        aria_label="Move down " + el["label"].to(str),
+                        on_click=S.move(eid, "down"),
+                        **small,
+                    ),
+                    rx.icon_button(
+                        rx.icon("copy", size=14),
+                        aria_label="Duplicate " + el["label"].to(str),
+                        on_click=S.duplicate_element(eid),
+                        **small,
+                    ),
+                    rx.icon_button(
+                        rx.icon("trash-2", size=14),
+                        aria_label="Delete " + el["label"].to(str),
+                        on_click=S.remove_element(eid),
+                        variant="ghost",
+                        color_scheme="red",
+                        size="1",
+                    ),
+                    spacing="3",
+                    align="center",
+                    padding_top="2px",
+                    flex_shrink="0",
+                ),
+            ),
+            width="100%",
+            align="start",
+            spacing="3",
+        ),
+        item_id=eid,
+        label=el["label"].to(str),
+        selected=S.selected_id == eid,
+    )
+
+
+def canvas() -> rx.Component:
+    S = FormBuilderState
+    return panel(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(S.settings["title"].to(str), weight="bold", size="4"),
+                    rx.text(
+                        rx.cond(
+                            S.elements.length() == 1,
+                            "1 element",
+                            S.elements.length().to(str) + " elements",
+                        ),
+                        size="1",
+                        color=rx.color("gray", 10),
+                    ),
+                    spacing="0",
+                ),
+                width="100%",
+                padding="14px 16px 0",
+            ),
+            builder_canvas(
+                rx.foreach(S.elements, _canvas_row),
+                rx.cond(
+                    S.elements.length() == 0,
+                    rx.center(
+                        rx.vstack(
+                            rx.icon("mouse-pointer-click", size=22, color=rx.color(ACCENT, 10)),
+                            rx.text("Drag elements here", weight="medium", size="2"),
+                            rx.text(
+                                "or click one in the palette to add it.",
+                                size="1",
+                                color=rx.color("gray", 10),
+                            ),
+                            align="center",
+                            spacing="1",
+                        ),
+                        padding="48px 16px",
+                        border=f"2px dashed {rx.color('gray', 6)}",
+                        border_radius="10px",
+                        width="100%",
+                        style={"order": "9999"},
+                    ),
+                ),
+            ),
+            spacing="0",
+            width="100%",
+        ),
+        flex="1",
+        min_width="0",
+        background=rx.color("gray", 2),
+    )

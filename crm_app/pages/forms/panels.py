@@ -1,0 +1,373 @@
+"""The builder's side panels: the selected element's properties, the form's settings and
+the preview of the draft."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.components.form_elements import form_card, render_element
+from crm_app.components.layout import ACCENT, field_error
+from crm_app.pages.forms.common import panel
+from crm_app.state.forms import PALETTE, FormBuilderState
+
+
+def _prop_label(text: str, html_for: str) -> rx.Component:
+    return rx.el.label(
+        text,
+        html_for=html_for,
+        style={"font_size": "13px", "font_weight": "500", "color": rx.color("gray", 11)},
+    )
+
+
+def _prop_text(
+    label: str, key: str, *, area: bool = False, max_length: int = 200, input_type: str = "text"
+) -> rx.Component:
+    S = FormBuilderState
+    dom_id = f"prop-{key}"
+    common = dict(
+        id=dom_id,
+        key=S.selected_id + "-" + key,
+        default_value=S.selected[key].to(str),
+        on_change=getattr(S, f"set_{key}")(S.selected_id).debounce(350),
+        on_blur=getattr(S, f"set_{key}")(S.selected_id),
+        disabled=~S.can_edit,
+        width="100%",
+    )
+    control = (
+        rx.text_area(rows="3", max_length=max_length, **common)
+        if area
+        else rx.input(type=input_type, max_length=max_length, **common)
+    )
+    return rx.vstack(
+        _prop_label(label, dom_id),
+        control,
+        field_error(S.errors.get(S.selected_id + "." + key, "").to(str)),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _field_options() -> rx.Component:
+    """A choice element mapped to a Dropdown/Multi-select field: its options are the field's."""
+    S = FormBuilderState
+    return rx.vstack(
+        rx.text("Options", size="2", weight="medium", color=rx.color("gray", 11)),
+        rx.flex(
+            rx.foreach(
+                S.selected["options"].to(list[str]),
+                lambda option: rx.badge(option, variant="surface", color_scheme="gray", size="2"),
+            ),
+            wrap="wrap",
+            gap="6px",
+            id="prop-options-from-field",
+        ),
+        rx.hstack(
+            rx.icon("lock", size=13, color=rx.color("gray", 10), flex_shrink="0", margin_top="2px"),
+            rx.text(
+                "From the contact field “",
+                S.selected_options_from,
+                "”, so every answer can be stored. Change them in ",
+                rx.link("CRM settings", href=S.crm_settings_href),
+                "; this form follows.",
+                size="1",
+                color=rx.color("gray", 10),
+            ),
+            spacing="1",
+            align="start",
+        ),
+        field_error(S.errors.get(S.selected_id + ".options", "").to(str)),
+        spacing="2",
+        width="100%",
+    )
+
+
+def properties() -> rx.Component:
+    S = FormBuilderState
+    kind = S.selected_kind
+    return panel(
+        rx.cond(
+            S.selected_id == "",
+            rx.text(
+                "Select an element to edit its properties.", size="2", color=rx.color("gray", 10)
+            ),
+            rx.vstack(
+                rx.hstack(
+                    rx.text("Properties", weight="bold", size="3"),
+                    rx.spacer(),
+                    rx.badge(
+                        rx.match(
+                            S.selected["type"].to(str),
+                            *[(p["type"], p["label"]) for p in PALETTE],
+                            "",
+                        ),
+                        variant="soft",
+                        color_scheme=ACCENT,
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                rx.cond(
+                    kind == "display",
+                    _prop_text("Text", "label", area=True, max_length=2000),
+                    _prop_text("Label", "label"),
+                ),
+                rx.cond(
+                    kind != "display",
+                    rx.vstack(
+                        rx.cond(
+                            S.selected["type"].to(str) != "consent",
+                            _prop_text("Placeholder", "placeholder"),
+                        ),
+                        _prop_text("Help text", "help", area=True, max_length=500),
+                        rx.hstack(
+                            rx.switch(
+                                checked=S.selected["required"].to(bool),
+                                on_change=S.set_prop(S.selected_id, "required"),
+                                disabled=~S.can_edit,
+                                id="prop-required",
+                            ),
+                            _prop_label("Required", "prop-required"),
+                            spacing="2",
+                            align="center",
+                        ),
+                        rx.cond(
+                            kind == "text",
+                            rx.hstack(
+                                _prop_text("Min length", "min", input_type="number", max_length=6),
+                                _prop_text("Max length", "max", input_type="number", max_length=6),
+                                spacing="3",
+                                width="100%",
+                            ),
+                        ),
+                        rx.cond(
+                            kind == "number",
+                            rx.hstack(
+                                _prop_text("Minimum", "min", input_type="number", max_length=16),
+                                _prop_text("Maximum", "max", input_type="number", max_length=16),
+                                spacing="3",
+                                width="100%",
+                            ),
+                        ),
+                        rx.cond(
+                            kind == "choice",
+                            rx.cond(
+                                S.selected_options_from != "",
+                                _field_options(),
+                                rx.vstack(
+                                    _prop_label("Options (one per line)", "prop-options"),
+                                    rx.text_area(
+                                        id="prop-options",
+                                        key=S.selected_id + "-options",
+                                        rows="5",
+                                        default_value=S.selected_options_text,
+                                        on_change=S.set_options(S.selected_id).debounce(400),
+                                        on_blur=S.set_options(S.selected_id),
+                                        disabled=~S.can_edit,
+                                        width="100%",
+                                    ),
+                                    field_error(
+                                        S.errors.get(S.selected_id + ".options", "").to(str)
+                                    ),
+                                    spacing="1",
+                                    width="100%",
+                                ),
+                            ),
+                        ),
+                        rx.cond(
+                            S.selected_mappable,
+                            rx.vstack(
+                                _prop_label("Maps to", "prop-maps-to"),
+                                rx.select.root(
+                                    rx.select.trigger(
+                                        id="prop-maps-to", width="100%", aria_label="Maps to"
+                                    ),
+                                    rx.select.content(
+                                        rx.foreach(
+                                            S.map_choices,
+                                            lambda c: rx.select.item(c["label"], value=c["key"]),
+                                        )
+                                    ),
+                                    value=S.selected_maps_to,
+                                    on_change=S.set_prop(S.selected_id, "maps_to"),
+                                    disabled=~S.can_edit,
+                                ),
+                                rx.text(
+                                    "Answers fill this contact field (never overwriting what your team typed).",
+                                    size="1",
+                                    color=rx.color("gray", 10),
+                                ),
+                                field_error(S.errors.get(S.selected_id + ".maps_to", "").to(str)),
+                                spacing="1",
+                                width="100%",
+                            ),
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                ),
+                field_error(S.errors.get(S.selected_id + ".label", "").to(str)),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        padding="16px",
+        width=["264px", "264px", "264px", "264px", "300px"],
+        min_width=["264px", "264px", "264px", "264px", "300px"],
+        position="sticky",
+        top="16px",
+    )
+
+
+def _setting(
+    label: str,
+    key: str,
+    *,
+    area: bool = False,
+    placeholder: str = "",
+    input_type: str = "text",
+    hint: str = "",
+    max_length: int = 200,
+) -> rx.Component:
+    S = FormBuilderState
+    dom_id = f"setting-{key}"
+    common = dict(
+        id=dom_id,
+        key="setting-" + key + "-" + S.form_id,
+        default_value=S.settings[key].to(str),
+        on_change=getattr(S, f"set_{key}").debounce(400),
+        on_blur=getattr(S, f"set_{key}"),
+        disabled=~S.can_edit,
+        width="100%",
+        placeholder=placeholder,
+    )
+    control = (
+        rx.text_area(rows="3", max_length=max_length, **common)
+        if area
+        else rx.input(type=input_type, max_length=max_length, **common)
+    )
+    return rx.vstack(
+        rx.el.label(label, html_for=dom_id, style={"font_size": "14px", "font_weight": "500"}),
+        control,
+        rx.cond(hint != "", rx.text(hint, size="1", color=rx.color("gray", 10)))
+        if hint
+        else rx.fragment(),
+        field_error(S.errors.get(key, "").to(str)),
+        spacing="1",
+        width="100%",
+    )
+
+
+def settings_tab() -> rx.Component:
+    S = FormBuilderState
+    return panel(
+        rx.vstack(
+            rx.form(
+                rx.vstack(
+                    rx.el.label(
+                        "Form name (only your team sees it)",
+                        html_for="form-name",
+                        style={"font_size": "14px", "font_weight": "500"},
+                    ),
+                    rx.hstack(
+                        rx.input(
+                            id="form-name",
+                            name="name",
+                            key="name-" + S.form_id,
+                            default_value=S.name,
+                            max_length=120,
+                            width="100%",
+                            disabled=~S.can_edit,
+                        ),
+                        rx.button("Save name", type="submit", variant="soft", disabled=~S.can_edit),
+                        width="100%",
+                    ),
+                    field_error(S.errors.get("name", "").to(str)),
+                    spacing="1",
+                    width="100%",
+                ),
+                on_submit=S.rename,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            rx.divider(),
+            _setting("Title", "title", max_length=120),
+            _setting("Description", "description", area=True, max_length=1000),
+            _setting("Submit button label", "submit_label", max_length=40),
+            _setting("Success message", "success_message", area=True, max_length=1000),
+            _setting(
+                "Redirect URL (optional)",
+                "redirect_url",
+                placeholder="https://example.com/thanks",
+                hint="After submitting, visitors go here instead of seeing the success message.",
+                max_length=500,
+            ),
+            rx.hstack(
+                _setting(
+                    "Close date (optional)",
+                    "close_date",
+                    input_type="date",
+                    hint="The form stops accepting answers after this day.",
+                ),
+                _setting(
+                    "Submission limit (optional)",
+                    "limit",
+                    input_type="number",
+                    placeholder="No limit",
+                    hint="Closes the form after this many submissions.",
+                    max_length=9,
+                ),
+                spacing="4",
+                width="100%",
+                align="start",
+            ),
+            spacing="4",
+            width="100%",
+            max_width="640px",
+        ),
+        padding="24px",
+        width="100%",
+    )
+
+
+def preview_tab() -> rx.Component:
+    S = FormBuilderState
+    return rx.center(
+        form_card(
+            rx.vstack(
+                rx.heading(S.settings["title"].to(str), as_="h1", size="7", weight="bold"),
+                rx.cond(
+                    S.settings["description"].to(str) != "",
+                    rx.text(
+                        S.settings["description"].to(str),
+                        size="3",
+                        color=rx.color("gray", 11),
+                        white_space="pre-wrap",
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+                padding_bottom="12px",
+            ),
+            rx.vstack(
+                rx.foreach(S.preview_elements, lambda el: render_element(el, None, disabled=True)),
+                spacing="5",
+                width="100%",
+            ),
+            rx.button(
+                S.settings["submit_label"].to(str),
+                size="3",
+                margin_top="24px",
+                disabled=True,
+                min_width="160px",
+            ),
+        ),
+        rx.text(
+            "Preview of the draft. Inputs are disabled here.", size="1", color=rx.color("gray", 10)
+        ),
+        direction="column",
+        spacing="2",
+        width="100%",
+        padding="24px",
+        background=rx.color("gray", 3),
+        border_radius="12px",
+    )

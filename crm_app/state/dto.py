@@ -1,0 +1,47 @@
+"""Typed rows for state vars: dataclasses filled from the plain dicts services return.
+
+Reflex 0.10 sends a dataclass state var to the browser as an object whose fields the page
+reads by name (`row.name`), typed, instead of a `dict` read with `row["name"].to(str)`.
+`pick` keeps the fields a class declares and drops the rest, so a service adding a key
+changes nothing on screen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+@cache
+def _fields(cls: type) -> dict[str, type]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
+def pick(cls: type[T], data: Mapping) -> T:
+    """An instance of the dataclass `cls` from the keys of `data` it declares; str fields
+    get str values (ids arrive as ints), a None becomes the field's default."""
+    values = {}
+    for name, kind in _fields(cls).items():
+        if name not in data or data[name] is None:
+            continue
+        value = data[name]
+        values[name] = str(value) if kind is str else value
+    return cls(**values)
+
+
+def pick_all(cls: type[T], rows: Iterable[Mapping]) -> list[T]:
+    return [pick(cls, row) for row in rows]
+
+
+@dataclasses.dataclass
+class Choice:
+    """An item offered in a select or checklist: its id (as the control's value) and name."""
+
+    id: str = ""
+    name: str = ""
