@@ -119,12 +119,8 @@ def _archived_list() -> rx.Component:
                         lambda f: rx.hstack(
                             rx.icon("archive", size=14, color=rx.color("gray", 9)),
                             rx.text(f.label, size="2", color=rx.color("gray", 11)),
-                            rx.code(
-                                f.key, size="1", variant="ghost", color_scheme="gray"
-                            ),
-                            rx.badge(
-                                f.type, variant="soft", color_scheme="gray", size="1"
-                            ),
+                            rx.code(f.key, size="1", variant="ghost", color_scheme="gray"),
+                            rx.badge(f.type, variant="soft", color_scheme="gray", size="1"),
                             rx.spacer(),
                             rx.button(
                                 rx.icon("rotate-ccw", size=14),
