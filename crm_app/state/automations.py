@@ -7,12 +7,15 @@ the member and agent first; edits need the Admin role. Member ids travel as stri
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from crm_app.services import automations as service
 from crm_app.services.access import require_agent
 from crm_app.services.errors import NotFound, ServiceError, ValidationError
 from crm_app.state.base import AppState, error_toast
+from crm_app.state.dto import Choice, pick_all
 
 METHODS = tuple(service.METHODS)
 SLOTS = tuple(service.SLOTS)
@@ -22,6 +25,34 @@ OTHER = {f"{m}_primary": f"{m}_secondary" for m in METHODS} | {
 }
 
 
+@dataclasses.dataclass
+class MemberOption:
+    """A member who can own contacts (ids as strings, the selects' values)."""
+
+    id: str = ""
+    name: str = ""
+    role: str = ""
+    email: str = ""
+
+
+@dataclasses.dataclass
+class MemberChoice:
+    """A member offered for one slot; `taken` when the other slot already uses them."""
+
+    id: str = ""
+    name: str = ""
+    taken: bool = False
+    in_rotation: bool = False
+
+
+@dataclasses.dataclass
+class RotationRow:
+    id: str = ""
+    name: str = ""
+    left: bool = False  # no longer a member: shown in red until removed
+    position: str = ""
+
+
 class AutomationsState(AppState):
     loaded: bool = False
     load_error: str = ""
@@ -29,7 +60,7 @@ class AutomationsState(AppState):
     tab: str = "assignment"
     owner_name: str = ""
 
-    members: list[dict] = []  # [{"id": str, "name", "role", "email"}] who can own contacts
+    members: list[MemberOption] = []  # who can own contacts
     names: dict[str, str] = {}  # every id shown (incl. members who left) -> name
     strategy: dict[str, str] = {}  # "<method>_<slot>" -> strategy
     selected: dict[str, str] = {}  # key -> member id ("" when none)
@@ -37,23 +68,20 @@ class AutomationsState(AppState):
     errors: dict[str, str] = {}  # key -> inline message
     dirty: dict[str, bool] = {}  # method -> unsaved changes
 
-    stages: list[dict] = []  # [{"id": str, "name"}]
+    stages: list[Choice] = []
     stage_rules: dict[str, str] = {}  # source -> stage id
     stages_dirty: bool = False
 
     # ------------------------------------------------------------------ computed
 
     @rx.var
-    def rotation_rows(self) -> dict[str, list[dict]]:
-        current = {m["id"] for m in self.members}
+    def rotation_rows(self) -> dict[str, list[RotationRow]]:
+        current = {m.id for m in self.members}
         return {
             key: [
-                {
-                    "id": uid,
-                    "name": self.names.get(uid, "Former member"),
-                    "left": uid not in current,
-                    "position": str(i + 1),
-                }
+                RotationRow(
+                    uid, self.names.get(uid, "Former member"), uid not in current, str(i + 1)
+                )
                 for i, uid in enumerate(self.rotation.get(key, []))
             ]
             for key in KEYS
@@ -71,7 +99,7 @@ class AutomationsState(AppState):
         }
 
     @rx.var
-    def choices(self) -> dict[str, list[dict]]:
+    def choices(self) -> dict[str, list[MemberChoice]]:
         """Per slot: every member, greyed out (`taken`) when the other slot already uses them."""
         out = {}
         for key in KEYS:
@@ -79,15 +107,14 @@ class AutomationsState(AppState):
             taken = set(self._chosen(other))
             mine = set(self.rotation.get(key, []))
             out[key] = [
-                m | {"taken": m["id"] in taken, "in_rotation": m["id"] in mine}
-                for m in self.members
+                MemberChoice(m.id, m.name, m.id in taken, m.id in mine) for m in self.members
             ]
         return out
 
     @rx.var
-    def addable(self) -> dict[str, list[dict]]:
+    def addable(self) -> dict[str, list[MemberChoice]]:
         """Members that can still be added to each rotation (the other slot's are listed, disabled)."""
-        return {key: [m for m in self.choices.get(key, []) if not m["in_rotation"]] for key in KEYS}
+        return {key: [m for m in self.choices.get(key, []) if not m.in_rotation] for key in KEYS}
 
     def _chosen(self, key: str) -> list[str]:
         strategy = self.strategy.get(key, "")
@@ -107,17 +134,14 @@ class AutomationsState(AppState):
 
     def _fill(self, data: dict) -> None:
         self.can_edit = data["can_edit"]
-        self.members = [
-            {"id": str(m["id"]), "name": m["name"], "role": m["role"], "email": m["email"]}
-            for m in data["members"]
-        ]
-        names = {m["id"]: m["name"] for m in self.members}
-        owner = next((m for m in self.members if m["role"] == "Owner"), None)
-        self.owner_name = owner["name"] if owner else "the organization owner"
+        self.members = pick_all(MemberOption, data["members"])
+        names = {m.id: m.name for m in self.members}
+        owner = next((m for m in self.members if m.role == "Owner"), None)
+        self.owner_name = owner.name if owner else "the organization owner"
         self.names, self.strategy, self.selected, self.rotation, self.errors = names, {}, {}, {}, {}
         for method in METHODS:
             self._apply_method(data, method)
-        self.stages = [{"id": str(s["id"]), "name": s["name"]} for s in data["stages"]]
+        self.stages = pick_all(Choice, data["stages"])
         self.stage_rules = {
             src: str(sid) if sid else "" for src, sid in data["stage_rules"].items()
         }
@@ -163,7 +187,7 @@ class AutomationsState(AppState):
 
     def _member(self, key: str, member_id) -> str | None:
         uid = str(member_id)
-        return uid if any(m["id"] == uid for m in self.members) else None
+        return uid if any(m.id == uid for m in self.members) else None
 
     @rx.event
     def set_strategy(self, key: str, value: str):
@@ -311,7 +335,7 @@ class AutomationsState(AppState):
     def set_stage(self, source: str, stage_id: str):
         if (denied := self._editable()) is not None:
             return denied
-        if source not in service.SOURCES or str(stage_id) not in {s["id"] for s in self.stages}:
+        if source not in service.SOURCES or str(stage_id) not in {s.id for s in self.stages}:
             return rx.toast.error("Choose one of the listed stages.")
         self.stage_rules = self.stage_rules | {source: str(stage_id)}
         self.stages_dirty = True
@@ -331,7 +355,7 @@ class AutomationsState(AppState):
                 data = service.get_automations(session, actor, agent_id)
         except ServiceError as error:
             return error_toast(error)
-        self.stages = [{"id": str(s["id"]), "name": s["name"]} for s in data["stages"]]
+        self.stages = pick_all(Choice, data["stages"])
         self.stage_rules = {
             src: str(sid) if sid else "" for src, sid in data["stage_rules"].items()
         }

@@ -251,7 +251,7 @@ def test_publish_refuses_a_form_whose_answers_could_not_be_stored(
     """The Dropdown fills "Preferred clinic", archived since: Publish says which element and why."""
     from sqlmodel import select
 
-    from crm_app.models import ContactField, Membership, User
+    from crm_app.models import ContactField, Form, Membership, User
     from crm_app.services import fields, forms
     from crm_app.services.access import actor_for
 
@@ -309,4 +309,4 @@ def test_publish_refuses_a_form_whose_answers_could_not_be_stored(
         page.wait_for_timeout(400)
         screenshot(page, f"forms-builder-publish-refused-{width}")
     with live_db(live_app, monkeypatch) as s:
-        assert s.get(forms.Form, form_id).status == "Draft"
+        assert s.get(Form, form_id).status == "Draft"

@@ -51,10 +51,9 @@ def _selected_editor(key: str, slot: str, aria: str) -> rx.Component:
                 rx.foreach(
                     S.choices[key],
                     lambda m: rx.select.item(
-                        m["name"].to(str)
-                        + rx.cond(m["taken"].to(bool), f" — {_other_label(slot)}", ""),
-                        value=m["id"].to(str),
-                        disabled=m["taken"].to(bool),
+                        m.name + rx.cond(m.taken, f" — {_other_label(slot)}", ""),
+                        value=m.id,
+                        disabled=m.taken,
                     ),
                 )
             ),
@@ -68,13 +67,13 @@ def _selected_editor(key: str, slot: str, aria: str) -> rx.Component:
 
 
 def _rotation_row(key: str, row: rx.Var, index: rx.Var, what: str) -> rx.Component:
-    uid = row["id"].to(str)
-    name = row["name"].to(str)
+    uid = row.id
+    name = row.name
     last = S.rotation_rows[key].length() - 1
     return sortable_item(
         rx.hstack(
             rx.center(
-                rx.text(row["position"].to(str), size="1", weight="bold"),
+                rx.text(row.position, size="1", weight="bold"),
                 width="22px",
                 height="22px",
                 min_width="22px",
@@ -86,7 +85,7 @@ def _rotation_row(key: str, row: rx.Var, index: rx.Var, what: str) -> rx.Compone
                 name,
                 size="2",
                 weight="medium",
-                color=rx.cond(row["left"].to(bool), rx.color("red", 11), rx.color("gray", 12)),
+                color=rx.cond(row.left, rx.color("red", 11), rx.color("gray", 12)),
                 flex="1",
                 min_width="0",
                 trim="both",
@@ -185,10 +184,9 @@ def _rotation_editor(key: str, slot: str, what: str) -> rx.Component:
                     rx.foreach(
                         S.addable[key],
                         lambda m: rx.select.item(
-                            m["name"].to(str)
-                            + rx.cond(m["taken"].to(bool), f" — {_other_label(slot)}", ""),
-                            value=m["id"].to(str),
-                            disabled=m["taken"].to(bool),
+                            m.name + rx.cond(m.taken, f" — {_other_label(slot)}", ""),
+                            value=m.id,
+                            disabled=m.taken,
                         ),
                     )
                 ),

@@ -75,7 +75,7 @@ def _stage_row(source: str) -> rx.Component:
                 rx.select.content(
                     rx.foreach(
                         S.stages,
-                        lambda st: rx.select.item(st["name"].to(str), value=st["id"].to(str)),
+                        lambda st: rx.select.item(st.name, value=st.id),
                     )
                 ),
                 value=S.stage_rules[source].to(str),

@@ -35,7 +35,7 @@ def test_owner_builds_a_round_robin_reorders_it_and_saves(world, make_state):
         "captured_primary": "org_owner",
         "captured_secondary": "none",
     }
-    assert [m["name"] for m in st.members] == [
+    assert [m.name for m in st.members] == [
         "Dana Whitfield",
         "Aisha Karimi",
         "Ben Ortiz",
@@ -50,14 +50,14 @@ def test_owner_builds_a_round_robin_reorders_it_and_saves(world, make_state):
     st.add_to_rotation(key, world.ids["Dana"])
     st.move_in_rotation(key, world.ids["Dana"], "up")  # Aisha, Dana, Ben
     st.reorder_rotation(key, [world.ids["Ben"], world.ids["Aisha"], world.ids["Dana"]])
-    assert [r["name"] for r in st.rotation_rows[key]] == [
+    assert [r.name for r in st.rotation_rows[key]] == [
         "Ben Ortiz",
         "Aisha Karimi",
         "Dana Whitfield",
     ]
     assert st.dirty["captured"] is True and key not in st.errors
     # the secondary slot greys out the primary's members
-    greyed = {m["name"]: m["taken"] for m in st.choices["captured_secondary"]}
+    greyed = {m.name: m.taken for m in st.choices["captured_secondary"]}
     assert greyed == {
         "Dana Whitfield": True,
         "Aisha Karimi": True,
@@ -95,8 +95,8 @@ def test_discard_brings_back_the_saved_rule(world, make_state):
 
 def test_starting_stage_per_source(world, make_state):
     st = make_state(world.owner, world.agent_id)
-    prospect = next(s["id"] for s in st.stages if s["name"] == "Prospect")
-    lead = next(s["id"] for s in st.stages if s["name"] == "Lead")
+    prospect = next(s.id for s in st.stages if s.name == "Prospect")
+    lead = next(s.id for s in st.stages if s.name == "Lead")
     assert set(st.stage_rules.values()) == {lead}
     st.set_stage("Form", prospect)
     assert st.stages_dirty
@@ -113,7 +113,7 @@ def test_user_sees_read_only_and_cannot_change_anything(world, make_state):
     assert "Admin role" in _toast(st.set_strategy("manual_primary", "none"))
     st.strategy = st.strategy | {"manual_primary": "none"}  # a crafted draft still cannot be saved
     assert "Admin role" in _toast(st.save_assignment("manual"))
-    st.stage_rules = st.stage_rules | {"Chat": st.stages[1]["id"]}
+    st.stage_rules = st.stage_rules | {"Chat": st.stages[1].id}
     assert "Admin role" in _toast(st.save_stages())
     with db.session_scope() as s:
         assert s.exec(select(func.count()).select_from(AssignmentRule)).one() == 0
