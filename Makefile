@@ -14,7 +14,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test bench deps
+.PHONY: run test bench deps screenshots
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -34,3 +34,10 @@ test: deps
 
 bench: deps
 	bash scripts/bench.sh $(BENCH_ARGS)
+
+# Refresh the committed README screenshots on purpose (a plain test run writes only to the
+# git-ignored screenshots/tmp/): the browser tests that take a kept screenshot, run with
+# CRM_TEST_UPDATE_SCREENSHOTS=1. Review and commit the changed screenshots/*.png yourself.
+screenshots: deps
+	CRM_TEST_UPDATE_SCREENSHOTS=1 $(PYTHON) -m pytest -q \
+		$$(grep -l 'keep=True' tests/e2e/test_*.py)
