@@ -1,5 +1,5 @@
-"""Command line: `python -m crm_app.cli <command>` (migrate, seed-demo, create-owner, create-agent,
-import-contacts, export-contacts).
+"""Command line: `python -m crm_app.cli <command>` (migrate, worker, seed-demo, create-owner,
+create-agent, import-contacts, export-contacts).
 
 Uses the same settings (CRM_DATABASE_URL, CRM_DATA_DIR) and services as the app. Exit code 0
 on success, 2 when a service refuses (its message goes to stderr).
@@ -12,8 +12,8 @@ import sys
 
 from sqlalchemy import inspect
 
-from crm_app import jobs
 from crm_app.db import get_engine, session_scope
+from crm_app.jobs.imports import recover_imports
 from crm_app.services import agents, demo, sessions
 from crm_app.services.errors import ServiceError
 from crm_app.settings import ROOT, get_settings
@@ -42,10 +42,18 @@ def migrate(url: str | None = None, revision: str = "head") -> None:
 def _cmd_migrate(args) -> int:
     migrate()
     print(f"Database is up to date ({_safe_url(get_settings().database_url)}).")
-    if count := jobs.recover_imports():  # runs the server left unfinished when it stopped
+    if count := recover_imports():  # runs the server left unfinished when it stopped
         print(
             f"Recovered {count} interrupted import{'s' if count != 1 else ''}: undone and marked failed."
         )
+    return 0
+
+
+def _cmd_worker(args) -> int:
+    from crm_app.jobs import worker
+
+    _require_tables()
+    worker.run(workers=args.workers)
     return 0
 
 
@@ -185,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)").set_defaults(
         run=_cmd_migrate
     )
+    work = sub.add_parser(
+        "worker", help="run background jobs (imports, email, events) until stopped"
+    )
+    work.add_argument(
+        "--workers", type=int, default=4, help="jobs run at once (threads; default 4)"
+    )
+    work.set_defaults(run=_cmd_worker)
     sub.add_parser(
         "seed-demo", help="add the demo clinic if no organization exists yet"
     ).set_defaults(run=_cmd_seed_demo)

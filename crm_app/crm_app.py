@@ -1,8 +1,8 @@
-"""The Reflex app: pages registered, HTTP API mounted, the periodic jobs started."""
+"""The Reflex app: pages registered, HTTP API mounted (background jobs run in the worker:
+`python -m crm_app.cli worker`)."""
 
 import reflex as rx
 
-from crm_app import jobs
 from crm_app.api import build_api
 from crm_app.api.origins import RefuseForeignOrigins
 from crm_app.pages import register_all
@@ -13,4 +13,3 @@ app = rx.App(
     head_components=[rx.script(src="/input-modality.js")],
 )
 register_all(app)
-app.register_lifespan_task(jobs.recover_imports_periodically)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make run`: migrate, seed the demo organization (only into an empty database), serve the
-# app on one port (pages, websocket, /api, /v1/open), and say how to sign in once it is up.
+# `make run`: migrate, seed the demo organization (only into an empty database), start one
+# background worker (mail, imports, events), serve the app on one port (pages, websocket,
+# /api, /v1/open), say how to sign in once it is up, and stop the worker with the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=false
@@ -13,6 +14,12 @@ export CRM_DEV_MODE="${CRM_DEV_MODE:-1}"
 
 python -m crm_app.cli migrate
 python -m crm_app.cli seed-demo
+
+# The worker runs beside the app and stops with it (Ctrl-C reaches both; the trap covers
+# the app exiting on its own).
+python -m crm_app.cli worker --workers 2 &
+WORKER_PID=$!
+trap 'kill -TERM "$WORKER_PID" 2>/dev/null || true; wait "$WORKER_PID" 2>/dev/null || true' EXIT
 
 echo "Building the front end and starting the server on port ${PORT} (the first build takes 1-2 minutes)..."
 
@@ -30,7 +37,7 @@ PY
 
   Sign in at ${CRM_BASE_URL}/login with the demo owner  owner@clinic.example
   and press "Send code". Without SMTP configured, mail is not sent: the email
-  with the 6-digit code is printed below in this console, and listed on the
+  with the 6-digit code is printed below in this console (by the worker), and listed on the
   development mailbox ${CRM_BASE_URL}/dev/mailbox (from this machine only).
   New organizations sign up at ${CRM_BASE_URL}/signup.  Stop with Ctrl-C.
   ────────────────────────────────────────────────────────────────────────
@@ -44,4 +51,4 @@ MSG
 
 # Reflex's setup chatter (its `uv pip install` hint, npm mirror probes) is not for our users;
 # warnings and errors still show.
-exec reflex run --env prod --single-port --backend-port "$PORT" --loglevel warning
+reflex run --env prod --single-port --backend-port "$PORT" --loglevel warning

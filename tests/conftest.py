@@ -14,6 +14,8 @@ their folder's conftest.py; the fixtures here are opt-in:
 - `pg_schema_url`: a URL for a fresh PostgreSQL schema (dropped afterwards), so tests on
   the shared `test` database never see each other's tables.
 - `redis_url`: CRM_TEST_REDIS_URL, or skip when it is not set.
+
+Jobs queued for the worker run at once, in the test's process (`huey.immediate`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ _SESSION_DATA_DIR = tempfile.mkdtemp(prefix="crm-tests-")
 atexit.register(shutil.rmtree, _SESSION_DATA_DIR, ignore_errors=True)
 os.environ["CRM_DATA_DIR"] = _SESSION_DATA_DIR
 os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+
+# Background jobs (mail, events, imports) run at once in the test's process, in memory;
+# tests of the worker itself turn this off and start a real one (tests/unit/jobs).
+from crm_app.jobs.queue import huey  # noqa: E402
+
+huey.immediate = True
 
 
 def clear_config_caches() -> None:

@@ -31,6 +31,7 @@ from crm_app.models.contacts import (
     name_after_first_word,
     phone_last_digits,
 )
+from crm_app.models.events import OutboxEvent
 from crm_app.models.forms import Form, FormSubmission, FormTokenUse, FormVersion
 from crm_app.models.gating import AccessPass, OrgPaymentSettings, PaymentEvent
 from crm_app.models.imports import ImportChange, ImportJob
@@ -62,6 +63,7 @@ __all__ = [
     "AuthSession",
     "SignInTicket",
     "SentEmail",
+    "OutboxEvent",
     "AuditLog",
     "RateLimitHit",
     "Agent",

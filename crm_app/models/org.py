@@ -115,7 +115,10 @@ class SentEmail(SQLModel, table=True):
     subject: str = Field(max_length=200)
     body: str = Field(sa_column=Column(Text, nullable=False))
     backend: str = Field(default="console", max_length=20)
+    # queued (recorded, waiting for its transaction's commit and the worker) | sent | failed
+    status: str = Field(default="sent", max_length=10)
     created_at: datetime = created_field()
+    sent_at: datetime | None = ts_field(nullable=True)
 
 
 class AuditLog(SQLModel, table=True):

@@ -1,11 +1,14 @@
 """Outgoing email: SMTP when CRM_SMTP_URL is set, otherwise the console backend.
 
-Every message is recorded as a SentEmail row in the same transaction as the change that
-caused it, with its secrets (sign-in codes, invitation links) replaced by `HIDDEN`: the
-table tells who was mailed what and when, but never lets its reader sign in as anyone.
-The secrets travel only in the mail itself, which the console backend prints for the
-person at the console. In development mode (CRM_DEV_MODE, never with SMTP) a full copy
-of each message is also kept in the data directory for the /dev/mailbox page.
+`send_email` records the message as a SentEmail row in the caller's transaction, with its
+secrets (sign-in codes, invitation links) replaced by `HIDDEN`: the table tells who was
+mailed what and when, but never lets its reader sign in as anyone. The message itself is
+handed to the job queue once that transaction commits (`deliver`, a task with retries and
+backoff): no SMTP conversation inside a database transaction, and no mail about a change
+that was rolled back. The secrets travel only in the queued job and the mail itself,
+which the console backend prints for the person at the worker's console. In development
+mode (CRM_DEV_MODE, never with SMTP) a full copy of each message is also kept in the data
+directory for the /dev/mailbox page.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from urllib.parse import unquote, urlparse
 
 from sqlmodel import Session
 
-from crm_app.models import SentEmail
+from crm_app.db import session_scope
+from crm_app.jobs.queue import after_commit
+from crm_app.models import SentEmail, utcnow
 from crm_app.settings import get_settings, private_dir, private_open
 
 log = logging.getLogger("crm.email")
@@ -33,33 +38,60 @@ log = logging.getLogger("crm.email")
 HIDDEN = "[hidden]"
 DEV_MAILBOX_KEEP = 50  # newest messages the development mailbox keeps
 DEV_MAILBOX_HOURS = 24  # and only from this long ago
+DELIVER_TASK = "email.deliver"
 
 
 def send_email(
     session: Session, to: str, subject: str, body: str, *, hide: Iterable[str] = ()
 ) -> SentEmail:
-    """Send one message; `hide` lists the parts of subject and body that grant access."""
+    """Record one message and send it after the caller commits; `hide` lists the parts of
+    subject and body that grant access (kept out of the row)."""
     settings = get_settings()
-    backend = "smtp" if settings.smtp_url else "console"
     row = SentEmail(
-        to=to, subject=_redact(subject, hide)[:200], body=_redact(body, hide), backend=backend
+        to=to,
+        subject=_redact(subject, hide)[:200],
+        body=_redact(body, hide),
+        backend="smtp" if settings.smtp_url else "console",
+        status="queued",
     )
     session.add(row)
-    if settings.smtp_url:
-        _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body)
-    else:
-        rule = "─" * 72
-        log.warning(
-            "\n%s\nEMAIL to %s (not sent: CRM_SMTP_URL is not set)\nSubject: %s\n\n%s\n%s",
-            rule,
-            to,
-            subject,
-            body,
-            rule,
-        )
-    if settings.dev_mode:
-        _keep_for_dev_mailbox(settings.dev_mailbox_dir, to, subject, body)
+    session.flush()
+    after_commit(session, DELIVER_TASK, row.id, to, subject, body)
     return row
+
+
+def deliver(email_id: int, to: str, subject: str, body: str, *, last_try: bool = False) -> None:
+    """The job: send the message (SMTP or console), then mark its row sent. A failure is
+    raised for the queue to retry; on the last try the row is marked failed first."""
+    settings = get_settings()
+    try:
+        if settings.smtp_url:
+            _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body)
+        else:
+            rule = "─" * 72
+            log.warning(
+                "\n%s\nEMAIL to %s (not sent: CRM_SMTP_URL is not set)\nSubject: %s\n\n%s\n%s",
+                rule,
+                to,
+                subject,
+                body,
+                rule,
+            )
+        if settings.dev_mode:
+            _keep_for_dev_mailbox(settings.dev_mailbox_dir, to, subject, body)
+    except Exception:
+        if last_try:
+            _mark(email_id, "failed")
+        raise
+    _mark(email_id, "sent")
+
+
+def _mark(email_id: int, status: str) -> None:
+    with session_scope() as session:
+        row = session.get(SentEmail, email_id)
+        if row is not None:
+            row.status, row.sent_at = status, utcnow() if status == "sent" else None
+            session.add(row)
 
 
 def _redact(text: str, hide: Iterable[str]) -> str:
