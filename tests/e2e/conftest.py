@@ -223,6 +223,16 @@ def live_app(tmp_path_factory):
             "--backend-port",
             str(port),
         ]
+        # The background worker beside the app, as `make run` starts it (mail, imports).
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "crm_app.cli", "worker", "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         log.write(f"$ {' '.join(cmd)}\n")
         log.flush()
         started = time.monotonic()
@@ -254,6 +264,7 @@ def live_app(tmp_path_factory):
             yield app
         finally:
             _stop(proc)
+            _stop(worker)
 
 
 @pytest.fixture(scope="session")

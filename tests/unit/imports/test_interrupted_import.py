@@ -1,10 +1,9 @@
 """An import whose process was killed (issue #10): its contacts never show as imported — not in
-the list, the counts, the pipeline, nor the export — and start-up recovery (the app's
-lifespan task, the CLI's `migrate`) undoes it right away when its process is gone."""
+the list, the counts, the pipeline, nor the export — and start-up recovery (the worker's
+start and its job every minute, the CLI's `migrate`) undoes it right away when its process is gone."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import subprocess
 import sys
@@ -12,7 +11,8 @@ import sys
 import pytest
 from sqlmodel import func, select
 
-from crm_app import cli, db, jobs
+from crm_app import cli, db
+from crm_app.jobs.imports import recover_imports, recover_imports_periodically
 from crm_app.models import Contact, ImportJob
 from crm_app.services import agents, contact_list, export, imports, pipeline, timeline
 from crm_app.services.contact_list import ListQuery
@@ -83,26 +83,26 @@ def test_a_killed_run_shows_none_of_its_contacts_and_start_up_recovery_undoes_it
         assert export.export_contacts(s, world["owner"], world["agent"], ids=hidden, out=out) == 0
 
     _set_runner(job_id, f"{recovery.HOST}:{_exited_pid()}")
-    assert jobs.recover_imports() == 1  # what the app runs at start-up and every minute
+    assert recover_imports() == 1  # what the worker runs at start-up and every minute
     with db.session_scope(read_only=True) as s:
         job = s.get(ImportJob, job_id)
         assert job.status == "failed" and job.message.startswith("The import was interrupted")
         assert s.exec(select(func.count()).select_from(Contact)).one() == 1
     assert _visible(world) == ONLY_ANN
-    assert jobs.recover_imports() == 0
+    assert recover_imports() == 0
 
 
 def test_recovery_leaves_live_runs_alone(world, tmp_path, monkeypatch):
     job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
     _set_runner(job_id, "another-host:4242")  # beating recently on another host: maybe just slow
-    assert jobs.recover_imports() == 0
+    assert recover_imports() == 0
     _set_runner(job_id, recovery.runner_name())  # this very process, still running it
     monkeypatch.setattr(recovery, "LOCAL_RUNS", {job_id})
-    assert jobs.recover_imports() == 0
+    assert recover_imports() == 0
     monkeypatch.setattr(
         recovery, "LOCAL_RUNS", set()
     )  # this pid, but a new process: the run is gone
-    assert jobs.recover_imports() == 1
+    assert recover_imports() == 1
 
 
 def test_the_cli_migrate_recovers_interrupted_imports(world, tmp_path, monkeypatch, capsys):
@@ -127,24 +127,21 @@ def test_a_finished_run_shows_its_contacts(world, tmp_path, monkeypatch, batch):
     assert (seen["count"], seen["agents"], seen["export_rows"], seen["board"]) == (3, 3, 3, 3)
 
 
-def test_the_app_recovers_at_start_up_from_its_lifespan_task(world, tmp_path, monkeypatch):
-    from crm_app.crm_app import app
+def test_the_worker_recovers_every_minute(world, tmp_path, monkeypatch):
+    from datetime import datetime
 
-    assert jobs.recover_imports_periodically in app.get_lifespan_tasks()
+    import crm_app.jobs.tasks  # noqa: F401  (what the worker registers)
+    from crm_app.jobs.queue import huey
+
+    assert recover_imports_periodically.task_class in {
+        type(t) for t in huey._registry.periodic_tasks
+    }
+    assert all(
+        recover_imports_periodically.s().validate_datetime(datetime(2026, 12, 3, 14, minute))
+        for minute in range(60)
+    )
     job_id = _run_until_the_server_stops(world, tmp_path, monkeypatch)
     _set_runner(job_id, f"{recovery.HOST}:{_exited_pid()}")
-
-    async def start_then_stop() -> None:
-        task = asyncio.create_task(jobs.recover_imports_periodically())
-        try:
-            for _ in range(200):  # its first round runs at once, before the first sleep
-                await asyncio.sleep(0.05)
-                with db.session_scope(read_only=True) as s:
-                    if s.get(ImportJob, job_id).status != "importing":
-                        return
-        finally:
-            task.cancel()
-
-    asyncio.run(start_then_stop())
+    assert recover_imports_periodically.call_local() == 1
     with db.session_scope(read_only=True) as s:
         assert s.get(ImportJob, job_id).status == "failed"

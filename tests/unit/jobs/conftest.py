@@ -80,7 +80,9 @@ def start_worker(tmp_path):
     started: list[Worker] = []
 
     def start(setup: str = "", workers: int = 2) -> Worker:
-        code = textwrap.dedent(setup) + f"\nfrom crm_app.jobs import worker\nworker.run({workers})\n"
+        code = (
+            textwrap.dedent(setup) + f"\nfrom crm_app.jobs import worker\nworker.run({workers})\n"
+        )
         log = tmp_path / f"worker-{len(started)}.log"
         with open(log, "w") as out:
             proc = subprocess.Popen(

@@ -29,7 +29,9 @@ def _rows():
 
 def test_mail_goes_out_after_the_commit_without_its_secret_in_the_table(dev_mode):
     with db.session_scope() as s:
-        email.send_email(s, "ana@example.com", "123456 is your code", "Code: 123456", hide=["123456"])
+        email.send_email(
+            s, "ana@example.com", "123456 is your code", "Code: 123456", hide=["123456"]
+        )
         assert email.dev_mailbox() == []  # nothing sent while the transaction is open
     assert _rows() == [("ana@example.com", "Code: [hidden]", "sent")]
     assert inbox("ana@example.com")["body"] == "Code: 123456"
@@ -91,7 +93,9 @@ def test_a_running_worker_mails_a_sign_in_code_at_once(dev_mode, real_queue, sta
     worker = start_worker()
     worker.wait_started()
     with db.session_scope() as s:
-        email.send_email(s, "ana@example.com", "654321 is your code", "Code: 654321", hide=["654321"])
+        email.send_email(
+            s, "ana@example.com", "654321 is your code", "Code: 654321", hide=["654321"]
+        )
     mail = wait_for(lambda: email.dev_mailbox(), timeout=30, what="the worker to send the mail")
     assert mail[0]["body"] == "Code: 654321"
     wait_for(lambda: _rows()[0][2] == "sent", what="the row marked sent")
