@@ -103,8 +103,8 @@ def _agent_and_member(session, slug: str, email: str | None):
     from sqlmodel import select
 
     from crm_app.models import Agent, Membership, User
-    from crm_app.services.access import actor_for
     from crm_app.services.errors import NotFound
+    from crm_app.services.principal import member
 
     agent = session.exec(select(Agent).where(Agent.slug == slug)).first()
     if agent is None:
@@ -121,7 +121,7 @@ def _agent_and_member(session, slug: str, email: str | None):
         if owner is None:
             raise NotFound("The agent's organization has no Owner.")
         user_id = owner.user_id
-    return agent.id, actor_for(session, user_id, agent.org_id)
+    return agent.id, member(session, user_id, agent.org_id)
 
 
 def _cmd_import_contacts(args) -> int:

@@ -1,88 +1,71 @@
-"""Who is asking: the signed-in member (Actor) and the role/agent checks every caller uses."""
+"""The checks every caller makes about who is acting (services/principal.py): role, agent,
+permission. A member reaches the agents their role and membership give them, an API key its
+own agent with its permissions, the system every agent of its organization. An agent out of
+reach is "not found", whoever asks, so nobody learns which ids exist elsewhere."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlmodel import Session, select
 
-from crm_app.models import Agent, Membership, User
+from crm_app.models import Agent
 from crm_app.services.errors import NotFound, PermissionDenied
+from crm_app.services.principal import RANK, Principal, member, membership_of
 
-ROLES = ("Owner", "Admin", "User")
-_RANK = {"User": 1, "Admin": 2, "Owner": 3}
+# Services annotate their callers as `Actor`; it is the one principal type.
+Actor = Principal
+actor_for = member
 
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: int
-    org_id: int
-    role: str
-    email: str
-    first_name: str = ""
-    last_name: str = ""
-    agent_ids: tuple[int, ...] = field(default_factory=tuple)
-    ip: str = ""
-
-    @property
-    def display_name(self) -> str:
-        full = f"{self.first_name} {self.last_name}".strip()
-        return full or self.email
-
-    @property
-    def is_admin(self) -> bool:
-        return _RANK[self.role] >= _RANK["Admin"]
-
-    @property
-    def is_owner(self) -> bool:
-        return self.role == "Owner"
+__all__ = [
+    "Actor",
+    "actor_for",
+    "membership_of",
+    "require_agent",
+    "require_permission",
+    "require_role",
+    "visible_agents",
+]
 
 
-def require_role(actor: Actor, minimum: str) -> None:
-    if _RANK[actor.role] < _RANK[minimum]:
+def require_role(actor: Principal, minimum: str) -> None:
+    if actor.rank < RANK[minimum]:
+        if actor.is_api_key:
+            raise PermissionDenied("API keys cannot do this.")
         raise PermissionDenied(f"This needs the {minimum} role or higher.")
 
 
+def require_permission(actor: Principal, permission: str) -> None:
+    if not actor.may(permission):
+        raise PermissionDenied(f"This API key lacks the {permission} permission.")
+
+
 def require_agent(
-    session: Session, actor: Actor, agent_id: int | None, minimum: str = "User"
+    session: Session,
+    actor: Principal,
+    agent_id: int | None,
+    minimum: str = "User",
+    *,
+    permission: str | None = None,
 ) -> Agent:
-    """The agent if it belongs to the actor's organization and the actor may work in it."""
+    """The agent if it belongs to the actor's organization and the actor may work in it.
+
+    API keys need `permission` named: a service that does not say which permission its work
+    takes is not open to keys at all."""
     require_role(actor, minimum)
     agent = session.get(Agent, agent_id) if agent_id else None
     if agent is None or agent.org_id != actor.org_id:
         raise NotFound("Agent not found.")
     if not actor.is_admin and agent.id not in actor.agent_ids:
         raise NotFound("Agent not found.")
+    if actor.is_api_key and permission is None:
+        raise PermissionDenied("API keys cannot do this.")
+    if permission is not None:
+        require_permission(actor, permission)
     return agent
 
 
-def visible_agents(session: Session, actor: Actor) -> list[Agent]:
+def visible_agents(session: Session, actor: Principal) -> list[Agent]:
     query = select(Agent).where(Agent.org_id == actor.org_id).order_by(Agent.name, Agent.id)
     agents = list(session.exec(query))
     if actor.is_admin:
         return agents
     return [a for a in agents if a.id in actor.agent_ids]
-
-
-def membership_of(session: Session, org_id: int, user_id: int) -> Membership | None:
-    return session.exec(
-        select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id)
-    ).first()
-
-
-def actor_for(session: Session, user_id: int, org_id: int, ip: str = "") -> Actor:
-    """The Actor for a member without a browser session (command line, background jobs)."""
-    membership = membership_of(session, org_id, user_id)
-    user = session.get(User, user_id)
-    if membership is None or user is None:
-        raise NotFound("Member not found.")
-    return Actor(
-        user_id=user.id,
-        org_id=org_id,
-        role=membership.role,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        agent_ids=tuple(membership.agent_ids or ()),
-        ip=ip,
-    )

@@ -27,8 +27,9 @@ from crm_app.models import (
     User,
 )
 from crm_app.services import audit, fields, stages
-from crm_app.services.access import Actor, actor_for, require_agent, require_role, visible_agents
+from crm_app.services.access import Actor, require_agent, require_role, visible_agents
 from crm_app.services.errors import Conflict, NotFound, ValidationError
+from crm_app.services.principal import member
 from crm_app.services.values import normalize_email
 from crm_app.settings import get_settings
 
@@ -142,7 +143,7 @@ def create_owner(
     session.flush()
     session.add(Membership(org_id=org.id, user_id=user.id, role="Owner"))
     session.flush()
-    actor = actor_for(session, user.id, org.id)
+    actor = member(session, user.id, org.id)
     audit.record(
         session,
         actor,
@@ -164,7 +165,7 @@ def owner_actor(session: Session, email: str) -> Actor:
     ).first()
     if row is None:
         raise NotFound(f"No organization owner with the email {email or '(empty)'}.", field="email")
-    return actor_for(session, row.user_id, row.org_id)
+    return member(session, row.user_id, row.org_id)
 
 
 # ---------------------------------------------------------------- commands

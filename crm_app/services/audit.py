@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import false, func, insert, or_
 from sqlmodel import Session, select
 
 from crm_app.models import Agent, AuditLog, Contact, utcnow
@@ -42,8 +42,9 @@ def record(
     ip: str = "",
     now: bool = False,
 ) -> None:
-    """Add an audit entry to the caller's transaction (it commits with the change). `now`
-    inserts it at once as plain values (hot paths; the org and user must already exist)."""
+    """Add an audit entry to the caller's transaction (it commits with the change), naming
+    whoever acted (a member, an API key, the system; no actor: "System"). `now` inserts it at
+    once as plain values (hot paths; the org and user must already exist)."""
     assert action in ACTIONS, action
     values = dict(
         org_id=org_id if org_id is not None else (actor.org_id if actor else None),
@@ -64,13 +65,20 @@ def record(
 _INSERT = insert(AuditLog.__table__)
 
 
+def _visible_to(actor: Actor) -> list:
+    """Owners and Admins (and the system) see the organization's log; anyone else only their
+    own entries — an API key has no user, so none."""
+    conditions = [AuditLog.org_id == actor.org_id]
+    if not actor.is_admin:
+        conditions.append(AuditLog.user_id == actor.user_id if actor.user_id else false())
+    return conditions
+
+
 def list_entries(
     session: Session, actor: Actor, *, limit: int = 50, offset: int = 0
 ) -> list[AuditLog]:
     """Owners and Admins see the organization's log; Users see only their own entries."""
-    query = select(AuditLog).where(AuditLog.org_id == actor.org_id)
-    if not actor.is_admin:
-        query = query.where(AuditLog.user_id == actor.user_id)
+    query = select(AuditLog).where(*_visible_to(actor))
     query = (
         query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).offset(offset).limit(limit)
     )
@@ -91,9 +99,7 @@ def search_entries(
 
     Filters: exact action and resource; `text` matches description or user (any case).
     """
-    conditions = [AuditLog.org_id == actor.org_id]
-    if not actor.is_admin:
-        conditions.append(AuditLog.user_id == actor.user_id)
+    conditions = _visible_to(actor)
     if action:
         conditions.append(AuditLog.action == action)
     if resource:
@@ -164,7 +170,5 @@ def _parts(description: str, contacts: dict, actor: Actor) -> list[DescriptionPa
 
 def resources_seen(session: Session, actor: Actor) -> list[str]:
     """Distinct resources in the log the actor may see (for the filter menu)."""
-    query = select(AuditLog.resource).where(AuditLog.org_id == actor.org_id)
-    if not actor.is_admin:
-        query = query.where(AuditLog.user_id == actor.user_id)
+    query = select(AuditLog.resource).where(*_visible_to(actor))
     return sorted({r for r in session.exec(query.distinct())})

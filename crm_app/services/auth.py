@@ -27,7 +27,6 @@ from crm_app.models import (
     utcnow,
 )
 from crm_app.services import audit
-from crm_app.services.access import Actor
 from crm_app.services.email import send_email
 from crm_app.services.errors import (
     Conflict,
@@ -37,6 +36,7 @@ from crm_app.services.errors import (
     ValidationError,
     ValidationErrors,
 )
+from crm_app.services.principal import member_of
 from crm_app.services.security import hash_secret, new_code, same_hash
 from crm_app.services.values import require_email
 from crm_app.settings import get_settings
@@ -272,19 +272,6 @@ def _first_membership(session: Session, user_id: int) -> Membership | None:
     ).first()
 
 
-def _actor(user: User, org_id: int, role: str, ip: str, agent_ids=()) -> Actor:
-    return Actor(
-        user_id=user.id,
-        org_id=org_id,
-        role=role,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        agent_ids=tuple(agent_ids or ()),
-        ip=ip,
-    )
-
-
 def _flush_new_account(session: Session) -> None:
     """Flush new rows; a concurrent sign-up with the same email surfaces as a clear conflict."""
     try:
@@ -302,7 +289,7 @@ def _create_org_with_owner(session: Session, user: User, org_name: str, ip: str,
     session.add(Membership(org_id=org.id, user_id=user.id, role="Owner"))
     audit.record(
         session,
-        _actor(user, org.id, "Owner", ip),
+        member_of(user, org.id, "Owner", ip=ip),
         "Create",
         "Organization",
         f"{user.email} created the organization {org.name} ({how})",
@@ -429,7 +416,7 @@ def accept_invitation(
     session.add(invitation)
     audit.record(
         session,
-        _actor(user, invitation.org_id, role, ip),
+        member_of(user, invitation.org_id, role, ip=ip),
         "Create",
         "Member",
         f"{user.email} accepted the invitation and joined as {invitation.role}",

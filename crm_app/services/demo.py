@@ -32,8 +32,9 @@ from crm_app.models import (
     utcnow,
 )
 from crm_app.services import audit, fields
-from crm_app.services.access import Actor, actor_for
+from crm_app.services.access import Actor
 from crm_app.services.agents import create_agent, create_owner
+from crm_app.services.principal import member
 from crm_app.services.values import coerce_value, normalize_email, normalize_phone
 
 ORG_NAME = "Northside Family Clinic"
@@ -295,7 +296,7 @@ def _add_team(session: Session, owner: Actor, agent_id: int) -> list[Actor]:
         )
         session.flush()
         audit.record(session, owner, "Create", "Member", f"Added {email} as {role} (demo data)")
-        team.append(actor_for(session, user.id, owner.org_id))
+        team.append(member(session, user.id, owner.org_id))
     return team
 
 

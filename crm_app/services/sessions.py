@@ -8,8 +8,9 @@ from http.cookies import SimpleCookie
 from sqlmodel import Session, select
 
 from crm_app.models import AuthSession, Organization, SignInTicket, User, utcnow
-from crm_app.services.access import Actor, membership_of
-from crm_app.services.errors import NotAuthenticated
+from crm_app.services import principal
+from crm_app.services.errors import NotAuthenticated, NotFound
+from crm_app.services.principal import Principal
 from crm_app.services.security import hash_secret, new_token
 
 COOKIE_NAME = "crm_session"
@@ -45,25 +46,15 @@ def _live_row(session: Session, token: str | None) -> AuthSession | None:
     return row
 
 
-def resolve_session(session: Session, token: str | None, *, ip: str = "") -> Actor | None:
+def resolve_session(session: Session, token: str | None, *, ip: str = "") -> Principal | None:
     """The signed-in member behind a token, or None (unknown, expired, revoked, removed)."""
     row = _live_row(session, token)
     if row is None:
         return None
-    membership = membership_of(session, row.org_id, row.user_id)
-    user = session.get(User, row.user_id)
-    if membership is None or user is None:
+    try:
+        return principal.member(session, row.user_id, row.org_id, ip=ip)
+    except NotFound:
         return None
-    return Actor(
-        user_id=user.id,
-        org_id=row.org_id,
-        role=membership.role,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        agent_ids=tuple(membership.agent_ids or ()),
-        ip=ip,
-    )
 
 
 def revoke_session(session: Session, token: str | None) -> AuthSession | None:
@@ -113,7 +104,7 @@ def issue_ticket(session: Session, user: User, org_id: int, next_path: str = "/"
 
 def redeem_ticket(
     session: Session, ticket: str, *, ip: str = "", user_agent: str = ""
-) -> tuple[str, str, Actor]:
+) -> tuple[str, str, Principal]:
     """Trade a ticket for (session token, next path, actor); a ticket works once."""
     row = session.exec(
         select(SignInTicket).where(SignInTicket.ticket_hash == hash_secret(ticket or ""))

@@ -239,8 +239,8 @@ def remove_stage(
         line = {
             "contact_id": Contact.id,
             "kind": literal("stage"),
-            "actor_type": literal("member"),
-            "actor_id": literal(actor.user_id, Integer),
+            "actor_type": literal(actor.activity_type),
+            "actor_id": literal(actor.activity_id, Integer),
             "actor_label": literal(actor.display_name),
             "message": literal(message),
             "data": literal({"from": stage.id, "to": target.id}, JSON),

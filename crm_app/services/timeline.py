@@ -42,6 +42,7 @@ ACTOR_TYPE_LABELS = {
     "api": "API",
     "automation": "Automation",
     "payment": "Payment",
+    "system": "System",
 }
 KIND_ICONS = {
     "created": "user-plus",
@@ -124,8 +125,8 @@ def add_activity(
         Activity(
             contact_id=contact.id,
             kind=kind,
-            actor_type="member",
-            actor_id=actor.user_id,
+            actor_type=actor.activity_type,
+            actor_id=actor.activity_id,
             actor_label=actor.display_name,
             message=message[:1000],
             data=data or {},
