@@ -45,3 +45,32 @@ class Choice:
 
     id: str = ""
     name: str = ""
+
+
+@dataclasses.dataclass
+class CustomField:
+    """A custom contact field as a list column, filter and input."""
+
+    id: int = 0
+    key: str = ""
+    label: str = ""
+    type: str = ""
+    options: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Column:
+    """A column of the contacts table (`cf:<id>` for a custom field)."""
+
+    key: str = ""
+    label: str = ""
+
+
+@dataclasses.dataclass
+class SavedView:
+    """One of the member's saved views: its query as stored and the columns it shows."""
+
+    id: int = 0
+    name: str = ""
+    query: dict = dataclasses.field(default_factory=dict)
+    columns: list[str] = dataclasses.field(default_factory=list)

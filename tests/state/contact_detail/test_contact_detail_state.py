@@ -40,8 +40,8 @@ def test_load_fills_header_tabs_and_choices(world, make_state):
         "Mobile Number",
         "Gender",
     }
-    assert [s["name"] for s in state.stages][:2] == ["Lead", "Prospect"]
-    assert {o["name"] for o in state.owners} == {"Dana Whitfield", "Alex Admin", "Sam Staff"}
+    assert [s.name for s in state.stages][:2] == ["Lead", "Prospect"]
+    assert {o.name for o in state.owners} == {"Dana Whitfield", "Alex Admin", "Sam Staff"}
     assert any(a["message"].startswith("Created via Manual") for a in state.activity)
     assert state.can_admin is False
 
@@ -54,8 +54,8 @@ def test_header_edits_in_place(world, make_state):
     assert any("to Customer by Dana Whitfield" in a["message"] for a in state.activity)
     state.change_status("Inactive")
     assert state.contact["status"] == "Inactive"
-    state.change_owner(state.owners[-1]["id"])
-    assert state.contact["owner_id"] == state.owners[-1]["id"]
+    state.change_owner(state.owners[-1].id)
+    assert state.contact["owner_id"] == state.owners[-1].id
     assert "Contact archived" in str(state.toggle_archived())
     assert state.contact["archived"] is True
     assert "Choose one of this agent's stages" in str(state.change_stage("99999"))

@@ -63,11 +63,11 @@ def test_filter_save_view_clear_and_apply(clinic, monkeypatch):
     assert st.total == 2
     st.set_view_name("Cigna")
     st.save_view()
-    assert st.current_view != "" and st.views[0]["name"] == "Cigna"
+    assert st.current_view != "" and st.views[0].name == "Cigna"
     st.clear_filters()
     st.refresh()
     assert st.total == 3
-    st.apply_view(str(st.views[0]["id"]))
+    st.apply_view(str(st.views[0].id))
     st.refresh()
     assert st.total == 2 and st.f_custom_key == "insurance"
 

@@ -1,4 +1,5 @@
-"""Contact details page: header edits, tabs, notes, files, erase.
+"""Contact details page: header edits, tabs, edit dialog, transcript, erase; notes and
+files are the `NotesAndFiles` mixin (notes_files.py).
 
 Every handler opens `self.unit()` (the signed-in member is looked up again) and passes the
 routed agent and contact ids to a service, which checks organization, agent and role and
@@ -18,12 +19,13 @@ from crm_app.services import erase as erase_service
 from crm_app.services import files as file_service
 from crm_app.services import notes as note_service
 from crm_app.services import timeline
-from crm_app.services.errors import NotFound, ServiceError
-from crm_app.state.base import AppState, error_toast, route_param
+from crm_app.services.errors import NotFound, PermissionDenied, ServiceError
+from crm_app.state.base import AppState, route_param, shows_errors
+from crm_app.state.contact_detail.notes_files import NotesAndFiles
+from crm_app.state.dto import Choice, pick_all
 
 TABS = ("general", "form", "chat", "notes", "files", "activity")
 _TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
-UPLOAD_ID = "contact_files"
 
 
 def _confirms(typed: str, phrases: list) -> bool:
@@ -32,14 +34,14 @@ def _confirms(typed: str, phrases: list) -> bool:
     return typed != "" and typed in {str(p).strip().lower() for p in phrases if p}
 
 
-class ContactDetailState(AppState):
+class ContactDetailState(NotesAndFiles, AppState):
     loaded: bool = False
     not_found: bool = False
     tab: str = "general"
     contact: dict = {}
     fields: list[dict] = []
-    stages: list[dict] = []
-    owners: list[dict] = []
+    stages: list[Choice] = []
+    owners: list[Choice] = []
     can_admin: bool = False
 
     activity: list[dict] = []
@@ -48,21 +50,6 @@ class ContactDetailState(AppState):
     transcript: list[dict] = []
     transcript_title: str = ""
     transcript_open: bool = False
-
-    # Notes
-    notes: list[dict] = []
-    editor_key: str = "0"
-    note_saving: bool = False
-    editing_note_id: str = ""
-    editing_html: str = ""
-    delete_note_id: str = ""
-
-    # Files
-    files: list[dict] = []
-    uploading: bool = False
-    file_error: str = ""
-    delete_file_id: str = ""
-    delete_file_name: str = ""
 
     # Edit details dialog
     edit_open: bool = False
@@ -97,14 +84,6 @@ class ContactDetailState(AppState):
         agent = route_param(self.router, "agent_id")
         return routes.agent_path(routes.CONTACTS, agent) if str(agent).isdigit() else routes.AGENTS
 
-    @rx.var
-    def notes_count(self) -> int:
-        return len(self.notes)
-
-    @rx.var
-    def files_count(self) -> int:
-        return len(self.files)
-
     # ------------------------------------------------------------------ helpers
 
     def route_contact_id(self) -> str:
@@ -121,8 +100,8 @@ class ContactDetailState(AppState):
         detail = timeline.contact_detail(session, actor, agent_id, contact_id, tz)
         self.fields = detail.pop("fields")
         self.contact = detail
-        self.stages = timeline.stage_choices(session, agent_id)
-        self.owners = timeline.owner_choices(session, actor.org_id, agent_id)
+        self.stages = pick_all(Choice, timeline.stage_choices(session, agent_id))
+        self.owners = pick_all(Choice, timeline.owner_choices(session, actor.org_id, agent_id))
         self.can_admin = actor.is_admin
         self.notes = note_service.list_notes(session, actor, agent_id, contact_id, tz)
         self.files = file_service.list_files(session, actor, agent_id, contact_id, tz)
@@ -132,19 +111,15 @@ class ContactDetailState(AppState):
         self.not_found = False
         self.loaded = True
 
-    def _fail(self, error: ServiceError):
+    def _show_service_error(self, error: ServiceError, fields: str | None):
+        """As every screen, and a contact that is gone (or never was) empties the page."""
         if isinstance(error, NotFound) and error.message == "Contact not found.":
             self.not_found = True
             self.loaded = True
             self.contact = {}
-            self.notes, self.files, self.activity, self.submissions, self.conversations = (
-                [],
-                [],
-                [],
-                [],
-                [],
-            )
-        return error_toast(error)
+            self.notes, self.files, self.activity = [], [], []
+            self.submissions, self.conversations = [], []
+        return super()._show_service_error(error, fields)
 
     def _refresh(self, session, actor, toast: str | None = None):
         self._fill(session, actor)
@@ -153,6 +128,7 @@ class ContactDetailState(AppState):
     # ------------------------------------------------------------------ loading
 
     @rx.event
+    @shows_errors
     def load(self):
         self.loaded = False
         self.tab = "general"
@@ -160,29 +136,23 @@ class ContactDetailState(AppState):
         self.edit_open = self.erase_open = False
         self.editing_note_id = ""
         self.file_error = ""
-        try:
-            with self.unit() as (session, actor):
-                self._fill(session, actor)
-        except ServiceError as error:
-            return self._fail(error)
+        with self.unit() as (session, actor):
+            self._fill(session, actor)
         if not self._tz_name:
             return rx.call_script(_TZ_SCRIPT, callback=ContactDetailState.set_time_zone)
         return None
 
     @rx.event
+    @shows_errors
     def set_time_zone(self, name: str):
         name = str(name or "")[:64]
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            return None
+            return
         self._tz_name = name
-        try:
-            with self.unit() as (session, actor):
-                self._fill(session, actor)
-        except ServiceError as error:
-            return self._fail(error)
-        return None
+        with self.unit() as (session, actor):
+            self._fill(session, actor)
 
     @rx.event
     def set_tab(self, tab: str):
@@ -192,27 +162,28 @@ class ContactDetailState(AppState):
 
     def _header_change(self, change, value, toast: str):
         agent_id, contact_id = self._ids()
-        try:
-            with self.unit() as (session, actor):
-                change(session, actor, agent_id, contact_id, value)
-                session.flush()
-                return self._refresh(session, actor, toast)
-        except ServiceError as error:
-            return self._fail(error)
+        with self.unit() as (session, actor):
+            change(session, actor, agent_id, contact_id, value)
+            session.flush()
+            return self._refresh(session, actor, toast)
 
     @rx.event
+    @shows_errors
     def change_owner(self, owner_id: str):
         return self._header_change(timeline.change_owner, str(owner_id), "Owner updated")
 
     @rx.event
+    @shows_errors
     def change_stage(self, stage_id: str):
         return self._header_change(timeline.change_stage, str(stage_id), "Stage updated")
 
     @rx.event
+    @shows_errors
     def change_status(self, status: str):
         return self._header_change(timeline.change_status, str(status), "Status updated")
 
     @rx.event
+    @shows_errors
     def toggle_archived(self):
         archived = not bool(self.contact.get("archived"))
         return self._header_change(
@@ -240,6 +211,7 @@ class ContactDetailState(AppState):
             self.edit_errors = {k: v for k, v in self.edit_errors.items() if k != key}
 
     @rx.event
+    @shows_errors(fields="edit_errors")
     def save_edit(self):
         original = {f["key"]: str(f.get("edit") or "") for f in self.fields}
         changed = {k: v for k, v in self.edit_values.items() if k in original and v != original[k]}
@@ -248,170 +220,24 @@ class ContactDetailState(AppState):
             return rx.toast.info("Nothing to save")
         agent_id, contact_id = self._ids()
         self.edit_errors = {}
-        try:
-            with self.unit() as (session, actor):
-                timeline.contact_for(
-                    session, actor, agent_id, contact_id
-                )  # same answer for every outsider
-                contact_service.edit_contact(session, actor, agent_id, contact_id, changed)
-                session.flush()
-                self._fill(session, actor)
-        except ServiceError as error:
-            if error.field and error.field in original:
-                self.edit_errors = {error.field: error.message}
-                return None
-            return self._fail(error)
+        with self.unit() as (session, actor):
+            timeline.contact_for(session, actor, agent_id, contact_id)  # same answer for outsiders
+            contact_service.edit_contact(session, actor, agent_id, contact_id, changed)
+            session.flush()
+            self._fill(session, actor)
         self.edit_open = False
         return rx.toast.success("Contact details saved")
-
-    # ------------------------------------------------------------------ notes
-
-    @rx.event
-    def add_note(self, html: str):
-        agent_id, contact_id = self._ids()
-        try:
-            with self.unit() as (session, actor):
-                note_service.add_note(session, actor, agent_id, contact_id, html)
-                session.flush()
-                self._fill(session, actor)
-        except ServiceError as error:
-            return self._fail(error)
-        self.editor_key = str(int(self.editor_key) + 1)
-        return rx.toast.success("Note added")
-
-    @rx.event
-    def start_edit_note(self, note_id: str):
-        note = next((n for n in self.notes if n["id"] == str(note_id)), None)
-        if note is None or not note.get("can_edit"):
-            return rx.toast.error("Only the note's author or an Admin can edit it.")
-        self.editing_note_id = note["id"]
-        self.editing_html = note["html"]
-
-    @rx.event
-    def cancel_edit_note(self):
-        self.editing_note_id = ""
-        self.editing_html = ""
-
-    @rx.event
-    def save_note_edit(self, html: str):
-        agent_id, contact_id = self._ids()
-        try:
-            with self.unit() as (session, actor):
-                note_service.edit_note(
-                    session, actor, agent_id, contact_id, self.editing_note_id, html
-                )
-                session.flush()
-                self._fill(session, actor)
-        except ServiceError as error:
-            return self._fail(error)
-        self.editing_note_id = ""
-        self.editing_html = ""
-        return rx.toast.success("Note updated")
-
-    @rx.event
-    def ask_delete_note(self, note_id: str):
-        self.delete_note_id = str(note_id)
-
-    @rx.event
-    def cancel_delete_note(self, _open: bool = False):
-        self.delete_note_id = ""
-
-    @rx.event
-    def delete_note(self):
-        agent_id, contact_id = self._ids()
-        note_id, self.delete_note_id = self.delete_note_id, ""
-        try:
-            with self.unit() as (session, actor):
-                note_service.delete_note(session, actor, agent_id, contact_id, note_id)
-                session.flush()
-                return self._refresh(session, actor, "Note deleted")
-        except ServiceError as error:
-            return self._fail(error)
-
-    @rx.event
-    def toggle_pin(self, note_id: str):
-        note = next((n for n in self.notes if n["id"] == str(note_id)), None)
-        pinned = not bool(note and note.get("pinned"))
-        agent_id, contact_id = self._ids()
-        try:
-            with self.unit() as (session, actor):
-                note_service.set_pinned(session, actor, agent_id, contact_id, note_id, pinned)
-                session.flush()
-                return self._refresh(session, actor, "Note pinned" if pinned else "Note unpinned")
-        except ServiceError as error:
-            return self._fail(error)
-
-    # ------------------------------------------------------------------ files
-
-    @rx.event
-    async def upload_files(self, files: list[rx.UploadFile]):
-        """Files arrive spooled by the upload endpoint; each is read in chunks (25 MB cap)."""
-        agent_id, contact_id = self._ids()
-        self.file_error = ""
-        stored, refused = 0, []
-        for upload in files[:10]:
-            name = upload.name or "file"
-            try:
-                with self.unit() as (session, actor):
-                    file_service.add_file(session, actor, agent_id, contact_id, name, upload.file)
-                stored += 1
-            except NotFound as error:
-                return self._fail(error)
-            except ServiceError as error:
-                if error.field != "file":
-                    return self._fail(error)
-                refused.append(f"{file_service.safe_filename(name)}: {error.message}")
-        try:
-            with self.unit() as (session, actor):
-                self._fill(session, actor)
-        except ServiceError as error:
-            return self._fail(error)
-        # on_drop hands the files straight to this handler: no selection to clear (Reflex's
-        # clear_selected_files needs the selection provider, which such pages do not mount).
-        events = []
-        if refused:
-            self.file_error = " ".join(refused)
-            events.append(rx.toast.error(refused[0]))
-        if stored:
-            events.append(
-                rx.toast.success("File uploaded" if stored == 1 else f"{stored} files uploaded")
-            )
-        return events
-
-    @rx.event
-    def ask_delete_file(self, file_id: str):
-        row = next((f for f in self.files if f["id"] == str(file_id)), None)
-        self.delete_file_id = str(file_id)
-        self.delete_file_name = row["name"] if row else ""
-
-    @rx.event
-    def cancel_delete_file(self, _open: bool = False):
-        self.delete_file_id = ""
-
-    @rx.event
-    def delete_file(self):
-        agent_id, contact_id = self._ids()
-        file_id, self.delete_file_id = self.delete_file_id, ""
-        try:
-            with self.unit() as (session, actor):
-                file_service.delete_file(session, actor, agent_id, contact_id, file_id)
-            with self.unit() as (session, actor):
-                return self._refresh(session, actor, "File deleted")
-        except ServiceError as error:
-            return self._fail(error)
 
     # ------------------------------------------------------------------ chat transcript
 
     @rx.event
+    @shows_errors
     def open_transcript(self, conversation_id: str):
         agent_id, contact_id = self._ids()
-        try:
-            with self.unit() as (session, actor):
-                self.transcript = timeline.read_transcript(
-                    session, actor, agent_id, contact_id, conversation_id, self._tz_name
-                )
-        except ServiceError as error:
-            return self._fail(error)
+        with self.unit() as (session, actor):
+            self.transcript = timeline.read_transcript(
+                session, actor, agent_id, contact_id, conversation_id, self._tz_name
+            )
         conv = next((c for c in self.conversations if c["id"] == str(conversation_id)), None)
         self.transcript_title = conv["title"] if conv else "Conversation"
         self.transcript_open = True
@@ -440,6 +266,7 @@ class ContactDetailState(AppState):
         self.erase_error = ""
 
     @rx.event
+    @shows_errors
     def erase(self):
         agent_id, contact_id = self._ids()
         try:
@@ -451,11 +278,9 @@ class ContactDetailState(AppState):
                     self.erase_error = "Type the contact's name or email exactly to confirm."
                     return None
                 erase_service.erase_contact(session, actor, agent_id, contact_id)
-        except ServiceError as error:
-            if error.status == 403:
-                self.erase_error = error.message
-                return None
-            return self._fail(error)
+        except PermissionDenied as error:
+            self.erase_error = error.message
+            return None
         self.erase_open = False
         self.contact = {}
         return [

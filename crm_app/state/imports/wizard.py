@@ -9,23 +9,21 @@ chunk by chunk.
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from crm_app import routes
 from crm_app.services import imports as import_service
 from crm_app.services.errors import ServiceError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, shows_errors
+from crm_app.state.dto import Choice
+from crm_app.state.imports.run import ERROR_CHOICES, RunAndHistory
 
 IGNORE = "__ignore__"
 NEW_FIELD = "__new__"
 STEPS = ["upload", "map", "preview", "policy", "import"]
-ERROR_CHOICES = ("all_or_nothing", "valid_only")
-POLL_SECONDS = 0.6
 
 
-class ImportState(AppState):
+class ImportState(RunAndHistory, AppState):
     step: str = "upload"
     agent_key: str = ""  # the routed agent's id, for links
     job_id: int = 0
@@ -37,7 +35,7 @@ class ImportState(AppState):
     headers: list[str] = []
     mapping: dict[str, str] = {}  # header -> target value (IGNORE for none)
     samples: dict[str, str] = {}  # header -> first values
-    targets: list[dict[str, str]] = []  # [{"value", "label"}]
+    targets: list[Choice] = []  # id: the target's value
     mapping_error: str = ""
 
     new_field_open: bool = False
@@ -58,42 +56,7 @@ class ImportState(AppState):
     policy: str = "fill"
     errors_choice: str = ""  # "" until the member picks one of ERROR_CHOICES
 
-    status: str = ""
-    message: str = ""
-    processed: int = 0
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    failed: int = 0
-    has_errors: bool = False
-    polling: bool = False
-
-    history: list[dict] = []
-    confirm_undo_id: int = 0
-
     # ------------------------------------------------------------------ computed
-
-    @rx.var
-    def percent(self) -> int:
-        if self.total <= 0:
-            return 0 if self.status in ("queued", "checking", "importing") else 100
-        return min(100, int(self.processed * 100 / self.total))
-
-    @rx.var
-    def phase(self) -> str:
-        return {
-            "queued": "Starting…",
-            "checking": "Checking rows…",
-            "importing": "Importing contacts…",
-            "done": "Import finished",
-            "failed": "Import failed",
-            "undone": "Import undone",
-        }.get(self.status, "")
-
-    @rx.var
-    def running(self) -> bool:
-        return self.status in ("queued", "checking", "importing")
 
     @rx.var
     def error_href(self) -> str:
@@ -151,47 +114,35 @@ class ImportState(AppState):
         )
 
     @rx.event
+    @shows_errors
     def load_page(self):
         redirect = self.load_shell()
         if redirect is not None:
             return redirect
         self._reset_wizard()
         self.agent_key = str(self.route_agent_id() or "")
-        try:
-            with self.unit() as (
-                session,
-                actor,
-            ):  # a run whose server stopped shows as failed, undone
-                import_service.recover_interrupted(session, actor, self.route_agent_id())
-            with self.unit(read_only=True) as (session, actor):
-                agent_id = self.route_agent_id()
-                self.history = self._history(session, actor, agent_id)
-                job_id = self._job_param()
-                if not job_id:
-                    job_id = next(
-                        (
-                            h["id"]
-                            for h in self.history
-                            if h["status"] in import_service.ACTIVE
-                            and h["user_id"] == actor.user_id
-                        ),
-                        0,
-                    )
-                if job_id:
-                    self._show_job(
-                        session,
-                        actor,
-                        agent_id,
-                        import_service.get_job(session, actor, agent_id, job_id),
-                    )
-                else:
-                    self.targets = self._targets(session, actor, agent_id)
-            if self.step == "map" and self._step_param():
-                with self.unit() as (session, actor):  # back to the preview (or options) it was at
-                    self._preview(session, actor)
-                self.step = self._step_param()
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):  # a run whose server stopped shows as failed
+            import_service.recover_interrupted(session, actor, self.route_agent_id())
+        with self.unit(read_only=True) as (session, actor):
+            agent_id = self.route_agent_id()
+            self._load_history(session, actor, agent_id)
+            job_id = self._job_param() or next(
+                (
+                    h.id
+                    for h in self.history
+                    if h.status in import_service.ACTIVE and h.user_id == actor.user_id
+                ),
+                0,
+            )
+            if job_id:
+                job = import_service.get_job(session, actor, agent_id, job_id)
+                self._show_job(session, actor, agent_id, job)
+            else:
+                self.targets = self._targets(session, actor, agent_id)
+        if self.step == "map" and self._step_param():
+            with self.unit() as (session, actor):  # back to the preview (or options) it was at
+                self._preview(session, actor)
+            self.step = self._step_param()
         if self.running:
             return ImportState.poll
 
@@ -213,29 +164,9 @@ class ImportState(AppState):
         self.status, self.message, self.polling, self.confirm_undo_id = "", "", False, 0
         self.processed = self.total = self.created = self.updated = self.skipped = self.failed = 0
 
-    def _targets(self, session, actor, agent_id) -> list[dict[str, str]]:
-        return [
-            {"value": t["value"], "label": t["label"]}
-            for t in import_service.mapping_targets(session, actor, agent_id)
-        ]
-
-    def _history(self, session, actor, agent_id) -> list[dict]:
-        rows = []
-        for job in import_service.list_jobs(session, actor, agent_id):
-            rows.append(
-                {
-                    "id": job["id"],
-                    "filename": job["filename"],
-                    "status": job["status"],
-                    "user_id": job["user_id"],
-                    "by": job["by"],
-                    "when": job["created_at"][:16].replace("T", " "),
-                    "summary": f"{job['created']:,} created · {job['updated']:,} updated · "
-                    f"{job['skipped']:,} skipped · {job['failed']:,} failed",
-                    "can_undo": job["status"] == "done",
-                }
-            )
-        return rows
+    def _targets(self, session, actor, agent_id) -> list[Choice]:
+        targets = import_service.mapping_targets(session, actor, agent_id)
+        return [Choice(t["value"], t["label"]) for t in targets]
 
     def _show_job(self, session, actor, agent_id, job: dict) -> None:
         self.job_id = job["id"]
@@ -263,20 +194,10 @@ class ImportState(AppState):
     def _load_samples(self, session, actor, agent_id) -> None:
         self.samples = import_service.column_samples(session, actor, agent_id, self.job_id)
 
-    def _copy_progress(self, job: dict) -> None:
-        self.status, self.message = job["status"], job["message"]
-        self.processed, self.total = job["processed"], job["total"]
-        self.created, self.updated, self.skipped, self.failed = (
-            job["created"],
-            job["updated"],
-            job["skipped"],
-            job["failed"],
-        )
-        self.has_errors = job["has_errors"]
-
     # ------------------------------------------------------------------ upload
 
     @rx.event
+    @shows_errors
     async def upload(self, files: list[rx.UploadFile]):
         self.upload_error = ""
         if not files:
@@ -298,8 +219,7 @@ class ImportState(AppState):
         except ServiceError as error:
             if error.field == "file":
                 self.upload_error = error.message
-                return rx.toast.error(error.message)
-            return error_toast(error)
+            raise
         return self._address()
 
     # ------------------------------------------------------------------ mapping
@@ -314,7 +234,7 @@ class ImportState(AppState):
             self.new_field_error = ""
             self.new_field_open = True
             return
-        if value != IGNORE and value not in {t["value"] for t in self.targets}:
+        if value != IGNORE and value not in {t.id for t in self.targets}:
             return
         self.mapping = {**self.mapping, header: value}
         self.mapping_error = ""
@@ -328,6 +248,7 @@ class ImportState(AppState):
         self.new_field_open = False
 
     @rx.event
+    @shows_errors(fields="new_field_error")
     def create_field(self, form: dict):
         label = str(form.get("label", "")).strip()
         options = [
@@ -335,19 +256,13 @@ class ImportState(AppState):
             for o in str(form.get("options", "")).replace("\n", ",").split(",")
             if o.strip()
         ]
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self.route_agent_id()
-                made = import_service.create_field_for_column(
-                    session, actor, agent_id, label=label, type=self.new_field_type, options=options
-                )
-                session.flush()
-                self.targets = self._targets(session, actor, agent_id)
-        except ServiceError as error:
-            if error.field in ("label", "key", "type", "options"):
-                self.new_field_error = error.message
-                return
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_id = self.route_agent_id()
+            made = import_service.create_field_for_column(
+                session, actor, agent_id, label=label, type=self.new_field_type, options=options
+            )
+            session.flush()
+            self.targets = self._targets(session, actor, agent_id)
         self.mapping = {**self.mapping, self.new_field_header: made["key"]}
         self.new_field_open = False
         return rx.toast.success(f"Custom field “{made['label']}” created")
@@ -356,15 +271,10 @@ class ImportState(AppState):
         return {h: ("" if v == IGNORE else v) for h, v in self.mapping.items()}
 
     @rx.event
+    @shows_errors(fields="mapping_error")
     def to_preview(self):
-        try:
-            with self.unit() as (session, actor):
-                self._preview(session, actor)
-        except ServiceError as error:
-            if error.field == "mapping":
-                self.mapping_error = error.message
-                return
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            self._preview(session, actor)
         self.step = "preview"
         return self._address()
 
@@ -402,88 +312,3 @@ class ImportState(AppState):
     def set_errors_choice(self, value: str):
         if value in ERROR_CHOICES:
             self.errors_choice = value
-
-    # ------------------------------------------------------------------ run
-
-    @rx.event
-    def start(self):
-        if self.errors_choice not in ERROR_CHOICES:
-            return rx.toast.error(
-                "Choose what happens to rows with problems: all or nothing, or valid rows only."
-            )
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self.route_agent_id()
-                job = import_service.start_import(
-                    session,
-                    actor,
-                    agent_id,
-                    self.job_id,
-                    self._service_mapping(),
-                    policy=self.policy,
-                    valid_only=self.errors_choice == "valid_only",
-                )
-        except ServiceError as error:
-            return error_toast(error)
-        self._copy_progress(job)
-        self.step = "import"
-        import_service.run_in_background(self.job_id)
-        return [self._address(), ImportState.poll]
-
-    @rx.event(background=True)
-    async def poll(self):
-        async with self:
-            if self.polling:
-                return
-            self.polling = True
-        try:
-            while True:
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    try:
-                        with self.unit(read_only=True) as (session, actor):
-                            agent_id = self.route_agent_id()
-                            job = import_service.get_job(session, actor, agent_id, self.job_id)
-                            self._copy_progress(job)
-                            if job["status"] not in import_service.ACTIVE:
-                                self.history = self._history(session, actor, agent_id)
-                    except ServiceError as error:
-                        return error_toast(error)
-                    if not self.running:
-                        if self.status == "done":
-                            return rx.toast.success(
-                                f"Import finished: {self.created:,} created, "
-                                f"{self.updated:,} updated"
-                            )
-                        return rx.toast.error(self.message or "The import failed.")
-        finally:
-            async with self:
-                self.polling = False
-
-    # ------------------------------------------------------------------ undo
-
-    @rx.event
-    def ask_undo(self, job_id: int):
-        self.confirm_undo_id = int(job_id) if str(job_id).isdigit() else 0
-
-    @rx.event
-    def cancel_undo(self, _open: bool = False):
-        self.confirm_undo_id = 0
-
-    @rx.event
-    def undo(self):
-        job_id = self.confirm_undo_id
-        self.confirm_undo_id = 0
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self.route_agent_id()
-                job = import_service.undo_import(session, actor, agent_id, job_id)
-                session.flush()
-                self.history = self._history(session, actor, agent_id)
-        except ServiceError as error:
-            return error_toast(error)
-        if job_id == self.job_id:
-            self._copy_progress(job)
-        return rx.toast.success(
-            f"Import undone: {job['created']:,} contacts removed, {job['updated']:,} restored"
-        )
