@@ -10,14 +10,14 @@ dialogs with their footer (Cancel on the left of the actions, all on the right).
         submit=rx.button("Save", type="submit"),
         on_submit=S.submit_rename,
         open=S.rename_open,
-        on_open_change=S.set_rename_open,
+        on_open_change=S.set_open("rename_open"),
     )
     confirm_dialog(
         "Delete contacts",
         "Delete 3 contacts? This cannot be undone.",
         rx.button("Delete contacts", color_scheme="red", on_click=S.bulk("delete", "")),
         open=S.confirm_open,
-        on_open_change=S.set_confirm_open,
+        on_open_change=S.set_open("confirm_open"),
     )
 
 A dialog whose body is not a form (a scrolling transcript, a wizard step) uses `dialog(...)`
@@ -44,6 +44,19 @@ def card(*children: rx.Component, **props) -> rx.Component:
         "width": "100%",
     } | props
     return rx.box(*children, **style)
+
+
+def search_input(value, on_change, label: str, placeholder: str, **props) -> rx.Component:
+    """A search box with its icon; `on_change` fires 300 ms after the typing stops."""
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=15)),
+        placeholder=placeholder,
+        default_value=value,
+        on_change=on_change.debounce(300),
+        width="320px",
+        aria_label=label,
+        **props,
+    )
 
 
 def labelled(

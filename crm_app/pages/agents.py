@@ -205,7 +205,7 @@ def _create_dialog() -> rx.Component:
         submit=rx.button("Create agent", type="submit"),
         on_submit=S.submit_create,
         open=S.create_open,
-        on_open_change=S.set_create_open,
+        on_open_change=S.set_open("create_open"),
         description="The agent gets its own CRM with the default contact fields and pipeline stages.",
     )
 
@@ -229,7 +229,7 @@ def _rename_dialog() -> rx.Component:
         submit=rx.button("Save", type="submit"),
         on_submit=S.submit_rename,
         open=S.rename_open,
-        on_open_change=S.set_rename_open,
+        on_open_change=S.set_open("rename_open"),
         max_width="440px",
     )
 
@@ -259,7 +259,7 @@ def _delete_dialog() -> rx.Component:
         field_error(S.delete_error),
         on_submit=S.submit_delete,
         open=S.delete_open,
-        on_open_change=S.set_delete_open,
+        on_open_change=S.set_open("delete_open"),
         max_width="480px",
     )
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.components.dnd.kanban import kanban_board
+from crm_app.components.kit import search_input
 from crm_app.components.layout import dashboard, empty_state, page_header
 from crm_app.state.pipeline import SEARCH_ID
 from crm_app.state.pipeline import PipelineState as S
@@ -13,14 +14,8 @@ from crm_app.state.pipeline import PipelineState as S
 
 def _toolbar() -> rx.Component:
     return rx.hstack(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=15)),
-            placeholder="Search name, email or phone",
-            default_value=S.search,
-            on_change=S.set_search.debounce(300),
-            width="320px",
-            aria_label="Search contacts",
-            id=SEARCH_ID,
+        search_input(
+            S.search, S.set_search, "Search contacts", "Search name, email or phone", id=SEARCH_ID
         ),
         rx.cond(
             S.list_filters > 0,

@@ -13,7 +13,7 @@ import reflex as rx
 from crm_app import routes
 from crm_app.services import agents as agent_service
 from crm_app.services.stages import region_name
-from crm_app.state.base import AppState, shows_errors
+from crm_app.state.base import AppState, DialogFlags, shows_errors
 
 
 def _as_int(value) -> int | None:
@@ -26,7 +26,7 @@ def _as_int(value) -> int | None:
     return None
 
 
-class AgentsState(AppState):
+class AgentsState(DialogFlags, AppState):
     loaded: bool = False
     can_manage: bool = False
     agent_cards: list[dict] = []  # see _card()
@@ -90,10 +90,6 @@ class AgentsState(AppState):
         self.new_slug_touched = False
         self.new_region = "US"
         self.create_errors = {}
-
-    @rx.event
-    def set_create_open(self, value: bool):
-        self.create_open = bool(value)
 
     @rx.event
     def set_new_name(self, value: str):
@@ -168,10 +164,6 @@ class AgentsState(AppState):
         self.rename_open = True
 
     @rx.event
-    def set_rename_open(self, value: bool):
-        self.rename_open = bool(value)
-
-    @rx.event
     def set_rename_value(self, value: str):
         self.rename_value = str(value)[:200]
         self.rename_error = ""
@@ -202,10 +194,6 @@ class AgentsState(AppState):
         )
         self.delete_confirm, self.delete_error = "", ""
         self.delete_open = True
-
-    @rx.event
-    def set_delete_open(self, value: bool):
-        self.delete_open = bool(value)
 
     @rx.event
     def set_delete_confirm(self, value: str):

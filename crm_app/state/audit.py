@@ -10,12 +10,11 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.services import audit as audit_service
-from crm_app.state.base import AppState, shows_errors
+from crm_app.state.base import TZ_SCRIPT, AppState, shows_errors, time_zone_name
 
 PAGE_SIZE = 25
 ALL = "All actions"
 ACTION_CHOICES = [ALL, *audit_service.ACTIONS]
-_TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
 
 def _zone(name: str):
@@ -72,19 +71,11 @@ class AuditState(AppState):
         return self.action_filter != ALL or self.search.strip() != ""
 
     def _fetch(self):
+        action = self.action_filter if self.action_filter in audit_service.ACTIONS else ""
         with self.unit() as (session, actor):
-            action = self.action_filter if self.action_filter in audit_service.ACTIONS else ""
-            rows, total = audit_service.search_entries(
-                session,
-                actor,
-                action=action,
-                text=self.search,
-                page=self.page,
-                page_size=PAGE_SIZE,
-            )
-            if not rows and total and self.page > 1:
-                self.page = max(1, -(-total // PAGE_SIZE))
-                rows, total = audit_service.search_entries(
+
+            def search():
+                return audit_service.search_entries(
                     session,
                     actor,
                     action=action,
@@ -92,6 +83,11 @@ class AuditState(AppState):
                     page=self.page,
                     page_size=PAGE_SIZE,
                 )
+
+            rows, total = search()
+            if not rows and total and self.page > 1:  # the page emptied: show the last one
+                self.page = max(1, -(-total // PAGE_SIZE))
+                rows, total = search()
             descriptions = audit_service.describe(session, actor, rows)
         self.total = total
         self.entries = [
@@ -114,19 +110,15 @@ class AuditState(AppState):
         self.page = 1
         self._fetch()
         if not self._tz_name:
-            return rx.call_script(_TZ_SCRIPT, callback=AuditState.set_time_zone)
+            return rx.call_script(TZ_SCRIPT, callback=AuditState.set_time_zone)
         return None
 
     @rx.event
     @shows_errors
     def set_time_zone(self, name: str):
-        name = str(name or "")[:64]
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return None
-        self._tz_name = name
-        self._fetch()
+        if name := time_zone_name(name):
+            self._tz_name = name
+            self._fetch()
 
     @rx.event
     @shows_errors

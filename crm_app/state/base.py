@@ -29,6 +29,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import reflex as rx
 from sqlmodel import Session
@@ -38,6 +39,18 @@ from crm_app.db import session_scope
 from crm_app.services import access, sessions
 from crm_app.services.access import Actor
 from crm_app.services.errors import NotAuthenticated, ServiceError
+
+TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"  # the browser's time zone
+
+
+def time_zone_name(name) -> str:
+    """The browser's IANA time zone name as sent by TZ_SCRIPT, or "" when it is not one."""
+    name = str(name or "")[:64]
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    return name
 
 
 def route_param(router, name: str) -> str:
@@ -136,6 +149,18 @@ class AppState(rx.State):
             return rx.toast.error("Agent not found.")
         self.current_agent_key = agent_key
         return rx.redirect(routes.agent_path(routes.CONTACTS, agent_key))
+
+
+class DialogFlags(rx.State, mixin=True):
+    """One `set_open` event for every dialog of a state (`on_open_change=S.set_open("edit_open")`)
+    instead of a setter per dialog. A mixin: an event handler inherited from a parent state
+    would run on the parent, which does not have the child's flags."""
+
+    @rx.event
+    def set_open(self, flag: str, value: bool):
+        """Only a `*_open` bool var of this state: the browser may open or close a dialog."""
+        if str(flag).endswith("_open") and isinstance(getattr(self, str(flag), None), bool):
+            setattr(self, flag, bool(value))
 
 
 def shows_errors(handler: Callable | None = None, *, fields: str | None = None):

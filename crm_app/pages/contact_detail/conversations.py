@@ -141,7 +141,7 @@ def transcript_dialog() -> rx.Component:
             max_width="620px",
         ),
         open=S.transcript_open,
-        on_open_change=S.set_transcript_open,
+        on_open_change=S.set_open("transcript_open"),
     )
 
 

@@ -167,5 +167,5 @@ def edit_dialog() -> rx.Component:
             max_width="560px",
         ),
         open=S.edit_open,
-        on_open_change=S.set_edit_open,
+        on_open_change=S.set_open("edit_open"),
     )

@@ -222,6 +222,6 @@ def erase_dialog() -> rx.Component:
             width="100%",
         ),
         open=S.erase_open,
-        on_open_change=S.set_erase_open,
+        on_open_change=S.set_open("erase_open"),
         max_width="480px",
     )

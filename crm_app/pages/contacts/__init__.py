@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components.kit import search_input
 from crm_app.components.layout import dashboard, empty_state, page_header
 from crm_app.pages.contacts.add_dialog import add_dialog
 from crm_app.pages.contacts.table import bulk_bar, delete_dialog, pager, table
@@ -26,14 +27,7 @@ def page() -> rx.Component:
             rx.button(rx.icon("plus", size=15), "Add Contact", on_click=S.open_add),
         ),
         rx.hstack(
-            rx.input(
-                rx.input.slot(rx.icon("search", size=15)),
-                placeholder="Search name, email or phone",
-                default_value=S.search,
-                on_change=S.set_search.debounce(300),
-                width="320px",
-                aria_label="Search contacts",
-            ),
+            search_input(S.search, S.set_search, "Search contacts", "Search name, email or phone"),
             filters_popover(),
             columns_menu(),
             rx.spacer(),

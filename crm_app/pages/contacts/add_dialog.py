@@ -221,5 +221,5 @@ def add_dialog() -> rx.Component:
             overflow_y="auto",
         ),
         open=S.add_open,
-        on_open_change=S.set_add_open,
+        on_open_change=S.set_open("add_open"),
     )

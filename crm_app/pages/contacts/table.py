@@ -146,7 +146,7 @@ def bulk_bar() -> rx.Component:
                         size="1",
                         variant="soft",
                         color_scheme="red",
-                        on_click=S.set_confirm_delete_open(True),
+                        on_click=S.set_open("confirm_delete_open", True),
                     ),
                 ),
             ),
@@ -176,7 +176,7 @@ def delete_dialog() -> rx.Component:
             on_click=S.bulk("delete", ""),
         ),
         open=S.confirm_delete_open,
-        on_open_change=S.set_confirm_delete_open,
+        on_open_change=S.set_open("confirm_delete_open"),
         max_width="450px",
     )
 

@@ -220,7 +220,7 @@ def views_bar() -> rx.Component:
             dialog_footer(rx.button("Save view", on_click=S.save_view), padding_top="12px"),
             description="Keep these filters, sort and columns under a name.",
             open=S.view_dialog_open,
-            on_open_change=S.set_view_dialog_open,
+            on_open_change=S.set_open("view_dialog_open"),
             max_width="420px",
         ),
         spacing="2",

@@ -9,8 +9,6 @@ reach the browser.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 import reflex as rx
 
 from crm_app import routes
@@ -20,12 +18,18 @@ from crm_app.services import files as file_service
 from crm_app.services import notes as note_service
 from crm_app.services import timeline
 from crm_app.services.errors import NotFound, PermissionDenied, ServiceError
-from crm_app.state.base import AppState, route_param, shows_errors
+from crm_app.state.base import (
+    TZ_SCRIPT,
+    AppState,
+    DialogFlags,
+    route_param,
+    shows_errors,
+    time_zone_name,
+)
 from crm_app.state.contact_detail.notes_files import NotesAndFiles
 from crm_app.state.dto import Choice, pick_all
 
 TABS = ("general", "form", "chat", "notes", "files", "activity")
-_TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
 
 def _confirms(typed: str, phrases: list) -> bool:
@@ -34,7 +38,7 @@ def _confirms(typed: str, phrases: list) -> bool:
     return typed != "" and typed in {str(p).strip().lower() for p in phrases if p}
 
 
-class ContactDetailState(NotesAndFiles, AppState):
+class ContactDetailState(NotesAndFiles, DialogFlags, AppState):
     loaded: bool = False
     not_found: bool = False
     tab: str = "general"
@@ -139,20 +143,16 @@ class ContactDetailState(NotesAndFiles, AppState):
         with self.unit() as (session, actor):
             self._fill(session, actor)
         if not self._tz_name:
-            return rx.call_script(_TZ_SCRIPT, callback=ContactDetailState.set_time_zone)
+            return rx.call_script(TZ_SCRIPT, callback=ContactDetailState.set_time_zone)
         return None
 
     @rx.event
     @shows_errors
     def set_time_zone(self, name: str):
-        name = str(name or "")[:64]
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return
-        self._tz_name = name
-        with self.unit() as (session, actor):
-            self._fill(session, actor)
+        if name := time_zone_name(name):
+            self._tz_name = name
+            with self.unit() as (session, actor):
+                self._fill(session, actor)
 
     @rx.event
     def set_tab(self, tab: str):
@@ -199,10 +199,6 @@ class ContactDetailState(NotesAndFiles, AppState):
         self.edit_open = True
 
     @rx.event
-    def set_edit_open(self, value: bool):
-        self.edit_open = bool(value)
-
-    @rx.event
     def set_edit_value(self, key: str, value):
         if key not in self.edit_values:
             return
@@ -242,10 +238,6 @@ class ContactDetailState(NotesAndFiles, AppState):
         self.transcript_title = conv["title"] if conv else "Conversation"
         self.transcript_open = True
 
-    @rx.event
-    def set_transcript_open(self, value: bool):
-        self.transcript_open = bool(value)
-
     # ------------------------------------------------------------------ erase
 
     @rx.event
@@ -255,10 +247,6 @@ class ContactDetailState(NotesAndFiles, AppState):
         self.erase_confirm = ""
         self.erase_error = ""
         self.erase_open = True
-
-    @rx.event
-    def set_erase_open(self, value: bool):
-        self.erase_open = bool(value)
 
     @rx.event
     def set_erase_confirm(self, value: str):

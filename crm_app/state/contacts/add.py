@@ -36,10 +36,6 @@ class AddContact(rx.State, mixin=True):
         self.similar_id = self.similar_name = self.similar_href = ""
 
     @rx.event
-    def set_add_open(self, value: bool):
-        self.add_open = bool(value)
-
-    @rx.event
     def choose_single(self):
         self.add_step = "single"
 

@@ -20,7 +20,7 @@ from crm_app.services import timeline
 from crm_app.services.contact_list import COUNT_CAP, count_contacts, count_matching, list_page
 from crm_app.services.errors import ServiceError
 from crm_app.services.values import format_phone
-from crm_app.state.base import AppState, shows_errors
+from crm_app.state.base import AppState, DialogFlags, shows_errors
 from crm_app.state.contacts.add import AddContact
 from crm_app.state.contacts.filters import ListFilters
 from crm_app.state.contacts.views import SavedViews
@@ -48,7 +48,7 @@ _BULK_DONE = {
 }
 
 
-class ContactsState(ListFilters, SavedViews, AddContact, AppState):
+class ContactsState(ListFilters, SavedViews, AddContact, DialogFlags, AppState):
     # data
     rows: list[dict[str, str]] = []  # display rows: base columns and "cf:<id>" values
     total: int = 0  # matching contacts, COUNT_CAP + 1 for "more"; -1 while being counted
@@ -272,10 +272,6 @@ class ContactsState(ListFilters, SavedViews, AddContact, AppState):
     @rx.event
     def clear_selection(self):
         self._reset_selection()
-
-    @rx.event
-    def set_confirm_delete_open(self, value: bool):
-        self.confirm_delete_open = bool(value)
 
     @rx.event
     @shows_errors

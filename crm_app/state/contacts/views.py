@@ -39,10 +39,6 @@ class SavedViews(rx.State, mixin=True):
         self.view_name = next((v.name for v in self.views if str(v.id) == self.current_view), "")
 
     @rx.event
-    def set_view_dialog_open(self, value: bool):
-        self.view_dialog_open = bool(value)
-
-    @rx.event
     def set_view_name(self, value: str):
         self.view_name, self.view_error = str(value)[:80], ""
 

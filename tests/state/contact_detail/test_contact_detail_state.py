@@ -46,6 +46,19 @@ def test_load_fills_header_tabs_and_choices(world, make_state):
     assert state.can_admin is False
 
 
+def test_dialogs_open_and_close_through_one_event_for_their_flags_only(world, make_state):
+    state = make_state(world.owner, world.agent_id, world.contact_id)
+    state.set_open("edit_open", True)
+    assert state.edit_open is True
+    state.set_open("edit_open", False)
+    assert state.edit_open is False
+    # Anything but a dialog's *_open flag is left alone, whatever the browser sends.
+    state.set_open("loaded", False)
+    state.set_open("not_found_open", True)
+    state.set_open("tab", True)
+    assert state.loaded is True and state.tab == "general"
+
+
 def test_header_edits_in_place(world, make_state):
     state = make_state(world.owner, world.agent_id, world.contact_id)
     customer = _stage(world, "Customer")
