@@ -1,8 +1,10 @@
 """Dashboard sign-up and sign-in: emailed one-time codes, invitations and OIDC.
 
 Codes are 6 digits, stored only as keyed hashes, live 10 minutes, allow 5 guesses and
-work once. Requesting a new code retires the previous one. Rate limits count rows in the
-database, so every worker sees the same numbers.
+work once. Requesting a new code retires the previous one. The codes sent to one address
+are counted from the code rows themselves: with the 5 guesses a code allows, that bounds
+the guesses at any address, so it must hold across restarts and processes whatever the
+rate limiter keeps (services/rate_limits.py counts the per-network limits).
 
 A wrong guess must be counted even though the caller's unit of work fails, so
 `verify_code` commits the attempt counter before raising. Callers therefore verify the
@@ -11,7 +13,7 @@ code before they write anything else (sign_up, sign_in and accept_invitation do)
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -22,11 +24,10 @@ from crm_app.models import (
     LoginCode,
     Membership,
     Organization,
-    RateLimitHit,
     User,
     utcnow,
 )
-from crm_app.services import audit
+from crm_app.services import audit, rate_limits
 from crm_app.services.email import send_email
 from crm_app.services.errors import (
     Conflict,
@@ -130,12 +131,26 @@ def codes_per_ip() -> int:
     return get_settings().sign_in_codes_per_ip
 
 
-def _since() -> datetime:
-    return utcnow() - WINDOW
+def _codes_per_ip() -> rate_limits.Limit:
+    return rate_limits.Limit("sign-in-codes-ip", codes_per_ip(), int(WINDOW.total_seconds()))
 
 
-def _count(session: Session, *conditions) -> int:
-    return session.exec(select(func.count()).select_from(LoginCode).where(*conditions)).one()
+_FAILED_VERIFIES = rate_limits.Limit(
+    "code-verify-ip", FAILED_VERIFIES_PER_IP, int(WINDOW.total_seconds())
+)
+
+
+def _codes_sent(session: Session, email: str, purpose: str) -> int:
+    """Codes sent to `email` for `purpose` within WINDOW (see the module's docstring)."""
+    return session.exec(
+        select(func.count())
+        .select_from(LoginCode)
+        .where(
+            LoginCode.email == email,
+            LoginCode.purpose == purpose,
+            LoginCode.created_at > utcnow() - WINDOW,
+        )
+    ).one()
 
 
 def request_code(
@@ -153,24 +168,12 @@ def request_code(
     that must not reveal whether an address is known show the same screens either way.
     """
     email = normalize_email(email)
-    since = _since()
-    if (
-        _count(
-            session,
-            LoginCode.email == email,
-            LoginCode.purpose == purpose,
-            LoginCode.created_at > since,
-        )
-        >= CODES_PER_EMAIL
-    ):
+    if _codes_sent(session, email, purpose) >= CODES_PER_EMAIL:
         raise RateLimited(
             "Too many codes were requested for this email. Please wait 15 minutes and try again.",
             field="email",
         )
-    if (
-        ip
-        and _count(session, LoginCode.ip == ip[:64], LoginCode.created_at > since) >= codes_per_ip()
-    ):
+    if ip and not rate_limits.hit(_codes_per_ip(), ip[:64]):
         raise RateLimited(
             "Too many codes were requested from your network. Please wait 15 minutes and try again.",
             field="email",
@@ -209,21 +212,13 @@ def request_code(
         )
 
 
-def _failed_verifies(session: Session, ip: str) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(RateLimitHit)
-        .where(RateLimitHit.key == f"code-verify:{ip}", RateLimitHit.at > _since())
-    ).one()
-
-
 def verify_code(
     session: Session, email: str, code: str, *, purpose: str = DASHBOARD, ip: str = ""
 ) -> None:
     """Accept the latest code sent to `email` for `purpose` once, or raise (field="code")."""
     email = normalize_email(email)
     code = "".join((code or "").split())
-    if ip and _failed_verifies(session, ip[:64]) >= FAILED_VERIFIES_PER_IP:
+    if ip and not rate_limits.allows(_FAILED_VERIFIES, ip[:64]):
         raise RateLimited(
             "Too many wrong codes from your network. Please wait 15 minutes and try again.",
             field="code",
@@ -247,7 +242,7 @@ def verify_code(
         row.attempts += 1
         session.add(row)
         if ip:
-            session.add(RateLimitHit(key=f"code-verify:{ip[:64]}"))
+            rate_limits.hit(_FAILED_VERIFIES, ip[:64])
         # Keep the count even though the caller's transaction is about to roll back.
         session.commit()
         raise ValidationError(

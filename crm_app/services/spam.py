@@ -12,9 +12,10 @@
   button, a second booking without reloading) is kept for a member to release. The claim
   is an INSERT on the primary key: on PostgreSQL a concurrent second claim waits for the
   first transaction and then finds the row (on SQLite writers are serialized anyway).
-- Per-IP rate limit: counted in the database (RateLimitHit), so every worker shares it.
+- Per-IP rate limit (services/rate_limits.py: shared by every worker when Redis is set).
   Submissions over the limit are quarantined as spam; far over it (HARD_FACTOR times) they
-  are refused outright so a flood cannot fill the database.
+  are refused outright so a flood cannot fill the database. Every submission that gets as
+  far as its answers counts, including one refused for them.
   `CRM_FORM_RATE_LIMIT` (submissions per IP per 10 minutes, default 20; `0` turns the
   limit off, as the load benchmark does — bench/bench_forms.py).
 - Size limits live in services/forms/schema.py (answer lengths, total payload, file size).
@@ -28,12 +29,13 @@ import secrets
 import time
 from datetime import timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from crm_app.models import FormTokenUse, RateLimitHit, utcnow
+from crm_app.models import FormTokenUse, utcnow
+from crm_app.services import rate_limits
 from crm_app.settings import get_settings
 
 MIN_FILL_SECONDS = 3.0
@@ -124,19 +126,16 @@ def check(honeypot: str | None, elapsed: float | None) -> str:
     return ""
 
 
-def count_hit(session: Session, ip: str) -> int:
-    """Record one submission from `ip` and return how many it made in the window (0: limit off)."""
-    if rate_limit() <= 0 or not ip:
+def count_hit(ip: str) -> int:
+    """Count one submission from `ip` and return how many it made in the window, this one
+    included (0: limit off). Past the hard ceiling nothing more is counted."""
+    limit = rate_limit()
+    if limit <= 0 or not ip:
         return 0
-    key = f"form-submit:{ip}"
-    now = utcnow()
-    session.add(RateLimitHit(key=key, at=now))
-    session.flush()
-    return session.exec(
-        select(func.count())
-        .select_from(RateLimitHit)
-        .where(RateLimitHit.key == key, RateLimitHit.at > now - WINDOW)
-    ).one()
+    ceiling = rate_limits.Limit("form-submit-ip", limit * HARD_FACTOR, int(WINDOW.total_seconds()))
+    if not rate_limits.hit(ceiling, ip):
+        return ceiling.amount + 1
+    return rate_limits.used(ceiling, ip)
 
 
 def over_limit_reason(hits: int) -> str:

@@ -188,7 +188,7 @@ def submit_form(
         raise ValidationError(
             "Your answers are too long to send. Please shorten them.", field="form"
         )
-    hits = spam.count_hit(session, ip)
+    hits = spam.count_hit(ip)
     if spam.refused(hits):
         raise RateLimited("Too many submissions from your network. Please try again later.")
     elements = [e for e in target.schema.get("elements", []) if e["type"] not in DISPLAY_TYPES]
