@@ -380,7 +380,7 @@ def _count_queries(database_url: str, data_dir: Path, slug: str) -> tuple[int, i
     from sqlalchemy import event
 
     from crm_app import db, settings
-    from crm_app.api.forms import _submit
+    from crm_app.api.public_forms import _submit
     from crm_app.services import spam
 
     settings.get_settings.cache_clear()

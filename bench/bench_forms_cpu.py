@@ -3,7 +3,7 @@
     python bench/bench_forms_cpu.py [--submissions 1000] [--databases sqlite,postgresql]
                                     [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
 
-Calls the submit endpoint's own function (`crm_app.api.forms._submit`: session, service,
+Calls the submit endpoint's own function (`crm_app.api.public_forms._submit`: session, service,
 commit) sequentially on a fresh, migrated database seeded like bench_forms.py — no HTTP,
 no concurrency — after 50 warm-up submissions (the worker's settings cache filled). This
 is the per-submission cost the load benchmark's workers pay on top of the HTTP framework.
@@ -40,7 +40,7 @@ def measure(database_url: str, data_dir: Path, submissions: int) -> tuple[float,
     slug = _seed(database_url, data_dir)
     os.environ["CRM_FORM_RATE_LIMIT"] = "0"  # one address posts everything
     from crm_app import db, settings
-    from crm_app.api.forms import _submit
+    from crm_app.api.public_forms import _submit
     from crm_app.services import spam
 
     settings.get_settings.cache_clear()

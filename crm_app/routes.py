@@ -20,20 +20,42 @@ PUBLIC_FORM = "/f/[slug]"
 AUTOMATIONS = "/agents/[agent_id]/crm/automations"
 CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
 
-# HTTP routes (FastAPI, mounted in front of Reflex)
-API_SIGN_IN_COMPLETE = "/api/auth/complete"
-API_SIGN_OUT = "/api/auth/signout"
-API_OIDC_LOGIN = "/api/auth/oidc/login"
-API_OIDC_CALLBACK = "/api/auth/oidc/callback"
-API_CONTACT_FILE = "/api/contacts/{contact_id}/files/{file_id}"
-API_EXPORT = "/api/agents/{agent_id}/contacts/export"
-API_IMPORT_TEMPLATE = "/api/agents/{agent_id}/imports/template"
-API_IMPORT_ERRORS = "/api/agents/{agent_id}/imports/{job_id}/errors"
-API_FORM_SUBMIT = "/api/forms/{slug}/submit"
-API_FORM_PUBLIC = "/api/forms/{slug}"
-API_FORM_QR = "/api/forms/{form_id}/qr.png"
-API_FORM_EXPORT = "/api/agents/{agent_id}/forms/{form_id}/submissions.csv"
-API_FORM_FILE = "/api/forms/{form_id}/submissions/{submission_id}/files/{element_id}"
+# HTTP routes (FastAPI, mounted in front of Reflex): each router's prefix, its paths under
+# it, and the full URLs that pages and links use.
+API_AUTH = "/api/auth"
+SIGN_IN_COMPLETE = "/complete"
+SIGN_OUT = "/signout"
+OIDC_LOGIN = "/oidc/login"
+OIDC_CALLBACK = "/oidc/callback"
+API_SIGN_IN_COMPLETE = API_AUTH + SIGN_IN_COMPLETE
+API_SIGN_OUT = API_AUTH + SIGN_OUT
+API_OIDC_LOGIN = API_AUTH + OIDC_LOGIN
+API_OIDC_CALLBACK = API_AUTH + OIDC_CALLBACK
+API_OIDC = API_AUTH + "/oidc"  # the OIDC flow cookie's path
+
+API_CONTACTS = "/api/contacts"
+CONTACT_FILE = "/{contact_id}/files/{file_id}"
+API_CONTACT_FILE = API_CONTACTS + CONTACT_FILE
+
+API_AGENT = "/api/agents/{agent_id}"
+EXPORT = "/contacts/export"
+IMPORT_TEMPLATE = "/imports/template"
+IMPORT_ERRORS = "/imports/{job_id}/errors"
+FORM_EXPORT = "/forms/{form_id}/submissions.csv"
+API_EXPORT = API_AGENT + EXPORT
+API_IMPORT_TEMPLATE = API_AGENT + IMPORT_TEMPLATE
+API_IMPORT_ERRORS = API_AGENT + IMPORT_ERRORS
+API_FORM_EXPORT = API_AGENT + FORM_EXPORT
+
+API_FORMS = "/api/forms"
+FORM_SUBMIT = "/{slug}/submit"
+FORM_PUBLIC = "/{slug}"
+FORM_QR = "/{form_id}/qr.png"
+FORM_FILE = "/{form_id}/submissions/{submission_id}/files/{element_id}"
+API_FORM_SUBMIT = API_FORMS + FORM_SUBMIT
+API_FORM_PUBLIC = API_FORMS + FORM_PUBLIC
+API_FORM_QR = API_FORMS + FORM_QR
+API_FORM_FILE = API_FORMS + FORM_FILE
 
 
 def agent_path(route: str, agent_id) -> str:

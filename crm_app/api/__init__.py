@@ -1,4 +1,12 @@
-"""HTTP routes mounted in front of Reflex through `rx.App(api_transformer=...)`."""
+"""HTTP routes mounted in front of Reflex through `rx.App(api_transformer=...)`.
+
+One router per area (prefix and tag in crm_app/routes.py), the shared dependencies in
+api/deps.py, one handler that answers every typed service error with the JSON envelope,
+and request/response bodies in api/schemas.py.
+
+Every route here serves the app's own pages (sign-in hand-off, downloads, the public form
+page): none is a public API. Their description exists only in development mode, for a
+browser on the server's machine; production serves no API docs."""
 
 from __future__ import annotations
 
@@ -6,8 +14,10 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from crm_app.api import auth, export, files, forms, imports, oidc
+from crm_app.api import auth, export, files, forms, imports, oidc, public_forms
 from crm_app.api.body_limit import BodyLimit
+from crm_app.api.deps import service_error_handler
+from crm_app.services.errors import ServiceError
 from crm_app.services.network import is_loopback_request
 from crm_app.settings import get_settings
 
@@ -17,12 +27,18 @@ OPENAPI_URL = "/api/openapi.json"
 
 def build_api() -> FastAPI:
     api = FastAPI(title="Agent CRM", docs_url=None, openapi_url=None, redoc_url=None)
-    api.include_router(auth.router)
-    api.include_router(oidc.router)
-    api.include_router(export.router)
-    api.include_router(files.router)
-    api.include_router(imports.router)
-    api.include_router(forms.router)
+    for router in (
+        auth.router,
+        oidc.router,
+        files.router,
+        export.router,
+        imports.router,
+        forms.router,
+        forms.agent_router,
+        public_forms.router,
+    ):
+        api.include_router(router)
+    api.add_exception_handler(ServiceError, service_error_handler)
     # Reflex mounts its own routes (uploads included) inside this app: the limit covers them too.
     api.add_middleware(BodyLimit)
     if get_settings().dev_mode:

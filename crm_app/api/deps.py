@@ -1,17 +1,25 @@
-"""What every dashboard HTTP route needs: who is asking (from the session cookie), the
-client's address, and the JSON error envelope for service errors."""
+"""What the HTTP routes share: a database session per request, who is asking (the signed-in
+member from the session cookie), the client's address, and the JSON envelope every typed
+service error (services/errors.py) is answered with."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
+from crm_app.api.schemas import ErrorEnvelope
+from crm_app.db import session_scope
 from crm_app.services import sessions
-from crm_app.services.access import Actor
 from crm_app.services.errors import NotAuthenticated, ServiceError
 from crm_app.services.network import origin_allowed
+from crm_app.services.principal import Principal
 from crm_app.settings import get_settings, origin_of
+
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def client_ip(request: Request) -> str:
@@ -30,6 +38,9 @@ def client_ip(request: Request) -> str:
     return peer
 
 
+ClientIp = Annotated[str, Depends(client_ip)]
+
+
 def from_our_pages(request: Request) -> bool:
     """A state-changing browser request (CSRF check): its Origin — or, when a browser
     leaves that out, its Referer — is the app's own. Browsers send one of them with
@@ -38,21 +49,74 @@ def from_our_pages(request: Request) -> bool:
     return origin_allowed(origin)
 
 
+# ---------------------------------------------------------------- database sessions
+
+
+def _session() -> Iterator[Session]:
+    with session_scope() as session:
+        yield session
+
+
+def _snapshot() -> Iterator[Session]:
+    with session_scope(read_only=True) as session:
+        yield session
+
+
+# scope="function": the transaction commits (or rolls back on an error) before the response
+# is sent, so a client never sees a success its data does not have.
+Db = Annotated[Session, Depends(_session, scope="function")]
+DbSnapshot = Annotated[Session, Depends(_snapshot, scope="function")]  # reads, no write lock
+
+
+# ---------------------------------------------------------------- who is asking
+
+
 def signed_in_member(
     session: Session, request: Request, message: str = "Please sign in again."
-) -> Actor:
+) -> Principal:
     """The member behind the request's session cookie, checked on every request."""
-    actor = sessions.resolve_session(
+    member = sessions.resolve_session(
         session, request.cookies.get(sessions.COOKIE_NAME), ip=client_ip(request)
     )
-    if actor is None:
+    if member is None:
         raise NotAuthenticated(message)
-    return actor
+    return member
 
 
-def error_response(exc: ServiceError, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"message": exc.message, "field": exc.field}},
-        status_code=exc.status,
-        headers=headers,
-    )
+class SignedIn:
+    """Dependency: the signed-in member as the route's principal; 401 with `message` when
+    there is none. Resolved in the route's own session."""
+
+    def __init__(self, message: str = "Please sign in again."):
+        self.message = message
+
+    def __call__(self, request: Request, session: Db) -> Principal:
+        return signed_in_member(session, request, self.message)
+
+
+class SignedInReading(SignedIn):
+    """The same, for routes that only read (their session is a snapshot)."""
+
+    def __call__(self, request: Request, session: DbSnapshot) -> Principal:
+        return signed_in_member(session, request, self.message)
+
+
+Member = Annotated[Principal, Depends(SignedIn())]
+
+
+# ---------------------------------------------------------------- errors
+
+
+def error_response(exc: ServiceError) -> JSONResponse:
+    """The JSON envelope: {"error": {"message": ..., "field": ...}}, the field only when one
+    input is at fault."""
+    body = ErrorEnvelope.of(exc.message, exc.field).model_dump(exclude_none=True)
+    return JSONResponse(body, status_code=exc.status, headers=NO_STORE)
+
+
+async def service_error_handler(_request: Request, exc: ServiceError) -> JSONResponse:
+    """The app's one handler for typed service errors raised by any route."""
+    return error_response(exc)
+
+
+ERRORS = {status: {"model": ErrorEnvelope} for status in (401, 403, 404, 409, 422, 429)}

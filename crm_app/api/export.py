@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from crm_app import routes
-from crm_app.api.deps import error_response, signed_in_member
+from crm_app.api.deps import ERRORS, Db, SignedIn
 from crm_app.db import session_scope
 from crm_app.services import export
 from crm_app.services.access import require_agent
 from crm_app.services.contact_list import SORTABLE, ListQuery
-from crm_app.services.errors import ServiceError, ValidationError
+from crm_app.services.errors import ValidationError
+from crm_app.services.principal import Principal
 
-router = APIRouter()
+router = APIRouter(prefix=routes.API_AGENT, tags=["contacts"], responses=ERRORS)
+Member = Annotated[Principal, Depends(SignedIn("Sign in to export contacts."))]
 _CUSTOM = re.compile(r"^custom\[([a-z][a-z0-9_]{0,59})\]$")
 
 
@@ -88,29 +91,24 @@ def query_from_params(request: Request) -> tuple[ListQuery | None, list[str] | N
     ), None
 
 
-@router.get(routes.API_EXPORT)
-def export_contacts(request: Request, agent_id: int):
-    try:
-        with session_scope() as session:
-            actor = signed_in_member(session, request, "Sign in to export contacts.")
-            agent = require_agent(session, actor, agent_id, "Admin")
-            filename = export.export_filename(agent, date.today())
-            query, ids = query_from_params(request)
-            export.iter_export(
-                session, actor, agent_id, query, ids
-            )  # validates; nothing is read yet
-    except ServiceError as exc:
-        return error_response(exc)
+@router.get(routes.EXPORT, response_class=StreamingResponse)
+def export_contacts(request: Request, session: Db, member: Member, agent_id: int):
+    agent = require_agent(session, member, agent_id, "Admin")
+    filename = export.export_filename(agent, date.today())
+    query, ids = query_from_params(request)
+    export.iter_export(session, member, agent_id, query, ids)  # validates; nothing is read yet
 
     def body():
-        # A read-only snapshot that lives as long as the download (it does not hold the
-        # SQLite write lock); the audit entry is written once the last row is out.
-        with session_scope(read_only=True) as session:
-            rows = export.iter_export(session, actor, agent_id, query, ids, audit_in_session=False)
+        # Its own read-only snapshot that lives as long as the download (it does not hold
+        # the SQLite write lock); the audit entry is written once the last row is out.
+        with session_scope(read_only=True) as snapshot:
+            rows = export.iter_export(
+                snapshot, member, agent_id, query, ids, audit_in_session=False
+            )
             for chunk in rows:
                 yield chunk.encode("utf-8")
-        with session_scope() as session:
-            export.record_export(session, actor, rows.agent, rows.count, rows.selection)
+        with session_scope() as done:
+            export.record_export(done, member, rows.agent, rows.count, rows.selection)
 
     return StreamingResponse(
         body(),

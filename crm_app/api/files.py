@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
 
 from crm_app import routes
-from crm_app.api.deps import signed_in_member
-from crm_app.db import session_scope
+from crm_app.api.deps import ERRORS, Db, Member
 from crm_app.services import files
-from crm_app.services.errors import NotAuthenticated, NotFound
 
-router = APIRouter()
-
-
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"message": message}},
-        status_code=status,
-        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
-    )
+router = APIRouter(prefix=routes.API_CONTACTS, tags=["contacts"], responses=ERRORS)
 
 
-@router.get(routes.API_CONTACT_FILE)
-def download_contact_file(request: Request, contact_id: str, file_id: str):
-    with session_scope() as session:
-        try:
-            actor = signed_in_member(session, request)
-        except NotAuthenticated as error:
-            return _error(401, error.message)
-        try:
-            path, filename, content_type = files.file_for_download(
-                session, actor, contact_id, file_id
-            )
-        except NotFound as error:
-            return _error(404, error.message)
+@router.get(routes.CONTACT_FILE, response_class=FileResponse)
+def download_contact_file(session: Db, member: Member, contact_id: str, file_id: str):
+    path, filename, content_type = files.file_for_download(session, member, contact_id, file_id)
     return FileResponse(
         path,
         media_type=content_type,

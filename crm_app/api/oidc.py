@@ -27,7 +27,7 @@ from joserfc.jwk import KeySet, OctKey
 from joserfc.jws import JWSRegistry
 
 from crm_app import routes
-from crm_app.api.auth import client_ip
+from crm_app.api.deps import ClientIp
 from crm_app.db import session_scope
 from crm_app.services import auth, sessions
 from crm_app.services.errors import ServiceError
@@ -40,7 +40,8 @@ with warnings.catch_warnings():
     from authlib.integrations.httpx_client import OAuth2Client
 
 log = logging.getLogger("crm.oidc")
-router = APIRouter()
+# The browser side of single sign-on: redirects, not a public API.
+router = APIRouter(prefix=routes.API_AUTH, tags=["sign-in"])
 
 FLOW_COOKIE = "crm_oidc"
 FLOW_SECONDS = 600
@@ -180,11 +181,11 @@ def validate_id_token(
 
 def _to_login(reason: str) -> RedirectResponse:
     response = RedirectResponse(f"{routes.LOGIN}?{urlencode({'error': reason})}", status_code=303)
-    response.delete_cookie(FLOW_COOKIE, path="/api/auth/oidc")
+    response.delete_cookie(FLOW_COOKIE, path=routes.API_OIDC)
     return response
 
 
-@router.get(routes.API_OIDC_LOGIN)
+@router.get(routes.OIDC_LOGIN)
 def oidc_login(request: Request) -> RedirectResponse:
     settings = get_settings()
     if not settings.oidc_enabled:
@@ -214,14 +215,14 @@ def oidc_login(request: Request) -> RedirectResponse:
         httponly=True,
         secure=settings.cookie_secure,
         samesite="lax",
-        path="/api/auth/oidc",
+        path=routes.API_OIDC,
     )
     return response
 
 
-@router.get(routes.API_OIDC_CALLBACK)
+@router.get(routes.OIDC_CALLBACK)
 def oidc_callback(
-    request: Request, code: str = "", state: str = "", error: str = ""
+    request: Request, ip: ClientIp, code: str = "", state: str = "", error: str = ""
 ) -> RedirectResponse:
     settings = get_settings()
     if not settings.oidc_enabled:
@@ -258,7 +259,7 @@ def oidc_callback(
         )
     try:
         with session_scope() as session:
-            user, org_id = auth.oidc_sign_in(session, claims, client_ip(request))
+            user, org_id = auth.oidc_sign_in(session, claims, ip)
             ticket = sessions.issue_ticket(session, user, org_id)
     except ServiceError as failure:
         log.warning("OIDC sign-in refused: %s", failure.message)
@@ -266,5 +267,5 @@ def oidc_callback(
     response = RedirectResponse(
         f"{routes.API_SIGN_IN_COMPLETE}?{urlencode({'ticket': ticket})}", status_code=303
     )
-    response.delete_cookie(FLOW_COOKIE, path="/api/auth/oidc")
+    response.delete_cookie(FLOW_COOKIE, path=routes.API_OIDC)
     return response
