@@ -1,4 +1,5 @@
-"""Dashboard sign-up and sign-in: emailed one-time codes, invitations and OIDC.
+"""Dashboard sign-up and sign-in: emailed one-time codes and OIDC (invitations are in
+services/invitations.py).
 
 Codes are 6 digits, stored only as keyed hashes, live 10 minutes, allow 5 guesses and
 work once. Requesting a new code retires the previous one. The codes sent to one address
@@ -20,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from crm_app.models import (
-    Invitation,
     LoginCode,
     Membership,
     Organization,
@@ -49,7 +49,6 @@ RESEND_SECONDS = 60  # the sign-in screens offer "Resend" after this long
 WINDOW = timedelta(minutes=15)
 CODES_PER_EMAIL = 5  # codes per email address and purpose per WINDOW
 FAILED_VERIFIES_PER_IP = 30  # wrong codes entered from one IP per WINDOW
-INVITATION_DAYS = 7
 ORG_NAME_MAX = 120
 NAME_MAX = 50
 
@@ -62,7 +61,6 @@ MSG_USED = "This code has already been used. Please request a new code."
 MSG_TOO_MANY = "Too many attempts. Please request a new code."
 MSG_ACCOUNT_EXISTS = "An account with this email already exists. Sign in instead."
 MSG_NO_ACCOUNT = "No account for this email. Sign up first."
-MSG_INVITATION_GONE = "This invitation is no longer valid. Ask your team to send a new one."
 
 
 # ---------------------------------------------------------------- input checks
@@ -255,7 +253,7 @@ def verify_code(
 # ---------------------------------------------------------------- accounts
 
 
-def _user_by_email(session: Session, email: str) -> User | None:
+def user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email)).first()
 
 
@@ -267,7 +265,7 @@ def _first_membership(session: Session, user_id: int) -> Membership | None:
     ).first()
 
 
-def _flush_new_account(session: Session) -> None:
+def flush_new_account(session: Session) -> None:
     """Flush new rows; a concurrent sign-up with the same email surfaces as a clear conflict."""
     try:
         session.flush()
@@ -280,7 +278,7 @@ def _create_org_with_owner(session: Session, user: User, org_name: str, ip: str,
     session.add(org)
     if user.id is None:
         session.add(user)
-    _flush_new_account(session)
+    flush_new_account(session)
     session.add(Membership(org_id=org.id, user_id=user.id, role="Owner"))
     audit.record(
         session,
@@ -307,7 +305,7 @@ def sign_up(
     email, org_name = details["email"], details["org_name"]
     first_name, last_name = details["first_name"], details["last_name"]
     verify_code(session, email, code, ip=ip)
-    if _user_by_email(session, email) is not None:
+    if user_by_email(session, email) is not None:
         raise Conflict(MSG_ACCOUNT_EXISTS, field="email")
     user = User(email=email, first_name=first_name, last_name=last_name)
     org_id = _create_org_with_owner(session, user, org_name, ip, "sign-up")
@@ -318,106 +316,11 @@ def sign_in(session: Session, email: str, code: str, ip: str = "") -> tuple[User
     """The member behind a verified code and the organization they open first."""
     email = normalize_email(email)
     verify_code(session, email, code, ip=ip)
-    user = _user_by_email(session, email)
+    user = user_by_email(session, email)
     membership = _first_membership(session, user.id) if user else None
     if user is None or membership is None:
         raise NotFound(MSG_NO_ACCOUNT, field="email")
     return user, membership.org_id
-
-
-# ---------------------------------------------------------------- invitations
-
-
-def _live_invitation(session: Session, token: str | None) -> Invitation:
-    invitation = None
-    if token:
-        invitation = session.exec(
-            select(Invitation).where(Invitation.token_hash == hash_secret(token))
-        ).first()
-    if (
-        invitation is None
-        or invitation.status != "Pending"
-        or invitation.created_at <= utcnow() - timedelta(days=INVITATION_DAYS)
-        or invitation.role not in ("Admin", "User")
-    ):
-        raise NotFound(MSG_INVITATION_GONE)
-    return invitation
-
-
-def _invite_purpose(invitation: Invitation) -> str:
-    return f"invite:{invitation.id}"
-
-
-def invitation_preview(session: Session, token: str | None) -> dict:
-    """What the invitation page shows: {"org_name", "email", "role", "first_name", "last_name"}."""
-    invitation = _live_invitation(session, token)
-    org = session.get(Organization, invitation.org_id)
-    user = _user_by_email(session, invitation.email)
-    return {
-        "org_name": org.name if org else "",
-        "email": invitation.email,
-        "role": invitation.role,
-        "first_name": user.first_name if user else "",
-        "last_name": user.last_name if user else "",
-    }
-
-
-def send_invitation_code(session: Session, token: str | None, ip: str = "") -> str:
-    """Email a code to the invited address; returns that address for the screen."""
-    invitation = _live_invitation(session, token)
-    request_code(session, invitation.email, purpose=_invite_purpose(invitation), ip=ip)
-    return invitation.email
-
-
-def accept_invitation(
-    session: Session,
-    token: str | None,
-    code: str,
-    first_name: str,
-    last_name: str,
-    ip: str = "",
-) -> tuple[User, int]:
-    """Join the inviting organization with the invited role once the emailed code checks out."""
-    invitation = _live_invitation(session, token)
-    user = _user_by_email(session, invitation.email)
-    first_name, last_name = clean_names(
-        first_name, last_name, first_required=user is None or not user.first_name
-    )
-    verify_code(session, invitation.email, code, purpose=_invite_purpose(invitation), ip=ip)
-    if user is None:
-        user = User(email=invitation.email, first_name=first_name, last_name=last_name)
-        session.add(user)
-        _flush_new_account(session)
-    elif first_name and not user.first_name:
-        user.first_name, user.last_name = first_name, last_name or user.last_name
-        session.add(user)
-    existing = session.exec(
-        select(Membership).where(
-            Membership.org_id == invitation.org_id, Membership.user_id == user.id
-        )
-    ).first()
-    role = existing.role if existing else invitation.role
-    if existing is None:
-        session.add(
-            Membership(
-                org_id=invitation.org_id,
-                user_id=user.id,
-                role=invitation.role,
-                agent_ids=list(invitation.agent_ids or []),
-            )
-        )
-    invitation.status = "Accepted"
-    invitation.accepted_at = utcnow()
-    session.add(invitation)
-    audit.record(
-        session,
-        member_of(user, invitation.org_id, role, ip=ip),
-        "Create",
-        "Member",
-        f"{user.email} accepted the invitation and joined as {invitation.role}",
-        ip=ip,
-    )
-    return user, invitation.org_id
 
 
 # ---------------------------------------------------------------- OIDC
@@ -441,7 +344,7 @@ def oidc_sign_in(session: Session, claims: dict, ip: str = "") -> tuple[User, in
         raise NotAuthenticated("The provider did not share a valid email address.") from None
     given = _trim(claims.get("given_name")) or _trim(claims.get("name")).split(" ")[0]
     family = _trim(claims.get("family_name"))
-    user = _user_by_email(session, email)
+    user = user_by_email(session, email)
     if user is not None:
         membership = _first_membership(session, user.id)
         if membership is not None:

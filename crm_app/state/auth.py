@@ -16,7 +16,7 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.db import session_scope
-from crm_app.services import auth, email, network, sessions
+from crm_app.services import auth, email, invitations, network, sessions
 from crm_app.services.errors import NotFound, ServiceError, ValidationErrors
 from crm_app.settings import get_settings
 from crm_app.state.base import AppState
@@ -274,7 +274,7 @@ class InviteState(CodeFlow, AppState):
         self.dev_mailbox = dev_mailbox_open(self)
         try:
             with session_scope() as session:
-                preview = auth.invitation_preview(session, self._invite_token())
+                preview = invitations.invitation_preview(session, self._invite_token())
         except NotFound as error:
             self.invalid = error.message
             self.loaded = True
@@ -297,7 +297,9 @@ class InviteState(CodeFlow, AppState):
         try:
             auth.clean_names(self.first_name, self.last_name)
             with session_scope() as session:
-                email = auth.send_invitation_code(session, self._invite_token(), ip=self._ip())
+                email = invitations.send_invitation_code(
+                    session, self._invite_token(), ip=self._ip()
+                )
         except ServiceError as error:
             self._show(error)
             self.sending = False
@@ -307,7 +309,7 @@ class InviteState(CodeFlow, AppState):
 
     def _send(self, email: str) -> None:
         with session_scope() as session:
-            auth.send_invitation_code(session, self._invite_token(), ip=self._ip())
+            invitations.send_invitation_code(session, self._invite_token(), ip=self._ip())
 
     @rx.event
     def verify(self, form_data: dict):
@@ -316,7 +318,7 @@ class InviteState(CodeFlow, AppState):
         yield
         try:
             with session_scope() as session:
-                user, org_id = auth.accept_invitation(
+                user, org_id = invitations.accept_invitation(
                     session,
                     self._invite_token(),
                     str(form_data.get("code", "")),

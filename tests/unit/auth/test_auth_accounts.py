@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from crm_app import db
 from crm_app.models import AuditLog, Invitation, LoginCode, Membership, Organization, User, utcnow
-from crm_app.services import auth
+from crm_app.services import auth, invitations
 from crm_app.services.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from crm_app.services.security import hash_secret
 from tests.mailbox import code_in, inbox
@@ -178,18 +178,18 @@ def invitation(engine, make_member):
 
 def invite_code(token: str) -> str:
     with db.session_scope() as s:
-        email = auth.send_invitation_code(s, token, ip="10.1.1.2")
+        email = invitations.send_invitation_code(s, token, ip="10.1.1.2")
     return code_for(email)
 
 
 def accept(token: str, code: str, first="Bob", last="Stone"):
     with db.session_scope() as s:
-        return auth.accept_invitation(s, token, code, first, last, "10.1.1.2")
+        return invitations.accept_invitation(s, token, code, first, last, "10.1.1.2")
 
 
 def test_invitation_preview_shows_org_email_and_role(invitation):
     with db.session_scope() as s:
-        preview = auth.invitation_preview(s, "tok-bob")
+        preview = invitations.invitation_preview(s, "tok-bob")
     assert preview["org_name"] == "Sunrise Clinic"
     assert preview["email"] == "bob@clinic.example" and preview["role"] == "User"
 
@@ -264,7 +264,7 @@ def test_a_removed_or_stale_invitation_is_refused(invitation, change):
         err.value.message == "This invitation is no longer valid. Ask your team to send a new one."
     )
     with pytest.raises(NotFound), db.session_scope() as s:
-        auth.invitation_preview(s, token)
+        invitations.invitation_preview(s, token)
     assert counts()["Membership"] == 1
 
 
