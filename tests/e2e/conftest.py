@@ -304,6 +304,7 @@ def context(browser, live_app):
 def page(context, request):
     """A fresh page; on failure its screenshot goes to screenshots/tmp/<test>.png."""
     page = context.new_page()
+    helpers.follow_event_socket(page)
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed and not page.is_closed():

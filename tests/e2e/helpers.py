@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, WebSocket, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
@@ -118,6 +119,46 @@ def open_page(page: Page, url: str) -> Page:
     return page
 
 
+# The newest event socket of each page, recorded by follow_event_socket (conftest's `page`).
+_SOCKETS: weakref.WeakKeyDictionary[Page, WebSocket] = weakref.WeakKeyDictionary()
+
+
+def follow_event_socket(page: Page) -> None:
+    """Remember the page's event websocket (a new one after every full page load)."""
+
+    def remember(ws: WebSocket) -> None:
+        if "/_event" in ws.url:
+            _SOCKETS[page] = ws
+
+    page.on("websocket", remember)
+
+
+@contextmanager
+def event_sent(page: Page, handler: str, *values: str):
+    """Wait, at the end of the block, until the page sent the event `handler` (part of its
+    name, e.g. "set_add_value") carrying each of `values` to the server.
+
+    For inputs whose change is debounced in the browser: nothing on the page shows that
+    the server has the typed value, and a click made before the debounced change left
+    would reach the server first. The browser sends events one at a time, in order."""
+    ws = _SOCKETS.get(page)
+    if ws is None:
+        raise LookupError("no event websocket seen for this page (use the `page` fixture)")
+
+    def carries(payload) -> bool:
+        text = payload if isinstance(payload, str) else bytes(payload).decode(errors="replace")
+        return handler in text and all(value in text for value in values)
+
+    with ws.expect_event("framesent", carries):
+        yield
+
+
+def expect_announced(page: Page, text: str) -> None:
+    """Wait until a drag-and-drop list announced `text` to screen readers (dnd-kit's live
+    region: "Picked up …", "… is over …", "Dropped …"), i.e. the drag reached that step."""
+    expect(page.locator("[id^='DndLiveRegion-']").filter(has_text=text)).to_have_count(1)
+
+
 def code_input(page: Page) -> Locator:
     """The one-time code field, whatever its exact label ("Code", "6-digit code", ...)."""
     return (
@@ -179,7 +220,9 @@ def screenshot(page: Page, name: str, *, keep: bool = False) -> Path:
     directory = SCREENSHOTS if update else SCREENSHOTS / "tmp"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") + ".png")
-    page.screenshot(path=str(path), full_page=True)
+    # Finite CSS animations (dialogs, toasts, tabs) are finished first, so a picture never
+    # catches a screen half-way in.
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
 
 

@@ -9,7 +9,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import live_db, screenshot, sign_in
+from tests.e2e.helpers import event_sent, expect_announced, live_db, screenshot, sign_in
 
 
 @pytest.fixture()
@@ -44,10 +44,9 @@ def _add_contact(page, name: str, email: str) -> None:
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("button", name="Add a Single Person").click()
     dialog.get_by_label("Name", exact=True).fill(name)
-    dialog.get_by_label("Email ID").fill(email)
-    page.wait_for_timeout(
-        700
-    )  # the dialog's inputs are debounced (350 ms) and a click can overtake them
+    # The dialog's inputs are debounced: the click must not overtake the typed email.
+    with event_sent(page, "set_add_value", email):
+        dialog.get_by_label("Email ID").fill(email)
     dialog.get_by_role("button", name="Add contact").click()
     expect(dialog).to_be_hidden()
 
@@ -83,11 +82,11 @@ def test_round_robin_and_starting_stage_then_selected_admin(page, live_app, clin
     handle = manual.get_by_role("button", name="Drag to reorder Aisha Karimi")
     handle.focus()
     page.keyboard.press("Space")
-    page.wait_for_timeout(250)
+    expect(handle).to_have_attribute("aria-pressed", "true")  # lifted
     page.keyboard.press("ArrowDown")
-    page.wait_for_timeout(350)
+    expect_announced(page, "Aisha Karimi is over position 2 of 3")
     page.keyboard.press("Space")
-    page.wait_for_timeout(600)
+    expect_announced(page, "Dropped Aisha Karimi at position 2 of 3")
     expect(handles.nth(0)).to_have_accessible_name(re.compile("Rosa Alvarez"))
     expect(handles.nth(1)).to_have_accessible_name(re.compile("Aisha Karimi"))
     expect(handles.nth(2)).to_have_accessible_name(re.compile("Ben Ortiz"))

@@ -8,13 +8,14 @@ import secrets
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlmodel import Session
 
 from crm_app.db import make_engine, session_scope
 from crm_app.models import Agent, Membership, Organization, User
 from crm_app.services import fields, sessions, stages
 from tests.conftest import clear_config_caches
-from tests.e2e.helpers import open_page, screenshot
+from tests.e2e.helpers import expect_announced, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -81,6 +82,27 @@ def _handle_order(page: Page) -> list[str]:
     ]
 
 
+# The handle labels of the open tab in their shown order (the list shows a dropped order
+# through CSS `order` until the server sends the new one), compared with `expected`.
+_SHOWN_ORDER_IS = """expected => {
+    const panel = document.querySelector('[role=tabpanel][data-state=active]');
+    if (!panel) return false;
+    const shown = [...panel.querySelectorAll('[aria-label^="Drag to reorder "]')]
+        .map(e => [Number(getComputedStyle(e.closest('[data-sortable-id]')).order),
+                   e.getAttribute('aria-label').slice('Drag to reorder '.length)])
+        .sort((a, b) => a[0] - b[0]).map(p => p[1]);
+    return JSON.stringify(shown) === JSON.stringify(expected);
+}"""
+
+
+def _expect_order(page: Page, expected: list[str]) -> None:
+    """Wait until the open tab shows the rows in `expected` order."""
+    try:
+        page.wait_for_function(_SHOWN_ORDER_IS, arg=expected)
+    except PlaywrightTimeoutError:
+        assert _handle_order(page) == expected
+
+
 def test_owner_reorders_fields_by_mouse_and_keyboard(page: Page, live_app, monkeypatch):
     world = _seed(live_app.database_url)
     path = f"/agents/{world['agent_id']}/crm/settings"
@@ -100,24 +122,27 @@ def test_owner_reorders_fields_by_mouse_and_keyboard(page: Page, live_app, monke
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] - 10, steps=5)
     page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 2, steps=20)
     page.mouse.up()
-    expect(page.get_by_text("Field order saved.").first).to_be_visible()
-    page.wait_for_timeout(300)
-    assert _handle_order(page) == ["Gender", "Name", "Email", "Mobile Number"]
+    saved = page.get_by_text("Field order saved.")
+    expect(saved.first).to_be_visible()
+    _expect_order(page, ["Gender", "Name", "Email", "Mobile Number"])
+    # Toasts leave after a few seconds: once this one is gone, the next is the keyboard move's.
+    expect(saved).to_have_count(0, timeout=15_000)
 
     # Keyboard: focus the handle, Space to lift, ArrowDown, Space to drop.
     name = page.get_by_role("button", name="Drag to reorder Name")
     name.focus()
     page.keyboard.press("Space")
-    page.wait_for_timeout(250)
+    expect(name).to_have_attribute("aria-pressed", "true")  # lifted
     page.keyboard.press("ArrowDown")
-    page.wait_for_timeout(350)
+    expect_announced(page, "Name is over position 3 of 4")
     page.keyboard.press("Space")
-    page.wait_for_timeout(600)
-    assert _handle_order(page) == ["Gender", "Email", "Name", "Mobile Number"]
+    expect_announced(page, "Dropped Name at position 3 of 4")
+    _expect_order(page, ["Gender", "Email", "Name", "Mobile Number"])
+    expect(saved.first).to_be_visible()
 
     open_page(page, live_app.url(path))
     expect(page.get_by_role("button", name="Drag to reorder Gender")).to_be_visible()
-    assert _handle_order(page) == ["Gender", "Email", "Name", "Mobile Number"]
+    _expect_order(page, ["Gender", "Email", "Name", "Mobile Number"])
     screenshot(page, "crm-settings-fields")
 
     # The stages tab lists the default pipeline with contact counts.

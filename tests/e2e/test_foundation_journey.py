@@ -127,7 +127,7 @@ def test_owner_builds_the_crm_and_invites_a_user(browser, live_app):
         page.get_by_role("button", name="Drag to reorder Assessment booked"),
         page.get_by_role("button", name="Drag to reorder Prospect"),
     )
-    page.wait_for_timeout(800)
+    expect(page.get_by_text("Stage order saved.").first).to_be_visible()
     open_page(page, settings_url)
     page.get_by_role("tab", name="Pipeline Stages").click()
     expect(page.get_by_role("button", name="Drag to reorder Assessment booked")).to_be_visible()

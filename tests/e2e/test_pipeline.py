@@ -8,7 +8,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import live_db, screenshot, sign_in
+from tests.e2e.helpers import expect_announced, live_db, screenshot, sign_in
 
 PEOPLE = ["Olivia Bennett", "Liam Carter", "Ava Diaz", "Noah Evans"]
 
@@ -78,7 +78,8 @@ def _drag_with_mouse(page, card, target):
     page.mouse.down()
     page.mouse.move(x + 12, y + 4, steps=4)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 120, steps=20)
-    page.wait_for_timeout(150)
+    expect(target).to_have_attribute("data-over", "true")  # the column lights up
+    expect(page.locator('[data-overlay="true"]')).to_be_visible()  # the card under the pointer
     screenshot(page, "pipeline-dragging")
     page.mouse.up()
 
@@ -111,11 +112,12 @@ def test_drag_cards_between_stages_with_mouse_keyboard_and_menu(page, live_app, 
     handle = page.get_by_role("button", name="Drag Liam Carter to another stage")
     handle.focus()
     page.keyboard.press("Space")
-    page.wait_for_timeout(200)
-    for _ in range(2):
+    expect(handle).to_have_attribute("aria-pressed", "true")  # lifted
+    for stage in ("Prospect", "Customer"):
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(250)
+        expect_announced(page, f"Liam Carter is over {stage}.")
     page.keyboard.press("Space")
+    expect_announced(page, "Liam Carter moved to Customer.")
     customer = _column(page, board, "Customer")
     expect(customer).to_contain_text("Liam Carter")
     expect(page.get_by_text("Moved Liam Carter to Customer.")).to_be_visible()
@@ -178,7 +180,6 @@ def test_the_board_shows_what_the_filtered_list_shows(page, live_app, board, mon
     expect(page.locator("[data-kanban-card]")).to_have_count(1)
     expect(page.locator("[data-kanban-card]").first).to_contain_text("Ava Diaz")
     expect(page.get_by_text("1 filter from the list")).to_be_visible()
-    page.wait_for_timeout(300)
     screenshot(page, "pipeline-filtered-like-the-list")
     page.get_by_role("button", name="Clear filters").click()
     expect(page.locator("[data-kanban-card]")).to_have_count(4)
