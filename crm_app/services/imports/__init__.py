@@ -27,11 +27,15 @@ transaction that marks the job done): an unfinished run never shows its contacts
 
 Every transaction of a run also stamps the job's `heartbeat_at`, and the job names the
 process running it (`runner`, "host:pid"). A run whose process died (a restart, a crash) is
-found by `recovery.recover_stalled` — at start-up (the CLI's `migrate`, the app's lifespan task) and
-every minute (crm_app/jobs.py) — right away when its process was on this host and is gone,
+found by `recovery.recover_stalled` — when the worker starts, every minute (crm_app/jobs/imports.py)
+and in the CLI's `migrate` — right away when its process was on this host and is gone,
 otherwise once it has not stamped for STALL_SECONDS; the job is then treated like a failure
 midway: what its chunks wrote is undone and it is marked failed. A run that was only slow
 notices at its next chunk (it reads the job under lock) and stops.
+
+Runs happen on the job worker: `run.start_import` queues the job and names the task
+`RUN_TASK`, enqueued once the caller commits; a queued job whose task was lost is queued
+again by `recovery.requeue_waiting` (the same periodic job).
 
 The package, by step: common (statuses, storage, job lookup), upload (store the file,
 suggest and check a mapping), rows (clean one row), previews, batch (match and merge a
@@ -50,17 +54,19 @@ from crm_app.services.imports.previews import (
     preview,
 )
 from crm_app.services.imports.recovery import (
+    RUN_TASK,
     STALL_SECONDS,
     recover_interrupted,
     recover_stalled,
+    requeue_waiting,
     stalled_jobs,
+    waiting_jobs,
 )
 from crm_app.services.imports.rows import clean_row, fast_email
 from crm_app.services.imports.run import (
     WRITE_ROWS,
     import_file,
     run_import,
-    run_in_background,
     start_import,
 )
 from crm_app.services.imports.undo import undo_import
@@ -81,7 +87,10 @@ __all__ = [
     "PREVIEW_ROWS",
     "PREVIEW_SCAN_ROWS",
     "RESOURCE",
+    "RUN_TASK",
     "STALL_SECONDS",
+    "requeue_waiting",
+    "waiting_jobs",
     "WRITE_ROWS",
     "clean_mapping",
     "clean_row",
@@ -100,7 +109,6 @@ __all__ = [
     "recover_interrupted",
     "recover_stalled",
     "run_import",
-    "run_in_background",
     "save_contacts_batch",
     "stalled_jobs",
     "start_import",

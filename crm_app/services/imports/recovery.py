@@ -9,12 +9,15 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from crm_app.db import session_scope
+from crm_app.jobs.queue import after_commit
 from crm_app.models import ImportJob, utcnow
 from crm_app.services.access import Actor, require_agent
-from crm_app.services.imports.common import ACTIVE, audit_job
+from crm_app.services.imports.common import audit_job
 from crm_app.services.imports.undo import revert
 
-STALL_SECONDS = 300  # an active job without a heartbeat for this long: its process is gone
+STALL_SECONDS = 300  # a running job without a heartbeat for this long: its process is gone
+RUN_TASK = "imports.run"  # the job worker's task that runs an import (run.run_import)
+RUNNING = ("checking", "importing")  # taken by a worker (a "queued" job waits for one)
 
 
 class Recovered(Exception):
@@ -59,9 +62,9 @@ def _dead(job: ImportJob, now) -> bool:
 
 
 def stalled_jobs(session: Session, agent_id: int | None = None) -> list[int]:
-    """Ids of the active jobs (every agent's, or one agent's) whose run died; a plain read."""
+    """Ids of the running jobs (every agent's, or one agent's) whose run died; a plain read."""
     now = utcnow()
-    query = select(ImportJob).where(ImportJob.status.in_(ACTIVE))
+    query = select(ImportJob).where(ImportJob.status.in_(RUNNING))
     if agent_id is not None:
         query = query.where(ImportJob.agent_id == agent_id)
     return [job.id for job in session.exec(query) if _dead(job, now)]
@@ -74,7 +77,7 @@ def recover_stalled(session: Session, agent_id: int | None = None) -> int:
     for job_id in stalled_jobs(session, agent_id):
         # Locked and read again: the run may have moved on (or finished) since.
         job = session.get(ImportJob, job_id, with_for_update=True, populate_existing=True)
-        if job is None or job.status not in ACTIVE or not _dead(job, utcnow()):
+        if job is None or job.status not in RUNNING or not _dead(job, utcnow()):
             continue
         done = (
             f" after {job.processed:,} of {job.total:,} rows"
@@ -95,6 +98,32 @@ def recover_stalled(session: Session, agent_id: int | None = None) -> int:
         )
         recovered += 1
     return recovered
+
+
+def waiting_jobs(session: Session) -> list[int]:
+    """Ids of the queued jobs no worker took for STALL_SECONDS; a plain read."""
+    cutoff = utcnow() - timedelta(seconds=STALL_SECONDS)
+    return [
+        job.id
+        for job in session.exec(select(ImportJob).where(ImportJob.status == "queued"))
+        if (job.heartbeat_at or job.created_at) < cutoff
+    ]
+
+
+def requeue_waiting(session: Session, job_ids: list[int]) -> int:
+    """Queue `waiting_jobs` again: their task may have been lost (the process died between
+    the commit and the enqueue). A run takes a job only while it is still queued, so a
+    second task for a job does nothing. Stamps them, so the next round waits again."""
+    requeued = 0
+    for job_id in job_ids:
+        job = session.get(ImportJob, job_id, with_for_update=True, populate_existing=True)
+        if job is None or job.status != "queued":
+            continue
+        job.heartbeat_at = utcnow()
+        session.add(job)
+        after_commit(session, RUN_TASK, job.id)
+        requeued += 1
+    return requeued
 
 
 def recover_interrupted(session: Session, actor: Actor, agent_id: int) -> int:

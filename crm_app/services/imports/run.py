@@ -6,7 +6,6 @@ import csv
 import os
 import pickle
 import tempfile
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from crm_app.db import session_scope
+from crm_app.jobs.queue import after_commit
 from crm_app.models import Agent, Contact, ImportChange, ImportJob, utcnow
 from crm_app.services import csv_reader
 from crm_app.services.access import Actor, actor_for
@@ -24,7 +24,14 @@ from crm_app.services.export import escape_cell
 from crm_app.services.imports.batch import Batch, Outcome, import_origin
 from crm_app.services.imports.common import ERROR_HEADER, audit_job, file_path, job_dto, load_job
 from crm_app.services.imports.previews import read_info
-from crm_app.services.imports.recovery import LOCAL_RUNS, Recovered, abort, runner_name, running_job
+from crm_app.services.imports.recovery import (
+    LOCAL_RUNS,
+    RUN_TASK,
+    Recovered,
+    abort,
+    runner_name,
+    running_job,
+)
 from crm_app.services.imports.rows import Plan, clean_row
 from crm_app.services.imports.upload import clean_mapping, create_job
 from crm_app.settings import private_open
@@ -39,8 +46,11 @@ def start_import(
     *,
     policy: str,
     valid_only: bool,
+    queue: bool = True,
 ) -> dict:
-    """Queue the job with its mapping and options (the caller then runs `run_import`)."""
+    """Queue the job with its mapping and options; the worker runs it (`run_import`, the
+    task RUN_TASK) once the caller's transaction has committed (`queue=False`: the caller
+    runs it itself)."""
     agent, job = load_job(session, actor, agent_id, job_id)
     if policy not in POLICIES:
         raise ValidationError("Choose what to do with existing contacts.", field="policy")
@@ -48,29 +58,21 @@ def start_import(
         raise ValidationError("This import has already been started.")
     job.mapping = clean_mapping(session, agent, list(job.headers), mapping)
     job.policy, job.valid_only, job.status = policy, bool(valid_only), "queued"
+    job.heartbeat_at = utcnow()  # queued now (recovery.requeue_waiting reads it)
     session.add(job)
     session.flush()
+    if queue:
+        after_commit(session, RUN_TASK, job.id)
     return job_dto(job)
 
 
-def run_in_background(job_id: int, engine: Engine | None = None) -> threading.Thread:
-    thread = threading.Thread(
-        target=run_import,
-        args=(job_id,),
-        kwargs={"engine": engine},
-        name=f"import-{job_id}",
-        daemon=True,
-    )
-    thread.start()
-    return thread
-
-
 def run_import(job_id: int, engine: Engine | None = None) -> dict:
-    """Check, then write a queued job; every outcome is stored on the job (and returned)."""
+    """Check, then write a queued job; every outcome is stored on the job (and returned).
+    A job already taken (its task was queued twice) is left to the run that took it."""
     LOCAL_RUNS.add(job_id)
     try:
         with session_scope(engine) as session:
-            job = session.get(ImportJob, job_id)
+            job = session.get(ImportJob, job_id, with_for_update=True)
             if job is None or job.status != "queued":
                 return job_dto(job) if job else {}
             job.status, job.started_at, job.heartbeat_at, job.processed = (
@@ -332,6 +334,13 @@ def import_file(
                 )
             mapping[header] = "" if target in ("", "-", "ignore") else target
         start_import(
-            session, actor, agent_id, job["id"], mapping, policy=policy, valid_only=valid_only
+            session,
+            actor,
+            agent_id,
+            job["id"],
+            mapping,
+            policy=policy,
+            valid_only=valid_only,
+            queue=False,
         )
     return run_import(job["id"], engine=engine)

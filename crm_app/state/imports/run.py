@@ -117,7 +117,6 @@ class RunAndHistory(rx.State, mixin=True):
             )
         self._copy_progress(job)
         self.step = "import"
-        import_service.run_in_background(self.job_id)
         return [self._address(), type(self).poll]
 
     @rx.event(background=True)

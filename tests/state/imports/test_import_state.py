@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from crm_app import db, settings
+from crm_app.jobs import queue
 from crm_app.models import ImportJob, User
 from crm_app.services import agents, imports, sessions
 from crm_app.state.base import AppState
@@ -36,7 +37,11 @@ def clinic(db_env):
 def _state(monkeypatch, clinic, started: list) -> ImportState:
     monkeypatch.setattr(AppState, "_token", lambda self: clinic["token"])
     monkeypatch.setattr(AppState, "route_agent_id", lambda self: clinic["agent"])
-    monkeypatch.setattr(imports, "run_in_background", lambda job_id: started.append(job_id))
+    monkeypatch.setattr(  # the import's job, queued after the commit, is recorded, not run
+        queue,
+        "enqueue",
+        lambda name, *args: started.append(args[0]) if name == imports.RUN_TASK else None,
+    )
     st = ImportState(_reflex_internal_init=True)
     st.job_id = clinic["job"]
     st.headers = ["Name", "Email"]
