@@ -60,7 +60,7 @@ def _agent_switcher() -> rx.Component:
             rx.select.content(
                 rx.foreach(
                     AppState.agents,
-                    lambda a: rx.select.item(a["name"].to(str), value=a["id"].to_string()),
+                    lambda a: rx.select.item(a.name, value=a.id.to_string()),
                 ),
                 z_index="60",  # above the phone drawer and its overlay (z-index 50)
             ),

@@ -18,7 +18,7 @@ _REGIONS = region_choices()
 
 
 def _agent_card(agent: rx.Var) -> rx.Component:
-    agent_id = agent["id"].to(int)
+    agent_id = agent.id
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -31,9 +31,9 @@ def _agent_card(agent: rx.Var) -> rx.Component:
                     flex_shrink="0",
                 ),
                 rx.vstack(
-                    rx.text(agent["name"].to(str), size="4", weight="bold", trim="both"),
+                    rx.text(agent.name, size="4", weight="bold", trim="both"),
                     rx.text(
-                        agent["public_path"].to(str),
+                        agent.public_path,
                         size="1",
                         color=rx.color("gray", 10),
                         font_family="var(--code-font-family)",
@@ -46,7 +46,7 @@ def _agent_card(agent: rx.Var) -> rx.Component:
                 spacing="3",
             ),
             rx.text(
-                agent["welcome_message"].to(str),
+                agent.welcome_message,
                 size="2",
                 color=rx.color("gray", 11),
                 style={
@@ -60,13 +60,13 @@ def _agent_card(agent: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.badge(
                     rx.icon("users", size=12),
-                    agent["contacts_label"].to(str),
+                    agent.contacts_label,
                     variant="soft",
                     color_scheme=ACCENT,
                 ),
                 rx.badge(
                     rx.icon("phone", size=12),
-                    agent["region_label"].to(str),
+                    agent.region_label,
                     variant="soft",
                     color_scheme="gray",
                 ),
@@ -76,7 +76,7 @@ def _agent_card(agent: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.link(
                     rx.button(rx.icon("contact", size=14), "Open CRM", size="2"),
-                    href=agent["crm_href"].to(str),
+                    href=agent.crm_href,
                     underline="none",
                 ),
                 rx.cond(

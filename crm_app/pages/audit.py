@@ -59,28 +59,28 @@ def _status(status) -> rx.Component:
 
 def _description_part(part: rx.Var) -> rx.Component:
     return rx.cond(
-        part["href"] != "",
-        rx.link(part["text"], href=part["href"], weight="medium"),
-        rx.text.span(part["text"]),
+        part.href != "",
+        rx.link(part.text, href=part.href, weight="medium"),
+        rx.text.span(part.text),
     )
 
 
 def _row(entry: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(entry["user"].to(str), size="2", weight="medium")),
+        rx.table.cell(rx.text(entry.user, size="2", weight="medium")),
         rx.table.cell(
             rx.text(
-                rx.foreach(entry["description"].to(list[dict[str, str]]), _description_part),
+                rx.foreach(entry.description, _description_part),
                 size="2",
             ),
             max_width="420px",
         ),
-        rx.table.cell(_action_badge(entry["action"].to(str))),
-        rx.table.cell(rx.text(entry["resource"].to(str), size="2")),
-        rx.table.cell(_status(entry["status"].to(str))),
+        rx.table.cell(_action_badge(entry.action)),
+        rx.table.cell(rx.text(entry.resource, size="2")),
+        rx.table.cell(_status(entry.status)),
         rx.table.cell(
             rx.text(
-                entry["timestamp"].to(str),
+                entry.timestamp,
                 size="2",
                 color=rx.color("gray", 11),
                 white_space="nowrap",

@@ -8,28 +8,51 @@ sidebar's agent switcher shows the new list.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from crm_app import routes
 from crm_app.services import agents as agent_service
 from crm_app.services.stages import region_name
 from crm_app.state.base import AppState, DialogFlags, shows_errors
+from crm_app.state.ids import as_int
 
 
-def _as_int(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+@dataclass
+class AgentCard:
+    """An agent as its card shows it."""
+
+    id: int
+    name: str
+    slug: str
+    welcome_message: str
+    contacts: int
+    region_label: str
+    contacts_label: str
+    public_path: str
+    crm_href: str
+
+    @classmethod
+    def of(cls, agent: dict) -> AgentCard:
+        count = agent["contacts"]
+        return cls(
+            id=agent["id"],
+            name=agent["name"],
+            slug=agent["slug"],
+            welcome_message=agent["welcome_message"],
+            contacts=count,
+            region_label=f"{agent['region']} · {region_name(agent['region'])}",
+            contacts_label=f"{count:,} contact{'s' if count != 1 else ''}",
+            public_path=f"/a/{agent['slug']}",
+            crm_href=routes.agent_path(routes.CONTACTS, agent["id"]),
+        )
 
 
 class AgentsState(DialogFlags, AppState):
     loaded: bool = False
     can_manage: bool = False
-    agent_cards: list[dict] = []  # see _card()
+    agent_cards: list[AgentCard] = []
 
     # Create agent dialog
     create_open: bool = False
@@ -72,7 +95,7 @@ class AgentsState(DialogFlags, AppState):
 
     def _reload(self, session, actor) -> None:
         self.can_manage = actor.is_admin
-        self.agent_cards = [_card(a) for a in agent_service.list_agents(session, actor)]
+        self.agent_cards = [AgentCard.of(a) for a in agent_service.list_agents(session, actor)]
         self.loaded = True
 
     @rx.event
@@ -151,16 +174,16 @@ class AgentsState(DialogFlags, AppState):
 
     # ------------------------------------------------------------------ rename
 
-    def _card_by_id(self, agent_id) -> dict | None:
-        wanted = _as_int(agent_id)
-        return next((a for a in self.agent_cards if a["id"] == wanted), None)
+    def _card_by_id(self, agent_id) -> AgentCard | None:
+        wanted = as_int(agent_id)
+        return next((a for a in self.agent_cards if a.id == wanted), None)
 
     @rx.event
     def start_rename(self, agent_id: int):
         card = self._card_by_id(agent_id)
         if card is None or not self.can_manage:
             return rx.toast.error("Agent not found.")
-        self.rename_id, self.rename_value, self.rename_error = card["id"], card["name"], ""
+        self.rename_id, self.rename_value, self.rename_error = card.id, card.name, ""
         self.rename_open = True
 
     @rx.event
@@ -188,9 +211,9 @@ class AgentsState(DialogFlags, AppState):
         if card is None or not self.can_manage:
             return rx.toast.error("Agent not found.")
         self.delete_id, self.delete_name, self.delete_contacts = (
-            card["id"],
-            card["name"],
-            card["contacts"],
+            card.id,
+            card.name,
+            card.contacts,
         )
         self.delete_confirm, self.delete_error = "", ""
         self.delete_open = True
@@ -210,13 +233,3 @@ class AgentsState(DialogFlags, AppState):
         name = self.delete_name
         self.delete_open = False
         return [rx.toast.success(f"Deleted {name} and its CRM."), AppState.load_shell]
-
-
-def _card(agent: dict) -> dict:
-    return {
-        **agent,
-        "region_label": f"{agent['region']} · {region_name(agent['region'])}",
-        "contacts_label": f"{agent['contacts']:,} contact{'s' if agent['contacts'] != 1 else ''}",
-        "public_path": f"/a/{agent['slug']}",
-        "crm_href": routes.agent_path(routes.CONTACTS, agent["id"]),
-    }

@@ -3,6 +3,7 @@ newest first, with an action filter, text search and Prev/Next pages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,7 +11,7 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.services import audit as audit_service
-from crm_app.state.base import TZ_SCRIPT, AppState, shows_errors, time_zone_name
+from crm_app.state.base import AppState, BrowserTimeZone, shows_errors
 
 PAGE_SIZE = 25
 ALL = "All actions"
@@ -37,14 +38,32 @@ def _contact_href(part: audit_service.DescriptionPart) -> str:
     return routes.agent_path(routes.CONTACT, part.agent_id).replace("[contact_id]", part.contact_id)
 
 
-class AuditState(AppState):
+@dataclass
+class TextPart:
+    """A piece of an entry's description; `href` links a contact's name ("" for plain text)."""
+
+    text: str
+    href: str
+
+
+@dataclass
+class AuditEntry:
+    id: int
+    user: str
+    description: list[TextPart]
+    action: str
+    resource: str
+    status: str
+    timestamp: str
+
+
+class AuditState(BrowserTimeZone, AppState):
     loaded: bool = False
-    entries: list[dict] = []  # description: [{"text", "href"}], href "" for plain text
+    entries: list[AuditEntry] = []
     total: int = 0
     page: int = 1
     action_filter: str = ALL
     search: str = ""
-    _tz_name: str = ""
 
     @rx.var
     def page_count(self) -> int:
@@ -91,15 +110,15 @@ class AuditState(AppState):
             descriptions = audit_service.describe(session, actor, rows)
         self.total = total
         self.entries = [
-            {
-                "id": row.id,
-                "user": row.user_label or "System",
-                "description": [{"text": part.text, "href": _contact_href(part)} for part in parts],
-                "action": row.action,
-                "resource": row.resource,
-                "status": row.status,
-                "timestamp": format_timestamp(row.created_at, self._tz_name),
-            }
+            AuditEntry(
+                id=row.id,
+                user=row.user_label or "System",
+                description=[TextPart(part.text, _contact_href(part)) for part in parts],
+                action=row.action,
+                resource=row.resource,
+                status=row.status,
+                timestamp=format_timestamp(row.created_at, self._tz_name),
+            )
             for row, parts in zip(rows, descriptions)
         ]
         self.loaded = True
@@ -109,16 +128,10 @@ class AuditState(AppState):
     def load(self):
         self.page = 1
         self._fetch()
-        if not self._tz_name:
-            return rx.call_script(TZ_SCRIPT, callback=AuditState.set_time_zone)
-        return None
+        return self._ask_time_zone()
 
-    @rx.event
-    @shows_errors
-    def set_time_zone(self, name: str):
-        if name := time_zone_name(name):
-            self._tz_name = name
-            self._fetch()
+    def _refill(self) -> None:
+        self._fetch()
 
     @rx.event
     @shows_errors

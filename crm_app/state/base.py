@@ -39,12 +39,13 @@ from crm_app.db import session_scope
 from crm_app.services import access, sessions
 from crm_app.services.access import Actor
 from crm_app.services.errors import NotAuthenticated, ServiceError
+from crm_app.state.dto import AgentOption
 
-TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"  # the browser's time zone
+_TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
 
 def time_zone_name(name) -> str:
-    """The browser's IANA time zone name as sent by TZ_SCRIPT, or "" when it is not one."""
+    """The browser's IANA time zone name as sent by _TZ_SCRIPT, or "" when it is not one."""
     name = str(name or "")[:64]
     try:
         ZoneInfo(name)
@@ -71,7 +72,7 @@ class AppState(rx.State):
     user_email: str = ""
     role: str = ""
     org_name: str = ""
-    agents: list[dict] = []  # [{"id": int, "name": str, "slug": str}]
+    agents: list[AgentOption] = []
     current_agent_key: str = ""  # the agent whose CRM the sidebar shows ("" when none)
 
     @rx.var
@@ -122,15 +123,14 @@ class AppState(rx.State):
         self.role = actor.role
         self.org_name = sessions.org_name(session, actor.org_id)
         self.agents = [
-            {"id": a.id, "name": a.name, "slug": a.slug}
-            for a in access.visible_agents(session, actor)
+            AgentOption(a.id, a.name, a.slug) for a in access.visible_agents(session, actor)
         ]
-        keys = {str(a["id"]) for a in self.agents}
+        keys = {str(a.id) for a in self.agents}
         routed = self.route_agent_id()
         if routed is not None and str(routed) in keys:
             self.current_agent_key = str(routed)
         elif self.current_agent_key not in keys:
-            self.current_agent_key = str(self.agents[0]["id"]) if self.agents else ""
+            self.current_agent_key = str(self.agents[0].id) if self.agents else ""
 
     def _show_service_error(self, error: ServiceError, fields: str | None):
         """What `shows_errors` does with a refused call (see the module's docstring)."""
@@ -145,7 +145,7 @@ class AppState(rx.State):
 
     @rx.event
     def switch_agent(self, agent_key: str):
-        if agent_key not in {str(a["id"]) for a in self.agents}:
+        if agent_key not in {str(a.id) for a in self.agents}:
             return rx.toast.error("Agent not found.")
         self.current_agent_key = agent_key
         return rx.redirect(routes.agent_path(routes.CONTACTS, agent_key))
@@ -222,3 +222,26 @@ def error_toast(error: Exception):
     if isinstance(error, ServiceError):
         return rx.toast.error(error.message)
     raise error
+
+
+class BrowserTimeZone(rx.State, mixin=True):
+    """Times shown in the viewer's time zone (UTC until the browser says): a state's `load`
+    ends with `return self._ask_time_zone()`; the browser's answer comes back to
+    `set_time_zone`, which keeps it in `_tz_name` and reloads with the state's `_refill()`."""
+
+    _tz_name: str = ""
+
+    def _ask_time_zone(self):
+        if self._tz_name:
+            return None
+        return rx.call_script(_TZ_SCRIPT, callback=type(self).set_time_zone)
+
+    def _refill(self) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    @shows_errors
+    def set_time_zone(self, name: str):
+        if name := time_zone_name(name):
+            self._tz_name = name
+            self._refill()

@@ -74,3 +74,12 @@ class SavedView:
     name: str = ""
     query: dict = dataclasses.field(default_factory=dict)
     columns: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class AgentOption:
+    """An agent the signed-in member can open (the sidebar's agent switcher)."""
+
+    id: int = 0
+    name: str = ""
+    slug: str = ""

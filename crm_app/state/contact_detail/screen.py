@@ -18,14 +18,7 @@ from crm_app.services import files as file_service
 from crm_app.services import notes as note_service
 from crm_app.services import timeline
 from crm_app.services.errors import NotFound, PermissionDenied, ServiceError
-from crm_app.state.base import (
-    TZ_SCRIPT,
-    AppState,
-    DialogFlags,
-    route_param,
-    shows_errors,
-    time_zone_name,
-)
+from crm_app.state.base import AppState, BrowserTimeZone, DialogFlags, route_param, shows_errors
 from crm_app.state.contact_detail.notes_files import NotesAndFiles
 from crm_app.state.dto import Choice, pick_all
 
@@ -38,7 +31,7 @@ def _confirms(typed: str, phrases: list) -> bool:
     return typed != "" and typed in {str(p).strip().lower() for p in phrases if p}
 
 
-class ContactDetailState(NotesAndFiles, DialogFlags, AppState):
+class ContactDetailState(NotesAndFiles, DialogFlags, BrowserTimeZone, AppState):
     loaded: bool = False
     not_found: bool = False
     tab: str = "general"
@@ -65,8 +58,6 @@ class ContactDetailState(NotesAndFiles, DialogFlags, AppState):
     erase_open: bool = False
     erase_confirm: str = ""
     erase_error: str = ""
-
-    _tz_name: str = ""
 
     # ------------------------------------------------------------------ derived
 
@@ -140,19 +131,12 @@ class ContactDetailState(NotesAndFiles, DialogFlags, AppState):
         self.edit_open = self.erase_open = False
         self.editing_note_id = ""
         self.file_error = ""
+        self._refill()
+        return self._ask_time_zone()
+
+    def _refill(self) -> None:
         with self.unit() as (session, actor):
             self._fill(session, actor)
-        if not self._tz_name:
-            return rx.call_script(TZ_SCRIPT, callback=ContactDetailState.set_time_zone)
-        return None
-
-    @rx.event
-    @shows_errors
-    def set_time_zone(self, name: str):
-        if name := time_zone_name(name):
-            self._tz_name = name
-            with self.unit() as (session, actor):
-                self._fill(session, actor)
 
     @rx.event
     def set_tab(self, tab: str):

@@ -63,7 +63,7 @@ class CrmSettingsState(FieldDialog, StageEdits, AppState):
         self.phone_region = defaults["phone_region"]
         self.duplicate_policy = defaults["duplicate_policy"]
         self.can_edit = actor.is_admin
-        self.agent_name = next((a["name"] for a in self.agents if a["id"] == agent_id), "")
+        self.agent_name = next((a.name for a in self.agents if a.id == agent_id), "")
         self.load_error = ""
         self.loaded = True
 

@@ -67,7 +67,7 @@ def test_owner_shell_lists_agents_of_own_org_only(world, monkeypatch):
     assert state.load_shell() is None
     assert state.signed_in and state.user_name == "Dana Whitfield" and state.role == "Owner"
     assert state.org_name == "Clinic"
-    assert [a["name"] for a in state.agents] == ["Reception"]
+    assert [a.name for a in state.agents] == ["Reception"]
     assert state.current_agent_key == str(world["mine"])
     assert state.user_initials == "DW"
 

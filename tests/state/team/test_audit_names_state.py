@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from crm_app import db
 from crm_app.services import access, audit, contacts
 from crm_app.state.audit import AuditState
@@ -25,17 +27,16 @@ def test_entries_link_the_contact_by_name_and_hide_other_agents_contacts(world, 
     added = next(
         e
         for e in state.entries
-        if e["description"][0]["text"] == "Added contact "
-        and e["description"][1]["text"] == "Maria Lopez"
+        if e.description[0].text == "Added contact " and e.description[1].text == "Maria Lopez"
     )
-    assert added["description"] == [
+    assert [asdict(p) for p in added.description] == [
         {"text": "Added contact ", "href": ""},
         {"text": "Maria Lopez", "href": f"/agents/{reception}/crm/contacts/{maria}"},
         {"text": " via Manual", "href": ""},
     ]
 
     state = make_state(AuditState, "user")
-    assert [e["description"] for e in state.entries] == [
+    assert [[asdict(p) for p in e.description] for e in state.entries] == [
         [{"text": "Edited a contact", "href": ""}],
         [
             {"text": "Edited contact ", "href": ""},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
 
 from crm_app import db
@@ -63,7 +64,7 @@ def test_audit_owner_sees_the_org_paginated_and_filtered(world, make_state):
     state = make_state(AuditState, "owner")
     assert state.total == PAGE_SIZE + 7 and len(state.entries) == PAGE_SIZE
     assert state.has_next and not state.has_prev and state.page_count == 2
-    assert set(state.entries[0]) == {
+    assert {f.name for f in fields(state.entries[0])} == {
         "id",
         "user",
         "description",
@@ -96,17 +97,17 @@ def test_audit_user_sees_only_their_own(world, make_state):
     _entries(world, 4, world.admin_id, world.org_id)
     _entries(world, 2, world.user_id, world.org_id, action="Create")
     state = make_state(AuditState, "user")
-    assert state.total == 2 and {e["user"] for e in state.entries} == {f"member {world.user_id}"}
+    assert state.total == 2 and {e.user for e in state.entries} == {f"member {world.user_id}"}
 
 
 def test_audit_timestamps_follow_the_browser_time_zone(world, make_state):
     _entries(world, 1, world.admin_id, world.org_id)
     state = make_state(AuditState, "owner")
-    assert state.entries[0]["timestamp"].endswith("UTC")
+    assert state.entries[0].timestamp.endswith("UTC")
     state.set_time_zone("Europe/Berlin")
-    assert not state.entries[0]["timestamp"].endswith("UTC")
+    assert not state.entries[0].timestamp.endswith("UTC")
     state.set_time_zone("../../etc/passwd")  # ignored
-    assert not state.entries[0]["timestamp"].endswith("UTC")
+    assert not state.entries[0].timestamp.endswith("UTC")
     moment = datetime(2026, 3, 3, 13, 5, tzinfo=UTC)
     assert format_timestamp(moment, "Europe/Berlin") == "Mar 3, 2026, 2:05 PM"
     assert format_timestamp(moment) == "Mar 3, 2026, 1:05 PM UTC"

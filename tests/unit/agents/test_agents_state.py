@@ -50,10 +50,10 @@ def make_state(monkeypatch):
 def test_admin_sees_cards_and_creates_an_agent(tokens, make_state):
     state = make_state(tokens["admin"])
     assert state.can_manage and state.loaded
-    assert [(c["name"], c["public_path"], c["contacts_label"]) for c in state.agent_cards] == [
+    assert [(c.name, c.public_path, c.contacts_label) for c in state.agent_cards] == [
         ("Reception", "/a/reception", "0 contacts")
     ]
-    assert state.agent_cards[0]["crm_href"] == f"/agents/{tokens['agent_id']}/crm/contacts"
+    assert state.agent_cards[0].crm_href == f"/agents/{tokens['agent_id']}/crm/contacts"
 
     state.open_create()
     state.set_new_name("Front Desk")
@@ -65,8 +65,8 @@ def test_admin_sees_cards_and_creates_an_agent(tokens, make_state):
     events = state.submit_create()
     assert state.create_open is False and state.create_errors == {}
     assert "is ready" in str(events)
-    assert [c["name"] for c in state.agent_cards] == ["Front Desk Bot", "Reception"]
-    assert state.agent_cards[0]["region_label"].startswith("GB")
+    assert [c.name for c in state.agent_cards] == ["Front Desk Bot", "Reception"]
+    assert state.agent_cards[0].region_label.startswith("GB")
 
 
 def test_create_errors_show_next_to_the_field(tokens, make_state):
@@ -87,7 +87,7 @@ def test_create_errors_show_next_to_the_field(tokens, make_state):
 def test_user_sees_their_agents_but_cannot_manage(tokens, make_state):
     state = make_state(tokens["user"])
     assert not state.can_manage
-    assert [c["name"] for c in state.agent_cards] == ["Reception"]
+    assert [c.name for c in state.agent_cards] == ["Reception"]
     state.open_create()
     state.set_new_name("Mine")
     assert "needs the Admin role" in str(state.submit_create())
@@ -103,7 +103,7 @@ def test_user_sees_their_agents_but_cannot_manage(tokens, make_state):
 
 def test_other_org_cannot_touch_the_agent(tokens, make_state):
     state = make_state(tokens["other"])
-    assert [c["name"] for c in state.agent_cards] == ["Shop Bot"]
+    assert [c.name for c in state.agent_cards] == ["Shop Bot"]
     assert "Agent not found" in str(state.start_rename(tokens["agent_id"]))
     state.rename_id, state.rename_value = tokens["agent_id"], "Hijacked"
     assert "Agent not found" in str(state.submit_rename())
@@ -122,7 +122,7 @@ def test_rename_and_delete_with_confirmation(tokens, make_state):
     assert state.rename_open and state.rename_error
     state.set_rename_value("Front Desk")
     state.submit_rename()
-    assert not state.rename_open and state.agent_cards[0]["name"] == "Front Desk"
+    assert not state.rename_open and state.agent_cards[0].name == "Front Desk"
 
     state.start_delete(tokens["agent_id"])
     assert state.delete_open and state.delete_name == "Front Desk" and not state.delete_ready
