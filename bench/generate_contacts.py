@@ -325,12 +325,21 @@ def contact_rows(
 
 
 def _sqlite_insert(engine, rows_iter, total: int) -> None:
+    """executemany in one transaction. The list indexes (not the unique keys) are dropped
+    first and built again after the rows are in: sorting a million keys once is several
+    times faster than a million random inserts into each of ~15 B-trees."""
     raw = engine.raw_connection()
     try:
         con = raw.driver_connection
         con.execute("PRAGMA synchronous=OFF")
         con.execute("PRAGMA cache_size=-1000000")
+        deferred = con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('contact', 'contactvalue') AND sql NOT LIKE 'CREATE UNIQUE%'"
+        ).fetchall()
         con.execute("BEGIN")
+        for name, _sql in deferred:
+            con.execute(f"DROP INDEX {name}")
         contact_sql = f"INSERT INTO contact ({', '.join(CONTACT_COLUMNS)}) VALUES ({', '.join('?' * len(CONTACT_COLUMNS))})"
         value_sql = f"INSERT INTO contactvalue ({', '.join(VALUE_COLUMNS)}) VALUES (?, ?, ?, ?, ?)"
         contacts, values, done = [], [], 0
@@ -350,6 +359,9 @@ def _sqlite_insert(engine, rows_iter, total: int) -> None:
         if contacts:
             con.executemany(contact_sql, contacts)
             con.executemany(value_sql, values)
+        print(f"\n  building {len(deferred)} indexes", flush=True)
+        for _name, sql in deferred:
+            con.execute(sql)
         con.execute("COMMIT")
         con.execute("ANALYZE")
     finally:

@@ -54,17 +54,20 @@ DATETIME_SORTS = ("created", "updated")
 # Totals are counted exactly up to this many matches; beyond it the list shows "10,000+"
 # (an exact count over a million index entries costs more than the page itself).
 COUNT_CAP = 10_000
-# A search or custom-field filter with at least this many matches walks the sort column's
-# index (stopping after one page) instead of fetching every match and sorting them (a
-# custom field's matches are sorted from a covering index, which is cheaper per match)...
-DENSE_MATCHES = 5_000
+# A custom-field filter whose value has at least this many index entries walks the sort
+# column's index (stopping after one page) instead of fetching every match and sorting them
+# (its matches are sorted from a covering index, which is cheap per match). A search walks
+# first whatever its density: the walk reads the index alone, and a failed walk is bounded.
 DENSE_VALUES = 10_000
-# ...but reads at most this many contacts that way: matches clustered far down the order
-# (values common only two years ago) are then fetched through the filter's own index.
+# The walk reads at most this many contacts: matches clustered far down the order (values
+# common only two years ago, a rare name) are then fetched through the filter's own index.
 WALK_ROWS = 5_000
-ORDERED_INDEX = {
-    "created": "ix_contact_agent_archived_created",
-    "name": "ix_contact_agent_archived_name",
+# The sort indexes a walk follows. Each holds the id and every column a search tests (name,
+# email, phone), so the walk tests contacts without reading their rows; only the page's
+# rows are read, by id.
+WALK_INDEX = {
+    "created": "ix_contact_agent_archived_created_walk",
+    "name": "ix_contact_agent_archived_name_walk",
 }
 
 
@@ -210,10 +213,10 @@ def _read_page(
     limit: int,
 ) -> list[Contact]:
     """Page rows in walk order. Column filters, sorts and keysets are served by the
-    (filter column, created) and sort indexes, which the planners choose. A search or a
-    custom-field filter sorts its matches when they are few; when many, it walks the sort
-    index instead, within WALK_ROWS contacts — if that many hold too few matches (they sit
-    further down the order), the matches are sorted after all."""
+    (filter column, created) and sort indexes, which the planners choose. A search, or a
+    custom-field filter with many matches, first walks the sort index within WALK_ROWS
+    contacts; if those hold too few matches (they are rare, or sit further down the order),
+    the matches are fetched through the filters' indexes and sorted."""
     bound, test = keyset if keyset is not None else ([], None)
     extra = bound if test is None else [*bound, test]
     order = _order(q.sort, descending)
@@ -224,8 +227,25 @@ def _read_page(
                 select(Contact).where(where, *extra).order_by(*order).offset(offset).limit(limit)
             )
         )
-    if q.sort not in ORDERED_INDEX or _dense_estimate(session, agent_id, q) < DENSE_MATCHES:
-        return _sorted_matches(session, agent_id, q, extra, order, offset, limit)
+    if q.sort in WALK_INDEX and (q.search.strip() or _many_values(session, agent_id, q)):
+        ids = _walk(session, agent_id, q, descending, bound, extra, offset, limit)
+        if ids is not None:
+            return _rows(session, ids, order)
+    return _sorted_matches(session, agent_id, q, extra, order, offset, limit)
+
+
+def _walk(
+    session: Session,
+    agent_id: int,
+    q: ListQuery,
+    descending: bool,
+    bound: list,
+    extra: list,
+    offset: int,
+    limit: int,
+) -> list[str] | None:
+    """The page's ids from a walk of the sort column's WALK_INDEX, or None when the
+    WALK_ROWS contacts walked hold fewer than `limit` matches (and more contacts follow)."""
     column = SORTABLE[q.sort]
     # The sort value about WALK_ROWS contacts further on (read from the index alone): the
     # walk stops there at the latest.
@@ -239,18 +259,22 @@ def _read_page(
     ).first()
     window = [] if end is None else [column >= end if descending else column <= end]
     statement = (
-        select(Contact)
+        select(Contact.id)
         .where(build_filter(session, agent_id, q, walk=True), *extra, *window)
-        .order_by(*order)
+        .order_by(*_order(q.sort, descending))
         .offset(offset)
         .limit(limit)
-        .with_hint(Contact, f"INDEXED BY {ORDERED_INDEX[q.sort]}", "sqlite")
+        .with_hint(Contact, f"INDEXED BY {WALK_INDEX[q.sort]}", "sqlite")
     )
     serial_plans(session)  # PostgreSQL: a short walk gains nothing from parallel workers
-    rows = list(session.exec(statement))
-    if len(rows) == limit or end is None:
-        return rows
-    return _sorted_matches(session, agent_id, q, extra, order, offset, limit)
+    ids = list(session.exec(statement))
+    return ids if len(ids) == limit or end is None else None
+
+
+def _rows(session: Session, ids: list[str], order: list) -> list[Contact]:
+    if not ids:
+        return []
+    return list(session.exec(select(Contact).where(Contact.id.in_(ids)).order_by(*order)))
 
 
 def _sorted_matches(
@@ -270,30 +294,26 @@ def _sorted_matches(
         .offset(offset)
         .limit(limit)
     )
-    return list(
-        session.exec(select(Contact).where(Contact.id.in_(ids.scalar_subquery())).order_by(*order))
-    )
+    return _rows(session, list(session.exec(ids)), order)
 
 
-def _dense_estimate(session: Session, agent_id: int, q: ListQuery) -> int:
-    """Matches up to DENSE_MATCHES, to choose the page's path. A custom-field filter is
-    judged by its value's index entries alone (archived contacts included; dense from
-    DENSE_VALUES on): joining each to its contact would cost more than the page."""
-    if q.custom and not q.search.strip():
-        key, value = next(iter(q.custom.items()))
-        entries = (
-            select(literal(1))
-            .select_from(ContactValue)
-            .where(
-                ContactValue.field_id == _custom_field_id(session, agent_id, key),
-                ContactValue.value_text == value,
-            )
+def _many_values(session: Session, agent_id: int, q: ListQuery) -> bool:
+    """Whether a custom-field filter's value has DENSE_VALUES index entries or more
+    (archived contacts included): counting them from the value index alone costs less than
+    joining each to its contact."""
+    key, value = next(iter(q.custom.items()))
+    entries = (
+        select(literal(1))
+        .select_from(ContactValue)
+        .where(
+            ContactValue.field_id == _custom_field_id(session, agent_id, key),
+            ContactValue.value_text == value,
         )
-        found = session.exec(
-            select(func.count()).select_from(entries.limit(DENSE_VALUES).subquery())
-        ).one()
-        return DENSE_MATCHES if found >= DENSE_VALUES else 0
-    return _capped_count(session, agent_id, q, DENSE_MATCHES - 1)
+    )
+    found = session.exec(
+        select(func.count()).select_from(entries.limit(DENSE_VALUES).subquery())
+    ).one()
+    return found >= DENSE_VALUES
 
 
 def _display(session: Session, agent_id: int, rows: list[Contact]) -> list[dict]:
@@ -450,9 +470,15 @@ def _search(session: Session, agent_id: int, term: str, walk: bool = False):
     digits = re.sub(r"\D", "", term)
     if _PHONE_LIKE.match(term) and len(digits) >= 3:
         return _phone_search(session, agent_id, term, digits, walk)
+    later = _prefix(LATER_WORDS, " " + term, walk)
+    if walk:
+        # A walk tests every contact it passes: first the cheap necessary condition (the
+        # name holds " term"), as ltrim over the word characters costs microseconds a row.
+        find = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
+        later = and_(find(Contact.name_sort, " " + term) > 0, later)
     return or_(
         _prefix(Contact.name_sort, term, walk),
-        _prefix(LATER_WORDS, " " + term, walk),
+        later,
         _prefix(Contact.email, term, walk),
     )
 

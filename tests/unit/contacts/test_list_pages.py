@@ -9,6 +9,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from crm_app import db
@@ -172,7 +173,6 @@ def test_filters_page_like_the_reference(many, kw):
 def test_dense_walk_and_its_fallback_return_the_reference(many, monkeypatch, walk_rows):
     """A dense search or custom filter walks the sort index for at most WALK_ROWS contacts,
     then falls back to the filter's index: small limits force every branch."""
-    monkeypatch.setattr(contact_list, "DENSE_MATCHES", 2)
     monkeypatch.setattr(contact_list, "DENSE_VALUES", 2)
     monkeypatch.setattr(contact_list, "WALK_ROWS", walk_rows)
     for kw in (
@@ -183,6 +183,35 @@ def test_dense_walk_and_its_fallback_return_the_reference(many, monkeypatch, wal
         {"search": "415", "sort": "name", "descending": True},
     ):
         _check(many, **kw)
+
+
+@pytest.mark.parametrize("sort", ["created", "name"])
+def test_a_walk_tests_contacts_from_its_index_alone(many, engine, monkeypatch, sort):
+    """The walk of a dense search or custom filter selects ids through an index holding every
+    column it tests (SQLite's plan says COVERING INDEX); full rows are read for the page only."""
+    monkeypatch.setattr(contact_list, "DENSE_VALUES", 1)
+    walks = []
+
+    def seen(conn, cursor, statement, params, *args):
+        if "INDEXED BY" in statement or "|| " in statement or "EXISTS" in statement:
+            walks.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for kw in ({"search": "ann"}, {"custom": {"insurance": "Aetna"}}):
+            _check(many, sort=sort, **kw)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert walks
+    for statement, params in walks:
+        assert " ".join(statement.split()).startswith("SELECT contact.id FROM contact "), statement
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                plan = " ".join(
+                    row[-1]
+                    for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+                )
+            assert f"COVERING INDEX {contact_list.WALK_INDEX[sort]}" in plan, plan
 
 
 def test_count_is_capped(many, monkeypatch):

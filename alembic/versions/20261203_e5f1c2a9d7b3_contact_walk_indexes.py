@@ -1,0 +1,75 @@
+"""contact walk indexes: the created and name indexes also hold the id and searched columns
+
+Revision ID: e5f1c2a9d7b3
+Revises: c4e8a2b7d915
+Create Date: 2026-12-03 13:30:00.000000
+
+A search or a custom-field filter with many matches walks the created or name index for one
+page (services/contact_list.py). These wider indexes replace the two plain ones: with the id,
+name, email and phone in the index the walk tests each contact without reading its row
+(issue #10, bench/README.md). On PostgreSQL they are built CONCURRENTLY, so a large contact
+table keeps taking writes during the upgrade.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision: str = "e5f1c2a9d7b3"
+down_revision: str | Sequence[str] | None = "c4e8a2b7d915"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+NEW = {
+    "ix_contact_agent_archived_created_walk": [
+        "agent_id",
+        "archived",
+        "created_at",
+        "id",
+        "name_sort",
+        "email",
+        "phone",
+    ],
+    "ix_contact_agent_archived_name_walk": [
+        "agent_id",
+        "archived",
+        "name_sort",
+        "created_at",
+        "id",
+        "email",
+        "phone",
+    ],
+}
+OLD = {
+    "ix_contact_agent_archived_created": ["agent_id", "archived", "created_at"],
+    "ix_contact_agent_archived_name": ["agent_id", "archived", "name_sort"],
+}
+
+
+def _swap(create: dict, drop: dict) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        with op.get_context().autocommit_block():
+            for name, columns in create.items():
+                op.create_index(
+                    name, "contact", columns, postgresql_concurrently=True, if_not_exists=True
+                )
+            for name in drop:
+                op.drop_index(
+                    name, table_name="contact", postgresql_concurrently=True, if_exists=True
+                )
+    else:
+        for name, columns in create.items():
+            op.create_index(name, "contact", columns)
+        for name in drop:
+            op.drop_index(name, table_name="contact")
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    _swap(NEW, OLD)
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    _swap(OLD, NEW)
