@@ -1,7 +1,7 @@
 """contact walk indexes: the created and name indexes also hold the id and searched columns
 
 Revision ID: e5f1c2a9d7b3
-Revises: c4e8a2b7d915
+Revises: e5f1a9c3d702
 Create Date: 2026-12-03 13:30:00.000000
 
 A search or a custom-field filter with many matches walks the created or name index for one
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "e5f1c2a9d7b3"
-down_revision: str | Sequence[str] | None = "c4e8a2b7d915"
+down_revision: str | Sequence[str] | None = "e5f1a9c3d702"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
