@@ -1,4 +1,5 @@
-"""contact walk indexes: the created and name indexes also hold the id and searched columns
+"""contact walk indexes: the created and name indexes also hold the id and searched columns;
+(field, value) statistics for custom values on PostgreSQL
 
 Revision ID: e5f1c2a9d7b3
 Revises: e5f1a9c3d702
@@ -8,12 +9,15 @@ A search or a custom-field filter with many matches walks the created or name in
 page (services/contact_list.py). These wider indexes replace the two plain ones: with the id,
 name, email and phone in the index the walk tests each contact without reading its row
 (issue #10, bench/README.md). On PostgreSQL they are built CONCURRENTLY, so a large contact
-table keeps taking writes during the upgrade.
+table keeps taking writes during the upgrade. PostgreSQL also gets multi-column statistics on
+contactvalue (field_id, value_text), so the planner knows how many entries a field's option has
+(models.CONTACT_VALUE_STATISTICS).
 """
 
 from collections.abc import Sequence
 
 from alembic import op
+from crm_app.models.contacts import CONTACT_VALUE_STATISTICS
 
 # revision identifiers, used by Alembic.
 revision: str = "e5f1c2a9d7b3"
@@ -68,8 +72,13 @@ def _swap(create: dict, drop: dict) -> None:
 def upgrade() -> None:
     """Upgrade schema."""
     _swap(NEW, OLD)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(CONTACT_VALUE_STATISTICS)
+        op.execute("ANALYZE contactvalue")
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP STATISTICS IF EXISTS contactvalue_field_text")
     _swap(OLD, NEW)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import phonenumbers
-from sqlalchemy import and_, exists, false, func, literal, or_
+from sqlalchemy import and_, false, func, literal, or_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.functions import coalesce
 from sqlmodel import Session, select
@@ -106,7 +106,7 @@ def build_filter(session: Session, agent_id: int, q: ListQuery, *, walk: bool = 
     By default each condition can start from its own index (custom fields: `id IN (matching
     values)` from the covering value index; search: prefix ranges). With `walk` the page
     walks the sort column's index instead, so the conditions become per-row checks: custom
-    fields a correlated EXISTS probing the (contact_id, field_id) key, search prefixes on
+    fields a correlated lookup by the (contact_id, field_id) key, search prefixes on
     `column || ''`, which no index serves — otherwise PostgreSQL's planner, misjudging how
     many contacts a prefix matches, may fetch and sort all of them.
     """
@@ -132,13 +132,15 @@ def build_filter(session: Session, agent_id: int, q: ListQuery, *, walk: bool = 
         for key, value in q.custom.items():
             field_id = _custom_field_id(session, agent_id, key)
             if walk:
-                conds.append(
-                    exists().where(
-                        ContactValue.contact_id == Contact.id,
-                        ContactValue.field_id == field_id,
-                        ContactValue.value_text == value,
-                    )
+                # The contact's one value of the field, looked up by the (contact_id,
+                # field_id) key: a correlated scalar subquery, which no planner turns into a
+                # join over all of the value's entries (PostgreSQL did, for an EXISTS).
+                stored = (
+                    select(ContactValue.value_text)
+                    .where(ContactValue.contact_id == Contact.id, ContactValue.field_id == field_id)
+                    .scalar_subquery()
                 )
+                conds.append(stored == value)
             else:
                 conds.append(
                     Contact.id.in_(
