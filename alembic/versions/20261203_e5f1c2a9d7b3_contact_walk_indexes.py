@@ -1,17 +1,18 @@
-"""contact walk indexes: the created and name indexes also hold the id and searched columns;
-(field, value) statistics for custom values on PostgreSQL
+"""contact walk and filter indexes hold the columns their walks test; (field, value) statistics
 
 Revision ID: e5f1c2a9d7b3
 Revises: e5f1a9c3d702
 Create Date: 2026-12-03 13:30:00.000000
 
 A search or a custom-field filter with many matches walks the created or name index for one
-page (services/contact_list.py). These wider indexes replace the two plain ones: with the id,
-name, email and phone in the index the walk tests each contact without reading its row
-(issue #10, bench/README.md). On PostgreSQL they are built CONCURRENTLY, so a large contact
-table keeps taking writes during the upgrade. PostgreSQL also gets multi-column statistics on
-contactvalue (field_id, value_text), so the planner knows how many entries a field's option has
-(models.CONTACT_VALUE_STATISTICS).
+page (services/contact_list.py). These wider indexes replace the two plain ones: with the
+name, email, phone and id in the index the walk tests each contact without reading its row.
+The status, stage, owner and source indexes also hold the other three of these four filter
+columns, so two filters together are tested (and counted) from one index (issue #10,
+bench/README.md). On PostgreSQL they are built CONCURRENTLY, so a large contact table keeps
+taking writes during the upgrade. PostgreSQL also gets multi-column statistics on
+contactvalue (field_id, value_text), so the planner knows how many entries a field's option
+has (models.CONTACT_VALUE_STATISTICS).
 """
 
 from collections.abc import Sequence
@@ -30,24 +31,69 @@ NEW = {
         "agent_id",
         "archived",
         "created_at",
-        "id",
         "name_sort",
         "email",
         "phone",
+        "id",
     ],
     "ix_contact_agent_archived_name_walk": [
         "agent_id",
         "archived",
         "name_sort",
         "created_at",
-        "id",
         "email",
         "phone",
+        "id",
+    ],
+    "ix_contact_agent_archived_stage_created_cover": [
+        "agent_id",
+        "archived",
+        "stage_id",
+        "created_at",
+        "status",
+        "primary_owner_id",
+        "source",
+    ],
+    "ix_contact_agent_archived_status_created_cover": [
+        "agent_id",
+        "archived",
+        "status",
+        "created_at",
+        "stage_id",
+        "primary_owner_id",
+        "source",
+    ],
+    "ix_contact_agent_archived_owner_created_cover": [
+        "agent_id",
+        "archived",
+        "primary_owner_id",
+        "created_at",
+        "stage_id",
+        "status",
+        "source",
+    ],
+    "ix_contact_agent_archived_source_created_cover": [
+        "agent_id",
+        "archived",
+        "source",
+        "created_at",
+        "stage_id",
+        "status",
+        "primary_owner_id",
     ],
 }
 OLD = {
     "ix_contact_agent_archived_created": ["agent_id", "archived", "created_at"],
     "ix_contact_agent_archived_name": ["agent_id", "archived", "name_sort"],
+    "ix_contact_agent_archived_stage_created": ["agent_id", "archived", "stage_id", "created_at"],
+    "ix_contact_agent_archived_status_created": ["agent_id", "archived", "status", "created_at"],
+    "ix_contact_agent_archived_owner_created": [
+        "agent_id",
+        "archived",
+        "primary_owner_id",
+        "created_at",
+    ],
+    "ix_contact_agent_archived_source_created": ["agent_id", "archived", "source", "created_at"],
 }
 
 
