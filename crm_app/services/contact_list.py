@@ -56,12 +56,15 @@ DATETIME_SORTS = ("created", "updated")
 COUNT_CAP = 10_000
 # A custom-field filter whose value has at least this many index entries walks the sort
 # column's index (stopping after one page) instead of fetching every match and sorting them
-# (its matches are sorted from a covering index, which is cheap per match). A search walks
-# first whatever its density: the walk reads the index alone, and a failed walk is bounded.
+# (its matches are sorted from a covering index, which is cheap per match). A search with
+# more than FEW_MATCHES matches walks first: the walk reads the index alone, and is bounded.
 DENSE_VALUES = 10_000
 # The walk reads at most this many contacts: matches clustered far down the order (values
 # common only two years ago, a rare name) are then fetched through the filter's own index.
 WALK_ROWS = 5_000
+# A search with at most this many matches sorts them all: they are read through the search's
+# own indexes before anything else is tried.
+FEW_MATCHES = 500
 # The sort indexes a walk follows. Each holds the id and every column a search tests (name,
 # email, phone), so the walk tests contacts without reading their rows; only the page's
 # rows are read, by id.
@@ -229,6 +232,18 @@ def _read_page(
                 select(Contact).where(where, *extra).order_by(*order).offset(offset).limit(limit)
             )
         )
+    if q.sort in WALK_INDEX and q.search.strip():
+        # A rare term (a full email or number, a surname few have) is settled by its first
+        # FEW_MATCHES matches alone; only a frequent one pays for a walk.
+        few = list(
+            session.exec(
+                select(Contact.id)
+                .where(build_filter(session, agent_id, q), *extra)
+                .limit(FEW_MATCHES + 1)
+            )
+        )
+        if len(few) <= FEW_MATCHES:
+            return _rows(session, few, order, offset, limit)
     if q.sort in WALK_INDEX and (q.search.strip() or _many_values(session, agent_id, q)):
         ids = _walk(session, agent_id, q, descending, bound, extra, offset, limit)
         if ids is not None:
@@ -273,10 +288,14 @@ def _walk(
     return ids if len(ids) == limit or end is None else None
 
 
-def _rows(session: Session, ids: list[str], order: list) -> list[Contact]:
+def _rows(
+    session: Session, ids: list[str], order: list, offset: int = 0, limit: int | None = None
+) -> list[Contact]:
+    """The contacts of `ids` in the page's order (from `offset`, at most `limit` of them)."""
     if not ids:
         return []
-    return list(session.exec(select(Contact).where(Contact.id.in_(ids)).order_by(*order)))
+    statement = select(Contact).where(Contact.id.in_(ids)).order_by(*order).offset(offset)
+    return list(session.exec(statement if limit is None else statement.limit(limit)))
 
 
 def _sorted_matches(

@@ -172,8 +172,10 @@ def test_filters_page_like_the_reference(many, kw):
 @pytest.mark.parametrize("walk_rows", [3, 10, 1000])
 def test_dense_walk_and_its_fallback_return_the_reference(many, monkeypatch, walk_rows):
     """A dense search or custom filter walks the sort index for at most WALK_ROWS contacts,
-    then falls back to the filter's index: small limits force every branch."""
+    then falls back to the filter's index: small limits force every branch (with the default
+    FEW_MATCHES every search of these tests sorts its few matches: the other tests)."""
     monkeypatch.setattr(contact_list, "DENSE_VALUES", 2)
+    monkeypatch.setattr(contact_list, "FEW_MATCHES", 2)
     monkeypatch.setattr(contact_list, "WALK_ROWS", walk_rows)
     for kw in (
         {"custom": {"insurance": "Aetna"}},
@@ -190,6 +192,7 @@ def test_a_walk_tests_contacts_from_its_index_alone(many, engine, monkeypatch, s
     """The walk of a dense search or custom filter selects ids through an index holding every
     column it tests (SQLite's plan says COVERING INDEX); full rows are read for the page only."""
     monkeypatch.setattr(contact_list, "DENSE_VALUES", 1)
+    monkeypatch.setattr(contact_list, "FEW_MATCHES", 1)
     walks = []
 
     def seen(conn, cursor, statement, params, *args):
