@@ -223,6 +223,12 @@ def test_count_is_capped(many, monkeypatch):
         assert (
             count_matching(s, many["clinic"]["actor"], many["clinic"]["agent_id"], ListQuery()) == 6
         )
+        # A search: settled by one of its alternatives (the name prefix) past the cap.
+        for term, expected in (("ann", 6), ("zoe", 6), ("p0", 6)):
+            q = ListQuery(search=term)
+            assert count_matching(s, many["clinic"]["actor"], many["clinic"]["agent_id"], q) == min(
+                expected, len(_reference(s, many["clinic"]["agent_id"], q))
+            ), term
 
 
 def test_a_foreign_or_broken_cursor_is_refused(many):
