@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import phonenumbers
-from sqlalchemy import and_, false, func, literal, or_
+from sqlalchemy import and_, false, func, literal, or_, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.functions import coalesce
 from sqlmodel import Session, select
@@ -322,15 +323,19 @@ def _few_matches(session: Session, agent_id: int, q: ListQuery, extra: list) -> 
     index and stops after FEW_MATCHES + 1 ids, so a frequent term is recognised cheaply (one
     OR of them made PostgreSQL collect all 30,000 entries of "emm" in a bitmap first)."""
     rest = build_filter(session, agent_id, replace(q, search=""))
-    found: set[str] = set()
-    for branch in _search_branches(session, agent_id, _term(q), False):
-        ids = list(
-            session.exec(select(Contact.id).where(rest, branch, *extra).limit(FEW_MATCHES + 1))
-        )
-        if len(ids) > FEW_MATCHES:
-            return None
-        found.update(ids)
-    return list(found) if len(found) <= FEW_MATCHES else None
+    parts = [
+        select(Contact.id, literal(i).label("branch"))
+        .where(rest, branch, *extra)
+        .limit(FEW_MATCHES + 1)
+        .subquery()
+        for i, branch in enumerate(_search_branches(session, agent_id, _term(q), False))
+    ]
+    rows = session.exec(union_all(*(select(p.c.id, p.c.branch) for p in parts))).all()
+    per_branch = Counter(branch for _id, branch in rows)
+    found = {contact_id for contact_id, _branch in rows}
+    if max(per_branch.values(), default=0) > FEW_MATCHES or len(found) > FEW_MATCHES:
+        return None
+    return list(found)
 
 
 def _many_values(session: Session, agent_id: int, q: ListQuery) -> bool:
@@ -461,10 +466,20 @@ def _capped_count(session: Session, agent_id: int, q: ListQuery, cap: int) -> in
         # One alternative of the search (the name prefix, say) holding more than the cap
         # settles it, counted through its own index: an OR of them is counted from the rows.
         rest = build_filter(session, agent_id, replace(q, search=""))
-        for branch in _search_branches(session, agent_id, _term(q), False):
-            some = select(literal(1)).select_from(Contact).where(rest, branch).limit(cap + 1)
-            if session.exec(select(func.count()).select_from(some.subquery())).one() > cap:
-                return cap + 1
+        counts = [
+            select(func.count())
+            .select_from(
+                select(literal(1))
+                .select_from(Contact)
+                .where(rest, branch)
+                .limit(cap + 1)
+                .subquery()
+            )
+            .scalar_subquery()
+            for branch in _search_branches(session, agent_id, _term(q), False)
+        ]
+        if max(session.exec(select(*counts)).one()) > cap:
+            return cap + 1
     if not q.custom:
         ids = select(literal(1)).select_from(Contact).where(build_filter(session, agent_id, q))
     else:
