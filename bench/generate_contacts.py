@@ -41,7 +41,6 @@ from sqlmodel import Session, SQLModel, select  # noqa: E402
 
 from crm_app.db import make_engine  # noqa: E402
 from crm_app.models import Agent, Contact, ContactField, ContactValue, Membership, Stage, User  # noqa: E402
-from crm_app.models.contacts import CONTACT_VALUE_STATISTICS  # noqa: E402
 from crm_app.services import fields, stages  # noqa: E402
 from crm_app.services.access import actor_for  # noqa: E402
 from crm_app.services.agents import create_agent, create_owner  # noqa: E402
@@ -176,14 +175,6 @@ def ensure_schema(engine) -> None:
             if index.name not in existing:
                 print(f"  creating index {index.name}")
                 index.create(engine)
-                changed = True
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            if not conn.exec_driver_sql(
-                "SELECT 1 FROM pg_statistic_ext WHERE stxname = 'contactvalue_field_text'"
-            ).first():
-                print("  creating statistics contactvalue_field_text")
-                conn.exec_driver_sql(CONTACT_VALUE_STATISTICS)
                 changed = True
     if changed:
         with engine.begin() as conn:

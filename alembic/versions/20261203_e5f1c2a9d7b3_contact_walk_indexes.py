@@ -1,4 +1,4 @@
-"""contact walk and filter indexes hold the columns their walks test; (field, value) statistics
+"""contact walk and filter indexes hold the columns their walks test
 
 Revision ID: e5f1c2a9d7b3
 Revises: e5f1a9c3d702
@@ -10,15 +10,12 @@ name, email, phone and id in the index the walk tests each contact without readi
 The status, stage, owner and source indexes also hold the other three of these four filter
 columns, so two filters together are tested (and counted) from one index (issue #10,
 bench/README.md). On PostgreSQL they are built CONCURRENTLY, so a large contact table keeps
-taking writes during the upgrade. PostgreSQL also gets multi-column statistics on
-contactvalue (field_id, value_text), so the planner knows how many entries a field's option
-has (models.CONTACT_VALUE_STATISTICS).
+taking writes during the upgrade.
 """
 
 from collections.abc import Sequence
 
 from alembic import op
-from crm_app.models.contacts import CONTACT_VALUE_STATISTICS
 
 # revision identifiers, used by Alembic.
 revision: str = "e5f1c2a9d7b3"
@@ -118,13 +115,8 @@ def _swap(create: dict, drop: dict) -> None:
 def upgrade() -> None:
     """Upgrade schema."""
     _swap(NEW, OLD)
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(CONTACT_VALUE_STATISTICS)
-        op.execute("ANALYZE contactvalue")
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP STATISTICS IF EXISTS contactvalue_field_text")
     _swap(OLD, NEW)

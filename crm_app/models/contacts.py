@@ -286,23 +286,6 @@ class ContactValue(SQLModel, table=True):
     value_json: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
-# PostgreSQL: the planner's estimate of how many entries a (field, value) pair has. Without
-# these statistics it multiplies the two columns' frequencies as if independent (an option
-# of one field: a quarter of the real count) and picked hash joins over every entry of the
-# value, or over the whole contact table, for a custom-field filter.
-CONTACT_VALUE_STATISTICS = (
-    "CREATE STATISTICS IF NOT EXISTS contactvalue_field_text (mcv, dependencies) "
-    "ON field_id, value_text FROM contactvalue"
-)
-
-
-@event.listens_for(ContactValue.__table__, "after_create")
-def _contact_value_statistics(table, connection, **_kw) -> None:
-    """create_all (tests, bench databases) gets the statistics the migration creates."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(CONTACT_VALUE_STATISTICS)
-
-
 class SavedView(SQLModel, table=True):
     """A named contacts-list view: filters, sort and visible columns."""
 
