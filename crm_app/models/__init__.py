@@ -46,6 +46,7 @@ from crm_app.models.org import (
     SentEmail,
     SignInTicket,
     User,
+    person_name,
 )
 
 __all__ = [
@@ -98,4 +99,5 @@ __all__ = [
     "WebhookDelivery",
     "ImportJob",
     "ImportChange",
+    "person_name",
 ]

@@ -38,6 +38,15 @@ class User(SQLModel, table=True):
     last_name: str = Field(default="", max_length=50)
     created_at: datetime = created_field()
 
+    @property
+    def display_name(self) -> str:
+        return person_name(self.first_name, self.last_name, self.email)
+
+
+def person_name(first_name: str, last_name: str, email: str) -> str:
+    """How the app names a person: "First Last", or the email when both names are empty."""
+    return f"{first_name} {last_name}".strip() or email
+
 
 class Membership(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("org_id", "user_id", name="uq_membership_org_user"),)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 import phonenumbers
-from sqlalchemy import delete, event, func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
@@ -20,18 +20,19 @@ from crm_app.models import (
     Agent,
     Contact,
     ContactFile,
+    Form,
+    FormSubmission,
     Invitation,
     Membership,
     Organization,
     PaymentEvent,
     User,
 )
-from crm_app.services import audit, fields, stages
+from crm_app.services import audit, fields, files, forms, imports, stages
 from crm_app.services.access import Actor, require_agent, require_role, visible_agents
 from crm_app.services.errors import Conflict, NotFound, ValidationError
 from crm_app.services.principal import member
 from crm_app.services.values import normalize_email
-from crm_app.settings import get_settings
 
 NAME_MAX = 80
 SLUG_MIN = 3
@@ -264,7 +265,8 @@ def delete_agent(session: Session, actor: Actor, agent_id: int, confirm_name: st
     the agent owns (contacts, forms, conversations, webhooks...), is deleted child-first,
     so tables added later are covered without touching this function. Payment events are
     kept (Stripe idempotency and bookkeeping) with their agent reference cleared. Private
-    contact files are removed from disk after the transaction commits.
+    files (contact files, form uploads, imported CSVs) are removed from disk after the
+    transaction commits.
     """
     agent = require_agent(session, actor, agent_id, "Admin")
     if (confirm_name or "").strip() != agent.name:
@@ -276,6 +278,13 @@ def delete_agent(session: Session, actor: Actor, agent_id: int, confirm_name: st
             .where(Contact.agent_id == agent.id)
         )
     )
+    for answers in session.exec(
+        select(FormSubmission.answers)
+        .join(Form, Form.id == FormSubmission.form_id)
+        .where(Form.agent_id == agent.id)
+    ):
+        storage_keys += forms.file_keys(answers)
+    imports.remove_agent_files(session, agent.id)
     contact_count = session.exec(
         select(func.count()).select_from(Contact).where(Contact.agent_id == agent.id)
     ).one()
@@ -295,8 +304,7 @@ def delete_agent(session: Session, actor: Actor, agent_id: int, confirm_name: st
         "Agent",
         f"Deleted the agent {name} (/{slug}) with its {contact_count} contacts",
     )
-    if storage_keys:
-        _remove_files_after_commit(session, storage_keys)
+    files.remove_stored(session, storage_keys)
 
 
 def _owned_row_deletes(agent_id: int) -> list:
@@ -325,17 +333,6 @@ def _forget_agent_in_access_lists(session: Session, org_id: int, agent_id: int) 
             if agent_id in (row.agent_ids or []):
                 row.agent_ids = [a for a in row.agent_ids if a != agent_id]
                 session.add(row)
-
-
-def _remove_files_after_commit(session: Session, storage_keys: list[str]) -> None:
-    root = get_settings().files_dir.resolve()
-
-    @event.listens_for(session, "after_commit", once=True)
-    def _remove(_session) -> None:
-        for key in storage_keys:
-            path = (root / key).resolve()
-            if path.is_relative_to(root) and path.is_file():
-                path.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- queries

@@ -9,8 +9,8 @@ from sqlalchemy import false, func, insert, or_
 from sqlmodel import Session, select
 
 from crm_app.models import Agent, AuditLog, Contact, utcnow
-from crm_app.services import timeline
 from crm_app.services.access import Actor
+from crm_app.services.display import contact_name
 
 ACTIONS = ("Create", "Read", "Update", "Delete", "Login", "Logout")
 
@@ -159,7 +159,7 @@ def _parts(description: str, contacts: dict, actor: Actor) -> list[DescriptionPa
             parts += [
                 DescriptionPart(text + word),
                 DescriptionPart(
-                    timeline.display_name(contact), contact_id=contact.id, agent_id=contact.agent_id
+                    contact_name(contact), contact_id=contact.id, agent_id=contact.agent_id
                 ),
             ]
             text = ""

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table, and_, delete, event, insert, literal, or_, select, update
+from sqlalchemy import Table, and_, delete, insert, literal, or_, select, update
 from sqlalchemy.types import JSON, Integer, String
 from sqlmodel import Session, SQLModel
 
 from crm_app.models import Activity, Contact, ContactFile, Stage, User, UTCDateTime, utcnow
-from crm_app.services import audit
+from crm_app.services import audit, files
 from crm_app.services.access import Actor, membership_of, require_agent
 from crm_app.services.contact_list import ListQuery, build_filter
 from crm_app.services.contacts import STATUSES
 from crm_app.services.errors import ValidationError
 from crm_app.services.export import clean_ids
-from crm_app.settings import get_settings
 
 ASSIGN_OWNER = "assign_owner"
 CHANGE_STAGE = "change_stage"
@@ -126,8 +125,7 @@ def _validated_change(session: Session, actor: Actor, agent, action: str, value)
         ):
             raise ValidationError("Choose a member who works in this agent.", field="owner")
         user = session.get(User, user_id)
-        label = f"{user.first_name} {user.last_name}".strip() or user.email
-        return Contact.primary_owner_id, user_id, "owner", f"changed owner to {label}"
+        return Contact.primary_owner_id, user_id, "owner", f"changed owner to {user.display_name}"
     if action == CHANGE_STAGE:
         stage_id = _int(value, "stage")
         stage = session.get(Stage, stage_id) if stage_id is not None else None
@@ -200,16 +198,5 @@ def _delete(session: Session, actor: Actor, agent, where) -> int:
     )
     session.expire_all()
     if storage_keys:
-        _remove_files_after_commit(session, storage_keys)
+        files.remove_stored(session, storage_keys)
     return count
-
-
-def _remove_files_after_commit(session: Session, storage_keys: list[str]) -> None:
-    root = get_settings().files_dir.resolve()
-
-    @event.listens_for(session, "after_commit", once=True)
-    def _remove(_session) -> None:
-        for key in storage_keys:
-            path = (root / key).resolve()
-            if path.is_relative_to(root) and path.is_file():
-                path.unlink(missing_ok=True)

@@ -361,10 +361,7 @@ def _display(session: Session, agent_id: int, rows: list[Contact]) -> list[dict]
     stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent_id))}
     owner_ids = {r.primary_owner_id for r in rows if r.primary_owner_id}
     owners = (
-        {
-            u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
-            for u in session.exec(select(User).where(User.id.in_(owner_ids)))
-        }
+        {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(owner_ids)))}
         if owner_ids
         else {}
     )

@@ -32,34 +32,25 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue, utcnow
-from crm_app.services import audit, automations, settings_cache
+from crm_app.services import audit, automations
 from crm_app.services.access import Actor, require_agent
+from crm_app.services.contact_input import agent_fields, clean_input, match_contact
 from crm_app.services.errors import Conflict, NotFound, ValidationError
+from crm_app.services.merge import (
+    POLICIES,
+    CleanInput,
+    Origin,
+    activity_row,
+    merge_fields,
+)
 from crm_app.services.values import (
-    coerce_value,
-    format_phone,
     normalize_email,
-    normalize_gender,
     normalize_phone,
 )
 
 SOURCES = ("Chat", "Form", "Manual", "Import", "API", "Payment")
 STATUSES = ("Active", "Inactive", "Blocked")
 DEFAULT_KEYS = ("name", "email", "phone", "gender")
-POLICIES = ("skip", "fill", "overwrite")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Who or what is writing: shown in the Activity timeline and the audit log."""
-
-    actor_type: str  # member | agent | form | import | api | payment | automation
-    label: str
-    user_id: int | None = None  # the member behind it (the creator for manual/import)
-
-    @classmethod
-    def member(cls, actor: Actor) -> Origin:
-        return cls("member", actor.display_name, actor.user_id)
 
 
 @dataclass
@@ -68,90 +59,6 @@ class SaveResult:
     created: bool
     changed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CleanInput:
-    defaults: dict[str, Any]
-    custom: dict[int, tuple]  # field id -> (text, num, json) or None to clear
-    external_ref: str | None
-    labels: dict[str, str]
-    labels_by_id: dict[int, str] | None = None  # custom field id -> label (None: read when needed)
-
-
-def agent_fields(session: Session, agent_id: int) -> dict[str, ContactField]:
-    rows = session.exec(
-        select(ContactField).where(
-            ContactField.agent_id == agent_id, ContactField.archived_at.is_(None)
-        )
-    )
-    return {f.key: f for f in rows}
-
-
-def clean_input(
-    session: Session,
-    agent: Agent,
-    data: Mapping[str, Any],
-    fields: dict[str, ContactField] | None = None,
-) -> CleanInput:
-    """Validate every value by its field; raises ValidationError naming the field key."""
-    fields = fields if fields is not None else settings_cache.for_agent(session, agent).fields
-    defaults: dict[str, Any] = {}
-    custom: dict[int, tuple] = {}
-    labels = {k: f.label for k, f in fields.items()}
-    external_ref = None
-    for key, raw in data.items():
-        if key == "external_ref":
-            external_ref = (str(raw).strip() or None) if raw is not None else None
-            if external_ref and len(external_ref) > 100:
-                raise ValidationError("External reference is at most 100 characters.", field=key)
-        elif key == "name":
-            name = " ".join(str(raw or "").split())
-            if len(name) > 200:
-                raise ValidationError("Name is at most 200 characters.", field=key)
-            defaults["name"] = name
-        elif key == "email":
-            defaults["email"] = normalize_email(raw)
-        elif key == "phone":
-            defaults["phone"] = normalize_phone(raw, agent.phone_region)
-        elif key == "gender":
-            defaults["gender"] = normalize_gender(raw)
-        elif key in fields and not fields[key].is_default:
-            f = fields[key]
-            custom[f.id] = coerce_value(f.type, raw, f.options or [], agent.phone_region, field=key)
-        else:
-            raise ValidationError(f"Unknown field '{key}'.", field=key)
-    return CleanInput(
-        defaults, custom, external_ref, labels, {f.id: f.label for f in fields.values()}
-    )
-
-
-def match_contact(
-    session: Session,
-    agent_id: int,
-    *,
-    external_ref: str | None = None,
-    email: str | None = None,
-    phone: str | None = None,
-) -> Contact | None:
-    """External reference first, then email, then phone."""
-    for column, value in (
-        (Contact.external_ref, external_ref),
-        (Contact.email, email),
-        (Contact.phone, phone),
-    ):
-        if value:
-            found = session.exec(
-                select(Contact).where(Contact.agent_id == agent_id, column == value)
-            ).first()
-            if found is not None:
-                return found
-    return None
-
-
-def timeline_value(key: str, value):
-    """A default field's value as the timeline shows it (phones in the display format)."""
-    return format_phone(value) if key == "phone" else value
 
 
 def save_contact(
@@ -298,7 +205,7 @@ def _create(
             "actor_type": origin.actor_type,
             "actor_id": origin.user_id,
             "actor_label": origin.label,
-            "message": (f"Created via {source}" + _by(origin))[:1000],
+            "message": (f"Created via {source}" + origin.by)[:1000],
             "data": {},
             "created_at": now,
         }
@@ -315,7 +222,7 @@ def _create(
             None,
             "Create",
             "Contact",
-            f"Contact {contact.id} created via {source}" + _by(origin),
+            f"Contact {contact.id} created via {source}" + origin.by,
             org_id=agent.org_id,
             now=insert is not None,
         )
@@ -325,60 +232,11 @@ def _create(
 def _update(
     session: Session, agent: Agent, contact: Contact, clean: CleanInput, origin: Origin, policy: str
 ) -> SaveResult:
+    """The merge rule (services/merge.py) applied to one stored contact."""
     result = SaveResult(contact, False)
     if policy == "skip":
         return result
-    protected = set(contact.member_set or []) if origin.actor_type != "member" else set()
-    if clean.external_ref and not contact.external_ref:
-        contact.external_ref = clean.external_ref
-    for key, new in clean.defaults.items():
-        old = getattr(contact, key)
-        if new == old or (new in (None, "") and policy != "overwrite"):
-            continue
-        if old not in (None, "") and (policy == "fill" or key in protected):
-            result.conflicts.append(key)
-            _activity(
-                session,
-                contact,
-                "conflict",
-                origin,
-                f"{clean.labels.get(key, key)} '{timeline_value(key, new)}' from {origin.label} was not applied; "
-                f"kept '{timeline_value(key, old)}'",
-                {"field": key, "kept": old, "offered": new},
-            )
-            continue
-        if (
-            key in ("email", "phone")
-            and new is None
-            and not (contact.phone if key == "email" else contact.email)
-        ):
-            raise ValidationError(
-                "A contact needs at least an email or a mobile number.", field=key
-            )
-        if key in ("email", "phone") and new and _taken(session, agent.id, contact.id, key, new):
-            result.conflicts.append(key)
-            _activity(
-                session,
-                contact,
-                "conflict",
-                origin,
-                f"{clean.labels.get(key, key)} '{timeline_value(key, new)}' from {origin.label} belongs to "
-                "another contact; not applied",
-                {"field": key, "offered": new},
-            )
-            continue
-        setattr(contact, key, new)
-        result.changed.append(key)
-        _activity(
-            session,
-            contact,
-            "field",
-            origin,
-            f"{clean.labels.get(key, key)} changed from '{timeline_value(key, old) or '—'}' to "
-            f"'{timeline_value(key, new) or '—'}'" + _by(origin),
-            {"field": key, "from": old, "to": new},
-        )
-    current = (
+    rows = (
         {
             v.field_id: v
             for v in session.exec(select(ContactValue).where(ContactValue.contact_id == contact.id))
@@ -389,48 +247,34 @@ def _update(
     labels_by_id = clean.labels_by_id
     if clean.custom and labels_by_id is None:
         labels_by_id = {f.id: f.label for f in agent_fields(session, agent.id).values()}
-    for field_id, stored in clean.custom.items():
-        row = current.get(field_id)
-        old = row.value_text if row else None
-        new = stored[0] if stored else None
-        if new == old or (new is None and policy != "overwrite"):
-            continue
-        label = labels_by_id.get(field_id, str(field_id))
-        if old not in (None, "") and (policy == "fill" or str(field_id) in protected):
-            result.conflicts.append(str(field_id))
-            _activity(
-                session,
-                contact,
-                "conflict",
-                origin,
-                f"{label} '{new}' from {origin.label} was not applied; kept '{old}'",
-                {"field_id": field_id, "kept": old, "offered": new},
+    merge = merge_fields(
+        {key: getattr(contact, key) for key in DEFAULT_KEYS},
+        {field_id: row.value_text for field_id, row in rows.items()},
+        clean,
+        policy,
+        origin=origin,
+        member_set=contact.member_set,
+        external_ref=contact.external_ref,
+        custom_labels=labels_by_id or {},
+        taken=lambda key, value: _taken(session, agent.id, contact.id, key, value),
+    )
+    if merge.external_ref:
+        contact.external_ref = merge.external_ref
+    for decision in merge.decisions:
+        session.add(
+            Activity(
+                **activity_row(contact.id, origin, decision.kind, decision.message, decision.data)
             )
-            continue
-        if stored is None:
-            session.delete(row)
-        elif row is None:
-            session.add(
-                ContactValue(
-                    contact_id=contact.id,
-                    field_id=field_id,
-                    value_text=stored[0],
-                    value_num=stored[1],
-                    value_json=stored[2],
-                )
-            )
-        else:
-            row.value_text, row.value_num, row.value_json = stored
-            session.add(row)
-        result.changed.append(str(field_id))
-        _activity(
-            session,
-            contact,
-            "field",
-            origin,
-            f"{label} changed from '{old or '—'}' to '{new or '—'}'" + _by(origin),
-            {"field_id": field_id, "from": old, "to": new},
         )
+        if not decision.applied:
+            continue
+        if decision.field_id is None:
+            setattr(contact, decision.key, decision.new)
+            continue
+        store_value(
+            session, contact.id, decision.field_id, rows.get(decision.field_id), decision.new
+        )
+    result.changed, result.conflicts = merge.changed, merge.conflicts
     if result.changed:
         if origin.actor_type == "member":
             contact.member_set = sorted(set(contact.member_set or []) | set(result.changed))
@@ -441,38 +285,37 @@ def _update(
     return result
 
 
+def store_value(
+    session: Session, contact_id: str, field_id: int, row: ContactValue | None, stored
+) -> None:
+    """Set (stored = (text, num, json)) or clear (None) one custom value of a contact, given
+    its current row (None when it has none)."""
+    if stored is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(
+            ContactValue(
+                contact_id=contact_id,
+                field_id=field_id,
+                value_text=stored[0],
+                value_num=stored[1],
+                value_json=stored[2],
+            )
+        )
+    else:
+        row.value_text, row.value_num, row.value_json = stored
+        session.add(row)
+
+
 def _taken(session: Session, agent_id: int, contact_id: str, key: str, value: str) -> bool:
-    column = Contact.email if key == "email" else Contact.phone
+    """Whether another contact of the agent has this email, phone or external reference."""
+    column = getattr(Contact, key)
     with session.no_autoflush:
         other = session.exec(
             select(Contact.id).where(Contact.agent_id == agent_id, column == value)
         ).first()
     return other is not None and other != contact_id
-
-
-def _by(origin: Origin) -> str:
-    return f" by {origin.label}" if origin.label else ""
-
-
-def _activity(
-    session: Session,
-    contact: Contact,
-    kind: str,
-    origin: Origin,
-    message: str,
-    data: dict | None = None,
-):
-    session.add(
-        Activity(
-            contact_id=contact.id,
-            kind=kind,
-            actor_type=origin.actor_type,
-            actor_id=origin.user_id,
-            actor_label=origin.label,
-            message=message[:1000],
-            data=data or {},
-        )
-    )
 
 
 # ------------------------------------------------------------------ member-facing entry points

@@ -7,7 +7,7 @@ access passes, then the contact. The audit entry names only the contact's opaque
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from crm_app.models import (
@@ -30,23 +30,34 @@ def erase_contact(session: Session, actor: Actor, agent_id, contact_id) -> str:
     """Admin+ only. Returns the erased contact's id."""
     _, contact = contact_for(session, actor, agent_id, contact_id, minimum="Admin")
     cid = contact.id
-    keys = list(session.exec(select(ContactFile.storage_key).where(ContactFile.contact_id == cid)))
-    conversation_ids = select(Conversation.id).where(Conversation.contact_id == cid)
+    session.expunge(contact)
+    delete_contacts(session, [cid], keep_submissions=False)
+    audit.record(session, actor, "Delete", "Contact", "Erased a contact")
+    return cid
+
+
+def delete_contacts(session: Session, ids: list[str], *, keep_submissions: bool) -> None:
+    """The contacts and everything about them; their form submissions are deleted too, or
+    kept without the link (`keep_submissions`). Stored files go once the caller commits."""
+    keys = list(
+        session.exec(select(ContactFile.storage_key).where(ContactFile.contact_id.in_(ids)))
+    )
+    conversation_ids = select(Conversation.id).where(Conversation.contact_id.in_(ids))
+    submissions = (
+        update(FormSubmission).where(FormSubmission.contact_id.in_(ids)).values(contact_id=None)
+        if keep_submissions
+        else delete(FormSubmission).where(FormSubmission.contact_id.in_(ids))
+    )
     for statement in (
-        delete(ContactValue).where(ContactValue.contact_id == cid),
-        delete(Note).where(Note.contact_id == cid),
-        delete(ContactFile).where(ContactFile.contact_id == cid),
-        delete(FormSubmission).where(FormSubmission.contact_id == cid),
+        delete(ContactValue).where(ContactValue.contact_id.in_(ids)),
+        delete(Note).where(Note.contact_id.in_(ids)),
+        delete(ContactFile).where(ContactFile.contact_id.in_(ids)),
+        submissions,
         delete(Message).where(Message.conversation_id.in_(conversation_ids)),
-        delete(Conversation).where(Conversation.contact_id == cid),
-        delete(Activity).where(Activity.contact_id == cid),
-        delete(AccessPass).where(AccessPass.contact_id == cid),
+        delete(Conversation).where(Conversation.contact_id.in_(ids)),
+        delete(Activity).where(Activity.contact_id.in_(ids)),
+        delete(AccessPass).where(AccessPass.contact_id.in_(ids)),
+        delete(Contact).where(Contact.id.in_(ids)),
     ):
         session.exec(statement.execution_options(synchronize_session=False))
-    session.exec(
-        delete(Contact).where(Contact.id == cid).execution_options(synchronize_session=False)
-    )
-    session.expunge(contact)
-    audit.record(session, actor, "Delete", "Contact", "Erased a contact")
     files.remove_stored(session, keys)
-    return cid

@@ -132,7 +132,7 @@ def iter_export(
     )
     stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent.id))}
     owners = {
-        u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
+        u.id: u.display_name
         for u in session.exec(
             select(User)
             .join(Membership, Membership.user_id == User.id)

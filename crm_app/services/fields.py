@@ -12,71 +12,30 @@ Rules kept here so every caller (settings page, imports, forms, API) gets the sa
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from crm_app.models import Agent, ContactField, ContactValue, utcnow
+from crm_app.models import ContactField, ContactValue, utcnow
 from crm_app.services import audit
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import Conflict, NotFound, ValidationError
+from crm_app.services.field_rules import (
+    DEFAULT_FIELDS,
+    DEFAULT_KEYS,
+    KEY_PATTERN,
+    RESERVED_KEYS,
+    clean_hint,
+    clean_label,
+    clean_options,
+    clean_type,
+    key_from_label,
+)
+from crm_app.services.ordering import checked_order, lock_agent, move_one
 
 RESOURCE = "Contact Field"
-
-FIELD_TYPES = (
-    "Text",
-    "Long text",
-    "Number",
-    "Date",
-    "Dropdown",
-    "Multi-select",
-    "Checkbox",
-    "Email",
-    "Phone",
-    "URL",
-)
-CHOICE_TYPES = ("Dropdown", "Multi-select")
-
-DEFAULT_FIELDS: tuple[dict, ...] = (
-    {"key": "name", "label": "Name", "type": "Text", "options": [], "allow_ai": True},
-    {"key": "email", "label": "Email", "type": "Email", "options": [], "allow_ai": True},
-    {"key": "phone", "label": "Mobile Number", "type": "Phone", "options": [], "allow_ai": True},
-    {
-        "key": "gender",
-        "label": "Gender",
-        "type": "Dropdown",
-        "options": ["Female", "Male", "Non-binary", "Prefer not to say"],
-        "allow_ai": False,
-    },
-)
-DEFAULT_KEYS = frozenset(f["key"] for f in DEFAULT_FIELDS)
-# Built-in contact attributes a custom key would shadow in imports, exports and the API.
-RESERVED_KEYS = frozenset(
-    {
-        "id",
-        "stage",
-        "status",
-        "source",
-        "owner",
-        "primary_owner",
-        "secondary_owner",
-        "archived",
-        "created_at",
-        "updated_at",
-        "external_ref",
-        "notes",
-        "files",
-    }
-)
-
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-MAX_LABEL = 80
-MAX_OPTION = 100
-MAX_OPTIONS = 200
-MAX_AI_HINT = 500
 
 
 # ---------------------------------------------------------------- helpers
@@ -97,65 +56,6 @@ def field_dto(field: ContactField, has_values: bool = False) -> dict:
         "archived": field.archived_at is not None,
         "has_values": has_values,
     }
-
-
-def key_from_label(label: str) -> str:
-    """snake_case key for a label ("Preferred clinic!" -> "preferred_clinic")."""
-    key = re.sub(r"[^a-z0-9]+", "_", (label or "").strip().lower()).strip("_")
-    if key and not key[0].isalpha():
-        key = f"field_{key}"
-    return key[:60].rstrip("_")
-
-
-def _clean_label(label: str) -> str:
-    label = (label or "").strip()
-    if not label:
-        raise ValidationError("Enter a label.", field="label")
-    if len(label) > MAX_LABEL:
-        raise ValidationError(f"The label can be at most {MAX_LABEL} characters.", field="label")
-    return label
-
-
-def _clean_type(type_: str) -> str:
-    if type_ not in FIELD_TYPES:
-        raise ValidationError("Choose a field type from the list.", field="type")
-    return type_
-
-
-def _clean_options(type_: str, options: Iterable[str] | None) -> list[str]:
-    if type_ not in CHOICE_TYPES:
-        return []
-    cleaned: list[str] = []
-    seen: set[str] = set()
-    for raw in options or ():
-        option = str(raw).strip()
-        if not option:
-            continue
-        if len(option) > MAX_OPTION:
-            raise ValidationError(
-                f"Each option can be at most {MAX_OPTION} characters.", field="options"
-            )
-        if option.lower() in seen:
-            raise ValidationError(f"The option '{option}' is listed twice.", field="options")
-        seen.add(option.lower())
-        cleaned.append(option)
-    if not cleaned:
-        raise ValidationError(f"A {type_} field needs at least one option.", field="options")
-    if len(cleaned) > MAX_OPTIONS:
-        raise ValidationError(f"A field can have at most {MAX_OPTIONS} options.", field="options")
-    return cleaned
-
-
-def _clean_hint(ai_hint: str | None) -> str:
-    hint = (ai_hint or "").strip()
-    if len(hint) > MAX_AI_HINT:
-        raise ValidationError(f"The hint can be at most {MAX_AI_HINT} characters.", field="ai_hint")
-    return hint
-
-
-def _lock_agent(session: Session, agent_id: int) -> None:
-    """Serialize field writes of one agent (row lock on PostgreSQL; SQLite locks on BEGIN)."""
-    session.exec(select(Agent.id).where(Agent.id == agent_id).with_for_update()).first()
 
 
 def _fields(session: Session, agent_id: int, include_archived: bool) -> list[ContactField]:
@@ -252,7 +152,7 @@ def create_custom_field(
     allow_ai: bool = False,
 ) -> dict:
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    label = _clean_label(label)
+    label = clean_label(label)
     key = (key or "").strip() or key_from_label(label)
     if not key:
         raise ValidationError(
@@ -263,10 +163,10 @@ def create_custom_field(
             "A key starts with a lower-case letter and uses only a-z, 0-9 and _ (at most 60).",
             field="key",
         )
-    type_ = _clean_type(type)
-    options_ = _clean_options(type_, options)
-    hint = _clean_hint(ai_hint)
-    _lock_agent(session, agent.id)
+    type_ = clean_type(type)
+    options_ = clean_options(type_, options)
+    hint = clean_hint(ai_hint)
+    lock_agent(session, agent.id)
     taken = session.exec(
         select(ContactField.id).where(ContactField.agent_id == agent.id, ContactField.key == key)
     ).first()
@@ -318,7 +218,7 @@ def update_field(
 ) -> dict:
     """Change what may change (see the module docstring); arguments left out stay as they are."""
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent.id)
+    lock_agent(session, agent.id)
     field = _field_of(session, agent.id, field_id)
     if field.archived_at is not None:
         raise ValidationError("Restore this field before editing it.")
@@ -333,18 +233,18 @@ def update_field(
             raise ValidationError("Default fields keep their label, type and options.")
     else:
         if type is not _UNSET and type != field.type:
-            new_type = _clean_type(type)
+            new_type = clean_type(type)
             if _has_values(session, field.id):
                 raise ValidationError(
                     "Contacts already have values for this field, so its type cannot change.",
                     field="type",
                 )
         if label is not _UNSET:
-            new_label = _clean_label(label)
+            new_label = clean_label(label)
         if options is not _UNSET or new_type != field.type:
-            new_options = _clean_options(new_type, field.options if options is _UNSET else options)
+            new_options = clean_options(new_type, field.options if options is _UNSET else options)
     new_required = field.required if required is _UNSET else bool(required)
-    new_hint = field.ai_hint if ai_hint is _UNSET else _clean_hint(ai_hint)
+    new_hint = field.ai_hint if ai_hint is _UNSET else clean_hint(ai_hint)
     new_allow_ai = field.allow_ai if allow_ai is _UNSET else bool(allow_ai)
 
     changes: list[str] = []
@@ -381,13 +281,9 @@ def reorder_fields(
 ) -> list[dict]:
     """Put the agent's visible fields in `ordered_ids` order (must list each exactly once)."""
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent.id)
+    lock_agent(session, agent.id)
     active = _fields(session, agent.id, include_archived=False)
-    ids = list(ordered_ids or [])
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or sorted(
-        ids
-    ) != sorted(f.id for f in active):
-        raise ValidationError("The field list changed meanwhile. Reload the page and try again.")
+    ids = checked_order(ordered_ids, [f.id for f in active], "field")
     _apply_order(session, agent.id, ids)
     audit.record(
         session, actor, "Update", RESOURCE, f"Reordered contact fields in agent '{agent.name}'"
@@ -398,19 +294,13 @@ def reorder_fields(
 def move_field(
     session: Session, actor: Actor, agent_id: int, field_id: int, direction: str
 ) -> list[dict]:
-    """The button/keyboard equivalent of a drag: one step up or down."""
-    if direction not in ("up", "down"):
-        raise ValidationError("Move a field up or down.")
-    require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent_id)  # read the order under the same lock the write takes
-    ids = [f.id for f in _fields(session, agent_id, include_archived=False)]
-    if field_id not in ids:
-        raise NotFound("Field not found.")
-    index = ids.index(field_id)
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(ids):
-        ids[index], ids[target] = ids[target], ids[index]
-    return reorder_fields(session, actor, agent_id, ids)
+    return move_one(
+        session, actor, agent_id, field_id, direction, "field", _visible_ids, reorder_fields
+    )
+
+
+def _visible_ids(session: Session, agent_id: int) -> list[int]:
+    return [f.id for f in _fields(session, agent_id, include_archived=False)]
 
 
 def _apply_order(session: Session, agent_id: int, ordered_ids: list[int]) -> None:
@@ -427,7 +317,7 @@ def _apply_order(session: Session, agent_id: int, ordered_ids: list[int]) -> Non
 
 def archive_field(session: Session, actor: Actor, agent_id: int, field_id: int) -> dict:
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent.id)
+    lock_agent(session, agent.id)
     field = _field_of(session, agent.id, field_id)
     if field.is_default:
         raise ValidationError("Default fields cannot be deleted.")
@@ -447,7 +337,7 @@ def archive_field(session: Session, actor: Actor, agent_id: int, field_id: int) 
 
 def restore_field(session: Session, actor: Actor, agent_id: int, field_id: int) -> dict:
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent.id)
+    lock_agent(session, agent.id)
     field = _field_of(session, agent.id, field_id)
     if field.archived_at is not None:
         field.archived_at = None

@@ -14,18 +14,20 @@ import re
 import secrets
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from crm_app.models import Contact, ContactFile, User
 from crm_app.services import audit
 from crm_app.services.access import Actor
+from crm_app.services.display import fmt_time
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
-from crm_app.services.timeline import add_activity, contact_for, fmt_time
+from crm_app.services.file_cleanup import remove_after_commit, remove_after_rollback
+from crm_app.services.timeline import add_activity, contact_for
 from crm_app.settings import get_settings, private_dir, private_open
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -160,8 +162,11 @@ def _storage_root() -> Path:
     return private_dir(get_settings().files_dir)
 
 
+_KEY = re.compile(r"[0-9a-f]{32}")
+
+
 def storage_path(storage_key: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{32}", storage_key or ""):
+    if not _KEY.fullmatch(storage_key or ""):
         raise NotFound("File not found.")
     return _storage_root() / storage_key[:2] / storage_key
 
@@ -179,29 +184,6 @@ def _receive(stream: BinaryIO, target: Path) -> int:
                 raise ValidationError(TOO_LARGE, field="file")
             out.write(chunk)
     return size
-
-
-def _remove_after_commit(session: Session, paths: list[Path]) -> None:
-    """Delete files from disk once the database change is committed (never before)."""
-
-    def _unlink(_session) -> None:
-        for path in paths:
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-
-    event.listen(session, "after_commit", _unlink, once=True)
-
-
-def _remove_after_rollback(session: Session, path: Path) -> None:
-    def _unlink(_session) -> None:
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
-
-    event.listen(session, "after_rollback", _unlink, once=True)
 
 
 def add_file(
@@ -226,7 +208,7 @@ def add_file(
     finally:
         if temp.exists():
             temp.unlink()
-    _remove_after_rollback(session, final)
+    remove_after_rollback(session, [final])
     row = ContactFile(
         contact_id=contact.id,
         uploader_id=actor.user_id,
@@ -277,9 +259,7 @@ def list_files(
                 "name": row.filename,
                 "size": human_size(row.size),
                 "type": row.content_type,
-                "uploader": (f"{user.first_name} {user.last_name}".strip() or user.email)
-                if user
-                else "Former member",
+                "uploader": user.display_name if user else "Former member",
                 "time": fmt_time(row.created_at, tz_name),
                 "url": f"/api/contacts/{contact.id}/files/{row.id}",
                 "can_delete": actor.is_admin or row.uploader_id == actor.user_id,
@@ -306,7 +286,7 @@ def delete_file(session: Session, actor: Actor, agent_id, contact_id, file_id) -
         session, contact, "file", actor, f"File {row.filename} deleted by {actor.display_name}"
     )
     audit.record(session, actor, "Delete", "File", f"Deleted file {row.id} of contact {contact.id}")
-    _remove_after_commit(session, [path])
+    remove_after_commit(session, [path])
 
 
 def file_for_download(session: Session, actor: Actor, contact_id, file_id) -> tuple[Path, str, str]:
@@ -325,6 +305,6 @@ def file_for_download(session: Session, actor: Actor, contact_id, file_id) -> tu
     return path, row.filename, row.content_type
 
 
-def remove_stored(session: Session, storage_keys: list[str]) -> None:
+def remove_stored(session: Session, storage_keys: Iterable[str]) -> None:
     """Schedule the stored files for deletion once the caller's transaction commits."""
-    _remove_after_commit(session, [storage_path(k) for k in storage_keys])
+    remove_after_commit(session, [storage_path(k) for k in storage_keys if _KEY.fullmatch(k or "")])

@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 from crm_app.models import Note, User, utcnow
 from crm_app.services import audit
 from crm_app.services.access import Actor
+from crm_app.services.display import fmt_time, initials
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
-from crm_app.services.timeline import add_activity, contact_for, fmt_time, initials
+from crm_app.services.timeline import add_activity, contact_for
 
 MAX_NOTE_BYTES = 100 * 1024
 ALLOWED_TAGS = frozenset(
@@ -106,11 +107,7 @@ def _note_of(session: Session, contact_id: str, note_id) -> Note:
 
 
 def note_dto(note: Note, author: User | None, actor: Actor, tz_name: str = "") -> dict:
-    name = (
-        (f"{author.first_name} {author.last_name}".strip() or author.email)
-        if author
-        else "Former member"
-    )
+    name = author.display_name if author else "Former member"
     return {
         "id": str(note.id),
         "html": sanitize_html(note.html),  # sanitized again on display

@@ -16,6 +16,7 @@ from crm_app.models import Contact, Stage, User
 from crm_app.services import timeline
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.contact_list import ListQuery, build_filter
+from crm_app.services.display import contact_name
 from crm_app.services.errors import NotFound
 from crm_app.services.values import format_phone
 
@@ -35,10 +36,7 @@ def _owner_names(session: Session, contacts: list[Contact]) -> dict[int, str]:
     ids = {c.primary_owner_id for c in contacts if c.primary_owner_id}
     if not ids:
         return {}
-    return {
-        u.id: (f"{u.first_name} {u.last_name}".strip() or u.email)
-        for u in session.exec(select(User).where(User.id.in_(ids)))
-    }
+    return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids)))}
 
 
 def _initials(name: str) -> str:
@@ -48,7 +46,7 @@ def _initials(name: str) -> str:
 
 def card_dto(contact: Contact, owner: str, stage_key: str) -> dict:
     """What a card shows; every value a string so the browser gets a flat, typed row."""
-    title = timeline.display_name(contact)
+    title = contact_name(contact)
     return {
         "id": contact.id,
         "title": title,

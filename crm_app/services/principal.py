@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from crm_app.models import Agent, ApiKey, Membership, User, utcnow
+from crm_app.models import Agent, ApiKey, Membership, User, person_name, utcnow
 from crm_app.services.errors import NotAuthenticated, NotFound
 
 MEMBER, API_KEY, SYSTEM = "member", "api_key", "system"
@@ -52,7 +52,7 @@ class Principal:
             return f"API key ‘{self.name}’"
         if self.kind == SYSTEM:
             return self.name or "System"
-        return f"{self.first_name} {self.last_name}".strip() or self.email
+        return person_name(self.first_name, self.last_name, self.email)
 
     @property
     def is_member(self) -> bool:

@@ -17,7 +17,7 @@ def get_profile(session: Session, actor: Actor) -> dict:
     user = session.get(User, actor.user_id)
     if user is None:
         raise NotFound("Profile not found.")
-    return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    return _dto(user)
 
 
 def _clean(value: str | None, label: str, field: str) -> str:
@@ -55,4 +55,13 @@ def update_profile(
         user.first_name, user.last_name = first, last
         session.add(user)
         audit.record(session, actor, "Update", "Profile", f"Updated their name to {first} {last}")
-    return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    return _dto(user)
+
+
+def _dto(user: User) -> dict:
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "name": user.display_name,
+    }

@@ -30,6 +30,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
 from crm_app.models import Agent, AssignmentRule, ContactField, Membership, Stage, StageRule, User
+from crm_app.services.members import eligible_members
 
 _CHANGED = "crm_settings_changed"  # session.info flag: this transaction changed settings
 _AGENT_SCOPED = (ContactField, Stage, StageRule, AssignmentRule)
@@ -76,9 +77,6 @@ def _copy(obj):
 
 
 def _load(session: Session, agent: Agent, rev: int) -> AgentSettings:
-    # Imported here: automations imports this module.
-    from crm_app.services.automations import eligible_members
-
     fields = session.exec(
         select(ContactField).where(
             ContactField.agent_id == agent.id, ContactField.archived_at.is_(None)

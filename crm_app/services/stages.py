@@ -14,10 +14,11 @@ from phonenumbers import geocoder
 from sqlalchemy import JSON, Integer, and_, func, insert, literal, update
 from sqlmodel import Session, select
 
-from crm_app.models import Activity, Agent, Contact, Stage, StageRule, UTCDateTime, utcnow
+from crm_app.models import Activity, Contact, Stage, StageRule, UTCDateTime, utcnow
 from crm_app.services import audit
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import Conflict, NotFound, ValidationError
+from crm_app.services.ordering import checked_order, lock_agent, move_one
 
 RESOURCE = "Pipeline Stage"
 DEFAULT_STAGES = ("Lead", "Prospect", "Customer", "Old Customer")
@@ -33,11 +34,6 @@ _REGION_NAME_FALLBACK = {"AC": "Ascension Island", "TA": "Tristan da Cunha", "XK
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _lock_agent(session: Session, agent_id: int) -> None:
-    """Serialize stage writes of one agent (row lock on PostgreSQL; SQLite locks on BEGIN)."""
-    session.exec(select(Agent.id).where(Agent.id == agent_id).with_for_update()).first()
 
 
 def _stages(session: Session, agent_id: int) -> list[Stage]:
@@ -113,7 +109,7 @@ def list_stages(session: Session, actor: Actor, agent_id: int) -> list[dict]:
 
 def add_stage(session: Session, actor: Actor, agent_id: int, name: str) -> dict:
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent.id)
+    lock_agent(session, agent.id)
     name = _clean_name(session, agent.id, name)
     top = session.exec(select(func.max(Stage.position)).where(Stage.agent_id == agent.id)).one()
     stage = Stage(agent_id=agent.id, name=name, position=(top if top is not None else -1) + 1)
@@ -127,7 +123,7 @@ def add_stage(session: Session, actor: Actor, agent_id: int, name: str) -> dict:
 
 def rename_stage(session: Session, actor: Actor, agent_id: int, stage_id: int, name: str) -> dict:
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent.id)
+    lock_agent(session, agent.id)
     stage = _stage_of(session, agent.id, stage_id)
     name = _clean_name(session, agent.id, name, except_id=stage.id)
     if name != stage.name:
@@ -150,13 +146,9 @@ def reorder_stages(
 ) -> list[dict]:
     """Put the agent's stages in `ordered_ids` order (must list each stage exactly once)."""
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent.id)
+    lock_agent(session, agent.id)
     stages = {s.id: s for s in _stages(session, agent.id)}
-    ids = list(ordered_ids or [])
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or sorted(
-        ids
-    ) != sorted(stages):
-        raise ValidationError("The stage list changed meanwhile. Reload the page and try again.")
+    ids = checked_order(ordered_ids, stages, "stage")
     for position, stage_id in enumerate(ids):
         if stages[stage_id].position != position:
             stages[stage_id].position = position
@@ -175,19 +167,13 @@ def reorder_stages(
 def move_stage(
     session: Session, actor: Actor, agent_id: int, stage_id: int, direction: str
 ) -> list[dict]:
-    """The button/keyboard equivalent of a drag: one step up or down."""
-    if direction not in ("up", "down"):
-        raise ValidationError("Move a stage up or down.")
-    require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent_id)  # read the order under the same lock the write takes
-    ids = [s.id for s in _stages(session, agent_id)]
-    if stage_id not in ids:
-        raise NotFound("Stage not found.")
-    index = ids.index(stage_id)
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(ids):
-        ids[index], ids[target] = ids[target], ids[index]
-    return reorder_stages(session, actor, agent_id, ids)
+    return move_one(
+        session, actor, agent_id, stage_id, direction, "stage", _stage_ids, reorder_stages
+    )
+
+
+def _stage_ids(session: Session, agent_id: int) -> list[int]:
+    return [s.id for s in _stages(session, agent_id)]
 
 
 def remove_stage(
@@ -204,7 +190,7 @@ def remove_stage(
     Returns {"removed": name, "moved_contacts": n, "moved_to": name or ""}.
     """
     agent = require_agent(session, actor, agent_id, minimum="Admin")
-    _lock_agent(session, agent.id)
+    lock_agent(session, agent.id)
     stage = _stage_of(session, agent.id, stage_id)
     others = [s for s in _stages(session, agent.id) if s.id != stage.id]
     if not others:

@@ -79,10 +79,6 @@ def _check_agents(session: Session, actor: Actor, agent_ids) -> list[int]:
     return sorted(chosen)
 
 
-def _full_name(user: User) -> str:
-    return f"{user.first_name} {user.last_name}".strip()
-
-
 def _since(value) -> str:
     return value.strftime("%b %d, %Y").replace(" 0", " ") if value else ""
 
@@ -119,7 +115,7 @@ def list_members(session: Session, actor: Actor) -> list[dict]:
                 "key": f"member-{user.id}",
                 "kind": "member",
                 "id": user.id,
-                "name": _full_name(user) or user.email,
+                "name": user.display_name,
                 "email": user.email,
                 "since": _since(membership.created_at),
                 "role": membership.role,

@@ -64,5 +64,5 @@ class ProfileState(AppState):
         with self.unit() as (session, actor):
             dto = profile_service.update_profile(session, actor, self.first_name, self.last_name)
         self._fill(dto)
-        self.user_name = f"{dto['first_name']} {dto['last_name']}".strip() or dto["email"]
+        self.user_name = dto["name"]
         return rx.toast.success("Profile updated successfully")

@@ -8,7 +8,7 @@ from crm_app.components.layout import ACCENT
 from crm_app.pages.crm_settings.common import (
     labelled,
 )
-from crm_app.services.fields import FIELD_TYPES
+from crm_app.services.field_rules import FIELD_TYPES
 from crm_app.state.crm_settings import CrmSettingsState as S
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 from crm_app.components.kit import MUTED, form_dialog, labelled
 from crm_app.components.layout import ACCENT, field_error
 from crm_app.pages.imports.common import UPLOAD_ID, step_card, step_footer
-from crm_app.services.fields import CHOICE_TYPES, FIELD_TYPES
+from crm_app.services.field_rules import CHOICE_TYPES, FIELD_TYPES
 from crm_app.state.imports import IGNORE, NEW_FIELD
 from crm_app.state.imports import ImportState as S
 

@@ -91,7 +91,7 @@ from crm_app.services.forms.submissions import (
     release_from_spam,
     submission_detail,
 )
-from crm_app.services.forms.submit import submit_form
+from crm_app.services.forms.submit import file_keys, submit_form
 
 __all__ = [
     "CHOICE_TYPES",
@@ -136,6 +136,7 @@ __all__ = [
     "delete_form",
     "duplicate_form",
     "export_csv",
+    "file_keys",
     "file_for_download",
     "form_of",
     "has_unpublished_changes",

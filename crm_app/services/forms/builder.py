@@ -17,7 +17,8 @@ from crm_app.models import Agent, ContactField, Form, FormSubmission, FormVersio
 from crm_app.services import audit
 from crm_app.services import files as file_service
 from crm_app.services.access import Actor, require_agent
-from crm_app.services.contacts import agent_fields
+from crm_app.services.contact_input import agent_fields
+from crm_app.services.display import fmt_time
 from crm_app.services.errors import Conflict, NotFound, ValidationError
 from crm_app.services.forms.schema import (
     DEFAULT_SETTINGS,
@@ -29,7 +30,6 @@ from crm_app.services.forms.schema import (
     with_field_options,
 )
 from crm_app.services.forms.submit import file_keys
-from crm_app.services.timeline import fmt_time
 from crm_app.settings import get_settings
 
 

@@ -82,6 +82,22 @@ def new_element_id() -> str:
     return "e" + secrets.token_hex(4)
 
 
+def _element(eid: str, type_: str, label: str) -> dict:
+    """An element with every setting at its default."""
+    return {
+        "id": eid,
+        "type": type_,
+        "label": label,
+        "placeholder": "",
+        "help": "",
+        "required": False,
+        "min": None,
+        "max": None,
+        "options": [],
+        "maps_to": "",
+    }
+
+
 def new_element(
     type_: str, fields: Mapping[str, ContactField] | None = None, taken: Iterable[str] = ()
 ) -> dict:
@@ -94,18 +110,7 @@ def new_element(
         "consent": "I agree to be contacted about my request",
         "phone": "Mobile number",
     }.get(type_, ELEMENT_TYPES[type_])
-    element = {
-        "id": new_element_id(),
-        "type": type_,
-        "label": label,
-        "placeholder": "",
-        "help": "",
-        "required": False,
-        "min": None,
-        "max": None,
-        "options": [],
-        "maps_to": "",
-    }
+    element = _element(new_element_id(), type_, label)
     if type_ in CHOICE_TYPES:
         element["options"] = ["Option 1", "Option 2"]
     taken = set(taken)
@@ -149,23 +154,8 @@ def clean_element(raw: Mapping[str, Any]) -> dict:
         eid = new_element_id()
     f = f"{eid}."
     label_limit = MAX_PARAGRAPH if type_ == "paragraph" else MAX_LABEL
-    element = {
-        "id": eid,
-        "type": type_,
-        "label": clean_text(
-            raw.get("label"),
-            label_limit,
-            "The text" if type_ in DISPLAY_TYPES else "The label",
-            f + "label",
-        ),
-        "placeholder": "",
-        "help": "",
-        "required": False,
-        "min": None,
-        "max": None,
-        "options": [],
-        "maps_to": "",
-    }
+    what = "The text" if type_ in DISPLAY_TYPES else "The label"
+    element = _element(eid, type_, clean_text(raw.get("label"), label_limit, what, f + "label"))
     if type_ in DISPLAY_TYPES:
         return element
     element["placeholder"] = clean_text(

@@ -16,14 +16,14 @@ from crm_app.models import Activity, Contact, Form, FormSubmission, FormVersion
 from crm_app.services import audit
 from crm_app.services import files as file_service
 from crm_app.services.access import Actor
-from crm_app.services.contacts import agent_fields
+from crm_app.services.contact_input import agent_fields
+from crm_app.services.display import fmt_time
 from crm_app.services.errors import Conflict, NotFound, ValidationError
 from crm_app.services.export import escape_cell
 from crm_app.services.forms.builder import form_of, versions_of
 from crm_app.services.forms.public import SubmissionInvalid
 from crm_app.services.forms.schema import DISPLAY_TYPES, ELEMENT_TYPES, SUBMISSION_STATUSES
 from crm_app.services.forms.submit import submission_activity, to_contact
-from crm_app.services.timeline import fmt_time
 from crm_app.services.values import format_phone
 
 
@@ -211,14 +211,12 @@ def mark_reviewed(
     if sub.status != "Reviewed":
         sub.status = "Reviewed"
         session.add(sub)
-        audit.record(
-            session,
-            actor,
-            "Update",
-            "Form Submission",
-            f"Marked submission {sub.id} of form {form.id} reviewed",
-        )
+        _audit(session, actor, f"Marked submission {sub.id} of form {form.id} reviewed")
     return sub
+
+
+def _audit(session: Session, actor: Actor, description: str) -> None:
+    audit.record(session, actor, "Update", "Form Submission", description)
 
 
 def release_from_spam(
@@ -247,13 +245,7 @@ def release_from_spam(
     if sub.contact_id is not None:
         session.add(Activity(**submission_activity(form, sub.contact_id, sub.id)))
     session.add(sub)
-    audit.record(
-        session,
-        actor,
-        "Update",
-        "Form Submission",
-        f"Released submission {sub.id} of form {form.id} from spam",
-    )
+    _audit(session, actor, f"Released submission {sub.id} of form {form.id} from spam")
     return sub
 
 

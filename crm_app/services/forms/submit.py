@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session
@@ -16,8 +16,9 @@ from sqlmodel import Session
 from crm_app.models import Agent, ContactField, Form, FormSubmission, utcnow
 from crm_app.services import files as file_service
 from crm_app.services import settings_cache, spam
-from crm_app.services.contacts import ACTIVITY_INSERT, Origin, save_contact
+from crm_app.services.contacts import ACTIVITY_INSERT, save_contact
 from crm_app.services.errors import RateLimited, ValidationError
+from crm_app.services.file_cleanup import remove_after_rollback, unlink_quietly
 from crm_app.services.forms.answers import answer_value, payload_size
 from crm_app.services.forms.public import (
     UNAVAILABLE,
@@ -35,6 +36,7 @@ from crm_app.services.forms.schema import (
     MAX_FORM_FILE_BYTES,
     MAX_PAYLOAD_CHARS,
 )
+from crm_app.services.merge import Origin
 from crm_app.settings import get_settings, private_dir, private_open
 
 
@@ -213,7 +215,7 @@ def submit_form(
     if errors:
         raise SubmissionInvalid(errors)
 
-    saved_keys: list[str] = []
+    saved: list[Path] = []  # uploads stored by this call
     try:
         for element in elements:
             eid = element["id"]
@@ -222,7 +224,7 @@ def submit_form(
                     meta = store_upload(files[eid])
                 except ValidationError as error:
                     raise SubmissionInvalid({eid: error.message}) from None
-                saved_keys.append(meta["key"])
+                saved.append(file_service.storage_path(meta["key"]))
                 stored[eid] = {
                     "label": element["label"],
                     "type": "file",
@@ -268,15 +270,9 @@ def submit_form(
                 ACTIVITY_INSERT, submission_activity(form, contact_id, sub.id)
             )
     except BaseException:
-        if saved_keys:
-            for key in saved_keys:
-                try:
-                    file_service.storage_path(key).unlink()
-                except FileNotFoundError:
-                    pass
+        unlink_quietly(saved)
         raise
-    if saved_keys:
-        _unlink_on_rollback(session, saved_keys)
+    remove_after_rollback(session, saved)
     settings = target.schema.get("settings") or {}
     return SubmitResult(
         sub.id,
@@ -285,16 +281,3 @@ def submit_form(
         settings.get("success_message") or DEFAULT_SETTINGS["success_message"],
         settings.get("redirect_url") or "",
     )
-
-
-def _unlink_on_rollback(session: Session, keys: list[str]) -> None:
-    """Stored uploads go away again if the caller's transaction is rolled back."""
-
-    def _unlink(_session) -> None:
-        for key in keys:
-            try:
-                file_service.storage_path(key).unlink()
-            except FileNotFoundError:
-                pass
-
-    event.listen(session, "after_rollback", _unlink, once=True)

@@ -45,7 +45,13 @@ Callers use the names re-exported here.
 
 from crm_app.services.imports.batch import import_origin, save_contacts_batch
 from crm_app.services.imports.common import ACTIVE, EXTRA_TARGETS, IGNORE, RESOURCE, job_dto
-from crm_app.services.imports.history import error_file, get_job, list_jobs, template_csv
+from crm_app.services.imports.history import (
+    error_file,
+    get_job,
+    list_jobs,
+    remove_agent_files,
+    template_csv,
+)
 from crm_app.services.imports.previews import (
     PREVIEW_PROBLEM_ROWS,
     PREVIEW_ROWS,
@@ -107,6 +113,7 @@ __all__ = [
     "mapping_targets",
     "preview",
     "recover_interrupted",
+    "remove_agent_files",
     "recover_stalled",
     "run_import",
     "save_contacts_batch",

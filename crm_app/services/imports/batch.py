@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from crm_app.models import Agent, Contact, ContactValue, new_contact_id, utcnow
 from crm_app.services.access import Actor
-from crm_app.services.contacts import POLICIES, CleanInput, Origin, agent_fields, timeline_value
+from crm_app.services.contact_input import agent_fields
 from crm_app.services.errors import ValidationError
-from crm_app.services.imports.common import by_suffix
 from crm_app.services.imports.rows import Plan, clean_row
 from crm_app.services.imports.writer import write_chunk
+from crm_app.services.merge import POLICIES, CleanInput, Origin, activity_row, merge_fields
 
 _CONTACT_COLUMNS = ("id", "external_ref", "name", "email", "phone", "gender", "member_set")
 
@@ -25,12 +25,6 @@ class Outcome:
     updated: int = 0
     skipped: int = 0
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
-
-
-class _RowFailed(Exception):
-    def __init__(self, column: str, value: str, reason: str):
-        super().__init__(reason)
-        self.column, self.value, self.reason = column, value, reason
 
 
 class Batch:
@@ -154,8 +148,9 @@ class Batch:
                 changed, acts, snapshot = self._update(
                     contact, values.setdefault(contact["id"], {}), clean, by
                 )
-            except _RowFailed as exc:
-                self._fail(out, valid_only, number, exc.column, exc.value, exc.reason)
+            except ValidationError as exc:
+                column = clean.labels.get(exc.field, exc.field or "")
+                self._fail(out, valid_only, number, column, "", exc.message)
                 continue
             activities += acts
             if contact["id"] not in new and snapshot is not None:
@@ -185,128 +180,50 @@ class Batch:
         out.errors.append((number, column, value, reason))
 
     def _update(self, contact: dict, current: dict[int, tuple], clean: CleanInput, by: dict):
-        """contacts._update on an in-memory contact; returns (changed, activities, previous)."""
-        origin, policy = self.origin, self.policy
-        protected = set(contact["member_set"] or [])
-        staged = dict(contact)
-        staged_values = dict(current)
-        changed: list[str] = []
-        acts: list[dict] = []
-        snapshot = {"defaults": {}, "custom": {}, "ref_set": False}
-        if (
-            clean.external_ref
-            and not staged["external_ref"]
-            and clean.external_ref not in by["external_ref"]
-        ):
-            staged["external_ref"] = clean.external_ref
-            snapshot["ref_set"] = True
-        for key, new in clean.defaults.items():
-            old = staged[key]
-            if new == old or (new in (None, "") and policy != "overwrite"):
+        """The merge rule (services/merge.py) on an in-memory contact; returns (changed,
+        timeline rows, previous values or None). Raises ValidationError for an invalid row."""
+        merge = merge_fields(
+            contact,
+            {field_id: stored[0] for field_id, stored in current.items()},
+            clean,
+            self.policy,
+            origin=self.origin,
+            member_set=contact["member_set"],
+            external_ref=contact["external_ref"],
+            custom_labels=self.labels_by_id,
+            taken=lambda key, value: value in by[key] and by[key][value]["id"] != contact["id"],
+        )
+        acts = [
+            activity_row(contact["id"], self.origin, d.kind, d.message, d.data)
+            for d in merge.decisions
+        ]
+        snapshot = {"defaults": {}, "custom": {}, "ref_set": merge.external_ref is not None}
+        staged = {"external_ref": merge.external_ref or contact["external_ref"]}
+        for d in merge.decisions:
+            if not d.applied:
                 continue
-            label = clean.labels.get(key, key)
-            if old not in (None, "") and (policy == "fill" or key in protected):
-                acts.append(
-                    self._act(
-                        contact["id"],
-                        "conflict",
-                        f"{label} '{timeline_value(key, new)}' from {origin.label} was not applied; "
-                        f"kept '{timeline_value(key, old)}'",
-                        {"field": key, "kept": old, "offered": new},
-                    )
-                )
+            if d.field_id is None:
+                snapshot["defaults"][d.key] = d.old
+                staged[d.key] = d.new
                 continue
-            if (
-                key in ("email", "phone")
-                and new is None
-                and not (staged["phone"] if key == "email" else staged["email"])
-            ):
-                raise _RowFailed(label, "", "A contact needs at least an email or a mobile number.")
-            if (
-                key in ("email", "phone")
-                and new
-                and new in by[key]
-                and by[key][new]["id"] != contact["id"]
-            ):
-                acts.append(
-                    self._act(
-                        contact["id"],
-                        "conflict",
-                        f"{label} '{timeline_value(key, new)}' from {origin.label} belongs to "
-                        "another contact; not applied",
-                        {"field": key, "offered": new},
-                    )
-                )
-                continue
-            staged[key] = new
-            snapshot["defaults"][key] = old
-            changed.append(key)
-            acts.append(
-                self._act(
-                    contact["id"],
-                    "field",
-                    f"{label} changed from '{timeline_value(key, old) or '—'}' to "
-                    f"'{timeline_value(key, new) or '—'}'" + by_suffix(origin),
-                    {"field": key, "from": old, "to": new},
-                )
-            )
-        for field_id, stored in clean.custom.items():
-            row = staged_values.get(field_id)
-            old = row[0] if row else None
-            new = stored[0] if stored else None
-            if new == old or (new is None and policy != "overwrite"):
-                continue
-            label = self.labels_by_id.get(field_id, str(field_id))
-            if old not in (None, "") and (policy == "fill" or str(field_id) in protected):
-                acts.append(
-                    self._act(
-                        contact["id"],
-                        "conflict",
-                        f"{label} '{new}' from {origin.label} was not applied; kept '{old}'",
-                        {"field_id": field_id, "kept": old, "offered": new},
-                    )
-                )
-                continue
-            snapshot["custom"][field_id] = list(row) if row else None
-            if stored is None:
-                staged_values.pop(field_id, None)
+            row = current.get(d.field_id)
+            snapshot["custom"][d.field_id] = list(row) if row else None
+            if d.new is None:
+                current.pop(d.field_id, None)
             else:
-                staged_values[field_id] = stored
-            changed.append(str(field_id))
-            acts.append(
-                self._act(
-                    contact["id"],
-                    "field",
-                    f"{label} changed from '{old or '—'}' to '{new or '—'}'" + by_suffix(origin),
-                    {"field_id": field_id, "from": old, "to": new},
-                )
-            )
+                current[d.field_id] = d.new
         # The row is valid: apply it to the in-memory contact and the indexes.
         for key in ("email", "phone", "external_ref"):
-            if staged[key] != contact[key]:
+            if key in staged and staged[key] != contact[key]:
                 if contact[key] and by[key].get(contact[key]) is contact:
                     del by[key][contact[key]]
                 if staged[key]:
                     by[key][staged[key]] = contact
         contact.update(staged)
-        current.clear()
-        current.update(staged_values)
+        changed = bool(merge.changed)
         if snapshot["ref_set"] or changed:
             contact["_dirty"] = True
-        return bool(changed), acts, snapshot if (changed or snapshot["ref_set"]) else None
-
-    def _act(self, contact_id: str, kind: str, message: str, data: dict) -> dict:
-        o = self.origin
-        return {
-            "contact_id": contact_id,
-            "kind": kind,
-            "actor_type": o.actor_type,
-            "actor_id": o.user_id,
-            "actor_label": o.label,
-            "message": message[:1000],
-            "data": data,
-            "created_at": utcnow(),
-        }
+        return changed, acts, snapshot if (changed or snapshot["ref_set"]) else None
 
 
 def import_origin(actor: Actor) -> Origin:

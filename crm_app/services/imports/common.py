@@ -11,7 +11,6 @@ from sqlmodel import Session
 from crm_app.models import Agent, ImportJob
 from crm_app.services import audit, csv_reader
 from crm_app.services.access import Actor, actor_for, require_agent
-from crm_app.services.contacts import Origin
 from crm_app.services.errors import NotFound
 from crm_app.settings import get_settings, private_dir
 
@@ -87,7 +86,3 @@ def audit_job(
     except NotFound:
         actor = None
     audit.record(session, actor, action, RESOURCE, description, status=status, org_id=agent.org_id)
-
-
-def by_suffix(origin: Origin) -> str:
-    return f" by {origin.label}" if origin.label else ""

@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 
 from crm_app.models import ImportJob, User
 from crm_app.services.access import Actor, require_agent
-from crm_app.services.contacts import agent_fields
+from crm_app.services.contact_input import agent_fields
 from crm_app.services.errors import NotFound
 from crm_app.services.export import escape_cell
+from crm_app.services.file_cleanup import remove_after_commit
 from crm_app.services.imports.common import file_path, job_dto, load_job
 
 
@@ -30,9 +31,7 @@ def list_jobs(session: Session, actor: Actor, agent_id: int, limit: int = 20) ->
     for job in jobs:
         if job.user_id not in names:
             user = session.get(User, job.user_id)
-            names[job.user_id] = (
-                (f"{user.first_name} {user.last_name}".strip() or user.email) if user else "—"
-            )
+            names[job.user_id] = user.display_name if user else "—"
         out.append(job_dto(job) | {"by": names[job.user_id]})
     return out
 
@@ -81,3 +80,17 @@ def template_csv(session: Session, actor: Actor, agent_id: int) -> tuple[str, st
     writer.writerow([escape_cell(f.label) for f in fields])
     writer.writerow([escape_cell(v) for v in row])
     return "\ufeff" + buffer.getvalue(), f"contacts-template-{agent.slug}.csv"
+
+
+def remove_agent_files(session: Session, agent_id: int) -> None:
+    """The uploaded files and error reports of the agent's imports go once the caller's
+    transaction (deleting the agent) commits."""
+    keys = [
+        key
+        for job in session.exec(
+            select(ImportJob.storage_key, ImportJob.error_key).where(ImportJob.agent_id == agent_id)
+        )
+        for key in job
+        if key
+    ]
+    remove_after_commit(session, [file_path(key) for key in keys])

@@ -84,17 +84,11 @@ def recover_stalled(session: Session, agent_id: int | None = None) -> int:
             if job.status == "importing" and job.total
             else ""
         )
-        revert(session, job)
-        job.status, job.finished_at = "failed", utcnow()
-        job.message = f"The import was interrupted{done} (the server stopped); nothing from it was kept. Start it again."
-        job.created = job.updated = job.skipped = 0
-        session.add(job)
-        audit_job(
+        _fail(
             session,
             job,
-            "Update",
+            f"The import was interrupted{done} (the server stopped); nothing from it was kept. Start it again.",
             f"Import of {job.filename} interrupted; nothing kept",
-            status="Failed",
         )
         recovered += 1
     return recovered
@@ -136,14 +130,13 @@ def abort(job_id: int, engine, message: str) -> None:
     """A run that stopped half-way: undo what its chunks wrote, then mark it failed."""
     with session_scope(engine) as session:
         job = session.get(ImportJob, job_id)
-        revert(session, job)
-        job.status, job.finished_at, job.message = "failed", utcnow(), message[:500]
-        job.created = job.updated = job.skipped = 0
-        session.add(job)
-        audit_job(
-            session,
-            job,
-            "Update",
-            f"Import of {job.filename} failed; nothing kept: {message}",
-            status="Failed",
-        )
+        _fail(session, job, message, f"Import of {job.filename} failed; nothing kept: {message}")
+
+
+def _fail(session: Session, job: ImportJob, message: str, description: str) -> None:
+    """Undo what the job's chunks wrote, mark it failed with `message`, audit it."""
+    revert(session, job)
+    job.status, job.finished_at, job.message = "failed", utcnow(), message[:500]
+    job.created = job.updated = job.skipped = 0
+    session.add(job)
+    audit_job(session, job, "Update", description, status="Failed")

@@ -11,9 +11,10 @@ from typing import Any
 from sqlmodel import Session
 
 from crm_app.models import Agent, ContactField
-from crm_app.services.contacts import CleanInput, agent_fields
+from crm_app.services.contact_input import agent_fields
 from crm_app.services.errors import ValidationError
 from crm_app.services.export import unescape_cell
+from crm_app.services.merge import CleanInput
 from crm_app.services.values import coerce_value, normalize_email, normalize_gender, normalize_phone
 
 _LOCAL_PART = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")

@@ -18,7 +18,7 @@ from crm_app.jobs.queue import after_commit
 from crm_app.models import Agent, Contact, ImportChange, ImportJob, utcnow
 from crm_app.services import csv_reader
 from crm_app.services.access import Actor, actor_for
-from crm_app.services.contacts import POLICIES, CleanInput, agent_fields
+from crm_app.services.contact_input import agent_fields
 from crm_app.services.errors import ServiceError, ValidationError
 from crm_app.services.export import escape_cell
 from crm_app.services.imports.batch import Batch, Outcome, import_origin
@@ -34,6 +34,7 @@ from crm_app.services.imports.recovery import (
 )
 from crm_app.services.imports.rows import Plan, clean_row
 from crm_app.services.imports.upload import clean_mapping, create_job
+from crm_app.services.merge import POLICIES, CleanInput
 from crm_app.settings import private_open
 
 

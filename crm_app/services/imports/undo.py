@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from crm_app.models import (
-    AccessPass,
     Activity,
     Contact,
-    ContactFile,
     ContactValue,
-    Conversation,
-    FormSubmission,
     ImportChange,
     ImportJob,
-    Message,
-    Note,
     utcnow,
 )
 from crm_app.services import audit
 from crm_app.services.access import Actor
+from crm_app.services.contacts import store_value
+from crm_app.services.erase import delete_contacts
 from crm_app.services.errors import ValidationError
 from crm_app.services.imports.common import ACTIVE, RESOURCE, job_dto, load_job
 
@@ -53,7 +49,7 @@ def revert(session: Session, job: ImportJob, actor: Actor | None = None) -> tupl
     for change in session.exec(select(ImportChange).where(ImportChange.job_id == job.id)):
         (created.append(change.contact_id) if change.kind == "created" else updated.append(change))
     for start in range(0, len(created), 900):
-        _delete_contacts(session, created[start : start + 900])
+        delete_contacts(session, created[start : start + 900], keep_submissions=True)
     label = actor.display_name if actor else "System"
     restored = 0
     for change in updated:
@@ -67,22 +63,7 @@ def revert(session: Session, job: ImportJob, actor: Actor | None = None) -> tupl
             contact.external_ref = None
         for fid, stored in previous.get("custom", {}).items():
             row = session.get(ContactValue, (contact.id, int(fid)))
-            if stored is None:
-                if row is not None:
-                    session.delete(row)
-            elif row is None:
-                session.add(
-                    ContactValue(
-                        contact_id=contact.id,
-                        field_id=int(fid),
-                        value_text=stored[0],
-                        value_num=stored[1],
-                        value_json=stored[2],
-                    )
-                )
-            else:
-                row.value_text, row.value_num, row.value_json = stored
-                session.add(row)
+            store_value(session, contact.id, int(fid), row, stored)
         contact.name_sort = (contact.name or "").lower()
         contact.updated_at = utcnow()
         session.add(contact)
@@ -103,26 +84,3 @@ def revert(session: Session, job: ImportJob, actor: Actor | None = None) -> tupl
     session.exec(delete(ImportChange).where(ImportChange.job_id == job.id))
     session.flush()
     return len(created), restored
-
-
-def _delete_contacts(session: Session, ids: list[str]) -> None:
-    conversation_ids = select(Conversation.id).where(Conversation.contact_id.in_(ids))
-    keys = list(
-        session.exec(select(ContactFile.storage_key).where(ContactFile.contact_id.in_(ids)))
-    )
-    for statement in (
-        delete(ContactValue).where(ContactValue.contact_id.in_(ids)),
-        delete(Note).where(Note.contact_id.in_(ids)),
-        delete(ContactFile).where(ContactFile.contact_id.in_(ids)),
-        update(FormSubmission).where(FormSubmission.contact_id.in_(ids)).values(contact_id=None),
-        delete(Message).where(Message.conversation_id.in_(conversation_ids)),
-        delete(Conversation).where(Conversation.contact_id.in_(ids)),
-        delete(Activity).where(Activity.contact_id.in_(ids)),
-        delete(AccessPass).where(AccessPass.contact_id.in_(ids)),
-        delete(Contact).where(Contact.id.in_(ids)),
-    ):
-        session.exec(statement.execution_options(synchronize_session=False))
-    if keys:
-        from crm_app.services import files
-
-        files.remove_stored(session, keys)

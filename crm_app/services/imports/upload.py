@@ -14,10 +14,10 @@ from typing import BinaryIO
 from sqlmodel import Session, select
 
 from crm_app.models import Agent, ContactField, ImportJob
-from crm_app.services import csv_reader
+from crm_app.services import csv_reader, field_rules
 from crm_app.services import fields as field_service
 from crm_app.services.access import Actor, require_agent
-from crm_app.services.contacts import agent_fields
+from crm_app.services.contact_input import agent_fields
 from crm_app.services.errors import ValidationError
 from crm_app.services.imports.common import EXTRA_TARGETS, IGNORE, file_path, job_dto
 from crm_app.settings import private_open
@@ -244,8 +244,8 @@ def create_field_for_column(
     The key comes from the label; when a field already has it, the next free `_2`, `_3`."""
     require_agent(session, actor, agent_id, "Admin")
     taken = set(session.exec(select(ContactField.key).where(ContactField.agent_id == agent_id)))
-    taken |= field_service.DEFAULT_KEYS | field_service.RESERVED_KEYS | set(EXTRA_TARGETS)
-    base = field_service.key_from_label(label)[:56] or "field"
+    taken |= field_rules.DEFAULT_KEYS | field_rules.RESERVED_KEYS | set(EXTRA_TARGETS)
+    base = field_rules.key_from_label(label)[:56] or "field"
     key, n = base, 1
     while key in taken:
         n += 1

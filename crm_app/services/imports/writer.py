@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 
 from crm_app.models import Activity, Contact, ContactValue, ImportChange
 from crm_app.services import automations
-from crm_app.services.imports.common import by_suffix
 
 if TYPE_CHECKING:
     from crm_app.services.imports.batch import Batch
@@ -28,7 +27,7 @@ def write_chunk(
             session, agent, len(new), source="Import", creator_id=origin.user_id
         )
         created_by = origin.user_id if origin.actor_type in ("member", "import") else None
-        created_message = ("Created via Import" + by_suffix(origin))[:1000]
+        created_message = ("Created via Import" + origin.by)[:1000]
         contact_rows, acts = [], []
         for c, decision in zip(new.values(), decisions):
             name = c["name"] or ""

@@ -6,6 +6,7 @@ import dataclasses
 
 import reflex as rx
 
+from crm_app.services import field_rules
 from crm_app.services import fields as field_service
 from crm_app.services.errors import ServiceError
 from crm_app.state.base import error_toast
@@ -48,7 +49,7 @@ class FieldDialog(rx.State, mixin=True):
 
     @rx.var
     def form_has_options(self) -> bool:
-        return self.form_type in field_service.CHOICE_TYPES
+        return self.form_type in field_rules.CHOICE_TYPES
 
     @rx.var
     def form_title(self) -> str:
@@ -102,7 +103,7 @@ class FieldDialog(rx.State, mixin=True):
         self.form_label = value
         cleared = ("label",)
         if self.editing_field_id == 0 and not self.form_key_touched:
-            self.form_key = field_service.key_from_label(value)
+            self.form_key = field_rules.key_from_label(value)
             cleared = ("label", "key")
         self.form_errors = {k: v for k, v in self.form_errors.items() if k not in cleared}
 
@@ -114,7 +115,7 @@ class FieldDialog(rx.State, mixin=True):
 
     @rx.event
     def set_form_type(self, value: str):
-        if value in field_service.FIELD_TYPES:
+        if value in field_rules.FIELD_TYPES:
             self.form_type = value
             self.form_errors = {
                 k: v for k, v in self.form_errors.items() if k not in ("type", "options")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -24,6 +26,7 @@ from crm_app.models import (
     Form,
     FormSubmission,
     FormVersion,
+    ImportJob,
     Invitation,
     Membership,
     Message,
@@ -36,9 +39,9 @@ from crm_app.models import (
     WebhookDelivery,
     utcnow,
 )
-from crm_app.services import agents
+from crm_app.services import agents, files
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from crm_app.settings import get_settings
+from crm_app.services.imports import common as imports_common
 
 from .conftest import add_member
 
@@ -212,16 +215,32 @@ def test_list_shows_visible_agents_with_contact_counts(world):
 # ---------------------------------------------------------------- delete
 
 
-def _fill_agent(session, agent_id: int, owner_id: int, files_dir, tag: str) -> None:
-    """One row in every table an agent owns (directly or through its contacts/forms)."""
+def _stored_files(tag: str) -> dict[str, Path]:
+    """Where the app keeps the agent's private files: a contact's file, a form upload, an
+    imported CSV and its error report (keys made from the tag)."""
+    key = hashlib.md5(tag.encode()).hexdigest()
+    upload = hashlib.md5(f"upload-{tag}".encode()).hexdigest()
+    return {
+        "contact_file": files.storage_path(key),
+        "form_upload": files.storage_path(upload),
+        "import": imports_common.file_path(f"{key}.csv"),
+        "import_errors": imports_common.file_path(f"{key}-errors.csv"),
+    }
+
+
+def _fill_agent(session, agent_id: int, owner_id: int, tag: str) -> None:
+    """One row in every table an agent owns (directly or through its contacts/forms), and
+    its stored files."""
     contact = Contact(agent_id=agent_id, email=f"{tag}@x.example", source="Form")
     session.add(contact)
     session.flush()
     field = session.exec(select(ContactField).where(ContactField.agent_id == agent_id)).first()
     stage = session.exec(select(Stage).where(Stage.agent_id == agent_id)).first()
     contact.stage_id = stage.id
-    files_dir.mkdir(parents=True, exist_ok=True)
-    (files_dir / f"{tag}.bin").write_bytes(b"secret")
+    stored = _stored_files(tag)
+    for path in stored.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"secret")
     form = Form(agent_id=agent_id, name="Intake", slug=f"intake-{tag}")
     conversation = Conversation(agent_id=agent_id, contact_id=contact.id)
     webhook = Webhook(agent_id=agent_id, url="https://hooks.example/x", secret="s")
@@ -239,12 +258,32 @@ def _fill_agent(session, agent_id: int, owner_id: int, files_dir, tag: str) -> N
                 filename="a.pdf",
                 content_type="application/pdf",
                 size=6,
-                storage_key=f"{tag}.bin",
+                storage_key=stored["contact_file"].name,
             ),
             Activity(
                 contact_id=contact.id, kind="created", actor_type="form", message="Created via Form"
             ),
-            FormSubmission(form_id=form.id, form_version_id=version.id, contact_id=contact.id),
+            FormSubmission(
+                form_id=form.id,
+                form_version_id=version.id,
+                contact_id=contact.id,
+                answers={
+                    "scan": {
+                        "label": "Scan",
+                        "type": "file",
+                        "value": "scan.pdf",
+                        "file": {"key": stored["form_upload"].name, "name": "scan.pdf"},
+                    }
+                },
+            ),
+            ImportJob(
+                agent_id=agent_id,
+                user_id=owner_id,
+                filename="contacts.csv",
+                storage_key=stored["import"].name,
+                error_key=stored["import_errors"].name,
+                status="done",
+            ),
             Message(conversation_id=conversation.id, role="visitor", content="hello"),
             AssignmentRule(
                 agent_id=agent_id, method="manual", slot="primary", strategy="org_owner"
@@ -321,10 +360,9 @@ def _owned_counts(session, agent_id: int) -> dict[str, int]:
 def test_delete_removes_everything_the_agent_owns_and_nothing_else(world):
     doomed, _ = _create(world.owner, name="Doomed Bot")
     kept, _ = _create(world.owner, name="Kept Bot")
-    files_dir = get_settings().files_dir
     with session_scope() as session:
-        _fill_agent(session, doomed, world.owner.user_id, files_dir, "doomed")
-        _fill_agent(session, kept, world.owner.user_id, files_dir, "kept")
+        _fill_agent(session, doomed, world.owner.user_id, "doomed")
+        _fill_agent(session, kept, world.owner.user_id, "kept")
         session.exec(
             select(Membership).where(Membership.user_id == world.user.user_id)
         ).one().agent_ids = [doomed, kept]
@@ -364,8 +402,8 @@ def test_delete_removes_everything_the_agent_owns_and_nothing_else(world):
         entry = session.exec(select(AuditLog).where(AuditLog.action == "Delete")).one()
         assert "Doomed Bot" in entry.description and "1 contacts" in entry.description
         assert [a["name"] for a in agents.list_agents(session, world.owner)] == ["Kept Bot"]
-    assert not (files_dir / "doomed.bin").exists()
-    assert (files_dir / "kept.bin").exists()
+    assert not [kind for kind, path in _stored_files("doomed").items() if path.exists()]
+    assert all(path.exists() for path in _stored_files("kept").values())
 
 
 def test_delete_needs_the_exact_name(world):
@@ -380,9 +418,8 @@ def test_delete_needs_the_exact_name(world):
 
 def test_a_failed_delete_leaves_files_on_disk(world, monkeypatch):
     agent_id, _ = _create(world.owner, name="Reception")
-    files_dir = get_settings().files_dir
     with session_scope() as session:
-        _fill_agent(session, agent_id, world.owner.user_id, files_dir, "rollback")
+        _fill_agent(session, agent_id, world.owner.user_id, "rollback")
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -393,7 +430,7 @@ def test_a_failed_delete_leaves_files_on_disk(world, monkeypatch):
     with session_scope() as session:
         assert session.get(Agent, agent_id) is not None
         assert _owned_counts(session, agent_id)["contact"] == 1
-    assert (files_dir / "rollback.bin").exists()
+    assert all(path.exists() for path in _stored_files("rollback").values())
 
 
 def test_users_cannot_delete_even_their_own_agent(world):

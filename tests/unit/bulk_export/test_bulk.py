@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -21,9 +24,9 @@ from crm_app.models import (
     Stage,
 )
 from crm_app.services import bulk
+from crm_app.services import files as file_service
 from crm_app.services.contact_list import ListQuery
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
-from crm_app.settings import get_settings
 
 
 def _run(world, who="actor", tag="clinic", **kw):
@@ -185,14 +188,19 @@ def test_user_cannot_delete(filled):
     assert len(_contacts(filled)) == 5
 
 
+def _stored_file(name: str) -> Path:
+    """A contact file where the app stores it (key made from the name)."""
+    path = file_service.storage_path(hashlib.md5(name.encode()).hexdigest())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4 " + name.encode())
+    return path
+
+
 def test_delete_removes_dependents_and_files(filled):
     ids = filled["ids"]
     maria, mark = ids[("clinic", "Maria Lopez")], ids[("clinic", "Mark Chen")]
     agent_id = filled["clinic"]["agent_id"]
-    files = get_settings().files_dir
-    files.mkdir(parents=True, exist_ok=True)
-    (files / "k-maria").write_bytes(b"%PDF-1.4 maria")
-    (files / "k-zoe").write_bytes(b"%PDF-1.4 zoe")
+    stored = {name: _stored_file(name) for name in ("maria", "zoe")}
     with db.session_scope() as s:
         form = Form(agent_id=agent_id, name="Intake", slug="intake-bulk")
         s.add(form)
@@ -208,14 +216,14 @@ def test_delete_removes_dependents_and_files(filled):
                     filename="a.pdf",
                     content_type="application/pdf",
                     size=14,
-                    storage_key="k-maria",
+                    storage_key=stored["maria"].name,
                 ),
                 ContactFile(
                     contact_id=ids[("clinic", "Zoe Park")],
                     filename="z.pdf",
                     content_type="application/pdf",
                     size=12,
-                    storage_key="k-zoe",
+                    storage_key=stored["zoe"].name,
                 ),
                 FormSubmission(
                     form_id=form.id, form_version_id=version.id, contact_id=maria, answers={"a": 1}
@@ -234,17 +242,15 @@ def test_delete_removes_dependents_and_files(filled):
             assert gone == 0, model
         assert s.exec(select(FormSubmission)).one().contact_id is None  # kept, unlinked
         assert s.exec(select(Conversation)).one().contact_id is None
-        assert s.exec(select(ContactFile)).one().storage_key == "k-zoe"
-    assert not (files / "k-maria").exists() and (files / "k-zoe").exists()
+        assert s.exec(select(ContactFile)).one().storage_key == stored["zoe"].name
+    assert not stored["maria"].exists() and stored["zoe"].exists()
     assert _audit("Delete") == ["Deleted 2 contacts of the agent Reception"]
     assert len(_contacts(filled, "shop")) == 2  # the shop's Maria Lopez is someone else
 
 
 def test_failed_delete_keeps_files(filled, monkeypatch):
     maria = filled["ids"][("clinic", "Maria Lopez")]
-    files = get_settings().files_dir
-    files.mkdir(parents=True, exist_ok=True)
-    (files / "k-keep").write_bytes(b"data")
+    kept = _stored_file("keep")
     with db.session_scope() as s:
         s.add(
             ContactFile(
@@ -252,7 +258,7 @@ def test_failed_delete_keeps_files(filled, monkeypatch):
                 filename="a.pdf",
                 content_type="application/pdf",
                 size=4,
-                storage_key="k-keep",
+                storage_key=kept.name,
             )
         )
     with pytest.raises(RuntimeError):
@@ -265,4 +271,4 @@ def test_failed_delete_keeps_files(filled, monkeypatch):
                 action="delete",
             )
             raise RuntimeError("the caller's transaction fails afterwards")
-    assert (files / "k-keep").exists() and "Maria Lopez" in _contacts(filled)
+    assert kept.exists() and "Maria Lopez" in _contacts(filled)

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from crm_app.db import session_scope
 from crm_app.models import AuditLog, Contact, ContactField, ContactValue
-from crm_app.services import fields
+from crm_app.services import field_rules, fields
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
 
@@ -79,11 +79,11 @@ def test_create_custom_field_derives_the_key_and_audits(world):
 
 
 def test_every_field_type_is_accepted(world):
-    for i, type_ in enumerate(fields.FIELD_TYPES):
-        opts = ["A"] if type_ in fields.CHOICE_TYPES else ["ignored"]
+    for i, type_ in enumerate(field_rules.FIELD_TYPES):
+        opts = ["A"] if type_ in field_rules.CHOICE_TYPES else ["ignored"]
         made = _create(world, label=f"Field {i}", type=type_, options=opts)
         assert made["type"] == type_
-        assert made["options"] == (["A"] if type_ in fields.CHOICE_TYPES else [])
+        assert made["options"] == (["A"] if type_ in field_rules.CHOICE_TYPES else [])
 
 
 @pytest.mark.parametrize(

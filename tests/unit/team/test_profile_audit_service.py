@@ -18,6 +18,7 @@ def test_update_profile_trims_saves_and_audits(team, as_member):
         "first_name": "Uma Maria",
         "last_name": "Ulm-Berg",
         "email": "uma@clinic.example",
+        "name": "Uma Maria Ulm-Berg",
     }
     with db.session_scope() as s:
         user = s.get(User, team.user_id)

@@ -1,0 +1,147 @@
+"""The contact page's tabs: activity timeline, form submissions, conversations."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from crm_app.models import Activity, Conversation, Form, FormSubmission, Message
+from crm_app.services.access import Actor
+from crm_app.services.display import contact_name, fmt_time
+from crm_app.services.errors import NotFound
+from crm_app.services.timeline.common import (
+    ACTIVITY_LIMIT,
+    ACTOR_TYPE_LABELS,
+    KIND_ICONS,
+    contact_for,
+)
+
+
+def list_activity(
+    session: Session,
+    actor: Actor,
+    agent_id,
+    contact_id,
+    tz_name: str = "",
+    limit: int = ACTIVITY_LIMIT,
+) -> list[dict]:
+    """The contact's timeline, newest first."""
+    _, contact = contact_for(session, actor, agent_id, contact_id)
+    rows = session.exec(
+        select(Activity)
+        .where(Activity.contact_id == contact.id)
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(max(1, min(limit, 500)))
+    )
+    return [
+        {
+            "id": a.id,
+            "icon": KIND_ICONS.get(a.kind, "circle"),
+            "kind": a.kind,
+            "message": a.message,
+            "who": a.actor_label or ACTOR_TYPE_LABELS.get(a.actor_type, a.actor_type),
+            "actor_type": ACTOR_TYPE_LABELS.get(a.actor_type, a.actor_type.title()),
+            "time": fmt_time(a.created_at, tz_name),
+        }
+        for a in rows
+    ]
+
+
+def _answer_text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def list_submissions(
+    session: Session, actor: Actor, agent_id, contact_id, tz_name: str = ""
+) -> list[dict]:
+    """The contact's form submissions (newest first), each with its answers as label/value rows."""
+    agent, contact = contact_for(session, actor, agent_id, contact_id)
+    rows = session.exec(
+        select(FormSubmission, Form)
+        .join(Form, Form.id == FormSubmission.form_id)
+        .where(FormSubmission.contact_id == contact.id, Form.agent_id == agent.id)
+        .order_by(FormSubmission.created_at.desc(), FormSubmission.id.desc())
+    ).all()
+    out = []
+    for sub, form in rows:
+        answers = []
+        for key, value in (sub.answers or {}).items():
+            if isinstance(value, dict) and "label" in value:
+                answers.append(
+                    {"label": str(value["label"]), "value": _answer_text(value.get("value"))}
+                )
+            else:
+                answers.append({"label": str(key), "value": _answer_text(value)})
+        out.append(
+            {
+                "id": str(sub.id),
+                "form": form.name,
+                "status": sub.status,
+                "time": fmt_time(sub.created_at, tz_name),
+                "answers": answers,
+            }
+        )
+    return out
+
+
+def list_conversations(
+    session: Session, actor: Actor, agent_id, contact_id, tz_name: str = ""
+) -> list[dict]:
+    agent, contact = contact_for(session, actor, agent_id, contact_id)
+    rows = session.exec(
+        select(Conversation)
+        .where(Conversation.contact_id == contact.id, Conversation.agent_id == agent.id)
+        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+    ).all()
+    out = []
+    for conv in rows:
+        first = session.exec(
+            select(Message)
+            .where(Message.conversation_id == conv.id)
+            .order_by(Message.created_at, Message.id)
+        ).first()
+        count = len(
+            session.exec(select(Message.id).where(Message.conversation_id == conv.id)).all()
+        )
+        out.append(
+            {
+                "id": str(conv.id),
+                "title": conv.title or (first.content[:80] if first else "Conversation"),
+                "messages": count,
+                "time": fmt_time(conv.updated_at, tz_name),
+            }
+        )
+    return out
+
+
+def read_transcript(
+    session: Session, actor: Actor, agent_id, contact_id, conversation_id, tz_name: str = ""
+) -> list[dict]:
+    """One conversation's messages in the order they were sent."""
+    agent, contact = contact_for(session, actor, agent_id, contact_id)
+    conv = (
+        session.get(Conversation, int(conversation_id)) if str(conversation_id).isdigit() else None
+    )
+    if conv is None or conv.contact_id != contact.id or conv.agent_id != agent.id:
+        raise NotFound("Conversation not found.")
+    rows = session.exec(
+        select(Message)
+        .where(Message.conversation_id == conv.id)
+        .order_by(Message.created_at, Message.id)
+    )
+    labels = {"visitor": contact_name(contact), "agent": agent.name, "member": "Team member"}
+    return [
+        {
+            "id": m.id,
+            "role": m.role,
+            "who": labels.get(m.role, m.role),
+            "content": m.content,
+            "time": fmt_time(m.created_at, tz_name),
+        }
+        for m in rows
+    ]
