@@ -38,8 +38,7 @@ from sqlmodel import Session, select  # noqa: E402
 
 from crm_app.db import make_engine  # noqa: E402
 from crm_app.models import Agent, Contact, ContactField, Membership, Stage  # noqa: E402
-from crm_app.services import export  # noqa: E402
-from crm_app.services.access import actor_for  # noqa: E402
+from crm_app.services import export, principal  # noqa: E402
 from crm_app.services.contact_list import ListQuery, count_contacts, count_matching, list_page  # noqa: E402
 
 DEFAULT_SQLITE = "sqlite:////tmp/crm_bench.db"
@@ -149,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
                 Membership.org_id == agent.org_id, Membership.role == "Owner"
             )
         ).first()
-        actor = actor_for(s, owner_id, agent.org_id)
+        actor = principal.member(s, owner_id, agent.org_id)
         total = s.exec(
             select(func.count()).select_from(Contact).where(Contact.agent_id == agent.id)
         ).one()

@@ -41,8 +41,7 @@ from sqlmodel import Session, SQLModel, select  # noqa: E402
 
 from crm_app.db import make_engine  # noqa: E402
 from crm_app.models import Agent, Contact, ContactField, ContactValue, Membership, Stage, User  # noqa: E402
-from crm_app.services import fields, stages  # noqa: E402
-from crm_app.services.access import actor_for  # noqa: E402
+from crm_app.services import fields, principal, stages  # noqa: E402
 from crm_app.services.agents import create_agent, create_owner  # noqa: E402
 from crm_app.services.demo import DOMAINS, FIRST, LAST  # noqa: E402
 
@@ -203,7 +202,7 @@ def ensure_agent(engine, slug: str, skew: bool = False) -> int:
                 )
             )
         session.flush()
-        owner = actor_for(session, owner.user_id, owner.org_id)
+        owner = principal.member(session, owner.user_id, owner.org_id)
         for label, key, type_, options, _rate in CUSTOM:
             fields.create_custom_field(
                 session, owner, agent.id, label=label, key=key, type=type_, options=options

@@ -9,21 +9,10 @@ from sqlmodel import Session, select
 
 from crm_app.models import Agent
 from crm_app.services.errors import NotFound, PermissionDenied
-from crm_app.services.principal import RANK, Principal, member, membership_of
+from crm_app.services.principal import RANK, Principal
 
-# Services annotate their callers as `Actor`; it is the one principal type.
+# Services annotate their callers as `Actor`: it is the one principal type.
 Actor = Principal
-actor_for = member
-
-__all__ = [
-    "Actor",
-    "actor_for",
-    "membership_of",
-    "require_agent",
-    "require_permission",
-    "require_role",
-    "visible_agents",
-]
 
 
 def require_role(actor: Principal, minimum: str) -> None:

@@ -17,11 +17,12 @@ from sqlmodel import Session, SQLModel
 
 from crm_app.models import Activity, Contact, ContactFile, Stage, User, UTCDateTime, utcnow
 from crm_app.services import audit, files
-from crm_app.services.access import Actor, membership_of, require_agent
+from crm_app.services.access import Actor, require_agent
 from crm_app.services.contact_list import ListQuery, build_filter
 from crm_app.services.contacts import STATUSES
 from crm_app.services.errors import ValidationError
 from crm_app.services.export import clean_ids
+from crm_app.services.principal import membership_of
 
 ASSIGN_OWNER = "assign_owner"
 CHANGE_STAGE = "change_stage"

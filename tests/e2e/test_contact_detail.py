@@ -27,7 +27,7 @@ from crm_app.models import (
     Organization,
     User,
 )
-from crm_app.services import access, fields, sessions, stages
+from crm_app.services import fields, principal, sessions, stages
 from crm_app.services.contacts import Origin, save_contact
 from tests.conftest import clear_config_caches
 from tests.e2e.helpers import open_page, screenshot
@@ -57,14 +57,14 @@ def _seed(database_url: str) -> dict:
             stages.install_default_stages(s, agent.id)
             fields.create_custom_field(
                 s,
-                access.actor_for(s, owner.id, org.id),
+                principal.member(s, owner.id, org.id),
                 agent.id,
                 label="Insurance provider",
                 key="insurance",
                 type="Dropdown",
                 options=["Aetna", "Cigna"],
             )
-            actor = access.actor_for(s, owner.id, org.id)
+            actor = principal.member(s, owner.id, org.id)
             maria = save_contact(
                 s,
                 agent,

@@ -270,13 +270,12 @@ def test_publish_refuses_a_form_whose_answers_could_not_be_stored(
     from sqlmodel import select
 
     from crm_app.models import ContactField, Form, Membership, User
-    from crm_app.services import fields, forms
-    from crm_app.services.access import actor_for
+    from crm_app.services import fields, forms, principal
 
     agent_id = clinic["agent_id"]
     with live_db(live_app, monkeypatch) as s:
         user = s.exec(select(User).where(User.email == clinic["email"])).one()
-        owner = actor_for(
+        owner = principal.member(
             s, user.id, s.exec(select(Membership).where(Membership.user_id == user.id)).one().org_id
         )
         form = forms.create_form(s, owner, agent_id, "Callback request")

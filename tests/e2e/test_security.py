@@ -52,15 +52,14 @@ def _owner_with_contacts(page: Page, live_app, monkeypatch) -> int:
     from sqlmodel import select
 
     from crm_app.models import Agent, Membership, User
-    from crm_app.services import agents, contacts
-    from crm_app.services.access import actor_for
+    from crm_app.services import agents, contacts, principal
 
     email = f"dana.{secrets.token_hex(3)}@harbor-clinic.example"
     sign_up(page, live_app, email, org="Harbor Clinic", first="Dana", last="Ruiz")
     with live_db(live_app, monkeypatch) as s:
         user = s.exec(select(User).where(User.email == email)).one()
         membership = s.exec(select(Membership).where(Membership.user_id == user.id)).one()
-        owner = actor_for(s, user.id, membership.org_id)
+        owner = principal.member(s, user.id, membership.org_id)
         agent_id = agents.create_agent(
             s, owner, "Front Desk", f"front-desk-{secrets.token_hex(3)}"
         ).id

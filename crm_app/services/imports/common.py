@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from crm_app.models import Agent, ImportJob
-from crm_app.services import audit, csv_reader
-from crm_app.services.access import Actor, actor_for, require_agent
+from crm_app.services import audit, csv_reader, principal
+from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import NotFound
 from crm_app.settings import get_settings, private_dir
 
@@ -82,7 +82,7 @@ def audit_job(
 ) -> None:
     agent = session.get(Agent, job.agent_id)
     try:
-        actor = actor_for(session, job.user_id, agent.org_id)
+        actor = principal.member(session, job.user_id, agent.org_id)
     except NotFound:
         actor = None
     audit.record(session, actor, action, RESOURCE, description, status=status, org_id=agent.org_id)

@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 from crm_app.db import session_scope
 from crm_app.jobs.queue import after_commit
 from crm_app.models import Agent, Contact, ImportChange, ImportJob, utcnow
-from crm_app.services import csv_reader
-from crm_app.services.access import Actor, actor_for
+from crm_app.services import csv_reader, principal
+from crm_app.services.access import Actor
 from crm_app.services.contact_input import agent_fields
 from crm_app.services.errors import ServiceError, ValidationError
 from crm_app.services.export import escape_cell
@@ -184,7 +184,7 @@ def _write(job_id: int, engine, spool: Path) -> None:
             job.error_key or job.storage_key.replace(".csv", "-errors.csv"),
             session.get(Agent, job.agent_id).org_id,
         )
-        actor = actor_for(session, user_id, org_id)
+        actor = principal.member(session, user_id, org_id)
     origin = import_origin(actor)
     totals = Outcome()
     processed = 0

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 from crm_app import db, settings
 from crm_app.api import build_api
 from crm_app.models import Agent, Membership, Organization, User
-from crm_app.services import access, fields, files, sessions, stages
+from crm_app.services import fields, files, principal, sessions, stages
 from crm_app.services.contacts import Origin, save_contact
 
 PDF = b"%PDF-1.4\n% test file\n"
@@ -59,7 +59,7 @@ def world(tmp_path, monkeypatch) -> World:
         for key, (org, role, agent_ids) in memberships.items():
             s.add(Membership(org_id=org.id, user_id=users[key].id, role=role, agent_ids=agent_ids))
         s.flush()
-        owner = access.actor_for(s, users["owner"].id, clinic.id)
+        owner = principal.member(s, users["owner"].id, clinic.id)
         contact = save_contact(
             s,
             agent,

@@ -12,8 +12,7 @@ from sqlmodel import SQLModel, select
 from crm_app import db, settings
 from crm_app.api import build_api
 from crm_app.models import Contact, FormSubmission, Membership, User
-from crm_app.services import agents, forms, sessions, spam
-from crm_app.services.access import actor_for
+from crm_app.services import agents, forms, principal, sessions, spam
 
 PDF = b"%PDF-1.4\n% referral\n%%EOF\n"
 DRAFT = {
@@ -156,7 +155,7 @@ def test_bots_get_the_same_answer_but_land_in_spam(world, client):
 def test_closed_and_unknown_forms_refuse_politely(world, client):
     assert client.get("/api/forms/nope").status_code == 404
     with db.session_scope() as s:
-        owner = actor_for(s, 1, 1)
+        owner = principal.member(s, 1, 1)
         forms.set_status(s, owner, world["agent_id"], world["form_id"], "Closed")
     response = client.post(f"/api/forms/{world['slug']}/submit", json={"answers": {}})
     assert response.status_code == 409 and response.json()["unavailable"] == "closed"

@@ -9,7 +9,7 @@ import pytest
 
 from crm_app import db
 from crm_app.models import Agent, Membership, Organization, User
-from crm_app.services import access, fields, sessions, stages
+from crm_app.services import fields, principal, sessions, stages
 from crm_app.services.contacts import Origin, save_contact
 from crm_app.state.base import AppState
 from crm_app.state.contact_detail import ContactDetailState
@@ -58,7 +58,7 @@ def world(db_env):
         for key, (org, role, agent_ids) in roles.items():
             s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
         s.flush()
-        owner = access.actor_for(s, people["owner"].id, clinic.id)
+        owner = principal.member(s, people["owner"].id, clinic.id)
         contact = save_contact(
             s,
             agent,

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from crm_app import db
 from crm_app.models import Agent, Membership, Organization, Stage, User
-from crm_app.services import access, fields, sessions, stages
+from crm_app.services import fields, principal, sessions, stages
 from crm_app.services.contacts import Origin, save_contact
 from crm_app.state.base import AppState
 from crm_app.state.pipeline import PipelineState
@@ -58,8 +58,8 @@ def world(db_env):
         for key, (org, role, agent_ids) in roles.items():
             s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
         s.flush()
-        owner = access.actor_for(s, people["owner"].id, clinic.id)
-        outsider = access.actor_for(s, people["outsider"].id, shop.id)
+        owner = principal.member(s, people["owner"].id, clinic.id)
+        outsider = principal.member(s, people["outsider"].id, shop.id)
         ids = {}
         for name in ("Maria Lopez", "John Doe"):
             ids[name] = save_contact(

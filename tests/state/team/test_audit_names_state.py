@@ -5,21 +5,21 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from crm_app import db
-from crm_app.services import access, audit, contacts
+from crm_app.services import audit, contacts, principal
 from crm_app.state.audit import AuditState
 
 
 def test_entries_link_the_contact_by_name_and_hide_other_agents_contacts(world, make_state):
     reception, billing = world.agent_ids
     with db.session_scope() as s:
-        owner = access.actor_for(s, world.owner_id, world.org_id)
+        owner = principal.member(s, world.owner_id, world.org_id)
         maria = contacts.add_contact_manually(
             s, owner, reception, {"name": "Maria Lopez", "email": "m@example.com"}
         ).id
         hidden = contacts.add_contact_manually(
             s, owner, billing, {"name": "Hidden Person", "email": "h@example.com"}
         ).id
-        user = access.actor_for(s, world.user_id, world.org_id)
+        user = principal.member(s, world.user_id, world.org_id)
         audit.record(s, user, "Update", "Contact", f"Edited contact {maria}")
         audit.record(s, user, "Update", "Contact", f"Edited contact {hidden}")
 

@@ -9,7 +9,8 @@ import pytest
 
 from crm_app.db import session_scope
 from crm_app.models import Membership, User
-from crm_app.services.access import Actor, actor_for
+from crm_app.services import principal
+from crm_app.services.access import Actor
 from crm_app.services.agents import create_owner
 
 
@@ -22,7 +23,7 @@ class World:
 
     def refresh(self, session, actor: Actor) -> Actor:
         """The actor as the database sees them now (agent access changes)."""
-        return actor_for(session, actor.user_id, actor.org_id)
+        return principal.member(session, actor.user_id, actor.org_id)
 
 
 def add_member(session, org_id: int, email: str, role: str, agent_ids=()) -> Actor:
@@ -31,7 +32,7 @@ def add_member(session, org_id: int, email: str, role: str, agent_ids=()) -> Act
     session.flush()
     session.add(Membership(org_id=org_id, user_id=user.id, role=role, agent_ids=list(agent_ids)))
     session.flush()
-    return actor_for(session, user.id, org_id)
+    return principal.member(session, user.id, org_id)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from crm_app import db
 from crm_app.models import Agent, Membership, Organization, User
-from crm_app.services import access, fields, stages
+from crm_app.services import fields, principal, stages
 from crm_app.services.access import Actor
 from crm_app.services.contacts import Origin, save_contact
 
@@ -58,7 +58,7 @@ def world(engine) -> World:
         for key, (role, org, agent_ids) in roles.items():
             s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
         s.flush()
-        actors = {k: access.actor_for(s, people[k].id, roles[k][1].id) for k in people}
+        actors = {k: principal.member(s, people[k].id, roles[k][1].id) for k in people}
         contact = save_contact(
             s,
             agent,

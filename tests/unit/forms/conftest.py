@@ -9,8 +9,8 @@ import pytest
 
 from crm_app import db
 from crm_app.models import Membership, User
-from crm_app.services import agents, fields
-from crm_app.services.access import Actor, actor_for
+from crm_app.services import agents, fields, principal
+from crm_app.services.access import Actor
 
 
 @dataclass
@@ -41,7 +41,7 @@ def world(engine) -> World:
         s.flush()
         s.add(Membership(org_id=owner.org_id, user_id=staff.id, role="User", agent_ids=[agent.id]))
         s.flush()
-        user = actor_for(s, staff.id, owner.org_id)
+        user = principal.member(s, staff.id, owner.org_id)
         outsider = agents.create_owner(s, "olga@other.example", "Other Org", "Olga")
         other_agent = agents.create_agent(s, outsider, "Shop", "shop")
         return World(owner, user, outsider, agent.id, other_agent.id)

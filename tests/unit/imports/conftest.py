@@ -8,8 +8,8 @@ import pytest
 
 from crm_app import db
 from crm_app.models import Agent, Membership, User
-from crm_app.services import agents, contacts, fields
-from crm_app.services.access import Actor, actor_for
+from crm_app.services import agents, contacts, fields, principal
+from crm_app.services.access import Actor
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -42,7 +42,7 @@ def world(engine):
             s.flush()
             s.add(Membership(org_id=owner.org_id, user_id=user.id, role=role, agent_ids=[agent.id]))
             s.flush()
-            ids[role.lower()] = actor_for(s, user.id, owner.org_id)
+            ids[role.lower()] = principal.member(s, user.id, owner.org_id)
         existing = contacts.save_contact(
             s,
             s.get(Agent, agent.id),

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from crm_app import db
 from crm_app.models import Agent, Membership, Organization, Stage, User
-from crm_app.services import access, fields, stages
+from crm_app.services import fields, principal, stages
 from crm_app.services.contacts import Origin, save_contact
 
 PEOPLE = [
@@ -50,7 +50,7 @@ def world(engine):
         for key, (org, role, agent_ids) in roles.items():
             s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
         s.flush()
-        actors = {k: access.actor_for(s, people[k].id, roles[k][0].id) for k in people}
+        actors = {k: principal.member(s, people[k].id, roles[k][0].id) for k in people}
         ids = {}
         for name, email in PEOPLE:
             ids[name] = save_contact(
