@@ -143,13 +143,3 @@ class AuditLog(SQLModel, table=True):
     status: str = Field(default="Success", max_length=10)  # Success | Failed
     ip: str = Field(default="", max_length=64)
     created_at: datetime = created_field()
-
-
-class RateLimitHit(SQLModel, table=True):
-    """One counted event for a rate-limit key; shared by every worker through the database."""
-
-    __table_args__ = (Index("ix_ratelimit_key_at", "key", "at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200)
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

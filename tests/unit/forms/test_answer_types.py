@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from crm_app import db
-from crm_app.models import Contact, FormSubmission, RateLimitHit
+from crm_app.models import Contact, FormSubmission
 from crm_app.services import forms
 from tests.unit.forms.helpers import GOOD, booking_draft, published_form
 
@@ -31,7 +31,6 @@ def _nothing_stored() -> None:
     with db.session_scope() as s:
         assert s.exec(select(FormSubmission)).all() == []
         assert s.exec(select(Contact)).all() == []
-        assert s.exec(select(RateLimitHit)).all() == []
 
 
 @pytest.mark.parametrize(
