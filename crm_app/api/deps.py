@@ -5,16 +5,18 @@ service error (services/errors.py) is answered with."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from sqlmodel import Session
 
 from crm_app.api.schemas import ErrorEnvelope
 from crm_app.db import session_scope
 from crm_app.services import sessions
-from crm_app.services.errors import NotAuthenticated, ServiceError
+from crm_app.services.errors import NotAuthenticated, ServiceError, ValidationError
 from crm_app.services.network import origin_allowed
 from crm_app.services.principal import Principal
 from crm_app.settings import get_settings, origin_of
@@ -47,6 +49,31 @@ def from_our_pages(request: Request) -> bool:
     every POST; a request carrying neither is refused."""
     origin = request.headers.get("origin") or origin_of(request.headers.get("referer") or "")
     return origin_allowed(origin)
+
+
+def iso_date(raw: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD query parameter (None when empty); a ValidationError naming it otherwise."""
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(f"'{raw[:20]}' is not a date (use YYYY-MM-DD).", field=name) from None
+
+
+def private_attachment(path: Path, filename: str, content_type: str) -> FileResponse:
+    """A stored file sent as a download that no cache keeps and no browser renders."""
+    return FileResponse(
+        path,
+        media_type=content_type,
+        filename=filename,
+        content_disposition_type="attachment",
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 # ---------------------------------------------------------------- database sessions

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from crm_app import routes
-from crm_app.api.deps import ERRORS, Db, SignedIn
+from crm_app.api.deps import ERRORS, Db, SignedIn, iso_date
 from crm_app.db import session_scope
 from crm_app.services import export
 from crm_app.services.access import require_agent
@@ -50,15 +50,6 @@ def _strings(values: list[str]) -> list[str]:
     return [p.strip() for raw in values for p in raw.split(",") if p.strip()]
 
 
-def _date(raw: str | None, name: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(f"'{raw[:20]}' is not a date (use YYYY-MM-DD).", field=name) from None
-
-
 def _flag(raw: str | None) -> bool:
     return (raw or "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -82,8 +73,8 @@ def query_from_params(request: Request) -> tuple[ListQuery | None, list[str] | N
         statuses=_strings(params.getlist("status")),
         owner_ids=_ints(params.getlist("owner"), "owner"),
         sources=[s.removeprefix("via ") for s in _strings(params.getlist("source"))],
-        created_from=_date(params.get("created_from"), "created_from"),
-        created_to=_date(params.get("created_to"), "created_to"),
+        created_from=iso_date(params.get("created_from"), "created_from"),
+        created_to=iso_date(params.get("created_to"), "created_to"),
         custom=custom,
         archived=_flag(params.get("archived")),
         sort=sort,

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from crm_app import routes
-from crm_app.api.deps import ERRORS, Db, Member
+from crm_app.api.deps import ERRORS, Db, Member, private_attachment
 from crm_app.services import files
 
 router = APIRouter(prefix=routes.API_CONTACTS, tags=["contacts"], responses=ERRORS)
@@ -15,14 +15,4 @@ router = APIRouter(prefix=routes.API_CONTACTS, tags=["contacts"], responses=ERRO
 @router.get(routes.CONTACT_FILE, response_class=FileResponse)
 def download_contact_file(session: Db, member: Member, contact_id: str, file_id: str):
     path, filename, content_type = files.file_for_download(session, member, contact_id, file_id)
-    return FileResponse(
-        path,
-        media_type=content_type,
-        filename=filename,
-        content_disposition_type="attachment",
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return private_attachment(path, filename, content_type)

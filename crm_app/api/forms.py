@@ -4,15 +4,13 @@ Each resolves the session cookie (401), and the service checks the form's agent 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from crm_app import routes
-from crm_app.api.deps import ERRORS, NO_STORE, Db, Member
+from crm_app.api.deps import ERRORS, NO_STORE, Db, Member, iso_date, private_attachment
 from crm_app.services import forms
-from crm_app.services.errors import ValidationError
 
 router = APIRouter(prefix=routes.API_FORMS, tags=["forms"], responses=ERRORS)
 agent_router = APIRouter(prefix=routes.API_AGENT, tags=["forms"], responses=ERRORS)
@@ -33,23 +31,14 @@ def qr_code(session: Db, member: Member, form_id: str, download: int = 0):
     )
 
 
-def _date(raw: str | None, name: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(f"'{raw[:20]}' is not a date (use YYYY-MM-DD).", field=name) from None
-
-
 @agent_router.get(routes.FORM_EXPORT, response_class=Response)
 def export_submissions(request: Request, session: Db, member: Member, agent_id: int, form_id: str):
     params = request.query_params
     query = forms.SubmissionQuery(
         status=params.get("status", "")[:10],
         search=params.get("search", "")[:100],
-        date_from=_date(params.get("from"), "from"),
-        date_to=_date(params.get("to"), "to"),
+        date_from=iso_date(params.get("from"), "from"),
+        date_to=iso_date(params.get("to"), "to"),
     )
     filename, body = forms.export_csv(session, member, agent_id, form_id, query)
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
@@ -65,14 +54,4 @@ def download_file(session: Db, member: Member, form_id: str, submission_id: str,
     path, filename, content_type = forms.file_for_download(
         session, member, form_id, submission_id, element_id
     )
-    return FileResponse(
-        path,
-        media_type=content_type,
-        filename=filename,
-        content_disposition_type="attachment",
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return private_attachment(path, filename, content_type)
