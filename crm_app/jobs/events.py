@@ -14,6 +14,11 @@ def publish_event(event_id: int) -> None:
     events.publish(event_id)
 
 
+@task(events.PUBLISH_ALL_TASK)
+def publish_all_events() -> int:
+    return events.publish_all()
+
+
 @huey.periodic_task(crontab(), name="events.sweep")
 def sweep_events() -> int:
     return events.sweep()

@@ -16,7 +16,7 @@ from sqlalchemy.types import JSON, Integer, String
 from sqlmodel import Session, SQLModel
 
 from crm_app.models import Activity, Contact, ContactFile, Stage, User, UTCDateTime, utcnow
-from crm_app.services import audit, files
+from crm_app.services import audit, events, files
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.contact_list import ListQuery, build_filter
 from crm_app.services.contacts import STATUSES
@@ -186,6 +186,9 @@ def _delete(session: Session, actor: Actor, agent, where) -> int:
             delete(Contact)
             .where(Contact.id.in_(chunk))
             .execution_options(synchronize_session=False)
+        )
+        events.emit_many(
+            session, agent.id, "contact.deleted", [{"contact_id": cid} for cid in chunk]
         )
         count += len(chunk)
         if len(chunk) < DELETE_CHUNK:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue, utcnow
-from crm_app.services import audit, automations
+from crm_app.services import audit, automations, events
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.contact_input import agent_fields, clean_input, match_contact
 from crm_app.services.errors import Conflict, NotFound, ValidationError
@@ -88,9 +88,7 @@ def save_contact(
         for _ in range(3):  # a fresh random id if it ever collided with another contact's
             contact = _create(session, agent, clean, source, origin, insert_first)
             if contact is not None:
-                return SaveResult(
-                    contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom]
-                )
+                return _created(session, contact, clean)
             existing = match_contact(
                 session, agent.id, external_ref=clean.external_ref, email=email, phone=phone
             )
@@ -111,9 +109,7 @@ def save_contact(
             with session.begin_nested():
                 contact = _create(session, agent, clean, source, origin, None)
                 session.flush()
-            return SaveResult(
-                contact, True, changed=sorted(clean.defaults) + [str(k) for k in clean.custom]
-            )
+            return _created(session, contact, clean)
         except IntegrityError:
             # A concurrent caller created the same person first: update theirs instead.
             existing = match_contact(
@@ -124,6 +120,17 @@ def save_contact(
     if not allow_match:
         raise Conflict("A user with similar details already exists.", field="email")
     return _update(session, agent, existing, clean, origin, policy)
+
+
+def _created(session: Session, contact: Contact, clean: CleanInput) -> SaveResult:
+    changed = sorted(clean.defaults) + [str(k) for k in clean.custom]
+    events.emit(
+        session,
+        contact.agent_id,
+        "contact.created",
+        {"contact_id": contact.id, "source": contact.source},
+    )
+    return SaveResult(contact, True, changed=changed)
 
 
 _INSERTS: dict[str, Any] = {}
@@ -282,6 +289,12 @@ def _update(
         contact.updated_at = utcnow()
         session.add(contact)
         session.flush()
+        events.emit(
+            session,
+            agent.id,
+            "contact.updated",
+            {"contact_id": contact.id, "changed": sorted(result.changed)},
+        )
     return result
 
 

@@ -21,7 +21,7 @@ from crm_app.models import (
     Message,
     Note,
 )
-from crm_app.services import audit, files
+from crm_app.services import audit, events, files
 from crm_app.services.access import Actor
 from crm_app.services.timeline import contact_for
 
@@ -33,6 +33,7 @@ def erase_contact(session: Session, actor: Actor, agent_id, contact_id) -> str:
     session.expunge(contact)
     delete_contacts(session, [cid], keep_submissions=False)
     audit.record(session, actor, "Delete", "Contact", "Erased a contact")
+    events.emit(session, contact.agent_id, "contact.deleted", {"contact_id": cid})
     return cid
 
 

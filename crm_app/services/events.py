@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -29,6 +30,7 @@ log = logging.getLogger("crm.events")
 
 EVENT_TYPES = frozenset({"contact.created", "contact.updated", "contact.deleted", "form.submitted"})
 PUBLISH_TASK = "events.publish"
+PUBLISH_ALL_TASK = "events.publish_all"  # after a bulk emit: every unpublished row, now
 SWEEP_AFTER_SECONDS = 30  # younger unpublished rows are left to their own task
 SWEEP_LIMIT = 500  # rows per sweep round
 MAX_ATTEMPTS = 10  # failed publishing attempts before the sweep leaves a row alone
@@ -47,6 +49,29 @@ def emit(session: Session, agent_id: int, event_type: str, payload: dict) -> Out
     session.flush()
     after_commit(session, PUBLISH_TASK, row.id)
     return row
+
+
+def emit_many(session: Session, agent_id: int, event_type: str, payloads: list[dict]) -> None:
+    """`emit` for many events at once (a bulk delete): one insert, one job after commit."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}")
+    if not payloads:
+        return
+    now = utcnow()
+    session.execute(
+        insert(OutboxEvent),
+        [
+            {
+                "agent_id": agent_id,
+                "event_type": event_type,
+                "payload": p,
+                "created_at": now,
+                "attempts": 0,
+            }
+            for p in payloads
+        ],
+    )
+    after_commit(session, PUBLISH_ALL_TASK)
 
 
 def add_publisher(publisher: Publisher) -> Publisher:
@@ -115,8 +140,18 @@ def unpublished(session: Session, older_than: float = SWEEP_AFTER_SECONDS) -> li
     )
 
 
-def sweep(engine: Engine | None = None, older_than: float = SWEEP_AFTER_SECONDS) -> int:
-    """Publish what a crash left behind; how many this round published."""
+def publish_all(engine: Engine | None = None) -> int:
+    """Publish every unpublished event, round after round; how many."""
+    total = 0
+    while published := sweep(engine, older_than=0, quiet=True):
+        total += published
+    return total
+
+
+def sweep(
+    engine: Engine | None = None, older_than: float = SWEEP_AFTER_SECONDS, quiet: bool = False
+) -> int:
+    """Publish what a crash left behind (SWEEP_LIMIT at most); how many this round published."""
     with session_scope(engine, read_only=True) as session:
         ids = unpublished(session, older_than)
     published = 0
@@ -125,6 +160,6 @@ def sweep(engine: Engine | None = None, older_than: float = SWEEP_AFTER_SECONDS)
             published += publish(event_id, engine)
         except Exception:  # one bad event must not stop the others
             log.exception("Publishing event %s failed; the next sweep tries again.", event_id)
-    if published:
+    if published and not quiet:
         log.warning("Swept up %d unpublished event%s.", published, "s"[: published != 1])
     return published

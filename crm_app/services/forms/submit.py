@@ -14,8 +14,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session
 
 from crm_app.models import Agent, ContactField, Form, FormSubmission, utcnow
+from crm_app.services import events, settings_cache, spam
 from crm_app.services import files as file_service
-from crm_app.services import settings_cache, spam
 from crm_app.services.contacts import ACTIVITY_INSERT, save_contact
 from crm_app.services.errors import RateLimited, ValidationError
 from crm_app.services.file_cleanup import remove_after_rollback, unlink_quietly
@@ -268,6 +268,13 @@ def submit_form(
         if contact_id is not None:
             session.connection().execute(
                 ACTIVITY_INSERT, submission_activity(form, contact_id, sub.id)
+            )
+        if not reason:  # spam is kept for review, not announced
+            events.emit(
+                session,
+                agent.id,
+                "form.submitted",
+                {"form_id": form.id, "submission_id": sub.id, "contact_id": contact_id},
             )
     except BaseException:
         unlink_quietly(saved)

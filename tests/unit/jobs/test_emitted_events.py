@@ -1,0 +1,74 @@
+"""The contact services emit their events: created, updated (only when something changed),
+deleted (erase and bulk delete); each published once after the commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm_app import db
+from crm_app.services import agents, bulk, contacts, erase, events
+from crm_app.services.errors import Conflict
+
+
+@pytest.fixture()
+def published():
+    seen: list[tuple[str, dict]] = []
+
+    def record(session, event):
+        seen.append((event.event_type, event.payload))
+
+    events.add_publisher(record)
+    yield seen
+    events.remove_publisher(record)
+
+
+@pytest.fixture()
+def clinic(engine):
+    with db.session_scope() as s:
+        owner = agents.create_owner(s, "rosa@clinic.example", "Clinic", "Rosa", "Alvarez")
+        return owner, agents.create_agent(s, owner, "Front Desk", "front-desk").id
+
+
+def _add(owner, agent_id, email: str) -> str:
+    with db.session_scope() as s:
+        return contacts.add_contact_manually(s, owner, agent_id, {"name": "Ann", "email": email}).id
+
+
+def test_contact_created_updated_and_erased(clinic, published):
+    owner, agent_id = clinic
+    cid = _add(owner, agent_id, "ann@example.com")
+    assert published == [("contact.created", {"contact_id": cid, "source": "Manual"})]
+    with db.session_scope() as s:
+        contacts.edit_contact(
+            s, owner, agent_id, cid, {"name": "Ann Lee", "email": "ann@example.com"}
+        )
+    assert published[1] == ("contact.updated", {"contact_id": cid, "changed": ["name"]})
+    with db.session_scope() as s:  # nothing changed: no event
+        contacts.edit_contact(
+            s, owner, agent_id, cid, {"name": "Ann Lee", "email": "ann@example.com"}
+        )
+    assert len(published) == 2
+    with db.session_scope() as s:
+        erase.erase_contact(s, owner, agent_id, cid)
+    assert published[2] == ("contact.deleted", {"contact_id": cid})
+
+
+def test_a_refused_save_emits_nothing(clinic, published):
+    owner, agent_id = clinic
+    _add(owner, agent_id, "ann@example.com")
+    with pytest.raises(Conflict), db.session_scope() as s:  # a match is refused when adding
+        contacts.add_contact_manually(
+            s, owner, agent_id, {"name": "Ann", "email": "ann@example.com"}
+        )
+    assert [kind for kind, _ in published] == ["contact.created"]
+
+
+def test_bulk_delete_emits_one_event_per_contact(clinic, published):
+    owner, agent_id = clinic
+    ids = {_add(owner, agent_id, f"p{n}@example.com") for n in range(3)}
+    published.clear()
+    with db.session_scope() as s:
+        assert bulk.bulk_update(s, owner, agent_id, ids=sorted(ids), action=bulk.DELETE) == 3
+    assert sorted(published, key=str) == sorted(
+        (("contact.deleted", {"contact_id": cid}) for cid in ids), key=str
+    )
