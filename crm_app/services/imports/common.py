@@ -78,11 +78,22 @@ def load_job(
 
 
 def audit_job(
-    session: Session, job: ImportJob, action: str, description: str, status: str = "Success"
+    session: Session,
+    job: ImportJob,
+    action: str,
+    description: str,
+    status: str = "Success",
+    *,
+    by_system: str = "",
 ) -> None:
+    """An audit entry about the job, in the name of its member (or of the system, named
+    `by_system`, for what the worker decided on its own)."""
     agent = session.get(Agent, job.agent_id)
-    try:
-        actor = principal.member(session, job.user_id, agent.org_id)
-    except NotFound:
-        actor = None
+    if by_system:
+        actor = principal.system(agent.org_id, by_system)
+    else:
+        try:
+            actor = principal.member(session, job.user_id, agent.org_id)
+        except NotFound:
+            actor = None
     audit.record(session, actor, action, RESOURCE, description, status=status, org_id=agent.org_id)

@@ -89,6 +89,7 @@ def recover_stalled(session: Session, agent_id: int | None = None) -> int:
             job,
             f"The import was interrupted{done} (the server stopped); nothing from it was kept. Start it again.",
             f"Import of {job.filename} interrupted; nothing kept",
+            by_system="Import recovery",
         )
         recovered += 1
     return recovered
@@ -133,10 +134,13 @@ def abort(job_id: int, engine, message: str) -> None:
         _fail(session, job, message, f"Import of {job.filename} failed; nothing kept: {message}")
 
 
-def _fail(session: Session, job: ImportJob, message: str, description: str) -> None:
-    """Undo what the job's chunks wrote, mark it failed with `message`, audit it."""
+def _fail(
+    session: Session, job: ImportJob, message: str, description: str, *, by_system: str = ""
+) -> None:
+    """Undo what the job's chunks wrote, mark it failed with `message`, audit it (in the
+    system's name, `by_system`, when the worker decided it)."""
     revert(session, job)
     job.status, job.finished_at, job.message = "failed", utcnow(), message[:500]
     job.created = job.updated = job.skipped = 0
     session.add(job)
-    audit_job(session, job, "Update", description, status="Failed")
+    audit_job(session, job, "Update", description, status="Failed", by_system=by_system)

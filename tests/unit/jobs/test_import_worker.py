@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from crm_app import db
-from crm_app.models import Contact, ImportChange, ImportJob
+from crm_app.models import AuditLog, Contact, ImportChange, ImportJob
 from crm_app.services import agents, imports
 from tests.unit.jobs.conftest import wait_for
 
@@ -95,3 +95,6 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written(
     assert failed.message.startswith("The import was interrupted")
     assert _counts(job["id"]) == {"listed": 0, "unfinished": 0, "undo_records": 0}
     second.stop()
+    with db.session_scope(read_only=True) as s:  # the worker's own decision, in the system's name
+        entry = s.exec(select(AuditLog).order_by(AuditLog.id.desc())).first()
+        assert (entry.user_label, entry.status) == ("Import recovery", "Failed")
