@@ -93,6 +93,7 @@ def enqueue(name: str, *args) -> None:
 
 
 _PENDING = "crm_jobs_after_commit"
+_COMMITTED = "crm_jobs_committed"
 
 
 def after_commit(session: Session, name: str, *args) -> None:
@@ -100,20 +101,28 @@ def after_commit(session: Session, name: str, *args) -> None:
     back). A job lost here (the process died right after the commit) is what the periodic
     sweeps of the outbox and of the imports pick up."""
     if _PENDING not in session.info:
-        session.info[_PENDING] = []
-        event.listen(session, "after_commit", _enqueue_pending)
+        session.info[_PENDING], session.info[_COMMITTED] = [], []
+        event.listen(session, "after_commit", _committed)
         event.listen(session, "after_rollback", _drop_pending)
+        event.listen(session, "after_transaction_end", _enqueue_committed)
     session.info[_PENDING].append((name, args))
 
 
-def _enqueue_pending(session: Session) -> None:
-    pending, session.info[_PENDING] = session.info[_PENDING], []
-    for name, args in pending:
-        try:
-            enqueue(name, *args)
-        except Exception:  # the queue is away: the rows wait for the sweep
-            log.exception("Could not enqueue %s; the periodic sweep will pick it up.", name)
+def _committed(session: Session) -> None:
+    session.info[_COMMITTED] += session.info[_PENDING]
+    session.info[_PENDING] = []
 
 
 def _drop_pending(session: Session) -> None:
     session.info[_PENDING] = []
+
+
+def _enqueue_committed(session: Session, transaction) -> None:
+    """After the committed transaction has given its connection back: an eager job (tests)
+    may then use the database without holding a second connection."""
+    committed, session.info[_COMMITTED] = session.info[_COMMITTED], []
+    for name, args in committed:
+        try:
+            enqueue(name, *args)
+        except Exception:  # the queue is away: the rows wait for the sweep
+            log.exception("Could not enqueue %s; the periodic sweep will pick it up.", name)

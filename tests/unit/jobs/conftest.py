@@ -36,14 +36,16 @@ def real_queue(monkeypatch):
     huey.storage.flush_all()
 
 
-def wait_for(condition, timeout: float = 60.0, what: str = "condition"):
+def wait_for(condition, timeout: float = 60.0, what: str = "condition", worker=None):
+    """Poll `condition` until it is true; on time-out, show `worker`'s log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+    log = f"\n--- worker log ---\n{worker.output()[-4000:]}" if worker else ""
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}{log}")
 
 
 class Worker:
@@ -54,7 +56,9 @@ class Worker:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def wait_started(self) -> None:
-        wait_for(lambda: "Worker started" in self.output() or self.proc.poll() is not None)
+        wait_for(
+            lambda: "Worker started" in self.output() or self.proc.poll() is not None, timeout=180
+        )
         assert self.proc.poll() is None, self.output()
 
     def kill(self) -> None:

@@ -82,6 +82,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written(
         lambda: (j := _job(job["id"])).status == "importing" and j.processed >= imports.WRITE_ROWS,
         timeout=600,
         what="the worker to write its first chunks",
+        worker=first,
     )
     first.kill()
     killed = _job(job["id"])
@@ -90,7 +91,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written(
     assert half["listed"] == 0 and half["unfinished"] >= imports.WRITE_ROWS  # written, not shown
 
     second = start_worker()  # recovers at start: the first worker's process is gone
-    wait_for(lambda: _job(job["id"]).status == "failed", timeout=300, what="the recovery")
+    wait_for(
+        lambda: _job(job["id"]).status == "failed", timeout=300, what="the recovery", worker=second
+    )
     failed = _job(job["id"])
     assert failed.message.startswith("The import was interrupted")
     assert _counts(job["id"]) == {"listed": 0, "unfinished": 0, "undo_records": 0}
