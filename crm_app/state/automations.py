@@ -14,7 +14,7 @@ import reflex as rx
 from crm_app.services import automations as service
 from crm_app.services.access import require_agent
 from crm_app.services.errors import NotFound, ServiceError, ValidationError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, error_toast, shows_errors
 from crm_app.state.dto import Choice, pick_all
 
 METHODS = tuple(service.METHODS)
@@ -170,13 +170,11 @@ class AutomationsState(AppState):
 
     # ------------------------------------------------------------------ draft edits
 
+    @shows_errors
     def _editable(self, key: str | None = None):
         """None when the signed-in member may edit this agent's rules (and `key` is a slot)."""
-        try:
-            with self.unit() as (session, actor):
-                require_agent(session, actor, self._agent_id(), minimum="Admin")
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            require_agent(session, actor, self._agent_id(), minimum="Admin")
         if key is not None and key not in KEYS:
             return rx.toast.error("Unknown rule.")
         return None
@@ -273,6 +271,7 @@ class AutomationsState(AppState):
         return {"strategy": strategy, "member_ids": [i for i in ids if i]}
 
     @rx.event
+    @shows_errors
     def save_assignment(self, method: str):
         if method not in METHODS:
             return rx.toast.error("Unknown creation method.")
@@ -292,8 +291,6 @@ class AutomationsState(AppState):
             key = f"{method}_{error.field}" if error.field in SLOTS else f"{method}_primary"
             self.errors = self.errors | {key: error.message}
             return rx.toast.error("Please fix the highlighted rule.")
-        except ServiceError as error:
-            return error_toast(error)
         self._apply_method(data, method)
         label = service.METHODS[method]
         if not result["changed"]:
@@ -318,14 +315,12 @@ class AutomationsState(AppState):
         self.dirty = self.dirty | {method: False}
 
     @rx.event
+    @shows_errors
     def discard_assignment(self, method: str):
         if method not in METHODS:
             return rx.toast.error("Unknown creation method.")
-        try:
-            with self.unit() as (session, actor):
-                data = service.get_automations(session, actor, self._agent_id())
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            data = service.get_automations(session, actor, self._agent_id())
         self._apply_method(data, method)
         return None
 
@@ -342,19 +337,17 @@ class AutomationsState(AppState):
         return None
 
     @rx.event
+    @shows_errors
     def save_stages(self):
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self._agent_id()
-                result = service.save_stage_rules(
-                    session,
-                    actor,
-                    agent_id,
-                    {src: sid for src, sid in self.stage_rules.items() if sid},
-                )
-                data = service.get_automations(session, actor, agent_id)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_id = self._agent_id()
+            result = service.save_stage_rules(
+                session,
+                actor,
+                agent_id,
+                {src: sid for src, sid in self.stage_rules.items() if sid},
+            )
+            data = service.get_automations(session, actor, agent_id)
         self.stages = pick_all(Choice, data["stages"])
         self.stage_rules = {
             src: str(sid) if sid else "" for src, sid in data["stage_rules"].items()

@@ -11,8 +11,7 @@ import dataclasses
 import reflex as rx
 
 from crm_app.services import team as team_service
-from crm_app.services.errors import ServiceError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, shows_errors
 from crm_app.state.dto import Choice, pick_all
 from crm_app.state.ids import as_int, str_ids
 
@@ -101,12 +100,10 @@ class TeamState(AppState):
         self.loaded = True
 
     @rx.event
+    @shows_errors
     def load(self):
-        try:
-            with self.unit() as (session, actor):
-                self._refresh(session, actor)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            self._refresh(session, actor)
 
     def _row(self, kind: str, row_id) -> MemberRow | None:
         row_id = as_int(row_id)
@@ -147,44 +144,35 @@ class TeamState(AppState):
         self.invite_agent_ids = chosen
 
     @rx.event
+    @shows_errors(fields="invite_errors")
     def submit_invite(self):
         self.invite_errors = {}
-        try:
-            with self.unit() as (session, actor):
-                dto = team_service.invite(
-                    session,
-                    actor,
-                    self.invite_email,
-                    self.invite_role,
-                    [int(a) for a in str_ids(self.invite_agent_ids)],
-                )
-                self._refresh(session, actor)
-        except ServiceError as error:
-            if error.field in ("email", "role", "agents"):
-                self.invite_errors = {error.field: error.message}
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            dto = team_service.invite(
+                session,
+                actor,
+                self.invite_email,
+                self.invite_role,
+                [int(a) for a in str_ids(self.invite_agent_ids)],
+            )
+            self._refresh(session, actor)
         self.invite_open = False
         return rx.toast.success(f"Invitation sent to {dto['email']}")
 
     @rx.event
+    @shows_errors
     def resend_invite(self, invitation_id: int):
-        try:
-            with self.unit() as (session, actor):
-                dto = team_service.resend_invite(session, actor, as_int(invitation_id))
-                self._refresh(session, actor)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            dto = team_service.resend_invite(session, actor, as_int(invitation_id))
+            self._refresh(session, actor)
         return rx.toast.success(f"Invitation resent to {dto['email']}")
 
     @rx.event
+    @shows_errors
     def revoke_invite(self, invitation_id: int):
-        try:
-            with self.unit() as (session, actor):
-                dto = team_service.revoke_invite(session, actor, as_int(invitation_id))
-                self._refresh(session, actor)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            dto = team_service.revoke_invite(session, actor, as_int(invitation_id))
+            self._refresh(session, actor)
         return rx.toast.success(f"Invitation to {dto['email']} revoked")
 
     # ------------------------------------------------------------------ change role
@@ -210,16 +198,11 @@ class TeamState(AppState):
         self.role_error = ""
 
     @rx.event
+    @shows_errors(fields="role_error")
     def save_role(self):
-        try:
-            with self.unit() as (session, actor):
-                team_service.change_role(session, actor, self.role_target_id, self.role_value)
-                self._refresh(session, actor)
-        except ServiceError as error:
-            if error.field == "role":
-                self.role_error = error.message
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            team_service.change_role(session, actor, self.role_target_id, self.role_value)
+            self._refresh(session, actor)
         self.role_open = False
         return rx.toast.success(f"{self.role_target_name} is now {self.role_value}")
 
@@ -249,21 +232,16 @@ class TeamState(AppState):
         self.agents_selected = chosen
 
     @rx.event
+    @shows_errors(fields="agents_error")
     def save_agents(self):
-        try:
-            with self.unit() as (session, actor):
-                team_service.set_member_agents(
-                    session,
-                    actor,
-                    self.agents_target_id,
-                    [int(a) for a in str_ids(self.agents_selected)],
-                )
-                self._refresh(session, actor)
-        except ServiceError as error:
-            if error.field == "agents":
-                self.agents_error = error.message
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            team_service.set_member_agents(
+                session,
+                actor,
+                self.agents_target_id,
+                [int(a) for a in str_ids(self.agents_selected)],
+            )
+            self._refresh(session, actor)
         self.agents_open = False
         return rx.toast.success(f"Agent access updated for {self.agents_target_name}")
 
@@ -283,13 +261,10 @@ class TeamState(AppState):
         self.remove_open = bool(value)
 
     @rx.event
+    @shows_errors
     def confirm_remove(self):
-        try:
-            with self.unit() as (session, actor):
-                team_service.remove_member(session, actor, self.remove_target_id)
-                self._refresh(session, actor)
-        except ServiceError as error:
-            self.remove_open = False
-            return error_toast(error)
-        self.remove_open = False
+        self.remove_open = False  # closed whether or not the removal goes through
+        with self.unit() as (session, actor):
+            team_service.remove_member(session, actor, self.remove_target_id)
+            self._refresh(session, actor)
         return rx.toast.success(f"{self.remove_target_name} was removed from the team")

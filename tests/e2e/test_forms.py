@@ -326,3 +326,42 @@ def test_publish_refuses_a_form_whose_answers_could_not_be_stored(
         screenshot(page, f"forms-builder-publish-refused-{width}")
     with live_db(live_app, monkeypatch) as s:
         assert s.get(Form, form_id).status == "Draft"
+
+
+def test_builder_on_a_phone_stacks_palette_canvas_and_properties(
+    page: Page, live_app, clinic, monkeypatch
+):
+    """At 390 px the palette, the canvas and the properties take the full width one below the
+    other (side by side they left the canvas a sliver), and editing still works."""
+    from sqlmodel import select
+
+    from crm_app.models import Membership, User
+    from crm_app.services import forms
+    from crm_app.services.access import actor_for
+
+    with live_db(live_app, monkeypatch) as s:
+        user = s.exec(select(User).where(User.email == clinic["email"])).one()
+        org_id = s.exec(select(Membership).where(Membership.user_id == user.id)).one().org_id
+        form_id = forms.create_form(
+            s, actor_for(s, user.id, org_id), clinic["agent_id"], "Intake"
+        ).id
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_app, clinic["email"])
+    open_page(page, live_app.url(f"/agents/{clinic['agent_id']}/crm/forms/{form_id}"))
+    page.get_by_role("button", name="Add Short text", exact=True).click()
+    page.get_by_role("button", name="Add Email", exact=True).click()
+    expect(page.locator("[data-canvas-id]")).to_have_count(2)
+
+    canvas = page.locator("[data-form-canvas]").bounding_box()
+    palette = page.get_by_role("button", name="Add Short text", exact=True).bounding_box()
+    label = _prop(page, "Label").bounding_box()
+    assert canvas["width"] >= 300, canvas
+    assert canvas["x"] >= 0 and canvas["x"] + canvas["width"] <= 390, canvas
+    assert palette["y"] + palette["height"] <= canvas["y"], (palette, canvas)
+    assert label["y"] >= canvas["y"] + canvas["height"] and label["width"] >= 300, label
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.locator("[data-canvas-id]").nth(0).get_by_text("Short text", exact=True).first.click()
+    _prop(page, "Label").fill("Your name")
+    expect(page.get_by_role("button", name="Drag to reorder Your name")).to_be_visible()
+    screenshot(page, "forms-builder-phone")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
-from crm_app.components.layout import ACCENT, field_error
+from crm_app.components.kit import labelled
+from crm_app.components.layout import ACCENT
 
 
 def brand() -> rx.Component:
@@ -68,20 +69,15 @@ def auth_card(
 
 def labelled_input(label: str, name: str, error, **input_props) -> rx.Component:
     field_id = f"auth-{name}"
-    return rx.vstack(
-        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=field_id),
-        rx.input(
-            id=field_id,
-            name=name,
-            size="3",
-            width="100%",
-            aria_invalid=rx.cond(error != "", "true", "false"),
-            **input_props,
-        ),
-        field_error(error),
-        spacing="1",
+    control = rx.input(
+        id=field_id,
+        name=name,
+        size="3",
         width="100%",
+        aria_invalid=rx.cond(error != "", "true", "false"),
+        **input_props,
     )
+    return labelled(label, control, error, html_for=field_id)
 
 
 def callout(message, color: str, icon: str) -> rx.Component:

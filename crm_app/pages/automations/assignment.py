@@ -6,11 +6,11 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd import sortable_item, sortable_list
+from crm_app.components.kit import card
 from crm_app.components.layout import ACCENT, field_error
 from crm_app.pages.automations.common import (
     METHOD_HINTS,
     STRATEGY_HINTS,
-    card,
     icon_tile,
 )
 from crm_app.services.automations import METHODS, SLOTS, STRATEGIES, strategies_for

@@ -45,17 +45,6 @@ SMALL = ["block", "block", "none", "none"]
 LARGE = ["none", "none", "block", "block"]
 
 
-def card(*children, **props) -> rx.Component:
-    style = {
-        "background": rx.color("gray", 1),
-        "border": f"1px solid {rx.color('gray', 5)}",
-        "border_radius": "12px",
-        "padding": "20px",
-        "width": "100%",
-    } | props
-    return rx.box(*children, **style)
-
-
 def icon_tile(icon: str, scheme: str = ACCENT) -> rx.Component:
     return rx.center(
         rx.icon(icon, size=18, color=rx.color(scheme, 11)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components.kit import card
 from crm_app.components.layout import dashboard, empty_state, page_header
 from crm_app.pages.automations.assignment import assignment_tab
 from crm_app.pages.automations.common import (
@@ -13,7 +14,6 @@ from crm_app.pages.automations.common import (
     SMALL,
     SOURCE_HINTS,
     SOURCE_ICONS,
-    card,
     icon_tile,
 )
 from crm_app.services.automations import SOURCES

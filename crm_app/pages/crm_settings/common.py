@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.layout import ACCENT, field_error
+from crm_app.components.layout import ACCENT
 from crm_app.state.crm_settings import CrmSettingsState as S
-
-
-def card(*children, **props) -> rx.Component:
-    return rx.box(
-        *children,
-        background=rx.color("gray", 1),
-        border=f"1px solid {rx.color('gray', 5)}",
-        border_radius="12px",
-        padding="20px",
-        width="100%",
-        **props,
-    )
 
 
 def section_title(title: str, text: str, *actions: rx.Component) -> rx.Component:
@@ -95,17 +83,4 @@ def switch(label: str, checked, on_change, aria) -> rx.Component:
             spacing="1",
             align="center",
         ),
-    )
-
-
-def labelled(
-    label: str, control: rx.Component, error=None, hint: str | None = None
-) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium", as_="label"),
-        control,
-        rx.text(hint, size="1", color=rx.color("gray", 10)) if hint else rx.fragment(),
-        field_error(error) if error is not None else rx.fragment(),
-        spacing="1",
-        width="100%",
     )

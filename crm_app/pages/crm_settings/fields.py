@@ -5,14 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd import sortable_item, sortable_list
+from crm_app.components.kit import card
 from crm_app.components.layout import ACCENT
-from crm_app.pages.crm_settings.common import (
-    card,
-    move_buttons,
-    row_style,
-    section_title,
-    switch,
-)
+from crm_app.pages.crm_settings.common import move_buttons, row_style, section_title, switch
 from crm_app.state.crm_settings import CrmSettingsState as S
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components.kit import card, labelled
 from crm_app.components.layout import dashboard, empty_state, page_header
-from crm_app.pages.crm_settings.common import (
-    card,
-    labelled,
-    section_title,
-)
+from crm_app.pages.crm_settings.common import section_title
 from crm_app.pages.crm_settings.field_dialog import field_dialog
 from crm_app.pages.crm_settings.fields import fields_tab
 from crm_app.pages.crm_settings.stages import stages_tab

@@ -5,13 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd import sortable_item, sortable_list
+from crm_app.components.kit import card, confirm_dialog, labelled
 from crm_app.components.layout import field_error
-from crm_app.pages.crm_settings.common import (
-    card,
-    move_buttons,
-    row_style,
-    section_title,
-)
+from crm_app.pages.crm_settings.common import move_buttons, row_style, section_title
 from crm_app.state.crm_settings import CrmSettingsState as S
 
 
@@ -100,21 +96,19 @@ def _stage_row(stage: rx.Var, index: rx.Var) -> rx.Component:
 
 
 def _remove_stage_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Remove stage " + S.remove_stage_name + "?"),
-            rx.alert_dialog.description(
-                rx.cond(
-                    S.remove_stage_count > 0,
-                    S.remove_stage_count.to_string()
-                    + rx.cond(S.remove_stage_count == 1, " contact is", " contacts are")
-                    + " in this stage. Choose the stage they move to.",
-                    "No contacts are in this stage. Automation rules that use it move to the stage you choose.",
-                ),
-                size="2",
-            ),
-            rx.vstack(
-                rx.text("Move contacts to", size="2", weight="medium"),
+    return confirm_dialog(
+        "Remove stage " + S.remove_stage_name + "?",
+        rx.cond(
+            S.remove_stage_count > 0,
+            S.remove_stage_count.to_string()
+            + rx.cond(S.remove_stage_count == 1, " contact is", " contacts are")
+            + " in this stage. Choose the stage they move to.",
+            "No contacts are in this stage. Automation rules that use it move to the stage you choose.",
+        ),
+        rx.button("Remove stage", color_scheme="red", on_click=S.confirm_remove_stage),
+        rx.box(
+            labelled(
+                "Move contacts to",
                 rx.select.root(
                     rx.select.trigger(width="100%", aria_label="Move contacts to"),
                     rx.select.content(
@@ -126,22 +120,14 @@ def _remove_stage_dialog() -> rx.Component:
                     value=S.remove_target,
                     on_change=S.set_remove_target,
                 ),
-                field_error(S.remove_error),
-                spacing="1",
-                width="100%",
-                padding_top="16px",
+                S.remove_error,
             ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button("Remove stage", color_scheme="red", on_click=S.confirm_remove_stage),
-                justify="end",
-                spacing="3",
-                padding_top="20px",
-            ),
-            max_width="460px",
+            padding_top="16px",
+            width="100%",
         ),
         open=S.remove_open,
         on_open_change=S.set_remove_open,
+        max_width="460px",
     )
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd.form_builder import form_builder_dnd
+from crm_app.components.kit import card
 from crm_app.components.layout import dashboard
 from crm_app.pages.forms.canvas import canvas, palette
-from crm_app.pages.forms.common import not_found, panel, share_panel, status_badge
+from crm_app.pages.forms.common import not_found, share_panel, status_badge
 from crm_app.pages.forms.panels import preview_tab, properties, settings_tab
 from crm_app.state.forms import FormBuilderState
 
@@ -59,8 +60,10 @@ def _builder_header() -> rx.Component:
                     color=rx.color(rx.cond(S.unpublished, "amber", "gray"), 11),
                 ),
                 spacing="1",
+                # Takes the row; on a phone the buttons wrap below it.
+                flex="1 1 280px",
+                min_width="0",
             ),
-            rx.spacer(),
             rx.link(
                 rx.button(
                     rx.icon("inbox", size=15), "Submissions", variant="soft", color_scheme="gray"
@@ -100,6 +103,7 @@ def _builder_header() -> rx.Component:
             width="100%",
             align="center",
             spacing="3",
+            wrap="wrap",
         ),
         rx.cond(
             S.errors.contains("elements") | S.errors.contains("form"),
@@ -136,12 +140,13 @@ def builder_page() -> rx.Component:
                         ),
                         rx.tabs.content(
                             form_builder_dnd(
-                                rx.hstack(
+                                rx.flex(
                                     palette(),
                                     canvas(),
                                     properties(),
-                                    spacing="4",
-                                    align="start",
+                                    flex_direction=["column", "column", "column", "row"],
+                                    align_items=["stretch", "stretch", "stretch", "flex-start"],
+                                    gap="16px",
                                     width="100%",
                                 ),
                                 ids=S.element_ids,
@@ -156,7 +161,7 @@ def builder_page() -> rx.Component:
                         rx.tabs.content(preview_tab(), value="preview", padding_top="16px"),
                         rx.tabs.content(settings_tab(), value="settings", padding_top="16px"),
                         rx.tabs.content(
-                            panel(
+                            card(
                                 share_panel(S.share_url, S.share_embed, S.share_qr, S.status),
                                 padding="24px",
                                 max_width="640px",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd.form_builder import builder_canvas, canvas_item, palette_item
+from crm_app.components.kit import card
 from crm_app.components.layout import ACCENT
-from crm_app.pages.forms.common import panel
+from crm_app.pages.forms.common import BUILDER_SIDE, STICKY_IN_ROW
 from crm_app.state.forms import PALETTE, PALETTE_ICONS, FormBuilderState
 
 
@@ -22,33 +23,39 @@ def palette() -> rx.Component:
             letter_spacing="0.04em",
         ),
         rx.text("Drag onto the form, or click to add.", size="1", color=rx.color("gray", 10)),
-        *[
-            palette_item(
-                rx.button(
-                    rx.icon(PALETTE_ICONS[p["type"]], size=15, color=rx.color(ACCENT, 10)),
-                    rx.text(p["label"], size="2", color=rx.color("gray", 12)),
-                    variant="outline",
-                    color_scheme="gray",
-                    width="100%",
-                    on_click=S.add_element(p["type"]),
-                    disabled=~S.can_edit,
-                    aria_label=f"Add {p['label']}",
-                    style={
-                        "cursor": "inherit",
-                        "background": rx.color("gray", 1),
-                        "justify_content": "flex-start",
-                    },
-                ),
-                element_type=p["type"],
-                label=p["label"],
-            )
-            for p in PALETTE
-        ],
+        rx.grid(
+            *[
+                palette_item(
+                    rx.button(
+                        rx.icon(PALETTE_ICONS[p["type"]], size=15, color=rx.color(ACCENT, 10)),
+                        rx.text(p["label"], size="2", color=rx.color("gray", 12)),
+                        variant="outline",
+                        color_scheme="gray",
+                        width="100%",
+                        on_click=S.add_element(p["type"]),
+                        disabled=~S.can_edit,
+                        aria_label=f"Add {p['label']}",
+                        style={
+                            "cursor": "inherit",
+                            "background": rx.color("gray", 1),
+                            "justify_content": "flex-start",
+                        },
+                    ),
+                    element_type=p["type"],
+                    label=p["label"],
+                )
+                for p in PALETTE
+            ],
+            # Below 992 px the builder is one column: the palette spreads over the width.
+            grid_template_columns=["repeat(2, 1fr)", "repeat(3, 1fr)", "repeat(3, 1fr)", "1fr"],
+            gap="8px",
+            width="100%",
+        ),
         spacing="2",
         # Narrower below 1280 px, so the canvas between the panels stays usable at 1024.
-        width=["172px", "172px", "172px", "172px", "190px"],
-        min_width=["172px", "172px", "172px", "172px", "190px"],
-        position="sticky",
+        width=BUILDER_SIDE["palette"],
+        min_width=BUILDER_SIDE["palette"],
+        position=STICKY_IN_ROW,
         top="16px",
     )
 
@@ -156,7 +163,7 @@ def _canvas_row(el) -> rx.Component:
 
 def canvas() -> rx.Component:
     S = FormBuilderState
-    return panel(
+    return card(
         rx.vstack(
             rx.hstack(
                 rx.vstack(
@@ -202,7 +209,9 @@ def canvas() -> rx.Component:
             spacing="0",
             width="100%",
         ),
+        padding="0",
         flex="1",
         min_width="0",
+        width="100%",
         background=rx.color("gray", 2),
     )

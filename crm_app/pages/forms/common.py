@@ -8,6 +8,13 @@ from crm_app.components.layout import empty_state
 
 STATUS_COLORS = {"Draft": "gray", "Published": "green", "Closed": "amber"}
 SUB_COLORS = {"New": "blue", "Reviewed": "green", "Spam": "red"}
+# The builder's palette and properties panel beside the canvas from 992 px (narrower below
+# 1280 px); below 992 px the three stack and take the full width.
+BUILDER_SIDE = {
+    "palette": ["100%", "100%", "100%", "172px", "190px"],
+    "properties": ["100%", "100%", "100%", "264px", "300px"],
+}
+STICKY_IN_ROW = ["static", "static", "static", "sticky"]
 
 
 def status_badge(status) -> rx.Component:
@@ -18,16 +25,6 @@ def status_badge(status) -> rx.Component:
         radius="full",
         size="2",
     )
-
-
-def panel(*children, **props) -> rx.Component:
-    style = {
-        "background": rx.color("gray", 1),
-        "border": f"1px solid {rx.color('gray', 5)}",
-        "border_radius": "12px",
-        **props,
-    }
-    return rx.box(*children, **style)
 
 
 def not_found(message) -> rx.Component:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.layout import dashboard, empty_state, field_error, page_header
-from crm_app.pages.forms.common import not_found, panel, share_panel, status_badge
+from crm_app.components.kit import (
+    card,
+    confirm_dialog,
+    dialog,
+    dialog_footer,
+    form_dialog,
+    labelled,
+)
+from crm_app.components.layout import dashboard, empty_state, page_header
+from crm_app.pages.forms.common import not_found, share_panel, status_badge
 from crm_app.state.forms import FormsListState
 
 
@@ -83,94 +91,56 @@ def _form_row(f) -> rx.Component:
 
 def _create_dialog() -> rx.Component:
     S = FormsListState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Create form"),
-            rx.dialog.description(
-                "Give it a name your team will recognize. You can change it later.",
-                size="2",
-                color=rx.color("gray", 11),
+    return form_dialog(
+        "Create form",
+        labelled(
+            "Form name",
+            rx.input(
+                id="new-form-name",
+                name="name",
+                placeholder="e.g. Book a visit",
+                width="100%",
+                auto_focus=True,
+                max_length=120,
             ),
-            rx.form(
-                rx.vstack(
-                    rx.el.label(
-                        "Form name",
-                        html_for="new-form-name",
-                        style={"font_weight": "500", "font_size": "14px"},
-                    ),
-                    rx.input(
-                        id="new-form-name",
-                        name="name",
-                        placeholder="e.g. Book a visit",
-                        width="100%",
-                        auto_focus=True,
-                        max_length=120,
-                    ),
-                    field_error(S.new_name_error),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Create form", type="submit"),
-                        justify="end",
-                        width="100%",
-                        padding_top="8px",
-                    ),
-                    spacing="2",
-                    width="100%",
-                    padding_top="12px",
-                ),
-                on_submit=S.create,
-                reset_on_submit=False,
-            ),
-            max_width="440px",
+            S.new_name_error,
+            html_for="new-form-name",
         ),
+        description="Give it a name your team will recognize. You can change it later.",
+        submit=rx.button("Create form", type="submit"),
+        on_submit=S.create,
         open=S.create_open,
         on_open_change=S.set_create_open,
+        max_width="440px",
     )
 
 
 def _share_dialog() -> rx.Component:
     S = FormsListState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Share “", S.share_name, "”"),
-            share_panel(S.share_url, S.share_embed, S.share_qr, S.share_status),
-            rx.hstack(
-                rx.dialog.close(rx.button("Done", variant="soft")),
-                justify="end",
-                padding_top="16px",
-            ),
-            max_width="560px",
-        ),
+    return dialog(
+        rx.fragment("Share “", S.share_name, "”"),
+        share_panel(S.share_url, S.share_embed, S.share_qr, S.share_status),
+        dialog_footer(rx.dialog.close(rx.button("Done", variant="soft")), cancel=None),
         open=S.share_open,
         on_open_change=S.set_share_open,
+        max_width="560px",
     )
 
 
 def _delete_dialog() -> rx.Component:
     S = FormsListState
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete form?"),
-            rx.alert_dialog.description(
-                "“",
-                S.delete_name,
-                "” and all its submissions will be deleted. Contacts created from it stay. "
-                "This can't be undone.",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button("Delete form", color_scheme="red", on_click=S.confirm_delete)
-                ),
-                justify="end",
-                spacing="3",
-                padding_top="16px",
-            ),
+    return confirm_dialog(
+        "Delete form?",
+        rx.fragment(
+            "“",
+            S.delete_name,
+            "” and all its submissions will be deleted. Contacts created from it stay. "
+            "This can't be undone.",
         ),
+        rx.button("Delete form", color_scheme="red", on_click=S.confirm_delete),
         open=S.delete_open,
         on_open_change=S.set_delete_open,
+        closes=True,
     )
 
 
@@ -192,7 +162,7 @@ def list_page() -> rx.Component:
                 ),
                 rx.cond(
                     S.forms.length() > 0,
-                    panel(
+                    card(
                         rx.table.root(
                             rx.table.header(
                                 rx.table.row(

@@ -6,44 +6,44 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.form_elements import form_card, render_element
+from crm_app.components.kit import card, labelled
 from crm_app.components.layout import ACCENT, field_error
-from crm_app.pages.forms.common import panel
+from crm_app.pages.forms.common import BUILDER_SIDE, STICKY_IN_ROW
 from crm_app.state.forms import PALETTE, FormBuilderState
 
 
-def _prop_label(text: str, html_for: str) -> rx.Component:
-    return rx.el.label(
-        text,
-        html_for=html_for,
-        style={"font_size": "13px", "font_weight": "500", "color": rx.color("gray", 11)},
+def _text_control(handler, *, dom_id: str, key, default, area: bool, **props) -> rx.Component:
+    """A builder text input that saves while typing (debounced) and when left."""
+    common = dict(
+        id=dom_id,
+        key=key,
+        default_value=default,
+        on_change=handler.debounce(350),
+        on_blur=handler,
+        disabled=~FormBuilderState.can_edit,
+        width="100%",
+        **props,
     )
+    return rx.text_area(**({"rows": "3"} | common)) if area else rx.input(**common)
 
 
 def _prop_text(
     label: str, key: str, *, area: bool = False, max_length: int = 200, input_type: str = "text"
 ) -> rx.Component:
+    """One property of the selected element; the element id travels with each change."""
     S = FormBuilderState
     dom_id = f"prop-{key}"
-    common = dict(
-        id=dom_id,
+    control = _text_control(
+        getattr(S, f"set_{key}")(S.selected_id),
+        dom_id=dom_id,
         key=S.selected_id + "-" + key,
-        default_value=S.selected[key].to(str),
-        on_change=getattr(S, f"set_{key}")(S.selected_id).debounce(350),
-        on_blur=getattr(S, f"set_{key}")(S.selected_id),
-        disabled=~S.can_edit,
-        width="100%",
+        default=S.selected[key].to(str),
+        area=area,
+        max_length=max_length,
+        type=input_type,
     )
-    control = (
-        rx.text_area(rows="3", max_length=max_length, **common)
-        if area
-        else rx.input(type=input_type, max_length=max_length, **common)
-    )
-    return rx.vstack(
-        _prop_label(label, dom_id),
-        control,
-        field_error(S.errors.get(S.selected_id + "." + key, "").to(str)),
-        spacing="1",
-        width="100%",
+    return labelled(
+        label, control, S.errors.get(S.selected_id + "." + key, "").to(str), html_for=dom_id
     )
 
 
@@ -84,7 +84,7 @@ def _field_options() -> rx.Component:
 def properties() -> rx.Component:
     S = FormBuilderState
     kind = S.selected_kind
-    return panel(
+    return card(
         rx.cond(
             S.selected_id == "",
             rx.text(
@@ -126,7 +126,7 @@ def properties() -> rx.Component:
                                 disabled=~S.can_edit,
                                 id="prop-required",
                             ),
-                            _prop_label("Required", "prop-required"),
+                            rx.el.label(rx.text("Required", size="2"), html_for="prop-required"),
                             spacing="2",
                             align="center",
                         ),
@@ -153,30 +153,25 @@ def properties() -> rx.Component:
                             rx.cond(
                                 S.selected_options_from != "",
                                 _field_options(),
-                                rx.vstack(
-                                    _prop_label("Options (one per line)", "prop-options"),
-                                    rx.text_area(
-                                        id="prop-options",
+                                labelled(
+                                    "Options (one per line)",
+                                    _text_control(
+                                        S.set_options(S.selected_id),
+                                        dom_id="prop-options",
                                         key=S.selected_id + "-options",
+                                        default=S.selected_options_text,
+                                        area=True,
                                         rows="5",
-                                        default_value=S.selected_options_text,
-                                        on_change=S.set_options(S.selected_id).debounce(400),
-                                        on_blur=S.set_options(S.selected_id),
-                                        disabled=~S.can_edit,
-                                        width="100%",
                                     ),
-                                    field_error(
-                                        S.errors.get(S.selected_id + ".options", "").to(str)
-                                    ),
-                                    spacing="1",
-                                    width="100%",
+                                    S.errors.get(S.selected_id + ".options", "").to(str),
+                                    html_for="prop-options",
                                 ),
                             ),
                         ),
                         rx.cond(
                             S.selected_mappable,
-                            rx.vstack(
-                                _prop_label("Maps to", "prop-maps-to"),
+                            labelled(
+                                "Maps to",
                                 rx.select.root(
                                     rx.select.trigger(
                                         id="prop-maps-to", width="100%", aria_label="Maps to"
@@ -191,14 +186,10 @@ def properties() -> rx.Component:
                                     on_change=S.set_prop(S.selected_id, "maps_to"),
                                     disabled=~S.can_edit,
                                 ),
-                                rx.text(
-                                    "Answers fill this contact field (never overwriting what your team typed).",
-                                    size="1",
-                                    color=rx.color("gray", 10),
-                                ),
-                                field_error(S.errors.get(S.selected_id + ".maps_to", "").to(str)),
-                                spacing="1",
-                                width="100%",
+                                S.errors.get(S.selected_id + ".maps_to", "").to(str),
+                                hint="Answers fill this contact field (never overwriting what "
+                                "your team typed).",
+                                html_for="prop-maps-to",
                             ),
                         ),
                         spacing="3",
@@ -211,9 +202,9 @@ def properties() -> rx.Component:
             ),
         ),
         padding="16px",
-        width=["264px", "264px", "264px", "264px", "300px"],
-        min_width=["264px", "264px", "264px", "264px", "300px"],
-        position="sticky",
+        width=BUILDER_SIDE["properties"],
+        min_width=BUILDER_SIDE["properties"],
+        position=STICKY_IN_ROW,
         top="16px",
     )
 
@@ -225,49 +216,31 @@ def _setting(
     area: bool = False,
     placeholder: str = "",
     input_type: str = "text",
-    hint: str = "",
+    hint: str | None = None,
     max_length: int = 200,
 ) -> rx.Component:
     S = FormBuilderState
     dom_id = f"setting-{key}"
-    common = dict(
-        id=dom_id,
+    control = _text_control(
+        getattr(S, f"set_{key}"),
+        dom_id=dom_id,
         key="setting-" + key + "-" + S.form_id,
-        default_value=S.settings[key].to(str),
-        on_change=getattr(S, f"set_{key}").debounce(400),
-        on_blur=getattr(S, f"set_{key}"),
-        disabled=~S.can_edit,
-        width="100%",
+        default=S.settings[key].to(str),
+        area=area,
+        max_length=max_length,
+        type=input_type,
         placeholder=placeholder,
     )
-    control = (
-        rx.text_area(rows="3", max_length=max_length, **common)
-        if area
-        else rx.input(type=input_type, max_length=max_length, **common)
-    )
-    return rx.vstack(
-        rx.el.label(label, html_for=dom_id, style={"font_size": "14px", "font_weight": "500"}),
-        control,
-        rx.cond(hint != "", rx.text(hint, size="1", color=rx.color("gray", 10)))
-        if hint
-        else rx.fragment(),
-        field_error(S.errors.get(key, "").to(str)),
-        spacing="1",
-        width="100%",
-    )
+    return labelled(label, control, S.errors.get(key, "").to(str), hint=hint, html_for=dom_id)
 
 
 def settings_tab() -> rx.Component:
     S = FormBuilderState
-    return panel(
+    return card(
         rx.vstack(
             rx.form(
-                rx.vstack(
-                    rx.el.label(
-                        "Form name (only your team sees it)",
-                        html_for="form-name",
-                        style={"font_size": "14px", "font_weight": "500"},
-                    ),
+                labelled(
+                    "Form name (only your team sees it)",
                     rx.hstack(
                         rx.input(
                             id="form-name",
@@ -281,9 +254,8 @@ def settings_tab() -> rx.Component:
                         rx.button("Save name", type="submit", variant="soft", disabled=~S.can_edit),
                         width="100%",
                     ),
-                    field_error(S.errors.get("name", "").to(str)),
-                    spacing="1",
-                    width="100%",
+                    S.errors.get("name", "").to(str),
+                    html_for="form-name",
                 ),
                 on_submit=S.rename,
                 reset_on_submit=False,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from crm_app.components.kit import card
 from crm_app.components.layout import dashboard, empty_state, field_error, page_header
-from crm_app.pages.forms.common import SUB_COLORS, not_found, panel
+from crm_app.pages.forms.common import SUB_COLORS, not_found
 from crm_app.state.forms import SubmissionsState
 
 
@@ -240,7 +241,7 @@ def submissions_page() -> rx.Component:
     )
     table = rx.cond(
         S.items.length() > 0,
-        panel(
+        card(
             rx.box(
                 rx.table.root(
                     rx.table.header(

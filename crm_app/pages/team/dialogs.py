@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from crm_app.components.kit import confirm_dialog, dialog, dialog_footer, form_layout, labelled
 from crm_app.components.layout import ACCENT, field_error
 from crm_app.state.team import TeamState as S
 
@@ -79,200 +80,129 @@ def _agent_checklist(selected, on_toggle) -> rx.Component:
 # ---------------------------------------------------------------- dialogs
 
 
+def _role_hint(role) -> rx.Component:
+    return rx.cond(role == "Admin", _ROLE_HINTS["Admin"], _ROLE_HINTS["User"])
+
+
+def _role_select(value, on_change) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(width="100%", aria_label="Role"),
+        rx.select.content(rx.foreach(S.role_choices, lambda r: rx.select.item(r, value=r))),
+        value=value,
+        on_change=on_change,
+    )
+
+
 def invite_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Invite Team Member"),
-            rx.dialog.description(
-                "They will get an email with a link to join your organization.",
-                size="2",
-                color=rx.color("gray", 11),
-                margin_bottom="16px",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.vstack(
-                        rx.el.label(
-                            rx.text("Email", size="2", weight="medium"), html_for="invite-email"
-                        ),
-                        rx.input(
-                            id="invite-email",
-                            type="email",
-                            placeholder="name@company.com",
-                            value=S.invite_email,
-                            on_change=S.set_invite_email,
-                            auto_focus=True,
-                            width="100%",
-                            color_scheme=rx.cond(S.invite_errors.contains("email"), "red", ACCENT),
-                        ),
-                        field_error(S.invite_errors.get("email", "")),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    rx.vstack(
-                        rx.text("Role", size="2", weight="medium"),
-                        rx.select.root(
-                            rx.select.trigger(width="100%", aria_label="Role"),
-                            rx.select.content(
-                                rx.foreach(S.role_choices, lambda r: rx.select.item(r, value=r))
-                            ),
-                            value=S.invite_role,
-                            on_change=S.set_invite_role,
-                        ),
-                        rx.text(
-                            rx.cond(
-                                S.invite_role == "Admin", _ROLE_HINTS["Admin"], _ROLE_HINTS["User"]
-                            ),
-                            size="1",
-                            color=rx.color("gray", 10),
-                        ),
-                        field_error(S.invite_errors.get("role", "")),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    rx.cond(
-                        S.invite_role == "User",
-                        rx.vstack(
-                            rx.text("Agents", size="2", weight="medium"),
-                            _agent_checklist(S.invite_agent_ids, S.toggle_invite_agent),
-                            field_error(S.invite_errors.get("agents", "")),
-                            spacing="1",
-                            width="100%",
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button(
-                            rx.icon("send", size=14),
-                            "Send invitation",
-                            type="submit",
-                            color_scheme=ACCENT,
-                        ),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                        padding_top="8px",
-                    ),
-                    spacing="4",
+    return dialog(
+        "Invite Team Member",
+        form_layout(
+            labelled(
+                "Email",
+                rx.input(
+                    id="invite-email",
+                    type="email",
+                    placeholder="name@company.com",
+                    value=S.invite_email,
+                    on_change=S.set_invite_email,
+                    auto_focus=True,
                     width="100%",
+                    color_scheme=rx.cond(S.invite_errors.contains("email"), "red", ACCENT),
                 ),
-                on_submit=lambda _: S.submit_invite(),
-                reset_on_submit=False,
-                no_validate=True,
+                S.invite_errors.get("email", ""),
+                html_for="invite-email",
             ),
-            max_width="460px",
+            labelled(
+                "Role",
+                _role_select(S.invite_role, S.set_invite_role),
+                S.invite_errors.get("role", ""),
+                hint=_role_hint(S.invite_role),
+            ),
+            rx.cond(
+                S.invite_role == "User",
+                labelled(
+                    "Agents",
+                    _agent_checklist(S.invite_agent_ids, S.toggle_invite_agent),
+                    S.invite_errors.get("agents", ""),
+                ),
+            ),
+            on_submit=lambda _: S.submit_invite(),
+            footer=dialog_footer(
+                rx.button(
+                    rx.icon("send", size=14), "Send invitation", type="submit", color_scheme=ACCENT
+                ),
+            ),
+            # The server checks the address and says what is wrong next to the field.
+            no_validate=True,
+            padding_top="16px",
         ),
+        description="They will get an email with a link to join your organization.",
         open=S.invite_open,
         on_open_change=S.set_invite_open,
+        max_width="460px",
     )
 
 
 def role_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Change role"),
-            rx.dialog.description(
-                rx.text.span("Choose the role for "),
-                rx.text.strong(S.role_target_name),
-                rx.text.span("."),
-                size="2",
-                color=rx.color("gray", 11),
-                margin_bottom="16px",
-            ),
-            rx.vstack(
-                rx.select.root(
-                    rx.select.trigger(width="100%", aria_label="Role"),
-                    rx.select.content(
-                        rx.foreach(S.role_choices, lambda r: rx.select.item(r, value=r))
-                    ),
-                    value=S.role_value,
-                    on_change=S.set_role_value,
-                ),
-                rx.text(
-                    rx.cond(S.role_value == "Admin", _ROLE_HINTS["Admin"], _ROLE_HINTS["User"]),
-                    size="1",
-                    color=rx.color("gray", 10),
-                ),
-                field_error(S.role_error),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Save role", on_click=S.save_role, color_scheme=ACCENT),
-                    justify="end",
-                    spacing="3",
-                    width="100%",
-                    padding_top="8px",
-                ),
-                spacing="2",
-                width="100%",
-            ),
-            max_width="420px",
+    return dialog(
+        "Change role",
+        rx.vstack(
+            _role_select(S.role_value, S.set_role_value),
+            rx.text(_role_hint(S.role_value), size="1", color=rx.color("gray", 10)),
+            field_error(S.role_error),
+            spacing="2",
+            width="100%",
+            padding_top="16px",
+        ),
+        dialog_footer(rx.button("Save role", on_click=S.save_role, color_scheme=ACCENT)),
+        description=rx.fragment(
+            rx.text.span("Choose the role for "),
+            rx.text.strong(S.role_target_name),
+            rx.text.span("."),
         ),
         open=S.role_open,
         on_open_change=S.set_role_open,
+        max_width="420px",
     )
 
 
 def agents_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Agent access"),
-            rx.dialog.description(
-                rx.text.span("Choose the agents "),
-                rx.text.strong(S.agents_target_name),
-                rx.text.span(" works in. Owners and Admins always see every agent."),
-                size="2",
-                color=rx.color("gray", 11),
-                margin_bottom="16px",
-            ),
-            rx.vstack(
-                _agent_checklist(S.agents_selected, S.toggle_member_agent),
-                field_error(S.agents_error),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Save access", on_click=S.save_agents, color_scheme=ACCENT),
-                    justify="end",
-                    spacing="3",
-                    width="100%",
-                    padding_top="8px",
-                ),
-                spacing="2",
-                width="100%",
-            ),
-            max_width="440px",
+    return dialog(
+        "Agent access",
+        rx.vstack(
+            _agent_checklist(S.agents_selected, S.toggle_member_agent),
+            field_error(S.agents_error),
+            spacing="2",
+            width="100%",
+            padding_top="16px",
+        ),
+        dialog_footer(rx.button("Save access", on_click=S.save_agents, color_scheme=ACCENT)),
+        description=rx.fragment(
+            rx.text.span("Choose the agents "),
+            rx.text.strong(S.agents_target_name),
+            rx.text.span(" works in. Owners and Admins always see every agent."),
         ),
         open=S.agents_open,
         on_open_change=S.set_agents_open,
+        max_width="440px",
     )
 
 
 def remove_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Remove team member"),
-            rx.alert_dialog.description(
-                rx.text.span("Remove "),
-                rx.text.strong(S.remove_target_name),
-                rx.text.span(
-                    " from your organization? They are signed out at once. Contacts they own "
-                    "keep them as a former member."
-                ),
-                size="2",
+    return confirm_dialog(
+        "Remove team member",
+        rx.fragment(
+            rx.text.span("Remove "),
+            rx.text.strong(S.remove_target_name),
+            rx.text.span(
+                " from your organization? They are signed out at once. Contacts they own "
+                "keep them as a former member."
             ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button("Remove", color_scheme="red", on_click=S.confirm_remove)
-                ),
-                justify="end",
-                spacing="3",
-                padding_top="16px",
-            ),
-            max_width="440px",
         ),
+        rx.button("Remove", color_scheme="red", on_click=S.confirm_remove),
         open=S.remove_open,
         on_open_change=S.set_remove_open,
+        closes=True,
     )
 
 

@@ -8,8 +8,7 @@ import reflex as rx
 
 from crm_app.services import field_rules
 from crm_app.services import fields as field_service
-from crm_app.services.errors import ServiceError
-from crm_app.state.base import error_toast
+from crm_app.state.base import shows_errors
 from crm_app.state.ids import as_int
 
 
@@ -160,57 +159,52 @@ class FieldDialog(rx.State, mixin=True):
         self.form_allow_ai = bool(value)
 
     @rx.event
+    @shows_errors(fields="form_errors")
     def save_field(self):
         if self.form_option_input.strip():
             self.add_form_option()
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self._agent_id()
-                if self.editing_field_id == 0:
-                    saved = field_service.create_custom_field(
-                        session,
-                        actor,
-                        agent_id,
-                        label=self.form_label,
-                        key=self.form_key or None,
-                        type=self.form_type,
-                        options=self.form_options,
-                        required=self.form_required,
-                        ai_hint=self.form_ai_hint,
-                        allow_ai=self.form_allow_ai,
-                    )
-                    message = f"Custom field {saved['label']} added."
-                elif self.editing_is_default:
-                    saved = field_service.update_field(
-                        session,
-                        actor,
-                        agent_id,
-                        self.editing_field_id,
-                        required=self.form_required,
-                        ai_hint=self.form_ai_hint,
-                        allow_ai=self.form_allow_ai,
-                    )
-                    message = f"{saved['label']} saved."
-                else:
-                    saved = field_service.update_field(
-                        session,
-                        actor,
-                        agent_id,
-                        self.editing_field_id,
-                        label=self.form_label,
-                        type=self.form_type,
-                        options=self.form_options,
-                        required=self.form_required,
-                        ai_hint=self.form_ai_hint,
-                        allow_ai=self.form_allow_ai,
-                    )
-                    message = f"{saved['label']} saved."
-                self._refresh(session, actor, agent_id)
-        except ServiceError as error:
-            if error.field:
-                self.form_errors = {error.field: error.message}
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_id = self._agent_id()
+            if self.editing_field_id == 0:
+                saved = field_service.create_custom_field(
+                    session,
+                    actor,
+                    agent_id,
+                    label=self.form_label,
+                    key=self.form_key or None,
+                    type=self.form_type,
+                    options=self.form_options,
+                    required=self.form_required,
+                    ai_hint=self.form_ai_hint,
+                    allow_ai=self.form_allow_ai,
+                )
+                message = f"Custom field {saved['label']} added."
+            elif self.editing_is_default:
+                saved = field_service.update_field(
+                    session,
+                    actor,
+                    agent_id,
+                    self.editing_field_id,
+                    required=self.form_required,
+                    ai_hint=self.form_ai_hint,
+                    allow_ai=self.form_allow_ai,
+                )
+                message = f"{saved['label']} saved."
+            else:
+                saved = field_service.update_field(
+                    session,
+                    actor,
+                    agent_id,
+                    self.editing_field_id,
+                    label=self.form_label,
+                    type=self.form_type,
+                    options=self.form_options,
+                    required=self.form_required,
+                    ai_hint=self.form_ai_hint,
+                    allow_ai=self.form_allow_ai,
+                )
+                message = f"{saved['label']} saved."
+            self._refresh(session, actor, agent_id)
         self.field_dialog_open = False
         self.form_errors = {}
         return rx.toast.success(message)

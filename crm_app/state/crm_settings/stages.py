@@ -7,8 +7,7 @@ import dataclasses
 import reflex as rx
 
 from crm_app.services import stages as stage_service
-from crm_app.services.errors import ServiceError
-from crm_app.state.base import error_toast
+from crm_app.state.base import shows_errors
 from crm_app.state.dto import Choice
 from crm_app.state.ids import as_int, id_list
 
@@ -56,17 +55,12 @@ class StageEdits(rx.State, mixin=True):
         self.new_stage_error = ""
 
     @rx.event
+    @shows_errors(fields="new_stage_error")
     def add_stage(self):
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self._agent_id()
-                stage = stage_service.add_stage(session, actor, agent_id, self.new_stage_name)
-                self._refresh(session, actor, agent_id)
-        except ServiceError as error:
-            if error.field:
-                self.new_stage_error = error.message
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_id = self._agent_id()
+            stage = stage_service.add_stage(session, actor, agent_id, self.new_stage_name)
+            self._refresh(session, actor, agent_id)
         self.new_stage_name = ""
         return rx.toast.success(f"Stage {stage['name']} added.")
 
@@ -103,20 +97,15 @@ class StageEdits(rx.State, mixin=True):
             return type(self).cancel_rename
 
     @rx.event
+    @shows_errors(fields="rename_error")
     def save_rename(self):
         sid = self.renaming_stage_id
         if not sid:
             return None
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self._agent_id()
-                stage = stage_service.rename_stage(session, actor, agent_id, sid, self.rename_value)
-                self._refresh(session, actor, agent_id)
-        except ServiceError as error:
-            if error.field:
-                self.rename_error = error.message
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_id = self._agent_id()
+            stage = stage_service.rename_stage(session, actor, agent_id, sid, self.rename_value)
+            self._refresh(session, actor, agent_id)
         self.renaming_stage_id = 0
         return rx.toast.success(f"Stage renamed to {stage['name']}.")
 
@@ -167,20 +156,15 @@ class StageEdits(rx.State, mixin=True):
         self.remove_error = ""
 
     @rx.event
+    @shows_errors(fields="remove_error")
     def confirm_remove_stage(self):
         target = as_int(self.remove_target)
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self._agent_id()
-                result = stage_service.remove_stage(
-                    session, actor, agent_id, self.remove_stage_id, target
-                )
-                self._refresh(session, actor, agent_id)
-        except ServiceError as error:
-            if error.field:
-                self.remove_error = error.message
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_id = self._agent_id()
+            result = stage_service.remove_stage(
+                session, actor, agent_id, self.remove_stage_id, target
+            )
+            self._refresh(session, actor, agent_id)
         self.remove_open = False
         moved = (
             (

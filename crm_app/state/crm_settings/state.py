@@ -12,7 +12,7 @@ import reflex as rx
 from crm_app.services import fields as field_service
 from crm_app.services import stages as stage_service
 from crm_app.services.errors import NotFound, ServiceError
-from crm_app.state.base import AppState, error_toast
+from crm_app.state.base import AppState, error_toast, shows_errors
 from crm_app.state.crm_settings.field_dialog import FieldDialog, FieldRow
 from crm_app.state.crm_settings.stages import StageEdits, StageRow
 from crm_app.state.dto import pick_all
@@ -89,15 +89,13 @@ class CrmSettingsState(FieldDialog, StageEdits, AppState):
             self._clear(error.message)
             return error_toast(error)
 
+    @shows_errors
     def _write(self, action, success: str | None = None):
         """Run one service write for this page's agent, refresh, and toast the outcome."""
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self._agent_id()
-                result = action(session, actor, agent_id)
-                self._refresh(session, actor, agent_id)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_id = self._agent_id()
+            result = action(session, actor, agent_id)
+            self._refresh(session, actor, agent_id)
         if success:
             return rx.toast.success(success(result) if callable(success) else success)
         return None
@@ -189,17 +187,12 @@ class CrmSettingsState(FieldDialog, StageEdits, AppState):
         self.defaults_errors = {}
 
     @rx.event
+    @shows_errors(fields="defaults_errors")
     def save_defaults(self):
-        try:
-            with self.unit() as (session, actor):
-                agent_id = self._agent_id()
-                stage_service.update_crm_defaults(
-                    session, actor, agent_id, self.phone_region, self.duplicate_policy
-                )
-                self._refresh(session, actor, agent_id)
-        except ServiceError as error:
-            if error.field:
-                self.defaults_errors = {error.field: error.message}
-                return None
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            agent_id = self._agent_id()
+            stage_service.update_crm_defaults(
+                session, actor, agent_id, self.phone_region, self.duplicate_policy
+            )
+            self._refresh(session, actor, agent_id)
         return rx.toast.success("CRM defaults saved.")

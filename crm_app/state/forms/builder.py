@@ -8,8 +8,8 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.services import forms as form_service
-from crm_app.services.errors import NotFound, ServiceError, ValidationError
-from crm_app.state.base import error_toast, route_param
+from crm_app.services.errors import NotFound, ValidationError
+from crm_app.state.base import route_param, shows_errors
 from crm_app.state.forms.common import FORM_ONLY, FormsBase, form_path, plain
 from crm_app.state.forms.edits import ElementEdits
 
@@ -152,6 +152,7 @@ class FormBuilderState(ElementEdits, FormsBase):
         return {"elements": self.elements, "settings": dict(self.settings)}
 
     @rx.event
+    @shows_errors
     def load(self):
         self.tab, self.errors = "build", {}
         try:
@@ -165,10 +166,9 @@ class FormBuilderState(ElementEdits, FormsBase):
         except NotFound as error:
             self.loaded, self.load_error, self.elements = True, error.message, []
             return
-        except ServiceError as error:
-            return error_toast(error)
         self.share_url, self.share_embed, self.share_qr = links["url"], links["embed"], links["qr"]
 
+    @shows_errors
     def _save(self, elements: list[dict] | None = None, settings: dict | None = None):
         """Save the draft with these changes; a validation error stays next to its input."""
         draft = plain(
@@ -191,8 +191,6 @@ class FormBuilderState(ElementEdits, FormsBase):
                 self.settings = settings
             self.errors = {error.field or "form": error.message}
             return None
-        except ServiceError as error:
-            return error_toast(error)
         self.errors = {}
         self.elements = cleaned["elements"]
         self.settings = {k: "" if v is None else str(v) for k, v in cleaned["settings"].items()}
@@ -208,6 +206,7 @@ class FormBuilderState(ElementEdits, FormsBase):
 
     # ---------------------------------------------------------------- lifecycle
 
+    @shows_errors
     def _lifecycle(self, action, success: str):
         try:
             with self.unit() as (session, actor):
@@ -224,8 +223,6 @@ class FormBuilderState(ElementEdits, FormsBase):
                 self.tab = "build"
                 self.errors["form"] = error.message
             return rx.toast.error(error.message)
-        except ServiceError as error:
-            return error_toast(error)
         self.errors = {}
         return rx.toast.success(success)
 

@@ -8,8 +8,7 @@ import copy
 import reflex as rx
 
 from crm_app.services import forms as form_service
-from crm_app.services.errors import ServiceError, ValidationError
-from crm_app.state.base import error_toast
+from crm_app.state.base import shows_errors
 from crm_app.state.forms.common import FORM_ONLY
 
 
@@ -201,18 +200,11 @@ class ElementEdits(rx.State, mixin=True):
         return self._save(settings=settings)
 
     @rx.event
+    @shows_errors(fields="errors")
     def rename(self, form_data: dict):
         name = str((form_data or {}).get("name", ""))
-        try:
-            with self.unit() as (session, actor):
-                form = form_service.rename_form(
-                    session, actor, self._agent_id(), self.form_id, name
-                )
-                self.name = form.name
-        except ValidationError as error:
-            self.errors = {"name": error.message}
-            return
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            form = form_service.rename_form(session, actor, self._agent_id(), self.form_id, name)
+            self.name = form.name
         self.errors = {}
         return rx.toast.success("Form name saved.")

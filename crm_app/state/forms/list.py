@@ -7,8 +7,8 @@ import reflex as rx
 from crm_app import routes
 from crm_app.services import forms as form_service
 from crm_app.services.access import require_agent
-from crm_app.services.errors import NotFound, ServiceError, ValidationError
-from crm_app.state.base import error_toast, route_param
+from crm_app.services.errors import NotFound
+from crm_app.state.base import route_param, shows_errors
 from crm_app.state.dto import pick_all
 from crm_app.state.forms.common import FormRow, FormsBase, form_path
 
@@ -43,6 +43,7 @@ class FormsListState(FormsBase):
         self.loaded = True
 
     @rx.event
+    @shows_errors
     def load(self):
         self.create_open = self.share_open = self.delete_open = False
         try:
@@ -50,8 +51,6 @@ class FormsListState(FormsBase):
                 self._refresh(session, actor)
         except NotFound as error:
             self.forms, self.loaded, self.load_error = [], True, error.message
-        except ServiceError as error:
-            return error_toast(error)
 
     @rx.event
     def open_create(self):
@@ -62,29 +61,21 @@ class FormsListState(FormsBase):
         self.create_open = bool(value)
 
     @rx.event
+    @shows_errors(fields="new_name_error")
     def create(self, form_data: dict):
         name = str((form_data or {}).get("name", ""))
-        try:
-            with self.unit() as (session, actor):
-                form = form_service.create_form(session, actor, self._agent_id(), name)
-                form_id = form.id
-        except ValidationError as error:
-            self.new_name_error = error.message
-            return
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            form_id = form_service.create_form(session, actor, self._agent_id(), name).id
         self.create_open = False
         return rx.redirect(form_path(routes.FORM_BUILDER, self._agent_id(), form_id))
 
     @rx.event
+    @shows_errors
     def duplicate(self, form_id: str):
-        try:
-            with self.unit() as (session, actor):
-                copy_ = form_service.duplicate_form(session, actor, self._agent_id(), str(form_id))
-                name = copy_.name
-                self._refresh(session, actor)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            copy_ = form_service.duplicate_form(session, actor, self._agent_id(), str(form_id))
+            name = copy_.name
+            self._refresh(session, actor)
         return rx.toast.success(f"Created “{name}” as a draft.")
 
     @rx.event
@@ -99,25 +90,21 @@ class FormsListState(FormsBase):
         self.delete_open = bool(value)
 
     @rx.event
+    @shows_errors
     def confirm_delete(self):
-        try:
-            with self.unit() as (session, actor):
-                form_service.delete_form(session, actor, self._agent_id(), self.delete_id)
-                self._refresh(session, actor)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            form_service.delete_form(session, actor, self._agent_id(), self.delete_id)
+            self._refresh(session, actor)
         self.delete_open = False
         return rx.toast.success(f"Deleted “{self.delete_name}” and its submissions.")
 
     @rx.event
+    @shows_errors
     def open_share(self, form_id: str):
-        try:
-            with self.unit() as (session, actor):
-                _, form = form_service.form_of(session, actor, self._agent_id(), str(form_id))
-                links = form_service.share_links(form)
-                self.share_name, self.share_status = form.name, form.status
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            _, form = form_service.form_of(session, actor, self._agent_id(), str(form_id))
+            links = form_service.share_links(form)
+            self.share_name, self.share_status = form.name, form.status
         self.share_url, self.share_embed, self.share_qr = links["url"], links["embed"], links["qr"]
         self.share_open = True
 

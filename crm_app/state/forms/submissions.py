@@ -9,8 +9,8 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.services import forms as form_service
-from crm_app.services.errors import NotFound, ServiceError, ValidationError
-from crm_app.state.base import error_toast, route_param
+from crm_app.services.errors import NotFound, ValidationError
+from crm_app.state.base import route_param, shows_errors
 from crm_app.state.dto import pick_all
 from crm_app.state.forms.common import (
     FormsBase,
@@ -110,14 +110,13 @@ class SubmissionsState(FormsBase):
         self.load_error = ""
         self.loaded = True
 
+    @shows_errors
     def _reload(self):
         try:
             with self.unit() as (session, actor):
                 self._refresh(session, actor)
         except NotFound as error:
             self.loaded, self.load_error, self.items = True, error.message, []
-        except ServiceError as error:
-            return error_toast(error)
 
     @rx.event
     def load(self):
@@ -151,35 +150,29 @@ class SubmissionsState(FormsBase):
         return self._reload()
 
     @rx.event
+    @shows_errors
     def open_detail(self, submission_id: str):
-        try:
-            with self.unit() as (session, actor):
-                self.detail = submission_detail(
-                    form_service.submission_detail(
-                        session, actor, self._agent_id(), self.form_id, str(submission_id)
-                    )
+        with self.unit() as (session, actor):
+            self.detail = submission_detail(
+                form_service.submission_detail(
+                    session, actor, self._agent_id(), self.form_id, str(submission_id)
                 )
-        except ServiceError as error:
-            return error_toast(error)
+            )
         self.drawer_open = True
 
     @rx.event
     def set_drawer_open(self, value: bool):
         self.drawer_open = bool(value)
 
+    @shows_errors
     def _act(self, action, success: str):
         sid = self.detail.id
-        try:
-            with self.unit() as (session, actor):
-                action(session, actor, self._agent_id(), self.form_id, sid)
-                self.detail = submission_detail(
-                    form_service.submission_detail(
-                        session, actor, self._agent_id(), self.form_id, sid
-                    )
-                )
-                self._refresh(session, actor)
-        except ServiceError as error:
-            return error_toast(error)
+        with self.unit() as (session, actor):
+            action(session, actor, self._agent_id(), self.form_id, sid)
+            self.detail = submission_detail(
+                form_service.submission_detail(session, actor, self._agent_id(), self.form_id, sid)
+            )
+            self._refresh(session, actor)
         return rx.toast.success(success)
 
     @rx.event
