@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.layout import field_error
+from crm_app import routes
+from crm_app.components.layout import empty_state, field_error
 
 MUTED = rx.color("gray", 11)
 SUBTLE = rx.color("gray", 10)
@@ -205,4 +206,58 @@ def confirm_dialog(
         ),
         open=open,
         on_open_change=on_open_change,
+    )
+
+
+def icon_action(
+    icon: str, label, tip, on_click=None, *, color_scheme: str = "gray", size: str = "1", **props
+) -> rx.Component:
+    """A ghost icon button with a tooltip (`tip`); `label` names it for screen readers."""
+    return rx.tooltip(
+        rx.icon_button(
+            rx.icon(icon, size=14 if size == "1" else 15),
+            size=size,
+            variant="ghost",
+            color_scheme=color_scheme,
+            on_click=on_click,
+            aria_label=label,
+            **props,
+        ),
+        content=tip,
+    )
+
+
+def move_buttons(up, down, name, *, first, last, disabled=False) -> rx.Component:
+    """Up and down arrows for one row of an ordered list named `name` (keyboard and touch
+    alternative to dragging); `first`/`last` disable the arrow that would leave the list."""
+    return rx.hstack(
+        icon_action("arrow-up", "Move " + name + " up", "Move up", up, disabled=first | disabled),
+        icon_action(
+            "arrow-down", "Move " + name + " down", "Move down", down, disabled=last | disabled
+        ),
+        spacing="1",
+    )
+
+
+def read_only_notice(text: str) -> rx.Component:
+    """The grey line over a screen the member may look at but not change."""
+    return rx.callout(text, icon="lock", color_scheme="gray", size="1", width="100%")
+
+
+def agent_screen(loaded, load_error, content: rx.Component) -> rx.Component:
+    """An agent's settings screen: a spinner until loaded, then `content`, or (wrong or
+    foreign agent) why not with a way back to the agents."""
+    return rx.cond(
+        ~loaded,
+        rx.center(rx.spinner(size="3"), padding="60px"),
+        rx.cond(
+            load_error != "",
+            empty_state(
+                "search-x",
+                load_error,
+                "This agent does not exist or you do not have access to it.",
+                rx.link(rx.button("Go to Agents", variant="soft"), href=routes.AGENTS),
+            ),
+            content,
+        ),
     )

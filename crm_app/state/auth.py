@@ -133,6 +133,44 @@ class CodeFlow(rx.State, mixin=True):
         with session_scope() as session:
             auth.request_code(session, email, ip=self._ip())
 
+    def _request_code(self, form_data: dict) -> str:
+        """Step one of this screen: check the form, send the code; the (normalized) email."""
+        raise NotImplementedError
+
+    def _accept_code(self, session, code: str):
+        """Step two of this screen: the (user, organization id) the right code signs in."""
+        raise NotImplementedError
+
+    @rx.event
+    def send_code(self, form_data: dict):
+        self._clear_errors()
+        self.sending = True
+        yield
+        try:
+            email = self._request_code(form_data if isinstance(form_data, dict) else {})
+        except ServiceError as error:
+            self._show(error)
+            return
+        finally:
+            self.sending = False
+        yield self._code_sent(email)
+
+    @rx.event
+    def verify(self, form_data: dict):
+        self._clear_errors()
+        self.verifying = True
+        yield
+        code = str((form_data if isinstance(form_data, dict) else {}).get("code", ""))
+        try:
+            with session_scope() as session:
+                user, org_id = self._accept_code(session, code)
+                ticket = sessions.issue_ticket(session, user, org_id)
+        except ServiceError as error:
+            self._show(error)
+            self.verifying = False
+            return
+        yield self._go_complete(ticket)
+
 
 class LoginState(CodeFlow, AppState):
     """/login: email, then the emailed code."""
@@ -154,37 +192,13 @@ class LoginState(CodeFlow, AppState):
         self.form_error = OIDC_ERRORS.get(query.get("error", ""), "")
         return None
 
-    @rx.event
-    def send_code(self, form_data: dict):
-        self._clear_errors()
-        self.sending = True
-        yield
+    def _request_code(self, form_data: dict) -> str:
         email = str(form_data.get("email", ""))
-        try:
-            self._send(email)
-        except ServiceError as error:
-            self._show(error)
-            self.sending = False
-            return
-        self.sending = False
-        yield self._code_sent(auth.normalize_email(email))
+        self._send(email)
+        return auth.normalize_email(email)
 
-    @rx.event
-    def verify(self, form_data: dict):
-        self._clear_errors()
-        self.verifying = True
-        yield
-        try:
-            with session_scope() as session:
-                user, org_id = auth.sign_in(
-                    session, self.email, str(form_data.get("code", "")), self._ip()
-                )
-                ticket = sessions.issue_ticket(session, user, org_id)
-        except ServiceError as error:
-            self._show(error)
-            self.verifying = False
-            return
-        yield self._go_complete(ticket)
+    def _accept_code(self, session, code: str):
+        return auth.sign_in(session, self.email, code, self._ip())
 
 
 class SignupState(CodeFlow, AppState):
@@ -206,48 +220,20 @@ class SignupState(CodeFlow, AppState):
         self.dev_mailbox = dev_mailbox_open(self)
         return None
 
-    @rx.event
-    def send_code(self, form_data: dict):
-        self._clear_errors()
+    def _request_code(self, form_data: dict) -> str:
         self.org_name, self.first_name, self.last_name = (
             str(form_data.get(k, ""))[:200] for k in ("org_name", "first_name", "last_name")
         )
-        self.sending = True
-        yield
-        try:
-            details = auth.clean_sign_up_details(
-                str(form_data.get("email", "")), self.org_name, self.first_name, self.last_name
-            )
-            self._send(details["email"])
-        except ServiceError as error:
-            self._show(error)
-            self.sending = False
-            return
-        self.sending = False
-        yield self._code_sent(details["email"])
+        details = auth.clean_sign_up_details(
+            str(form_data.get("email", "")), self.org_name, self.first_name, self.last_name
+        )
+        self._send(details["email"])
+        return details["email"]
 
-    @rx.event
-    def verify(self, form_data: dict):
-        self._clear_errors()
-        self.verifying = True
-        yield
-        try:
-            with session_scope() as session:
-                user, org_id = auth.sign_up(
-                    session,
-                    self.email,
-                    str(form_data.get("code", "")),
-                    self.org_name,
-                    self.first_name,
-                    self.last_name,
-                    self._ip(),
-                )
-                ticket = sessions.issue_ticket(session, user, org_id)
-        except ServiceError as error:
-            self._show(error)
-            self.verifying = False
-            return
-        yield self._go_complete(ticket)
+    def _accept_code(self, session, code: str):
+        return auth.sign_up(
+            session, self.email, code, self.org_name, self.first_name, self.last_name, self._ip()
+        )
 
 
 class InviteState(CodeFlow, AppState):
@@ -287,51 +273,21 @@ class InviteState(CodeFlow, AppState):
         self.last_name = preview["last_name"]
         self.loaded = True
 
-    @rx.event
-    def send_code(self, form_data: dict):
-        self._clear_errors()
+    def _request_code(self, form_data: dict) -> str:
         self.first_name = str(form_data.get("first_name", ""))[:200]
         self.last_name = str(form_data.get("last_name", ""))[:200]
-        self.sending = True
-        yield
-        try:
-            auth.clean_names(self.first_name, self.last_name)
-            with session_scope() as session:
-                email = invitations.send_invitation_code(
-                    session, self._invite_token(), ip=self._ip()
-                )
-        except ServiceError as error:
-            self._show(error)
-            self.sending = False
-            return
-        self.sending = False
-        yield self._code_sent(email)
+        auth.clean_names(self.first_name, self.last_name)
+        with session_scope() as session:
+            return invitations.send_invitation_code(session, self._invite_token(), ip=self._ip())
 
     def _send(self, email: str) -> None:
         with session_scope() as session:
             invitations.send_invitation_code(session, self._invite_token(), ip=self._ip())
 
-    @rx.event
-    def verify(self, form_data: dict):
-        self._clear_errors()
-        self.verifying = True
-        yield
-        try:
-            with session_scope() as session:
-                user, org_id = invitations.accept_invitation(
-                    session,
-                    self._invite_token(),
-                    str(form_data.get("code", "")),
-                    self.first_name,
-                    self.last_name,
-                    self._ip(),
-                )
-                ticket = sessions.issue_ticket(session, user, org_id)
-        except ServiceError as error:
-            self._show(error)
-            self.verifying = False
-            return
-        yield self._go_complete(ticket)
+    def _accept_code(self, session, code: str):
+        return invitations.accept_invitation(
+            session, self._invite_token(), code, self.first_name, self.last_name, self._ip()
+        )
 
 
 def dev_mailbox_open(state: rx.State) -> bool:

@@ -198,28 +198,33 @@ class AutomationsState(AppState):
         self._touch(key)
         return None
 
-    @rx.event
-    def set_selected(self, key: str, member_id: str):
+    def _pick(self, key: str, member_id) -> tuple:
+        """The member id to put in slot `key`, or None and the toast saying why not."""
         if (denied := self._editable(key)) is not None:
-            return denied
+            return None, denied
         uid = self._member(key, member_id)
         if uid is None:
-            return rx.toast.error("Choose a member from the list.")
+            return None, rx.toast.error("Choose a member from the list.")
         if uid in self._chosen(OTHER[key]):
-            return rx.toast.error(f"{self.names.get(uid)} is already chosen in the other slot.")
+            return None, rx.toast.error(
+                f"{self.names.get(uid)} is already chosen in the other slot."
+            )
+        return uid, None
+
+    @rx.event
+    def set_selected(self, key: str, member_id: str):
+        uid, refused = self._pick(key, member_id)
+        if uid is None:
+            return refused
         self.selected = self.selected | {key: uid}
         self._touch(key)
         return None
 
     @rx.event
     def add_to_rotation(self, key: str, member_id: str):
-        if (denied := self._editable(key)) is not None:
-            return denied
-        uid = self._member(key, member_id)
+        uid, refused = self._pick(key, member_id)
         if uid is None:
-            return rx.toast.error("Choose a member from the list.")
-        if uid in self._chosen(OTHER[key]):
-            return rx.toast.error(f"{self.names.get(uid)} is already chosen in the other slot.")
+            return refused
         if uid not in self.rotation.get(key, []):
             self.rotation = self.rotation | {key: [*self.rotation.get(key, []), uid]}
             self._touch(key)

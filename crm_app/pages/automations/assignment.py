@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd import sortable_item, sortable_list
-from crm_app.components.kit import card
+from crm_app.components.kit import card, icon_action, move_buttons
 from crm_app.components.layout import ACCENT, field_error
 from crm_app.pages.automations.common import (
     METHOD_HINTS,
@@ -90,41 +90,21 @@ def _rotation_row(key: str, row: rx.Var, index: rx.Var, what: str) -> rx.Compone
                 min_width="0",
                 trim="both",
             ),
-            rx.tooltip(
-                rx.icon_button(
-                    rx.icon("arrow-up", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="gray",
-                    on_click=S.move_in_rotation(key, uid, "up"),
-                    disabled=(index == 0) | ~S.can_edit,
-                    aria_label="Move " + name + " up",
-                ),
-                content="Move up",
+            move_buttons(
+                S.move_in_rotation(key, uid, "up"),
+                S.move_in_rotation(key, uid, "down"),
+                name,
+                first=index == 0,
+                last=index == last,
+                disabled=~S.can_edit,
             ),
-            rx.tooltip(
-                rx.icon_button(
-                    rx.icon("arrow-down", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="gray",
-                    on_click=S.move_in_rotation(key, uid, "down"),
-                    disabled=(index == last) | ~S.can_edit,
-                    aria_label="Move " + name + " down",
-                ),
-                content="Move down",
-            ),
-            rx.tooltip(
-                rx.icon_button(
-                    rx.icon("x", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="red",
-                    on_click=S.remove_from_rotation(key, uid),
-                    disabled=~S.can_edit,
-                    aria_label="Remove " + name + " from " + what,
-                ),
-                content="Remove",
+            icon_action(
+                "x",
+                "Remove " + name + " from " + what,
+                "Remove",
+                S.remove_from_rotation(key, uid),
+                color_scheme="red",
+                disabled=~S.can_edit,
             ),
             spacing="2",
             align="center",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
-from crm_app.components.kit import card
+from crm_app.components.kit import agent_screen, card, read_only_notice
 from crm_app.components.layout import dashboard, empty_state, page_header
 from crm_app.pages.automations.assignment import assignment_tab
 from crm_app.pages.automations.common import (
@@ -146,12 +146,8 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.cond(
             ~S.can_edit,
-            rx.callout(
-                "You can view these automations. Only Owners and Admins can change them.",
-                icon="lock",
-                color_scheme="gray",
-                size="1",
-                width="100%",
+            read_only_notice(
+                "You can view these automations. Only Owners and Admins can change them."
             ),
         ),
         _trigger(),
@@ -186,20 +182,7 @@ def page() -> rx.Component:
         ),
         rx.box(_desktop_only_notice(), display=SMALL, width="100%"),
         rx.box(
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), padding="60px"),
-                rx.cond(
-                    S.load_error != "",
-                    empty_state(
-                        "search-x",
-                        S.load_error,
-                        "This agent does not exist or you do not have access to it.",
-                        rx.link(rx.button("Go to Agents", variant="soft"), href=routes.AGENTS),
-                    ),
-                    _content(),
-                ),
-            ),
+            agent_screen(S.loaded, S.load_error, _content()),
             display=LARGE,
             width="100%",
         ),

@@ -35,36 +35,6 @@ def row_style() -> dict:
     }
 
 
-def move_buttons(up, down, disabled_up, disabled_down, what) -> rx.Component:
-    return rx.hstack(
-        rx.tooltip(
-            rx.icon_button(
-                rx.icon("arrow-up", size=14),
-                size="1",
-                variant="ghost",
-                color_scheme="gray",
-                on_click=up,
-                disabled=disabled_up | ~S.can_edit,
-                aria_label=f"Move {what} up",
-            ),
-            content="Move up",
-        ),
-        rx.tooltip(
-            rx.icon_button(
-                rx.icon("arrow-down", size=14),
-                size="1",
-                variant="ghost",
-                color_scheme="gray",
-                on_click=down,
-                disabled=disabled_down | ~S.can_edit,
-                aria_label=f"Move {what} down",
-            ),
-            content="Move down",
-        ),
-        spacing="1",
-    )
-
-
 # ---------------------------------------------------------------- contact fields
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd import sortable_item, sortable_list
-from crm_app.components.kit import card
+from crm_app.components.kit import card, icon_action, move_buttons
 from crm_app.components.layout import ACCENT
-from crm_app.pages.crm_settings.common import move_buttons, row_style, section_title, switch
+from crm_app.pages.crm_settings.common import row_style, section_title, switch
 from crm_app.state.crm_settings import CrmSettingsState as S
 
 
@@ -52,35 +52,27 @@ def _field_row(field: rx.Var, index: rx.Var) -> rx.Component:
             move_buttons(
                 S.move_field(fid, "up"),
                 S.move_field(fid, "down"),
-                index == 0,
-                index == S.fields.length() - 1,
                 label,
+                first=index == 0,
+                last=index == S.fields.length() - 1,
+                disabled=~S.can_edit,
             ),
-            rx.tooltip(
-                rx.icon_button(
-                    rx.icon("pencil", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="gray",
-                    on_click=S.open_edit_field(fid),
-                    aria_label="Edit " + label,
-                ),
-                content=rx.cond(S.can_edit, "Edit", "View"),
+            icon_action(
+                "pencil",
+                "Edit " + label,
+                rx.cond(S.can_edit, "Edit", "View"),
+                S.open_edit_field(fid),
             ),
             rx.cond(
                 field.is_default,
                 rx.box(width="24px"),
-                rx.tooltip(
-                    rx.icon_button(
-                        rx.icon("archive", size=14),
-                        size="1",
-                        variant="ghost",
-                        color_scheme="red",
-                        on_click=S.archive_field(fid),
-                        disabled=~S.can_edit,
-                        aria_label="Archive " + label,
-                    ),
-                    content="Archive (values are kept)",
+                icon_action(
+                    "archive",
+                    "Archive " + label,
+                    "Archive (values are kept)",
+                    S.archive_field(fid),
+                    color_scheme="red",
+                    disabled=~S.can_edit,
                 ),
             ),
             spacing="3",

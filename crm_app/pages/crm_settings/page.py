@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
-from crm_app.components.kit import card, labelled
-from crm_app.components.layout import dashboard, empty_state, page_header
+from crm_app.components.kit import agent_screen, card, labelled, read_only_notice
+from crm_app.components.layout import dashboard, page_header
 from crm_app.pages.crm_settings.common import section_title
 from crm_app.pages.crm_settings.field_dialog import field_dialog
 from crm_app.pages.crm_settings.fields import fields_tab
@@ -92,12 +92,8 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.cond(
             ~S.can_edit,
-            rx.callout(
-                "You can view these settings. Only Owners and Admins can change them.",
-                icon="lock",
-                color_scheme="gray",
-                size="1",
-                width="100%",
+            read_only_notice(
+                "You can view these settings. Only Owners and Admins can change them."
             ),
         ),
         rx.tabs.root(
@@ -125,20 +121,7 @@ def page() -> rx.Component:
             "CRM Settings",
             "Choose the contact fields, pipeline stages and defaults this agent's CRM uses.",
         ),
-        rx.cond(
-            ~S.loaded,
-            rx.center(rx.spinner(size="3"), padding="60px"),
-            rx.cond(
-                S.load_error != "",
-                empty_state(
-                    "search-x",
-                    S.load_error,
-                    "This agent does not exist or you do not have access to it.",
-                    rx.link(rx.button("Go to Agents", variant="soft"), href=routes.AGENTS),
-                ),
-                _content(),
-            ),
-        ),
+        agent_screen(S.loaded, S.load_error, _content()),
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd import sortable_item, sortable_list
-from crm_app.components.kit import card, confirm_dialog, labelled
+from crm_app.components.kit import card, confirm_dialog, icon_action, labelled, move_buttons
 from crm_app.components.layout import field_error
-from crm_app.pages.crm_settings.common import move_buttons, row_style, section_title
+from crm_app.pages.crm_settings.common import row_style, section_title
 from crm_app.state.crm_settings import CrmSettingsState as S
 
 
@@ -56,33 +56,21 @@ def _stage_row(stage: rx.Var, index: rx.Var) -> rx.Component:
             move_buttons(
                 S.move_stage(sid, "up"),
                 S.move_stage(sid, "down"),
-                index == 0,
-                index == S.stages.length() - 1,
                 name,
+                first=index == 0,
+                last=index == S.stages.length() - 1,
+                disabled=~S.can_edit,
             ),
-            rx.tooltip(
-                rx.icon_button(
-                    rx.icon("pencil", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="gray",
-                    on_click=S.start_rename(sid),
-                    disabled=~S.can_edit,
-                    aria_label="Rename " + name,
-                ),
-                content="Rename",
+            icon_action(
+                "pencil", "Rename " + name, "Rename", S.start_rename(sid), disabled=~S.can_edit
             ),
-            rx.tooltip(
-                rx.icon_button(
-                    rx.icon("trash-2", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="red",
-                    on_click=S.open_remove_stage(sid),
-                    disabled=~S.can_edit | (S.stages.length() <= 1),
-                    aria_label="Remove " + name,
-                ),
-                content="Remove",
+            icon_action(
+                "trash-2",
+                "Remove " + name,
+                "Remove",
+                S.open_remove_stage(sid),
+                color_scheme="red",
+                disabled=~S.can_edit | (S.stages.length() <= 1),
             ),
             spacing="3",
             align="center",

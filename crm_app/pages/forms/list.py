@@ -10,6 +10,7 @@ from crm_app.components.kit import (
     dialog,
     dialog_footer,
     form_dialog,
+    icon_action,
     labelled,
 )
 from crm_app.components.layout import dashboard, empty_state, page_header
@@ -46,38 +47,20 @@ def _form_row(f) -> rx.Component:
                     ),
                     content=rx.cond(S.can_edit, "Edit", "View"),
                 ),
-                rx.tooltip(
-                    rx.icon_button(
-                        rx.icon("share-2", size=15),
-                        variant="ghost",
-                        color_scheme="gray",
-                        aria_label="Share " + f.name,
-                        on_click=S.open_share(f.id),
-                    ),
-                    content="Share",
-                ),
+                icon_action("share-2", "Share " + f.name, "Share", S.open_share(f.id), size="2"),
                 rx.cond(
                     S.can_edit,
                     rx.fragment(
-                        rx.tooltip(
-                            rx.icon_button(
-                                rx.icon("copy", size=15),
-                                variant="ghost",
-                                color_scheme="gray",
-                                aria_label="Duplicate " + f.name,
-                                on_click=S.duplicate(f.id),
-                            ),
-                            content="Duplicate",
+                        icon_action(
+                            "copy", "Duplicate " + f.name, "Duplicate", S.duplicate(f.id), size="2"
                         ),
-                        rx.tooltip(
-                            rx.icon_button(
-                                rx.icon("trash-2", size=15),
-                                variant="ghost",
-                                color_scheme="red",
-                                aria_label="Delete " + f.name,
-                                on_click=S.ask_delete(f.id),
-                            ),
-                            content="Delete",
+                        icon_action(
+                            "trash-2",
+                            "Delete " + f.name,
+                            "Delete",
+                            S.ask_delete(f.id),
+                            color_scheme="red",
+                            size="2",
                         ),
                     ),
                 ),

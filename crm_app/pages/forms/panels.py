@@ -11,6 +11,9 @@ from crm_app.components.layout import ACCENT, field_error
 from crm_app.pages.forms.common import BUILDER_SIDE, STICKY_IN_ROW
 from crm_app.state.forms import PALETTE, FormBuilderState
 
+# The min/max pair per kind of element: text lengths, or the range of a number.
+_LIMITS = (("text", "Min length", "Max length", 6), ("number", "Minimum", "Maximum", 16))
+
 
 def _text_control(handler, *, dom_id: str, key, default, area: bool, **props) -> rx.Component:
     """A builder text input that saves while typing (debounced) and when left."""
@@ -130,24 +133,18 @@ def properties() -> rx.Component:
                             spacing="2",
                             align="center",
                         ),
-                        rx.cond(
-                            kind == "text",
-                            rx.hstack(
-                                _prop_text("Min length", "min", input_type="number", max_length=6),
-                                _prop_text("Max length", "max", input_type="number", max_length=6),
-                                spacing="3",
-                                width="100%",
-                            ),
-                        ),
-                        rx.cond(
-                            kind == "number",
-                            rx.hstack(
-                                _prop_text("Minimum", "min", input_type="number", max_length=16),
-                                _prop_text("Maximum", "max", input_type="number", max_length=16),
-                                spacing="3",
-                                width="100%",
-                            ),
-                        ),
+                        *[
+                            rx.cond(
+                                kind == which,
+                                rx.hstack(
+                                    _prop_text(low, "min", input_type="number", max_length=digits),
+                                    _prop_text(high, "max", input_type="number", max_length=digits),
+                                    spacing="3",
+                                    width="100%",
+                                ),
+                            )
+                            for which, low, high, digits in _LIMITS
+                        ],
                         rx.cond(
                             kind == "choice",
                             rx.cond(

@@ -143,23 +143,30 @@ def invite_dialog() -> rx.Component:
     )
 
 
-def role_dialog() -> rx.Component:
+def _member_dialog(title, who, said, body, error, save, *, open, on_open_change, max_width):
+    """A dialog about one member (`who`, in bold in the description) with one Save button."""
     return dialog(
+        title,
+        rx.vstack(*body, field_error(error), spacing="2", width="100%", padding_top="16px"),
+        dialog_footer(save),
+        description=rx.fragment(rx.text.span(said[0]), rx.text.strong(who), rx.text.span(said[1])),
+        open=open,
+        on_open_change=on_open_change,
+        max_width=max_width,
+    )
+
+
+def role_dialog() -> rx.Component:
+    return _member_dialog(
         "Change role",
-        rx.vstack(
+        S.role_target_name,
+        ("Choose the role for ", "."),
+        [
             _role_select(S.role_value, S.set_role_value),
             rx.text(_role_hint(S.role_value), size="1", color=rx.color("gray", 10)),
-            field_error(S.role_error),
-            spacing="2",
-            width="100%",
-            padding_top="16px",
-        ),
-        dialog_footer(rx.button("Save role", on_click=S.save_role, color_scheme=ACCENT)),
-        description=rx.fragment(
-            rx.text.span("Choose the role for "),
-            rx.text.strong(S.role_target_name),
-            rx.text.span("."),
-        ),
+        ],
+        S.role_error,
+        rx.button("Save role", on_click=S.save_role, color_scheme=ACCENT),
         open=S.role_open,
         on_open_change=S.set_role_open,
         max_width="420px",
@@ -167,21 +174,13 @@ def role_dialog() -> rx.Component:
 
 
 def agents_dialog() -> rx.Component:
-    return dialog(
+    return _member_dialog(
         "Agent access",
-        rx.vstack(
-            _agent_checklist(S.agents_selected, S.toggle_member_agent),
-            field_error(S.agents_error),
-            spacing="2",
-            width="100%",
-            padding_top="16px",
-        ),
-        dialog_footer(rx.button("Save access", on_click=S.save_agents, color_scheme=ACCENT)),
-        description=rx.fragment(
-            rx.text.span("Choose the agents "),
-            rx.text.strong(S.agents_target_name),
-            rx.text.span(" works in. Owners and Admins always see every agent."),
-        ),
+        S.agents_target_name,
+        ("Choose the agents ", " works in. Owners and Admins always see every agent."),
+        [_agent_checklist(S.agents_selected, S.toggle_member_agent)],
+        S.agents_error,
+        rx.button("Save access", on_click=S.save_agents, color_scheme=ACCENT),
         open=S.agents_open,
         on_open_change=S.set_agents_open,
         max_width="440px",

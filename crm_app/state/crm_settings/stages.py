@@ -9,7 +9,7 @@ import reflex as rx
 from crm_app.services import stages as stage_service
 from crm_app.state.base import shows_errors
 from crm_app.state.dto import Choice
-from crm_app.state.ids import as_int, id_list
+from crm_app.state.ids import as_int
 
 
 @dataclasses.dataclass
@@ -111,22 +111,14 @@ class StageEdits(rx.State, mixin=True):
 
     @rx.event
     def reorder_stages(self, ordered_ids: list[str]):
-        ids = id_list(ordered_ids)
-        if ids is None:
-            return rx.toast.error(
-                "The stage list changed meanwhile. Reload the page and try again."
-            )
-        return self._write(
-            lambda s, a, agent: stage_service.reorder_stages(s, a, agent, ids), "Stage order saved."
-        )
+        return self._reorder(ordered_ids, "stage", stage_service.reorder_stages)
 
     @rx.event
     def move_stage(self, stage_id: int, direction: str):
-        sid = as_int(stage_id)
-        if sid is None:
-            return rx.toast.error("Stage not found.")
-        return self._write(
-            lambda s, a, agent: stage_service.move_stage(s, a, agent, sid, direction),
+        return self._write_for(
+            stage_id,
+            "Stage not found.",
+            lambda s, a, agent, sid: stage_service.move_stage(s, a, agent, sid, direction),
             "Stage order saved.",
         )
 

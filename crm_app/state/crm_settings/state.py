@@ -100,6 +100,24 @@ class CrmSettingsState(FieldDialog, StageEdits, AppState):
             return rx.toast.success(success(result) if callable(success) else success)
         return None
 
+    def _write_for(self, raw_id, missing: str, action, success):
+        """`_write` for one row whose id came from the browser (`missing` when it is none)."""
+        row_id = as_int(raw_id)
+        if row_id is None:
+            return rx.toast.error(missing)
+        return self._write(lambda s, a, agent: action(s, a, agent, row_id), success)
+
+    def _reorder(self, ordered_ids, what: str, reorder):
+        """Save a dragged order of fields or stages (every id, in the new order)."""
+        ids = id_list(ordered_ids)
+        if ids is None:
+            return rx.toast.error(
+                f"The {what} list changed meanwhile. Reload the page and try again."
+            )
+        return self._write(
+            lambda s, a, agent: reorder(s, a, agent, ids), f"{what.capitalize()} order saved."
+        )
+
     @rx.event
     def set_tab(self, tab: str):
         if tab in ("fields", "stages", "defaults"):
@@ -109,42 +127,36 @@ class CrmSettingsState(FieldDialog, StageEdits, AppState):
 
     @rx.event
     def reorder_fields(self, ordered_ids: list[str]):
-        ids = id_list(ordered_ids)
-        if ids is None:
-            return rx.toast.error(
-                "The field list changed meanwhile. Reload the page and try again."
-            )
-        return self._write(
-            lambda s, a, agent: field_service.reorder_fields(s, a, agent, ids), "Field order saved."
-        )
+        return self._reorder(ordered_ids, "field", field_service.reorder_fields)
 
     @rx.event
     def move_field(self, field_id: int, direction: str):
-        fid = as_int(field_id)
-        if fid is None:
-            return rx.toast.error("Field not found.")
-        return self._write(
-            lambda s, a, agent: field_service.move_field(s, a, agent, fid, direction),
+        return self._write_for(
+            field_id,
+            "Field not found.",
+            lambda s, a, agent, fid: field_service.move_field(s, a, agent, fid, direction),
             "Field order saved.",
         )
 
     @rx.event
     def set_allow_ai(self, field_id: int, value: bool):
-        fid = as_int(field_id)
-        if fid is None:
-            return rx.toast.error("Field not found.")
-        return self._write(
-            lambda s, a, agent: field_service.update_field(s, a, agent, fid, allow_ai=bool(value)),
+        return self._write_for(
+            field_id,
+            "Field not found.",
+            lambda s, a, agent, fid: field_service.update_field(
+                s, a, agent, fid, allow_ai=bool(value)
+            ),
             lambda f: f"Allow for AI is {'on' if f['allow_ai'] else 'off'} for {f['label']}.",
         )
 
     @rx.event
     def set_required(self, field_id: int, value: bool):
-        fid = as_int(field_id)
-        if fid is None:
-            return rx.toast.error("Field not found.")
-        return self._write(
-            lambda s, a, agent: field_service.update_field(s, a, agent, fid, required=bool(value)),
+        return self._write_for(
+            field_id,
+            "Field not found.",
+            lambda s, a, agent, fid: field_service.update_field(
+                s, a, agent, fid, required=bool(value)
+            ),
             lambda f: (
                 f"{f['label']} is {'now required' if f['required'] else 'no longer required'}."
             ),
@@ -152,21 +164,19 @@ class CrmSettingsState(FieldDialog, StageEdits, AppState):
 
     @rx.event
     def archive_field(self, field_id: int):
-        fid = as_int(field_id)
-        if fid is None:
-            return rx.toast.error("Field not found.")
-        return self._write(
-            lambda s, a, agent: field_service.archive_field(s, a, agent, fid),
+        return self._write_for(
+            field_id,
+            "Field not found.",
+            lambda s, a, agent, fid: field_service.archive_field(s, a, agent, fid),
             lambda f: f"{f['label']} archived. Its values are kept; restore it from Show archived.",
         )
 
     @rx.event
     def restore_field(self, field_id: int):
-        fid = as_int(field_id)
-        if fid is None:
-            return rx.toast.error("Field not found.")
-        return self._write(
-            lambda s, a, agent: field_service.restore_field(s, a, agent, fid),
+        return self._write_for(
+            field_id,
+            "Field not found.",
+            lambda s, a, agent, fid: field_service.restore_field(s, a, agent, fid),
             lambda f: f"{f['label']} restored.",
         )
 
