@@ -11,7 +11,7 @@ import dataclasses
 import reflex as rx
 
 from crm_app.services import team as team_service
-from crm_app.state.base import AppState, shows_errors
+from crm_app.state.base import AppState, DialogFlags, shows_errors
 from crm_app.state.dto import Choice, pick_all
 from crm_app.state.ids import as_int, str_ids
 
@@ -38,7 +38,7 @@ class MemberRow:
     can_revoke: bool = False
 
 
-class TeamState(AppState):
+class TeamState(DialogFlags, AppState):
     loaded: bool = False
     members: list[MemberRow] = []
     can_invite: bool = False
@@ -122,10 +122,6 @@ class TeamState(AppState):
         self.invite_open = True
 
     @rx.event
-    def set_invite_open(self, value: bool):
-        self.invite_open = bool(value)
-
-    @rx.event
     def set_invite_email(self, value: str):
         self.invite_email = str(value)[:254]
         self.invite_errors = {k: v for k, v in self.invite_errors.items() if k != "email"}
@@ -189,10 +185,6 @@ class TeamState(AppState):
         self.role_open = True
 
     @rx.event
-    def set_role_open(self, value: bool):
-        self.role_open = bool(value)
-
-    @rx.event
     def set_role_value(self, value: str):
         self.role_value = str(value)
         self.role_error = ""
@@ -218,10 +210,6 @@ class TeamState(AppState):
         self.agents_selected = [str(a) for a in row.agent_ids]
         self.agents_error = ""
         self.agents_open = True
-
-    @rx.event
-    def set_agents_open(self, value: bool):
-        self.agents_open = bool(value)
 
     @rx.event
     def toggle_member_agent(self, agent_id: str, checked: bool):
@@ -255,10 +243,6 @@ class TeamState(AppState):
         self.remove_target_id = row.id
         self.remove_target_name = row.name
         self.remove_open = True
-
-    @rx.event
-    def set_remove_open(self, value: bool):
-        self.remove_open = bool(value)
 
     @rx.event
     @shows_errors

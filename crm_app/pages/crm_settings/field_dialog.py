@@ -181,5 +181,5 @@ def field_dialog() -> rx.Component:
             "Custom fields appear on every contact of this agent, in imports, forms and the API.",
         ),
         open=S.field_dialog_open,
-        on_open_change=S.set_field_dialog_open,
+        on_open_change=S.set_open("field_dialog_open"),
     )

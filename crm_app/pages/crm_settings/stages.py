@@ -114,7 +114,7 @@ def _remove_stage_dialog() -> rx.Component:
             width="100%",
         ),
         open=S.remove_open,
-        on_open_change=S.set_remove_open,
+        on_open_change=S.set_open("remove_open"),
         max_width="460px",
     )
 

@@ -93,7 +93,7 @@ def _create_dialog() -> rx.Component:
         submit=rx.button("Create form", type="submit"),
         on_submit=S.create,
         open=S.create_open,
-        on_open_change=S.set_create_open,
+        on_open_change=S.set_open("create_open"),
         max_width="440px",
     )
 
@@ -105,7 +105,7 @@ def _share_dialog() -> rx.Component:
         share_panel(S.share_url, S.share_embed, S.share_qr, S.share_status),
         dialog_footer(rx.dialog.close(rx.button("Done", variant="soft")), cancel=None),
         open=S.share_open,
-        on_open_change=S.set_share_open,
+        on_open_change=S.set_open("share_open"),
         max_width="560px",
     )
 
@@ -122,7 +122,7 @@ def _delete_dialog() -> rx.Component:
         ),
         rx.button("Delete form", color_scheme="red", on_click=S.confirm_delete),
         open=S.delete_open,
-        on_open_change=S.set_delete_open,
+        on_open_change=S.set_open("delete_open"),
         closes=True,
     )
 

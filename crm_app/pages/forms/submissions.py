@@ -176,7 +176,7 @@ def _drawer() -> rx.Component:
         ),
         direction="right",
         open=S.drawer_open,
-        on_open_change=S.set_drawer_open,
+        on_open_change=S.set_open("drawer_open"),
     )
 
 

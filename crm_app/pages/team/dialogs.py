@@ -138,7 +138,7 @@ def invite_dialog() -> rx.Component:
         ),
         description="They will get an email with a link to join your organization.",
         open=S.invite_open,
-        on_open_change=S.set_invite_open,
+        on_open_change=S.set_open("invite_open"),
         max_width="460px",
     )
 
@@ -168,7 +168,7 @@ def role_dialog() -> rx.Component:
         S.role_error,
         rx.button("Save role", on_click=S.save_role, color_scheme=ACCENT),
         open=S.role_open,
-        on_open_change=S.set_role_open,
+        on_open_change=S.set_open("role_open"),
         max_width="420px",
     )
 
@@ -182,7 +182,7 @@ def agents_dialog() -> rx.Component:
         S.agents_error,
         rx.button("Save access", on_click=S.save_agents, color_scheme=ACCENT),
         open=S.agents_open,
-        on_open_change=S.set_agents_open,
+        on_open_change=S.set_open("agents_open"),
         max_width="440px",
     )
 
@@ -200,7 +200,7 @@ def remove_dialog() -> rx.Component:
         ),
         rx.button("Remove", color_scheme="red", on_click=S.confirm_remove),
         open=S.remove_open,
-        on_open_change=S.set_remove_open,
+        on_open_change=S.set_open("remove_open"),
         closes=True,
     )
 

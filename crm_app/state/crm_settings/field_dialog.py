@@ -94,10 +94,6 @@ class FieldDialog(rx.State, mixin=True):
         self.field_dialog_open = True
 
     @rx.event
-    def set_field_dialog_open(self, value: bool):
-        self.field_dialog_open = bool(value)
-
-    @rx.event
     def set_form_label(self, value: str):
         self.form_label = value
         cleared = ("label",)

@@ -139,10 +139,6 @@ class StageEdits(rx.State, mixin=True):
         self.remove_open = True
 
     @rx.event
-    def set_remove_open(self, value: bool):
-        self.remove_open = bool(value)
-
-    @rx.event
     def set_remove_target(self, value: str):
         self.remove_target = value
         self.remove_error = ""

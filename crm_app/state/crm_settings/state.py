@@ -12,14 +12,14 @@ import reflex as rx
 from crm_app.services import fields as field_service
 from crm_app.services import stages as stage_service
 from crm_app.services.errors import NotFound, ServiceError
-from crm_app.state.base import AppState, error_toast, shows_errors
+from crm_app.state.base import AppState, DialogFlags, error_toast, shows_errors
 from crm_app.state.crm_settings.field_dialog import FieldDialog, FieldRow
 from crm_app.state.crm_settings.stages import StageEdits, StageRow
 from crm_app.state.dto import pick_all
 from crm_app.state.ids import as_int, id_list
 
 
-class CrmSettingsState(FieldDialog, StageEdits, AppState):
+class CrmSettingsState(FieldDialog, StageEdits, DialogFlags, AppState):
     tab: str = "fields"
     load_error: str = ""
     loaded: bool = False

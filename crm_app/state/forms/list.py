@@ -8,14 +8,14 @@ from crm_app import routes
 from crm_app.services import forms as form_service
 from crm_app.services.access import require_agent
 from crm_app.services.errors import NotFound
-from crm_app.state.base import route_param, shows_errors
+from crm_app.state.base import DialogFlags, route_param, shows_errors
 from crm_app.state.dto import pick_all
 from crm_app.state.forms.common import FormRow, FormsBase, form_path
 
 # ------------------------------------------------------------------ list
 
 
-class FormsListState(FormsBase):
+class FormsListState(DialogFlags, FormsBase):
     forms: list[FormRow] = []
     create_open: bool = False
     new_name: str = ""
@@ -57,10 +57,6 @@ class FormsListState(FormsBase):
         self.new_name, self.new_name_error, self.create_open = "", "", True
 
     @rx.event
-    def set_create_open(self, value: bool):
-        self.create_open = bool(value)
-
-    @rx.event
     @shows_errors(fields="new_name_error")
     def create(self, form_data: dict):
         name = str((form_data or {}).get("name", ""))
@@ -86,10 +82,6 @@ class FormsListState(FormsBase):
         self.delete_id, self.delete_name, self.delete_open = match.id, match.name, True
 
     @rx.event
-    def set_delete_open(self, value: bool):
-        self.delete_open = bool(value)
-
-    @rx.event
     @shows_errors
     def confirm_delete(self):
         with self.unit() as (session, actor):
@@ -107,7 +99,3 @@ class FormsListState(FormsBase):
             self.share_name, self.share_status = form.name, form.status
         self.share_url, self.share_embed, self.share_qr = links["url"], links["embed"], links["qr"]
         self.share_open = True
-
-    @rx.event
-    def set_share_open(self, value: bool):
-        self.share_open = bool(value)

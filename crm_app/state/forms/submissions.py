@@ -10,7 +10,7 @@ import reflex as rx
 from crm_app import routes
 from crm_app.services import forms as form_service
 from crm_app.services.errors import NotFound, ValidationError
-from crm_app.state.base import route_param, shows_errors
+from crm_app.state.base import DialogFlags, route_param, shows_errors
 from crm_app.state.dto import pick_all
 from crm_app.state.forms.common import (
     FormsBase,
@@ -24,7 +24,7 @@ from crm_app.state.forms.common import (
 # ------------------------------------------------------------------ submissions
 
 
-class SubmissionsState(FormsBase):
+class SubmissionsState(DialogFlags, FormsBase):
     form_id: str = ""
     form_name: str = ""
     form_status: str = ""
@@ -159,10 +159,6 @@ class SubmissionsState(FormsBase):
                 )
             )
         self.drawer_open = True
-
-    @rx.event
-    def set_drawer_open(self, value: bool):
-        self.drawer_open = bool(value)
 
     @shows_errors
     def _act(self, action, success: str):
