@@ -336,14 +336,13 @@ def test_builder_on_a_phone_stacks_palette_canvas_and_properties(
     from sqlmodel import select
 
     from crm_app.models import Membership, User
-    from crm_app.services import forms
-    from crm_app.services.access import actor_for
+    from crm_app.services import forms, principal
 
     with live_db(live_app, monkeypatch) as s:
         user = s.exec(select(User).where(User.email == clinic["email"])).one()
         org_id = s.exec(select(Membership).where(Membership.user_id == user.id)).one().org_id
         form_id = forms.create_form(
-            s, actor_for(s, user.id, org_id), clinic["agent_id"], "Intake"
+            s, principal.member(s, user.id, org_id), clinic["agent_id"], "Intake"
         ).id
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_app, clinic["email"])
