@@ -361,6 +361,8 @@ def test_builder_on_a_phone_stacks_palette_canvas_and_properties(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     page.locator("[data-canvas-id]").nth(0).get_by_text("Short text", exact=True).first.click()
+    expect(_prop(page, "Label")).to_have_value("Short text")
     _prop(page, "Label").fill("Your name")
     expect(page.get_by_role("button", name="Drag to reorder Your name")).to_be_visible()
+    _expect_canvas(page, ["Your name", "Email"])
     screenshot(page, "forms-builder-phone")
