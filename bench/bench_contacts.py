@@ -39,7 +39,8 @@ from sqlmodel import Session, select  # noqa: E402
 from crm_app.db import make_engine  # noqa: E402
 from crm_app.models import Agent, Contact, ContactField, Membership, Stage  # noqa: E402
 from crm_app.services import export, principal  # noqa: E402
-from crm_app.services.contact_list import ListQuery, count_contacts, count_matching, list_page  # noqa: E402
+from crm_app.services.contact_count import count_contacts  # noqa: E402
+from crm_app.services.contact_list import ListQuery, count_matching, list_page  # noqa: E402
 
 DEFAULT_SQLITE = "sqlite:////tmp/crm_bench.db"
 NAME_PREFIXES = [

@@ -201,7 +201,7 @@ class ContactCount(SQLModel, table=True):
     same transaction as every insert, delete and archive (ORM, bulk SQL, COPY alike), so the
     list's exact total is a sum of a few rows instead of a count of a million. On SQLite one
     row per agent; on PostgreSQL one delta row per statement (no row every writer waits
-    for), folded into one now and then (contact_list.count_contacts)."""
+    for), folded into one now and then (contact_count.count_contacts)."""
 
     id: int | None = Field(default=None, primary_key=True)
     # CASCADE: deleting an agent deletes its contacts first, whose triggers add rows here.

@@ -8,48 +8,33 @@ reached by keyset (`after`/`before` cursors of the neighbouring page), never by 
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-import phonenumbers
-from sqlalchemy import and_, false, func, literal, or_, union_all
+from sqlalchemy import and_, func, literal, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.functions import coalesce
 from sqlmodel import Session, select
 
 from crm_app.db import serial_plans
 from crm_app.models import (
-    Agent,
     Contact,
-    ContactCount,
     ContactField,
     ContactValue,
-    Stage,
-    User,
-    name_after_first_word,
-    phone_last_digits,
 )
 from crm_app.services.access import Actor, require_agent
+from crm_app.services.contact_cursor import (
+    SORTABLE,
+    beyond,
+    decode_cursor,
+    encode_cursor,
+)
+from crm_app.services.contact_rows import display_rows
+from crm_app.services.contact_search import search, search_branches
 from crm_app.services.errors import ValidationError
-from crm_app.services.values import format_phone
 
 PAGE_SIZES = (25, 50, 100)
-SORTABLE = {
-    "name": Contact.name_sort,
-    "email": Contact.email,
-    "phone": Contact.phone,
-    "gender": Contact.gender,
-    "status": Contact.status,
-    "stage": Contact.stage_id,
-    "owner": Contact.primary_owner_id,
-    "source": Contact.source,
-    "created": Contact.created_at,
-    "updated": Contact.updated_at,
-}
-DATETIME_SORTS = ("created", "updated")
 
 
 # Totals are counted exactly up to this many matches; beyond it the list shows "10,000+"
@@ -117,7 +102,7 @@ def build_filter(session: Session, agent_id: int, q: ListQuery, *, walk: bool = 
     conds = [Contact.agent_id == agent_id, Contact.archived == q.archived]
     term = _term(q)
     if term:
-        conds.append(_search(session, agent_id, term, walk))
+        conds.append(search(session, agent_id, term, walk))
     if q.stage_ids:
         conds.append(Contact.stage_id.in_(q.stage_ids))
     if q.statuses:
@@ -180,10 +165,10 @@ def list_page(
     if q.sort not in SORTABLE:
         raise ValidationError(f"Cannot sort by '{q.sort}'.", field="sort")
     backward = bool(before) and not after
-    cursor = _decode_cursor(q.sort, after or before)
+    cursor = decode_cursor(q.sort, after or before)
     # Rows are read in walk order: the display order, or its reverse for the previous page.
     descending = q.descending != backward
-    keyset = _beyond(session, q.sort, cursor, descending) if cursor else None
+    keyset = beyond(session, q.sort, cursor, descending) if cursor else None
     offset = 0 if cursor else (max(1, q.page) - 1) * q.page_size
     rows = _read_page(session, agent.id, q, descending, keyset, offset, q.page_size + 1)
     more = len(rows) > q.page_size
@@ -194,11 +179,11 @@ def list_page(
     else:
         has_previous, has_next = bool(cursor) or offset > 0, more
     return Page(
-        rows=_display(session, agent.id, rows),
+        rows=display_rows(session, agent.id, rows),
         has_previous=has_previous,
         has_next=has_next,
-        first=_encode_cursor(q.sort, rows[0]) if rows else "",
-        last=_encode_cursor(q.sort, rows[-1]) if rows else "",
+        first=encode_cursor(q.sort, rows[0]) if rows else "",
+        last=encode_cursor(q.sort, rows[-1]) if rows else "",
     )
 
 
@@ -328,7 +313,7 @@ def _few_matches(session: Session, agent_id: int, q: ListQuery, extra: list) -> 
         .where(rest, branch, *extra)
         .limit(FEW_MATCHES + 1)
         .subquery()
-        for i, branch in enumerate(_search_branches(session, agent_id, _term(q), False))
+        for i, branch in enumerate(search_branches(session, agent_id, _term(q), False))
     ]
     rows = session.exec(union_all(*(select(p.c.id, p.c.branch) for p in parts))).all()
     per_branch = Counter(branch for _id, branch in rows)
@@ -357,99 +342,6 @@ def _many_values(session: Session, agent_id: int, q: ListQuery) -> bool:
     return found >= DENSE_VALUES
 
 
-def _display(session: Session, agent_id: int, rows: list[Contact]) -> list[dict]:
-    stages = {s.id: s.name for s in session.exec(select(Stage).where(Stage.agent_id == agent_id))}
-    owner_ids = {r.primary_owner_id for r in rows if r.primary_owner_id}
-    owners = (
-        {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(owner_ids)))}
-        if owner_ids
-        else {}
-    )
-    values: dict[str, dict[int, str]] = {}
-    if rows:
-        for v in session.exec(
-            select(ContactValue).where(ContactValue.contact_id.in_([r.id for r in rows]))
-        ):
-            values.setdefault(v.contact_id, {})[v.field_id] = v.value_text
-    return [
-        {
-            "id": r.id,
-            "name": r.name,
-            "email": r.email or "",
-            "phone": r.phone or "",
-            "phone_display": format_phone(r.phone),
-            "gender": r.gender or "",
-            "status": r.status,
-            "stage": stages.get(r.stage_id, ""),
-            "owner": owners.get(r.primary_owner_id, ""),
-            "source": f"via {r.source}",
-            "created": r.created_at.isoformat(),
-            "values": {str(k): v for k, v in values.get(r.id, {}).items()},
-        }
-        for r in rows
-    ]
-
-
-# ---------------------------------------------------------------- keyset cursors
-
-
-def _encode_cursor(sort: str, contact: Contact) -> str:
-    value = getattr(contact, SORTABLE[sort].key)
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    return json.dumps([value, contact.created_at.isoformat(), contact.id])
-
-
-def _decode_cursor(sort: str, cursor: str) -> tuple | None:
-    """(sort value, created_at, id) of a cursor made by _encode_cursor for the same sort."""
-    if not cursor:
-        return None
-    bad = ValidationError("This page is out of date: go back to the first page.", field="cursor")
-    try:
-        value, created, contact_id = json.loads(cursor)
-        created = datetime.fromisoformat(created)
-        if sort in DATETIME_SORTS:
-            value = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise bad from None
-    kind = int if sort in ("stage", "owner") else datetime if sort in DATETIME_SORTS else str
-    if not isinstance(contact_id, str) or not (value is None or type(value) is kind):
-        raise bad
-    return value, created, contact_id
-
-
-def _beyond(session: Session, sort: str, cursor: tuple, descending: bool):
-    """Rows strictly after the cursor's row in the order (sort, created, id), all
-    `descending` or all ascending. NULLs sort low on SQLite and high on PostgreSQL, as in
-    their ORDER BY. Written as a bound on the sort column (an index range) and the exact
-    lexicographic test: (bound conditions, test)."""
-    nulls_high = session.get_bind().dialect.name == "postgresql"
-    nulls_after = descending != nulls_high  # walking towards the NULLs' end of the order
-    value, created, contact_id = cursor
-    columns = [SORTABLE[sort]] + ([] if sort == "created" else [Contact.created_at]) + [Contact.id]
-    values = [value] + ([] if sort == "created" else [created]) + [contact_id]
-    tests = []
-    for i, (column, v) in enumerate(zip(columns, values)):
-        same = [c.is_(None) if x is None else c == x for c, x in zip(columns[:i], values[:i])]
-        tests.append(and_(*same, _past(column, v, descending, nulls_after)))
-    first, v = columns[0], values[0]
-    if v is None:
-        bound = [first.is_(None)] if nulls_after else []
-    else:
-        bound = [first <= v if descending else first >= v]
-        if nulls_after and first.nullable:
-            bound = [or_(bound[0], first.is_(None))]
-    return bound, or_(*tests)
-
-
-def _past(column, value, descending: bool, nulls_after: bool):
-    """column strictly beyond value, walking down (descending) or up."""
-    if value is None:
-        return false() if nulls_after else column.is_not(None)
-    beyond = column < value if descending else column > value
-    return or_(beyond, column.is_(None)) if nulls_after and column.nullable else beyond
-
-
 # ---------------------------------------------------------------- counts
 
 
@@ -473,7 +365,7 @@ def _capped_count(session: Session, agent_id: int, q: ListQuery, cap: int) -> in
                 .subquery()
             )
             .scalar_subquery()
-            for branch in _search_branches(session, agent_id, _term(q), False)
+            for branch in search_branches(session, agent_id, _term(q), False)
         ]
         if max(session.exec(select(*counts)).one()) > cap:
             return cap + 1
@@ -503,104 +395,3 @@ def _custom_field_id(session: Session, agent_id: int, key: str) -> int:
     if f is None or f.is_default:
         raise ValidationError(f"Unknown field '{key}'.", field=key)
     return f.id
-
-
-# ---------------------------------------------------------------- search
-
-
-LATER_WORDS = name_after_first_word(Contact.name_sort)
-PHONE_SUFFIX = 4
-PHONE_LAST = phone_last_digits(Contact.phone, PHONE_SUFFIX)
-_PHONE_LIKE = re.compile(r"^[\d\s()+.\-/]+$")
-
-
-def _search(session: Session, agent_id: int, term: str, walk: bool = False):
-    """Search by its shape, each branch an index range at a million contacts:
-    - with an @: email prefix;
-    - only digits and phone punctuation (3+ digits): see _phone_search;
-    - otherwise: name prefix, second-word prefix ("lopez" finds "Maria Lopez", through an
-      expression index on LATER_WORDS), or email prefix.
-    """
-    return or_(*_search_branches(session, agent_id, term, walk))
-
-
-def _search_branches(session: Session, agent_id: int, term: str, walk: bool) -> list:
-    """The search's alternatives, each served by one index (see _search)."""
-    if "@" in term:
-        return [_prefix(Contact.email, term, walk)]
-    digits = re.sub(r"\D", "", term)
-    if _PHONE_LIKE.match(term) and len(digits) >= 3:
-        return _phone_search(session, agent_id, term, digits, walk)
-    later = _prefix(LATER_WORDS, " " + term, walk)
-    if walk:
-        # A walk tests every contact it passes: first the cheap necessary condition (the
-        # name holds " term"), as ltrim over the word characters costs microseconds a row.
-        find = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
-        later = and_(find(Contact.name_sort, " " + term) > 0, later)
-    return [_prefix(Contact.name_sort, term, walk), later, _prefix(Contact.email, term, walk)]
-
-
-def _phone_search(session: Session, agent_id: int, term: str, digits: str, walk: bool):
-    """Phones are stored in E.164. The term matches a phone that starts with it — typed
-    with "+" as international digits, otherwise as a national number of the agent's region
-    ("(312) 555-01" → "+1312555 01…", a leading national prefix like UK "0" dropped) or as
-    international digits without the "+" — or, from 4 digits on, a phone that ends with it
-    ("555-0123", "0123": the local number or last digits). Both through indexes: the phone
-    column's and one on its last PHONE_SUFFIX digits."""
-    starts = {"+" + digits}
-    if not term.lstrip().startswith("+"):
-        region = session.get(Agent, agent_id).phone_region
-        code = phonenumbers.country_code_for_region(region)
-        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        national = digits
-        prefix = metadata.national_prefix if metadata else None
-        if prefix and national.startswith(prefix):
-            national = national[len(prefix) :]
-        if code and national:
-            starts.add(f"+{code}{national}")
-    conditions = [_prefix(Contact.phone, start, walk) for start in sorted(starts)]
-    if len(digits) >= PHONE_SUFFIX:
-        last = PHONE_LAST.op("||")("") if walk else PHONE_LAST
-        phone = Contact.phone.op("||")("") if walk else Contact.phone
-        conditions.append(and_(last == digits[-PHONE_SUFFIX:], phone.like("%" + digits)))
-    return conditions
-
-
-def _prefix(column, term: str, walk: bool = False):
-    """column starts with term: LIKE for the meaning, a >=/< range so B-tree indexes are
-    used on SQLite (whose LIKE skips binary-collated indexes) and PostgreSQL alike. With
-    `walk`, on `column || ''`: the same test, no index (see build_filter)."""
-    if walk:
-        column = column.op("||")("")
-    condition = [column.like(_escape(term) + "%", escape="\\"), column >= term]
-    if ord(term[-1]) < 0x10FFFF:
-        condition.append(column < term[:-1] + chr(ord(term[-1]) + 1))
-    return and_(*condition)
-
-
-def _escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-# PostgreSQL: an agent's count rows are folded into one once there are this many.
-FOLD_COUNT_ROWS = 200
-
-
-def count_contacts(session: Session, actor: Actor, agent_id: int) -> int:
-    """All of the agent's non-archived contacts (the list's "You have N contacts"), from
-    the trigger-kept ContactCount rows."""
-    agent = require_agent(session, actor, agent_id)
-    rows, total = session.exec(
-        select(func.count(), func.coalesce(func.sum(ContactCount.n), 0)).where(
-            ContactCount.agent_id == agent.id
-        )
-    ).one()
-    if rows > FOLD_COUNT_ROWS and session.get_bind().dialect.name == "postgresql":
-        # The rows this statement deletes are summed into one; rows other writers add meanwhile
-        # are kept, and a concurrent fold takes a disjoint set: the sum never changes.
-        session.connection().exec_driver_sql(
-            "WITH gone AS (DELETE FROM contactcount WHERE agent_id = %(a)s RETURNING n) "
-            "INSERT INTO contactcount (agent_id, n) SELECT %(a)s, coalesce(sum(n), 0) FROM gone",
-            {"a": agent.id},
-        )
-    return int(total)

@@ -17,7 +17,8 @@ from crm_app.services import bulk as bulk_service
 from crm_app.services import fields as field_service
 from crm_app.services import stages as stage_service
 from crm_app.services import timeline
-from crm_app.services.contact_list import COUNT_CAP, count_contacts, count_matching, list_page
+from crm_app.services.contact_count import count_contacts
+from crm_app.services.contact_list import COUNT_CAP, count_matching, list_page
 from crm_app.services.errors import ServiceError
 from crm_app.services.values import format_phone
 from crm_app.state.base import AppState, DialogFlags, shows_errors

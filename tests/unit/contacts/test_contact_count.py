@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from crm_app import db
 from crm_app.models import Agent, Contact, ContactCount, utcnow
-from crm_app.services import contact_list, contacts
-from crm_app.services.contact_list import count_contacts
+from crm_app.services import contact_count, contacts
+from crm_app.services.contact_count import count_contacts
 
 ROW = {"member_set": [], "created_at": utcnow(), "updated_at": utcnow()}
 
@@ -117,7 +117,7 @@ def test_total_reads_no_contacts_and_folds_its_rows(world, engine, monkeypatch):
                     id=f"c{i}", agent_id=clinic, name="C", name_sort="c", source="API", **ROW
                 )
             )
-    monkeypatch.setattr(contact_list, "FOLD_COUNT_ROWS", 3)
+    monkeypatch.setattr(contact_count, "FOLD_COUNT_ROWS", 3)
     statements = []
 
     def seen(conn, cursor, statement, *args):

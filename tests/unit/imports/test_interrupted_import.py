@@ -14,7 +14,15 @@ from sqlmodel import func, select
 from crm_app import cli, db
 from crm_app.jobs.imports import recover_imports, recover_imports_periodically
 from crm_app.models import Contact, ImportJob
-from crm_app.services import agents, contact_list, export, imports, pipeline, timeline
+from crm_app.services import (
+    agents,
+    contact_count,
+    contact_list,
+    export,
+    imports,
+    pipeline,
+    timeline,
+)
 from crm_app.services.contact_list import ListQuery
 from crm_app.services.errors import NotFound
 from crm_app.services.imports import recovery
@@ -48,7 +56,7 @@ def _visible(world) -> dict:
         return {
             "list": sorted(r["email"] for r in rows),
             "total": total,
-            "count": contact_list.count_contacts(s, owner, agent_id),
+            "count": contact_count.count_contacts(s, owner, agent_id),
             "agents": {a["id"]: a for a in agents.list_agents(s, owner)}[agent_id]["contacts"],
             "export_rows": out.getvalue().count("\r\n") - 1,
             "board": sum(len(column["cards"]) for column in board),
