@@ -17,13 +17,14 @@ import hashlib
 import importlib
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from huey import Huey
 from huey.api import TaskWrapper
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
-from sqlalchemy import event
 from sqlmodel import Session
 
+from crm_app.services.transaction_hooks import on_commit
 from crm_app.settings import Settings, get_settings, private_open
 
 log = logging.getLogger("crm.jobs")
@@ -92,37 +93,17 @@ def enqueue(name: str, *args) -> None:
     _TASKS[name](*args)
 
 
-_PENDING = "crm_jobs_after_commit"
-_COMMITTED = "crm_jobs_committed"
-
-
 def after_commit(session: Session, name: str, *args) -> None:
-    """Enqueue task `name(*args)` once `session`'s transaction commits (never if it rolls
-    back). A job lost here (the process died right after the commit) is what the periodic
-    sweeps of the outbox and of the imports pick up."""
-    if _PENDING not in session.info:
-        session.info[_PENDING], session.info[_COMMITTED] = [], []
-        event.listen(session, "after_commit", _committed)
-        event.listen(session, "after_rollback", _drop_pending)
-        event.listen(session, "after_transaction_end", _enqueue_committed)
-    session.info[_PENDING].append((name, args))
+    """Enqueue task `name(*args)` once `session`'s transaction commits (never if it, or the
+    savepoint the task was named in, rolls back), after the transaction has given its
+    connection back, so an eager job (tests) holds no second connection. A job lost here
+    (the process died right after the commit) is what the periodic sweeps of the outbox and
+    of the imports pick up."""
+    on_commit(session, partial(_enqueue_logged, name, args))
 
 
-def _committed(session: Session) -> None:
-    session.info[_COMMITTED] += session.info[_PENDING]
-    session.info[_PENDING] = []
-
-
-def _drop_pending(session: Session) -> None:
-    session.info[_PENDING] = []
-
-
-def _enqueue_committed(session: Session, transaction) -> None:
-    """After the committed transaction has given its connection back: an eager job (tests)
-    may then use the database without holding a second connection."""
-    committed, session.info[_COMMITTED] = session.info[_COMMITTED], []
-    for name, args in committed:
-        try:
-            enqueue(name, *args)
-        except Exception:  # the queue is away: the rows wait for the sweep
-            log.exception("Could not enqueue %s; the periodic sweep will pick it up.", name)
+def _enqueue_logged(name: str, args: tuple) -> None:
+    try:
+        enqueue(name, *args)
+    except Exception:  # the queue is away: the rows wait for the sweep
+        log.exception("Could not enqueue %s; the periodic sweep will pick it up.", name)

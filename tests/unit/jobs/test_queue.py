@@ -86,3 +86,15 @@ def test_after_commit_drops_jobs_of_a_rolled_back_transaction(db_env):
     with db.session_scope() as session:  # the session is reusable: later commits enqueue theirs
         queue.after_commit(session, "tests.record", "kept")
     assert ran == [("kept",)]
+
+
+def test_savepoints_release_jobs_only_with_the_outer_commit(db_env):
+    with db.session_scope() as session:
+        with session.begin_nested():
+            queue.after_commit(session, "tests.record", "kept")
+        assert ran == []  # a released savepoint is not a commit
+        with pytest.raises(RuntimeError), session.begin_nested():
+            queue.after_commit(session, "tests.record", "undone")
+            raise RuntimeError("this row failed")
+        queue.after_commit(session, "tests.record", "later")
+    assert ran == [("kept",), ("later",)]
