@@ -32,6 +32,14 @@ UNARCHIVE = "unarchive"
 DELETE = "delete"
 ACTIONS = (ASSIGN_OWNER, CHANGE_STAGE, CHANGE_STATUS, ARCHIVE, UNARCHIVE, DELETE)
 DELETE_CHUNK = 2000
+# The attribute a `contact.updated` event names for each change.
+_CHANGED = {
+    ASSIGN_OWNER: "owner",
+    CHANGE_STAGE: "stage",
+    CHANGE_STATUS: "status",
+    ARCHIVE: "archived",
+    UNARCHIVE: "archived",
+}
 
 
 def bulk_update(
@@ -85,8 +93,8 @@ def bulk_update(
             select(
                 Contact.id,
                 literal(kind, String()),
-                literal("member", String()),
-                literal(actor.user_id, Integer()),
+                literal(actor.activity_type, String()),
+                literal(actor.activity_id, Integer()),
                 literal(actor.display_name[:120], String()),
                 literal(message[:1000], String()),
                 literal({"bulk": True, "to": new}, JSON()),
@@ -94,13 +102,20 @@ def bulk_update(
             ).where(target),
         )
     )
-    result = session.execute(
+    changed = session.scalars(
         update(Contact)
         .where(target)
         .values({column.key: new, "updated_at": now})
+        .returning(Contact.id)
         .execution_options(synchronize_session=False)
+    ).all()
+    count = len(changed)
+    events.emit_many(
+        session,
+        agent.id,
+        "contact.updated",
+        [{"contact_id": cid, "changed": [_CHANGED[action]]} for cid in changed],
     )
-    count = result.rowcount or 0
     audit.record(
         session,
         actor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Agent, Contact, Membership, Stage, User, utcnow
+from crm_app.services import events
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import NotFound
 
@@ -91,9 +92,17 @@ def add_activity(
     )
 
 
-def touch(session: Session, contact: Contact) -> None:
+def touch(session: Session, contact: Contact, changed: str) -> None:
+    """The contact's `changed` attribute (stage, owner, status, archived) was just set:
+    stamp it and tell the outbox (`contact.updated`, as a data-field save does)."""
     contact.updated_at = utcnow()
     session.add(contact)
+    events.emit(
+        session,
+        contact.agent_id,
+        "contact.updated",
+        {"contact_id": contact.id, "changed": [changed]},
+    )
 
 
 def owner_choices(session: Session, org_id: int, agent_id: int | None) -> list[dict]:

@@ -98,7 +98,7 @@ def change_stage(session: Session, actor: Actor, agent_id, contact_id, stage_id)
     old = session.get(Stage, contact.stage_id) if contact.stage_id else None
     old_name = old.name if old else "no stage"
     contact.stage_id = new.id
-    touch(session, contact)
+    touch(session, contact, "stage")
     add_activity(
         session,
         contact,
@@ -123,7 +123,7 @@ def change_owner(session: Session, actor: Actor, agent_id, contact_id, owner_id)
         return contact
     old = session.get(User, contact.primary_owner_id) if contact.primary_owner_id else None
     contact.primary_owner_id = int(key)
-    touch(session, contact)
+    touch(session, contact, "owner")
     add_activity(
         session,
         contact,
@@ -150,7 +150,7 @@ def change_status(session: Session, actor: Actor, agent_id, contact_id, status) 
         return contact
     old = contact.status
     contact.status = status
-    touch(session, contact)
+    touch(session, contact, "status")
     add_activity(
         session,
         contact,
@@ -171,7 +171,7 @@ def set_archived(session: Session, actor: Actor, agent_id, contact_id, archived:
     if contact.archived == archived:
         return contact
     contact.archived = archived
-    touch(session, contact)
+    touch(session, contact, "archived")
     verb = "Archived" if archived else "Unarchived"
     add_activity(
         session,

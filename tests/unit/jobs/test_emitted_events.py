@@ -1,12 +1,14 @@
-"""The contact services emit their events: created, updated (only when something changed),
-deleted (erase and bulk delete); each published once after the commit."""
+"""The contact services emit their events: created, updated (only when something changed:
+data fields, stage, owner, status, archived; single and bulk), deleted (erase and bulk
+delete); each published once after the commit."""
 
 from __future__ import annotations
 
 import pytest
 
 from crm_app import db
-from crm_app.services import agents, bulk, contacts, erase, events
+from crm_app.models import Contact
+from crm_app.services import agents, bulk, contacts, erase, events, pipeline, stages, timeline
 from crm_app.services.errors import Conflict
 
 
@@ -72,3 +74,29 @@ def test_bulk_delete_emits_one_event_per_contact(clinic, published):
     assert sorted(published, key=str) == sorted(
         (("contact.deleted", {"contact_id": cid}) for cid in ids), key=str
     )
+
+
+def test_header_changes_and_bulk_updates_emit_contact_updated(clinic, published):
+    owner, agent_id = clinic
+    first, second = _add(owner, agent_id, "a@example.com"), _add(owner, agent_id, "b@example.com")
+    with db.session_scope() as s:
+        stage_ids = [st["id"] for st in stages.list_stages(s, owner, agent_id)]
+        s.get(Contact, first).primary_owner_id = None  # the automation gave it the only member
+    published.clear()
+    with db.session_scope() as s:
+        timeline.change_status(s, owner, agent_id, first, "Blocked")
+        timeline.change_status(s, owner, agent_id, first, "Blocked")  # no change: no event
+        pipeline.move_to_stage(s, owner, agent_id, first, stage_ids[-1])
+        timeline.change_owner(s, owner, agent_id, first, owner.user_id)
+        timeline.set_archived(s, owner, agent_id, first, True)
+    assert published == [
+        ("contact.updated", {"contact_id": first, "changed": [changed]})
+        for changed in ("status", "stage", "owner", "archived")
+    ]
+    published.clear()
+    with db.session_scope() as s:  # only the contact whose status really changes
+        count = bulk.bulk_update(
+            s, owner, agent_id, ids=[first, second], action=bulk.CHANGE_STATUS, value="Blocked"
+        )
+    assert count == 1
+    assert published == [("contact.updated", {"contact_id": second, "changed": ["status"]})]
