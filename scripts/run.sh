@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: migrate, seed the demo organization (only into an empty database), start one
 # background worker (mail, imports, events), serve the app on one port (pages, websocket,
-# /api, /v1/open), say how to sign in once it is up, and stop the worker with the app.
+# /api), say how to sign in once it is up, and stop the worker with the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=false
