@@ -67,6 +67,8 @@ class FormSubmission(SQLModel, table=True):
     contact_id: str | None = Field(
         default=None, foreign_key="contact.id", index=True, max_length=24
     )
+    # Filed by the agent asking the form in chat: that conversation.
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id", index=True)
     status: str = Field(default="New", max_length=10)  # New | Reviewed | Spam
     spam_reason: str = Field(default="", max_length=200)
     answers: dict = json_field({})

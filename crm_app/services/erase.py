@@ -54,6 +54,10 @@ def delete_contacts(session: Session, ids: list[str], *, keep_submissions: bool)
         delete(Note).where(Note.contact_id.in_(ids)),
         delete(ContactFile).where(ContactFile.contact_id.in_(ids)),
         submissions,
+        # Kept submissions (another contact's, or kept unlinked) lose the chat they came from.
+        update(FormSubmission)
+        .where(FormSubmission.conversation_id.in_(conversation_ids))
+        .values(conversation_id=None),
         delete(Message).where(Message.conversation_id.in_(conversation_ids)),
         delete(Conversation).where(Conversation.contact_id.in_(ids)),
         delete(Activity).where(Activity.contact_id.in_(ids)),

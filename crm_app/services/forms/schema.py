@@ -69,6 +69,8 @@ DEFAULT_SETTINGS = {
     "redirect_url": "",
     "close_date": "",
     "limit": 0,
+    # The agent asks this form's questions in chat (services/forms/chat.py).
+    "ask_in_chat": False,
 }
 _ID = re.compile(r"^[a-z0-9_]{1,24}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,80}$")
@@ -233,6 +235,7 @@ def clean_settings(raw: Mapping[str, Any] | None) -> dict:
             ) from None
         if out["limit"] < 0 or out["limit"] > 10_000_000:
             raise ValidationError("Enter a number between 0 and 10,000,000.", field="limit")
+    out["ask_in_chat"] = raw.get("ask_in_chat") in (True, "true", "on", 1)
     return out
 
 
@@ -327,6 +330,14 @@ def check_publishable(
                     field=f + "maps_to",
                 )
             mapped[key] = element["label"]
+    if draft.get("settings", {}).get("ask_in_chat") and any(
+        e["type"] == "file" for e in draft["elements"]
+    ):
+        raise ValidationError(
+            "This form has a file upload question, so it can't be asked in chat. Remove "
+            "that question or turn off “Ask in chat”.",
+            field="ask_in_chat",
+        )
 
 
 def mapping_choices(fields: Mapping[str, ContactField]) -> list[dict]:
