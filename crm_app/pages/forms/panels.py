@@ -289,6 +289,30 @@ def settings_tab() -> rx.Component:
                 width="100%",
                 align="start",
             ),
+            rx.divider(),
+            labelled(
+                "Ask in chat",
+                rx.hstack(
+                    rx.switch(
+                        id="form-ask-in-chat",
+                        checked=S.settings.get("ask_in_chat", "False").to(str) == "True",
+                        on_change=lambda value: S.set_setting("ask_in_chat", value),
+                        disabled=~S.can_edit,
+                    ),
+                    rx.text(
+                        "The agent asks this form's questions at the start of each new chat "
+                        "and files the answers as a submission.",
+                        size="2",
+                        color=rx.color("gray", 11),
+                    ),
+                    spacing="3",
+                    align="center",
+                ),
+                S.errors.get("ask_in_chat", "").to(str),
+                html_for="form-ask-in-chat",
+                hint="Applies once the form is published. Forms with a file upload can't be "
+                "asked in chat.",
+            ),
             spacing="4",
             width="100%",
             max_width="640px",

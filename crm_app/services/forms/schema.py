@@ -235,7 +235,7 @@ def clean_settings(raw: Mapping[str, Any] | None) -> dict:
             ) from None
         if out["limit"] < 0 or out["limit"] > 10_000_000:
             raise ValidationError("Enter a number between 0 and 10,000,000.", field="limit")
-    out["ask_in_chat"] = raw.get("ask_in_chat") in (True, "true", "on", 1)
+    out["ask_in_chat"] = str(raw.get("ask_in_chat")).strip().lower() in ("true", "on", "1")
     return out
 
 
