@@ -10,7 +10,7 @@ from starlette.websockets import WebSocketDisconnect
 from crm_app import db, settings
 from crm_app.api import build_api
 from crm_app.models import User
-from crm_app.services import agents, sessions
+from crm_app.services import agents, forms, principal, sessions
 
 OWN = "http://localhost:3000"  # CRM_BASE_URL's default
 FOREIGN = ("http://localhost:8000", "http://127.0.0.1:3001", "https://evil.example", "null")
@@ -35,7 +35,13 @@ def member(db_env):
         owner = agents.create_owner(s, "rosa@clinic.example", "Clinic", "Rosa", "Alvarez")
         agent_id = agents.create_agent(s, owner, "Front Desk", "front-desk").id
         token = sessions.create_session(s, s.get(User, owner.user_id), owner.org_id)
-    return {"token": token, "export": f"/api/agents/{agent_id}/contacts/export"}
+    return {
+        "token": token,
+        "export": f"/api/agents/{agent_id}/contacts/export",
+        "agent_id": agent_id,
+        "user_id": owner.user_id,
+        "org_id": owner.org_id,
+    }
 
 
 @pytest.fixture()
@@ -139,3 +145,52 @@ def test_internal_api_docs_exist_only_in_development_mode_on_this_machine(
         # Behind a proxy on this machine the visitor is elsewhere.
         assert c.get("/api/docs", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 404
     settings.get_settings.cache_clear()
+
+
+def _published_form(member) -> tuple[str, int]:
+    with db.session_scope() as s:
+        owner = principal.member(s, member["user_id"], member["org_id"])
+        form = forms.create_form(s, owner, member["agent_id"], "Contact us")
+        draft = {
+            "elements": [{"id": "email", "type": "email", "label": "Email", "required": True}],
+            "settings": {},
+        }
+        forms.save_draft(s, owner, member["agent_id"], form.id, draft)
+        forms.publish(s, owner, member["agent_id"], form.id)
+        return form.slug, form.id
+
+
+@pytest.mark.parametrize("origin", FOREIGN)
+def test_public_form_endpoints_answer_any_site_without_cookies(client, member, origin):
+    slug, form_id = _published_form(member)
+    preflight = client.options(
+        f"/api/forms/{slug}/submit",
+        headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in preflight.headers
+    described = client.get(f"/api/forms/{slug}", headers={"Origin": origin})
+    assert described.status_code == 200 and described.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in described.headers
+    # The member's own routes under the same prefix stay closed to other sites.
+    assert client.get(f"/api/forms/{form_id}/qr.png", headers={"Origin": origin}).status_code == 403
+
+
+def test_public_routes_never_see_the_members_cookie(asgi_app):
+    from crm_app.api.origins import RefuseForeignOrigins
+
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen["headers"] = dict(scope["headers"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    c = TestClient(RefuseForeignOrigins(app), base_url=OWN)  # no lifespan for this stub
+    c.cookies.set(sessions.COOKIE_NAME, "secret")
+    response = c.get("/api/public-chat/front-desk/conversations", headers={"Origin": FOREIGN[2]})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert b"cookie" not in seen["headers"]
+    c.get("/api/agents/1/contacts/export")
+    assert b"cookie" in seen["headers"]
