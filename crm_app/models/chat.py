@@ -1,12 +1,21 @@
-"""Agent conversations: visitors' chats, their messages and revised answers."""
+"""Agent conversations: visitors' chats, their messages and revised answers.
+
+A conversation belongs to one agent and one visitor: `visitor_id` is the sha256 hex of the
+visitor's opaque token (services/chat/visitors.py), or "member:<user_id>" for a member
+trying the agent in the Playground (`test` then True, `member_id` the member). `captured`
+holds the field values the chat has captured so far (field key -> validated value).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     Column,
+    Index,
     Text,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -17,16 +26,36 @@ from crm_app.models.base import (
 # ---------------------------------------------------------------- chat
 
 
+def _json_dict() -> object:
+    return Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=text("'{}'")),
+    )
+
+
 class Conversation(SQLModel, table=True):
+    __table_args__ = (
+        # A visitor's chats with one agent, newest first (the chat page's list).
+        Index("ix_conversation_agent_visitor_last", "agent_id", "visitor_id", "last_message_at"),
+        # An agent's conversations by contact (History's users) and by recency.
+        Index("ix_conversation_agent_contact", "agent_id", "contact_id"),
+        Index("ix_conversation_agent_last", "agent_id", "last_message_at"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    agent_id: int = Field(foreign_key="agent.id", index=True)
+    agent_id: int = Field(foreign_key="agent.id")
     contact_id: str | None = Field(
         default=None, foreign_key="contact.id", index=True, max_length=24
     )
-    visitor_id: str = Field(default="", max_length=64, index=True)
+    visitor_id: str = Field(default="", max_length=64)
     title: str = Field(default="", max_length=200)
+    test: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    member_id: int | None = Field(default=None, foreign_key="user.id")
+    form_id: int | None = Field(default=None, foreign_key="form.id", ondelete="SET NULL")
+    captured: dict = _json_dict()
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+    last_message_at: datetime = created_field()
 
 
 class Message(SQLModel, table=True):
@@ -34,6 +63,12 @@ class Message(SQLModel, table=True):
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
     role: str = Field(max_length=10)  # visitor | agent | member
     content: str = Field(sa_column=Column(Text, nullable=False))
+    feedback: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
+    # ok | error (the provider failed: `content` is the visitor's apology, data["error"] the
+    # detail for members) | pending (a reply being written)
+    status: str = Field(default="ok", max_length=10, sa_column_kwargs={"server_default": "ok"})
+    # captured keys, dropped values, the provider's error detail
+    data: dict = _json_dict()
     created_at: datetime = created_field()
 
 
