@@ -1,12 +1,12 @@
 """chat conversations: test, member, last message, form, captured; message feedback, status, data
 
 Revision ID: b8c2d4e6f1a3
-Revises: f2b6d8a41c57
+Revises: a7c3e19b5d20
 Create Date: 2026-12-03 16:40:00
 
 Conversations gain the Playground flag (`test`, `member_id`), `last_message_at` (set from
 `updated_at` for existing rows), the form asked in the chat (`form_id`, cleared when the
-form is deleted) and the values captured so far (`captured`); the single-column agent and
+form is deleted) with its walk (`form_walk`) and the values captured so far (`captured`); the single-column agent and
 visitor indexes give way to (agent, visitor, last message), (agent, contact) and (agent,
 last message). Messages gain `feedback`, `status` and `data`.
 """
@@ -21,7 +21,7 @@ from crm_app.models import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "b8c2d4e6f1a3"
-down_revision: str | Sequence[str] | None = "f2b6d8a41c57"
+down_revision: str | Sequence[str] | None = "a7c3e19b5d20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -35,6 +35,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("form_id", sa.Integer(), nullable=True))
         batch_op.add_column(
             sa.Column("captured", sa.JSON(), server_default=sa.text("'{}'"), nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("form_walk", sa.JSON(), server_default=sa.text("'{}'"), nullable=False)
         )
         batch_op.add_column(sa.Column("last_message_at", UTCDateTime(), nullable=True))
         batch_op.create_foreign_key("fk_conversation_member_id_user", "user", ["member_id"], ["id"])
@@ -95,6 +98,7 @@ def downgrade() -> None:
         batch_op.drop_constraint("fk_conversation_form_id_form", type_="foreignkey")
         batch_op.drop_constraint("fk_conversation_member_id_user", type_="foreignkey")
         batch_op.drop_column("last_message_at")
+        batch_op.drop_column("form_walk")
         batch_op.drop_column("captured")
         batch_op.drop_column("form_id")
         batch_op.drop_column("member_id")

@@ -3,7 +3,8 @@
 A conversation belongs to one agent and one visitor: `visitor_id` is the sha256 hex of the
 visitor's opaque token (services/chat/visitors.py), or "member:<user_id>" for a member
 trying the agent in the Playground (`test` then True, `member_id` the member). `captured`
-holds the field values the chat has captured so far (field key -> validated value).
+holds the field values the chat has captured so far (field key -> validated value);
+`form_id`/`form_walk` the form the agent asks in this chat (services/forms/chat.py).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class Conversation(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="user.id")
     form_id: int | None = Field(default=None, foreign_key="form.id", ondelete="SET NULL")
     captured: dict = _json_dict()
+    # The form being asked in this chat, as services/forms/chat.py walks it ({} when none).
+    form_walk: dict = _json_dict()
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
     last_message_at: datetime = created_field()
