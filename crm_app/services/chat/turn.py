@@ -1,0 +1,467 @@
+"""One chat turn: the visitor's message in, the agent's reply streamed out, values captured.
+
+`chat_turn` is a generator that opens its own sessions and never holds one while the reply
+engine runs (a provider call can take seconds; a transaction held that long would block
+every other writer on SQLite and pin a pooled connection on PostgreSQL):
+
+1. Before anything is stored: the text is checked (stripped; empty or over 4,000
+   characters is refused) and the per-visitor and per-IP rate limits are counted.
+2. One short transaction: the visitor owns the conversation, the visitor's message and a
+   `pending` placeholder for the reply are stored (the reply's id is known from the start,
+   so a page can key the streaming bubble), the title is set from the first message, and
+   the engine's `Turn` is built from the database (Allow-for-AI fields, the values already
+   known from the contact and this chat, the history, the agent's revised answers).
+   Yields `Accepted`.
+3. No session open: the engine streams; each text piece is yielded as `Delta`.
+4. One transaction: the reply is stored (on `EngineError`, the engine's polite message
+   with status "error" and the detail in `data` for members), and captured values go to
+   `capture.capture` — except in the Playground (`test` conversations), where nothing
+   reaches contacts and `Done.captured` names what would have been captured. Yields `Done`.
+
+A page that goes away mid-reply closes the generator: the engine still runs to the end
+and the reply and its capture are stored, so nothing the visitor said is lost.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from crm_app import db
+from crm_app.agent.base import (
+    Capture,
+    ChatMessage,
+    EngineError,
+    FieldSpec,
+    ReplyEngine,
+    Revision,
+    TextDelta,
+    Turn,
+)
+from crm_app.models import (
+    Agent,
+    Contact,
+    ContactField,
+    ContactValue,
+    Conversation,
+    Message,
+    RevisedAnswer,
+    utcnow,
+)
+from crm_app.services import rate_limits, settings_cache
+from crm_app.services.chat.conversations import (
+    MSG_TOO_FAST,
+    MessageView,
+    chat_agent,
+    conversation_of,
+    message_view,
+)
+from crm_app.services.errors import RateLimited, ServiceError, ValidationError
+from crm_app.services.principal import Principal
+from crm_app.services.values import (
+    coerce_value,
+    normalize_email,
+    normalize_gender,
+    normalize_phone,
+)
+
+MAX_CHARS = 4000
+TITLE_CHARS = 60
+HISTORY_LIMIT = 50  # the newest messages an engine sees
+REVISION_LIMIT = 200
+DETAIL_CHARS = 2000
+REPLY_CHARS = 20000
+PER_VISITOR = rate_limits.Limit("chat-message-visitor", 20, 60)
+PER_IP = rate_limits.Limit("chat-message-ip", 60, 60)
+MSG_EMPTY = "Please type a message."
+MSG_TOO_LONG = "Messages can be at most 4,000 characters."
+DEFAULT_KEYS = ("name", "email", "phone", "gender")
+
+
+# ---------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The visitor's message is stored; the reply will be message `reply_id`."""
+
+    visitor: MessageView
+    reply_id: int
+
+
+@dataclass(frozen=True)
+class Delta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Done:
+    reply: MessageView
+    captured: list[str] = field(default_factory=list)  # labels of the fields filled
+    test: bool = False  # Playground: `captured` is what would have been captured
+
+
+TurnEvent = Accepted | Delta | Done
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    turn: Turn
+    visitor: MessageView
+    reply_id: int
+    conversation_id: int
+    engine_config: dict
+
+
+# ---------------------------------------------------------------- the turn
+
+
+def clean_text(text: object) -> str:
+    """The message as stored: stripped, without NUL characters (PostgreSQL refuses them)."""
+    cleaned = str(text or "").replace("\x00", "").strip()
+    if not cleaned:
+        raise ValidationError(MSG_EMPTY, field="text")
+    if len(cleaned) > MAX_CHARS:
+        raise ValidationError(MSG_TOO_LONG, field="text")
+    return cleaned
+
+
+def title_for(text: str) -> str:
+    """A conversation's title: its first message, cut at a word near 60 characters."""
+    one = " ".join(text.split())
+    if len(one) <= TITLE_CHARS:
+        return one
+    cut = one[:TITLE_CHARS].rsplit(" ", 1)[0] or one[:TITLE_CHARS]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+def _count(visitor_key: str, ip: str) -> None:
+    ip = (ip or "")[:64]
+    if ip and not rate_limits.allows(PER_IP, ip):
+        raise RateLimited(MSG_TOO_FAST)
+    if not rate_limits.hit(PER_VISITOR, visitor_key) or (ip and not rate_limits.hit(PER_IP, ip)):
+        raise RateLimited(MSG_TOO_FAST)
+
+
+def chat_turn(
+    agent_id,
+    visitor_key: str,
+    conversation_id,
+    text: str,
+    *,
+    ip: str = "",
+    member: Principal | None = None,
+    engine: ReplyEngine | None = None,
+) -> Iterator[TurnEvent]:
+    """Yield Accepted, then Delta for each piece of the reply, then Done (see the module
+    docstring). ServiceErrors (refused text, rate limit, not this visitor's conversation)
+    are raised on the first step, before anything is stored."""
+    text = clean_text(text)
+    make_engine = None if engine is not None else _engine_factory()
+    _count(visitor_key, ip)
+    accepted = _accept(agent_id, visitor_key, conversation_id, text, member)
+    closed = False  # the consumer went away: finish quietly, store everything
+    try:
+        yield Accepted(visitor=accepted.visitor, reply_id=accepted.reply_id)
+    except GeneratorExit:
+        closed = True
+    parts: list[str] = []
+    values: dict[str, Any] = {}
+    failure: EngineError | None = None
+    try:
+        if engine is None:
+            engine = make_engine(accepted.engine_config)
+        for chunk in engine.reply(accepted.turn):
+            if isinstance(chunk, TextDelta) and chunk.text:
+                parts.append(chunk.text)
+                if not closed:
+                    try:
+                        yield Delta(chunk.text)
+                    except GeneratorExit:
+                        closed = True
+            elif isinstance(chunk, Capture):
+                values.update(chunk.values or {})
+    except EngineError as exc:
+        failure = exc
+    except BaseException as exc:
+        # A bug in an engine: the placeholder becomes a visible error, then it propagates.
+        _finish(accepted, parts, {}, EngineError(f"{type(exc).__name__}: {exc}"))
+        raise
+    done = _finish(accepted, parts, values, failure)
+    if not closed:
+        yield done
+
+
+# ---------------------------------------------------------------- engine
+
+
+def _engine_factory() -> Callable[[dict], ReplyEngine]:
+    """engine_for(EngineConfig) from crm_app.agent (the offline engine or a provider)."""
+    import crm_app.agent as agent_package
+    from crm_app.agent import base
+
+    engine_for = getattr(agent_package, "engine_for", None)
+    config_type = getattr(base, "EngineConfig", None)
+    if engine_for is None or config_type is None:
+        raise RuntimeError("crm_app.agent has no engine_for(EngineConfig): no reply engine.")
+    return lambda config: engine_for(config_type(**config))
+
+
+def _capture_module():
+    """services/chat/capture.py (None until it exists)."""
+    try:
+        return importlib.import_module("crm_app.services.chat.capture")
+    except ModuleNotFoundError as exc:
+        if exc.name != "crm_app.services.chat.capture":
+            raise
+        return None
+
+
+# ---------------------------------------------------------------- step 2: accept
+
+
+def _accept(
+    agent_id, visitor_key: str, conversation_id, text: str, member: Principal | None
+) -> _Accepted:
+    with db.session_scope() as session:
+        agent = chat_agent(session, agent_id, visitor_key, member)
+        conv = conversation_of(session, agent, visitor_key, conversation_id, member)
+        now = utcnow()
+        visitor = Message(conversation_id=conv.id, role="visitor", content=text, created_at=now)
+        session.add(visitor)
+        session.flush()
+        reply = Message(
+            conversation_id=conv.id, role="agent", content="", status="pending", created_at=now
+        )
+        session.add(reply)
+        if not conv.title:
+            conv.title = title_for(text)
+        conv.last_message_at = conv.updated_at = now
+        session.add(conv)
+        session.flush()
+        fields = _ai_fields(session, agent)
+        turn = Turn(
+            agent_name=agent.name,
+            welcome_message=agent.welcome_message,
+            phone_region=agent.phone_region,
+            fields=tuple(_spec(f) for f in fields.values()),
+            known=_known(session, agent, conv, fields),
+            history=_history(session, conv.id),
+            revisions=_revisions(session, agent.id),
+            now=now,
+            test=conv.test,
+        )
+        return _Accepted(
+            turn=turn,
+            visitor=message_view(visitor),
+            reply_id=reply.id,
+            conversation_id=conv.id,
+            engine_config={
+                "provider": agent.llm_provider,
+                "base_url": agent.llm_base_url,
+                "model": agent.llm_model,
+                "api_key": agent.llm_api_key,
+            },
+        )
+
+
+def _ai_fields(session: Session, agent: Agent) -> dict[str, ContactField]:
+    fields = settings_cache.for_agent(session, agent).fields.values()
+    ordered = sorted((f for f in fields if f.allow_ai), key=lambda f: (f.position, f.id))
+    return {f.key: f for f in ordered}
+
+
+def _spec(f: ContactField) -> FieldSpec:
+    return FieldSpec(
+        key=f.key,
+        label=f.label,
+        type=f.type,
+        options=tuple(f.options or ()),
+        required=bool(f.required),
+        hint=f.ai_hint or "",
+    )
+
+
+def _stored_value(f: ContactField, row: ContactValue) -> Any:
+    if f.type == "Multi-select":
+        return list(row.value_json or [])
+    if f.type == "Checkbox":
+        return row.value_num == 1.0
+    if f.type == "Number" and row.value_num is not None:
+        return int(row.value_num) if row.value_num.is_integer() else row.value_num
+    return row.value_text
+
+
+def _known(
+    session: Session, agent: Agent, conv: Conversation, fields: Mapping[str, ContactField]
+) -> dict[str, Any]:
+    """The contact's values of the Allow-for-AI fields, then what this chat captured."""
+    known: dict[str, Any] = {}
+    contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
+    if contact is not None and contact.agent_id == agent.id:
+        for key in DEFAULT_KEYS:
+            if key in fields and getattr(contact, key):
+                known[key] = getattr(contact, key)
+        custom = {f.id: f for f in fields.values() if not f.is_default}
+        if custom:
+            rows = session.exec(
+                select(ContactValue).where(
+                    ContactValue.contact_id == contact.id,
+                    ContactValue.field_id.in_(list(custom)),
+                )
+            )
+            for row in rows:
+                known[custom[row.field_id].key] = _stored_value(custom[row.field_id], row)
+    for key, value in (conv.captured or {}).items():
+        if key in fields and value not in (None, "", []):
+            known[key] = value
+    return known
+
+
+def _history(session: Session, conversation_id: int) -> tuple[ChatMessage, ...]:
+    rows = session.exec(
+        select(Message.role, Message.content)
+        .where(Message.conversation_id == conversation_id, Message.status == "ok")
+        .order_by(Message.id.desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    return tuple(ChatMessage(role=role, content=content) for role, content in reversed(rows))
+
+
+def _revisions(session: Session, agent_id: int) -> tuple[Revision, ...]:
+    rows = session.exec(
+        select(RevisedAnswer.question, RevisedAnswer.answer)
+        .where(RevisedAnswer.agent_id == agent_id)
+        .order_by(RevisedAnswer.id.desc())
+        .limit(REVISION_LIMIT)
+    ).all()
+    return tuple(Revision(question=q, answer=a) for q, a in rows)
+
+
+# ---------------------------------------------------------------- step 4: store the reply
+
+
+def _finish(
+    accepted: _Accepted, parts: list[str], values: dict[str, Any], failure: EngineError | None
+) -> Done:
+    text = "".join(parts).strip()[:REPLY_CHARS]
+    if failure is None and not text:
+        failure = EngineError("The engine returned an empty reply.")
+    with db.session_scope() as session:
+        reply = session.get(Message, accepted.reply_id)
+        conv = session.get(Conversation, accepted.conversation_id)
+        if reply is None or conv is None:  # erased with its contact meanwhile
+            content = failure.visitor_message if failure else text
+            return Done(
+                reply=MessageView(
+                    accepted.reply_id, "agent", content, utcnow(), "", "error" if failure else "ok"
+                )
+            )
+        now = utcnow()
+        if failure is not None:
+            reply.content = failure.visitor_message
+            reply.status = "error"
+            reply.data = {"error": str(failure.detail)[:DETAIL_CHARS]}
+        else:
+            reply.content = text
+            reply.status = "ok"
+        reply.created_at = now
+        conv.last_message_at = conv.updated_at = now
+        session.add_all([reply, conv])
+        session.flush()
+        labels: list[str] = []
+        if values:
+            agent = session.get(Agent, conv.agent_id)
+            if conv.test:
+                labels = _would_capture(session, agent, conv, accepted.visitor.id, values)
+            else:
+                labels = _capture(session, agent, conv, accepted.visitor.id, values)
+        return Done(reply=message_view(reply), captured=labels, test=conv.test)
+
+
+def _capture(
+    session: Session, agent: Agent, conv: Conversation, message_id: int, values: dict
+) -> list[str]:
+    """capture.capture in a savepoint: a value it refuses never costs the stored reply."""
+    module = _capture_module()
+    if module is None:
+        return []
+    fields = _ai_fields(session, agent)
+    try:
+        with session.begin_nested():
+            result = module.capture(session, agent, conv, message_id, values)
+    except ServiceError as exc:
+        message = session.get(Message, message_id)
+        if message is not None:
+            message.data = {**(message.data or {}), "capture_error": exc.message}
+            session.add(message)
+        return []
+    filled = getattr(result, "filled", None) or []
+    return [fields[key].label if key in fields else key for key in filled]
+
+
+def _would_capture(
+    session: Session, agent: Agent, conv: Conversation, message_id: int, values: dict
+) -> list[str]:
+    """Playground: validate as capture would, remember on the conversation (so the engine
+    does not ask again), never touch contacts. Returns the labels it would fill."""
+    fields = _ai_fields(session, agent)
+    valid, dropped = validate_values(agent, fields, values)
+    conv.captured = {**(conv.captured or {}), **valid}
+    message = session.get(Message, message_id)
+    if message is not None:
+        message.data = {**(message.data or {}), "captured": list(valid), "dropped": dropped}
+        session.add(message)
+    session.add(conv)
+    return [fields[key].label for key in valid]
+
+
+def validate_values(
+    agent: Agent, fields: Mapping[str, ContactField], values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[list[str]]]:
+    """Each raw value checked by its Allow-for-AI field's type: (key -> value as the engine
+    sees it in `known`, [[key, why], ...] for what was dropped)."""
+    valid: dict[str, Any] = {}
+    dropped: list[list[str]] = []
+    for key, raw in values.items():
+        f = fields.get(key)
+        if f is None:
+            dropped.append([str(key)[:60], "not an Allow-for-AI field"])
+            continue
+        try:
+            value = _clean(agent, f, raw)
+        except ValidationError as exc:
+            dropped.append([key, exc.message])
+            continue
+        if value not in (None, "", []):
+            valid[key] = value
+    return valid, dropped
+
+
+def _clean(agent: Agent, f: ContactField, raw: Any) -> Any:
+    if f.key == "name":
+        name = " ".join(str(raw or "").split())
+        if len(name) > 200:
+            raise ValidationError("Name is at most 200 characters.", field="name")
+        return name
+    if f.key == "email":
+        return normalize_email(None if raw is None else str(raw))
+    if f.key == "phone":
+        return normalize_phone(None if raw is None else str(raw), agent.phone_region)
+    if f.key == "gender":
+        return normalize_gender(None if raw is None else str(raw))
+    stored = coerce_value(f.type, raw, list(f.options or []), agent.phone_region, field=f.key)
+    if stored is None:
+        return None
+    text, number, items = stored
+    if f.type == "Multi-select":
+        return items
+    if f.type == "Checkbox":
+        return number == 1.0
+    if f.type == "Number":
+        return int(number) if number.is_integer() else number
+    return text
