@@ -1,4 +1,5 @@
-"""Demo data: a clinic with its team, a receptionist agent and ~300 contacts.
+"""Demo data: a clinic with its team, a receptionist agent (Public · Use for Free) and ~300
+contacts, with the conversations behind its "via Chat" contacts (services/demo_chats.py).
 
 `seed_demo` runs only on an empty installation (no organization yet) and is deterministic
 (random.Random(42)), so every fresh install and test sees the same clinic.
@@ -31,7 +32,7 @@ from crm_app.models import (
     User,
     utcnow,
 )
-from crm_app.services import audit, fields
+from crm_app.services import audit, demo_chats, fields
 from crm_app.services.access import Actor
 from crm_app.services.agents import create_agent, create_owner
 from crm_app.services.demo_data import (
@@ -127,6 +128,10 @@ def seed_demo(session: Session) -> dict | None:
     stages = {s.name: s.id for s in session.exec(select(Stage).where(Stage.agent_id == agent.id))}
     owners = [owner] + [m for m in team if agent.id in m.agent_ids or m.is_admin]
     contacts = _add_contacts(session, rng, agent, stages, owners, custom_fields)
+    # Visitors chat with the receptionist at /a/reception; its Chat contacts came from chats.
+    agent.visibility, agent.access_mode = "Public", "Use for Free"
+    session.add(agent)
+    chats = demo_chats.add_conversations(session, random.Random(7), agent, contacts, custom_fields)
     audit.record(
         session, owner, "Create", "Contact", f"Seeded {len(contacts)} demo contacts in {agent.name}"
     )
@@ -137,6 +142,7 @@ def seed_demo(session: Session) -> dict | None:
         "owner": OWNER_EMAIL,
         "members": [OWNER_EMAIL] + [m.email for m in team],
         "contacts": len(contacts),
+        "conversations": chats,
     }
 
 
