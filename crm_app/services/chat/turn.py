@@ -171,6 +171,7 @@ def chat_turn(
         closed = True
     parts: list[str] = []
     values: dict[str, Any] = {}
+    notes: list[str] = []
     failure: EngineError | None = None
     try:
         if engine is None:
@@ -185,13 +186,14 @@ def chat_turn(
                         closed = True
             elif isinstance(chunk, Capture):
                 values.update(chunk.values or {})
+                notes.extend(str(n) for n in getattr(chunk, "notes", ()) or ())
     except EngineError as exc:
         failure = exc
     except BaseException as exc:
         # A bug in an engine: the placeholder becomes a visible error, then it propagates.
-        _finish(accepted, parts, {}, EngineError(f"{type(exc).__name__}: {exc}"))
+        _finish(accepted, parts, {}, [], EngineError(f"{type(exc).__name__}: {exc}"))
         raise
-    done = _finish(accepted, parts, values, failure)
+    done = _finish(accepted, parts, values, notes, failure)
     if not closed:
         yield done
 
@@ -346,7 +348,11 @@ def _revisions(session: Session, agent_id: int) -> tuple[Revision, ...]:
 
 
 def _finish(
-    accepted: _Accepted, parts: list[str], values: dict[str, Any], failure: EngineError | None
+    accepted: _Accepted,
+    parts: list[str],
+    values: dict[str, Any],
+    notes: list[str],
+    failure: EngineError | None,
 ) -> Done:
     text = "".join(parts).strip()[:REPLY_CHARS]
     if failure is None and not text:
@@ -374,50 +380,62 @@ def _finish(
         session.add_all([reply, conv])
         session.flush()
         labels: list[str] = []
+        record: dict[str, Any] = {}
         if values:
             agent = session.get(Agent, conv.agent_id)
             if conv.test:
-                labels = _would_capture(session, agent, conv, accepted.visitor.id, values)
+                labels, record = _would_capture(session, agent, conv, values)
             else:
-                labels = _capture(session, agent, conv, accepted.visitor.id, values)
+                labels, record = _capture(session, agent, conv, accepted.visitor.id, values)
+        if notes:
+            record["notes"] = [n[:500] for n in notes[:20]]
+        if record:  # what became of the message's values, for the team
+            visitor = session.get(Message, accepted.visitor.id)
+            if visitor is not None:
+                visitor.data = {**(visitor.data or {}), **record}
+                session.add(visitor)
         return Done(reply=message_view(reply), captured=labels, test=conv.test)
 
 
 def _capture(
     session: Session, agent: Agent, conv: Conversation, message_id: int, values: dict
-) -> list[str]:
-    """capture.capture in a savepoint: a value it refuses never costs the stored reply."""
+) -> tuple[list[str], dict[str, Any]]:
+    """capture.capture in a savepoint: a value it refuses never costs the stored reply.
+    Returns the labels of the fields filled and what to record on the visitor's message."""
     module = _capture_module()
     if module is None:
-        return []
+        return [], {}
     fields = _ai_fields(session, agent)
     try:
         with session.begin_nested():
             result = module.capture(session, agent, conv, message_id, values)
     except ServiceError as exc:
-        message = session.get(Message, message_id)
-        if message is not None:
-            message.data = {**(message.data or {}), "capture_error": exc.message}
-            session.add(message)
-        return []
-    filled = getattr(result, "filled", None) or []
-    return [fields[key].label if key in fields else key for key in filled]
+        return [], {"capture_error": exc.message}
+    filled = list(getattr(result, "filled", None) or [])
+    captured = getattr(result, "captured", None)
+    record = {
+        "captured": list(captured if captured is not None else filled),
+        "filled": filled,
+        "suggested": list(getattr(result, "suggested", None) or []),
+        "rejected": [list(r) for r in getattr(result, "rejected", None) or []],
+    }
+    labels = getattr(result, "labels", None) or {}
+    names = [labels.get(k) or (fields[k].label if k in fields else k) for k in filled]
+    return names, {k: v for k, v in record.items() if v}
 
 
 def _would_capture(
-    session: Session, agent: Agent, conv: Conversation, message_id: int, values: dict
-) -> list[str]:
-    """Playground: validate as capture would, remember on the conversation (so the engine
-    does not ask again), never touch contacts. Returns the labels it would fill."""
+    session: Session, agent: Agent, conv: Conversation, values: dict
+) -> tuple[list[str], dict[str, Any]]:
+    """Playground: validate as capture would and remember on the conversation (so the
+    engine does not ask again); contacts are never touched. Returns the labels it would
+    fill and what to record on the visitor's message."""
     fields = _ai_fields(session, agent)
     valid, dropped = validate_values(agent, fields, values)
     conv.captured = {**(conv.captured or {}), **valid}
-    message = session.get(Message, message_id)
-    if message is not None:
-        message.data = {**(message.data or {}), "captured": list(valid), "dropped": dropped}
-        session.add(message)
     session.add(conv)
-    return [fields[key].label for key in valid]
+    record = {"captured": list(valid), "rejected": dropped}
+    return [fields[key].label for key in valid], {k: v for k, v in record.items() if v}
 
 
 def validate_values(

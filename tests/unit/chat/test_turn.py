@@ -4,6 +4,7 @@ real chats and never for the Playground."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
@@ -37,7 +38,12 @@ def captures(monkeypatch):
         calls.append((agent.id, conversation.id, message_id, dict(values)))
         assert session.in_transaction()
         return SimpleNamespace(
-            contact_id=None, created=False, filled=list(values), suggested=[], rejected=[]
+            contact_id=None,
+            created=False,
+            filled=[k for k in values if k not in ("phone", "notes")],
+            suggested=["phone"] if "phone" in values else [],
+            rejected=[("notes", "not allowed for AI")] if "notes" in values else [],
+            captured={k: v for k, v in values.items() if k != "notes"},
         )
 
     monkeypatch.setattr(chat, "_capture_module", lambda: SimpleNamespace(capture=capture))
@@ -252,6 +258,37 @@ def test_capture_gets_the_visitor_message_and_values(world, visitor, make_fake, 
         )
     ]
     assert done.captured == ["Email", "Insurance provider"] and not done.test
+    # What became of each value is recorded on the visitor's message, for the team.
+    engine = make_fake(
+        capture={"name": "Maria", "phone": "312 555 0100", "notes": "VIP"}, reply_text="Ok."
+    )
+    noted = _NotedCapture(values={}, notes=("tool call arguments were not JSON",))
+    engine.reply = _with_extra(engine.reply, noted)
+    events, done = run_turn(world.agent_id, visitor, conv_id, "Maria, 312 555 0100", engine=engine)
+    assert done.captured == ["Name"]
+    with db.session_scope() as s:
+        assert s.get(Message, events[0].visitor.id).data == {
+            "captured": ["name", "phone"],
+            "filled": ["name"],
+            "suggested": ["phone"],
+            "rejected": [["notes", "not allowed for AI"]],
+            "notes": ["tool call arguments were not JSON"],
+        }
+
+
+@dataclass(frozen=True)
+class _NotedCapture(chat.Capture):
+    """A Capture with the engine's notes for the team (Capture.notes, from ENGINE)."""
+
+    notes: tuple[str, ...] = ()
+
+
+def _with_extra(reply, extra):
+    def wrapped(turn):
+        yield from reply(turn)
+        yield extra
+
+    return wrapped
 
 
 def test_a_refused_capture_keeps_the_reply(world, visitor, make_fake, run_turn, monkeypatch):
@@ -338,7 +375,7 @@ def test_playground_turns_are_tests_and_write_no_contacts(world, make_fake, run_
         }
         data = s.get(Message, events[0].visitor.id).data
         assert data["captured"] == ["name", "email", "insurance"]
-        assert [d[0] for d in data["dropped"]] == ["notes", "phone"]
+        assert [d[0] for d in data["rejected"]] == ["notes", "phone"]
     # The next turn's engine knows what the Playground captured.
     engine = make_fake()
     run_turn(world.private_agent_id, key, conv_id, "and?", member=world.owner, engine=engine)
