@@ -67,3 +67,12 @@ def agent_path(route: str, agent_id) -> str:
         if hasattr(agent_id, "to_string")
         else f"{prefix}{agent_id}{suffix}"
     )
+
+
+# The visitor chat API (api/public_chat.py): any site may call it, without cookies.
+API_PUBLIC_CHAT = "/api/public-chat/{slug}"
+PUBLIC_CHAT_AGENT = ""
+PUBLIC_CHAT_VISITORS = "/visitors"
+PUBLIC_CHAT_CONVERSATIONS = "/conversations"
+PUBLIC_CHAT_MESSAGES = "/conversations/{conversation_id}/messages"
+PUBLIC_CHAT_FEEDBACK = "/messages/{message_id}/feedback"

@@ -5,7 +5,7 @@ api/deps.py, one handler that answers every typed service error with the JSON en
 and request/response bodies in api/schemas.py.
 
 Every route here serves the app's own pages (sign-in hand-off, downloads, the public form
-page): none is a public API. Their description exists only in development mode, for a
+page), except the visitor chat API (api/public_chat.py) that other websites may call. Their description exists only in development mode, for a
 browser on the server's machine; production serves no API docs."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from crm_app.api import auth, export, files, forms, imports, oidc, public_forms
+from crm_app.api import auth, export, files, forms, imports, oidc, public_chat, public_forms
 from crm_app.api.body_limit import BodyLimit
 from crm_app.api.deps import service_error_handler
 from crm_app.services.errors import ServiceError
@@ -36,6 +36,7 @@ def build_api() -> FastAPI:
         forms.router,
         forms.agent_router,
         public_forms.router,
+        public_chat.router,
     ):
         api.include_router(router)
     api.add_exception_handler(ServiceError, service_error_handler)
