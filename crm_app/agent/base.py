@@ -81,6 +81,19 @@ class EngineError(Exception):
         self.detail = detail
 
 
+@dataclass(frozen=True)
+class EngineConfig:
+    """Which engine answers an agent's chat. `provider` "openai" = any OpenAI-compatible
+    chat-completions server; anything else = the offline engine. Empty `base_url`, `model`
+    and `api_key` fall back to CRM_LLM_BASE_URL / CRM_LLM_MODEL / CRM_LLM_API_KEY."""
+
+    provider: str = "offline"
+    base_url: str = ""
+    model: str = ""
+    api_key: str = ""
+    timeout: float = 30
+
+
 class ReplyEngine(Protocol):
     name: str
 
