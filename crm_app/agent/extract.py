@@ -367,14 +367,12 @@ def extract(
     email_fields = [f for f in fields if f.type == "Email"]
     phone_fields = [f for f in fields if f.type == "Phone"]
     emails = _emails(text, business, asked_email=any(f.type == "Email" for f in asked))
-    for value, span in emails:
-        taken.append(span)
+    taken.extend(span for _, span in emails)
     if emails and email_fields:
         target = _pick(email_fields, asked, "email")
         out[target.key] = emails[0][0]
     phones = _phones(text, region, business)
-    for value, span in phones:
-        taken.append(span)
+    taken.extend(span for _, span in phones)
     if phones and phone_fields:
         target = _pick(phone_fields, asked, "phone")
         out[target.key] = phones[0][0]
@@ -810,9 +808,12 @@ def _dates(
         before = text[left:start]
         birth = bool(_BIRTH.search(clause))
         past = bool(_PAST_BEFORE.search(before))
-        if _THIRD_PERSON.search(before) and not re.search(r"\b(?:i|me|my)\b", before[-25:], re.I):
-            if birth:
-                continue  # "my son was born on …"
+        if (
+            birth
+            and _THIRD_PERSON.search(before)
+            and not re.search(r"(?:i|me|my)", before[-25:], re.I)
+        ):
+            continue  # "my son was born on …"
         target: FieldSpec | None = None
         if birth:
             target = next((f for f in birth_fields if f.key not in out), None)
