@@ -87,7 +87,8 @@ _NEGATED_AFTER = re.compile(
 _THIRD_AFTER = re.compile(
     r"^\W{0,3}(?:is|are|was|belongs to|es|est|ist|de|von)\s+(?:(?:my|mi|mon|ma|mein|meine)\s+(?:"
     + _RELATIONS
-    + r")|his|hers|her|theirs|their|the office|for)\b",
+    + r")|his|hers|her|theirs|their|the office|for)\b"
+    r"|^\W{0,3}(?:is|was|'s|are)?\s*(?:this\s+|that\s+)?(?:your|yours|the clinic's|the office's)\b",
     re.IGNORECASE,
 )
 
