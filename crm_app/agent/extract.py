@@ -330,6 +330,8 @@ def asked_fields(agent_message: str, fields: Sequence[FieldSpec]) -> list[FieldS
         match = re.search(r"\b(?:" + "|".join(patterns) + r")\b", question)
         if match:
             found.append((match.start(), order, spec))
+        elif spec.hint and fuzz.partial_ratio(spec.hint.lower().strip(), question) >= 90:
+            found.append((0, order, spec))  # the field's own hint, asked as the question
     found.sort(key=lambda item: (item[0], item[1]))
     result: list[FieldSpec] = []
     taken: set[str] = set()
