@@ -65,6 +65,9 @@ class TextDelta:
 @dataclass(frozen=True)
 class Capture:
     values: dict[str, Any] = field(default_factory=dict)  # field key -> raw value
+    # For the team, not the visitor: what the engine could not use (e.g. a provider's tool
+    # call whose arguments were not valid JSON). May come with empty `values`.
+    notes: tuple[str, ...] = ()
 
 
 Chunk = TextDelta | Capture
