@@ -113,9 +113,11 @@ class OpenAIEngine:
             if tool_choice:
                 kwargs["tool_choice"] = tool_choice
         stream = self._client.chat.completions.create(**kwargs)
+        finished = False
         try:
             for chunk in stream:
                 for choice in chunk.choices or ():
+                    finished = finished or bool(choice.finish_reason)
                     delta = choice.delta
                     if delta is None:
                         continue
@@ -136,6 +138,8 @@ class OpenAIEngine:
                         )
         finally:
             stream.close()
+        if not finished:
+            raise EngineError("The provider's stream ended before its last chunk.")
 
 
 def build_messages(turn: Turn) -> list[dict]:
