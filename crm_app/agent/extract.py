@@ -73,7 +73,7 @@ _BUSINESS = re.compile(
 )
 _NEGATED_BEFORE = re.compile(
     r"\b(?:not|isn't|isnt|don't|dont|doesn't|no longer|old|former|previous|wrong|ex|"
-    r"instead of|rather than|never|no es|n'est pas|pas|nicht|kein|keine|alte|alten|ancien|"
+    r"instead of|rather than|never|tried calling|tried|called|dialed|dialled|rang|no es|n'est pas|pas|nicht|kein|keine|alte|alten|ancien|"
     r"ancienne|antiguo|antigua|viejo|vieja)\b[^.!?;]{0,25}$",
     re.IGNORECASE,
 )
@@ -104,13 +104,17 @@ _NAME_TOKEN = r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*"
 _STRONG_INTRO = (
     r"my\s+name\s+is|my\s+name's|my\s+name’s|my\s+names|call\s+me|name\s*:|me\s+llamo|"
     r"mi\s+nombre\s+es|je\s+m['’]\s?appelle|mon\s+nom\s+est|ich\s+hei(?:ß|ss)e|"
-    r"mein\s+name\s+ist|^name\s+is|^name's"
+    r"mein\s+name\s+ist|name\s+is|name's"
 )
 _WEAK_INTRO = r"i\s+am|i['’]m|im|this\s+is|it['’]s|soy|je\s+suis|ich\s+bin|here\s+is"
 _INTRO = re.compile(
     r"(?:^|(?<=[\s,.!;:(¡¿\-—]))(?P<intro>" + _STRONG_INTRO + "|" + _WEAK_INTRO + r")\s+"
     r"(?P<name>" + _NAME_TOKEN + r"(?:\s+" + _NAME_TOKEN + r"){0,3})",
     re.IGNORECASE,
+)
+_NAME_HERE = re.compile(  # "Hello, Rob here - …"
+    r"^\W*(?:(?i:hi|hello|hey|hola|bonjour|hallo)\W+)?(?P<name>[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
+    r"(?:\s+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)?)\s+here\b"
 )
 _NOT_NAMES = frozenset(
     """a an the not no so too very just also still really only now here there back new
@@ -132,7 +136,11 @@ _NOT_NAMES = frozenset(
     nuevo nueva paciente cliente interesado interesada disponible alérgico alérgica
     nouveau nouvelle patiente intéressé intéressée disponible libre prêt prête désolé désolée
     neu neue neuer patientin kunde kundin interessiert verfügbar nicht auf an bei hier
-    gerne leider noch schon sehr""".split()
+    gerne leider noch schon sehr
+    american british english irish scottish welsh canadian mexican brazilian dutch german
+    french spanish italian portuguese polish russian ukrainian chinese japanese korean indian
+    pakistani filipino vietnamese thai turkish greek swedish norwegian danish finnish swiss
+    austrian belgian australian african nigerian""".split()
 )
 _NAME_STOP = frozenset(
     "and y et und from de del da von van here speaking again calling writing".split()
@@ -250,7 +258,7 @@ _GENDER_CONTEXT = re.compile(
 )
 _OPTION_NEGATION = re.compile(
     r"\b(?:not|don't|dont|doesn't|no|without|never|nor|instead of|rather than|sin|pas|"
-    r"nicht|kein|keine|ni)\b(?:\s+\w+){0,3}\s*$",
+    r"nicht|kein|keine|ni|had|used to have|already have|already had)\b(?:\s+\w+){0,3}\s*$",
     re.IGNORECASE,
 )
 _GENERIC_OPTION_WORDS = frozenset(
@@ -260,7 +268,8 @@ _GENERIC_OPTION_WORDS = frozenset(
 
 _YES = re.compile(
     r"\b(?:yes|yeah|yep|yup|ya|sure|ok|okay|of course|please do|sign me up|subscribe|"
-    r"add me|i'd like|i would like|i want|love to|count me in|absolutely|definitely|"
+    r"add me|i'd like|i would like|i want|i'd love|i would love|love to|count me in|"
+    r"absolutely|definitely|"
     r"s[íi]|claro|vale|oui|volontiers|bien s[ûu]r|ja|gerne|klar|natürlich)\b",
     re.IGNORECASE,
 )
@@ -542,6 +551,10 @@ def _name(text: str, taken: list[_Span], *, asked_name: bool) -> str | None:
         before = text[left : m.start()]
         if re.search(r"['’]s\s*$|\b(?:his|her|their)\s*$", before, re.IGNORECASE):
             continue  # "my son's name is …", "her name is …"
+        if intro.startswith("name") and not re.fullmatch(
+            r"\W*(?:hi|hello|hey|hola|bonjour|hallo)?\W*", before, re.I
+        ):
+            continue  # "name is …" only as an opening ("Hi! Name is Kevin")
         if intro in ("this is", "it's", "it’s", "here is") and not (
             m.start() == 0
             or re.fullmatch(r"\W*(?:hi|hello|hey|hola|bonjour|hallo)?\W*", before, re.I)
@@ -582,6 +595,9 @@ def _name(text: str, taken: list[_Span], *, asked_name: bool) -> str | None:
             ):
                 continue
         return _title(" ".join(picked))
+    m = _NAME_HERE.match(text)
+    if m and not _looks_like_word_not_name(m.group("name")):
+        return _title(m.group("name"))
     if asked_name:
         return _bare_name(text, taken)
     return None
@@ -683,6 +699,9 @@ def _number(text: str, spec: FieldSpec, taken: list[_Span], *, asked: bool) -> f
             left <= s < right and (m.start() - s < 60) and (s - m.end() < 30) for s, _ in mentions
         )
         money = bool(m.group("cur") or m.group("cur2"))
+        clause = text[left:right]
+        if re.search(r"\b(?:paid|spent|last time|was|were|cost me|charged)\b", clause, re.I):
+            continue  # what the visitor paid before is not their budget
         if near or (money and money_field):
             if _NEGATED_BEFORE.search(text[left : m.start()]) and not money:
                 continue
