@@ -28,11 +28,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from crm_app.agent.base import FieldSpec
 
@@ -155,6 +156,27 @@ _MONTHS = {
     "d[ée]cembre",
     "de": "januar|j[äa]nner|februar|m[äa]rz|maerz|april|mai|juni|juli|august|september|"
     "oktober|november|dezember",
+}
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan enero janvier januar jänner janner",
+            "february feb febrero février fevrier februar",
+            "march mar marzo mars märz marz maerz",
+            "april apr abril avril",
+            "may mayo mai",
+            "june jun junio juin juni",
+            "july jul julio juillet juli",
+            "august aug agosto août aout",
+            "september sept sep septiembre setiembre septembre",
+            "october oct octubre octobre oktober",
+            "november nov noviembre novembre",
+            "december dec diciembre décembre decembre dezember",
+        ),
+        1,
+    )
+    for name in names.split()
 }
 _ALL_MONTHS = "|".join(sorted(set("|".join(_MONTHS.values()).split("|")), key=len, reverse=True))
 _DATE_NAMED = re.compile(
@@ -749,18 +771,18 @@ def _option_position(
         m = re.search(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", low)
         if m:
             return m.start()
+    windows = _windows(low)
     for form in forms:
         n = len(form.split())
         if len(form) < 5:
             continue
-        for size in {max(1, n - 1), n, n + 1}:
-            for i in range(0, len(words) - size + 1):
-                chunk = " ".join(w for w, _, _ in words[i : i + size])
-                if abs(len(chunk) - len(form)) > 3:
-                    continue
-                if fuzz.ratio(chunk, form) >= FUZZY_THRESHOLD:
-                    return words[i][1]
+        for size in sorted({max(1, n - 1), n, n + 1}):
+            chunks, starts = windows.get(size, ((), ()))
+            best = process.extractOne(form, chunks, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+            if best is not None:
+                return starts[best[2]]
     # A multi-word option named by its one distinctive word ("a cleaning" -> Teeth cleaning).
+    long_words, long_starts = windows.get(0, ((), ()))
     for form in forms:
         tokens = form.split()
         if len(tokens) < 2:
@@ -769,10 +791,27 @@ def _option_position(
         for token in tokens:
             if len(token) < 6 or token in _GENERIC_OPTION_WORDS or token in others:
                 continue
-            for word, start, _ in words:
-                if word == token or (len(word) >= 6 and fuzz.ratio(word, token) >= 90):
-                    return start
+            best = process.extractOne(token, long_words, scorer=fuzz.ratio, score_cutoff=90)
+            if best is not None:
+                return long_starts[best[2]]
     return None
+
+
+@lru_cache(maxsize=64)
+def _windows(low: str) -> dict[int, tuple[tuple[str, ...], tuple[int, ...]]]:
+    """Word windows of 1-5 words of one message (for fuzzy option matching), and under key
+    0 the words of 6+ letters."""
+    words = _words(low)
+    out: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+    for size in range(1, 6):
+        spans = [words[i : i + size] for i in range(0, len(words) - size + 1)]
+        out[size] = (
+            tuple(" ".join(w for w, _, _ in s) for s in spans),
+            tuple(s[0][1] for s in spans),
+        )
+    long = [(w, start) for w, start, _ in words if len(w) >= 6]
+    out[0] = (tuple(w for w, _ in long), tuple(start for _, start in long))
+    return out
 
 
 def _checkbox(text: str, spec: FieldSpec, *, asked: bool) -> bool | None:
@@ -901,6 +940,31 @@ def _date_candidates(text: str, today: date) -> list[tuple[int, int, str, Any]]:
     return kept
 
 
+def _named_date(raw: str, today: date, past: bool) -> date | None:
+    """ "12 décembre", "December 18", "3. März 1985" without dateparser (fast path)."""
+    m = re.fullmatch(
+        r"(?:(?P<d1>\d{1,2})\.?\s+(?:of\s+|de\s+)?(?P<m1>[^\W\d]+)\.?"
+        r"|(?P<m2>[^\W\d]+)\.?\s+(?P<d2>\d{1,2}))(?:,?\s+(?:de\s+)?(?P<y>\d{4}))?",
+        raw.strip(),
+        re.IGNORECASE,
+    )
+    if not m:
+        return None
+    month = _MONTH_NUMBERS.get((m.group("m1") or m.group("m2")).lower())
+    if month is None:
+        return None
+    day = int(m.group("d1") or m.group("d2"))
+    years = [int(m.group("y"))] if m.group("y") else [today.year, today.year + (-1 if past else 1)]
+    for year in years:
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            return None
+        if m.group("y") or (value <= today if past else value >= today):
+            return value
+    return value
+
+
 def _parse_date(raw: str, region: str, today: date, past: bool) -> date | None:
     import dateparser  # imported on first use: it takes ~0.2 s
 
@@ -910,6 +974,9 @@ def _parse_date(raw: str, region: str, today: date, past: bool) -> date | None:
             return date.fromisoformat(cleaned)
         except ValueError:
             return None
+    quick = _named_date(cleaned, today, past)
+    if quick is not None:
+        return quick
     languages = [
         lang
         for lang, names in _MONTHS.items()
