@@ -78,6 +78,11 @@ _NEGATED_BEFORE = re.compile(
     r"ancienne|antiguo|antigua|viejo|vieja)\b[^.!?;]{0,25}$",
     re.IGNORECASE,
 )
+_CORRECTION = re.compile(
+    r"\b(?:should be|is actually|it's actually|correct (?:one|email|number|address) is|"
+    r"right (?:one|email|number|address) is|new (?:one|email|number|address) is|use)\W*$",
+    re.IGNORECASE,
+)
 _NEGATED_AFTER = re.compile(
     r"^[^.!?;]{0,30}?\b(?:doesn't work|does not work|isn't working|is not working|"
     r"not working|no longer|is wrong|was wrong|anymore|any more|not mine|isn't mine|"
@@ -107,15 +112,20 @@ _STRONG_INTRO = (
     r"mi\s+nombre\s+es|je\s+m['’]\s?appelle|mon\s+nom\s+est|ich\s+hei(?:ß|ss)e|"
     r"mein\s+name\s+ist|name\s+is|name's"
 )
-_WEAK_INTRO = r"i\s+am|i['’]m|im|this\s+is|it['’]s|soy|je\s+suis|ich\s+bin|here\s+is"
+_WEAK_INTRO = r"i\s+am|i['’]m|im|this\s+is|it['’]s|its|soy|je\s+suis|ich\s+bin|here\s+is"
 _INTRO = re.compile(
     r"(?:^|(?<=[\s,.!;:(¡¿\-—]))(?P<intro>" + _STRONG_INTRO + "|" + _WEAK_INTRO + r")\s+"
     r"(?P<name>" + _NAME_TOKEN + r"(?:\s+" + _NAME_TOKEN + r"){0,3})",
     re.IGNORECASE,
 )
-_NAME_HERE = re.compile(  # "Hello, Rob here - …"
-    r"^\W*(?:(?i:hi|hello|hey|hola|bonjour|hallo)\W+)?(?P<name>[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
-    r"(?:\s+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)?)\s+here\b"
+_GREETING_ONLY = re.compile(
+    r"\W*(?:h+i+|h+e+l+o+|h+e+y+|hiya|hola|bonjour|hallo|good (?:morning|afternoon|evening))?\W*",
+    re.IGNORECASE,
+)
+_NAME_HERE = re.compile(  # "Hello, Rob here - …", "jane doe here, …"
+    r"^\W*(?:(?i:(?:h+i+|h+e+l+o+|h+e+y+|hiya|hola|bonjour|hallo|good (?:morning|afternoon|evening)))\W+)?(?P<name>[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
+    r"(?:\s+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)?|[a-zß-öø-ÿ'’-]{2,}(?:\s+[a-zß-öø-ÿ'’-]{2,})?)"
+    r"\s+here(?=\s*[,.!;:\-—]|\s*$)"
 )
 _NOT_NAMES = frozenset(
     """a an the not no so too very just also still really only now here there back new
@@ -129,6 +139,7 @@ _NOT_NAMES = frozenset(
     urgent important possible correct right wrong true false yes yeah yep nope
     monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight
     january february march april may june july august september october november december
+    anyone someone somebody everyone nobody anybody
     hi hello hey thanks thank please mr mrs ms miss dr doctor sir madam
     patient customer client member visitor new existing regular first second
     what who where when why how which that this these those it
@@ -226,6 +237,10 @@ _WEEKDAY_RE = re.compile(
     r"nächsten|naechsten|kommenden|letzten|dernier|pasado)\s+)*(?P<day>"
     + "|".join(_WEEKDAYS)
     + r")\b(?P<post>\s+(?:prochain|dernier|que\s+viene|pasado))?",
+    re.IGNORECASE,
+)
+_WEEKDAY_DAY_RE = re.compile(  # "Saturday the 12th", "Friday 4th"
+    r"(?<!\w)(?:" + "|".join(_WEEKDAYS) + r"),?\s+(?:the\s+)?(?P<dom>\d{1,2})(?:st|nd|rd|th)\b",
     re.IGNORECASE,
 )
 _RELATIVE_RE = re.compile(
@@ -477,7 +492,8 @@ def _owner_ok(text: str, start: int, end: int) -> bool:
     left, right = _clause_bounds(text, start, end)
     before = text[left:start]
     after = text[end:right]
-    if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.search(after):
+    corrected = _CORRECTION.search(before)
+    if (_NEGATED_BEFORE.search(before) and not corrected) or _NEGATED_AFTER.search(after):
         return False
     if _THIRD_AFTER.search(after):
         return False
@@ -573,13 +589,10 @@ def _name(text: str, taken: list[_Span], *, asked_name: bool) -> str | None:
         before = text[left : m.start()]
         if re.search(r"['’]s\s*$|\b(?:his|her|their)\s*$", before, re.IGNORECASE):
             continue  # "my son's name is …", "her name is …"
-        if intro.startswith("name") and not re.fullmatch(
-            r"\W*(?:hi|hello|hey|hola|bonjour|hallo)?\W*", before, re.I
-        ):
+        if intro.startswith("name") and not re.fullmatch(_GREETING_ONLY, before):
             continue  # "name is …" only as an opening ("Hi! Name is Kevin")
         if intro in ("this is", "it's", "it’s", "here is") and not (
-            m.start() == 0
-            or re.fullmatch(r"\W*(?:hi|hello|hey|hola|bonjour|hallo)?\W*", before, re.I)
+            m.start() == 0 or re.fullmatch(_GREETING_ONLY, before)
         ):
             continue  # "this is" only as an opening ("Hi, this is Maria")
         tokens = m.group("name").split()
@@ -750,7 +763,12 @@ def _options(text: str, spec: FieldSpec, *, asked: bool) -> list[str] | str | No
             continue
         if is_gender and not asked:
             before = text[left:position]
-            if not _GENDER_CONTEXT.search(before) or _THIRD_PERSON.search(before):
+            _, right = _clause_bounds(text, position, position + 1)
+            alone = (
+                re.fullmatch(r"\W*[\w -]+\W*", text[left:right])
+                and len(text[left:right].split()) <= 2
+            )
+            if _THIRD_PERSON.search(before) or not (_GENDER_CONTEXT.search(before) or alone):
                 continue
         hits.append((position, option))
     if not hits:
@@ -904,6 +922,15 @@ def _date_candidates(text: str, today: date) -> list[tuple[int, int, str, Any]]:
         if m.group(0) == "24/7":
             continue
         found.append((m.start(), m.end(), "parse", m.group(0)))
+    for m in _WEEKDAY_DAY_RE.finditer(text):
+        day = int(m.group("dom"))
+        year, month = today.year, today.month
+        if day < today.day:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        try:
+            found.append((m.start(), m.end(), "computed", date(year, month, day)))
+        except ValueError:
+            continue
     for m in _WEEKDAY_RE.finditer(text):
         pre = (m.group("pre") or "").lower()
         post = (m.group("post") or "").lower()
