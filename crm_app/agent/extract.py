@@ -651,9 +651,16 @@ def _bare_name(text: str, taken: list[_Span]) -> str | None:
         rest,
         flags=re.IGNORECASE,
     )
-    rest = re.sub(r"[,.!:;()\-—]+", " ", rest).strip()
-    tokens = rest.split()
-    if not 1 <= len(tokens) <= 3 or "?" in text:
+    if "?" in text:
+        return None
+    # "Lopez, Maria Lopez" / "Maria, maria@x.com": one comma-separated part is the name.
+    segments = [seg.split() for seg in re.split(r"[,;/]+|\s[-—]\s", rest)]
+    segments = [re.sub(r"[.!:()\-—]+", " ", " ".join(seg)).split() for seg in segments]
+    segments = [seg for seg in segments if seg]
+    if len(segments) > 1:  # the longest part, the last one on a tie
+        segments = [max(reversed(segments), key=len)]
+    tokens = [t for seg in segments for t in seg]
+    if not 1 <= len(tokens) <= 3:
         return None
     if not all(re.fullmatch(_NAME_TOKEN, t) for t in tokens):
         return None
