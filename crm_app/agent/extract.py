@@ -7,8 +7,11 @@
   by phonenumbers' matcher with the agent's region (E.164 out);
 - names from introductions ("I'm …", "my name is …", "this is …", "call me …", "me llamo",
   "je m'appelle", "ich heiße/ich bin" …) or a bare answer to "what is your name?";
-- dates (month names and numeric dates parsed by dateparser, weekdays and relative words
-  computed from `now`; ISO out), numbers for Number fields when the message talks about that
+- dates: candidate spans found by patterns (month names in four languages, numeric dates,
+  weekdays, "tomorrow"/"mañana"/"demain"/"morgen", "in 2 weeks"), never by dateparser's
+  search_dates over the whole message (too many false positives); common forms are computed
+  here (fast, and in the region's day/month order), anything else parsed by dateparser;
+  ISO out. A past date never fills a future-looking field; a birth date only a birth field, numbers for Number fields when the message talks about that
   field, Dropdown / Multi-select options by label (exact word match or rapidfuzz ratio >= 85
   over word windows), yes/no for Checkbox fields only when the message is about that field;
 - Text / Long text / URL fields only as the answer to the agent's last question about them.
@@ -168,6 +171,7 @@ _MONTHS = {
     "de": "januar|j[äa]nner|februar|m[äa]rz|maerz|april|mai|juni|juli|august|september|"
     "oktober|november|dezember",
 }
+_MDY_REGIONS = frozenset({"US", "PH", "FM", "PW", "MH", "AS", "GU", "MP", "PR", "VI", "UM"})
 _MONTH_NUMBERS = {
     name: number
     for number, names in enumerate(
@@ -999,6 +1003,31 @@ def _named_date(raw: str, today: date, past: bool) -> date | None:
     return value
 
 
+def _numeric_date(raw: str, region: str, today: date, past: bool) -> date | None:
+    """ "12/21", "21.12.2026", "3/4/85" in the region's order, without dateparser."""
+    m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?", raw.strip())
+    if not m:
+        return None
+    first, second = int(m.group(1)), int(m.group(2))
+    month, day = (first, second) if region in _MDY_REGIONS else (second, first)
+    if m.group(3):
+        year = int(m.group(3))
+        if year < 100:
+            year += 2000 if 2000 + year <= today.year + (0 if past else 10) else 1900
+        years = [year]
+    else:
+        years = [today.year, today.year + (-1 if past else 1)]
+    value = None
+    for year in years:
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            return None
+        if m.group(3) or (value <= today if past else value >= today):
+            return value
+    return value
+
+
 def _parse_date(raw: str, region: str, today: date, past: bool) -> date | None:
     import dateparser  # imported on first use: it takes ~0.2 s
 
@@ -1008,7 +1037,7 @@ def _parse_date(raw: str, region: str, today: date, past: bool) -> date | None:
             return date.fromisoformat(cleaned)
         except ValueError:
             return None
-    quick = _named_date(cleaned, today, past)
+    quick = _named_date(cleaned, today, past) or _numeric_date(cleaned, region, today, past)
     if quick is not None:
         return quick
     languages = [
@@ -1019,7 +1048,7 @@ def _parse_date(raw: str, region: str, today: date, past: bool) -> date | None:
     settings = {
         "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12),
         "PREFER_DATES_FROM": "past" if past else "future",
-        "DATE_ORDER": "MDY" if region in ("US", "PH", "FM", "PW", "MH") else "DMY",
+        "DATE_ORDER": "MDY" if region in _MDY_REGIONS else "DMY",
         "PREFER_DAY_OF_MONTH": "first",
         "RETURN_AS_TIMEZONE_AWARE": False,
         "STRICT_PARSING": False,

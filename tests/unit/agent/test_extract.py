@@ -128,6 +128,9 @@ def test_dates():
     assert ex("I'd prefer December 18th") == {"preferred_date": "2026-12-18"}
     assert ex("Est-ce possible le 10 décembre ?", region="FR") == {"preferred_date": "2026-12-10"}
     assert ex("open 24/7?") == {}
+    assert ex("can we do 12/21?") == {"preferred_date": "2026-12-21"}
+    assert ex("am 21.12.2026 bitte", region="DE") == {"preferred_date": "2026-12-21"}
+    assert ex("¿el 2 de enero?", region="ES") == {"preferred_date": "2027-01-02"}
     dob = (FieldSpec("dob", "Date of birth", "Date"),)
     assert extract("I was born on 3 March 1985", dob, "US", now=NOW) == {"dob": "1985-03-03"}
     assert extract("see you on 3 March", dob, "US", now=NOW) == {}
