@@ -25,34 +25,28 @@ and the reply and its capture are stored, so nothing the visitor said is lost.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from crm_app import db
 from crm_app.agent.base import (
     Capture,
-    ChatMessage,
     EngineError,
-    FieldSpec,
     ReplyEngine,
-    Revision,
     TextDelta,
     Turn,
 )
 from crm_app.models import (
     Agent,
-    Contact,
-    ContactField,
-    ContactValue,
     Conversation,
     Message,
-    RevisedAnswer,
     utcnow,
 )
-from crm_app.services import rate_limits, settings_cache
+from crm_app.services import rate_limits
+from crm_app.services.chat import context
 from crm_app.services.chat.conversations import (
     MSG_TOO_FAST,
     MessageView,
@@ -62,24 +56,15 @@ from crm_app.services.chat.conversations import (
 )
 from crm_app.services.errors import RateLimited, ServiceError, ValidationError
 from crm_app.services.principal import Principal
-from crm_app.services.values import (
-    coerce_value,
-    normalize_email,
-    normalize_gender,
-    normalize_phone,
-)
 
 MAX_CHARS = 4000
 TITLE_CHARS = 60
-HISTORY_LIMIT = 50  # the newest messages an engine sees
-REVISION_LIMIT = 200
 DETAIL_CHARS = 2000
 REPLY_CHARS = 20000
 PER_VISITOR = rate_limits.Limit("chat-message-visitor", 20, 60)
 PER_IP = rate_limits.Limit("chat-message-ip", 60, 60)
 MSG_EMPTY = "Please type a message."
 MSG_TOO_LONG = "Messages can be at most 4,000 characters."
-DEFAULT_KEYS = ("name", "email", "phone", "gender")
 
 
 # ---------------------------------------------------------------- events
@@ -245,18 +230,7 @@ def _accept(
         conv.last_message_at = conv.updated_at = now
         session.add(conv)
         session.flush()
-        fields = _ai_fields(session, agent)
-        turn = Turn(
-            agent_name=agent.name,
-            welcome_message=agent.welcome_message,
-            phone_region=agent.phone_region,
-            fields=tuple(_spec(f) for f in fields.values()),
-            known=_known(session, agent, conv, fields),
-            history=_history(session, conv.id),
-            revisions=_revisions(session, agent.id),
-            now=now,
-            test=conv.test,
-        )
+        turn = context.build_turn(session, agent, conv, now)
         return _Accepted(
             turn=turn,
             visitor=message_view(visitor),
@@ -269,79 +243,6 @@ def _accept(
                 "api_key": agent.llm_api_key,
             },
         )
-
-
-def _ai_fields(session: Session, agent: Agent) -> dict[str, ContactField]:
-    fields = settings_cache.for_agent(session, agent).fields.values()
-    ordered = sorted((f for f in fields if f.allow_ai), key=lambda f: (f.position, f.id))
-    return {f.key: f for f in ordered}
-
-
-def _spec(f: ContactField) -> FieldSpec:
-    return FieldSpec(
-        key=f.key,
-        label=f.label,
-        type=f.type,
-        options=tuple(f.options or ()),
-        required=bool(f.required),
-        hint=f.ai_hint or "",
-    )
-
-
-def _stored_value(f: ContactField, row: ContactValue) -> Any:
-    if f.type == "Multi-select":
-        return list(row.value_json or [])
-    if f.type == "Checkbox":
-        return row.value_num == 1.0
-    if f.type == "Number" and row.value_num is not None:
-        return int(row.value_num) if row.value_num.is_integer() else row.value_num
-    return row.value_text
-
-
-def _known(
-    session: Session, agent: Agent, conv: Conversation, fields: Mapping[str, ContactField]
-) -> dict[str, Any]:
-    """The contact's values of the Allow-for-AI fields, then what this chat captured."""
-    known: dict[str, Any] = {}
-    contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
-    if contact is not None and contact.agent_id == agent.id:
-        for key in DEFAULT_KEYS:
-            if key in fields and getattr(contact, key):
-                known[key] = getattr(contact, key)
-        custom = {f.id: f for f in fields.values() if not f.is_default}
-        if custom:
-            rows = session.exec(
-                select(ContactValue).where(
-                    ContactValue.contact_id == contact.id,
-                    ContactValue.field_id.in_(list(custom)),
-                )
-            )
-            for row in rows:
-                known[custom[row.field_id].key] = _stored_value(custom[row.field_id], row)
-    for key, value in (conv.captured or {}).items():
-        if key in fields and value not in (None, "", []):
-            known[key] = value
-    return known
-
-
-def _history(session: Session, conversation_id: int) -> tuple[ChatMessage, ...]:
-    rows = session.exec(
-        select(Message.role, Message.content)
-        .where(Message.conversation_id == conversation_id, Message.status == "ok")
-        .order_by(Message.id.desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
-    return tuple(ChatMessage(role=role, content=content) for role, content in reversed(rows))
-
-
-def _revisions(session: Session, agent_id: int) -> tuple[Revision, ...]:
-    rows = session.exec(
-        select(RevisedAnswer.question, RevisedAnswer.answer)
-        .where(RevisedAnswer.agent_id == agent_id)
-        .order_by(RevisedAnswer.id.desc())
-        .limit(REVISION_LIMIT)
-    ).all()
-    return tuple(Revision(question=q, answer=a) for q, a in rows)
 
 
 # ---------------------------------------------------------------- step 4: store the reply
@@ -405,7 +306,7 @@ def _capture(
     module = _capture_module()
     if module is None:
         return [], {}
-    fields = _ai_fields(session, agent)
+    fields = context.ai_fields(session, agent)
     try:
         with session.begin_nested():
             result = module.capture(session, agent, conv, message_id, values)
@@ -430,56 +331,9 @@ def _would_capture(
     """Playground: validate as capture would and remember on the conversation (so the
     engine does not ask again); contacts are never touched. Returns the labels it would
     fill and what to record on the visitor's message."""
-    fields = _ai_fields(session, agent)
-    valid, dropped = validate_values(agent, fields, values)
+    fields = context.ai_fields(session, agent)
+    valid, dropped = context.validate_values(agent, fields, values)
     conv.captured = {**(conv.captured or {}), **valid}
     session.add(conv)
     record = {"captured": list(valid), "rejected": dropped}
     return [fields[key].label for key in valid], {k: v for k, v in record.items() if v}
-
-
-def validate_values(
-    agent: Agent, fields: Mapping[str, ContactField], values: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[list[str]]]:
-    """Each raw value checked by its Allow-for-AI field's type: (key -> value as the engine
-    sees it in `known`, [[key, why], ...] for what was dropped)."""
-    valid: dict[str, Any] = {}
-    dropped: list[list[str]] = []
-    for key, raw in values.items():
-        f = fields.get(key)
-        if f is None:
-            dropped.append([str(key)[:60], "not an Allow-for-AI field"])
-            continue
-        try:
-            value = _clean(agent, f, raw)
-        except ValidationError as exc:
-            dropped.append([key, exc.message])
-            continue
-        if value not in (None, "", []):
-            valid[key] = value
-    return valid, dropped
-
-
-def _clean(agent: Agent, f: ContactField, raw: Any) -> Any:
-    if f.key == "name":
-        name = " ".join(str(raw or "").split())
-        if len(name) > 200:
-            raise ValidationError("Name is at most 200 characters.", field="name")
-        return name
-    if f.key == "email":
-        return normalize_email(None if raw is None else str(raw))
-    if f.key == "phone":
-        return normalize_phone(None if raw is None else str(raw), agent.phone_region)
-    if f.key == "gender":
-        return normalize_gender(None if raw is None else str(raw))
-    stored = coerce_value(f.type, raw, list(f.options or []), agent.phone_region, field=f.key)
-    if stored is None:
-        return None
-    text, number, items = stored
-    if f.type == "Multi-select":
-        return items
-    if f.type == "Checkbox":
-        return number == 1.0
-    if f.type == "Number":
-        return int(number) if number.is_integer() else number
-    return text

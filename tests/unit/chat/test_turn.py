@@ -11,7 +11,14 @@ import pytest
 from sqlmodel import func, select
 
 from crm_app import db
-from crm_app.models import Contact, ContactValue, Conversation, Message, RevisedAnswer
+from crm_app.models import (
+    Contact,
+    ContactField,
+    ContactValue,
+    Conversation,
+    Message,
+    RevisedAnswer,
+)
 from crm_app.services import rate_limits
 from crm_app.services.chat import conversations as chats
 from crm_app.services.chat import turn as chat
@@ -326,7 +333,7 @@ def test_known_values_come_from_the_contact_and_this_chat(world, visitor, make_f
         fields = {
             f.key: f.id
             for f in s.exec(
-                select(chat.ContactField).where(chat.ContactField.agent_id == world.agent_id)
+                select(ContactField).where(ContactField.agent_id == world.agent_id)
             )
         }
         s.add(ContactValue(contact_id=contact.id, field_id=fields["insurance"], value_text="Cigna"))
