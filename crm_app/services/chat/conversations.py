@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from crm_app.models import Agent, Conversation, Message, utcnow
 from crm_app.services import rate_limits
 from crm_app.services.access import require_agent
+from crm_app.services.chat import form_walk
 from crm_app.services.chat.visitors import is_visitor_key, member_key, require_available
 from crm_app.services.errors import NotFound, RateLimited, ValidationError
 from crm_app.services.principal import Principal
@@ -187,7 +188,8 @@ def start_conversation(
     member: Principal | None = None,
     ip: str = "",
 ) -> ConversationSummary:
-    """A new conversation whose first message is the agent's welcome message."""
+    """A new conversation whose first message is the agent's welcome message (followed by
+    the first question of the agent's "Ask in chat" form, if it has one)."""
     agent = chat_agent(session, agent_id, visitor_key, member)
     if not rate_limits.hit(STARTS_PER_VISITOR, visitor_key) or (
         ip and not rate_limits.hit(STARTS_PER_IP, ip[:64])
@@ -210,8 +212,17 @@ def start_conversation(
     )
     session.add(welcome)
     session.flush()
+    form_walk.begin_form(session, agent, conv, now)
+    last = (
+        conv.form_walk
+        and session.exec(
+            select(Message.content)
+            .where(Message.conversation_id == conv.id)
+            .order_by(Message.id.desc())
+        ).first()
+    )
     return ConversationSummary(
-        id=conv.id, title="", last_at=now, preview=_preview(agent.welcome_message)
+        id=conv.id, title="", last_at=now, preview=_preview(last or agent.welcome_message)
     )
 
 

@@ -18,6 +18,9 @@ every other writer on SQLite and pin a pooled connection on PostgreSQL):
    `capture.capture` — except in the Playground (`test` conversations), where nothing
    reaches contacts and `Done.captured` names what would have been captured. Yields `Done`.
 
+While the agent asks a form in the chat (services/chat/form_walk.py), step 2 writes the
+reply itself (the form's next question) and the engine is not called.
+
 A page that goes away mid-reply closes the generator: the engine still runs to the end
 and the reply and its capture are stored, so nothing the visitor said is lost.
 """
@@ -46,7 +49,7 @@ from crm_app.models import (
     utcnow,
 )
 from crm_app.services import rate_limits
-from crm_app.services.chat import context
+from crm_app.services.chat import context, form_walk
 from crm_app.services.chat.conversations import (
     MSG_TOO_FAST,
     MessageView,
@@ -100,6 +103,7 @@ class _Accepted:
     reply_id: int
     conversation_id: int
     engine_config: dict
+    answered: MessageView | None = None  # replied without the engine (a form in the chat)
 
 
 # ---------------------------------------------------------------- the turn
@@ -148,12 +152,17 @@ def chat_turn(
     text = clean_text(text)
     make_engine = None if engine is not None else _engine_factory()
     _count(visitor_key, ip)
-    accepted = _accept(agent_id, visitor_key, conversation_id, text, member)
+    accepted = _accept(agent_id, visitor_key, conversation_id, text, member, ip)
     closed = False  # the consumer went away: finish quietly, store everything
     try:
         yield Accepted(visitor=accepted.visitor, reply_id=accepted.reply_id)
     except GeneratorExit:
         closed = True
+    if accepted.answered is not None:  # a form's question: stored already
+        if not closed:
+            yield Delta(accepted.answered.content)
+            yield Done(reply=accepted.answered, test=accepted.turn.test)
+        return
     parts: list[str] = []
     values: dict[str, Any] = {}
     notes: list[str] = []
@@ -212,7 +221,12 @@ def _capture_module():
 
 
 def _accept(
-    agent_id, visitor_key: str, conversation_id, text: str, member: Principal | None
+    agent_id,
+    visitor_key: str,
+    conversation_id,
+    text: str,
+    member: Principal | None,
+    ip: str = "",
 ) -> _Accepted:
     with db.session_scope() as session:
         agent = chat_agent(session, agent_id, visitor_key, member)
@@ -230,8 +244,14 @@ def _accept(
         conv.last_message_at = conv.updated_at = now
         session.add(conv)
         session.flush()
+        answered = form_walk.form_reply(session, agent, conv, text, now, ip)
+        if answered is not None:
+            reply.content, reply.status = answered, "ok"
+            session.add(reply)
+            session.flush()
         turn = context.build_turn(session, agent, conv, now)
         return _Accepted(
+            answered=message_view(reply) if answered is not None else None,
             turn=turn,
             visitor=message_view(visitor),
             reply_id=reply.id,

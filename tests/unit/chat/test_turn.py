@@ -332,9 +332,7 @@ def test_known_values_come_from_the_contact_and_this_chat(world, visitor, make_f
         s.flush()
         fields = {
             f.key: f.id
-            for f in s.exec(
-                select(ContactField).where(ContactField.agent_id == world.agent_id)
-            )
+            for f in s.exec(select(ContactField).where(ContactField.agent_id == world.agent_id))
         }
         s.add(ContactValue(contact_id=contact.id, field_id=fields["insurance"], value_text="Cigna"))
         s.add(ContactValue(contact_id=contact.id, field_id=fields["notes"], value_text="VIP"))
