@@ -385,3 +385,11 @@ def test_playground_turns_are_tests_and_write_no_contacts(world, make_fake, run_
     engine = make_fake()
     run_turn(world.private_agent_id, key, conv_id, "and?", member=world.owner, engine=engine)
     assert engine.turns[0].known["email"] == "test@example.com"
+
+
+def test_without_an_engine_the_agents_own_is_used(world, visitor, run_turn, captures):
+    """engine_for(EngineConfig from the agent's llm_* columns): the offline engine here."""
+    conv_id = _start(world.agent_id, visitor)
+    _, done = run_turn(world.agent_id, visitor, conv_id, "Hi, I'm Jane Doe, jane@example.com")
+    assert done.reply.status == "ok" and done.reply.content
+    assert captures and captures[0][3].get("email") == "jane@example.com"
