@@ -117,3 +117,14 @@ def test_no_chat_form_no_question(world, visitor):
     with db.session_scope() as s:
         conv_id = chats.start_conversation(s, world.agent_id, visitor).id
     assert _texts(conv_id) == [("agent", "Welcome to reception-clinic!")]
+
+
+def test_deleting_the_form_keeps_the_conversation(world, visitor):
+    form_id = _chat_form(world)
+    with db.session_scope() as s:
+        conv_id = chats.start_conversation(s, world.agent_id, visitor).id
+    with db.session_scope() as s:
+        forms.delete_form(s, world.owner, world.agent_id, form_id)
+    with db.session_scope() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None and conv.form_id is None
