@@ -30,8 +30,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session
 
 from crm_app import db
@@ -63,6 +65,7 @@ from crm_app.services.principal import Principal
 MAX_CHARS = 4000
 TITLE_CHARS = 60
 DETAIL_CHARS = 2000
+ABANDONED_AFTER = timedelta(minutes=10)
 REPLY_CHARS = 20000
 PER_VISITOR = rate_limits.Limit("chat-message-visitor", 20, 60)
 PER_IP = rate_limits.Limit("chat-message-ip", 60, 60)
@@ -232,6 +235,7 @@ def _accept(
         agent = chat_agent(session, agent_id, visitor_key, member)
         conv = conversation_of(session, agent, visitor_key, conversation_id, member)
         now = utcnow()
+        _close_abandoned(session, conv.id, now)
         visitor = Message(conversation_id=conv.id, role="visitor", content=text, created_at=now)
         session.add(visitor)
         session.flush()
@@ -263,6 +267,25 @@ def _accept(
                 "api_key": agent.llm_api_key,
             },
         )
+
+
+def _close_abandoned(session: Session, conversation_id: int, now: datetime) -> None:
+    """A reply still pending long after any engine's timeout belongs to a process that died
+    mid-turn: it becomes a visible error instead of an empty message forever."""
+    session.exec(
+        update(Message)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.status == "pending",
+            Message.created_at < now - ABANDONED_AFTER,
+        )
+        .values(
+            status="error",
+            content=EngineError.visitor_message,
+            data={"error": "The reply was interrupted (the server stopped mid-turn)."},
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 # ---------------------------------------------------------------- step 4: store the reply

@@ -393,3 +393,25 @@ def test_without_an_engine_the_agents_own_is_used(world, visitor, run_turn, capt
     _, done = run_turn(world.agent_id, visitor, conv_id, "Hi, I'm Jane Doe, jane@example.com")
     assert done.reply.status == "ok" and done.reply.content
     assert captures and captures[0][3].get("email") == "jane@example.com"
+
+
+def test_a_reply_left_pending_by_a_dead_process_becomes_an_error(world, visitor, make_fake):
+    conv_id = _start(world.agent_id, visitor)
+    stream = chat.chat_turn(world.agent_id, visitor, conv_id, "hello", engine=make_fake())
+    accepted = next(stream)  # the process "dies" here: the generator is never finished
+    with db.session_scope() as s:
+        reply = s.get(Message, accepted.reply_id)
+        reply.created_at = reply.created_at - chat.ABANDONED_AFTER * 2
+        s.add(reply)
+    with db.session_scope() as s:
+        assert [m.id for m in chats.messages(s, world.agent_id, visitor, conv_id)][-1] != (
+            accepted.reply_id
+        )
+    run_turn_events = list(
+        chat.chat_turn(world.agent_id, visitor, conv_id, "anyone?", engine=make_fake())
+    )
+    assert run_turn_events[-1].reply.status == "ok"
+    with db.session_scope() as s:
+        reply = s.get(Message, accepted.reply_id)
+        assert reply.status == "error" and "interrupted" in reply.data["error"]
+    stream.close()  # (the test's own generator: finishing it now changes nothing above)
