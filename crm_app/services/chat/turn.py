@@ -101,7 +101,8 @@ TurnEvent = Accepted | Delta | Done
 
 @dataclass(frozen=True)
 class _Accepted:
-    turn: Turn
+    turn: Turn | None  # None when answered without the engine
+    test: bool
     visitor: MessageView
     reply_id: int
     conversation_id: int
@@ -164,7 +165,7 @@ def chat_turn(
     if accepted.answered is not None:  # a form's question: stored already
         if not closed:
             yield Delta(accepted.answered.content)
-            yield Done(reply=accepted.answered, test=accepted.turn.test)
+            yield Done(reply=accepted.answered, test=accepted.test)
         return
     parts: list[str] = []
     values: dict[str, Any] = {}
@@ -253,10 +254,10 @@ def _accept(
             reply.content, reply.status = answered, "ok"
             session.add(reply)
             session.flush()
-        turn = context.build_turn(session, agent, conv, now)
         return _Accepted(
             answered=message_view(reply) if answered is not None else None,
-            turn=turn,
+            turn=None if answered is not None else context.build_turn(session, agent, conv, now),
+            test=conv.test,
             visitor=message_view(visitor),
             reply_id=reply.id,
             conversation_id=conv.id,
