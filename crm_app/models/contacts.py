@@ -15,6 +15,7 @@ from sqlalchemy import (
     event,
     func,
     literal_column,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -156,6 +157,14 @@ class Contact(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     # Which default/custom field keys a team member typed (automatic paths never overwrite them).
     member_set: list[str] = json_field([])
+    # Who set each value: member_set's keys (a default field's key, str(id) of a custom
+    # field) -> {"kind": member|agent|form|import|api|payment, "label", "at", "v" (a
+    # fingerprint of the value it describes), and for the agent "conversation_id",
+    # "message_id"}; see services/provenance.py. Bulk inserts (imports) leave it '{}'.
+    field_sources: dict = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=text("'{}'")),
+    )
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue, utcnow
-from crm_app.services import audit, automations, events
+from crm_app.services import audit, automations, events, provenance
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.contact_input import agent_fields, clean_input, match_contact
 from crm_app.services.errors import Conflict, NotFound, ValidationError
@@ -59,6 +59,7 @@ class SaveResult:
     created: bool
     changed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    suggested: list[str] = field(default_factory=list)  # the agent's values offered instead
 
 
 def save_contact(
@@ -71,15 +72,20 @@ def save_contact(
     policy: str = "fill",
     allow_match: bool = True,
     fields: dict[str, ContactField] | None = None,
+    into: Contact | None = None,
 ) -> SaveResult:
     """Create or update one contact of `agent` from `data` (field key -> raw value).
 
     policy for a matched contact: `skip` leaves it alone, `fill` fills only empty values
     and never overwrites one a team member typed (conflicts go to the timeline),
     `overwrite` replaces values. With allow_match False a match is a Conflict instead.
+    `into`: the contact the values are for (a chat already linked to it): no matching.
     """
     assert source in SOURCES and policy in POLICIES
     clean = clean_input(session, agent, data, fields)
+    if into is not None:
+        assert into.agent_id == agent.id
+        return _update(session, agent, into, clean, origin, policy)
     email, phone = clean.defaults.get("email"), clean.defaults.get("phone")
     insert_first = _insert_for(session) if (email or phone) else None
     if insert_first is not None:
@@ -170,12 +176,15 @@ def _create(
         member_set = sorted(k for k, v in clean.defaults.items() if v) + [
             str(fid) for fid, v in clean.custom.items() if v is not None
         ]
+    texts = {k: provenance.stored_text(v) for k, v in clean.defaults.items()}
+    texts.update({str(fid): v[0] for fid, v in clean.custom.items() if v is not None})
     contact = Contact(
         agent_id=agent.id,
         external_ref=clean.external_ref,
         source=source,
         created_by_id=origin.user_id if origin.actor_type in ("member", "import") else None,
         member_set=member_set,
+        field_sources=provenance.updated({}, texts, origin, now),
         stage_id=decision.stage_id,
         primary_owner_id=decision.primary_owner_id,
         secondary_owner_id=decision.secondary_owner_id,
@@ -267,12 +276,20 @@ def _update(
     )
     if merge.external_ref:
         contact.external_ref = merge.external_ref
+    open_suggestions = None
     for decision in merge.decisions:
-        session.add(
-            Activity(
-                **activity_row(contact.id, origin, decision.kind, decision.message, decision.data)
+        row = activity_row(contact.id, origin, decision.kind, decision.message, decision.data)
+        if provenance.is_suggestion(origin, decision):
+            result.suggested.append(decision.key)
+            if open_suggestions is None:  # the agent repeating itself adds no second line
+                open_suggestions = provenance.open_suggestions(session, contact.id)
+            if any(provenance.same_suggestion(d, decision) for d in open_suggestions):
+                continue
+            label = clean.labels.get(decision.key) or (labels_by_id or {}).get(
+                decision.field_id, decision.key
             )
-        )
+            row = provenance.suggestion_row(contact.id, origin, decision, label)
+        session.add(Activity(**row))
         if not decision.applied:
             continue
         if decision.field_id is None:
@@ -285,6 +302,11 @@ def _update(
     if result.changed:
         if origin.actor_type == "member":
             contact.member_set = sorted(set(contact.member_set or []) | set(result.changed))
+        contact.field_sources = provenance.updated(
+            contact.field_sources,
+            {d.key: provenance.decision_text(d) for d in merge.decisions if d.applied},
+            origin,
+        )
         contact.name_sort = (contact.name or "").lower()
         contact.updated_at = utcnow()
         session.add(contact)

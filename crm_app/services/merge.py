@@ -37,6 +37,10 @@ class Origin:
     actor_type: str  # member | agent | form | import | api | payment | automation
     label: str
     user_id: int | None = None  # the member behind it (the creator for manual/import)
+    # The agent capturing from a chat: where the values came from (field provenance, the
+    # suggestions a member-typed value turns them into).
+    conversation_id: int | None = None
+    message_id: int | None = None
 
     @classmethod
     def member(cls, actor) -> Origin:
