@@ -40,6 +40,8 @@ KIND_ICONS = {
     "submission": "file-text",
     "conversation": "message-circle",
     "payment": "credit-card",
+    "capture": "sparkles",
+    "suggestion": "lightbulb",
 }
 
 

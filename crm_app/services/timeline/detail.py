@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
-from crm_app.models import Contact, ContactField, ContactValue, Stage, User
-from crm_app.services import audit
+from crm_app.models import Contact, ContactField, ContactValue, Conversation, Stage, User
+from crm_app.services import audit, provenance
 from crm_app.services.access import Actor
 from crm_app.services.display import contact_name, fmt_time, initials
 from crm_app.services.errors import ValidationError
@@ -22,6 +24,38 @@ from crm_app.services.values import format_phone
 
 def _value_text(row: ContactValue | None) -> str:
     return row.value_text if row is not None else ""
+
+
+_KIND_NAMES = {
+    "member": "a team member",
+    "form": "a form",
+    "import": "an import",
+    "api": "the API",
+    "payment": "a payment",
+}
+
+
+def _source_fields(source: dict | None, tz_name: str) -> dict:
+    """How the General tab marks who set a value: `ai` (the agent captured it, with a
+    tooltip and the conversation to open) or a plain `source` line for other writers."""
+    out = {"ai": False, "source": "", "conversation_id": ""}
+    if not source:
+        return out
+    try:
+        when = fmt_time(datetime.fromisoformat(str(source.get("at"))), tz_name)
+    except ValueError:
+        when = ""
+    on = f" on {when}" if when else ""
+    if source.get("kind") == "agent":
+        note = f"Captured by the agent from a chat{on}"
+        if source.get("accepted_by"):
+            note += f"; accepted by {source['accepted_by']}"
+        conversation = source.get("conversation_id")
+        out.update(ai=True, source=note, conversation_id=str(conversation or ""))
+    else:
+        who = source.get("label") or _KIND_NAMES.get(source.get("kind"), "")
+        out["source"] = f"Set by {who}{on}" if who else ""
+    return out
 
 
 def contact_detail(session: Session, actor: Actor, agent_id, contact_id, tz_name: str = "") -> dict:
@@ -49,6 +83,9 @@ def contact_detail(session: Session, actor: Actor, agent_id, contact_id, tz_name
             text = edit = raw or ""
         else:
             text = edit = _value_text(values.get(f.id))
+        source = provenance.source_of(
+            contact.field_sources, f.key if f.is_default else str(f.id), text
+        )
         if (
             f.type == "Phone"
         ):  # shown and edited in the display format; saving reads it back to E.164
@@ -63,7 +100,18 @@ def contact_detail(session: Session, actor: Actor, agent_id, contact_id, tz_name
                 "edit": edit,
                 "is_default": f.is_default,
             }
+            | _source_fields(source, tz_name)
         )
+    if any(g["conversation_id"] for g in general):  # link only to this contact's chats
+        linked = {
+            str(i)
+            for i in session.exec(
+                select(Conversation.id).where(Conversation.contact_id == contact.id)
+            )
+        }
+        for g in general:
+            if g["conversation_id"] not in linked:
+                g["conversation_id"] = ""
     stage = session.get(Stage, contact.stage_id) if contact.stage_id else None
     owner = session.get(User, contact.primary_owner_id) if contact.primary_owner_id else None
     return {

@@ -32,18 +32,34 @@ def list_activity(
         .order_by(Activity.created_at.desc(), Activity.id.desc())
         .limit(max(1, min(limit, 500)))
     )
-    return [
-        {
-            "id": a.id,
-            "icon": KIND_ICONS.get(a.kind, "circle"),
-            "kind": a.kind,
-            "message": a.message,
-            "who": a.actor_label or ACTOR_TYPE_LABELS.get(a.actor_type, a.actor_type),
-            "actor_type": ACTOR_TYPE_LABELS.get(a.actor_type, a.actor_type.title()),
-            "time": fmt_time(a.created_at, tz_name),
-        }
-        for a in rows
-    ]
+    rows = list(rows)
+    # Lines from a chat (captures, suggestions) link to their conversation while it is
+    # still this contact's (the Chat Conversation tab opens it).
+    linked = set()
+    if any((a.data or {}).get("conversation_id") for a in rows):
+        linked = set(
+            session.exec(select(Conversation.id).where(Conversation.contact_id == contact.id))
+        )
+    out = []
+    for a in rows:
+        data = a.data or {}
+        conversation = data.get("conversation_id")
+        out.append(
+            {
+                "id": a.id,
+                "icon": KIND_ICONS.get(a.kind, "circle"),
+                "kind": a.kind,
+                "message": a.message,
+                "who": a.actor_label or ACTOR_TYPE_LABELS.get(a.actor_type, a.actor_type),
+                "actor_type": ACTOR_TYPE_LABELS.get(a.actor_type, a.actor_type.title()),
+                "time": fmt_time(a.created_at, tz_name),
+                "conversation_id": str(conversation) if conversation in linked else "",
+                # a suggestion: "open" (can be accepted) or "accepted"; "" for other lines
+                "suggestion": str(data.get("status") or "") if a.kind == "suggestion" else "",
+                "accepted_by": str(data.get("accepted_by") or "") if a.kind == "suggestion" else "",
+            }
+        )
+    return out
 
 
 def _answer_text(value) -> str:
