@@ -83,3 +83,19 @@ class AgentOption:
     id: int = 0
     name: str = ""
     slug: str = ""
+
+
+@dataclasses.dataclass
+class ActivityItem:
+    """A line of a contact's timeline (Contact details → Activity)."""
+
+    id: str = ""
+    icon: str = "circle"
+    kind: str = ""
+    message: str = ""
+    who: str = ""
+    actor_type: str = ""
+    time: str = ""
+    conversation_id: str = ""  # a chat's line: the conversation it links to
+    suggestion: str = ""  # the agent's suggestion: "open" (can be accepted) or "accepted"
+    accepted_by: str = ""

@@ -9,13 +9,54 @@ from crm_app.components.layout import field_error
 from crm_app.state.contact_detail import ContactDetailState as S
 
 
+def _ai_mark(field: rx.Var) -> rx.Component:
+    """An AI-captured value: a badge whose tooltip says when, and a link to the chat."""
+    conversation = field["conversation_id"].to(str)
+    return rx.hstack(
+        rx.tooltip(
+            rx.badge(
+                rx.icon("sparkles", size=11),
+                "AI",
+                size="1",
+                variant="soft",
+                color_scheme="violet",
+                aria_label=field["source"].to(str),
+            ),
+            content=field["source"].to(str),
+        ),
+        rx.cond(
+            conversation != "",
+            rx.button(
+                "View chat",
+                size="1",
+                variant="ghost",
+                on_click=S.open_conversation(conversation),
+                aria_label="Open the conversation this value was captured from",
+            ),
+        ),
+        spacing="2",
+        align="center",
+    )
+
+
 def _field_row(field: rx.Var) -> rx.Component:
     value = field["value"].to(str)
     return rx.vstack(
-        rx.text(field["label"].to(str), size="1", weight="medium", color=SUBTLE),
+        rx.hstack(
+            rx.text(field["label"].to(str), size="1", weight="medium", color=SUBTLE),
+            rx.cond(field["ai"].to(bool) & (value != ""), _ai_mark(field)),
+            spacing="2",
+            align="center",
+        ),
         rx.cond(
             value != "",
-            rx.text(value, size="2", weight="medium", overflow_wrap="anywhere"),
+            rx.text(
+                value,
+                size="2",
+                weight="medium",
+                overflow_wrap="anywhere",
+                title=field["source"].to(str),  # who set it (a member, a form, ...)
+            ),
             rx.text("—", size="2", color=SUBTLE),
         ),
         spacing="1",

@@ -16,11 +16,12 @@ from crm_app.services import contacts as contact_service
 from crm_app.services import erase as erase_service
 from crm_app.services import files as file_service
 from crm_app.services import notes as note_service
+from crm_app.services import suggestions as suggestion_service
 from crm_app.services import timeline
 from crm_app.services.errors import NotFound, PermissionDenied, ServiceError
 from crm_app.state.base import AppState, BrowserTimeZone, DialogFlags, route_param, shows_errors
 from crm_app.state.contact_detail.notes_files import NotesAndFiles
-from crm_app.state.dto import Choice, pick_all
+from crm_app.state.dto import ActivityItem, Choice, pick_all
 
 TABS = ("general", "form", "chat", "notes", "files", "activity")
 
@@ -41,7 +42,7 @@ class ContactDetailState(NotesAndFiles, DialogFlags, BrowserTimeZone, AppState):
     owners: list[Choice] = []
     can_admin: bool = False
 
-    activity: list[dict] = []
+    activity: list[ActivityItem] = []
     submissions: list[dict] = []
     conversations: list[dict] = []
     transcript: list[dict] = []
@@ -100,7 +101,9 @@ class ContactDetailState(NotesAndFiles, DialogFlags, BrowserTimeZone, AppState):
         self.can_admin = actor.is_admin
         self.notes = note_service.list_notes(session, actor, agent_id, contact_id, tz)
         self.files = file_service.list_files(session, actor, agent_id, contact_id, tz)
-        self.activity = timeline.list_activity(session, actor, agent_id, contact_id, tz)
+        self.activity = pick_all(
+            ActivityItem, timeline.list_activity(session, actor, agent_id, contact_id, tz)
+        )
         self.submissions = timeline.list_submissions(session, actor, agent_id, contact_id, tz)
         self.conversations = timeline.list_conversations(session, actor, agent_id, contact_id, tz)
         self.not_found = False
@@ -221,6 +224,25 @@ class ContactDetailState(NotesAndFiles, DialogFlags, BrowserTimeZone, AppState):
         conv = next((c for c in self.conversations if c["id"] == str(conversation_id)), None)
         self.transcript_title = conv["title"] if conv else "Conversation"
         self.transcript_open = True
+
+    @rx.event
+    def open_conversation(self, conversation_id: str):
+        """An AI-captured value or a chat's Activity line: that conversation, on its tab."""
+        self.tab = "chat"
+        return ContactDetailState.open_transcript(str(conversation_id))
+
+    # ------------------------------------------------------------------ agent suggestions
+
+    @rx.event
+    @shows_errors
+    def accept_suggestion(self, activity_id: str):
+        agent_id, contact_id = self._ids()
+        with self.unit() as (session, actor):
+            label = suggestion_service.accept_suggestion(
+                session, actor, agent_id, contact_id, str(activity_id)
+            )
+            session.flush()
+            return self._refresh(session, actor, f"{label} updated from the agent's suggestion")
 
     # ------------------------------------------------------------------ erase
 

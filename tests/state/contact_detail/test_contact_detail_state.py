@@ -42,7 +42,7 @@ def test_load_fills_header_tabs_and_choices(world, make_state):
     }
     assert [s.name for s in state.stages][:2] == ["Lead", "Prospect"]
     assert {o.name for o in state.owners} == {"Dana Whitfield", "Alex Admin", "Sam Staff"}
-    assert any(a["message"].startswith("Created via Manual") for a in state.activity)
+    assert any(a.message.startswith("Created via Manual") for a in state.activity)
     assert state.can_admin is False
 
 
@@ -64,7 +64,7 @@ def test_header_edits_in_place(world, make_state):
     customer = _stage(world, "Customer")
     assert "Stage updated" in str(state.change_stage(customer))
     assert state.contact["stage"] == "Customer"
-    assert any("to Customer by Dana Whitfield" in a["message"] for a in state.activity)
+    assert any("to Customer by Dana Whitfield" in a.message for a in state.activity)
     state.change_status("Inactive")
     assert state.contact["status"] == "Inactive"
     state.change_owner(state.owners[-1].id)
