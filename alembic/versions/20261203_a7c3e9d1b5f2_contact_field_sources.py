@@ -1,7 +1,7 @@
 """contact field sources
 
 Revision ID: a7c3e9d1b5f2
-Revises: f2b6d8a41c57
+Revises: b8c2d4e6f1a3
 Create Date: 2026-12-03 16:45:00
 
 Every value a contact's fields hold records who set it (a member, the agent from a
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "a7c3e9d1b5f2"
-down_revision: str | Sequence[str] | None = "f2b6d8a41c57"
+down_revision: str | Sequence[str] | None = "b8c2d4e6f1a3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

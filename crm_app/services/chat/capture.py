@@ -64,14 +64,7 @@ class CaptureResult:
 
 def captured_values(conversation: Conversation) -> dict[str, Any]:
     """What the conversation has captured so far (field key -> validated value)."""
-    return dict(getattr(conversation, "captured", None) or {})
-
-
-def _remember(conversation: Conversation, captured: dict[str, Any]) -> None:
-    if "captured" in Conversation.model_fields:
-        conversation.captured = captured
-    else:  # until the Conversation.captured column lands: this object only
-        object.__setattr__(conversation, "captured", captured)
+    return dict(conversation.captured or {})
 
 
 def _type_ok(f: ContactField, raw: Any) -> bool:
@@ -149,9 +142,9 @@ def capture(
     if not valid:
         return result
     captured = captured_values(conversation) | valid
-    _remember(conversation, captured)
+    conversation.captured = captured  # a new dict: the JSON column sees the change
     session.add(conversation)
-    if getattr(conversation, "test", False):  # the Playground: what would be captured
+    if conversation.test:  # the Playground: what would be captured
         result.filled = list(valid)
         return result
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None

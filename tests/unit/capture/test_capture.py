@@ -29,12 +29,6 @@ def _capture(world, values, conversation_id=None, visitor="v1"):
         return result, conv.id, message_id
 
 
-needs_captured_column = pytest.mark.skipif(
-    "captured" not in Conversation.model_fields,
-    reason="needs Conversation.captured (helper CORE's migration)",
-)
-
-
 def _values(s, contact_id) -> dict:
     fields = {f.id: f.key for f in s.exec(select(ContactField))}
     rows = s.exec(select(ContactValue).where(ContactValue.contact_id == contact_id))
@@ -111,7 +105,6 @@ def test_only_allow_for_ai_fields_are_written_and_bad_values_are_rejected(world)
         assert "gender" not in c.field_sources
 
 
-@needs_captured_column
 def test_a_field_switched_off_after_capture_is_not_applied_later(world):
     first, conv_id, _ = _capture(world, {"name": "Ann", "visits": 3})
     assert first.contact_id is None and first.filled == []
@@ -147,7 +140,6 @@ def test_a_name_captured_before_the_email_is_applied_once_the_email_arrives(worl
         assert conv.contact_id == c.id
 
 
-@needs_captured_column
 def test_values_captured_in_earlier_turns_survive_the_transaction(world):
     early, conv_id, _ = _capture(world, {"name": "Ann Lee"})
     assert early.contact_id is None
@@ -249,8 +241,6 @@ def test_provenance_of_member_edit_chat_capture_and_form(world):
 
 
 def test_playground_conversations_write_no_contact(world):
-    if "test" not in Conversation.model_fields:
-        pytest.skip("needs Conversation.test (helper CORE's migration)")
     with db.session_scope() as s:
         agent = s.get(Agent, world.agent_id)
         conv, message_id = new_conversation(s, agent.id, "member:1")
