@@ -10,9 +10,8 @@ from sqlmodel import select
 
 from crm_app import db
 from crm_app.models import Activity, Agent, Contact, ContactField, ContactValue, Conversation
-from crm_app.services import contacts, provenance, timeline
+from crm_app.services import contacts, forms, provenance, timeline
 from crm_app.services.chat import capture as cap
-from crm_app.services.merge import Origin
 from tests.unit.capture.conftest import new_conversation
 
 
@@ -197,19 +196,35 @@ def test_a_member_typed_value_is_never_overwritten_and_becomes_one_suggestion(wo
         assert c.field_sources[_fid(s, world, "insurance")]["kind"] == "agent"
 
 
+def _submit_form(world, answers: dict) -> None:
+    """A published form mapping name, email, phone and visits, submitted by a visitor."""
+    draft = {
+        "elements": [
+            {"id": "name", "type": "short_text", "label": "Your name", "maps_to": "name"},
+            {"id": "email", "type": "email", "label": "Email", "maps_to": "email"},
+            {"id": "phone", "type": "phone", "label": "Mobile", "maps_to": "phone"},
+            {"id": "visits", "type": "number", "label": "Visits", "maps_to": "visits"},
+        ],
+        "settings": {"title": "Book a visit", "submit_label": "Send", "success_message": "Ok"},
+    }
+    with db.session_scope() as s:
+        form = forms.create_form(s, world.owner, world.agent_id, "Book a visit")
+        forms.save_draft(s, world.owner, world.agent_id, form.id, draft)
+        forms.publish(s, world.owner, world.agent_id, form.id)
+        slug = form.slug
+    with db.session_scope() as s:
+        forms.submit_form(s, slug, answers, ip="203.0.113.7", elapsed=10.0)
+
+
 def test_provenance_of_member_edit_chat_capture_and_form(world):
     result, conv_id, message_id = _capture(world, {"email": "lee@example.com", "name": "Lee"})
     cid = result.contact_id
     with db.session_scope() as s:
         contacts.edit_contact(s, world.user, world.agent_id, cid, {"name": "Lee Chen"})
-        agent = s.get(Agent, world.agent_id)
-        contacts.save_contact(
-            s,
-            agent,
-            {"email": "lee@example.com", "phone": "415 555 2671", "visits": "2"},
-            source="Form",
-            origin=Origin("form", "Form “Book a visit”"),
-        )
+    _submit_form(
+        world,
+        {"name": "Lee", "email": "lee@example.com", "phone": "415 555 2671", "visits": "2"},
+    )
     with db.session_scope() as s:
         c = s.get(Contact, cid)
         visits_id = _fid(s, world, "visits")
