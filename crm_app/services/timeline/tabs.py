@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crm_app.models import Activity, Conversation, Form, FormSubmission, Message
 from crm_app.services.access import Actor
-from crm_app.services.display import contact_name, fmt_time
+from crm_app.services.chat import history
+from crm_app.services.display import fmt_time
 from crm_app.services.errors import NotFound
 from crm_app.services.timeline.common import (
     ACTIVITY_LIMIT,
@@ -14,6 +18,8 @@ from crm_app.services.timeline.common import (
     KIND_ICONS,
     contact_for,
 )
+
+CONVERSATION_LIMIT = 500
 
 
 def list_activity(
@@ -108,56 +114,49 @@ def list_submissions(
 def list_conversations(
     session: Session, actor: Actor, agent_id, contact_id, tz_name: str = ""
 ) -> list[dict]:
+    """The contact's chats with the agent, newest activity first, with their message counts
+    (one grouped query); Playground tests are not the contact's."""
     agent, contact = contact_for(session, actor, agent_id, contact_id)
     rows = session.exec(
-        select(Conversation)
-        .where(Conversation.contact_id == contact.id, Conversation.agent_id == agent.id)
-        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+        select(
+            Conversation.id,
+            Conversation.title,
+            Conversation.last_message_at,
+            func.count(Message.id),
+        )
+        .outerjoin(Message, Message.conversation_id == Conversation.id)
+        .where(
+            Conversation.agent_id == agent.id,
+            Conversation.contact_id == contact.id,
+            ~Conversation.test,
+        )
+        .group_by(Conversation.id, Conversation.title, Conversation.last_message_at)
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .limit(CONVERSATION_LIMIT)
     ).all()
-    out = []
-    for conv in rows:
-        first = session.exec(
-            select(Message)
-            .where(Message.conversation_id == conv.id)
-            .order_by(Message.created_at, Message.id)
-        ).first()
-        count = len(
-            session.exec(select(Message.id).where(Message.conversation_id == conv.id)).all()
-        )
-        out.append(
-            {
-                "id": str(conv.id),
-                "title": conv.title or (first.content[:80] if first else "Conversation"),
-                "messages": count,
-                "time": fmt_time(conv.updated_at, tz_name),
-            }
-        )
-    return out
+    return [
+        {
+            "id": str(cid),
+            "title": title or history.UNTITLED,
+            "messages": count,
+            "time": fmt_time(last_at, tz_name),
+        }
+        for cid, title, last_at, count in rows
+    ]
 
 
 def read_transcript(
     session: Session, actor: Actor, agent_id, contact_id, conversation_id, tz_name: str = ""
 ) -> list[dict]:
-    """One conversation's messages in the order they were sent."""
+    """One conversation's messages in the order they were sent, as History shows them."""
     agent, contact = contact_for(session, actor, agent_id, contact_id)
     conv = (
-        session.get(Conversation, int(conversation_id)) if str(conversation_id).isdigit() else None
+        session.get(Conversation, int(conversation_id))
+        if str(conversation_id).isdigit() and len(str(conversation_id)) < 19
+        else None
     )
-    if conv is None or conv.contact_id != contact.id or conv.agent_id != agent.id:
+    if conv is None or conv.contact_id != contact.id or conv.agent_id != agent.id or conv.test:
         raise NotFound("Conversation not found.")
-    rows = session.exec(
-        select(Message)
-        .where(Message.conversation_id == conv.id)
-        .order_by(Message.created_at, Message.id)
-    )
-    labels = {"visitor": contact_name(contact), "agent": agent.name, "member": "Team member"}
     return [
-        {
-            "id": m.id,
-            "role": m.role,
-            "who": labels.get(m.role, m.role),
-            "content": m.content,
-            "time": fmt_time(m.created_at, tz_name),
-        }
-        for m in rows
+        dataclasses.asdict(m) for m in history.transcript(session, agent, conv, tz_name).messages
     ]

@@ -5,10 +5,12 @@ anonymous visitors and a member's Playground, a second agent, and another organi
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from crm_app import db
@@ -22,7 +24,7 @@ from crm_app.models import (
     RevisedAnswer,
     User,
 )
-from crm_app.services import fields, principal, stages
+from crm_app.services import fields, principal, stages, timeline
 from crm_app.services.access import Actor
 from crm_app.services.chat import history
 from crm_app.services.contacts import Origin, save_contact
@@ -405,3 +407,74 @@ def test_api_keys_and_the_system_cannot_open_history(world):
     system = principal.system(world.owner.org_id, "test")
     with db.session_scope() as s, pytest.raises(PermissionDenied):
         history.history_users(s, system, world.agent_id)
+
+
+# ---------------------------------------------------------------- the contact's Chat Conversation tab
+
+
+def test_contact_tab_lists_the_contacts_chats_without_playground_tests(world):
+    with db.session_scope() as s:
+        add_chat(s, world.agent_id, at=T0 + timedelta(days=2), contact_id=world.maria, test=True)
+    with db.session_scope() as s:
+        convs = timeline.list_conversations(s, world.user, world.agent_id, world.maria)
+        shown = timeline.read_transcript(s, world.user, world.agent_id, world.maria, convs[1]["id"])
+        with pytest.raises(NotFound):
+            timeline.read_transcript(s, world.user, world.agent_id, world.john, convs[1]["id"])
+    assert [(c["title"], c["messages"]) for c in convs] == [
+        ("Booking a check-up", 2),
+        ("Untitled Conversation", 5),
+    ]
+    assert shown[4]["error"] == "HTTP 502 from provider" and shown[1]["who"] == "Maria Lopez"
+
+
+@contextmanager
+def statements(engine):
+    seen = []
+
+    def count(*_):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_queries_do_not_grow_with_the_rows(world, engine):
+    """No query per row: more contacts and chats, the same number of statements."""
+
+    def run():
+        with db.session_scope() as s, statements(engine) as seen:
+            history.history_users(s, world.owner, world.agent_id)
+            history.history_chats(s, world.owner, world.agent_id, world.maria)
+            timeline.list_conversations(s, world.owner, world.agent_id, world.maria)
+        return len(seen)
+
+    before = run()
+    with db.session_scope() as s:
+        agent = s.get(Agent, world.agent_id)
+        for i in range(5):
+            contact = save_contact(
+                s,
+                agent,
+                {"name": f"Extra {i}", "email": f"x{i}@example.com"},
+                source="Chat",
+                origin=Origin.member(world.owner),
+            ).contact
+            add_chat(
+                s,
+                agent.id,
+                at=T0 + timedelta(minutes=i),
+                contact_id=contact.id,
+                lines=[("visitor", "hi"), ("agent", "hello")],
+            )
+            add_chat(
+                s,
+                agent.id,
+                at=T0 + timedelta(minutes=i),
+                contact_id=world.maria,
+                lines=[("visitor", "again")],
+            )
+            add_chat(s, agent.id, at=T0, visitor_id=visitor(f"extra{i}"))
+    assert run() == before

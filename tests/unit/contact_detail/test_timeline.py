@@ -127,7 +127,12 @@ def test_submissions_and_transcript_in_order(world):
     assert {"label": "Reason for visit", "value": "Back pain"} in subs[0]["answers"]
     assert {"label": "days", "value": "Mon, Tue"} in subs[0]["answers"]
     assert convs == [
-        {"id": str(conv_id), "title": "Hello", "messages": 3, "time": convs[0]["time"]}
+        {
+            "id": str(conv_id),
+            "title": "Untitled Conversation",
+            "messages": 3,
+            "time": convs[0]["time"],
+        }
     ]
     assert [m["content"] for m in transcript] == ["Hello", "Hi! How can I help?", "Book me"]
     assert transcript[0]["who"] == "Maria Lopez" and transcript[1]["who"] == "Reception"
