@@ -19,6 +19,7 @@ FORM_SUBMISSIONS = "/agents/[agent_id]/crm/forms/[form_id]/submissions"
 PUBLIC_FORM = "/f/[slug]"
 AUTOMATIONS = "/agents/[agent_id]/crm/automations"
 CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
+HISTORY = "/agents/[agent_id]/history"
 
 # HTTP routes (FastAPI, mounted in front of Reflex): each router's prefix, its paths under
 # it, and the full URLs that pages and links use.

@@ -143,6 +143,13 @@ def _navigation(in_drawer: bool) -> rx.Component:
         rx.cond(
             AppState.current_agent_key != "",
             rx.vstack(
+                _nav_link(
+                    "History",
+                    "history",
+                    routes.agent_path(routes.HISTORY, agent_id),
+                    path.endswith("/history"),
+                    in_drawer,
+                ),
                 _section("CRM"),
                 _nav_link(
                     "Contacts",

@@ -15,6 +15,7 @@ def register_all(app: rx.App) -> None:
         contacts,
         crm_settings,
         forms,
+        history,
         home,
         imports,
         not_found,
@@ -39,6 +40,7 @@ def register_all(app: rx.App) -> None:
         public_form,
         automations,
         crm_settings,
+        history,
         not_found,
     ):
         module.register(app)

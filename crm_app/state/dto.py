@@ -99,3 +99,19 @@ class ActivityItem:
     conversation_id: str = ""  # a chat's line: the conversation it links to
     suggestion: str = ""  # the agent's suggestion: "open" (can be accepted) or "accepted"
     accepted_by: str = ""
+
+
+@dataclasses.dataclass
+class TranscriptMessage:
+    """One message of a chat transcript (History and the contact's Chat Conversation tab)."""
+
+    id: int = 0
+    role: str = ""  # visitor | agent | member
+    who: str = ""
+    content: str = ""
+    time: str = ""
+    feedback: str = ""  # "" | like | dislike
+    status: str = "ok"  # ok | error | pending
+    error: str = ""  # the provider's error detail, for members
+    question: str = ""  # an agent message: the question it answered
+    revised: str = ""  # the team's revised answer to that question

@@ -6,6 +6,7 @@ import reflex as rx
 
 from crm_app.components.kit import MUTED, SUBTLE, card, dialog_footer
 from crm_app.components.layout import ACCENT, empty_state
+from crm_app.components.transcript import transcript_messages
 from crm_app.state.contact_detail import ContactDetailState as S
 
 
@@ -105,34 +106,12 @@ def _conversation(conv: rx.Var) -> rx.Component:
     )
 
 
-def _bubble(msg: rx.Var) -> rx.Component:
-    visitor = msg["role"].to(str) == "visitor"
-    return rx.vstack(
-        rx.text(msg["who"].to(str) + " · " + msg["time"].to(str), size="1", color=SUBTLE),
-        rx.box(
-            rx.text(msg["content"].to(str), size="2", white_space="pre-wrap"),
-            background=rx.cond(visitor, rx.color("gray", 3), rx.color(ACCENT, 3)),
-            padding="8px 12px",
-            border_radius="12px",
-            max_width="80%",
-        ),
-        align=rx.cond(visitor, "start", "end"),
-        spacing="1",
-        width="100%",
-    )
-
-
 def transcript_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(S.transcript_title),
             rx.scroll_area(
-                rx.vstack(
-                    rx.foreach(S.transcript, _bubble),
-                    spacing="3",
-                    width="100%",
-                    padding_right="10px",
-                ),
+                rx.box(transcript_messages(S.transcript), padding_right="10px"),
                 max_height="60vh",
                 type="auto",
                 scrollbars="vertical",

@@ -21,7 +21,7 @@ from crm_app.services import timeline
 from crm_app.services.errors import NotFound, PermissionDenied, ServiceError
 from crm_app.state.base import AppState, BrowserTimeZone, DialogFlags, route_param, shows_errors
 from crm_app.state.contact_detail.notes_files import NotesAndFiles
-from crm_app.state.dto import ActivityItem, Choice, pick_all
+from crm_app.state.dto import ActivityItem, Choice, TranscriptMessage, pick_all
 
 TABS = ("general", "form", "chat", "notes", "files", "activity")
 
@@ -45,7 +45,7 @@ class ContactDetailState(NotesAndFiles, DialogFlags, BrowserTimeZone, AppState):
     activity: list[ActivityItem] = []
     submissions: list[dict] = []
     conversations: list[dict] = []
-    transcript: list[dict] = []
+    transcript: list[TranscriptMessage] = []
     transcript_title: str = ""
     transcript_open: bool = False
 
@@ -218,8 +218,11 @@ class ContactDetailState(NotesAndFiles, DialogFlags, BrowserTimeZone, AppState):
     def open_transcript(self, conversation_id: str):
         agent_id, contact_id = self._ids()
         with self.unit() as (session, actor):
-            self.transcript = timeline.read_transcript(
-                session, actor, agent_id, contact_id, conversation_id, self._tz_name
+            self.transcript = pick_all(
+                TranscriptMessage,
+                timeline.read_transcript(
+                    session, actor, agent_id, contact_id, conversation_id, self._tz_name
+                ),
             )
         conv = next((c for c in self.conversations if c["id"] == str(conversation_id)), None)
         self.transcript_title = conv["title"] if conv else "Conversation"
