@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from crm_app.models import Agent, Contact, Conversation, Message, RevisedAnswer, User, utcnow
 from crm_app.services import audit
 from crm_app.services.access import Actor, require_agent
+from crm_app.services.chat import visitors
 from crm_app.services.contact_search import search as contact_search
 from crm_app.services.display import contact_name, fmt_time
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
@@ -37,7 +38,7 @@ ANSWER_MAX = 4000
 SEARCH_MAX = 200
 ANONYMOUS = "Anonymous User"
 UNTITLED = "Untitled Conversation"
-PLAYGROUND = "member:"  # visitor_id of a member's Playground chats: "member:<user_id>"
+PLAYGROUND = visitors.MEMBER_PREFIX  # a Playground visitor id: "member:<user_id>"
 VISITOR = "v:"  # a visitor's user key: "v:" + the first KEY_CHARS of their visitor id
 KEY_CHARS = 16
 HEX = frozenset("0123456789abcdef")
@@ -213,10 +214,16 @@ def history_users(
         )
         rows += [("visitor", vid, at, n, False) for vid, at, n in session.exec(anonymous)]
 
-    # A member's Playground chats: one group per member (a team is small).
+    # A member's Playground chats: one group per member (a team is small), found through the
+    # (agent, visitor) index: their visitor ids are "member:<id>", a visitor's are hex.
     playground = (
         select(Conversation.visitor_id, last, chats)
-        .where(Conversation.agent_id == agent.id, Conversation.test)
+        .where(
+            Conversation.agent_id == agent.id,
+            Conversation.visitor_id >= PLAYGROUND,
+            Conversation.visitor_id < PLAYGROUND[:-1] + chr(ord(PLAYGROUND[-1]) + 1),
+            Conversation.test,
+        )
         .group_by(Conversation.visitor_id)
     )
     tested = list(session.exec(playground))
