@@ -80,9 +80,13 @@ class HistoryState(DialogFlags, BrowserTimeZone, AppState):
         self.more = found.more
         self.can_revise = actor.is_admin
 
-    def _fill_chats(self, session, actor) -> None:
+    def _fill_chats(self, session, actor, key: str | None = None) -> None:
         found = history_service.history_chats(
-            session, actor, self.route_agent_id(), self.user.key, tz_name=self._tz()
+            session,
+            actor,
+            self.route_agent_id(),
+            self.user.key if key is None else key,
+            tz_name=self._tz(),
         )
         self.user = _row(HistoryUserRow, found.user)
         self.chats = [_row(ChatRow, c) for c in found.chats]
@@ -94,10 +98,12 @@ class HistoryState(DialogFlags, BrowserTimeZone, AppState):
             else ""
         )
 
-    def _fill_transcript(self, session, actor) -> None:
+    def _fill_transcript(self, session, actor, chat: ChatRow | None = None) -> None:
         found = history_service.history_transcript(
-            session, actor, self.route_agent_id(), self.chat.id, tz_name=self._tz()
+            session, actor, self.route_agent_id(), (chat or self.chat).id, tz_name=self._tz()
         )
+        if chat is not None:
+            self.chat = chat
         self.messages = pick_all(TranscriptMessage, [dataclasses.asdict(m) for m in found.messages])
 
     def _refill(self) -> None:
@@ -143,22 +149,19 @@ class HistoryState(DialogFlags, BrowserTimeZone, AppState):
     @rx.event
     @shows_errors
     def select_user(self, key: str):
-        self.user, self.contact_href = HistoryUserRow(key=str(key)[:100]), ""
-        self.chat, self.chats, self.messages = ChatRow(), [], []
         with self.unit(read_only=True) as (session, actor):
-            self._fill_chats(session, actor)
+            self._fill_chats(session, actor, str(key)[:100])
+        self.chat, self.messages = ChatRow(), []
         self.pane = "chats"
 
     @rx.event
     @shows_errors
     def select_chat(self, conversation_id: str):
-        self.chat = next(
-            (c for c in self.chats if c.id == str(conversation_id)),
-            ChatRow(id=str(conversation_id)),
-        )
-        self.messages = []
+        chat = next((c for c in self.chats if c.id == str(conversation_id)), None)
+        if chat is None:
+            return rx.toast.error("Conversation not found.")
         with self.unit(read_only=True) as (session, actor):
-            self._fill_transcript(session, actor)
+            self._fill_transcript(session, actor, chat)
         self.pane = "transcript"
 
     @rx.event

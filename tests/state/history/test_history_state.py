@@ -118,6 +118,10 @@ def test_a_user_reads_but_cannot_revise(world, make_state):
     state.select_user(world["maria"])
     state.select_chat(state.chats[0].id)
     assert not state.can_revise
+    # Keys and ids the service never gave change nothing.
+    assert "User not found." in str(state.select_user("v:zz"))
+    assert "Conversation not found." in str(state.select_chat("999999"))
+    assert state.user.name == "Maria Lopez" and len(state.messages) == 2
     state.open_revise(state.messages[1].id)
     assert not state.revise_open
     state.revise_message_id = state.messages[1].id
