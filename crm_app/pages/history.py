@@ -23,7 +23,13 @@ def _shown(pane: str) -> list:
 
 def _pane(name: str, label: str, header: rx.Component, body: rx.Component, **props) -> rx.Component:
     return rx.flex(
-        rx.box(header, padding="12px 14px", border_bottom=f"1px solid {rx.color('gray', 5)}"),
+        rx.flex(
+            header,
+            align="center",
+            min_height="64px",
+            padding="10px 14px",
+            border_bottom=f"1px solid {rx.color('gray', 5)}",
+        ),
         rx.box(body, padding="8px", overflow_y="auto", flex="1", min_height="0"),
         direction="column",
         display=_shown(name),
@@ -127,8 +133,7 @@ def _user(u) -> rx.Component:
 
 
 def _users_pane() -> rx.Component:
-    header = rx.vstack(
-        rx.text("Users", size="2", weight="bold"),
+    header = rx.box(
         rx.input(
             rx.input.slot(rx.icon("search", size=15)),
             placeholder="Search Users",
@@ -137,7 +142,6 @@ def _users_pane() -> rx.Component:
             on_change=S.set_search.debounce(300),
             width="100%",
         ),
-        spacing="2",
         width="100%",
     )
     body = rx.cond(
@@ -208,30 +212,21 @@ def _chat(c) -> rx.Component:
 def _chats_pane() -> rx.Component:
     header = rx.vstack(
         _back("Users", "users"),
-        rx.hstack(
-            rx.text(
-                rx.cond(S.user.name != "", S.user.name + "'s Chats", "Chats"),
-                size="2",
-                weight="bold",
-                trim="both",
-                truncate=True,
-            ),
-            rx.spacer(),
-            rx.cond(
-                S.contact_href != "",
-                rx.link(
-                    rx.hstack(
-                        rx.icon("user", size=13), "View contact", spacing="1", align="center"
-                    ),
-                    href=S.contact_href,
-                    size="1",
-                    white_space="nowrap",
-                ),
-            ),
-            width="100%",
-            align="center",
+        rx.text(
+            rx.cond(S.user.name != "", S.user.name + "'s Chats", "Chats"),
+            size="2",
+            weight="bold",
+            overflow_wrap="anywhere",
         ),
-        spacing="0",
+        rx.cond(
+            S.contact_href != "",
+            rx.link(
+                rx.hstack(rx.icon("user", size=13), "View contact", spacing="1", align="center"),
+                href=S.contact_href,
+                size="1",
+            ),
+        ),
+        spacing="1",
         width="100%",
     )
     body = rx.cond(
