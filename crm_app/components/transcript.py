@@ -81,7 +81,14 @@ def _message(msg, on_revise, can_revise) -> rx.Component:
     return rx.vstack(
         rx.text(msg.who + " · " + msg.time, size="1", color=SUBTLE),
         rx.box(
-            rx.text(msg.content, size="2", white_space="pre-wrap", overflow_wrap="anywhere"),
+            rx.text(
+                rx.cond(
+                    (msg.status == "pending") & (msg.content == ""), "Writing a reply…", msg.content
+                ),
+                size="2",
+                white_space="pre-wrap",
+                overflow_wrap="anywhere",
+            ),
             background=rx.cond(
                 msg.status == "error",
                 rx.color("red", 3),
