@@ -3,7 +3,7 @@ a third linked to 10,000 contacts, the rest anonymous visitors (one to three cha
 plus Playground tests; two messages per conversation. Times the History services as the
 Owner and prints a table (never asserted).
 
-    python bench/bench_history.py [--conversations 100000] [--runs 20] [--database-url URL]
+    python bench/bench_history.py [--conversations 100000] [--runs 20] [--database-url URL [--reuse]]
 
 Without --database-url it builds a throw-away SQLite file in /tmp (about a minute for 100k).
 """
@@ -132,6 +132,22 @@ def _build(url: str, conversations: int) -> dict:
         return {"agent_id": agent.id, "actor": actor, "contact": contacts[5]["id"], "conv": ids[-1]}
 
 
+def _existing(url: str) -> dict:
+    from sqlmodel import Session, func, select
+
+    from crm_app.db import make_engine
+    from crm_app.models import Agent, Contact, Conversation, User
+    from crm_app.services import principal
+
+    with Session(make_engine(url)) as s:
+        agent = s.exec(select(Agent).where(Agent.slug == "bench-history")).one()
+        owner = s.exec(select(User).where(User.email == "owner@bench.example")).one()
+        contact = s.exec(select(Contact.id).where(Contact.agent_id == agent.id).offset(5)).first()
+        conv = s.exec(select(func.max(Conversation.id))).one()
+        actor = principal.member(s, owner.id, agent.org_id)
+        return {"agent_id": agent.id, "actor": actor, "contact": contact, "conv": conv}
+
+
 def _time(runs: int, call) -> tuple[float, float]:
     samples = []
     for _ in range(runs):
@@ -147,6 +163,7 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--reuse", action="store_true", help="the database is already built")
     args = parser.parse_args()
     url = args.database_url
     if not url:
@@ -160,7 +177,7 @@ def main() -> None:
     from crm_app.services.chat import history
 
     started = time.perf_counter()
-    world = _build(url, args.conversations)
+    world = _existing(url) if args.reuse else _build(url, args.conversations)
     print(
         f"built {args.conversations:,} conversations in {time.perf_counter() - started:.0f} s ({url})"
     )

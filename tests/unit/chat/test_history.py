@@ -478,3 +478,14 @@ def test_queries_do_not_grow_with_the_rows(world, engine):
             )
             add_chat(s, agent.id, at=T0, visitor_id=visitor(f"extra{i}"))
     assert run() == before
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_the_walk_in_small_batches_finds_the_same_users(world, monkeypatch, batch):
+    with db.session_scope() as s:
+        whole = history.history_users(s, world.owner, world.agent_id)
+        monkeypatch.setattr(history, "WALK_BATCH", batch)
+        walked = history.history_users(s, world.owner, world.agent_id)
+        first = history.history_users(s, world.owner, world.agent_id, limit=3)
+    assert walked == whole
+    assert first.users == whole.users[:3] and first.more
