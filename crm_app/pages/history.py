@@ -120,6 +120,7 @@ def _user(u) -> rx.Component:
                 spacing="2",
                 align="center",
                 min_width="0",
+                height="20px",
             ),
             rx.text(
                 u.time + " · " + u.chats.to(str) + rx.cond(u.chats == 1, " chat", " chats"),
@@ -194,6 +195,7 @@ def _chat(c) -> rx.Component:
                 spacing="2",
                 align="center",
                 min_width="0",
+                height="20px",
             ),
             rx.text(
                 c.time
