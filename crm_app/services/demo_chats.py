@@ -30,7 +30,9 @@ from crm_app.models import (
     Message,
     utcnow,
 )
+from crm_app.services import provenance
 from crm_app.services.chat.turn import title_for
+from crm_app.services.merge import Origin
 
 OPENERS_WITH_REASON = (
     "Hi, I'd like to book an appointment. {reason}",
@@ -115,7 +117,46 @@ def add_conversations(
             messages.append(message)
     session.add_all(messages)
     session.flush()
+    by_key = {f.key: f for f in custom.values()}
+    contact_of = {c.id: c for c in chat_contacts}
+    for conv, rows in conversations:
+        contact = contact_of[conv.contact_id]
+        _mark_captured(agent, conv, contact, rows, values.get(contact.id, {}), by_key)
     return len(conversations)
+
+
+def _mark_captured(
+    agent: Agent,
+    conv: Conversation,
+    contact: Contact,
+    rows: list[Message],
+    values: dict[str, ContactValue],
+    fields: dict[str, ContactField],
+) -> None:
+    """The contact's values this chat gave are marked as the agent's (General tab badges),
+    each pointing at the message that gave it, as capture does for a live chat."""
+    texts: dict[str, tuple[str, int]] = {}
+    by_field_id = {v.field_id: v for v in values.values()}
+    for message in rows:
+        for key in (message.data or {}).get("captured", {}):
+            field = fields.get(key)
+            if field is not None and field.id in by_field_id:
+                text, store_key = by_field_id[field.id].value_text, str(field.id)
+            else:
+                text, store_key = provenance.stored_text(getattr(contact, key, None)), key
+            if text:
+                texts[store_key] = (text, message.id)
+    sources = dict(contact.field_sources or {})
+    for store_key, (text, message_id) in texts.items():
+        origin = Origin(
+            "agent",
+            f"{agent.name} (conversation {conv.id})",
+            conversation_id=conv.id,
+            message_id=message_id,
+        )
+        at = next(m.created_at for m in rows if m.id == message_id)
+        sources[store_key] = provenance.entry(origin, text, at)
+    contact.field_sources = sources
 
 
 def _values(

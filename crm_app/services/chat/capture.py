@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session
 
 from crm_app.models import Activity, Agent, Contact, ContactField, Conversation
@@ -173,6 +174,19 @@ def capture(
     )
     conversation.contact_id = saved.contact.id
     session.add(conversation)
+    if not conversation.test:
+        # The same browser's earlier chats with this agent were this person's too.
+        session.exec(
+            update(Conversation)
+            .where(
+                Conversation.agent_id == agent.id,
+                Conversation.visitor_id == conversation.visitor_id,
+                Conversation.contact_id.is_(None),
+                Conversation.test.is_(False),
+            )
+            .values(contact_id=saved.contact.id)
+            .execution_options(synchronize_session=False)
+        )
     by_id = {str(f.id): k for k, f in fields.items()}
     result.contact_id, result.created = saved.contact.id, saved.created
     result.filled = [by_id.get(k, k) for k in saved.changed]

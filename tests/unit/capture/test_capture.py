@@ -310,3 +310,13 @@ def test_fifty_concurrent_chats_giving_the_same_email_make_one_contact(world, th
         assert linked == [people[0].id] * threads
         created = [a for a in _lines(s, people[0].id) if a.kind == "created"]
         assert len(created) == 1
+
+
+def test_the_visitors_earlier_anonymous_chats_join_the_contact(world):
+    early, early_id, _ = _capture(world, {"name": "Ann Lee"}, visitor="v9")
+    stranger, stranger_id, _ = _capture(world, {"name": "Bo"}, visitor="v8")
+    later, later_id, _ = _capture(world, {"email": "ann@example.com"}, visitor="v9")
+    with db.session_scope() as s:
+        assert s.get(Conversation, later_id).contact_id == later.contact_id
+        assert s.get(Conversation, early_id).contact_id == later.contact_id
+        assert s.get(Conversation, stranger_id).contact_id is None

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from crm_app import db
 from crm_app.models import Contact, ContactField, ContactValue, Conversation, Message
-from crm_app.services import demo
+from crm_app.services import demo, provenance
 from crm_app.services.agents import owner_actor
 from crm_app.services.chat import visitors
 from crm_app.services.timeline import tabs
@@ -57,6 +57,28 @@ def test_demo_chat_contacts_have_their_conversations(engine):
             # The message that gave an email or phone is when the contact was created.
             reach = next(m for m in rows if {"email", "phone"} & set(m.data.get("captured", [])))
             assert reach.created_at == contact.created_at
+            # Every captured value is marked as the agent's, pointing at its message.
+            for key in expected:
+                field = next((f for f in fields.values() if f.key == key), None)
+                store_key = str(field.id) if field and not field.is_default else key
+                text = (
+                    getattr(contact, key)
+                    if store_key == key
+                    else next(
+                        v.value_text
+                        for v in s.exec(
+                            select(ContactValue).where(
+                                ContactValue.contact_id == contact.id,
+                                ContactValue.field_id == field.id,
+                            )
+                        )
+                    )
+                )
+                source = provenance.source_of(contact.field_sources, store_key, text)
+                assert source and source["kind"] == "agent", (contact.id, key)
+                assert source["conversation_id"] in {c.id for c in by_contact[contact.id]}
+                giver = s.get(Message, source["message_id"])
+                assert key in giver.data["captured"]
         # The contact's Chat Conversation tab shows them.
     with db.session_scope() as s:
         actor = owner_actor(s, demo.OWNER_EMAIL)
