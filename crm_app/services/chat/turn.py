@@ -27,7 +27,6 @@ and the reply and its capture are stored, so nothing the visitor said is lost.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,8 +36,10 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from crm_app import db
+from crm_app.agent import engine_for
 from crm_app.agent.base import (
     Capture,
+    EngineConfig,
     EngineError,
     ReplyEngine,
     TextDelta,
@@ -51,6 +52,7 @@ from crm_app.models import (
     utcnow,
 )
 from crm_app.services import rate_limits
+from crm_app.services.chat import capture as capture_service
 from crm_app.services.chat import context, form_walk
 from crm_app.services.chat.conversations import (
     MSG_TOO_FAST,
@@ -200,25 +202,8 @@ def chat_turn(
 
 
 def _engine_factory() -> Callable[[dict], ReplyEngine]:
-    """engine_for(EngineConfig) from crm_app.agent (the offline engine or a provider)."""
-    import crm_app.agent as agent_package
-    from crm_app.agent import base
-
-    engine_for = getattr(agent_package, "engine_for", None)
-    config_type = getattr(base, "EngineConfig", None)
-    if engine_for is None or config_type is None:
-        raise RuntimeError("crm_app.agent has no engine_for(EngineConfig): no reply engine.")
-    return lambda config: engine_for(config_type(**config))
-
-
-def _capture_module():
-    """services/chat/capture.py (None until it exists)."""
-    try:
-        return importlib.import_module("crm_app.services.chat.capture")
-    except ModuleNotFoundError as exc:
-        if exc.name != "crm_app.services.chat.capture":
-            raise
-        return None
+    """The agent's engine from its settings (the offline engine or a provider)."""
+    return lambda config: engine_for(EngineConfig(**config))
 
 
 # ---------------------------------------------------------------- step 2: accept
@@ -347,25 +332,19 @@ def _capture(
 ) -> tuple[list[str], dict[str, Any]]:
     """capture.capture in a savepoint: a value it refuses never costs the stored reply.
     Returns the labels of the fields filled and what to record on the visitor's message."""
-    module = _capture_module()
-    if module is None:
-        return [], {}
     fields = context.ai_fields(session, agent)
     try:
         with session.begin_nested():
-            result = module.capture(session, agent, conv, message_id, values)
+            result = capture_service.capture(session, agent, conv, message_id, values)
     except ServiceError as exc:
         return [], {"capture_error": exc.message}
-    filled = list(getattr(result, "filled", None) or [])
-    captured = getattr(result, "captured", None)
     record = {
-        "captured": list(captured if captured is not None else filled),
-        "filled": filled,
-        "suggested": list(getattr(result, "suggested", None) or []),
-        "rejected": [list(r) for r in getattr(result, "rejected", None) or []],
+        "captured": list(result.captured),
+        "filled": list(result.filled),
+        "suggested": list(result.suggested),
+        "rejected": [list(r) for r in result.rejected],
     }
-    labels = getattr(result, "labels", None) or {}
-    names = [labels.get(k) or (fields[k].label if k in fields else k) for k in filled]
+    names = [result.labels.get(k) or (fields[k].label if k in fields else k) for k in result.filled]
     return names, {k: v for k, v in record.items() if v}
 
 

@@ -51,9 +51,10 @@ def captures(monkeypatch):
             suggested=["phone"] if "phone" in values else [],
             rejected=[("notes", "not allowed for AI")] if "notes" in values else [],
             captured={k: v for k, v in values.items() if k != "notes"},
+            labels={},
         )
 
-    monkeypatch.setattr(chat, "_capture_module", lambda: SimpleNamespace(capture=capture))
+    monkeypatch.setattr(chat, "capture_service", SimpleNamespace(capture=capture))
     return calls
 
 
@@ -304,7 +305,7 @@ def test_a_refused_capture_keeps_the_reply(world, visitor, make_fake, run_turn, 
         session.flush()
         raise ValidationError("That is not an email address.", field="email")
 
-    monkeypatch.setattr(chat, "_capture_module", lambda: SimpleNamespace(capture=capture))
+    monkeypatch.setattr(chat, "capture_service", SimpleNamespace(capture=capture))
     conv_id = _start(world.agent_id, visitor)
     events, done = run_turn(
         world.agent_id, visitor, conv_id, "x", engine=make_fake(capture={"email": "nope"})
