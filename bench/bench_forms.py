@@ -30,86 +30,26 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scratch_db import postgres_database  # noqa: E402  (bench/, beside this script)
-
-VENV_BIN = Path(sys.executable).parent
-_TOP_IGNORE = {".git", "data", "screenshots", ".pytest_cache", ".states"}
-
-
-def COPY_IGNORE(directory: str, names: list[str]) -> set[str]:
-    """Skip the checkout's data, git and caches (top level only; node_modules keeps its own dirs)."""
-    skip = {n for n in names if n == "__pycache__"}
-    if Path(directory) == ROOT:
-        skip |= {n for n in names if n in _TOP_IGNORE or n.endswith(".db")}
-    elif Path(directory) == ROOT / ".web":
-        skip |= {n for n in names if n == "build"}
-    return skip
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
-def _redis_ok(url: str) -> bool:
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-        return True
-    except Exception:
-        return False
-
-
-def _copy_project(target: Path) -> Path:
-    """A copy of the project with its own .web (under the e2e lock so no build is half-copied)."""
-    from tests.e2e.conftest import _CheckoutLock
-
-    work = target / "app"
-    with _CheckoutLock():
-        shutil.copytree(ROOT, work, ignore=COPY_IGNORE, symlinks=True)
-    return work
-
-
-def _env(
-    work: Path, data_dir: Path, database_url: str, base_url: str, redis_url: str | None
-) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("CRM_") and k not in ("REDIS_URL", "REFLEX_REDIS_URL")
-    }
-    env.update(
-        PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
-        REFLEX_USE_NPM="1",
-        REFLEX_TELEMETRY_ENABLED="false",
-        PYTHONUNBUFFERED="1",
-        CRM_DATA_DIR=str(data_dir),
-        CRM_DATABASE_URL=database_url,
-        CRM_BASE_URL=base_url,
-        CRM_FORM_RATE_LIMIT="0",
-    )
-    if redis_url:
-        env["CRM_REDIS_URL"] = redis_url
-    return env
+from _server import (  # noqa: E402  (bench/, beside this script)
+    copy_project,
+    free_port,
+    migrate,
+    percentile,
+    redis_ok,
+    server_env,
+    start,
+    stop,
+    wait_up,
+)
+from scratch_db import postgres_database  # noqa: E402
 
 
 def _seed(database_url: str, data_dir: Path) -> str:
@@ -162,36 +102,6 @@ def _seed(database_url: str, data_dir: Path) -> str:
         slug = form.slug
     db.get_engine().dispose()
     return slug
-
-
-def _wait_up(proc: subprocess.Popen, base_url: str, log: Path, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit(
-                f"the server exited ({proc.returncode}):\n"
-                + log.read_text(errors="replace")[-4000:]
-            )
-        try:
-            with urllib.request.urlopen(base_url + "/ping", timeout=3) as r:
-                if r.status == 200:
-                    return
-        except Exception:
-            pass
-        time.sleep(1)
-    sys.exit("the server did not start in time:\n" + log.read_text(errors="replace")[-4000:])
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    import signal
-
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def _payloads(n: int, repeat_share: float, rng: random.Random) -> list[dict]:
@@ -427,47 +337,21 @@ def run(kind: str, args, tmp: Path, work: Path) -> dict:
 
 
 def _run(kind: str, args, tmp: Path, work: Path, data_dir: Path, database_url: str) -> dict:
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = _env(work, data_dir, database_url, base_url, args.redis_url)
+    env = server_env(data_dir, database_url, base_url, args.redis_url, {"CRM_FORM_RATE_LIMIT": "0"})
     log = tmp / f"server-{kind}.log"
-    subprocess.run(
-        [sys.executable, "-m", "crm_app.cli", "migrate"],
-        cwd=work,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    migrate(work, env)
     slug = _seed(database_url, data_dir)
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                str(VENV_BIN / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--backend-port",
-                str(port),
-                "--backend-host",
-                "127.0.0.1",
-            ],
-            cwd=work,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    proc = start(work, env, port, log)
     try:
-        _wait_up(proc, base_url, log)
+        wait_up(proc, base_url, log)
         payloads = _payloads(args.submissions, 0.10, random.Random(6))
         load_before = os.getloadavg()[0]
         results, latencies, seconds = asyncio.run(_load(base_url, slug, payloads, args.clients))
         load_after = os.getloadavg()[0]
     finally:
-        _stop(proc)
+        stop(proc)
     check = _verify(database_url, slug, results, payloads)
     queries = _count_queries(database_url, data_dir, slug)
     statuses: dict[int, int] = {}
@@ -476,8 +360,8 @@ def _run(kind: str, args, tmp: Path, work: Path, data_dir: Path, database_url: s
     return {
         "kind": kind,
         "rate": len(results) / seconds,
-        "p50": _percentile(latencies, 50) * 1000,
-        "p99": _percentile(latencies, 99) * 1000,
+        "p50": percentile(latencies, 50) * 1000,
+        "p99": percentile(latencies, 99) * 1000,
         "mean": statistics.mean(latencies) * 1000,
         "seconds": seconds,
         "statuses": statuses,
@@ -502,14 +386,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server logs)")
     args = parser.parse_args(argv)
-    if args.redis_url and not _redis_ok(args.redis_url):
+    if args.redis_url and not redis_ok(args.redis_url):
         print(f"(Redis at {args.redis_url} does not answer: one backend worker)")
         args.redis_url = None
     tmp = Path(tempfile.mkdtemp(prefix="crm-bench-forms-"))
     rows = []
     try:
         print(f"copying the project to {tmp} ...", flush=True)
-        work = _copy_project(tmp)
+        work = copy_project(tmp)
         for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
             print(
                 f"\n== {kind}: {args.submissions} submissions from {args.clients} clients ...",
