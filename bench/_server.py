@@ -19,14 +19,20 @@ VENV_BIN = Path(sys.executable).parent
 _TOP_IGNORE = {".git", "data", "screenshots", ".pytest_cache", ".states"}
 
 
-def COPY_IGNORE(directory: str, names: list[str]) -> set[str]:
-    """Skip the checkout's data, git and caches (top level only; node_modules keeps its own dirs)."""
-    skip = {n for n in names if n == "__pycache__"}
-    if Path(directory) == ROOT:
-        skip |= {n for n in names if n in _TOP_IGNORE or n.endswith(".db")}
-    elif Path(directory) == ROOT / ".web":
-        skip |= {n for n in names if n == "build"}
-    return skip
+def _ignore_for(root: Path):
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        """Skip the checkout's data, git and caches (top level only; node_modules keeps its own dirs)."""
+        skip = {n for n in names if n == "__pycache__"}
+        if Path(directory) == root:
+            skip |= {n for n in names if n in _TOP_IGNORE or n.endswith(".db")}
+        elif Path(directory) == root / ".web":
+            skip |= {n for n in names if n == "build"}
+        return skip
+
+    return ignore
+
+
+COPY_IGNORE = _ignore_for(ROOT)
 
 
 def free_port() -> int:
@@ -51,14 +57,15 @@ def redis_ok(url: str) -> bool:
         return False
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the project with its own .web (under the e2e lock so no build is half-copied)."""
+def copy_project(target: Path, source: Path = ROOT) -> Path:
+    """A copy of the project (or of another checkout, `source`) with its own .web (under the
+    e2e lock of this checkout so no build is half-copied)."""
     sys.path.insert(0, str(ROOT))
     from tests.e2e.conftest import _CheckoutLock
 
     work = target / "app"
     with _CheckoutLock():
-        shutil.copytree(ROOT, work, ignore=COPY_IGNORE, symlinks=True)
+        shutil.copytree(source, work, ignore=_ignore_for(source.resolve()), symlinks=True)
     return work
 
 

@@ -493,6 +493,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--base-url", default="", help="reuse a running, seeded server")
     parser.add_argument("--slug", default=DEMO_SLUG)
     parser.add_argument("--database-url", default="", help="with --base-url: its database")
+    parser.add_argument(
+        "--project", default="", help="serve this checkout instead of this script's (a copy)"
+    )
     parser.add_argument("--save", action="store_true", help="write bench/results/<time>_chat_*.md")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server log)")
     args = parser.parse_args(argv)
@@ -508,7 +511,7 @@ def main(argv: list[str] | None = None) -> None:
         tmp = Path(tempfile.mkdtemp(prefix="crm-bench-chat-"))
         try:
             print(f"copying the project to {tmp} ...", flush=True)
-            work = copy_project(tmp)
+            work = copy_project(tmp, Path(args.project) if args.project else ROOT)
             data_dir = tmp / "data"
             data_dir.mkdir()
             if args.database == "sqlite":
