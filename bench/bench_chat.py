@@ -558,6 +558,7 @@ def _serve_and_load(args, tmp: Path, work: Path, data_dir: Path, database_url: s
     note = (
         f"reflex run --env prod --single-port, {args.database}, "
         f"{'Redis, ' if args.redis_url else ''}{workers} backend worker{'s' if workers > 1 else ''}"
+        + (f"; served a copy of {args.project}" if args.project else "")
         + (
             ""
             if capture
