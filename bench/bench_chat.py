@@ -57,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 from _server import (  # noqa: E402  (bench/, beside this script)
     copy_project,
     free_port,
+    group_cpu_seconds,
     migrate,
     percentile,
     redis_ok,
@@ -439,7 +440,15 @@ def _commit() -> str:
 
 
 def report(
-    args, kind: str, tally: Tally, seconds: float, cpu: float, load, checks, note: str
+    args,
+    kind: str,
+    tally: Tally,
+    seconds: float,
+    cpu: float,
+    load,
+    checks,
+    note: str,
+    server_cpu: float | None = None,
 ) -> str:
     ms = lambda xs, p: f"{percentile(xs, p) * 1000:.0f}" if xs else "-"  # noqa: E731
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(tally.errors.items())) or "none"
@@ -466,7 +475,13 @@ def report(
         + (f" (setup errors: {dict(tally.setup_errors)})" if tally.setup_errors else "")
         + f"; HTTP 429: {tally.errors.get('HTTP 429', 0)}; accepted p50 / p95 "
         f"{ms(tally.to_accepted, 50)} / {ms(tally.to_accepted, 95)} ms; "
-        f"bench client CPU {cpu:.1f} s ({cpu / seconds * 100:.0f}% of a core)",
+        f"bench client CPU {cpu:.1f} s ({cpu / seconds * 100:.0f}% of a core)"
+        + (
+            f"; server CPU {server_cpu:.1f} s ({server_cpu / seconds * 100:.0f}% of a core, "
+            f"{server_cpu / max(1, tally.done) * 1000:.1f} ms a message)"
+            if server_cpu is not None
+            else ""
+        ),
         "",
     ]
     lines += [("PASS " if ok else "FAIL ") + text for ok, text in checks]
@@ -551,7 +566,9 @@ def _serve_and_load(args, tmp: Path, work: Path, data_dir: Path, database_url: s
     try:
         print(f"starting the production server on {base_url} (front-end build) ...", flush=True)
         wait_up(proc, base_url, log)
+        server_before = group_cpu_seconds(proc.pid)
         tally, seconds, cpu, load, note, _ = _against(base_url, args, phones)
+        server_cpu = group_cpu_seconds(proc.pid) - server_before
     finally:
         stop(proc)
     workers = args.workers or (2 * (os.cpu_count() or 1) + 1 if args.redis_url else 1)
@@ -566,7 +583,7 @@ def _serve_and_load(args, tmp: Path, work: Path, data_dir: Path, database_url: s
         )
     )
     checks = _verify(database_url, args.slug, tally)
-    return report(args, args.database, tally, seconds, cpu, load, checks, note)
+    return report(args, args.database, tally, seconds, cpu, load, checks, note, server_cpu)
 
 
 def _against(base_url: str, args, phones: set[str]):
