@@ -296,6 +296,25 @@ async def _load(
         return tally, loop.time() - load_start, time.process_time() - cpu_start
 
 
+def _client_checks(args, tally: Tally) -> list[tuple[bool, str]]:
+    """What the clients saw: no 429 while paced under the per-visitor limit (one address per
+    visitor), every visitor's conversation started, every accepted message answered."""
+    checks = [
+        (
+            len(tally.conversations) == args.visitors,
+            f"conversations started {len(tally.conversations)} == visitors {args.visitors}",
+        ),
+        (
+            tally.done == tally.accepted,
+            f"done events {tally.done} == accepted {tally.accepted}",
+        ),
+    ]
+    if not args.same_ip:
+        refused = tally.errors.get("HTTP 429", 0)
+        checks.insert(0, (refused == 0, f"HTTP 429 while paced: {refused}"))
+    return checks
+
+
 def _verify(database_url: str, slug: str, tally: Tally) -> list[tuple[bool, str]]:
     from sqlalchemy import func
     from sqlmodel import Session, select
@@ -519,7 +538,8 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.base_url:
         tally, seconds, cpu, load, note, visitors = _against(args.base_url, args, set())
-        checks = _verify(args.database_url, args.slug, tally) if args.database_url else []
+        checks = _client_checks(args, tally)
+        checks += _verify(args.database_url, args.slug, tally) if args.database_url else []
         kind = "running server"
         out = report(args, kind, tally, seconds, cpu, load, checks, note)
     else:
@@ -582,7 +602,7 @@ def _serve_and_load(args, tmp: Path, work: Path, data_dir: Path, database_url: s
             else "; services/chat/capture.py absent in this checkout: nothing is captured"
         )
     )
-    checks = _verify(database_url, args.slug, tally)
+    checks = _client_checks(args, tally) + _verify(database_url, args.slug, tally)
     return report(args, args.database, tally, seconds, cpu, load, checks, note, server_cpu)
 
 
