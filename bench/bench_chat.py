@@ -530,6 +530,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--project", default="", help="serve this checkout instead of this script's (a copy)"
     )
+    parser.add_argument("--label", default="", help="names the saved file instead of the commit")
     parser.add_argument("--save", action="store_true", help="write bench/results/<time>_chat_*.md")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server log)")
     args = parser.parse_args(argv)
@@ -563,7 +564,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.save:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d_%H%M")
         name = f"{stamp}_chat_{args.database if not args.base_url else 'server'}"
-        name += f"{'_redis' if args.redis_url else ''}_{_commit()}.md"
+        name += f"{'_redis' if args.redis_url else ''}_{args.label or _commit()}.md"
         path = ROOT / "bench" / "results" / name
         command = "python bench/bench_chat.py " + " ".join(sys.argv[1:] if argv is None else argv)
         path.write_text(f"    {command}\n\n{out}")
