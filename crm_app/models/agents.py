@@ -30,7 +30,9 @@ class Agent(SQLModel, table=True):
     llm_provider: str = Field(default="offline", max_length=20)  # offline | openai
     llm_base_url: str = Field(default="", max_length=300)
     llm_model: str = Field(default="", max_length=100)
-    llm_api_key: str = Field(default="", max_length=300)
+    # Sealed with services/secret_box ("fernet:..."), never the plain key; read it only
+    # through services/agent_settings.engine_config.
+    llm_api_key: str = Field(default="", max_length=1000)
     visibility: str = Field(default="Private", max_length=10)  # Private | Public
     access_mode: str = Field(
         default="Use for Free", max_length=20

@@ -52,6 +52,7 @@ from crm_app.models import (
     utcnow,
 )
 from crm_app.services import rate_limits
+from crm_app.services.agent_settings import engine_config
 from crm_app.services.chat import capture as capture_service
 from crm_app.services.chat import context, form_walk
 from crm_app.services.chat.conversations import (
@@ -246,12 +247,7 @@ def _accept(
             visitor=message_view(visitor),
             reply_id=reply.id,
             conversation_id=conv.id,
-            engine_config={
-                "provider": agent.llm_provider,
-                "base_url": agent.llm_base_url,
-                "model": agent.llm_model,
-                "api_key": agent.llm_api_key,
-            },
+            engine_config=engine_config(agent),  # the API key unsealed here
         )
 
 
