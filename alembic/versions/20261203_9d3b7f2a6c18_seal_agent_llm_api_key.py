@@ -1,7 +1,7 @@
 """seal agent.llm_api_key (Fernet), column widened to 1000
 
 Revision ID: 9d3b7f2a6c18
-Revises: f2b6d8a41c57
+Revises: a7c3e9d1b5f2
 Create Date: 2026-12-03 17:20:00
 
 An agent's provider API key is stored sealed (services/secret_box.py: Fernet under a key
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "9d3b7f2a6c18"
-down_revision: str | Sequence[str] | None = "f2b6d8a41c57"
+down_revision: str | Sequence[str] | None = "a7c3e9d1b5f2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

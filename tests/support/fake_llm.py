@@ -6,6 +6,7 @@ as server-sent events (`data: {...}\\n\\n` ... `data: [DONE]\\n\\n`) like OpenAI
         engine = OpenAIEngine(base_url=llm.base_url, model="fake", api_key="k")
         ...
         llm.requests  # the JSON bodies received, in order
+        llm.authorizations  # their Authorization headers, in order
 
 Each request takes the next scripted `Reply` (a default "OK" when the script is empty):
 text chunks, a tool call whose arguments arrive in several fragments, an HTTP error status,
@@ -39,6 +40,7 @@ class Reply:
 class FakeLLM:
     def __init__(self) -> None:
         self.requests: list[dict] = []
+        self.authorizations: list[str] = []
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
         owner = self
@@ -54,6 +56,7 @@ class FakeLLM:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with owner._lock:
                     owner.requests.append(body)
+                    owner.authorizations.append(self.headers.get("Authorization", ""))
                     reply = owner._script.popleft() if owner._script else Reply(text=["OK"])
                 try:
                     owner._answer(self, body, reply)
