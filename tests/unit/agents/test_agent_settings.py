@@ -154,7 +154,11 @@ def test_every_wrong_field_has_its_own_message_and_nothing_is_saved(world, agent
         ),
         ({"llm_model": "m" * 101}, "llm_model", agent_settings.MSG_MODEL),
         ({"api_key_action": "replace", "api_key": ""}, "llm_api_key", agent_settings.MSG_KEY),
-        ({"api_key_action": "replace", "api_key": "k" * 501}, "llm_api_key", agent_settings.MSG_KEY),
+        (
+            {"api_key_action": "replace", "api_key": "k" * 501},
+            "llm_api_key",
+            agent_settings.MSG_KEY,
+        ),
         ({"api_key_action": "replace", "api_key": "ключ"}, "llm_api_key", agent_settings.MSG_KEY),
         ({"api_key_action": "steal"}, "llm_api_key", agent_settings.MSG_KEY_ACTION),
         ({"access_mode": "Pay for Access"}, "access_mode", agent_settings.MSG_MODE),
