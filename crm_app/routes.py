@@ -20,6 +20,7 @@ PUBLIC_FORM = "/f/[slug]"
 AUTOMATIONS = "/agents/[agent_id]/crm/automations"
 CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
 HISTORY = "/agents/[agent_id]/history"
+AGENT_SETTINGS = "/agents/[agent_id]/settings"
 
 # HTTP routes (FastAPI, mounted in front of Reflex): each router's prefix, its paths under
 # it, and the full URLs that pages and links use.

@@ -150,6 +150,13 @@ def _navigation(in_drawer: bool) -> rx.Component:
                     path.endswith("/history"),
                     in_drawer,
                 ),
+                _nav_link(
+                    "Agent settings",
+                    "settings",
+                    routes.agent_path(routes.AGENT_SETTINGS, agent_id),
+                    path.endswith("/settings") & ~path.contains("/crm/"),
+                    in_drawer,
+                ),
                 _section("CRM"),
                 _nav_link(
                     "Contacts",

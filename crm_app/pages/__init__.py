@@ -7,6 +7,7 @@ import reflex as rx
 
 def register_all(app: rx.App) -> None:
     from crm_app.pages import (
+        agent_settings,
         agents,
         audit,
         auth,
@@ -41,6 +42,7 @@ def register_all(app: rx.App) -> None:
         automations,
         crm_settings,
         history,
+        agent_settings,
         not_found,
     ):
         module.register(app)

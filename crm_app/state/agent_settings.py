@@ -1,0 +1,243 @@
+"""Agent → Agent settings: general, visibility and reply engine of the agent in the route.
+
+Each section saves on its own (one service call). The API key is write-only: its input is
+not bound to any state var (its value arrives only with the Save or Test click and goes
+straight to the service), and the page learns only whether a key is saved. Test connection
+reads the provider settings in one transaction, closes it, and calls the provider from a
+background event, in a thread, outside any transaction.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.services import agent_settings as service
+from crm_app.services import provider_check
+from crm_app.services.errors import NotFound, ServiceError
+from crm_app.settings import get_settings
+from crm_app.state.base import AppState, error_toast, shows_errors
+
+KEY_INPUT_ID = "agent-llm-api-key"
+# What the Test connection click sends: the key typed so far (never kept in state).
+TYPED_KEY = rx.Var(f"(document.getElementById('{KEY_INPUT_ID}')?.value ?? '')").to(str)
+
+_TEXT = {"name": 80, "welcome_message": 500, "avatar_url": 500, "llm_base_url": 300}
+_TEXT |= {"llm_model": 100}
+_CHOICES = {
+    "phone_region": None,  # checked by the service
+    "visibility": service.VISIBILITIES,
+    "access_mode": service.EDITABLE_MODES,  # or the agent's own gated mode (kept)
+    "llm_provider": tuple(service.ENGINES),
+}
+_SECTIONS = {
+    "general": ("name", "welcome_message", "phone_region", "avatar_url"),
+    "visibility": ("visibility", "access_mode"),
+    "engine": ("llm_provider", "llm_base_url", "llm_model"),
+}
+
+
+class AgentSettingsState(AppState):
+    loaded: bool = False
+    load_error: str = ""
+    can_edit: bool = False
+
+    agent_name: str = ""  # as saved (the header), while `name` is the form's
+    slug: str = ""
+    public_url: str = ""
+    name: str = ""
+    welcome_message: str = ""
+    phone_region: str = "US"
+    avatar_url: str = ""
+    visibility: str = "Private"
+    access_mode: str = "Use for Free"
+    gated_mode: str = ""
+    llm_provider: str = "offline"
+    llm_base_url: str = ""
+    llm_model: str = ""
+    has_api_key: bool = False
+    api_key_unreadable: bool = False
+    key_action: str = "keep"  # keep | replace | remove
+    env_base_url: str = ""
+    env_model: str = ""
+    env_key_set: bool = False
+
+    errors: dict[str, str] = {}
+    testing: bool = False
+    test_ok: bool = False
+    test_message: str = ""
+
+    # ------------------------------------------------------------------ computed
+
+    @rx.var
+    def key_input_shown(self) -> bool:
+        return self.key_action == "replace" or (
+            not self.has_api_key and self.key_action != "remove"
+        )
+
+    @rx.var
+    def base_url_placeholder(self) -> str:
+        return self.env_base_url or "https://api.openai.com/v1"
+
+    @rx.var
+    def model_placeholder(self) -> str:
+        return self.env_model or "e.g. gpt-4o-mini or llama3.2"
+
+    # ------------------------------------------------------------------ loading
+
+    def _agent_id(self) -> int:
+        agent_id = self.route_agent_id()
+        if agent_id is None:
+            raise NotFound("Agent not found.")
+        return agent_id
+
+    def _fill(self, view: dict, sections=tuple(_SECTIONS)) -> None:
+        """Copy the service's view; the form fields only of `sections` (the others keep
+        what the member is typing)."""
+        for section in sections:
+            for field in _SECTIONS[section]:
+                setattr(self, field, view[field])
+        self.agent_name, self.slug = view["name"], view["slug"]
+        self.public_url = get_settings().base_url + view["public_path"]
+        self.gated_mode = view["gated_mode"]
+        self.has_api_key = view["has_api_key"]
+        self.api_key_unreadable = view["api_key_unreadable"]
+        self.env_base_url, self.env_model = view["env_base_url"], view["env_model"]
+        self.env_key_set = view["env_key_set"]
+        self.can_edit = view["can_edit"]
+        if "engine" in sections:
+            self.key_action = "keep"
+        self.load_error = ""
+        self.loaded = True
+
+    @rx.event
+    def load(self):
+        self.errors, self.test_message, self.testing = {}, "", False
+        try:
+            with self.unit(read_only=True) as (session, actor):
+                self._fill(service.get_agent_settings(session, actor, self._agent_id()))
+        except NotFound as error:
+            self.load_error, self.loaded, self.can_edit = error.message, True, False
+        except ServiceError as error:
+            self.load_error, self.loaded, self.can_edit = error.message, True, False
+            return error_toast(error)
+
+    # ------------------------------------------------------------------ typing
+
+    @rx.event
+    def set_value(self, field: str, value: str):
+        """The browser typed or chose `value` for a form field of this screen."""
+        field, value = str(field), str(value if value is not None else "")
+        if field in _TEXT:
+            setattr(self, field, value[: _TEXT[field] * 2])
+        elif field in _CHOICES:
+            allowed = _CHOICES[field]
+            if field == "access_mode" and self.gated_mode:
+                allowed = (*allowed, self.gated_mode)
+            if allowed is not None and value not in allowed:
+                return
+            setattr(self, field, value[:2] if field == "phone_region" else value)
+            if field == "llm_provider":
+                self.test_message = ""
+        else:
+            return
+        if field in self.errors:
+            self.errors = {k: v for k, v in self.errors.items() if k != field}
+
+    @rx.event
+    def set_key_action(self, action: str):
+        if action in service.KEY_ACTIONS and self.can_edit:
+            self.key_action = action
+            self.errors = {k: v for k, v in self.errors.items() if k != "llm_api_key"}
+
+    # ------------------------------------------------------------------ saving
+
+    def _take(self, form_data, field: str) -> None:
+        """The submitted value (a submit can overtake the input's debounced change)."""
+        if isinstance(form_data, dict) and isinstance(form_data.get(field), str):
+            self.set_value(field, form_data[field])
+
+    def _save(self, section: str, form_data, **extra):
+        for field in _SECTIONS[section]:
+            self._take(form_data, field)
+        self.errors = {}
+        changes = {field: getattr(self, field) for field in _SECTIONS[section]}
+        with self.unit() as (session, actor):
+            view = service.update_agent_settings(
+                session, actor, self._agent_id(), **changes, **extra
+            )
+        self._fill(view, (section,))
+        return AppState.load_shell if section == "general" else None
+
+    @rx.event
+    @shows_errors(fields="errors")
+    def save_general(self, form_data: dict | None = None):
+        reload_shell = self._save("general", form_data)
+        return [rx.toast.success("General settings saved."), reload_shell]
+
+    @rx.event
+    @shows_errors(fields="errors")
+    def save_visibility(self, form_data: dict | None = None):
+        self._save("visibility", form_data)
+        if self.visibility == "Public" and not self.gated_mode:
+            return rx.toast.success("Saved: anyone with the link can chat with this agent.")
+        if self.visibility == "Public":
+            return rx.toast.success("Saved. Visitors are told this agent is not open yet.")
+        return rx.toast.success("Saved: only members can chat, in the Playground.")
+
+    def _key_action(self, typed: str) -> str:
+        """Typing a key (into the input shown when none is saved, or after Replace)
+        replaces; Remove removes; anything else keeps the saved key."""
+        if self.key_action == "remove":
+            return "remove"
+        if self.key_action == "replace" or typed.strip():
+            return "replace"
+        return "keep"
+
+    @rx.event
+    @shows_errors(fields="errors")
+    def save_engine(self, form_data: dict | None = None):
+        form_data = form_data if isinstance(form_data, dict) else {}
+        typed = str(form_data.get("llm_api_key") or "")[:2000]
+        action = self._key_action(typed)
+        self._save("engine", form_data, api_key_action=action, api_key=typed)
+        self.test_message = ""
+        return [
+            rx.set_value(KEY_INPUT_ID, ""),
+            rx.toast.success("Reply engine saved."),
+        ]
+
+    # ------------------------------------------------------------------ Test connection
+
+    def _test_config(self, typed_key: str):
+        """The form's provider settings, checked and read in one transaction (closed on
+        return)."""
+        typed = str(typed_key or "")[:2000]
+        action = self._key_action(typed)
+        with self.unit(read_only=True) as (session, actor):
+            return service.provider_test_config(
+                session,
+                actor,
+                self._agent_id(),
+                llm_base_url=self.llm_base_url,
+                llm_model=self.llm_model,
+                api_key_action=action,
+                api_key=typed,
+            )
+
+    @rx.event(background=True)
+    async def test_connection(self, typed_key: str = ""):
+        async with self:
+            if self.testing:
+                return
+            try:
+                config = self._test_config(typed_key)
+            except ServiceError as error:
+                return self._show_service_error(error, "errors")
+            self.testing, self.test_message = True, ""
+        result = provider_check.ProviderCheck(False, "The test could not run.")
+        try:
+            result = await rx.run_in_thread(lambda: provider_check.test_provider(config))
+        finally:
+            async with self:
+                self.testing = False
+                self.test_ok, self.test_message = result.ok, result.message
