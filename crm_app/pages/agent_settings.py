@@ -82,7 +82,7 @@ def _slug_row() -> rx.Component:
     return labelled(
         "Public chat link",
         rx.hstack(
-            rx.code(S.public_url, size="2", variant="ghost", word_break="break_all"),
+            rx.code(S.public_url, size="2", variant="ghost", word_break="break-all", min_width="0"),
             rx.tooltip(
                 rx.icon_button(
                     rx.icon("copy", size=14),
@@ -97,7 +97,7 @@ def _slug_row() -> rx.Component:
             ),
             align="center",
             spacing="2",
-            wrap="wrap",
+            width="100%",
         ),
         hint=rx.text(
             "URL slug ",
