@@ -192,7 +192,7 @@ def _mode() -> rx.Component:
                     _choice(
                         S.gated_mode,
                         S.gated_mode,
-                        "Set elsewhere; this screen cannot change it yet.",
+                        "Not available on this screen yet.",
                         disabled=True,
                     ),
                 ),
@@ -210,7 +210,8 @@ def _mode() -> rx.Component:
                     "This agent is set to ",
                     rx.text.strong(S.gated_mode),
                     ". Until that mode arrives, its public page tells visitors it is not open "
-                    "to the public. Choose Use for Free to open it to anyone.",
+                    "to the public.",
+                    rx.cond(S.can_edit, " Choose Use for Free to open it to anyone.", ""),
                 ),
                 icon="info",
                 color_scheme="amber",

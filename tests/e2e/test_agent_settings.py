@@ -170,3 +170,43 @@ def test_owner_makes_the_agent_public_on_a_provider(page: Page, live_app, monkey
         page.get_by_role("form", name="Reply engine").get_by_text("A key is saved")
     ).to_be_visible()
     screenshot(page, "agent-settings-phone")
+
+
+def test_a_user_reads_only_and_a_gated_mode_stays_read_only(page: Page, live_app, monkeypatch):
+    world = _seed(live_app.database_url)
+    engine = make_engine(live_app.database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            agent = s.get(Agent, world["agent_id"])
+            agent.visibility, agent.access_mode = "Public", "Restrict"
+            staff = User(email=f"sam-{world['slug']}@clinic.example", first_name="Sam")
+            s.add_all([agent, staff])
+            s.flush()
+            s.add(
+                Membership(
+                    org_id=world["org_id"],
+                    user_id=staff.id,
+                    role="User",
+                    agent_ids=[world["agent_id"]],
+                )
+            )
+            s.commit()
+    finally:
+        engine.dispose()
+    path = f"/agents/{world['agent_id']}/settings"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _sign_in(page, live_app, world | {"owner": staff}, path, monkeypatch)
+    page.wait_for_url(re.compile(re.escape(path)))
+
+    expect(
+        page.get_by_text("You can view these settings. Only Owners and Admins can change them.")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Save"))).to_have_count(0)
+    expect(page.get_by_label("Name")).to_have_attribute("readonly", "")
+    visibility = page.get_by_role("form", name="Visibility")
+    expect(visibility.get_by_role("radio", name="Restrict")).to_be_checked()
+    expect(visibility.get_by_role("radio", name="Restrict")).to_be_disabled()
+    expect(visibility.get_by_text("Until that mode arrives")).to_be_visible()
+    about, _ = _chat(live_app, world["slug"], "hello")
+    assert about["available"] is False and about["reason"] == "restricted"
+    screenshot(page, "agent-settings-user-read-only")
