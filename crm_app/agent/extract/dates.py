@@ -263,15 +263,7 @@ def _named_date(raw: str, today: date, past: bool) -> date | None:
     if month is None:
         return None
     day = int(m.group("d1") or m.group("d2"))
-    years = [int(m.group("y"))] if m.group("y") else [today.year, today.year + (-1 if past else 1)]
-    for year in years:
-        try:
-            value = date(year, month, day)
-        except ValueError:
-            return None
-        if m.group("y") or (value <= today if past else value >= today):
-            return value
-    return value
+    return _in_year(month, day, int(m.group("y")) if m.group("y") else None, today, past)
 
 
 def _numeric_date(raw: str, region: str, today: date, past: bool) -> date | None:
@@ -281,20 +273,26 @@ def _numeric_date(raw: str, region: str, today: date, past: bool) -> date | None
         return None
     first, second = int(m.group(1)), int(m.group(2))
     month, day = (first, second) if region in _MDY_REGIONS else (second, first)
+    year = None
     if m.group(3):
         year = int(m.group(3))
         if year < 100:
             year += 2000 if 2000 + year <= today.year + (0 if past else 10) else 1900
-        years = [year]
-    else:
-        years = [today.year, today.year + (-1 if past else 1)]
+    return _in_year(month, day, year, today, past)
+
+
+def _in_year(month: int, day: int, year: int | None, today: date, past: bool) -> date | None:
+    """The day in `year`; without a year, this year's when it lies on the field's side of
+    today (before it for a past-looking field, else from today on), otherwise the
+    year's before (past) or after. None when there is no such day."""
+    years = [year] if year is not None else [today.year, today.year + (-1 if past else 1)]
     value = None
-    for year in years:
+    for candidate in years:
         try:
-            value = date(year, month, day)
+            value = date(candidate, month, day)
         except ValueError:
             return None
-        if m.group(3) or (value <= today if past else value >= today):
+        if year is not None or (value <= today if past else value >= today):
             return value
     return value
 
