@@ -34,24 +34,17 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<cur2>\$|€|£|euros?|dollars?|usd|eur|gbp|pounds?|bucks)\b)?(?![\w/:%])",
     re.IGNORECASE,
 )
-
-
 _TIME_AFTER = re.compile(r"^\s?(?:am|pm|a\.m|p\.m|h\b|uhr|o'clock|hours?|hrs?|minutes?|min|%)")
-
-
 _NUMBER_SYNONYMS = {
     "budget": "budget spend spending afford price cost pay paying presupuesto gastar pagar "
     "dépenser payer ausgeben zahlen max maximum up to",
     "age": "age aged old years edad años âge ans alter jahre",
     "people": "people persons guests party personas personnes personen",
 }
-
-
 _MONEY_WORDS = re.compile(
     r"\b(?:budget|price|cost|spend|amount|fee|salary|income|revenue|presupuesto|prix|preis)\b",
     re.IGNORECASE,
 )
-
 
 _GENDER_SYNONYMS = {
     "Female": ("female", "woman", "lady", "girl", "mujer", "femme", "weiblich", "f"),
@@ -59,26 +52,19 @@ _GENDER_SYNONYMS = {
     "Non-binary": ("non-binary", "nonbinary", "non binary", "enby", "nb", "no binario"),
     "Prefer not to say": ("prefer not to say", "rather not say", "prefer not to answer"),
 }
-
-
 _GENDER_CONTEXT = re.compile(
     r"\b(?:i'm|i’m|im|i am|i identify|gender|sex|soy|je suis|ich bin|identify as)\b",
     re.IGNORECASE,
 )
-
-
 _OPTION_NEGATION = re.compile(
     r"\b(?:not|don't|dont|doesn't|no|without|never|nor|instead of|rather than|sin|pas|"
     r"nicht|kein|keine|ni|had|used to have|already have|already had)\b(?:\s+\w+){0,3}\s*$",
     re.IGNORECASE,
 )
-
-
 _GENERIC_OPTION_WORDS = frozenset(
     "appointment appointments plan plans care service services option options other "
     "general check checkup consultation treatment".split()
 )
-
 
 _YES = re.compile(
     r"\b(?:yes|yeah|yep|yup|ya|sure|ok|okay|of course|please do|sign me up|subscribe|"
@@ -87,8 +73,6 @@ _YES = re.compile(
     r"s[íi]|claro|vale|oui|volontiers|bien s[ûu]r|ja|gerne|klar|natürlich)\b",
     re.IGNORECASE,
 )
-
-
 _NO = re.compile(
     r"\b(?:no|nope|nah|not|don't|dont|do not|never|unsubscribe|no thanks|no thank you|"
     r"rather not|non|nein|ne|pas|nicht|kein)\b",

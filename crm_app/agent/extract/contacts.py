@@ -19,15 +19,11 @@ from crm_app.agent.extract.context import Span, owner_ok
 from crm_app.agent.extract.dates import DATE_NUMERIC
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-
-
 _EMAIL_SPOKEN = re.compile(
     r"\b([A-Za-z0-9._%+-]+)\s+(?:at|\[at\]|\(at\)|arroba)\s+([A-Za-z0-9-]+)\s+"
     r"(?:dot|\[dot\]|\(dot\)|punto|point|punkt)\s+([A-Za-z]{2,})\b",
     re.IGNORECASE,
 )
-
-
 _EMAIL_WORDS = re.compile(r"\b(?:e-?mail|mail|correo|courriel)\b", re.IGNORECASE)
 
 

@@ -22,8 +22,6 @@ _RELATIONS = (
     "copain|copine|patron|frau|mann|bruder|schwester|mutter|vater|sohn|tochter|freund|"
     "freundin|chef|chefin|kollege|kollegin"
 )
-
-
 THIRD_PERSON = re.compile(
     r"\b(?:my|mi|mis|mon|ma|mes|mein|meine|meinem|meiner|meines|a|an|the|our)\s+(?:"
     + _RELATIONS
@@ -33,38 +31,28 @@ THIRD_PERSON = re.compile(
     r"tomorrow|one|mine)['’]s\b)[a-z]+['’]s\b",
     re.IGNORECASE,
 )
-
-
 _FIRST_PERSON = re.compile(
     r"\b(?:my|mine|me|i|i'm|i’m|im|myself|mi|mí|me|mío|mio|moi|je|j'|mon|ma|mes|ich|mich|"
     r"mir|mein|meine|meiner)\b",
     re.IGNORECASE,
 )
-
-
 _BUSINESS = re.compile(
     r"\b(?:your|yours|votre|vos|vuestro|vuestra|ihre?r?)\s+(?:\w+\s+)?(?:number|phone|line|"
     r"office|email|e-mail|address|clinic|website|site|n[úu]mero|tel[ée]fono|t[ée]l[ée]phone|"
     r"nummer|telefon)\b",
     re.IGNORECASE,
 )
-
-
 NEGATED_BEFORE = re.compile(
     r"\b(?:not|isn't|isnt|don't|dont|doesn't|no longer|old|former|previous|wrong|ex|"
     r"instead of|rather than|never|tried calling|tried|called|dialed|dialled|rang|no es|n'est pas|pas|nicht|kein|keine|alte|alten|ancien|"
     r"ancienne|antiguo|antigua|viejo|vieja)\b[^.!?;]{0,25}$",
     re.IGNORECASE,
 )
-
-
 _CORRECTION = re.compile(
     r"\b(?:should be|is actually|it's actually|correct (?:one|email|number|address) is|"
     r"right (?:one|email|number|address) is|new (?:one|email|number|address) is|use)\W*$",
     re.IGNORECASE,
 )
-
-
 _NEGATED_AFTER = re.compile(
     r"^[^.!?;]{0,30}?\b(?:doesn't work|does not work|isn't working|is not working|"
     r"not working|no longer|is wrong|was wrong|anymore|any more|not mine|isn't mine|"
@@ -72,8 +60,6 @@ _NEGATED_AFTER = re.compile(
     r"ne fonctionne pas|funktioniert nicht)\b",
     re.IGNORECASE,
 )
-
-
 _THIRD_AFTER = re.compile(
     r"^\W{0,3}(?:is|are|was|belongs to|es|est|ist|de|von)\s+(?:(?:my|mi|mon|ma|mein|meine)\s+(?:"
     + _RELATIONS

@@ -24,11 +24,7 @@ _MONTHS = {
     "de": "januar|j[äa]nner|februar|m[äa]rz|maerz|april|mai|juni|juli|august|september|"
     "oktober|november|dezember",
 }
-
-
 _MDY_REGIONS = frozenset({"US", "PH", "FM", "PW", "MH", "AS", "GU", "MP", "PR", "VI", "UM"})
-
-
 _MONTH_NUMBERS = {
     name: number
     for number, names in enumerate(
@@ -50,25 +46,17 @@ _MONTH_NUMBERS = {
     )
     for name in names.split()
 }
-
-
 _ALL_MONTHS = "|".join(sorted(set("|".join(_MONTHS.values()).split("|")), key=len, reverse=True))
-
-
 DATE_NAMED = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th|er|º|°|\.)?\s+(?:of\s+|de\s+)?(?:" + _ALL_MONTHS + r")\b\.?"
     r"(?:,?\s+(?:de\s+)?\d{4}\b)?"
     r"|(?:" + _ALL_MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?!:)(?:,?\s+\d{4}\b)?)",
     re.IGNORECASE,
 )
-
-
 DATE_NUMERIC = re.compile(
     r"(?<![\d/.\-+])(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})|\d{1,2}/\d{1,2})"
     r"(?![\d/.\-]?\d)"
 )
-
-
 WEEKDAYS = {
     "monday": 0,
     "tuesday": 1,
@@ -101,8 +89,6 @@ WEEKDAYS = {
     "samstag": 5,
     "sonntag": 6,
 }
-
-
 _WEEKDAY_RE = re.compile(
     r"(?<!\w)(?P<pre>(?:last|past|previous|this|next|coming|on|el|próximo|proximo|am|"
     r"nächsten|naechsten|kommenden|letzten|dernier|pasado)\s+)*(?P<day>"
@@ -110,14 +96,10 @@ _WEEKDAY_RE = re.compile(
     + r")\b(?P<post>\s+(?:prochain|dernier|que\s+viene|pasado))?",
     re.IGNORECASE,
 )
-
-
 _WEEKDAY_DAY_RE = re.compile(  # "Saturday the 12th", "Friday 4th"
     r"(?<!\w)(?:" + "|".join(WEEKDAYS) + r"),?\s+(?:the\s+)?(?P<dom>\d{1,2})(?:st|nd|rd|th)\b",
     re.IGNORECASE,
 )
-
-
 _RELATIVE_RE = re.compile(
     r"(?<!\w)(?:(?P<after>day after tomorrow|pasado mañana|après-demain|apres-demain|"
     r"übermorgen|uebermorgen)|(?P<tomorrow>tomorrow|tmrw|tmr|mañana|demain|morgen)|"
@@ -125,23 +107,15 @@ _RELATIVE_RE = re.compile(
     r"in\s+(?P<n>\d{1,2}|a|one|two|three|four|five|six)\s+(?P<unit>days?|weeks?))(?!\w)",
     re.IGNORECASE,
 )
-
-
 _NOT_TOMORROW_BEFORE = re.compile(
     r"(?:\bla|\besta|\bguten|\bam|\bjeden|\bde|\bpor)\s+$|\bcada\s+$", re.IGNORECASE
 )
-
-
 _SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-
-
 _PAST_BEFORE = re.compile(
     r"\b(?:last|since|ago|was|were|had|did|yesterday|ayer|hier|gestern|desde|depuis|seit|"
     r"went|visited|came)\b[^.!?;]{0,20}$",
     re.IGNORECASE,
 )
-
-
 _BIRTH = re.compile(
     r"\b(?:born|birth|birthday|dob|d\.o\.b|nac[íi]|nacimiento|cumpleaños|n[ée]e?|naissance|"
     r"geboren|geburtstag|geburtsdatum)\b",

@@ -11,38 +11,26 @@ from crm_app.agent.extract.context import Span, clause_bounds, overlaps
 from crm_app.agent.extract.dates import WEEKDAYS
 
 _NAME_TOKEN = r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*"
-
-
 _STRONG_INTRO = (
     r"my\s+name\s+is|my\s+name's|my\s+name’s|my\s+names|call\s+me|name\s*:|me\s+llamo|"
     r"mi\s+nombre\s+es|je\s+m['’]\s?appelle|mon\s+nom\s+est|ich\s+hei(?:ß|ss)e|"
     r"mein\s+name\s+ist|name\s+is|name's"
 )
-
-
 _WEAK_INTRO = r"i\s+am|i['’]m|im|this\s+is|it['’]s|its|soy|je\s+suis|ich\s+bin|here\s+is"
-
-
 _INTRO = re.compile(
     r"(?:^|(?<=[\s,.!;:(¡¿\-—]))(?P<intro>" + _STRONG_INTRO + "|" + _WEAK_INTRO + r")\s+"
     r"(?P<name>" + _NAME_TOKEN + r"(?:\s+" + _NAME_TOKEN + r"){0,3})",
     re.IGNORECASE,
 )
-
-
 _GREETING_ONLY = re.compile(
     r"\W*(?:h+i+|h+e+l+o+|h+e+y+|hiya|hola|bonjour|hallo|good (?:morning|afternoon|evening))?\W*",
     re.IGNORECASE,
 )
-
-
 _NAME_HERE = re.compile(  # "Hello, Rob here - …", "jane doe here, …"
     r"^\W*(?:(?i:(?:h+i+|h+e+l+o+|h+e+y+|hiya|hola|bonjour|hallo|good (?:morning|afternoon|evening)))\W+)?(?P<name>[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
     r"(?:\s+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)?|[a-zß-öø-ÿ'’-]{2,}(?:\s+[a-zß-öø-ÿ'’-]{2,})?)"
     r"\s+here(?=\s*[,.!;:\-—]|\s*$)"
 )
-
-
 _NOT_NAMES = frozenset(
     """a an the not no so too very just also still really only now here there back new
     looking interested calling writing trying planning wondering hoping having asking
@@ -70,8 +58,6 @@ _NOT_NAMES = frozenset(
     pakistani filipino vietnamese thai turkish greek swedish norwegian danish finnish swiss
     austrian belgian australian african nigerian""".split()
 )
-
-
 _NAME_STOP = frozenset(
     "and y et und from de del da von van here speaking again calling writing".split()
 )

@@ -17,14 +17,11 @@ _REFUSAL = re.compile(
     r"prefer not|i prefer not|no idea|later|maybe later|why|what)\b",
     re.IGNORECASE,
 )
-
-
 _URL = re.compile(
     r"\b(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\."
     r"(?:com|org|net|io|co|dev|app|de|fr|es|uk|us|eu|info|biz|me|ai)(?:/[^\s<>\"']*)?)",
     re.IGNORECASE,
 )
-
 
 _FIELD_SYNONYMS = {
     "email": r"e-?mail|email address|correo|courriel|mail",

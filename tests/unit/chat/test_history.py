@@ -484,7 +484,7 @@ def test_queries_do_not_grow_with_the_rows(world, engine):
 def test_the_walk_in_small_batches_finds_the_same_users(world, monkeypatch, batch):
     with db.session_scope() as s:
         whole = history.history_users(s, world.owner, world.agent_id)
-        monkeypatch.setattr(history, "WALK_BATCH", batch)
+        monkeypatch.setattr(history.users, "WALK_BATCH", batch)  # the walk reads it there
         walked = history.history_users(s, world.owner, world.agent_id)
         first = history.history_users(s, world.owner, world.agent_id, limit=3)
     assert walked == whole
