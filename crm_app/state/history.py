@@ -1,6 +1,6 @@
 """Agent → History: users → their chats → a transcript, and Revise Answer.
 
-Every handler opens `self.unit()` and calls one service of services/chat/history.py with the
+Every handler opens `self.unit()` and calls one service of services/chat/history/ with the
 routed agent id; the service checks organization, agent and role. The browser only ever
 sends keys the service itself gave (a user key, a conversation or message id) and gets
 "not found" for anything out of reach. On phones one pane shows at a time (`pane`).

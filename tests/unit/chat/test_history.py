@@ -1,4 +1,4 @@
-"""History services (services/chat/history.py) against SQLite (and PostgreSQL when
+"""History services (services/chat/history/) against SQLite (and PostgreSQL when
 CRM_TEST_POSTGRES_URL is set): a clinic whose agent has chats from two contacts, two
 anonymous visitors and a member's Playground, a second agent, and another organization."""
 
