@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import httpx
+import httpx2
 import openai
 
 from crm_app.agent.base import Capture, Chunk, EngineError, FieldSpec, TextDelta, Turn
@@ -101,7 +101,7 @@ class OpenAIEngine:
                 f"Could not reach the provider at {self.base_url or 'the default URL'}: "
                 f"{_short(str(exc.__cause__ or exc))}"
             ) from exc
-        except (openai.OpenAIError, httpx.HTTPError) as exc:
+        except (openai.OpenAIError, httpx2.HTTPError) as exc:
             raise EngineError(f"The provider failed: {_short(str(exc))}") from exc
 
     def _stream(

@@ -16,7 +16,7 @@ import time
 import warnings
 from urllib.parse import urlencode
 
-import httpx
+import httpx2
 from authlib.common.security import generate_token
 from authlib.oidc.core import CodeIDToken
 from fastapi import APIRouter, Request
@@ -60,7 +60,7 @@ ASYMMETRIC_ALGS = (
     "EdDSA",
 )
 
-http_transport: httpx.BaseTransport | None = None
+http_transport: httpx2.BaseTransport | None = None
 _metadata_cache: dict[str, tuple[float, dict]] = {}
 
 
@@ -76,8 +76,8 @@ def reset_cache() -> None:
     _metadata_cache.clear()
 
 
-def _http() -> httpx.Client:
-    return httpx.Client(transport=http_transport, timeout=10)
+def _http() -> httpx2.Client:
+    return httpx2.Client(transport=http_transport, timeout=10)
 
 
 def _issuer(settings: Settings) -> str:
@@ -106,7 +106,7 @@ def provider_metadata(settings: Settings, *, refresh_keys: bool = False) -> dict
                 "provider", f"discovery issuer {metadata.get('issuer')!r} != {issuer!r}"
             )
         metadata["jwks"] = _get_json(metadata["jwks_uri"])
-    except (httpx.HTTPError, ValueError, KeyError) as error:
+    except (httpx2.HTTPError, ValueError, KeyError) as error:
         raise OIDCFailure("provider", f"discovery failed: {error!r}") from error
     _metadata_cache[issuer] = (time.monotonic() + METADATA_SECONDS, metadata)
     return metadata

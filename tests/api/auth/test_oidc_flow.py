@@ -15,7 +15,7 @@ import secrets
 import time
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from joserfc import jwt
@@ -52,10 +52,10 @@ class FakeIdP:
         self.codes[code] = {"query": query, "claims": claims}
         return {"code": code, "state": query["state"]}
 
-    def handler(self, request: httpx.Request) -> httpx.Response:
+    def handler(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(f"{request.method} {request.url.path}")
         if request.url.path == "/.well-known/openid-configuration":
-            return httpx.Response(
+            return httpx2.Response(
                 200,
                 json={
                     "issuer": ISSUER,
@@ -66,19 +66,19 @@ class FakeIdP:
                 },
             )
         if request.url.path == "/jwks":
-            return httpx.Response(200, json={"keys": [self.key.as_dict(private=False)]})
+            return httpx2.Response(200, json={"keys": [self.key.as_dict(private=False)]})
         if request.url.path == "/token" and request.method == "POST":
             return self._token(request)
-        return httpx.Response(404)
+        return httpx2.Response(404)
 
-    def _token(self, request: httpx.Request) -> httpx.Response:
+    def _token(self, request: httpx2.Request) -> httpx2.Response:
         form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
         basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
         if request.headers.get("authorization") != f"Basic {basic}":
-            return httpx.Response(401, json={"error": "invalid_client"})
+            return httpx2.Response(401, json={"error": "invalid_client"})
         grant = self.codes.pop(form.get("code", ""), None)
         if grant is None or form.get("grant_type") != "authorization_code":
-            return httpx.Response(400, json={"error": "invalid_grant"})
+            return httpx2.Response(400, json={"error": "invalid_grant"})
         query = grant["query"]
         challenge = (
             base64.urlsafe_b64encode(
@@ -91,7 +91,7 @@ class FakeIdP:
             challenge != query["code_challenge"]
             or form.get("redirect_uri") != query["redirect_uri"]
         ):
-            return httpx.Response(400, json={"error": "invalid_grant"})
+            return httpx2.Response(400, json={"error": "invalid_grant"})
         now = int(time.time())
         claims = {
             "iss": ISSUER,
@@ -105,7 +105,7 @@ class FakeIdP:
         }
         key = self.sign_with or self.key
         id_token = jwt.encode({"alg": "RS256", "kid": "key-1"}, claims, key)
-        return httpx.Response(
+        return httpx2.Response(
             200,
             json={
                 "access_token": "at-" + secrets.token_hex(8),
@@ -126,7 +126,7 @@ def idp(engine, monkeypatch):
     monkeypatch.setenv("CRM_COOKIE_SECURE", "0")
     settings.get_settings.cache_clear()
     fake = FakeIdP()
-    monkeypatch.setattr(oidc, "http_transport", httpx.MockTransport(fake.handler))
+    monkeypatch.setattr(oidc, "http_transport", httpx2.MockTransport(fake.handler))
     oidc.reset_cache()
     yield fake
     oidc.reset_cache()
@@ -153,7 +153,7 @@ def start(client) -> str:
     return response.headers["location"]
 
 
-def callback(client, params: dict) -> httpx.Response:
+def callback(client, params: dict) -> httpx2.Response:
     return client.get("/api/auth/oidc/callback", params=params)
 
 
@@ -241,6 +241,8 @@ def test_a_tampered_flow_cookie_is_refused(client, idp):
     forged = jwt.encode(
         {"alg": "HS256"}, dict(claims, nonce="x"), oidc.OctKey.import_key("wrong-key" * 4)
     )
+    # Replace the jar's cookie (whatever domain the client gave it) rather than add a second.
+    client.cookies.delete("crm_oidc")
     client.cookies.set("crm_oidc", forged, path="/api/auth/oidc")
     assert callback(client, grant).headers["location"] == "/login?error=oidc_state"
 
@@ -252,10 +254,10 @@ def test_provider_errors_and_unreachable_provider(client, idp, monkeypatch):
     assert denied.headers["location"] == "/login?error=oidc_denied"
 
     def down(request):
-        raise httpx.ConnectError("no route", request=request)
+        raise httpx2.ConnectError("no route", request=request)
 
     oidc.reset_cache()
-    monkeypatch.setattr(oidc, "http_transport", httpx.MockTransport(down))
+    monkeypatch.setattr(oidc, "http_transport", httpx2.MockTransport(down))
     assert client.get("/api/auth/oidc/login").headers["location"] == "/login?error=oidc_provider"
 
 
