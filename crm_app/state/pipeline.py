@@ -9,6 +9,8 @@ anyone), and every answer bumps `revision`, which drops the board's local (optim
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from crm_app import routes
@@ -17,12 +19,46 @@ from crm_app.services.contact_list import ListQuery
 from crm_app.services.errors import NotFound, ServiceError
 from crm_app.state.base import AppState, shows_errors
 from crm_app.state.contacts import ContactsState
+from crm_app.state.dto import pick, pick_all
 
 SEARCH_ID = "pipeline-search"
 
 
+@dataclasses.dataclass
+class Card:
+    """A contact on the board (`stage_id`: the key of its column)."""
+
+    id: str = ""
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    owner: str = ""
+    owner_initials: str = ""
+    source: str = ""
+    created: str = ""
+    stage_id: str = ""
+
+
+@dataclasses.dataclass
+class BoardColumn:
+    """A column of the board: a stage (or "No stage", not a drop target), its total and the
+    cards shown so far."""
+
+    id: str = ""
+    name: str = ""
+    count: int = 0
+    droppable: bool = False
+    cards: list[Card] = dataclasses.field(default_factory=list)
+
+
+def _column(data: dict) -> BoardColumn:
+    column = pick(BoardColumn, data)
+    column.cards = pick_all(Card, data.get("cards") or [])
+    return column
+
+
 class PipelineState(AppState):
-    columns: list[dict] = []
+    columns: list[BoardColumn] = []
     revision: int = 0
     search: str = ""
     list_filters: int = 0  # filters of the contacts list applied to the board
@@ -33,11 +69,11 @@ class PipelineState(AppState):
 
     @rx.var
     def total(self) -> int:
-        return sum(int(c.get("count", 0)) for c in self.columns)
+        return sum(c.count for c in self.columns)
 
     @rx.var
     def summary(self) -> str:
-        stages = sum(1 for c in self.columns if c.get("droppable"))
+        stages = sum(1 for c in self.columns if c.droppable)
         noun = "contact" if self.total == 1 else "contacts"
         return f"{self.total:,} {noun} across {stages} stages"
 
@@ -51,13 +87,14 @@ class PipelineState(AppState):
 
     def _per_stage(self) -> int:
         """Keep what "Load more" already opened when the board is reloaded."""
-        shown = max((len(c.get("cards", [])) for c in self.columns), default=0)
+        shown = max((len(c.cards) for c in self.columns), default=0)
         return min(max(pipeline.PER_STAGE, shown), pipeline.MAX_PER_STAGE)
 
     def _reload(self, session, actor, query: ListQuery) -> None:
-        self.columns = pipeline.board(
-            session, actor, self.route_agent_id(), query, self._per_stage()
-        )
+        self.columns = [
+            _column(c)
+            for c in pipeline.board(session, actor, self.route_agent_id(), query, self._per_stage())
+        ]
         self.revision += 1
 
     @rx.event
@@ -130,30 +167,28 @@ class PipelineState(AppState):
     async def load_more(self, payload: list[str]):
         """A column's "Load more": its next cards after the ones shown."""
         key = str(payload[0])[:20] if isinstance(payload, (list, tuple)) and payload else ""
-        column = next((c for c in self.columns if c.get("id") == key), None)
+        column = next((c for c in self.columns if c.id == key), None)
         if column is None:
             return rx.toast.error("Stage not found.")
         query = await self._query()
         with self.unit() as (session, actor):
             more = pipeline.more_cards(
-                session, actor, self.route_agent_id(), query, key, len(column.get("cards", []))
+                session, actor, self.route_agent_id(), query, key, len(column.cards)
             )
-        known = {c["id"] for c in column.get("cards", [])}
+        known = {c.id for c in column.cards}
+        cards = list(column.cards) + [m for m in pick_all(Card, more) if m.id not in known]
         self.columns = [
-            {**c, "cards": list(c.get("cards", [])) + [m for m in more if m["id"] not in known]}
-            if c.get("id") == key
-            else c
-            for c in self.columns
+            dataclasses.replace(c, cards=cards) if c.id == key else c for c in self.columns
         ]
 
     # ------------------------------------------------------------ helpers
 
     def _card_title(self, contact_id: str) -> str:
         for column in self.columns:
-            for card in column.get("cards", []):
-                if card.get("id") == contact_id:
-                    return card.get("title", "")
+            for card in column.cards:
+                if card.id == contact_id:
+                    return card.title
         return ""
 
     def _column_name(self, key: str) -> str:
-        return next((c.get("name", "") for c in self.columns if c.get("id") == key), "")
+        return next((c.name for c in self.columns if c.id == key), "")

@@ -7,7 +7,7 @@ dropped card shows in its new column at once while the server saves the move.
 Usage::
 
     kanban_board(
-        columns=State.columns,        # [{"id", "name", "count", "droppable", "cards": [card, ...]}]
+        columns=State.columns,        # [{id, name, count, droppable, cards: [card, ...]}]
         href_base=State.card_href,    # a card links to href_base + card["id"]
         revision=State.revision,      # bump after every server answer: local moves are dropped
         on_move=State.move_card,      # receives [card_id, column_id] (strings)
@@ -15,8 +15,8 @@ Usage::
         disabled=~State.can_move,
     )
 
-A card is {"id", "title", "email", "phone", "owner", "owner_initials", "source", "created",
-"stage_id"} (all strings; `stage_id` is its column's id).
+A card is {id, title, email, phone, owner, owner_initials, source, created, stage_id} (all
+strings; `stage_id` is its column's id); state/pipeline.py declares both as dataclasses.
 
 - Mouse/touch: press anywhere on the card and move (5 px activation distance, so the
   title link still opens the contact on a click).
@@ -44,7 +44,7 @@ class KanbanBoard(rx.NoSSRComponent):
     lib_dependencies: list[str] = DND_DEPENDENCIES
     tag = "KanbanBoard"
 
-    columns: rx.Var[list[dict]]
+    columns: rx.Var[list]  # of column records (dataclasses or dicts with the keys above)
     href_base: rx.Var[str]
     revision: rx.Var[int]
     disabled: rx.Var[bool]

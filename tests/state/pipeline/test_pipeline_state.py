@@ -10,7 +10,7 @@ from crm_app.models import Activity, AuditLog, Contact
 
 
 def _column(state, name):
-    return next(c for c in state.columns if c["name"] == name)
+    return next(c for c in state.columns if c.name == name)
 
 
 def _stage_of(contact_id):
@@ -29,9 +29,9 @@ def _writes():
 def test_load_shows_columns_by_stage_with_counts_and_links(world, make_state):
     state = make_state(world.tokens["user"], world.agent_id)
     assert state.loaded and not state.not_found
-    assert [c["name"] for c in state.columns] == ["Lead", "Prospect", "Customer", "Old Customer"]
-    assert [c["count"] for c in state.columns] == [2, 0, 0, 0]
-    assert {c["title"] for c in _column(state, "Lead")["cards"]} == {"Maria Lopez", "John Doe"}
+    assert [c.name for c in state.columns] == ["Lead", "Prospect", "Customer", "Old Customer"]
+    assert [c.count for c in state.columns] == [2, 0, 0, 0]
+    assert {c.title for c in _column(state, "Lead").cards} == {"Maria Lopez", "John Doe"}
     assert state.summary == "2 contacts across 4 stages"
     assert state.card_href == f"/agents/{world.agent_id}/crm/contacts/"
 
@@ -40,7 +40,7 @@ def test_search_narrows_the_board(world, make_state):
     state = make_state(world.tokens["owner"], world.agent_id)
     state.set_search("lopez")
     state.refresh()
-    assert [c["title"] for c in _column(state, "Lead")["cards"]] == ["Maria Lopez"]
+    assert [c.title for c in _column(state, "Lead").cards] == ["Maria Lopez"]
     state.clear_filters()
     state.refresh()
     assert state.total == 2
@@ -53,8 +53,8 @@ def test_a_user_moves_a_card_and_sees_it_in_the_new_column(world, make_state):
     result = state.move_card([maria, world.stages["Customer"]])
     assert "Moved Maria Lopez to Customer." in str(result)
     assert state.revision > revision
-    assert [c["title"] for c in _column(state, "Customer")["cards"]] == ["Maria Lopez"]
-    assert _column(state, "Lead")["count"] == 1
+    assert [c.title for c in _column(state, "Customer").cards] == ["Maria Lopez"]
+    assert _column(state, "Lead").count == 1
     assert _stage_of(maria) == world.stages["Customer"]
     with session_scope() as s:
         lines = s.exec(
@@ -124,9 +124,9 @@ def test_members_without_the_agent_get_agent_not_found_and_move_nothing(world, m
 
 def test_outsider_cannot_load_more_of_our_columns_through_their_own_board(world, make_state):
     state = make_state(world.tokens["outsider"], world.shop_agent_id)
-    assert [c["count"] for c in state.columns] == [1, 0, 0, 0]
+    assert [c.count for c in state.columns] == [1, 0, 0, 0]
     assert "Stage not found." in str(state.load_more([world.stages["Lead"]]))
-    assert all(card["title"] == "Shop customer" for c in state.columns for card in c["cards"])
+    assert all(card.title == "Shop customer" for c in state.columns for card in c.cards)
 
 
 def test_load_more_appends_the_next_cards(world, make_state, monkeypatch):
@@ -135,11 +135,11 @@ def test_load_more_appends_the_next_cards(world, make_state, monkeypatch):
     monkeypatch.setattr(pipeline, "PER_STAGE", 1)
     state = make_state(world.tokens["owner"], world.agent_id)
     lead = _column(state, "Lead")
-    assert lead["count"] == 2 and len(lead["cards"]) == 1
-    state.load_more([lead["id"]])
-    assert [c["title"] for c in _column(state, "Lead")["cards"]] == ["John Doe", "Maria Lopez"]
-    state.load_more([lead["id"]])  # nothing more: no duplicates
-    assert len(_column(state, "Lead")["cards"]) == 2
+    assert lead.count == 2 and len(lead.cards) == 1
+    state.load_more([lead.id])
+    assert [c.title for c in _column(state, "Lead").cards] == ["John Doe", "Maria Lopez"]
+    state.load_more([lead.id])  # nothing more: no duplicates
+    assert len(_column(state, "Lead").cards) == 2
 
 
 def test_signed_out_browser_is_sent_to_sign_in(world, make_state):
@@ -173,7 +173,7 @@ def test_the_board_applies_the_lists_filters_of_the_same_agent(world, make_state
     )
     state.refresh()
     # Status applies; the stage filter does not (the board is by stage).
-    assert [c["title"] for c in _column(state, "Lead")["cards"]] == ["John Doe"]
+    assert [c.title for c in _column(state, "Lead").cards] == ["John Doe"]
     assert state.list_filters == 1 and state.summary == "1 contact across 4 stages"
     state.set_search("lopez")
     state.refresh()
