@@ -28,31 +28,36 @@ def _sort_header(col) -> rx.Component:
     )
 
 
+_PLAIN = ("email", "phone", "gender", "owner", "created")  # base columns shown as plain text
+
+
 def _cell(row, col) -> rx.Component:
-    key = col.key
-    value = row[key]
+    """One cell: a base column by its field, a custom field by its key ("cf:<id>")."""
     return rx.table.cell(
         rx.match(
-            key,
-            ("name", rx.link(rx.text(value, weight="medium"), href=row["href"])),
+            col.key,
+            ("name", rx.link(rx.text(row.name, weight="medium"), href=row.href)),
             (
                 "status",
                 rx.badge(
-                    value,
-                    color_scheme=rx.match(value, ("Active", "green"), ("Blocked", "red"), "gray"),
+                    row.status,
+                    color_scheme=rx.match(
+                        row.status, ("Active", "green"), ("Blocked", "red"), "gray"
+                    ),
                     variant="soft",
                 ),
             ),
             (
                 "stage",
                 rx.cond(
-                    value != "",
-                    rx.badge(value, variant="outline", color_scheme="teal"),
+                    row.stage != "",
+                    rx.badge(row.stage, variant="outline", color_scheme="teal"),
                     rx.fragment(),
                 ),
             ),
-            ("source", rx.text(value, size="2", color_scheme="gray")),
-            rx.text(value, size="2"),
+            ("source", rx.text(row.source, size="2", color_scheme="gray")),
+            *[(key, rx.text(getattr(row, key), size="2")) for key in _PLAIN],
+            rx.text(row.custom[col.key].to(str), size="2"),
         ),
         white_space="nowrap",
         max_width="260px",
@@ -102,9 +107,7 @@ def bulk_bar() -> rx.Component:
                 rx.menu.content(
                     rx.foreach(
                         S.stages,
-                        lambda st: rx.menu.item(
-                            st["name"], on_click=S.bulk("change_stage", st["id"])
-                        ),
+                        lambda st: rx.menu.item(st.name, on_click=S.bulk("change_stage", st.id)),
                     )
                 ),
             ),
@@ -203,9 +206,9 @@ def table() -> rx.Component:
                     lambda row: rx.table.row(
                         rx.table.cell(
                             rx.checkbox(
-                                checked=S.all_matching | S.selected.contains(row["id"]),
-                                on_change=lambda c: S.toggle_row(row["id"], c),
-                                aria_label="Select " + row["name"],
+                                checked=S.all_matching | S.selected.contains(row.id),
+                                on_change=lambda c: S.toggle_row(row.id, c),
+                                aria_label="Select " + row.name,
                             )
                         ),
                         rx.foreach(S.visible_columns, lambda col: _cell(row, col)),

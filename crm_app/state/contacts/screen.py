@@ -8,6 +8,7 @@ validated (by `saved_views.query_from_dict` or the services) before it reaches S
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -39,6 +40,27 @@ BASE_COLUMNS = [
     Column("created", "Created"),
 ]
 DEFAULT_VISIBLE = [c.key for c in BASE_COLUMNS]
+
+
+@dataclasses.dataclass
+class ContactRow:
+    """A row of the contacts table: the base columns' display values, and the custom fields'
+    under their column key ("cf:<id>")."""
+
+    id: str = ""
+    href: str = ""
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    gender: str = ""
+    status: str = ""
+    stage: str = ""
+    owner: str = ""
+    source: str = ""
+    created: str = ""
+    custom: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
 _BULK_DONE = {
     "assign_owner": "Owner changed for",
     "change_stage": "Stage changed for",
@@ -51,7 +73,7 @@ _BULK_DONE = {
 
 class ContactsState(ListFilters, SavedViews, AddContact, DialogFlags, AppState):
     # data
-    rows: list[dict[str, str]] = []  # display rows: base columns and "cf:<id>" values
+    rows: list[ContactRow] = []
     total: int = 0  # matching contacts, COUNT_CAP + 1 for "more"; -1 while being counted
     agent_total: int = 0
     loading: bool = False
@@ -125,7 +147,7 @@ class ContactsState(ListFilters, SavedViews, AddContact, DialogFlags, AppState):
 
     @rx.var
     def page_selected(self) -> bool:
-        return bool(self.rows) and all(r["id"] in self.selected for r in self.rows)
+        return bool(self.rows) and all(r.id in self.selected for r in self.rows)
 
     @rx.var
     def export_href(self) -> str:
@@ -261,7 +283,7 @@ class ContactsState(ListFilters, SavedViews, AddContact, DialogFlags, AppState):
 
     @rx.event
     def toggle_page(self, checked: bool):
-        page_ids = [r["id"] for r in self.rows]
+        page_ids = [r.id for r in self.rows]
         self.all_matching = False
         keep = [i for i in self.selected if i not in page_ids]
         self.selected = keep + (page_ids if checked else [])
@@ -311,20 +333,21 @@ class ContactsState(ListFilters, SavedViews, AddContact, DialogFlags, AppState):
         ]
 
 
-def _display_row(row: dict, base: str, phone_fields: set[str]) -> dict[str, str]:
-    out = {
-        "id": row["id"],
-        "href": f"{base}/{row['id']}",
-        "name": row["name"] or row["email"] or row["phone_display"],
-        "email": row["email"],
-        "phone": row["phone_display"],
-        "gender": row["gender"],
-        "status": row["status"],
-        "stage": row["stage"],
-        "owner": row["owner"],
-        "source": row["source"],
-        "created": row["created"][:10],
-    }
-    for field_id, value in row["values"].items():
-        out[f"cf:{field_id}"] = format_phone(value) if field_id in phone_fields else value
-    return out
+def _display_row(row: dict, base: str, phone_fields: set[str]) -> ContactRow:
+    return ContactRow(
+        id=row["id"],
+        href=f"{base}/{row['id']}",
+        name=row["name"] or row["email"] or row["phone_display"],
+        email=row["email"],
+        phone=row["phone_display"],
+        gender=row["gender"],
+        status=row["status"],
+        stage=row["stage"],
+        owner=row["owner"],
+        source=row["source"],
+        created=row["created"][:10],
+        custom={
+            f"cf:{field_id}": format_phone(value) if field_id in phone_fields else value
+            for field_id, value in row["values"].items()
+        },
+    )

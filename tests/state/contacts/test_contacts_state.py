@@ -121,20 +121,20 @@ def test_pages_by_keyset_and_the_count_after_the_rows(clinic, monkeypatch):
     assert st.range_label == "1–25 of …" and st.has_next and not st.has_previous
     st.count_matches()
     assert st.total == 60 and st.range_label == "1–25 of 60" and st.page_label == "Page 1 of 3"
-    first = [r["name"] for r in st.rows]
+    first = [r.name for r in st.rows]
     st.go_page(1)
-    second = [r["name"] for r in st.rows]
+    second = [r.name for r in st.rows]
     assert second[0] == "Quinn 22" and st.page_label == "Page 2 of 3" and st.has_previous
     st.go_page(1)
-    assert [r["name"] for r in st.rows][-1] == "Quinn 56" and st.range_label == "51–60 of 60"
+    assert [r.name for r in st.rows][-1] == "Quinn 56" and st.range_label == "51–60 of 60"
     assert not st.has_next
     st.go_page(1)  # nothing further: stays
     assert st.page == 3
     st.go_page(-1)
-    assert [r["name"] for r in st.rows] == second
+    assert [r.name for r in st.rows] == second
     st.go_page(-1)
-    assert [r["name"] for r in st.rows] == first and st.page == 1 and not st.has_previous
+    assert [r.name for r in st.rows] == first and st.page == 1 and not st.has_previous
     st.go_page(1)
     st.set_search("quinn 5")  # a new query starts again at page 1 with a fresh count
     st.refresh()
-    assert st.page == 1 and [r["name"] for r in st.rows][0] == "Quinn 50" and st.total == 7
+    assert st.page == 1 and [r.name for r in st.rows][0] == "Quinn 50" and st.total == 7

@@ -55,10 +55,8 @@ def test_every_screen_shows_the_same_format_and_files_keep_e164(world):
         ]
         phone_fields = {str(f["id"]) for f in custom if f["type"] == "Phone"}
         row = _display_row(rows[0], "/contacts", phone_fields)
-        assert (
-            row["phone"] == SHOWN and row["name"] == SHOWN
-        )  # no name nor email: the phone names it
-        assert row[f"cf:{next(iter(phone_fields))}"] == "+1 415-555-2672"
+        assert row.phone == SHOWN and row.name == SHOWN  # no name nor email: the phone names it
+        assert row.custom[f"cf:{next(iter(phone_fields))}"] == "+1 415-555-2672"
 
         card = pipeline.board(s, world.owner, world.agent_id, ListQuery())[0]["cards"][0]
         assert (card["title"], card["phone"]) == (SHOWN, SHOWN)
