@@ -40,7 +40,7 @@ def _preview_cell(cell: rx.Var) -> rx.Component:
     return rx.table.cell(
         rx.vstack(
             rx.text(
-                cell["value"].to(str),
+                cell.value,
                 size="2",
                 max_width="220px",
                 overflow="hidden",
@@ -48,29 +48,27 @@ def _preview_cell(cell: rx.Var) -> rx.Component:
                 white_space="nowrap",
             ),
             rx.cond(
-                cell["error"].to(str) != "",
-                rx.text(
-                    cell["error"].to(str), size="1", color=rx.color("red", 11), max_width="220px"
-                ),
+                cell.error != "",
+                rx.text(cell.error, size="1", color=rx.color("red", 11), max_width="220px"),
             ),
             spacing="1",
         ),
-        background=rx.cond(cell["error"].to(str) != "", rx.color("red", 2), "transparent"),
+        background=rx.cond(cell.error != "", rx.color("red", 2), "transparent"),
     )
 
 
 def _preview_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row["row"].to_string(), size="1", color=MUTED)),
+        rx.table.cell(rx.text(row.row.to_string(), size="1", color=MUTED)),
         rx.table.cell(
             rx.cond(
-                row["valid"].to(bool),
+                row.valid,
                 rx.badge("Valid", color_scheme="green", variant="soft"),
                 rx.badge("Invalid", color_scheme="red", variant="soft"),
             )
         ),
-        rx.foreach(row["cells"].to(list[dict]), _preview_cell),
-        rx.table.cell(rx.text(row["error"].to(str), size="1", color=rx.color("red", 11))),
+        rx.foreach(row.cells, _preview_cell),
+        rx.table.cell(rx.text(row.error, size="1", color=rx.color("red", 11))),
     )
 
 
@@ -162,9 +160,9 @@ def preview_step() -> rx.Component:
                             S.preview_columns,
                             lambda c: rx.table.column_header_cell(
                                 rx.vstack(
-                                    rx.text(c["field"], size="2"),
+                                    rx.text(c.field, size="2"),
                                     rx.text(
-                                        "from " + c["header"].to(str),
+                                        "from " + c.header,
                                         size="1",
                                         color=MUTED,
                                         weight="regular",

@@ -9,18 +9,51 @@ chunk by chunk.
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from crm_app import routes
 from crm_app.services import imports as import_service
 from crm_app.services.errors import ServiceError
 from crm_app.state.base import AppState, shows_errors
-from crm_app.state.dto import Choice
+from crm_app.state.dto import Choice, pick, pick_all
 from crm_app.state.imports.run import ERROR_CHOICES, RunAndHistory
 
 IGNORE = "__ignore__"
 NEW_FIELD = "__new__"
 STEPS = ["upload", "map", "preview", "policy", "import"]
+
+
+@dataclasses.dataclass
+class PreviewColumn:
+    """A mapped column of the preview: the contact field it fills and the file's header."""
+
+    header: str = ""
+    field: str = ""
+
+
+@dataclasses.dataclass
+class PreviewCell:
+    value: str = ""
+    error: str = ""
+
+
+@dataclasses.dataclass
+class PreviewRow:
+    """A row of the file as it will be imported: its number, its cells in the order of the
+    columns (each with its problem, if any) and a problem of the whole row."""
+
+    row: int = 0
+    valid: bool = True
+    error: str = ""
+    cells: list[PreviewCell] = dataclasses.field(default_factory=list)
+
+
+def _preview_row(data: dict) -> PreviewRow:
+    row = pick(PreviewRow, data)
+    row.cells = pick_all(PreviewCell, data.get("cells") or [])
+    return row
 
 
 class ImportState(RunAndHistory, AppState):
@@ -43,8 +76,8 @@ class ImportState(RunAndHistory, AppState):
     new_field_error: str = ""
     new_field_type: str = "Text"
 
-    preview_columns: list[dict[str, str]] = []
-    preview_rows: list[dict] = []
+    preview_columns: list[PreviewColumn] = []
+    preview_rows: list[PreviewRow] = []
     count_valid: int = 0
     count_invalid: int = 0
     count_duplicates: int = 0
@@ -77,9 +110,9 @@ class ImportState(RunAndHistory, AppState):
         return STEPS.index(self.step) if self.step in STEPS else 0
 
     @rx.var
-    def shown_rows(self) -> list[dict]:
+    def shown_rows(self) -> list[PreviewRow]:
         if self.preview_filter == "problems":
-            return [r for r in self.preview_rows if not r["valid"]]
+            return [r for r in self.preview_rows if not r.valid]
         return self.preview_rows
 
     @rx.var
@@ -92,7 +125,7 @@ class ImportState(RunAndHistory, AppState):
     @rx.var
     def problems_hidden(self) -> int:
         """Rows with problems beyond those the preview lists (the error report has them all)."""
-        return max(0, self.count_invalid - sum(1 for r in self.preview_rows if not r["valid"]))
+        return max(0, self.count_invalid - sum(1 for r in self.preview_rows if not r.valid))
 
     # ------------------------------------------------------------------ loading
 
@@ -282,8 +315,8 @@ class ImportState(RunAndHistory, AppState):
         view = import_service.preview(
             session, actor, self.route_agent_id(), self.job_id, self._service_mapping()
         )
-        self.preview_columns = view["columns"]
-        self.preview_rows = view["rows"]
+        self.preview_columns = pick_all(PreviewColumn, view["columns"])
+        self.preview_rows = [_preview_row(r) for r in view["rows"]]
         self.count_valid, self.count_invalid = view["valid"], view["invalid"]
         self.count_duplicates, self.count_existing = view["duplicates"], view["existing"]
         self.count_scanned, self.count_total = view["scanned"], view["total"]

@@ -56,9 +56,9 @@ def test_problem_rows_first_behind_a_filter_and_an_explicit_choice_before_starti
     st = _state(monkeypatch, clinic, started)
     st.to_preview()
     assert st.step == "preview" and st.problems_label == "1 row has problems"
-    assert st.preview_filter == "problems" and [r["row"] for r in st.shown_rows] == [3]
+    assert st.preview_filter == "problems" and [r.row for r in st.shown_rows] == [3]
     st.set_preview_filter("all")
-    assert [r["row"] for r in st.shown_rows] == [3, 2, 4]
+    assert [r.row for r in st.shown_rows] == [3, 2, 4]
 
     st.go_to("policy")
     st.start()  # nothing chosen: refused, nothing started
