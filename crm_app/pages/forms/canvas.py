@@ -62,15 +62,15 @@ def palette() -> rx.Component:
 
 def _canvas_row(el) -> rx.Component:
     S = FormBuilderState
-    eid = el["id"].to(str)
-    is_display = (el["type"].to(str) == "heading") | (el["type"].to(str) == "paragraph")
+    eid = el.id
+    is_display = (el.type == "heading") | (el.type == "paragraph")
     small = {"variant": "ghost", "color_scheme": "gray", "size": "1"}
     return canvas_item(
         rx.hstack(
             rx.vstack(
                 rx.hstack(
                     rx.text(
-                        rx.cond(el["label"].to(str) != "", el["label"].to(str), "Untitled"),
+                        rx.cond(el.label != "", el.label, "Untitled"),
                         weight=rx.cond(is_display, "bold", "medium"),
                         size="2",
                         style={
@@ -79,9 +79,7 @@ def _canvas_row(el) -> rx.Component:
                             "white_space": "nowrap",
                         },
                     ),
-                    rx.cond(
-                        el["required"].to(bool), rx.text("*", color=rx.color("red", 10), size="2")
-                    ),
+                    rx.cond(el.required, rx.text("*", color=rx.color("red", 10), size="2")),
                     spacing="1",
                     align="center",
                     min_width="0",
@@ -89,7 +87,7 @@ def _canvas_row(el) -> rx.Component:
                 rx.hstack(
                     rx.badge(
                         rx.match(
-                            el["type"].to(str),
+                            el.type,
                             *[(p["type"], p["label"]) for p in PALETTE],
                             "Element",
                         ),
@@ -98,10 +96,10 @@ def _canvas_row(el) -> rx.Component:
                         size="1",
                     ),
                     rx.cond(
-                        el["maps_to"].to(str) != "",
+                        el.maps_to != "",
                         rx.badge(
                             rx.icon("link", size=11),
-                            "Contact: " + el["maps_to"].to(str),
+                            "Contact: " + el.maps_to,
                             color_scheme=ACCENT,
                             variant="soft",
                             size="1",
@@ -121,25 +119,25 @@ def _canvas_row(el) -> rx.Component:
                 rx.hstack(
                     rx.icon_button(
                         rx.icon("arrow-up", size=14),
-                        aria_label="Move up " + el["label"].to(str),
+                        aria_label="Move up " + el.label,
                         on_click=S.move(eid, "up"),
                         **small,
                     ),
                     rx.icon_button(
                         rx.icon("arrow-down", size=14),
-                        aria_label="Move down " + el["label"].to(str),
+                        aria_label="Move down " + el.label,
                         on_click=S.move(eid, "down"),
                         **small,
                     ),
                     rx.icon_button(
                         rx.icon("copy", size=14),
-                        aria_label="Duplicate " + el["label"].to(str),
+                        aria_label="Duplicate " + el.label,
                         on_click=S.duplicate_element(eid),
                         **small,
                     ),
                     rx.icon_button(
                         rx.icon("trash-2", size=14),
-                        aria_label="Delete " + el["label"].to(str),
+                        aria_label="Delete " + el.label,
                         on_click=S.remove_element(eid),
                         variant="ghost",
                         color_scheme="red",
@@ -156,7 +154,7 @@ def _canvas_row(el) -> rx.Component:
             spacing="3",
         ),
         item_id=eid,
-        label=el["label"].to(str),
+        label=el.label,
         selected=S.selected_id == eid,
     )
 

@@ -40,7 +40,7 @@ def _prop_text(
         getattr(S, f"set_{key}")(S.selected_id),
         dom_id=dom_id,
         key=S.selected_id + "-" + key,
-        default=S.selected[key].to(str),
+        default=getattr(S.selected, key),
         area=area,
         max_length=max_length,
         type=input_type,
@@ -57,7 +57,7 @@ def _field_options() -> rx.Component:
         rx.text("Options", size="2", weight="medium", color=rx.color("gray", 11)),
         rx.flex(
             rx.foreach(
-                S.selected["options"].to(list[str]),
+                S.selected.options,
                 lambda option: rx.badge(option, variant="surface", color_scheme="gray", size="2"),
             ),
             wrap="wrap",
@@ -99,7 +99,7 @@ def properties() -> rx.Component:
                     rx.spacer(),
                     rx.badge(
                         rx.match(
-                            S.selected["type"].to(str),
+                            S.selected.type,
                             *[(p["type"], p["label"]) for p in PALETTE],
                             "",
                         ),
@@ -118,13 +118,13 @@ def properties() -> rx.Component:
                     kind != "display",
                     rx.vstack(
                         rx.cond(
-                            S.selected["type"].to(str) != "consent",
+                            S.selected.type != "consent",
                             _prop_text("Placeholder", "placeholder"),
                         ),
                         _prop_text("Help text", "help", area=True, max_length=500),
                         rx.hstack(
                             rx.switch(
-                                checked=S.selected["required"].to(bool),
+                                checked=S.selected.required,
                                 on_change=S.set_prop(S.selected_id, "required"),
                                 disabled=~S.can_edit,
                                 id="prop-required",
@@ -176,7 +176,7 @@ def properties() -> rx.Component:
                                     rx.select.content(
                                         rx.foreach(
                                             S.map_choices,
-                                            lambda c: rx.select.item(c["label"], value=c["key"]),
+                                            lambda c: rx.select.item(c.label, value=c.key),
                                         )
                                     ),
                                     value=S.selected_maps_to,

@@ -10,7 +10,17 @@ from crm_app import routes
 from crm_app.services import forms as form_service
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.state.base import route_param, shows_errors
-from crm_app.state.forms.common import FORM_ONLY, FormsBase, form_path, plain
+from crm_app.state.dto import pick_all
+from crm_app.state.forms.common import (
+    FORM_ONLY,
+    FieldChoice,
+    FormElement,
+    FormsBase,
+    element_dicts,
+    form_elements,
+    form_path,
+    plain,
+)
 from crm_app.state.forms.edits import ElementEdits
 
 # ------------------------------------------------------------------ builder
@@ -24,10 +34,10 @@ class FormBuilderState(ElementEdits, FormsBase):
     version: int = 0
     unpublished: bool = False
     tab: str = "build"
-    elements: list[dict[str, Any]] = []
+    elements: list[FormElement] = []
     selected_id: str = ""
-    fields: list[dict[str, str]] = []
-    archived_fields: list[dict[str, str]] = []
+    fields: list[FieldChoice] = []
+    archived_fields: list[FieldChoice] = []
     settings: dict[str, str] = {}
     errors: dict[str, str] = {}
     share_url: str = ""
@@ -39,34 +49,34 @@ class FormBuilderState(ElementEdits, FormsBase):
 
     @rx.var
     def element_ids(self) -> list[str]:
-        return [e["id"] for e in self.elements]
+        return [e.id for e in self.elements]
 
     @rx.var
     def element_labels(self) -> dict[str, str]:
         return {
-            e["id"]: e["label"] or form_service.ELEMENT_TYPES.get(e["type"], "element")
+            e.id: e.label or form_service.ELEMENT_TYPES.get(e.type, "element")
             for e in self.elements
         }
 
     @rx.var
-    def selected(self) -> dict[str, Any]:
+    def selected(self) -> FormElement:
         for element in self.elements:
-            if element["id"] == self.selected_id:
+            if element.id == self.selected_id:
                 return element
-        return {}
+        return FormElement()
 
     @rx.var
     def selected_options_text(self) -> str:
-        return "\n".join(self.selected.get("options") or [])
+        return "\n".join(self.selected.options)
 
     @rx.var
     def selected_maps_to(self) -> str:
-        return self.selected.get("maps_to") or FORM_ONLY
+        return self.selected.maps_to or FORM_ONLY
 
     @rx.var
     def selected_kind(self) -> str:
         """display | text | number | choice | plain (what the properties panel shows)."""
-        t = self.selected.get("type", "")
+        t = self.selected.type
         if t in form_service.DISPLAY_TYPES:
             return "display"
         if t in form_service.TEXT_TYPES:
@@ -82,12 +92,10 @@ class FormBuilderState(ElementEdits, FormsBase):
         """The label of the contact field whose options the selected choice element offers
         (then read-only here: they follow the field), or ""."""
         element = self.selected
-        if element.get("type") not in form_service.CHOICE_TYPES:
+        if element.type not in form_service.CHOICE_TYPES:
             return ""
-        target = next((f for f in self.fields if f["key"] == element.get("maps_to")), None)
-        return (
-            target["label"] if target and target["type"] in form_service.OPTION_FIELD_TYPES else ""
-        )
+        target = next((f for f in self.fields if f.key == element.maps_to), None)
+        return target.label if target and target.type in form_service.OPTION_FIELD_TYPES else ""
 
     @rx.var
     def crm_settings_href(self) -> str:
@@ -95,23 +103,23 @@ class FormBuilderState(ElementEdits, FormsBase):
 
     @rx.var
     def selected_mappable(self) -> bool:
-        return self.selected.get("type", "") in form_service.MAPPABLE
+        return self.selected.type in form_service.MAPPABLE
 
     @rx.var
-    def map_choices(self) -> list[dict[str, str]]:
-        allowed = form_service.MAPPABLE.get(self.selected.get("type", ""), ())
-        choices = [{"key": FORM_ONLY, "label": "Form only"}] + [
-            {"key": f["key"], "label": f["label"]} for f in self.fields if f["type"] in allowed
+    def map_choices(self) -> list[FieldChoice]:
+        allowed = form_service.MAPPABLE.get(self.selected.type, ())
+        choices = [FieldChoice(FORM_ONLY, "Form only")] + [
+            FieldChoice(f.key, f.label) for f in self.fields if f.type in allowed
         ]
-        current = self.selected.get("maps_to") or ""
-        archived = next((f for f in self.archived_fields if f["key"] == current), None)
+        current = self.selected.maps_to
+        archived = next((f for f in self.archived_fields if f.key == current), None)
         if archived is not None:
-            choices.append({"key": current, "label": archived["label"] + " (archived)"})
+            choices.append(FieldChoice(current, archived.label + " (archived)"))
         return choices
 
     @rx.var
     def preview_elements(self) -> list[dict[str, Any]]:
-        return form_service.public_elements({"elements": self.elements})
+        return form_service.public_elements({"elements": element_dicts(self.elements)})
 
     @rx.var
     def publish_label(self) -> str:
@@ -133,23 +141,23 @@ class FormBuilderState(ElementEdits, FormsBase):
         self.form_id = data["id"]
         self.name, self.slug, self.status = data["name"], data["slug"], data["status"]
         self.version, self.unpublished = data["version"], data["unpublished"]
-        self.elements = data["draft"]["elements"]
-        self.settings = {
-            k: "" if v is None else str(v) for k, v in data["draft"]["settings"].items()
-        }
-        if self.settings.get("limit") == "0":
-            self.settings["limit"] = ""
-        self.fields = data["fields"]
-        self.archived_fields = data["archived_fields"]
+        self._show_draft(data["draft"])
+        self.fields = pick_all(FieldChoice, data["fields"])
+        self.archived_fields = pick_all(FieldChoice, data["archived_fields"])
         self.can_edit = data["can_edit"]
         self.agent_name = data["agent_name"]
-        if self.selected_id not in {e["id"] for e in self.elements}:
-            self.selected_id = self.elements[0]["id"] if self.elements else ""
+        if self.selected_id not in {e.id for e in self.elements}:
+            self.selected_id = self.elements[0].id if self.elements else ""
         self.load_error = ""
         self.loaded = True
 
-    def _draft(self) -> dict:
-        return {"elements": self.elements, "settings": dict(self.settings)}
+    def _show_draft(self, draft: dict) -> None:
+        """The draft as the service returns it: typed elements, settings as input text."""
+        self.elements = form_elements(draft["elements"])
+        settings = {k: "" if v is None else str(v) for k, v in draft["settings"].items()}
+        if settings.get("limit") == "0":
+            settings["limit"] = ""
+        self.settings = settings
 
     @rx.event
     @shows_errors
@@ -169,14 +177,12 @@ class FormBuilderState(ElementEdits, FormsBase):
         self.share_url, self.share_embed, self.share_qr = links["url"], links["embed"], links["qr"]
 
     @shows_errors
-    def _save(self, elements: list[dict] | None = None, settings: dict | None = None):
+    def _save(self, elements: list[FormElement] | None = None, settings: dict | None = None):
         """Save the draft with these changes; a validation error stays next to its input."""
-        draft = plain(
-            {
-                "elements": elements if elements is not None else self.elements,
-                "settings": settings if settings is not None else self.settings,
-            }
-        )
+        draft = {
+            "elements": element_dicts(elements if elements is not None else self.elements),
+            "settings": plain(settings if settings is not None else self.settings),
+        }
         try:
             with self.unit() as (session, actor):
                 cleaned = form_service.save_draft(
@@ -192,15 +198,12 @@ class FormBuilderState(ElementEdits, FormsBase):
             self.errors = {error.field or "form": error.message}
             return None
         self.errors = {}
-        self.elements = cleaned["elements"]
-        self.settings = {k: "" if v is None else str(v) for k, v in cleaned["settings"].items()}
-        if self.settings.get("limit") == "0":
-            self.settings["limit"] = ""
+        self._show_draft(cleaned)
         return None
 
     def _index(self, element_id: str) -> int:
         for i, element in enumerate(self.elements):
-            if element["id"] == str(element_id):
+            if element.id == str(element_id):
                 return i
         return -1
 

@@ -28,8 +28,11 @@ FORM_ONLY = "__form_only__"
 
 
 def plain(value):
-    """Plain dicts and lists from Reflex's mutable proxies (services check Mapping/list types)."""
+    """Plain dicts and lists from Reflex's mutable proxies and typed records (services check
+    Mapping/list types)."""
     value = getattr(value, "__wrapped__", value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -53,6 +56,55 @@ class FormsBase(AppState):
     def _form_id(self) -> str:
         raw = route_param(self.router, "form_id")
         return raw if raw.isdigit() else ""
+
+
+@dataclasses.dataclass
+class FormElement:
+    """An element of the form being built, every setting present. `min`/`max` are kept as
+    typed ("" for none): the service reads the number when the draft is saved."""
+
+    id: str = ""
+    type: str = ""
+    label: str = ""
+    placeholder: str = ""
+    help: str = ""
+    required: bool = False
+    min: str = ""
+    max: str = ""
+    options: list[str] = dataclasses.field(default_factory=list)
+    maps_to: str = ""
+
+
+@dataclasses.dataclass
+class FieldChoice:
+    """A contact field an element can fill ("Maps to"): its key, label and type."""
+
+    key: str = ""
+    label: str = ""
+    type: str = ""
+
+
+def form_elements(elements: list[dict]) -> list[FormElement]:
+    """Typed elements from the service's dicts (a bound of None becomes "")."""
+    return pick_all(FormElement, elements)
+
+
+def _bound(text: str):
+    if not text.strip():
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text  # the service says what is wrong with it
+    return int(number) if number.is_integer() else number
+
+
+def element_dicts(elements) -> list[dict]:
+    """The service's dicts from typed elements: bounds back to numbers (None for none)."""
+    out = plain(list(elements))
+    for element in out:
+        element["min"], element["max"] = _bound(element["min"]), _bound(element["max"])
+    return out
 
 
 @dataclasses.dataclass

@@ -3,13 +3,19 @@ form's settings. A mixin of FormBuilderState, which saves each change as the dra
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 
 import reflex as rx
 
 from crm_app.services import forms as form_service
 from crm_app.state.base import shows_errors
-from crm_app.state.forms.common import FORM_ONLY
+from crm_app.state.forms.common import FORM_ONLY, FormElement, form_elements
+
+
+def _own(element: FormElement) -> FormElement:
+    """A copy of an element held by the state, safe to change and save."""
+    element = getattr(element, "__wrapped__", element)
+    return dataclasses.replace(element, options=list(element.options))
 
 
 class ElementEdits(rx.State, mixin=True):
@@ -30,14 +36,14 @@ class ElementEdits(rx.State, mixin=True):
             return rx.toast.error("Only Owners and Admins can edit forms.")
         if type_ not in form_service.ELEMENT_TYPES:
             return rx.toast.error("Choose an element from the palette.")
-        taken = {e.get("maps_to") for e in self.elements}
-        element = form_service.new_element(type_, None, taken)
-        elements = [dict(e) for e in self.elements]
+        taken = {e.maps_to for e in self.elements}
+        element = form_elements([form_service.new_element(type_, None, taken)])[0]
+        elements = list(self.elements)
         index = max(0, min(index, len(elements)))
         elements.insert(index, element)
         result = self._save(elements=elements)
         if not self.errors:
-            self.selected_id = element["id"]
+            self.selected_id = element.id
         return result
 
     @rx.event
@@ -56,7 +62,7 @@ class ElementEdits(rx.State, mixin=True):
     def reorder(self, ids: list):
         if not self.can_edit or not isinstance(ids, list):
             return
-        by_id = {e["id"]: e for e in self.elements}
+        by_id = {e.id: e for e in self.elements}
         if sorted(map(str, ids)) != sorted(by_id):
             return rx.toast.error("The form changed meanwhile; please try again.")
         return self._save(elements=[by_id[str(i)] for i in ids])
@@ -77,12 +83,12 @@ class ElementEdits(rx.State, mixin=True):
         i = self._index(element_id)
         if not self.can_edit or i < 0:
             return
-        clone = copy.deepcopy(self.elements[i])
-        clone["id"] = form_service.new_element_id()
-        clone["maps_to"] = ""
+        clone = dataclasses.replace(
+            _own(self.elements[i]), id=form_service.new_element_id(), maps_to=""
+        )
         elements = list(self.elements)
         elements.insert(i + 1, clone)
-        self.selected_id = clone["id"]
+        self.selected_id = clone.id
         return self._save(elements=elements)
 
     @rx.event
@@ -90,9 +96,9 @@ class ElementEdits(rx.State, mixin=True):
         i = self._index(element_id)
         if not self.can_edit or i < 0:
             return
-        elements = [e for e in self.elements if e["id"] != str(element_id)]
+        elements = [e for e in self.elements if e.id != str(element_id)]
         if self.selected_id == str(element_id):
-            self.selected_id = elements[min(i, len(elements) - 1)]["id"] if elements else ""
+            self.selected_id = elements[min(i, len(elements) - 1)].id if elements else ""
         return self._save(elements=elements)
 
     # ---------------------------------------------------------------- properties and settings
@@ -139,23 +145,21 @@ class ElementEdits(rx.State, mixin=True):
             not in ("label", "placeholder", "help", "required", "min", "max", "options", "maps_to")
         ):
             return
-        element = dict(self.elements[i])
+        element = _own(self.elements[i])
         if key == "options":
             value = [line for line in str(value or "").splitlines()]
         elif key == "maps_to":
             value = "" if value == FORM_ONLY else str(value or "")
-            if value and any(
-                e.get("maps_to") == value for e in self.elements if e["id"] != element["id"]
-            ):
+            if value and any(e.maps_to == value for e in self.elements if e.id != element.id):
                 self.errors = {
-                    f"{element['id']}.maps_to": "Another question already fills this contact field."
+                    f"{element.id}.maps_to": "Another question already fills this contact field."
                 }
                 return
         elif key == "required":
             value = bool(value)
         else:
             value = str(value if value is not None else "")
-        element[key] = value
+        setattr(element, key, value)
         elements = list(self.elements)
         elements[i] = element
         return self._save(elements=elements)

@@ -22,17 +22,17 @@ def test_mapping_a_dropdown_takes_the_fields_options_read_only(world, make_state
     st.add_element("email")
     st.add_element("dropdown")
     dropdown = st.selected_id
-    assert st.selected["options"] == ["Option 1", "Option 2"] and st.selected_options_from == ""
+    assert st.selected.options == ["Option 1", "Option 2"] and st.selected_options_from == ""
     st.set_prop(dropdown, "maps_to", "preferred_clinic")
     assert st.errors == {}
-    assert st.selected["options"] == ["Downtown", "Harbor"]
+    assert st.selected.options == ["Downtown", "Harbor"]
     assert st.selected_options_from == "Preferred clinic"
     st.set_prop(
         dropdown, "maps_to", "__form_only__"
     )  # back to form only: editable again, options kept
-    assert st.selected_options_from == "" and st.selected["options"] == ["Downtown", "Harbor"]
+    assert st.selected_options_from == "" and st.selected.options == ["Downtown", "Harbor"]
     st.set_options(dropdown, "Morning\nAfternoon")
-    assert st.selected["options"] == ["Morning", "Afternoon"]
+    assert st.selected.options == ["Morning", "Afternoon"]
 
 
 def test_a_refused_publish_selects_the_element_and_says_why(world, make_state):
@@ -42,7 +42,7 @@ def test_a_refused_publish_selects_the_element_and_says_why(world, make_state):
     radio = st.selected_id
     st.set_label(radio, "Clinic")
     st.set_prop(radio, "maps_to", "preferred_clinic")
-    st.select(st.elements[0]["id"])
+    st.select(st.elements[0].id)
     with db.session_scope() as s:
         field = s.exec(select(ContactField).where(ContactField.key == "preferred_clinic")).one()
         field.archived_at = utcnow()
@@ -56,5 +56,6 @@ def test_a_refused_publish_selects_the_element_and_says_why(world, make_state):
     assert st.selected_id == radio and st.status == "Draft"
     st.load()  # opened again: "Maps to" still names the archived field
     st.select(radio)
-    assert st.map_choices[-1] == {"key": "preferred_clinic", "label": "Preferred clinic (archived)"}
-    assert "Preferred clinic" not in [c["label"] for c in st.map_choices]
+    last = st.map_choices[-1]
+    assert (last.key, last.label) == ("preferred_clinic", "Preferred clinic (archived)")
+    assert "Preferred clinic" not in [c.label for c in st.map_choices]
