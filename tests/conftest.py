@@ -8,7 +8,11 @@ their folder's conftest.py; the fixtures here are opt-in:
 - `engine`: the app's engine on a fresh database with all tables — SQLite, and again on
   PostgreSQL when CRM_TEST_POSTGRES_URL is set (a throw-away database per test) —;
   CRM_DATA_DIR is tmp_path. Service suites build their `world` on it.
-- `make_member(session, org_name, email, role="Owner", org=None)`: a user with a membership.
+- `make_member(session, org_name, email, role="Owner", org=None, *, agent_ids=(),
+  first_name=None, last_name="Tester")`: a user with a membership (and the organization
+  unless one is given); `principal.member_of(user, org.id, role, agent_ids)` is its principal.
+- `create_agent(session, org_id, name="Reception", slug=None, phone_region="US")`: an agent
+  with the default contact fields and pipeline stages, as the agents service installs them.
 - `db_env`: a fresh SQLite database in tmp_path with all tables, caches cleared.
 - `pg_url`: CRM_TEST_POSTGRES_URL, or skip when it is not set.
 - `pg_schema_url`: a URL for a fresh PostgreSQL schema (dropped afterwards), so tests on
@@ -123,19 +127,56 @@ def engine(request, tmp_path, monkeypatch):
 def make_member():
     from crm_app.models import Membership, Organization, User
 
-    def make(session, org_name: str, email: str, role: str = "Owner", org=None):
+    def make(
+        session,
+        org_name: str,
+        email: str,
+        role: str = "Owner",
+        org=None,
+        *,
+        agent_ids=(),
+        first_name: str | None = None,
+        last_name: str = "Tester",
+    ):
         """A user with a membership (creating the organization unless one is given)."""
         if org is None:
             org = Organization(name=org_name)
             session.add(org)
-        user = User(email=email, first_name=email.split("@")[0].title(), last_name="Tester")
+        if first_name is None:
+            first_name = email.split("@")[0].title()
+        user = User(email=email, first_name=first_name, last_name=last_name)
         session.add(user)
         session.flush()
-        session.add(Membership(org_id=org.id, user_id=user.id, role=role))
+        session.add(
+            Membership(org_id=org.id, user_id=user.id, role=role, agent_ids=list(agent_ids))
+        )
         session.flush()
         return user, org
 
     return make
+
+
+@pytest.fixture()
+def create_agent():
+    from crm_app.models import Agent
+    from crm_app.services import fields, stages
+
+    def create(session, org_id: int, name: str = "Reception", slug=None, phone_region="US"):
+        """An agent with the default fields and stages (services.agents.create_agent without
+        the Admin principal and the audit entry)."""
+        agent = Agent(
+            org_id=org_id,
+            name=name,
+            slug=slug or name.lower().replace(" ", "-"),
+            phone_region=phone_region,
+        )
+        session.add(agent)
+        session.flush()
+        fields.install_default_fields(session, agent.id)
+        stages.install_default_stages(session, agent.id)
+        return agent
+
+    return create
 
 
 @pytest.fixture

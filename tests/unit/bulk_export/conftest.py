@@ -8,109 +8,68 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from crm_app import db
-from crm_app.models import Agent, ContactField, Membership, Organization, Stage, User, utcnow
+from crm_app.models import Agent, ContactField, Stage, utcnow
 from crm_app.services import contacts
-from crm_app.services.access import Actor
 from crm_app.services.contacts import Origin
-
-
-def _actor(user: User, org_id: int, role: str, agent_ids=()) -> Actor:
-    return Actor(
-        user_id=user.id,
-        org_id=org_id,
-        role=role,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        agent_ids=tuple(agent_ids),
-    )
+from crm_app.services.principal import member_of
 
 
 @pytest.fixture()
-def world(engine):
+def world(engine, make_member, create_agent):
     """Two organizations, each with an agent (default fields, two custom fields, four stages)."""
     out = {}
     with db.session_scope() as s:
         for tag in ("clinic", "shop"):
-            org = Organization(name=tag.title())
-            owner = User(email=f"owner@{tag}.example", first_name="Dana", last_name=tag.title())
-            admin = User(email=f"admin@{tag}.example", first_name="Ari", last_name="Admin")
-            member = User(email=f"user@{tag}.example", first_name="Uma", last_name="User")
-            s.add_all([org, owner, admin, member])
-            s.flush()
-            agent = Agent(
-                org_id=org.id, name="Reception", slug=f"reception-{tag}", phone_region="US"
+            email = f"owner@{tag}.example"
+            owner, org = make_member(
+                s, tag.title(), email, first_name="Dana", last_name=tag.title()
             )
-            s.add(agent)
-            s.flush()
+            agent = create_agent(s, org.id, "Reception", f"reception-{tag}")
+            admin, _ = make_member(
+                s, "", f"admin@{tag}.example", "Admin", org, first_name="Ari", last_name="Admin"
+            )
+            member, _ = make_member(
+                s,
+                "",
+                f"user@{tag}.example",
+                "User",
+                org,
+                agent_ids=[agent.id],
+                first_name="Uma",
+                last_name="User",
+            )
             s.add_all(
                 [
-                    Membership(org_id=org.id, user_id=owner.id, role="Owner"),
-                    Membership(org_id=org.id, user_id=admin.id, role="Admin"),
-                    Membership(org_id=org.id, user_id=member.id, role="User", agent_ids=[agent.id]),
-                ]
-            )
-            for pos, (key, label, ftype, opts) in enumerate(
-                [
-                    ("name", "Name", "Text", []),
-                    ("email", "Email", "Email", []),
-                    ("phone", "Mobile Number", "Phone", []),
-                    (
-                        "gender",
-                        "Gender",
-                        "Dropdown",
-                        ["Female", "Male", "Non-binary", "Prefer not to say"],
-                    ),
-                ]
-            ):
-                s.add(
                     ContactField(
                         agent_id=agent.id,
-                        key=key,
-                        label=label,
-                        type=ftype,
-                        options=opts,
-                        is_default=True,
-                        position=pos,
-                    )
-                )
-            s.add(
-                ContactField(
-                    agent_id=agent.id,
-                    key="insurance",
-                    label="Insurance provider",
-                    type="Dropdown",
-                    options=["Aetna", "Cigna"],
-                    position=5,
-                )
+                        key="insurance",
+                        label="Insurance provider",
+                        type="Dropdown",
+                        options=["Aetna", "Cigna"],
+                        position=5,
+                    ),
+                    ContactField(
+                        agent_id=agent.id,
+                        key="notes_text",
+                        label="Referral note",
+                        type="Text",
+                        position=6,
+                    ),
+                    ContactField(
+                        agent_id=agent.id,
+                        key="old",
+                        label="Old field",
+                        type="Text",
+                        position=7,
+                        archived_at=utcnow(),
+                    ),
+                ]
             )
-            s.add(
-                ContactField(
-                    agent_id=agent.id,
-                    key="notes_text",
-                    label="Referral note",
-                    type="Text",
-                    position=6,
-                )
-            )
-            s.add(
-                ContactField(
-                    agent_id=agent.id,
-                    key="old",
-                    label="Old field",
-                    type="Text",
-                    position=7,
-                    archived_at=utcnow(),
-                )
-            )
-            stages = [
-                Stage(agent_id=agent.id, name=n, position=p)
-                for p, n in enumerate(["Lead", "Prospect", "Customer", "Old Customer"])
-            ]
-            s.add_all(stages)
             s.flush()
+            stages = s.exec(select(Stage).where(Stage.agent_id == agent.id))
             out[tag] = {
                 "agent_id": agent.id,
                 "org_id": org.id,
@@ -118,9 +77,9 @@ def world(engine):
                 "admin_id": admin.id,
                 "user_id": member.id,
                 "stages": {st.name: st.id for st in stages},
-                "actor": _actor(owner, org.id, "Owner"),
-                "admin": _actor(admin, org.id, "Admin"),
-                "user": _actor(member, org.id, "User", [agent.id]),
+                "actor": member_of(owner, org.id, "Owner"),
+                "admin": member_of(admin, org.id, "Admin"),
+                "user": member_of(member, org.id, "User", [agent.id]),
             }
     return out
 

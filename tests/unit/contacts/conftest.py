@@ -1,80 +1,45 @@
+"""Contacts service tests: SQLite (and PostgreSQL when CRM_TEST_POSTGRES_URL is set), two
+organizations, each with an Owner and an agent with the default fields and stages."""
+
 from __future__ import annotations
 
 import pytest
 
 from crm_app import db
-from crm_app.models import Agent, ContactField, Membership, Organization, Stage, User
-from crm_app.services.access import Actor
+from crm_app.models import ContactField
+from crm_app.services.principal import member_of
 
 
 @pytest.fixture()
-def world(engine):
+def world(engine, make_member, create_agent):
     """Two organizations, each with an owner and an agent with default fields and stages."""
     out = {}
     with db.session_scope() as s:
         for tag in ("clinic", "shop"):
-            org = Organization(name=tag.title())
-            owner = User(email=f"owner@{tag}.example", first_name="Dana", last_name=tag.title())
-            s.add_all([org, owner])
-            s.flush()
-            s.add(Membership(org_id=org.id, user_id=owner.id, role="Owner"))
-            agent = Agent(
-                org_id=org.id, name="Reception", slug=f"reception-{tag}", phone_region="US"
+            email = f"owner@{tag}.example"
+            owner, org = make_member(
+                s, tag.title(), email, first_name="Dana", last_name=tag.title()
             )
-            s.add(agent)
-            s.flush()
-            for pos, (key, label, ftype, opts) in enumerate(
+            agent = create_agent(s, org.id, "Reception", f"reception-{tag}")
+            s.add_all(
                 [
-                    ("name", "Name", "Text", []),
-                    ("email", "Email", "Email", []),
-                    ("phone", "Mobile Number", "Phone", []),
-                    (
-                        "gender",
-                        "Gender",
-                        "Dropdown",
-                        ["Female", "Male", "Non-binary", "Prefer not to say"],
-                    ),
-                ]
-            ):
-                s.add(
                     ContactField(
                         agent_id=agent.id,
-                        key=key,
-                        label=label,
-                        type=ftype,
-                        options=opts,
-                        is_default=True,
-                        position=pos,
-                    )
-                )
-            s.add(
-                ContactField(
-                    agent_id=agent.id,
-                    key="insurance",
-                    label="Insurance provider",
-                    type="Dropdown",
-                    options=["Aetna", "Cigna"],
-                    position=5,
-                )
+                        key="insurance",
+                        label="Insurance provider",
+                        type="Dropdown",
+                        options=["Aetna", "Cigna"],
+                        position=5,
+                    ),
+                    ContactField(
+                        agent_id=agent.id, key="visits", label="Visits", type="Number", position=6
+                    ),
+                ]
             )
-            s.add(
-                ContactField(
-                    agent_id=agent.id, key="visits", label="Visits", type="Number", position=6
-                )
-            )
-            for pos, name in enumerate(["Lead", "Prospect", "Customer", "Old Customer"]):
-                s.add(Stage(agent_id=agent.id, name=name, position=pos))
             s.flush()
             out[tag] = {
                 "agent_id": agent.id,
                 "owner_id": owner.id,
-                "actor": Actor(
-                    user_id=owner.id,
-                    org_id=org.id,
-                    role="Owner",
-                    email=owner.email,
-                    first_name="Dana",
-                    last_name=tag.title(),
-                ),
+                "actor": member_of(owner, org.id, "Owner"),
             }
     return out
