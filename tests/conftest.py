@@ -10,7 +10,9 @@ their folder's conftest.py; the fixtures here are opt-in:
   CRM_DATA_DIR is tmp_path. Service suites build their `world` on it.
 - `make_member(session, org_name, email, role="Owner", org=None, *, agent_ids=(),
   first_name=None, last_name="Tester")`: a user with a membership (and the organization
-  unless one is given); `principal.member_of(user, org.id, role, agent_ids)` is its principal.
+  unless one is given).
+- `add_member(session, org_id, email, role="User", agent_ids=(), *, first_name=None,
+  last_name="Tester")`: the same in an existing organization, returned as its principal.
 - `create_agent(session, org_id, name="Reception", slug=None, phone_region="US")`: an agent
   with the default contact fields and pipeline stages, as the agents service installs them.
 - `db_env`: a fresh SQLite database in tmp_path with all tables, caches cleared.
@@ -154,6 +156,38 @@ def make_member():
         return user, org
 
     return make
+
+
+@pytest.fixture()
+def add_member(make_member):
+    from crm_app.models import Organization
+    from crm_app.services.principal import member_of
+
+    def add(
+        session,
+        org_id: int,
+        email: str,
+        role: str = "User",
+        agent_ids=(),
+        *,
+        first_name: str | None = None,
+        last_name: str = "Tester",
+    ):
+        """A member of an existing organization, as their principal."""
+        org = session.get(Organization, org_id)
+        user, _ = make_member(
+            session,
+            org.name,
+            email,
+            role,
+            org,
+            agent_ids=agent_ids,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        return member_of(user, org_id, role, agent_ids)
+
+    return add
 
 
 @pytest.fixture()

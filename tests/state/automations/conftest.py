@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from crm_app import db
-from crm_app.models import Agent, Membership, Organization, User
-from crm_app.services import fields, sessions, stages
+from crm_app.models import Organization
+from crm_app.services import sessions
 from crm_app.state.automations import AutomationsState
 from crm_app.state.base import AppState
 
@@ -27,18 +27,13 @@ class World:
 
 
 @pytest.fixture()
-def world(db_env):
+def world(db_env, make_member, create_agent):
     with db.session_scope() as s:
         clinic, other = Organization(name="Sunrise Clinic"), Organization(name="Other Org")
         s.add_all([clinic, other])
         s.flush()
-        agent = Agent(org_id=clinic.id, name="Reception", slug="reception")
-        other_agent = Agent(org_id=other.id, name="Shop", slug="shop")
-        s.add_all([agent, other_agent])
-        s.flush()
-        for a in (agent, other_agent):
-            fields.install_default_fields(s, a.id)
-            stages.install_default_stages(s, a.id)
+        agent = create_agent(s, clinic.id, "Reception", "reception")
+        other_agent = create_agent(s, other.id, "Shop", "shop")
         users = {}
         for first, last, role, org, agents in [
             ("Dana", "Whitfield", "Owner", clinic, []),
@@ -47,11 +42,10 @@ def world(db_env):
             ("Sam", "Staff", "User", clinic, [agent.id]),
             ("Oscar", "Shop", "Owner", other, []),
         ]:
-            u = User(email=f"{first.lower()}@example.com", first_name=first, last_name=last)
-            s.add(u)
-            s.flush()
-            s.add(Membership(org_id=org.id, user_id=u.id, role=role, agent_ids=agents))
-            users[first] = (u, org)
+            email = f"{first.lower()}@example.com"
+            users[first] = make_member(
+                s, org.name, email, role, org, agent_ids=agents, first_name=first, last_name=last
+            )
         s.flush()
         world = World(
             agent_id=agent.id,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from crm_app import db
-from crm_app.models import Agent, Membership, Organization, User
-from crm_app.services import fields, sessions, stages
+from crm_app.models import Organization
+from crm_app.services import sessions
 from crm_app.state.base import AppState
 from crm_app.state.crm_settings import CrmSettingsState
 
@@ -24,31 +24,21 @@ class World:
 
 
 @pytest.fixture()
-def world(db_env):
+def world(db_env, make_member, create_agent):
     with db.session_scope() as s:
         clinic, other = Organization(name="Sunrise Clinic"), Organization(name="Other Org")
-        owner, staff, stranger = (
-            User(email="owner@clinic.example", first_name="Dana"),
-            User(email="staff@clinic.example"),
-            User(email="owner@other.example"),
+        s.add_all([clinic, other])
+        s.flush()
+        agent = create_agent(s, clinic.id, "Reception", "reception")
+        other_agent = create_agent(s, other.id, "Shop", "shop")
+        unnamed = {"first_name": "", "last_name": ""}
+        owner, _ = make_member(
+            s, "", "owner@clinic.example", "Owner", clinic, first_name="Dana", last_name=""
         )
-        s.add_all([clinic, other, owner, staff, stranger])
-        s.flush()
-        agent = Agent(org_id=clinic.id, name="Reception", slug="reception")
-        other_agent = Agent(org_id=other.id, name="Shop", slug="shop")
-        s.add_all([agent, other_agent])
-        s.flush()
-        for a in (agent, other_agent):
-            fields.install_default_fields(s, a.id)
-            stages.install_default_stages(s, a.id)
-        s.add_all(
-            [
-                Membership(org_id=clinic.id, user_id=owner.id, role="Owner"),
-                Membership(org_id=clinic.id, user_id=staff.id, role="User", agent_ids=[agent.id]),
-                Membership(org_id=other.id, user_id=stranger.id, role="Owner"),
-            ]
+        staff, _ = make_member(
+            s, "", "staff@clinic.example", "User", clinic, agent_ids=[agent.id], **unnamed
         )
-        s.flush()
+        stranger, _ = make_member(s, "", "owner@other.example", "Owner", other, **unnamed)
         world = World(
             agent_id=agent.id,
             other_agent_id=other_agent.id,

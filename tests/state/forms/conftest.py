@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from crm_app import db
-from crm_app.models import Membership, User
+from crm_app.models import User
 from crm_app.services import agents, fields, sessions
 from crm_app.state.base import AppState
 
@@ -23,7 +23,7 @@ class World:
 
 
 @pytest.fixture()
-def world(db_env):
+def world(db_env, add_member):
     with db.session_scope() as s:
         owner = agents.create_owner(s, "rosa@harbor.example", "Harbor", "Rosa")
         agent = agents.create_agent(s, owner, "Front Desk", "front-desk")
@@ -35,10 +35,9 @@ def world(db_env):
             type="Dropdown",
             options=["Downtown", "Harbor"],
         )
-        staff = User(email="sam@harbor.example")
-        s.add(staff)
-        s.flush()
-        s.add(Membership(org_id=owner.org_id, user_id=staff.id, role="User", agent_ids=[agent.id]))
+        staff = add_member(
+            s, owner.org_id, "sam@harbor.example", "User", [agent.id], first_name="", last_name=""
+        )
         outsider = agents.create_owner(s, "olga@other.example", "Other", "Olga")
         other_agent = agents.create_agent(s, outsider, "Shop", "shop")
         s.flush()
@@ -46,7 +45,7 @@ def world(db_env):
             agent.id,
             other_agent.id,
             sessions.create_session(s, s.get(User, owner.user_id), owner.org_id),
-            sessions.create_session(s, staff, owner.org_id),
+            sessions.create_session(s, s.get(User, staff.user_id), owner.org_id),
             sessions.create_session(s, s.get(User, outsider.user_id), outsider.org_id),
         )
     return world

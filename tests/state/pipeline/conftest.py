@@ -12,8 +12,8 @@ import reflex as rx
 from sqlmodel import select
 
 from crm_app import db
-from crm_app.models import Agent, Membership, Organization, Stage, User
-from crm_app.services import fields, principal, sessions, stages
+from crm_app.models import Organization, Stage
+from crm_app.services import principal, sessions
 from crm_app.services.contacts import Origin, save_contact
 from crm_app.state.base import AppState
 from crm_app.state.pipeline import PipelineState
@@ -30,36 +30,28 @@ class World:
 
 
 @pytest.fixture()
-def world(db_env):
+def world(db_env, make_member, create_agent):
     with db.session_scope() as s:
         clinic, shop = Organization(name="Sunrise Clinic"), Organization(name="Shop")
-        people = {
-            "owner": User(email="dana@clinic.example", first_name="Dana", last_name="Whitfield"),
-            "user": User(email="sam@clinic.example", first_name="Sam", last_name="Staff"),
-            "stranger": User(email="kim@clinic.example", first_name="Kim"),
-            "outsider": User(email="owner@shop.example", first_name="Olga"),
+        s.add_all([clinic, shop])
+        s.flush()
+        agent = create_agent(s, clinic.id, "Reception", "reception")
+        second = create_agent(s, clinic.id, "Billing", "billing")
+        store = create_agent(s, shop.id, "Store", "store")
+        people = {  # org, email, role, agents, first and last name
+            "owner": (clinic, "dana@clinic.example", "Owner", [], "Dana", "Whitfield"),
+            "user": (clinic, "sam@clinic.example", "User", [agent.id], "Sam", "Staff"),
+            "stranger": (clinic, "kim@clinic.example", "User", [second.id], "Kim", ""),
+            "outsider": (shop, "owner@shop.example", "Owner", [], "Olga", ""),
         }
-        s.add_all([clinic, shop, *people.values()])
-        s.flush()
-        agent = Agent(org_id=clinic.id, name="Reception", slug="reception")
-        second = Agent(org_id=clinic.id, name="Billing", slug="billing")
-        store = Agent(org_id=shop.id, name="Store", slug="store")
-        s.add_all([agent, second, store])
-        s.flush()
-        for a in (agent, second, store):
-            fields.install_default_fields(s, a.id)
-            stages.install_default_stages(s, a.id)
-        roles = {
-            "owner": (clinic, "Owner", []),
-            "user": (clinic, "User", [agent.id]),
-            "stranger": (clinic, "User", [second.id]),
-            "outsider": (shop, "Owner", []),
+        users = {
+            key: make_member(
+                s, org.name, email, role, org, agent_ids=agents, first_name=first, last_name=last
+            )[0]
+            for key, (org, email, role, agents, first, last) in people.items()
         }
-        for key, (org, role, agent_ids) in roles.items():
-            s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
-        s.flush()
-        owner = principal.member(s, people["owner"].id, clinic.id)
-        outsider = principal.member(s, people["outsider"].id, shop.id)
+        owner = principal.member_of(users["owner"], clinic.id, "Owner")
+        outsider = principal.member_of(users["outsider"], shop.id, "Owner")
         ids = {}
         for name in ("Maria Lopez", "John Doe"):
             ids[name] = save_contact(
@@ -89,7 +81,7 @@ def world(db_env):
             ids,
             names(agent.id),
             names(store.id),
-            {k: sessions.create_session(s, people[k], roles[k][0].id) for k in people},
+            {k: sessions.create_session(s, users[k], people[k][0].id) for k in people},
         )
     return out
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from crm_app import db, settings
-from crm_app.models import Agent, Membership, Organization, User
+from crm_app.models import Organization
 from crm_app.services import sessions
 from crm_app.state.base import AppState
 
@@ -27,18 +27,16 @@ class World:
 
 
 @pytest.fixture()
-def world(db_env, monkeypatch):
+def world(db_env, monkeypatch, make_member, create_agent):
     monkeypatch.setenv("CRM_BASE_URL", "https://crm.example")
     settings.get_settings.cache_clear()
     with db.session_scope() as s:
         clinic, other = Organization(name="Sunny Clinic"), Organization(name="Bob's Bakery")
         s.add_all([clinic, other])
         s.flush()
-        reception = Agent(org_id=clinic.id, name="Reception", slug="reception")
-        billing = Agent(org_id=clinic.id, name="Billing", slug="billing")
-        shop = Agent(org_id=other.id, name="Shop", slug="shop")
-        s.add_all([reception, billing, shop])
-        s.flush()
+        reception = create_agent(s, clinic.id, "Reception", "reception")
+        billing = create_agent(s, clinic.id, "Billing", "billing")
+        shop = create_agent(s, other.id, "Shop", "shop")
         people = {}
         for key, org, email, first, last, role, agents in [
             ("owner", clinic, "olivia@clinic.example", "Olivia", "Owens", "Owner", []),
@@ -46,11 +44,9 @@ def world(db_env, monkeypatch):
             ("user", clinic, "uma@clinic.example", "Uma", "Ulm", "User", [reception.id]),
             ("outsider", other, "bob@bakery.example", "Bob", "Baker", "Owner", []),
         ]:
-            user = User(email=email, first_name=first, last_name=last)
-            s.add(user)
-            s.flush()
-            s.add(Membership(org_id=org.id, user_id=user.id, role=role, agent_ids=agents))
-            s.flush()
+            user, _ = make_member(
+                s, org.name, email, role, org, agent_ids=agents, first_name=first, last_name=last
+            )
             people[key] = (user, org.id)
         w = World(
             org_id=clinic.id,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pytest
 
 from crm_app.db import session_scope
-from crm_app.models import Membership, User
 from crm_app.services import principal
 from crm_app.services.access import Actor
 from crm_app.services.agents import create_owner
@@ -26,17 +25,8 @@ class World:
         return principal.member(session, actor.user_id, actor.org_id)
 
 
-def add_member(session, org_id: int, email: str, role: str, agent_ids=()) -> Actor:
-    user = User(email=email, first_name=email.split("@")[0].title(), last_name="Tester")
-    session.add(user)
-    session.flush()
-    session.add(Membership(org_id=org_id, user_id=user.id, role=role, agent_ids=list(agent_ids)))
-    session.flush()
-    return principal.member(session, user.id, org_id)
-
-
 @pytest.fixture
-def world(engine) -> World:
+def world(engine, add_member) -> World:
     with session_scope() as session:
         owner = create_owner(session, "owner@clinic.example", "Clinic", "Dana", "Whitfield")
         admin = add_member(session, owner.org_id, "admin@clinic.example", "Admin")

@@ -43,8 +43,6 @@ from crm_app.services import agents, files
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crm_app.services.imports import common as imports_common
 
-from .conftest import add_member
-
 
 def _create(actor, **kwargs):
     with session_scope() as session:
@@ -433,7 +431,7 @@ def test_a_failed_delete_leaves_files_on_disk(world, monkeypatch):
     assert all(path.exists() for path in _stored_files("rollback").values())
 
 
-def test_users_cannot_delete_even_their_own_agent(world):
+def test_users_cannot_delete_even_their_own_agent(world, add_member):
     agent_id, _ = _create(world.owner, name="Reception")
     with session_scope() as session:
         user = add_member(session, world.owner.org_id, "helper@clinic.example", "User", [agent_id])

@@ -11,7 +11,6 @@ import pytest
 from crm_app import db
 from crm_app.models import Organization
 from crm_app.services.access import Actor
-from crm_app.services.principal import member_of
 
 
 @dataclass
@@ -25,12 +24,9 @@ class World:
 
 
 @pytest.fixture()
-def world(engine, make_member, create_agent) -> World:
+def world(engine, add_member, create_agent) -> World:
     def member(s, org: Organization, email: str, role: str, agent_ids=()) -> Actor:
-        user, _ = make_member(
-            s, "", email, role, org, agent_ids=agent_ids, first_name=role, last_name="Member"
-        )
-        return member_of(user, org.id, role, agent_ids)
+        return add_member(s, org.id, email, role, agent_ids, first_name=role, last_name="Member")
 
     with db.session_scope() as s:
         clinic, other = Organization(name="Sunrise Clinic"), Organization(name="Other Org")

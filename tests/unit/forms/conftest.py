@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from crm_app import db
-from crm_app.models import Membership, User
-from crm_app.services import agents, fields, principal
+from crm_app.services import agents, fields
 from crm_app.services.access import Actor
 
 
@@ -23,7 +22,7 @@ class World:
 
 
 @pytest.fixture()
-def world(engine) -> World:
+def world(engine, add_member) -> World:
     with db.session_scope() as s:
         owner = agents.create_owner(s, "rosa@harbor.example", "Harbor Clinic", "Rosa", "Alvarez")
         agent = agents.create_agent(s, owner, "Front Desk", "front-desk")
@@ -36,12 +35,15 @@ def world(engine) -> World:
             options=["Downtown", "Harbor"],
         )
         fields.create_custom_field(s, owner, agent.id, label="Visit notes", type="Long text")
-        staff = User(email="sam@harbor.example", first_name="Sam")
-        s.add(staff)
-        s.flush()
-        s.add(Membership(org_id=owner.org_id, user_id=staff.id, role="User", agent_ids=[agent.id]))
-        s.flush()
-        user = principal.member(s, staff.id, owner.org_id)
+        user = add_member(
+            s,
+            owner.org_id,
+            "sam@harbor.example",
+            "User",
+            [agent.id],
+            first_name="Sam",
+            last_name="",
+        )
         outsider = agents.create_owner(s, "olga@other.example", "Other Org", "Olga")
         other_agent = agents.create_agent(s, outsider, "Shop", "shop")
         return World(owner, user, outsider, agent.id, other_agent.id)

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from crm_app import db
-from crm_app.models import Agent, Membership, User
-from crm_app.services import agents, contacts, fields, principal
+from crm_app.models import Agent
+from crm_app.services import agents, contacts, fields
 from crm_app.services.access import Actor
 
 CORPUS = Path(__file__).parent / "corpus"
 
 
 @pytest.fixture()
-def world(engine):
+def world(engine, add_member):
     """Clinic (Owner Rosa, Admin Ben, User Uma) with custom fields and one existing contact; Shop (Sam)."""
     with db.session_scope() as s:
         owner = agents.create_owner(s, "rosa@clinic.example", "Clinic", "Rosa", "Alvarez")
@@ -37,12 +37,9 @@ def world(engine):
             ("ben@clinic.example", "Admin", "Ben"),
             ("uma@clinic.example", "User", "Uma"),
         ):
-            user = User(email=email, first_name=first, last_name="Clinic")
-            s.add(user)
-            s.flush()
-            s.add(Membership(org_id=owner.org_id, user_id=user.id, role=role, agent_ids=[agent.id]))
-            s.flush()
-            ids[role.lower()] = principal.member(s, user.id, owner.org_id)
+            ids[role.lower()] = add_member(
+                s, owner.org_id, email, role, [agent.id], first_name=first, last_name="Clinic"
+            )
         existing = contacts.save_contact(
             s,
             s.get(Agent, agent.id),

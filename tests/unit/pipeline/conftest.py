@@ -7,8 +7,7 @@ import pytest
 from sqlmodel import select
 
 from crm_app import db
-from crm_app.models import Agent, Membership, Organization, Stage, User
-from crm_app.services import fields, principal, stages
+from crm_app.models import Organization, Stage
 from crm_app.services.contacts import Origin, save_contact
 
 PEOPLE = [
@@ -19,38 +18,27 @@ PEOPLE = [
 
 
 @pytest.fixture()
-def world(engine):
+def world(engine, add_member, create_agent):
     """Clinic (Owner Dana Whitfield, User Sam with the agent, User Kim of another agent) with
     three contacts in Lead; Shop (its Owner, its own agent and a contact)."""
     out: dict = {}
     with db.session_scope() as s:
         clinic, shop = Organization(name="Sunrise Clinic"), Organization(name="Shop")
-        people = {
-            "owner": User(email="dana@clinic.example", first_name="Dana", last_name="Whitfield"),
-            "user": User(email="sam@clinic.example", first_name="Sam", last_name="Staff"),
-            "stranger": User(email="kim@clinic.example", first_name="Kim"),
-            "outsider": User(email="owner@shop.example", first_name="Olga"),
+        s.add_all([clinic, shop])
+        s.flush()
+        reception = create_agent(s, clinic.id, "Reception", "reception")
+        billing = create_agent(s, clinic.id, "Billing", "billing")
+        store = create_agent(s, shop.id, "Store", "store")
+        people = {  # org, email, role, agents, first and last name
+            "owner": (clinic, "dana@clinic.example", "Owner", [], "Dana", "Whitfield"),
+            "user": (clinic, "sam@clinic.example", "User", [reception.id], "Sam", "Staff"),
+            "stranger": (clinic, "kim@clinic.example", "User", [billing.id], "Kim", ""),
+            "outsider": (shop, "owner@shop.example", "Owner", [], "Olga", ""),
         }
-        s.add_all([clinic, shop, *people.values()])
-        s.flush()
-        reception = Agent(org_id=clinic.id, name="Reception", slug="reception")
-        billing = Agent(org_id=clinic.id, name="Billing", slug="billing")
-        store = Agent(org_id=shop.id, name="Store", slug="store")
-        s.add_all([reception, billing, store])
-        s.flush()
-        for a in (reception, billing, store):
-            fields.install_default_fields(s, a.id)
-            stages.install_default_stages(s, a.id)
-        roles = {
-            "owner": (clinic, "Owner", []),
-            "user": (clinic, "User", [reception.id]),
-            "stranger": (clinic, "User", [billing.id]),
-            "outsider": (shop, "Owner", []),
+        actors = {
+            key: add_member(s, org.id, email, role, agents, first_name=first, last_name=last)
+            for key, (org, email, role, agents, first, last) in people.items()
         }
-        for key, (org, role, agent_ids) in roles.items():
-            s.add(Membership(org_id=org.id, user_id=people[key].id, role=role, agent_ids=agent_ids))
-        s.flush()
-        actors = {k: principal.member(s, people[k].id, roles[k][0].id) for k in people}
         ids = {}
         for name, email in PEOPLE:
             ids[name] = save_contact(
@@ -75,6 +63,6 @@ def world(engine):
             contacts=ids,
             actors=actors,
             stages=stage_ids,
-            owner_id=people["owner"].id,
+            owner_id=actors["owner"].user_id,
         )
     return out
