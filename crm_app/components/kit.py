@@ -239,6 +239,36 @@ def move_buttons(up, down, name, *, first, last, disabled=False) -> rx.Component
     )
 
 
+def back_link(text, href) -> rx.Component:
+    """The small grey "← Forms" link above a screen's title, back to where it came from."""
+    return rx.link(
+        rx.hstack(
+            rx.icon("arrow-left", size=14), rx.text(text, size="2"), spacing="1", align="center"
+        ),
+        href=href,
+        color=rx.color("gray", 11),
+    )
+
+
+def download_link(*children, href, **props) -> rx.Component:
+    """A link to a file the server sends (export, template, error report): the browser loads
+    it itself (the client router would swallow it) and saves it."""
+    return rx.el.a(*children, href=href, reload_document=True, download=True, **props)
+
+
+def download_button(label, href, *, size: str = "2", **props) -> rx.Component:
+    """A soft button with the download icon that saves the file at `href`."""
+    return download_link(
+        rx.button(
+            rx.icon("download", size=14 if size == "1" else 15),
+            label,
+            size=size,
+            **({"variant": "soft"} | props),
+        ),
+        href=href,
+    )
+
+
 def read_only_notice(text: str) -> rx.Component:
     """The grey line over a screen the member may look at but not change."""
     return rx.callout(text, icon="lock", color_scheme="gray", size="1", width="100%")

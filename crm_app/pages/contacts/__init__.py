@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
-from crm_app.components.kit import search_input
+from crm_app.components.kit import download_button, search_input
 from crm_app.components.layout import dashboard, empty_state, page_header
 from crm_app.pages.contacts.add_dialog import add_dialog
 from crm_app.pages.contacts.table import bulk_bar, delete_dialog, pager, table
@@ -33,14 +33,7 @@ def page() -> rx.Component:
             rx.spacer(),
             rx.cond(
                 S.is_admin & (S.selection_count == 0),
-                rx.el.a(
-                    rx.button(
-                        rx.icon("download", size=15), "Export", variant="soft", color_scheme="gray"
-                    ),
-                    href=S.export_href,
-                    reload_document=True,
-                    download=True,
-                ),
+                download_button("Export", S.export_href, color_scheme="gray"),
             ),
             views_bar(),
             width="100%",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.kit import confirm_dialog
+from crm_app.components.kit import confirm_dialog, download_button
 from crm_app.state.contacts import STATUSES
 from crm_app.state.contacts import ContactsState as S
 
@@ -137,12 +137,7 @@ def bulk_bar() -> rx.Component:
             rx.cond(
                 S.is_admin,
                 rx.fragment(
-                    rx.el.a(
-                        rx.button(rx.icon("download", size=14), "Export", size="1", variant="soft"),
-                        href=S.export_href,
-                        reload_document=True,
-                        download=True,
-                    ),
+                    download_button("Export", S.export_href, size="1"),
                     rx.button(
                         rx.icon("trash-2", size=14),
                         "Delete",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.dnd.form_builder import form_builder_dnd
-from crm_app.components.kit import card
+from crm_app.components.kit import back_link, card
 from crm_app.components.layout import dashboard
 from crm_app.pages.forms.canvas import canvas, palette
 from crm_app.pages.forms.common import not_found, share_panel, status_badge
@@ -17,16 +17,7 @@ from crm_app.state.forms import FormBuilderState
 def _builder_header() -> rx.Component:
     S = FormBuilderState
     return rx.vstack(
-        rx.link(
-            rx.hstack(
-                rx.icon("arrow-left", size=14),
-                rx.text("Forms", size="2"),
-                spacing="1",
-                align="center",
-            ),
-            href=S.forms_href,
-            color=rx.color("gray", 11),
-        ),
+        back_link("Forms", S.forms_href),
         rx.hstack(
             rx.vstack(
                 rx.hstack(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.kit import card
+from crm_app.components.kit import back_link, card
 from crm_app.components.layout import dashboard, empty_state, field_error, page_header
 from crm_app.pages.forms.common import SUB_COLORS, not_found
 from crm_app.state.forms import SubmissionsState
@@ -316,16 +316,7 @@ def submissions_page() -> rx.Component:
             S.load_error != "",
             not_found(S.load_error),
             rx.vstack(
-                rx.link(
-                    rx.hstack(
-                        rx.icon("arrow-left", size=14),
-                        rx.text("Back to the builder", size="2"),
-                        spacing="1",
-                        align="center",
-                    ),
-                    href=S.builder_href,
-                    color=rx.color("gray", 11),
-                ),
+                back_link("Back to the builder", S.builder_href),
                 page_header(
                     "Submissions",
                     S.form_name

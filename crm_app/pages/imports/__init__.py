@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components.kit import download_button
 from crm_app.components.layout import dashboard, page_header
 from crm_app.pages.imports.common import stepper
 from crm_app.pages.imports.preview import policy_step, preview_step
@@ -18,17 +19,7 @@ def page() -> rx.Component:
         page_header(
             "Import contacts",
             "Bring contacts in from a CSV file: map the columns, check the rows, then import.",
-            rx.el.a(
-                rx.button(
-                    rx.icon("download", size=15),
-                    "Download template",
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                href=S.template_href,
-                reload_document=True,
-                download=True,
-            ),
+            download_button("Download template", S.template_href, color_scheme="gray"),
             rx.link(
                 rx.button(rx.icon("arrow-left", size=15), "Back to Contacts", variant="soft"),
                 href=S.contacts_href,

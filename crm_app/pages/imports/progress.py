@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.kit import MUTED, confirm_dialog
+from crm_app.components.kit import MUTED, confirm_dialog, download_button
 from crm_app.pages.imports.common import STATUS_COLORS, STATUS_LABELS, step_card, step_footer
 from crm_app.state.imports import ImportState as S
 
@@ -107,17 +107,7 @@ def import_step() -> rx.Component:
             step_footer(
                 rx.cond(
                     S.has_errors,
-                    rx.el.a(
-                        rx.button(
-                            rx.icon("download", size=15),
-                            "Download error report",
-                            variant="soft",
-                            color_scheme="red",
-                        ),
-                        href=S.error_href,
-                        reload_document=True,
-                        download=True,
-                    ),
+                    download_button("Download error report", S.error_href, color_scheme="red"),
                 ),
                 rx.cond(
                     S.status == "done",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.kit import MUTED, form_dialog, labelled
+from crm_app.components.kit import MUTED, download_link, form_dialog, labelled
 from crm_app.components.layout import ACCENT, field_error
 from crm_app.pages.imports.common import UPLOAD_ID, step_card, step_footer
 from crm_app.services.field_rules import CHOICE_TYPES, FIELD_TYPES
@@ -74,11 +74,9 @@ def upload_step() -> rx.Component:
             rx.icon("lightbulb", size=15, color=rx.color("amber", 10)),
             rx.text(
                 "Not sure about the columns? ",
-                rx.el.a(
+                download_link(
                     "Download the template",
                     href=S.template_href,
-                    reload_document=True,
-                    download=True,
                     style={"color": rx.color(ACCENT, 11), "font-weight": 500},
                 ),
                 " — it has a column for each of this agent's fields.",
