@@ -76,6 +76,21 @@ def _labeled(label: str, key: str, component: rx.Component) -> rx.Component:
     return labelled(label, component, S.add_errors[key].to(str))
 
 
+def _basic_input(label: str, key: str, type_: str) -> rx.Component:
+    """One of the contact's basic fields (name, email, mobile number) in the Add dialog."""
+    return _labeled(
+        label,
+        key,
+        rx.input(
+            type=type_,
+            value=S.add_values[key].to(str),
+            on_change=lambda v: S.set_add_value(key, v),
+            aria_label=label,
+            width="100%",
+        ),
+    )
+
+
 def add_dialog() -> rx.Component:
     choose = rx.vstack(
         rx.dialog.title("Add Contact"),
@@ -128,38 +143,9 @@ def add_dialog() -> rx.Component:
         rx.dialog.description("A contact needs at least an email or a mobile number.", size="2"),
         rx.text("Basic Information", weight="bold", size="2", padding_top="8px"),
         rx.grid(
-            _labeled(
-                "Name",
-                "name",
-                rx.input(
-                    value=S.add_values["name"].to(str),
-                    on_change=lambda v: S.set_add_value("name", v),
-                    aria_label="Name",
-                    width="100%",
-                ),
-            ),
-            _labeled(
-                "Email ID",
-                "email",
-                rx.input(
-                    type="email",
-                    value=S.add_values["email"].to(str),
-                    on_change=lambda v: S.set_add_value("email", v),
-                    aria_label="Email ID",
-                    width="100%",
-                ),
-            ),
-            _labeled(
-                "Mobile Number",
-                "phone",
-                rx.input(
-                    type="tel",
-                    value=S.add_values["phone"].to(str),
-                    on_change=lambda v: S.set_add_value("phone", v),
-                    aria_label="Mobile Number",
-                    width="100%",
-                ),
-            ),
+            _basic_input("Name", "name", "text"),
+            _basic_input("Email ID", "email", "email"),
+            _basic_input("Mobile Number", "phone", "tel"),
             _labeled(
                 "Gender",
                 "gender",

@@ -66,16 +66,32 @@ def _cell(row, col) -> rx.Component:
     )
 
 
-def bulk_bar() -> rx.Component:
-    def menu_button(label, icon):
-        return rx.button(
-            rx.icon(icon, size=14),
-            label,
-            rx.icon("chevron-down", size=12),
-            size="1",
-            variant="soft",
-        )
+def _bulk_menu(label: str, icon: str, *items) -> rx.Component:
+    """A bulk action's menu: a small soft button that opens its choices."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon(icon, size=14),
+                label,
+                rx.icon("chevron-down", size=12),
+                size="1",
+                variant="soft",
+            )
+        ),
+        rx.menu.content(*items),
+    )
 
+
+def _choices_menu(label: str, icon: str, choices, action: str) -> rx.Component:
+    """A bulk action that sets one of `choices` (Choice records: owner, stage)."""
+    return _bulk_menu(
+        label,
+        icon,
+        rx.foreach(choices, lambda c: rx.menu.item(c.name, on_click=S.bulk(action, c.id))),
+    )
+
+
+def bulk_bar() -> rx.Component:
     return rx.cond(
         S.selection_count > 0,
         rx.hstack(
@@ -93,29 +109,12 @@ def bulk_bar() -> rx.Component:
                 "Clear", size="2", color_scheme="gray", on_click=S.clear_selection, cursor="pointer"
             ),
             rx.spacer(),
-            rx.menu.root(
-                rx.menu.trigger(menu_button("Owner", "user-round")),
-                rx.menu.content(
-                    rx.foreach(
-                        S.members,
-                        lambda m: rx.menu.item(m.name, on_click=S.bulk("assign_owner", m.id)),
-                    )
-                ),
-            ),
-            rx.menu.root(
-                rx.menu.trigger(menu_button("Stage", "kanban")),
-                rx.menu.content(
-                    rx.foreach(
-                        S.stages,
-                        lambda st: rx.menu.item(st.name, on_click=S.bulk("change_stage", st.id)),
-                    )
-                ),
-            ),
-            rx.menu.root(
-                rx.menu.trigger(menu_button("Status", "circle-dot")),
-                rx.menu.content(
-                    *[rx.menu.item(x, on_click=S.bulk("change_status", x)) for x in STATUSES]
-                ),
+            _choices_menu("Owner", "user-round", S.members, "assign_owner"),
+            _choices_menu("Stage", "kanban", S.stages, "change_stage"),
+            _bulk_menu(
+                "Status",
+                "circle-dot",
+                *[rx.menu.item(x, on_click=S.bulk("change_status", x)) for x in STATUSES],
             ),
             rx.cond(
                 S.show_archived,

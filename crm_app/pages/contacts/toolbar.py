@@ -21,6 +21,21 @@ def _select(value, on_change, items, placeholder: str, all_label: str, width="15
     )
 
 
+def _filter_row(label: str, name: str, items, any_label: str) -> tuple[rx.Component, ...]:
+    """A label and its select in the filters grid; `name` is the state's filter var."""
+    return (
+        rx.text(label, size="2", color_scheme="gray"),
+        _select(
+            getattr(S, name),
+            lambda v: S.set_filter(name, v),
+            items,
+            any_label,
+            any_label,
+            width="100%",
+        ),
+    )
+
+
 def filters_popover() -> rx.Component:
     label = rx.cond(
         S.filters_active > 0, "Filters (" + S.filters_active.to_string() + ")", "Filters"
@@ -33,41 +48,29 @@ def filters_popover() -> rx.Component:
             rx.vstack(
                 rx.text("Filter contacts", weight="bold", size="2"),
                 rx.grid(
-                    rx.text("Stage", size="2", color_scheme="gray"),
-                    _select(
-                        S.f_stage,
-                        lambda v: S.set_filter("f_stage", v),
+                    *_filter_row(
+                        "Stage",
+                        "f_stage",
                         [rx.foreach(S.stages, lambda s: rx.select.item(s.name, value=s.id))],
                         "Any stage",
-                        "Any stage",
-                        width="100%",
                     ),
-                    rx.text("Status", size="2", color_scheme="gray"),
-                    _select(
-                        S.f_status,
-                        lambda v: S.set_filter("f_status", v),
+                    *_filter_row(
+                        "Status",
+                        "f_status",
                         [rx.select.item(x, value=x) for x in STATUSES],
                         "Any status",
-                        "Any status",
-                        width="100%",
                     ),
-                    rx.text("Owner", size="2", color_scheme="gray"),
-                    _select(
-                        S.f_owner,
-                        lambda v: S.set_filter("f_owner", v),
+                    *_filter_row(
+                        "Owner",
+                        "f_owner",
                         [rx.foreach(S.members, lambda m: rx.select.item(m.name, value=m.id))],
                         "Any owner",
-                        "Any owner",
-                        width="100%",
                     ),
-                    rx.text("Source", size="2", color_scheme="gray"),
-                    _select(
-                        S.f_source,
-                        lambda v: S.set_filter("f_source", v),
+                    *_filter_row(
+                        "Source",
+                        "f_source",
                         [rx.select.item(f"via {x}", value=x) for x in SOURCES],
                         "Any source",
-                        "Any source",
-                        width="100%",
                     ),
                     rx.text("Created", size="2", color_scheme="gray"),
                     rx.hstack(

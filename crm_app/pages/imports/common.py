@@ -35,6 +35,13 @@ STATUS_LABELS = {
 }
 
 
+def step_heading(title, *text, **props) -> rx.Component:
+    """A step's (or a section's) title with the explanation under it."""
+    return rx.vstack(
+        rx.heading(title, size="4"), rx.text(*text, size="2", color=MUTED), spacing="1", **props
+    )
+
+
 def step_card(*children, **props) -> rx.Component:
     return card(rx.vstack(*children, spacing="4", width="100%"), padding="24px", **props)
 

@@ -7,7 +7,7 @@ import reflex as rx
 
 from crm_app.components.kit import MUTED
 from crm_app.components.layout import ACCENT
-from crm_app.pages.imports.common import step_card, step_footer
+from crm_app.pages.imports.common import step_card, step_footer, step_heading
 from crm_app.state.imports import ImportState as S
 
 
@@ -106,15 +106,10 @@ def _problems_banner() -> rx.Component:
 
 def preview_step() -> rx.Component:
     return step_card(
-        rx.vstack(
-            rx.heading("Preview", size="4"),
-            rx.text(
-                "Every row is checked as it will be imported: rows with problems come first, then the first "
-                "good rows.",
-                size="2",
-                color=MUTED,
-            ),
-            spacing="1",
+        step_heading(
+            "Preview",
+            "Every row is checked as it will be imported: rows with problems come first, then the first "
+            "good rows.",
         ),
         rx.hstack(
             _stat("valid rows", S.count_valid, "green", "circle-check"),
@@ -224,15 +219,10 @@ def _policy_choice(value: str, title: str, text: str) -> rx.Component:
 
 def policy_step() -> rx.Component:
     return step_card(
-        rx.vstack(
-            rx.heading("Existing contacts", size="4"),
-            rx.text(
-                "A row matches an existing contact by external reference, then email, then mobile number. "
-                "Rows that repeat a person inside the file are merged in file order.",
-                size="2",
-                color=MUTED,
-            ),
-            spacing="1",
+        step_heading(
+            "Existing contacts",
+            "A row matches an existing contact by external reference, then email, then mobile number. "
+            "Rows that repeat a person inside the file are merged in file order.",
         ),
         rx.radio_group.root(
             rx.vstack(
@@ -257,19 +247,15 @@ def policy_step() -> rx.Component:
             width="100%",
             aria_label="Existing contacts",
         ),
-        rx.vstack(
-            rx.heading("Rows with problems", size="4", padding_top="12px"),
-            rx.text(
-                rx.cond(
-                    S.count_invalid > 0,
-                    S.problems_label + " in the preview. ",
-                    "The preview found no problems, but every row is checked again when you import. ",
-                ),
-                "Choose what happens if a row cannot be imported:",
-                size="2",
-                color=MUTED,
+        step_heading(
+            "Rows with problems",
+            rx.cond(
+                S.count_invalid > 0,
+                S.problems_label + " in the preview. ",
+                "The preview found no problems, but every row is checked again when you import. ",
             ),
-            spacing="1",
+            "Choose what happens if a row cannot be imported:",
+            padding_top="12px",
         ),
         rx.radio_group.root(
             rx.vstack(

@@ -7,7 +7,7 @@ import reflex as rx
 
 from crm_app.components.kit import MUTED, download_link, form_dialog, labelled
 from crm_app.components.layout import ACCENT, field_error
-from crm_app.pages.imports.common import UPLOAD_ID, step_card, step_footer
+from crm_app.pages.imports.common import UPLOAD_ID, step_card, step_footer, step_heading
 from crm_app.services.field_rules import CHOICE_TYPES, FIELD_TYPES
 from crm_app.state.imports import IGNORE, NEW_FIELD
 from crm_app.state.imports import ImportState as S
@@ -15,15 +15,10 @@ from crm_app.state.imports import ImportState as S
 
 def upload_step() -> rx.Component:
     return step_card(
-        rx.vstack(
-            rx.heading("Upload a CSV file", size="4"),
-            rx.text(
-                "Export your contacts from a spreadsheet or another tool as CSV. We detect the encoding and "
-                "separator for you, and nothing is imported until you confirm.",
-                size="2",
-                color=MUTED,
-            ),
-            spacing="1",
+        step_heading(
+            "Upload a CSV file",
+            "Export your contacts from a spreadsheet or another tool as CSV. We detect the encoding and "
+            "separator for you, and nothing is imported until you confirm.",
         ),
         rx.upload.root(
             rx.vstack(
@@ -131,15 +126,10 @@ def _mapping_row(header: rx.Var) -> rx.Component:
 def map_step() -> rx.Component:
     return step_card(
         rx.hstack(
-            rx.vstack(
-                rx.heading("Map columns to contact fields", size="4"),
-                rx.text(
-                    "We matched the columns we recognised. Check each one, pick a field, create a new custom "
-                    "field, or leave it out.",
-                    size="2",
-                    color=MUTED,
-                ),
-                spacing="1",
+            step_heading(
+                "Map columns to contact fields",
+                "We matched the columns we recognised. Check each one, pick a field, create a new custom "
+                "field, or leave it out.",
                 flex="1",
                 min_width="240px",
             ),
