@@ -111,8 +111,14 @@ def read_code_from_mailbox(
 
 def open_page(page: Page, url: str) -> Page:
     """Load `url` and wait until the app's websocket delivered its first state update,
-    so typing and clicking reach the Python event handlers."""
-    with page.expect_websocket(lambda ws: "/_event" in ws.url) as ws_info:
+    so typing and clicking reach the Python event handlers. The socket of the page being
+    left is not it: right after a sign-in its opening may still be waiting to be reported."""
+    before = page.url
+
+    def of_this_page(ws) -> bool:
+        return "/_event" in ws.url and (page.url != before or before == url)
+
+    with page.expect_websocket(of_this_page) as ws_info:
         page.goto(url)
     ws = ws_info.value
     ws.wait_for_event("framereceived", lambda payload: str(payload).startswith("42"))
