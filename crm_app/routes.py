@@ -17,6 +17,9 @@ FORMS = "/agents/[agent_id]/crm/forms"
 FORM_BUILDER = "/agents/[agent_id]/crm/forms/[form_id]"
 FORM_SUBMISSIONS = "/agents/[agent_id]/crm/forms/[form_id]/submissions"
 PUBLIC_FORM = "/f/[slug]"
+PUBLIC_CHAT = "/a/[slug]"  # ?embed=1 inside the widget's iframe
+PUBLIC_CHAT_PREFIX = "/a/"
+PLAYGROUND = "/agents/[agent_id]/playground"
 AUTOMATIONS = "/agents/[agent_id]/crm/automations"
 CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
 HISTORY = "/agents/[agent_id]/history"
@@ -58,6 +61,11 @@ API_FORM_SUBMIT = API_FORMS + FORM_SUBMIT
 API_FORM_PUBLIC = API_FORMS + FORM_PUBLIC
 API_FORM_QR = API_FORMS + FORM_QR
 API_FORM_FILE = API_FORMS + FORM_FILE
+
+API_CHAT = "/api/chat"
+CHAT_VISITOR = "/visitor"
+API_CHAT_VISITOR = API_CHAT + CHAT_VISITOR
+WIDGET_JS = "/widget.js"  # served at the root: the snippet sites paste is short
 
 
 def agent_path(route: str, agent_id) -> str:

@@ -14,7 +14,17 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from crm_app.api import auth, export, files, forms, imports, oidc, public_chat, public_forms
+from crm_app.api import (
+    auth,
+    chat,
+    export,
+    files,
+    forms,
+    imports,
+    oidc,
+    public_chat,
+    public_forms,
+)
 from crm_app.api.body_limit import BodyLimit
 from crm_app.api.deps import service_error_handler
 from crm_app.services.errors import ServiceError
@@ -37,6 +47,8 @@ def build_api() -> FastAPI:
         forms.agent_router,
         public_forms.router,
         public_chat.router,
+        chat.router,
+        chat.widget_router,
     ):
         api.include_router(router)
     api.add_exception_handler(ServiceError, service_error_handler)

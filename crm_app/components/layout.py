@@ -180,6 +180,13 @@ def _navigation(in_drawer: bool) -> rx.Component:
                     in_drawer,
                 ),
                 _nav_link(
+                    "Playground",
+                    "message-circle",
+                    routes.agent_path(routes.PLAYGROUND, agent_id),
+                    path.contains("/playground"),
+                    in_drawer,
+                ),
+                _nav_link(
                     "Settings",
                     "sliders-horizontal",
                     routes.agent_path(routes.CRM_SETTINGS, agent_id),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
-from crm_app.components.kit import confirm_dialog, form_dialog, labelled
+from crm_app.components.kit import confirm_dialog, dialog, dialog_footer, form_dialog, labelled
 from crm_app.components.layout import ACCENT, dashboard, empty_state, field_error, page_header
 from crm_app.services.stages import region_choices
 from crm_app.state.agents import AgentsState as S
@@ -79,6 +79,13 @@ def _agent_card(agent: rx.Var) -> rx.Component:
                     href=agent.crm_href,
                     underline="none",
                 ),
+                rx.button(
+                    rx.icon("share-2", size=14),
+                    "Share",
+                    size="2",
+                    variant="soft",
+                    on_click=S.start_share(agent_id),
+                ),
                 rx.cond(
                     S.can_manage,
                     rx.hstack(
@@ -101,6 +108,7 @@ def _agent_card(agent: rx.Var) -> rx.Component:
                 ),
                 spacing="2",
                 width="100%",
+                wrap="wrap",
                 padding_top="4px",
             ),
             spacing="3",
@@ -264,6 +272,83 @@ def _delete_dialog() -> rx.Component:
     )
 
 
+def _snippet(label: str, hint: str, value, which: str) -> rx.Component:
+    return labelled(
+        label,
+        rx.hstack(
+            rx.code(
+                value,
+                variant="soft",
+                color_scheme="gray",
+                size="1",
+                style={
+                    "display": "block",
+                    "white_space": "pre-wrap",
+                    "word_break": "break-all",
+                    "padding": "8px 10px",
+                    "flex": "1",
+                    "min_width": "0",
+                },
+            ),
+            rx.button(
+                rx.icon("copy", size=14),
+                "Copy",
+                size="1",
+                variant="soft",
+                on_click=S.copy_snippet(which),
+                aria_label="Copy " + label.lower(),
+                flex_shrink="0",
+            ),
+            align="start",
+            spacing="2",
+            width="100%",
+        ),
+        hint=hint,
+    )
+
+
+def _share_dialog() -> rx.Component:
+    return dialog(
+        "Share " + S.share_name,
+        rx.vstack(
+            rx.cond(
+                ~S.share_public,
+                rx.callout(
+                    "This agent is not open to the public: its page and widget tell visitors "
+                    "so until it is Public · Use for Free. Team members can try it in the "
+                    "Playground.",
+                    icon="lock",
+                    color_scheme="amber",
+                    size="1",
+                    width="100%",
+                ),
+            ),
+            _snippet(
+                "Chat page", "A page of its own, for links and QR codes.", S.share_link, "link"
+            ),
+            _snippet(
+                "Chat widget",
+                "Paste before </body> on your website: a chat button appears in the bottom-right corner.",
+                S.share_script,
+                "script",
+            ),
+            _snippet(
+                "Inline chat (iframe)",
+                "The chat inside your page, where you place it.",
+                S.share_iframe,
+                "iframe",
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        dialog_footer(cancel="Close"),
+        open=S.share_open,
+        on_open_change=S.set_open("share_open"),
+        description="Let visitors chat with this agent on its page or on your own website.",
+        max_width="600px",
+    )
+
+
 # ---------------------------------------------------------------- page
 
 
@@ -287,6 +372,7 @@ def page() -> rx.Component:
         _create_dialog(),
         _rename_dialog(),
         _delete_dialog(),
+        _share_dialog(),
     )
 
 

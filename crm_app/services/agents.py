@@ -358,6 +358,8 @@ def list_agents(session: Session, actor: Actor) -> list[dict]:
             "region": a.phone_region,
             "welcome_message": a.welcome_message,
             "contacts": counts.get(a.id, 0),
+            "visibility": a.visibility,
+            "access_mode": a.access_mode,
         }
         for a in agents
     ]

@@ -8,6 +8,7 @@ sidebar's agent switcher shows the new list.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import reflex as rx
@@ -15,6 +16,7 @@ import reflex as rx
 from crm_app import routes
 from crm_app.services import agents as agent_service
 from crm_app.services.stages import region_name
+from crm_app.settings import get_settings
 from crm_app.state.base import AppState, DialogFlags, shows_errors
 from crm_app.state.ids import as_int
 
@@ -32,6 +34,8 @@ class AgentCard:
     contacts_label: str
     public_path: str
     crm_href: str
+    playground_href: str = ""
+    open_to_public: bool = False  # Public · Use for Free: the chat page and widget answer
 
     @classmethod
     def of(cls, agent: dict) -> AgentCard:
@@ -46,6 +50,9 @@ class AgentCard:
             contacts_label=f"{count:,} contact{'s' if count != 1 else ''}",
             public_path=f"/a/{agent['slug']}",
             crm_href=routes.agent_path(routes.CONTACTS, agent["id"]),
+            playground_href=routes.agent_path(routes.PLAYGROUND, agent["id"]),
+            open_to_public=agent.get("visibility") == "Public"
+            and agent.get("access_mode") == "Use for Free",
         )
 
 
@@ -69,6 +76,14 @@ class AgentsState(DialogFlags, AppState):
     rename_id: int = 0
     rename_value: str = ""
     rename_error: str = ""
+
+    # Share dialog (chat link, widget and iframe snippets)
+    share_open: bool = False
+    share_name: str = ""
+    share_link: str = ""
+    share_script: str = ""
+    share_iframe: str = ""
+    share_public: bool = False
 
     # Delete dialog
     delete_open: bool = False
@@ -202,6 +217,38 @@ class AgentsState(DialogFlags, AppState):
             self._reload(session, actor)
         self.rename_open = False
         return [rx.toast.success(f"Renamed to {name}."), AppState.load_shell]
+
+    # ------------------------------------------------------------------ share
+
+    @rx.event
+    def start_share(self, agent_id: int):
+        card = self._card_by_id(agent_id)
+        if card is None:
+            return rx.toast.error("Agent not found.")
+        base = get_settings().base_url
+        link = base + card.public_path
+        self.share_name, self.share_link, self.share_public = card.name, link, card.open_to_public
+        self.share_script = (
+            f'<script src="{base}{routes.WIDGET_JS}" data-agent="{card.slug}" async></script>'
+        )
+        title = html.escape(f"Chat with {card.name}", quote=True)
+        self.share_iframe = (
+            f'<iframe src="{link}?embed=1" title="{title}" allow="clipboard-write" '
+            'style="width:100%;max-width:420px;height:640px;border:1px solid #ddd;'
+            'border-radius:12px"></iframe>'
+        )
+        self.share_open = True
+
+    @rx.event
+    def copy_snippet(self, which: str):
+        text = {
+            "link": self.share_link,
+            "script": self.share_script,
+            "iframe": self.share_iframe,
+        }.get(str(which), "")
+        if not text:
+            return
+        return [rx.set_clipboard(text), rx.toast.success("Copied to the clipboard")]
 
     # ------------------------------------------------------------------ delete
 
