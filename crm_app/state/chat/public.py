@@ -44,13 +44,22 @@ class PublicChatState(ChatCore, rx.State):
     def _slug(self) -> str:
         return route_param(self.router, "slug")
 
+    def _query(self, name: str) -> str:
+        return str(self.router.url.query_parameters.get(name, ""))
+
+    def _cookie_header(self) -> str:
+        return self.router.headers.cookie or ""
+
+    def _ip(self) -> str:
+        return self.router.session.client_ip or ""
+
     def _who(self) -> Who:
         if self.view != "open" or not self._agent_id or not self._visitor_key:
             raise NotFound("This chat is not available.")
         with session_scope(read_only=True) as session:  # the agent may have closed since
             if not visitors.public_agent(session, self._slug()).available:
                 raise NotFound("This agent is not open to the public any more.")
-        return Who(self._agent_id, self._visitor_key, None, self.router.session.client_ip or "")
+        return Who(self._agent_id, self._visitor_key, None, self._ip())
 
     def _identity(self):
         """(visitor key, the browser call that stores a new token, or None)."""
@@ -60,7 +69,7 @@ class PublicChatState(ChatCore, rx.State):
                 token = visitors.new_visitor_token()
                 self.embed_token = token
             return visitors.visitor_key(token), None
-        token = visitor_cookie.token_from_cookie_header(self.router.headers.cookie)
+        token = visitor_cookie.token_from_cookie_header(self._cookie_header())
         if visitors.valid_token(token):
             return visitors.visitor_key(token), None
         if self._visitor_key:  # this tab made one already (its cookie may still be on its way)
@@ -76,9 +85,8 @@ class PublicChatState(ChatCore, rx.State):
 
     @rx.event
     def load(self):
-        query = self.router.url.query_parameters
-        self.embed = query.get("embed", "") == "1"
-        self.closable = self.embed and query.get("close", "") == "1"
+        self.embed = self._query("embed") == "1"
+        self.closable = self.embed and self._query("close") == "1"
         self.chat_ready, self.error, self.replying = False, "", False
         try:
             with session_scope() as session:
