@@ -12,7 +12,7 @@ import threading
 import urllib.request
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, _free_port
 from tests.e2e.helpers import live_db, open_page, screenshot, sign_in
@@ -146,7 +146,8 @@ def test_markup_in_messages_is_shown_as_text(page, live_app, clinic, monkeypatch
             Message(
                 conversation_id=conversation.id,
                 role="agent",
-                content=XSS + "\n\n![tracker](http://127.0.0.1:9/pixel.png) [site](javascript:alert(1))",
+                content=XSS
+                + "\n\n![tracker](http://127.0.0.1:9/pixel.png) [site](javascript:alert(1))",
             )
         )
     open_page(page, live_app.url(f"/a/{clinic['slug']}"))
