@@ -164,7 +164,7 @@ class ChatCore(rx.State, mixin=True):
 
     def _start(self, session, who: Who):
         return conversations.start_conversation(
-            session, who.agent_id, who.visitor_key, member=who.member
+            session, who.agent_id, who.visitor_key, member=who.member, ip=who.ip
         )
 
     # ------------------------------------------------------------------ loading
@@ -173,7 +173,9 @@ class ChatCore(rx.State, mixin=True):
         return [ChatLine(id=0, role="agent", content=self.welcome)] if self.welcome else []
 
     def _fill_chats(self, session, who: Who, *, open_latest: bool) -> None:
-        summaries = conversations.list_conversations(session, who.agent_id, who.visitor_key)
+        summaries = conversations.list_conversations(
+            session, who.agent_id, who.visitor_key, member=who.member
+        )
         self.chats = [item_of(s) for s in summaries]
         if open_latest and self.chats:
             self._open(session, who, self.chats[0].id)
@@ -181,7 +183,9 @@ class ChatCore(rx.State, mixin=True):
             self._reset()
 
     def _open(self, session, who: Who, conversation_id: int) -> None:
-        views = conversations.messages(session, who.agent_id, who.visitor_key, conversation_id)
+        views = conversations.messages(
+            session, who.agent_id, who.visitor_key, conversation_id, member=who.member
+        )
         self.conversation_id = conversation_id
         self.lines = [line_of(v) for v in views if v.role in ("visitor", "agent", "member")]
         self.error, self.captured = "", []
@@ -230,7 +234,9 @@ class ChatCore(rx.State, mixin=True):
         try:
             who = self._who()
             with session_scope() as session:
-                conversations.set_feedback(session, who.agent_id, who.visitor_key, message_id, new)
+                conversations.set_feedback(
+                    session, who.agent_id, who.visitor_key, message_id, new, member=who.member
+                )
         except ServiceError as error:
             self.error = error.message
             return

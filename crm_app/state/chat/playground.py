@@ -13,6 +13,7 @@ from crm_app.db import session_scope
 from crm_app.services import access
 from crm_app.services.errors import NotFound
 from crm_app.state.base import AppState, shows_errors
+from crm_app.state.chat.backend import visitors
 from crm_app.state.chat.core import ChatCore, Who
 
 
@@ -25,7 +26,7 @@ class PlaygroundState(ChatCore, AppState):
         with session_scope(read_only=True) as session:
             actor = self.actor(session)
             access.require_agent(session, actor, agent_id)
-        return Who(agent_id, f"member:{actor.user_id}", actor, self._client_ip())
+        return Who(agent_id, visitors.member_key(actor.user_id), actor, self._client_ip())
 
     @rx.event
     @shows_errors

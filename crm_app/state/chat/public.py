@@ -56,9 +56,6 @@ class PublicChatState(ChatCore, rx.State):
     def _who(self) -> Who:
         if self.view != "open" or not self._agent_id or not self._visitor_key:
             raise NotFound("This chat is not available.")
-        with session_scope(read_only=True) as session:  # the agent may have closed since
-            if not visitors.public_agent(session, self._slug()).available:
-                raise NotFound("This agent is not open to the public any more.")
         return Who(self._agent_id, self._visitor_key, None, self._ip())
 
     def _identity(self):

@@ -12,7 +12,6 @@ import reflex as rx
 from crm_app import db
 from crm_app.models import Agent, Membership, User
 from crm_app.services import agents, sessions, visitor_cookie
-from crm_app.services.errors import NotFound
 from crm_app.state.base import AppState
 from crm_app.state.chat import core
 from crm_app.state.chat.backend import conversations, visitors
@@ -79,7 +78,9 @@ def test_a_returning_visitor_sees_their_latest_conversation_and_list(world, monk
     key = visitors.visitor_key(token)
     with db.session_scope() as s:
         first = conversations.start_conversation(s, world["public"], key)
-        conversations.start_conversation(s, world["public"], "someone-else")
+        conversations.start_conversation(
+            s, world["public"], visitors.visitor_key(visitors.new_visitor_token())
+        )
     state = _public(monkeypatch, "front-desk", cookie=f"{visitor_cookie.COOKIE_NAME}={token}")
     assert state.load() is None  # the cookie is there: no new ticket
     assert [c.id for c in state.chats] == [first.id]
@@ -88,7 +89,9 @@ def test_a_returning_visitor_sees_their_latest_conversation_and_list(world, monk
 
 def test_a_conversation_of_another_visitor_does_not_open(world, monkeypatch):
     with db.session_scope() as s:
-        theirs = conversations.start_conversation(s, world["public"], "someone-else").id
+        theirs = conversations.start_conversation(
+            s, world["public"], visitors.visitor_key(visitors.new_visitor_token())
+        ).id
     state = _public(monkeypatch, "front-desk")
     state.load()
     state.open_chat(theirs)
@@ -123,13 +126,13 @@ def test_private_and_unknown_agents_offer_no_chat(world, monkeypatch, slug, view
 
 
 def test_the_page_stops_when_the_agent_becomes_private(world, monkeypatch):
-    state = _public(monkeypatch, "front-desk")
+    state = _public(monkeypatch, "front-desk", query={"embed": "1"})
     state.load()
     with db.session_scope() as s:
+        chat = conversations.start_conversation(s, world["public"], state._visitor_key).id
         s.get(Agent, world["public"]).visibility = "Private"
-    with pytest.raises(NotFound) as raised:
-        state._who()
-    assert "not open to the public" in str(raised.value)
+    state.open_chat(chat)
+    assert state.conversation_id == 0 and state.error == "This conversation is not available."
 
 
 def test_feedback_toggles_on_the_visitors_own_agent_message(world, monkeypatch):
@@ -172,7 +175,7 @@ def _playground(monkeypatch, token: str, agent_id: int):
 def test_the_playground_is_for_the_agents_members_only(world, monkeypatch):
     mine = _playground(monkeypatch, world["owner"], world["private"])
     assert mine.load_error == "" and mine.agent_name == "Back Office"
-    assert mine._who().visitor_key.startswith("member:")
+    assert mine._who().visitor_key == visitors.member_key(mine._who().member.user_id)
     assert _playground(monkeypatch, world["outsider"], world["private"]).load_error
     assert _playground(monkeypatch, world["staff"], world["private"]).load_error
 
