@@ -4,6 +4,7 @@
 import reflex as rx
 
 from crm_app.api import build_api
+from crm_app.api.embed import ChatPageStorageGuard
 from crm_app.api.frames import FrameGuard
 from crm_app.api.origins import RefuseForeignOrigins, use_public_cors
 from crm_app.pages import register_all
@@ -22,7 +23,7 @@ class App(rx.App):
 
 API = build_api()
 app = App(
-    api_transformer=[API, RefuseForeignOrigins, FrameGuard],
+    api_transformer=[API, RefuseForeignOrigins, FrameGuard, ChatPageStorageGuard],
     stylesheets=["/styles.css"],
     head_components=[rx.script(src="/input-modality.js")],
 )

@@ -242,7 +242,7 @@ def test_the_widget_snippet_works_on_another_site(browser, live_app, clinic, oth
 
 def test_the_playground_is_a_test_chat_for_members(page, live_app, clinic):
     sign_in(page, live_app, clinic["email"])
-    open_page(page, live_app.url(f"/agents/{clinic['agent_id']}/playground"))
+    page.goto(live_app.url(f"/agents/{clinic['agent_id']}/playground"))
     expect(page.get_by_text("Test conversation — nothing is saved to contacts.")).to_be_visible()
     expect(page.get_by_text("Hi! I'm the receptionist.")).to_be_visible()
     _send(page, "Hi, I'm Maya Lopez, my email is maya.lopez@example.com")
