@@ -193,14 +193,30 @@ def test_only_public_pages_may_be_framed(live_app, clinic):
     assert "max-age" in widget.get("Cache-Control", "")
 
 
-def test_the_widget_snippet_works_on_another_site(browser, live_app, clinic, other_site):
-    directory, site = other_site
+def _widget_page(directory, live_app, clinic) -> None:
     (directory / "index.html").write_text(
-        "<!doctype html><html><head><title>Seaside Clinic</title></head><body>"
+        "<!doctype html><html><head><title>Seaside Clinic</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
         "<h1>Seaside Clinic</h1><p>Welcome to our website.</p>"
         f'<script src="{live_app.base_url}/widget.js" data-agent="{clinic["slug"]}" async></script>'
         "</body></html>"
     )
+
+
+def _open_widget(page, url: str):
+    page.goto(url)
+    page.get_by_role("button", name="Chat with us").click()
+    frame = page.frame_locator("iframe[title='Chat with us']")
+    expect(frame.get_by_role("textbox", name="Message")).to_be_visible(timeout=30_000)
+    return frame
+
+
+def test_the_widget_snippet_works_on_another_site(browser, live_app, clinic, other_site):
+    """The site is 127.0.0.1, the chat localhost: a third-party iframe, which this
+    Chromium (like Chrome's Incognito windows) denies any storage — the page falls back to
+    memory (api/embed.py) and the chat still works."""
+    directory, site = other_site
+    _widget_page(directory, live_app, clinic)
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     try:
@@ -209,26 +225,20 @@ def test_the_widget_snippet_works_on_another_site(browser, live_app, clinic, oth
         page.on(
             "request", lambda r: widget_requests.append(r) if r.url.endswith("/widget.js") else None
         )
-        page.goto(f"{site}/index.html")
-        launcher = page.get_by_role("button", name="Chat with us")
-        launcher.click()
+        frame = _open_widget(page, f"{site}/index.html")
         assert widget_requests and widget_requests[0].headers.get("origin") is None
-
-        frame = page.frame_locator("iframe[title='Chat with us']")
-        expect(frame.get_by_text("Hi! I'm the receptionist.")).to_be_visible(timeout=30_000)
+        chat = next(f for f in page.frames if "/a/" in f.url)
+        assert chat.evaluate("!(window.localStorage instanceof Storage)")  # the stand-in
+        expect(frame.get_by_text("Hi! I'm the receptionist.")).to_be_visible()
         _send(frame, "Do you take walk-ins?")
         expect(frame.locator(".crm-chat-visitor")).to_have_count(1)
         expect(_agent_messages(frame)).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
         screenshot(page, "chat-widget-desktop")
 
-        # Inside the iframe the visitor is remembered in its own storage, not a cookie.
-        chat_frame = next(f for f in page.frames if "/a/" in f.url)
-        assert chat_frame.evaluate("localStorage.getItem('crm_chat_visitor')")
         # The close button inside the chat closes the panel (a message to this page).
         frame.get_by_role("button", name="Close chat").click()
         expect(page.locator("iframe[title='Chat with us']")).to_be_hidden()
-        launcher = page.get_by_role("button", name="Chat with us")
-        launcher.click()
+        page.get_by_role("button", name="Chat with us").click()
         expect(frame.get_by_text("Do you take walk-ins?")).to_be_visible()
 
         # A phone: the panel covers the screen.
@@ -236,6 +246,37 @@ def test_the_widget_snippet_works_on_another_site(browser, live_app, clinic, oth
         box = page.locator("iframe[title='Chat with us']").bounding_box()
         assert box and box["width"] == PHONE["width"] and box["height"] == PHONE["height"]
         screenshot(page, "chat-widget-phone")
+    finally:
+        context.close()
+
+
+def test_the_widget_remembers_a_visitor_in_the_iframes_own_storage(
+    browser, live_app, clinic, other_site
+):
+    """Where the iframe may use storage (here: a site on another port of the same host, so
+    no third-party blocking applies), it keeps the visitor's token in its own localStorage,
+    not in a cookie, and a returning visitor sees the earlier conversation."""
+    directory, site = other_site
+    _widget_page(directory, live_app, clinic)
+    site = site.replace("127.0.0.1", "localhost")
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        frame = _open_widget(page, f"{site}/index.html")
+        chat = next(f for f in page.frames if "/a/" in f.url)
+        assert chat.evaluate("window.localStorage instanceof Storage")  # the real storage
+        stored = chat.wait_for_function("localStorage.getItem('crm_chat_visitor')").json_value()
+        _send(frame, "Is there parking nearby?")
+        expect(_agent_messages(frame)).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
+        page.close()
+
+        again = context.new_page()
+        frame = _open_widget(again, f"{site}/index.html")
+        expect(frame.get_by_text("Is there parking nearby?")).to_be_visible()
+        chat = next(f for f in again.frames if "/a/" in f.url)
+        assert chat.evaluate("localStorage.getItem('crm_chat_visitor')") == stored
+        assert not [c for c in context.cookies() if c["name"] == "crm_chat_visitor"]
     finally:
         context.close()
 
