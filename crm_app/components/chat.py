@@ -363,6 +363,13 @@ def composer(S) -> rx.Component:
 
 # ---------------------------------------------------------------- header controls
 
+_ELLIPSIS = {
+    "white_space": "nowrap",
+    "overflow": "hidden",
+    "text_overflow": "ellipsis",
+    "max_width": "100%",
+}
+
 
 def chats_menu(S) -> rx.Component:
     """The visitor's earlier conversations (same browser), newest first."""
@@ -390,27 +397,13 @@ def chats_menu(S) -> rx.Component:
                 rx.foreach(
                     S.chats,
                     lambda c: rx.dropdown_menu.item(
-                        rx.vstack(
-                            rx.hstack(
-                                rx.text(c.title, size="2", weight="medium", trim="both"),
-                                rx.spacer(),
-                                rx.text(c.when, size="1", color=rx.color("gray", 10)),
-                                width="100%",
-                                spacing="3",
+                        rx.box(
+                            rx.el.div(c.title, style=_ELLIPSIS | {"font_weight": "500"}),
+                            rx.el.div(
+                                c.when + " · " + c.preview,
+                                style=_ELLIPSIS
+                                | {"font_size": "12px", "color": rx.color("gray", 10)},
                             ),
-                            rx.text(
-                                c.preview,
-                                size="1",
-                                color=rx.color("gray", 10),
-                                trim="both",
-                                style={
-                                    "white_space": "nowrap",
-                                    "overflow": "hidden",
-                                    "text_overflow": "ellipsis",
-                                    "max_width": "100%",
-                                },
-                            ),
-                            spacing="0",
                             width="100%",
                             min_width="0",
                         ),
@@ -422,7 +415,8 @@ def chats_menu(S) -> rx.Component:
                         ),
                     ),
                 ),
-                width="min(320px, 90vw)",
+                width="min(320px, calc(100vw - 24px))",
+                overflow_x="hidden",
                 max_height="60vh",
                 overflow_y="auto",
                 align="end",
