@@ -151,6 +151,13 @@ def _navigation(in_drawer: bool) -> rx.Component:
                     in_drawer,
                 ),
                 _nav_link(
+                    "Playground",
+                    "message-circle",
+                    routes.agent_path(routes.PLAYGROUND, agent_id),
+                    path.contains("/playground"),
+                    in_drawer,
+                ),
+                _nav_link(
                     "Agent settings",
                     "settings",
                     routes.agent_path(routes.AGENT_SETTINGS, agent_id),
@@ -177,13 +184,6 @@ def _navigation(in_drawer: bool) -> rx.Component:
                     "zap",
                     routes.agent_path(routes.AUTOMATIONS, agent_id),
                     path.contains("/crm/automations"),
-                    in_drawer,
-                ),
-                _nav_link(
-                    "Playground",
-                    "message-circle",
-                    routes.agent_path(routes.PLAYGROUND, agent_id),
-                    path.contains("/playground"),
                     in_drawer,
                 ),
                 _nav_link(
