@@ -12,18 +12,6 @@ from crm_app.services.security import new_token
 OWN = "http://localhost:3000"  # CRM_BASE_URL's default
 
 
-@pytest.fixture(scope="module")
-def asgi_app():
-    from crm_app.crm_app import app
-
-    compile_ = app._compile
-    app._compile = lambda *args, **kwargs: None
-    try:
-        return app()
-    finally:
-        app._compile = compile_
-
-
 @pytest.fixture()
 def client(asgi_app, db_env):
     with TestClient(asgi_app, base_url=OWN) as c:

@@ -16,19 +16,6 @@ OWN = "http://localhost:3000"  # CRM_BASE_URL's default
 FOREIGN = ("http://localhost:8000", "http://127.0.0.1:3001", "https://evil.example", "null")
 
 
-@pytest.fixture(scope="module")
-def asgi_app():
-    """The backend app `reflex run` serves, without compiling the front end."""
-    from crm_app.crm_app import app
-
-    compile_ = app._compile
-    app._compile = lambda *args, **kwargs: None
-    try:
-        return app()
-    finally:
-        app._compile = compile_
-
-
 @pytest.fixture()
 def member(db_env):
     with db.session_scope() as s:
