@@ -10,9 +10,10 @@ GET  /widget.js         — the embeddable widget: any site may load it (a plain
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
-from pydantic import BaseModel, Field
 
 from crm_app import routes
 from crm_app.api.deps import NO_STORE, from_our_pages
@@ -23,15 +24,17 @@ router = APIRouter(prefix=routes.API_CHAT, tags=["chat"])
 widget_router = APIRouter(tags=["chat"])
 
 
-class VisitorTicket(BaseModel):
-    ticket: str = Field(default="", max_length=400)
-
-
 @router.post(routes.CHAT_VISITOR, response_model=None)
-def set_visitor_cookie(request: Request, body: VisitorTicket) -> Response:
+async def set_visitor_cookie(request: Request) -> Response:
+    """Body: {"ticket": "..."} (read by hand: anything else is a plain 400)."""
     if not from_our_pages(request):
         return PlainTextResponse("Only the chat page may do this.", status_code=403)
-    token = visitor_cookie.redeem_ticket(body.ticket)
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    ticket = body.get("ticket") if isinstance(body, dict) else None
+    token = visitor_cookie.redeem_ticket(ticket) if isinstance(ticket, str) else None
     if not token:  # signed by the chat state: its token is one new_visitor_token made
         return PlainTextResponse("This ticket is not valid.", status_code=400, headers=NO_STORE)
     response = Response(status_code=204, headers=NO_STORE)
