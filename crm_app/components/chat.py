@@ -404,8 +404,8 @@ def chats_menu(S) -> rx.Component:
                                 style=_ELLIPSIS
                                 | {"font_size": "12px", "color": rx.color("gray", 10)},
                             ),
-                            width="100%",
-                            min_width="0",
+                            # A fixed width: Radix sizes menu items to their content.
+                            width="min(280px, calc(100vw - 64px))",
                         ),
                         on_select=S.open_chat(c.id),
                         height="auto",
