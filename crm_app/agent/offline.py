@@ -10,8 +10,10 @@ and then the reply as word-sized `TextDelta`s so the UI streams it like a provid
    a revised answer wins over everything below;
 3. otherwise greets back, says "you're welcome", or gives a helpful fallback naming the agent;
 4. asks for the next missing *required* Allow-for-AI field, one at a time, with the field's AI
-   hint (a hint written as a question is used as the question). A field the agent asked for
-   last turn and did not get is not asked again straight away (no nagging).
+   hint (a hint written as a question is used as the question); then, while neither an email
+   nor a mobile number is known, for either (without one the chat cannot become a contact).
+   A field the agent asked for last turn and did not get is not asked again straight away
+   (no nagging).
 
 The welcome message is stored by the chat service when a conversation starts: not here.
 """
@@ -134,6 +136,15 @@ def next_question(
     for spec in fields:
         if spec.required and not _filled(known.get(spec.key)) and spec.key not in just_asked:
             return question_for(spec)
+    # The team can only follow up (and the chat only becomes a contact) with an email or a
+    # mobile number: ask for either while neither is known.
+    reach = [f for f in fields if f.key in ("email", "phone")]
+    unknown = not any(_filled(known.get(f.key)) for f in reach)
+    if reach and unknown and not just_asked & {f.key for f in reach}:
+        return (
+            "So the team can get back to you, could you share your "
+            f"{_or_list([_lower(f.label) for f in reach])}?"
+        )
     return None
 
 
