@@ -1,9 +1,9 @@
 """What happens automatically when a contact is created.
 
 `decide_on_create` runs inside the single contact-creation transaction
-(services/contacts.py `_create`) for every source, before the contact is inserted. It
-decides the starting stage and the Primary/Secondary Admin of the new contact and one
-Activity line per decision saying which rule (and which round-robin turn) chose it.
+(services/contact_create.py `create_contact`) for every source, before the contact is
+inserted. It decides the starting stage and the Primary/Secondary Admin of the new contact
+and one Activity line per decision saying which rule (and which round-robin turn) chose it.
 
 Rules are kept per agent and creation method: `manual` (sources Manual, Import — the
 creating member is the "creator") and `captured` (Chat, Form, API, Payment). With no rule

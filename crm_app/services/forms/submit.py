@@ -16,7 +16,8 @@ from sqlmodel import Session
 from crm_app.models import Agent, ContactField, Form, FormSubmission, utcnow
 from crm_app.services import events, settings_cache, spam
 from crm_app.services import files as file_service
-from crm_app.services.contacts import ACTIVITY_INSERT, save_contact
+from crm_app.services.contact_create import ACTIVITY_INSERT
+from crm_app.services.contacts import save_contact
 from crm_app.services.errors import RateLimited, ValidationError
 from crm_app.services.file_cleanup import remove_after_rollback, unlink_quietly
 from crm_app.services.forms.answers import answer_value, payload_size
