@@ -109,14 +109,20 @@ def read_code_from_mailbox(
 # ------------------------------------------------------------------ navigation
 
 
+def _page_key(url: str) -> str:
+    """A page's URL without fragment or trailing slash (the app may add one on load)."""
+    return url.split("#", 1)[0].rstrip("/")
+
+
 def open_page(page: Page, url: str) -> Page:
     """Load `url` and wait until the app's websocket delivered its first state update,
     so typing and clicking reach the Python event handlers. The socket of the page being
     left is not it: right after a sign-in its opening may still be waiting to be reported."""
-    before = page.url
+    before = _page_key(page.url)
+    reload = before == _page_key(url)
 
     def of_this_page(ws) -> bool:
-        return "/_event" in ws.url and (page.url != before or before == url)
+        return "/_event" in ws.url and (reload or _page_key(page.url) != before)
 
     with page.expect_websocket(of_this_page) as ws_info:
         page.goto(url)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from crm_app.models import Agent, Membership, User
-from crm_app.services import agents, automations, fields, sessions
+from crm_app.services import agents, automations, fields, forms, principal, sessions
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
 from tests.e2e.helpers import live_db, open_page, screenshot
 
@@ -68,6 +68,10 @@ def clinic(live_app, monkeypatch):
             "org_id": owner.org_id,
             "owner_id": owner.user_id,
         }
+
+
+def _owner(s, clinic):
+    return principal.member(s, clinic["owner_id"], clinic["org_id"])
 
 
 def _sign_in(page: Page, live_app, monkeypatch, clinic, path: str) -> None:
@@ -151,3 +155,60 @@ def test_a_chat_becomes_a_contact_the_team_can_act_on(
     _send(other, "are you open on saturday mornings", 2)
     expect(other.locator(".crm-chat-agent").last).to_contain_text(REVISED)
     other.context.close()
+
+
+def test_a_form_switched_to_ask_in_chat_is_asked_and_filed(
+    browser, page: Page, live_app, clinic, monkeypatch
+):
+    # The team builds the form on its page and turns on "Ask in chat".
+    draft = {
+        "elements": [
+            {"id": "name", "type": "short_text", "label": "Your name", "maps_to": "name"},
+            {
+                "id": "phone",
+                "type": "phone",
+                "label": "Mobile number",
+                "required": True,
+                "maps_to": "phone",
+            },
+            {
+                "id": "visit",
+                "type": "dropdown",
+                "label": "Reason for the visit",
+                "options": ["Cleaning", "Check-up", "Toothache"],
+                "required": True,
+            },
+        ],
+        "settings": {"title": "New patient"},
+    }
+    with live_db(live_app, monkeypatch) as s:
+        owner = _owner(s, clinic)
+        form = forms.create_form(s, owner, clinic["agent_id"], "New patient")
+        forms.save_draft(s, owner, clinic["agent_id"], form.id, draft)
+        form_id = form.id
+    builder = f"/agents/{clinic['agent_id']}/crm/forms/{form_id}"
+    _sign_in(page, live_app, monkeypatch, clinic, builder)
+    page.get_by_role("tab", name="Settings").click()
+    switch = page.get_by_role("switch", name="Ask in chat")
+    switch.click()
+    expect(switch).to_be_checked()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text("Published. Your form is live.")).to_be_visible()
+
+    # A visitor is asked its questions; a wrong answer gets the page's message.
+    visitor = _visitor_page(browser, live_app)
+    open_page(visitor, live_app.url(f"/a/{clinic['slug']}"))
+    _send(visitor, "Hello, I'd like to register as a new patient.", 2)
+    expect(visitor.locator(".crm-chat-agent").last).to_contain_text("(1/3) Your name")
+    _send(visitor, "Ana Ruiz", 3)
+    _send(visitor, "it's 555", 4)
+    expect(visitor.locator(".crm-chat-agent").last).to_contain_text("Enter a valid phone number")
+    _send(visitor, "(415) 555-0188", 5)
+    _send(visitor, "a toothache, sadly", 6)
+    screenshot(visitor, "journey-form-in-chat-phone")
+    visitor.context.close()
+
+    # Filed like a submission from the page: in the form's Submissions, with its contact.
+    open_page(page, live_app.url(f"{builder}/submissions"))
+    row = page.get_by_role("row").filter(has_text="Ana Ruiz")
+    expect(row).to_contain_text("Toothache")

@@ -19,7 +19,6 @@ from sqlmodel import Session, select
 from crm_app.models import Agent, Conversation, Message, utcnow
 from crm_app.services import rate_limits
 from crm_app.services.access import require_agent
-from crm_app.services.chat import form_walk
 from crm_app.services.chat.visitors import is_visitor_key, member_key, require_available
 from crm_app.services.errors import NotFound, RateLimited, ValidationError
 from crm_app.services.principal import Principal
@@ -212,17 +211,8 @@ def start_conversation(
     )
     session.add(welcome)
     session.flush()
-    form_walk.begin_form(session, agent, conv, now)
-    last = (
-        conv.form_walk
-        and session.exec(
-            select(Message.content)
-            .where(Message.conversation_id == conv.id)
-            .order_by(Message.id.desc())
-        ).first()
-    )
     return ConversationSummary(
-        id=conv.id, title="", last_at=now, preview=_preview(last or agent.welcome_message)
+        id=conv.id, title="", last_at=now, preview=_preview(agent.welcome_message)
     )
 
 

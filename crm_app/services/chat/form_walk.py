@@ -1,8 +1,10 @@
 """A form asked in the chat: the conversation side of services/forms/chat.py.
 
-When a conversation starts and the agent has a published form with "Ask in chat" on, the
-agent's first question of that form follows its welcome message, and the walk is kept on the
-conversation (`form_id`, `form_walk`). While the walk is asking, each visitor message is the
+When the visitor's first message arrives and the agent has a published form with "Ask in
+chat" on, the agent answers with the form's first question (the chat page starts a
+conversation only when the visitor first writes, so a question stored with the welcome
+would never have been seen), and the walk is kept on the conversation (`form_id`,
+`form_walk`). While the walk is asking, each visitor message is the
 answer to the current question: checked with the public page's rules, re-asked when wrong,
 and the last answer files the submission through the one submission path, linked to the
 conversation (and the conversation to the submission's contact). No reply engine is
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from crm_app.models import Agent, Conversation, Message
 from crm_app.services.errors import ServiceError
@@ -27,19 +29,18 @@ MSG_TEST_DONE = "Test: your answers would be submitted now (the Playground files
 MSG_SENT = "Thank you! Your answers have been sent."
 
 
-def begin_form(session: Session, agent: Agent, conv: Conversation, now: datetime) -> None:
-    """Ask the agent's chat form, if it has one, right after the welcome message."""
+def _begin_form(session: Session, agent: Agent, conv: Conversation) -> str | None:
+    """On the visitor's first message: start the agent's chat form, if it has one, and
+    return its first question (None: no form, the engine answers)."""
+    conv.form_walk = {"state": "none"}  # tried once per conversation
+    session.add(conv)
     form = form_chat.chat_form(session, agent.id)
-    if form is None:
-        return
-    schema = form_chat.form_schema(session, {"slug": form.slug})
+    schema = form_chat.form_schema(session, {"slug": form.slug}) if form is not None else None
     if not schema or not form_chat.questions(schema):
-        return
+        return None
     step = form_chat.begin(form, schema)
     conv.form_id, conv.form_walk = form.id, step.walk
-    session.add(conv)
-    session.add(Message(conversation_id=conv.id, role="agent", content=step.reply, created_at=now))
-    session.flush()
+    return step.reply
 
 
 def form_reply(
@@ -47,6 +48,8 @@ def form_reply(
 ) -> str | None:
     """The agent's reply when the conversation is in a form walk (None: the engine answers)."""
     walk = dict(conv.form_walk or {})
+    if not walk and _first_visitor_message(session, conv):
+        return _begin_form(session, agent, conv)
     if walk.get("state") != ASKING:
         return None
     schema = form_chat.form_schema(session, walk)
@@ -72,3 +75,12 @@ def form_reply(
     if result.contact_id and not conv.contact_id:
         conv.contact_id = result.contact_id
     return result.success_message or MSG_SENT
+
+
+def _first_visitor_message(session: Session, conv: Conversation) -> bool:
+    said = session.exec(
+        select(func.count())
+        .select_from(Message)
+        .where(Message.conversation_id == conv.id, Message.role == "visitor")
+    ).one()
+    return said == 1

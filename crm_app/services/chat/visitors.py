@@ -85,10 +85,15 @@ def require_available(agent: Agent) -> None:
         raise PermissionDenied(REASON_MESSAGES[reason])
 
 
+_SLUG = re.compile(r"[a-z0-9-]{1,60}")
+
+
 def public_agent(session: Session, slug: str) -> PublicAgent:
     """The agent at /a/<slug>; NotFound for an unknown slug."""
-    slug = (slug or "").strip().lower()
-    agent = session.exec(select(Agent).where(Agent.slug == slug)).first() if slug else None
+    slug = slug.strip().lower() if isinstance(slug, str) else ""
+    # Only what a slug can be reaches SQL (PostgreSQL refuses NUL in text: a 500 otherwise).
+    valid = bool(_SLUG.fullmatch(slug))
+    agent = session.exec(select(Agent).where(Agent.slug == slug)).first() if valid else None
     if agent is None:
         raise NotFound("Agent not found.")
     available, reason = availability(agent)

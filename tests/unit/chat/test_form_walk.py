@@ -1,4 +1,4 @@
-"""A form asked in the chat: its first question follows the welcome, each answer is checked
+"""A form asked in the chat: its first question answers the visitor's first message, each answer is checked
 by the page's rules without calling the engine, the last one files a submission linked to
 the conversation and its contact; the Playground files nothing; "stop" hands back to the
 engine."""
@@ -65,9 +65,10 @@ def test_the_form_is_asked_and_filed_without_the_engine(world, visitor, make_fak
     form_id = _chat_form(world)
     with db.session_scope() as s:
         started = chats.start_conversation(s, world.agent_id, visitor)
-    assert "3 quick questions" in started.preview
-    assert "(1/3) Your name" in _texts(started.id)[1][1]
+    assert _texts(started.id) == [("agent", "Welcome to reception-clinic!")]
     engine = make_fake()
+    _, done = run_turn(world.agent_id, visitor, started.id, "Hi, I'm new here", engine=engine)
+    assert "3 quick questions" in done.reply.content and "(1/3) Your name" in done.reply.content
     _, done = run_turn(world.agent_id, visitor, started.id, "M", engine=engine)
     assert "Write at least 2 characters." in done.reply.content  # asked again
     run_turn(world.agent_id, visitor, started.id, "I'm Maria Lopez", engine=engine)
@@ -85,7 +86,7 @@ def test_the_form_is_asked_and_filed_without_the_engine(world, visitor, make_fak
     _, done = run_turn(world.agent_id, visitor, started.id, "Thanks!", engine=engine)
     assert len(engine.turns) == 1 and done.reply.content == "Thanks, noted."
     roles = [r for r, _ in _texts(started.id)]
-    assert roles[:2] == ["agent", "agent"] and roles[2:] == ["visitor", "agent"] * 5
+    assert roles == ["agent"] + ["visitor", "agent"] * 6
 
 
 def test_stop_hands_back_to_the_engine(world, visitor, make_fake, run_turn):
@@ -93,6 +94,7 @@ def test_stop_hands_back_to_the_engine(world, visitor, make_fake, run_turn):
     with db.session_scope() as s:
         conv_id = chats.start_conversation(s, world.agent_id, visitor).id
     engine = make_fake()
+    run_turn(world.agent_id, visitor, conv_id, "Hello", engine=engine)
     _, done = run_turn(world.agent_id, visitor, conv_id, "stop", engine=engine)
     assert done.reply.content == "No problem, I've stopped the form." and engine.turns == []
     run_turn(world.agent_id, visitor, conv_id, "When are you open?", engine=engine)
@@ -104,7 +106,7 @@ def test_the_playground_walks_the_form_but_files_nothing(world, make_fake, run_t
     key = visitors.member_key(world.owner.user_id)
     with db.session_scope() as s:
         conv_id = chats.start_conversation(s, world.agent_id, key, member=world.owner).id
-    for text in ("Test Person", "test@example.com"):
+    for text in ("Hello", "Test Person", "test@example.com"):
         run_turn(world.agent_id, key, conv_id, text, member=world.owner, engine=make_fake())
     _, done = run_turn(world.agent_id, key, conv_id, "yes", member=world.owner, engine=make_fake())
     assert done.reply.content == form_walk.MSG_TEST_DONE and done.test
@@ -113,16 +115,25 @@ def test_the_playground_walks_the_form_but_files_nothing(world, make_fake, run_t
         assert s.exec(select(func.count()).select_from(Contact)).one() == 0
 
 
-def test_no_chat_form_no_question(world, visitor):
+def test_no_chat_form_no_question(world, visitor, make_fake, run_turn):
     with db.session_scope() as s:
         conv_id = chats.start_conversation(s, world.agent_id, visitor).id
-    assert _texts(conv_id) == [("agent", "Welcome to reception-clinic!")]
+    engine = make_fake()
+    _, done = run_turn(world.agent_id, visitor, conv_id, "Hello", engine=engine)
+    assert len(engine.turns) == 1 and done.reply.content == "Thanks, noted."
+    # A form switched on later is not started in the middle of this conversation.
+    _chat_form(world)
+    run_turn(world.agent_id, visitor, conv_id, "Anyone there?", engine=engine)
+    assert len(engine.turns) == 2
 
 
-def test_deleting_the_form_keeps_the_conversation(world, visitor):
+def test_deleting_the_form_keeps_the_conversation(world, visitor, make_fake, run_turn):
     form_id = _chat_form(world)
     with db.session_scope() as s:
         conv_id = chats.start_conversation(s, world.agent_id, visitor).id
+    run_turn(world.agent_id, visitor, conv_id, "Hello", engine=make_fake())
+    with db.session_scope() as s:
+        assert s.get(Conversation, conv_id).form_id == form_id
     with db.session_scope() as s:
         forms.delete_form(s, world.owner, world.agent_id, form_id)
     with db.session_scope() as s:
