@@ -190,11 +190,21 @@ def _chat(c) -> rx.Component:
         rx.icon("messages-square", size=16, color=rx.color(ACCENT, 10), flex_shrink="0"),
         rx.vstack(
             rx.hstack(
-                rx.text(c.title, size="2", weight="medium", trim="both", truncate=True),
+                rx.text(
+                    c.title,
+                    size="2",
+                    weight="medium",
+                    white_space="nowrap",
+                    overflow="hidden",
+                    text_overflow="ellipsis",
+                    min_width="0",
+                ),
                 rx.cond(c.test, rx.badge("Playground", size="1", color_scheme="violet")),
                 spacing="2",
                 align="center",
                 min_width="0",
+                width="100%",
+                overflow="hidden",
                 height="20px",
             ),
             rx.text(

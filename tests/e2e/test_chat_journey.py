@@ -109,7 +109,7 @@ def test_a_chat_becomes_a_contact_the_team_can_act_on(
     _send(visitor, QUESTION, 4)
     first_answer = visitor.locator(".crm-chat-agent").last.inner_text()
     assert REVISED not in first_answer
-    screenshot(visitor, "journey-visitor-phone")
+    screenshot(visitor, "chat-visitor-phone", keep=True)
     visitor.context.close()
 
     # The team: the contact is there, via Chat, owned by Sam (the automation), marked.
@@ -124,7 +124,7 @@ def test_a_chat_becomes_a_contact_the_team_can_act_on(
     expect(captured.filter(has_text="+1 415-555-0134")).to_have_count(1)
     expect(captured.filter(has_text="Aetna")).to_have_count(1)
     expect(captured.filter(has_text="Maria Lopez")).to_have_count(1)
-    screenshot(page, "journey-contact-general")
+    screenshot(page, "chat-contact-captured", keep=True)
     page.get_by_role("tab", name=re.compile("^Chat Conversation")).click()
     page.get_by_role("button", name=re.compile("Hi there, my name is Maria Lopez")).first.click()
     transcript = page.get_by_role("dialog")
@@ -147,7 +147,7 @@ def test_a_chat_becomes_a_contact_the_team_can_act_on(
     dialog.get_by_role("button", name="Save revision").click()
     expect(dialog).to_have_count(0)
     expect(transcript.get_by_text("Revised", exact=True)).to_be_visible()
-    screenshot(page, "journey-history")
+    screenshot(page, "chat-history", keep=True)
 
     # The next visitor asking the same gets the revised answer.
     other = _visitor_page(browser, live_app)
