@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
-from crm_app.agent.base import ChatMessage, FieldSpec, Revision, Turn
+from crm_app.agent.base import ChatMessage, Revision, Turn
+from tests.support.chat_corpus import CORPUS_NOW, FIELD_SETS
 from tests.support.fake_llm import FakeLLM
 
-NOW = datetime(2026, 12, 3, 10, 0)  # a Thursday
-
-FIELDS = (
-    FieldSpec("name", "Name", "Text", required=True),
-    FieldSpec("email", "Email", "Email", required=True),
-    FieldSpec("phone", "Mobile Number", "Phone"),
-    FieldSpec(
-        "gender", "Gender", "Dropdown", ("Female", "Male", "Non-binary", "Prefer not to say")
-    ),
-    FieldSpec(
-        "service", "Service", "Dropdown", ("Teeth cleaning", "Whitening", "Braces", "Implants")
-    ),
-    FieldSpec("preferred_date", "Preferred date", "Date"),
-    FieldSpec("budget", "Budget", "Number"),
-    FieldSpec("newsletter", "Newsletter", "Checkbox"),
-    FieldSpec(
-        "interests",
-        "Interests",
-        "Multi-select",
-        ("Kids dentistry", "Payment plans", "Sedation", "Evening appointments"),
-    ),
-)
+# The corpus's field set and "today" (tests/support/chat_corpus.py), so both test the same agent.
+NOW = CORPUS_NOW
+FIELDS = FIELD_SETS["dental"]
 
 
 def make_turn(
