@@ -256,3 +256,13 @@ def live_db(live_app, monkeypatch):
         db.get_engine().dispose()
         settings.get_settings.cache_clear()
         db.get_engine.cache_clear()
+
+
+def sign_in_with_ticket(page: Page, live_app, monkeypatch, user, org_id: int, next_path: str):
+    """Sign `user` in to `org_id` without the emailed code: a one-time sign-in ticket issued
+    in this process, traded by the browser at /api/auth/complete as after a code."""
+    from crm_app.services import sessions
+
+    with live_db(live_app, monkeypatch) as session:
+        ticket = sessions.issue_ticket(session, user, org_id, next_path)
+    open_page(page, live_app.url(f"/api/auth/complete?ticket={ticket}"))

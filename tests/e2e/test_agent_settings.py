@@ -17,11 +17,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from crm_app.db import make_engine, session_scope
+from crm_app.db import make_engine
 from crm_app.models import Agent, Membership, Organization, User
-from crm_app.services import fields, sessions, stages
-from tests.conftest import clear_config_caches
-from tests.e2e.helpers import open_page, screenshot
+from crm_app.services import fields, stages
+from tests.e2e.helpers import open_page, screenshot, sign_in_with_ticket
 from tests.support.fake_llm import FakeLLM, Reply
 
 pytestmark = pytest.mark.e2e
@@ -48,19 +47,6 @@ def _seed(database_url: str) -> dict:
             return {"org_id": org.id, "owner": owner, "agent_id": agent.id, "slug": agent.slug}
     finally:
         engine.dispose()
-
-
-def _sign_in(page: Page, live_app, world: dict, next_path: str, monkeypatch) -> None:
-    monkeypatch.setenv("CRM_DATA_DIR", str(live_app.data_dir))
-    monkeypatch.setenv("CRM_DATABASE_URL", live_app.database_url)
-    clear_config_caches()
-    try:
-        with session_scope() as s:
-            ticket = sessions.issue_ticket(s, world["owner"], world["org_id"], next_path)
-    finally:
-        monkeypatch.undo()
-        clear_config_caches()
-    open_page(page, live_app.url(f"/api/auth/complete?ticket={ticket}"))
 
 
 def _chat(live_app, slug: str, text: str) -> tuple[dict, str]:
@@ -99,7 +85,7 @@ def test_owner_makes_the_agent_public_on_a_provider(page: Page, live_app, monkey
     world = _seed(live_app.database_url)
     path = f"/agents/{world['agent_id']}/settings"
     page.set_viewport_size({"width": 1280, "height": 800})
-    _sign_in(page, live_app, world, path, monkeypatch)
+    sign_in_with_ticket(page, live_app, monkeypatch, world["owner"], world["org_id"], path)
     page.wait_for_url(re.compile(re.escape(path)))
 
     expect(page.get_by_role("heading", name="Agent settings")).to_be_visible()
@@ -195,7 +181,7 @@ def test_a_user_reads_only_and_a_gated_mode_stays_read_only(page: Page, live_app
         engine.dispose()
     path = f"/agents/{world['agent_id']}/settings"
     page.set_viewport_size({"width": 1280, "height": 800})
-    _sign_in(page, live_app, world | {"owner": staff}, path, monkeypatch)
+    sign_in_with_ticket(page, live_app, monkeypatch, staff, world["org_id"], path)
     page.wait_for_url(re.compile(re.escape(path)))
 
     expect(

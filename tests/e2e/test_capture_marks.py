@@ -17,8 +17,8 @@ from crm_app.models import Agent, Contact, Conversation, Membership, Message, Or
 from crm_app.services import fields, principal, stages
 from crm_app.services.chat import capture
 from crm_app.services.contacts import Origin, save_contact
-from tests.e2e.helpers import screenshot
-from tests.e2e.test_contact_detail import _db, _sign_in, _tab
+from tests.e2e.helpers import screenshot, sign_in_with_ticket
+from tests.e2e.test_contact_detail import _db, _tab
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +80,7 @@ def _seed(database_url: str) -> dict:
 def test_captured_values_are_marked_and_a_suggestion_is_accepted(page: Page, live_app, monkeypatch):
     world = _seed(live_app.database_url)
     path = f"/agents/{world['agent_id']}/crm/contacts/{world['maria']}"
-    _sign_in(page, live_app, world, path, monkeypatch)
+    sign_in_with_ticket(page, live_app, monkeypatch, world["owner"], world["org_id"], path)
     page.wait_for_url(re.compile(re.escape(path)))
     expect(page.get_by_role("heading", name="Maria Lopez")).to_be_visible()
 

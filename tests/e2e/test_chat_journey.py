@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from crm_app.models import Agent, Membership, User
-from crm_app.services import agents, automations, fields, forms, principal, sessions
+from crm_app.services import agents, automations, fields, forms, principal
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
-from tests.e2e.helpers import live_db, open_page, screenshot
+from tests.e2e.helpers import live_db, open_page, screenshot, sign_in_with_ticket
 
 pytestmark = pytest.mark.e2e
 
@@ -74,14 +74,6 @@ def _owner(s, clinic):
     return principal.member(s, clinic["owner_id"], clinic["org_id"])
 
 
-def _sign_in(page: Page, live_app, monkeypatch, clinic, path: str) -> None:
-    with live_db(live_app, monkeypatch) as s:
-        user = s.get(User, clinic["owner_id"])
-        ticket = sessions.issue_ticket(s, user, clinic["org_id"], path)
-    open_page(page, live_app.url(f"/api/auth/complete?ticket={ticket}"))
-    page.wait_for_url(re.compile(re.escape(path)))
-
-
 def _send(page: Page, text: str, replies: int) -> None:
     box = page.get_by_role("textbox", name="Message")
     box.fill(text)
@@ -114,7 +106,10 @@ def test_a_chat_becomes_a_contact_the_team_can_act_on(
 
     # The team: the contact is there, via Chat, owned by Sam (the automation), marked.
     contacts = f"/agents/{clinic['agent_id']}/crm/contacts"
-    _sign_in(page, live_app, monkeypatch, clinic, contacts)
+    sign_in_with_ticket(
+        page, live_app, monkeypatch, User(id=clinic["owner_id"]), clinic["org_id"], contacts
+    )
+    page.wait_for_url(re.compile(re.escape(contacts)))
     row = page.get_by_role("row").filter(has_text="Maria Lopez")
     expect(row).to_contain_text("via Chat")
     expect(row).to_contain_text("Sam Ortiz")
@@ -187,7 +182,10 @@ def test_a_form_switched_to_ask_in_chat_is_asked_and_filed(
         forms.save_draft(s, owner, clinic["agent_id"], form.id, draft)
         form_id = form.id
     builder = f"/agents/{clinic['agent_id']}/crm/forms/{form_id}"
-    _sign_in(page, live_app, monkeypatch, clinic, builder)
+    sign_in_with_ticket(
+        page, live_app, monkeypatch, User(id=clinic["owner_id"]), clinic["org_id"], builder
+    )
+    page.wait_for_url(re.compile(re.escape(builder)))
     page.get_by_role("tab", name="Settings").click()
     switch = page.get_by_role("switch", name="Ask in chat")
     switch.click()

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from crm_app.db import make_engine, session_scope
+from crm_app.db import make_engine
 from crm_app.models import (
     Agent,
     Contact,
@@ -27,10 +27,9 @@ from crm_app.models import (
     Organization,
     User,
 )
-from crm_app.services import fields, principal, sessions, stages
+from crm_app.services import fields, principal, stages
 from crm_app.services.contacts import Origin, save_contact
-from tests.conftest import clear_config_caches
-from tests.e2e.helpers import open_page, screenshot
+from tests.e2e.helpers import open_page, screenshot, sign_in_with_ticket
 
 pytestmark = pytest.mark.e2e
 
@@ -124,19 +123,6 @@ def _seed(database_url: str) -> dict:
         engine.dispose()
 
 
-def _sign_in(page: Page, live_app, world: dict, next_path: str, monkeypatch) -> None:
-    monkeypatch.setenv("CRM_DATA_DIR", str(live_app.data_dir))
-    monkeypatch.setenv("CRM_DATABASE_URL", live_app.database_url)
-    clear_config_caches()
-    try:
-        with session_scope() as s:
-            ticket = sessions.issue_ticket(s, world["owner"], world["org_id"], next_path)
-    finally:
-        monkeypatch.undo()
-        clear_config_caches()
-    open_page(page, live_app.url(f"/api/auth/complete?ticket={ticket}"))
-
-
 def _db(live_app):
     return Session(make_engine(live_app.database_url), expire_on_commit=False)
 
@@ -150,7 +136,7 @@ def test_contact_details_end_to_end(page: Page, live_app, monkeypatch):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     path = f"/agents/{world['agent_id']}/crm/contacts/{world['maria']}"
-    _sign_in(page, live_app, world, path, monkeypatch)
+    sign_in_with_ticket(page, live_app, monkeypatch, world["owner"], world["org_id"], path)
     page.wait_for_url(re.compile(re.escape(path)))
 
     # Header
@@ -304,7 +290,7 @@ def test_contact_details_end_to_end(page: Page, live_app, monkeypatch):
 def test_erase_contact(page: Page, live_app, monkeypatch):
     world = _seed(live_app.database_url)
     path = f"/agents/{world['agent_id']}/crm/contacts/{world['erase_me']}"
-    _sign_in(page, live_app, world, path, monkeypatch)
+    sign_in_with_ticket(page, live_app, monkeypatch, world["owner"], world["org_id"], path)
     page.wait_for_url(re.compile(re.escape(path)))
     expect(page.get_by_role("heading", name="Ernest Erase")).to_be_visible()
     page.get_by_role("button", name="Erase contact").click()

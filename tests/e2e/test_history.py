@@ -12,13 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from crm_app.db import make_engine, session_scope
+from crm_app.db import make_engine
 from crm_app.models import Agent, Conversation, Membership, Message, Organization, User
-from crm_app.services import fields, principal, sessions, stages
+from crm_app.services import fields, principal, stages
 from crm_app.services.chat import conversations, visitors
 from crm_app.services.contacts import Origin, save_contact
-from tests.conftest import clear_config_caches
-from tests.e2e.helpers import open_page, screenshot
+from tests.e2e.helpers import open_page, screenshot, sign_in_with_ticket
 
 pytestmark = pytest.mark.e2e
 
@@ -99,24 +98,11 @@ def _seed(database_url: str) -> dict:
         engine.dispose()
 
 
-def _sign_in(page: Page, live_app, world: dict, next_path: str, monkeypatch) -> None:
-    monkeypatch.setenv("CRM_DATA_DIR", str(live_app.data_dir))
-    monkeypatch.setenv("CRM_DATABASE_URL", live_app.database_url)
-    clear_config_caches()
-    try:
-        with session_scope() as s:
-            ticket = sessions.issue_ticket(s, world["owner"], world["org_id"], next_path)
-    finally:
-        monkeypatch.undo()
-        clear_config_caches()
-    open_page(page, live_app.url(f"/api/auth/complete?ticket={ticket}"))
-
-
 def test_history_end_to_end(page: Page, live_app, monkeypatch):
     world = _seed(live_app.database_url)
     page.set_viewport_size({"width": 1280, "height": 800})
     path = f"/agents/{world['agent_id']}/history"
-    _sign_in(page, live_app, world, path, monkeypatch)
+    sign_in_with_ticket(page, live_app, monkeypatch, world["owner"], world["org_id"], path)
     page.wait_for_url(re.compile(re.escape(path)))
 
     expect(page.get_by_role("heading", name="History")).to_be_visible()
