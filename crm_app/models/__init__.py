@@ -33,7 +33,13 @@ from crm_app.models.contacts import (
 )
 from crm_app.models.events import OutboxEvent
 from crm_app.models.forms import Form, FormSubmission, FormTokenUse, FormVersion
-from crm_app.models.gating import AccessPass, OrgPaymentSettings, PaymentEvent
+from crm_app.models.gating import (
+    AccessPass,
+    ErasureRequest,
+    GuestSession,
+    OrgPaymentSettings,
+    PaymentEvent,
+)
 from crm_app.models.imports import ImportChange, ImportJob
 from crm_app.models.org import (
     AuditLog,
@@ -90,6 +96,8 @@ __all__ = [
     "Message",
     "RevisedAnswer",
     "AccessPass",
+    "ErasureRequest",
+    "GuestSession",
     "PaymentEvent",
     "OrgPaymentSettings",
     "ApiKey",

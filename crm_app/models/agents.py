@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from crm_app.models.base import (
     created_field,
+    json_dict_field,
     json_field,
     ts_field,
 )
@@ -37,7 +38,12 @@ class Agent(SQLModel, table=True):
     access_mode: str = Field(
         default="Use for Free", max_length=20
     )  # Use for Free | Restrict | Pay for Access
+    # Pay for Access offer: {"price": minor units, "currency": "usd", "days": int,
+    # "credits": int} (services/payments/offer.py validates it).
     paid_config: dict = json_field({})
+    # Restrict narrowed by CRM data: {"statuses": ["Active", ...], "stage_ids": [...]};
+    # {} = every Active contact (services/gate/rules.py).
+    gate_rule: dict = json_dict_field()
     # Bumped with every change to the agent's fields, stages, stage rules or team
     # (services/settings_cache.py), so worker processes can cache those settings.
     settings_rev: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Column,
     DateTime,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
@@ -49,6 +50,15 @@ def ts_field(nullable: bool = False, index: bool = False) -> Any:
 
 def created_field() -> Any:
     return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def json_dict_field() -> Any:
+    """A JSON object column defaulting to {} in Python and in the database (so it can be
+    added to a table that has rows)."""
+    return Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=text("'{}'")),
+    )
 
 
 def json_field(default: Any) -> Any:

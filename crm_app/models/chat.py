@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    JSON,
     Column,
     Index,
     Text,
@@ -22,16 +21,10 @@ from sqlmodel import Field, SQLModel
 
 from crm_app.models.base import (
     created_field,
+    json_dict_field,
 )
 
 # ---------------------------------------------------------------- chat
-
-
-def _json_dict() -> object:
-    return Field(
-        default_factory=dict,
-        sa_column=Column(JSON, nullable=False, server_default=text("'{}'")),
-    )
 
 
 class Conversation(SQLModel, table=True):
@@ -53,9 +46,9 @@ class Conversation(SQLModel, table=True):
     test: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
     member_id: int | None = Field(default=None, foreign_key="user.id")
     form_id: int | None = Field(default=None, foreign_key="form.id", ondelete="SET NULL")
-    captured: dict = _json_dict()
+    captured: dict = json_dict_field()
     # The form being asked in this chat, as services/forms/chat.py walks it ({} when none).
-    form_walk: dict = _json_dict()
+    form_walk: dict = json_dict_field()
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
     last_message_at: datetime = created_field()
@@ -71,7 +64,7 @@ class Message(SQLModel, table=True):
     # detail for members) | pending (a reply being written)
     status: str = Field(default="ok", max_length=10, sa_column_kwargs={"server_default": "ok"})
     # captured keys, dropped values, the provider's error detail
-    data: dict = _json_dict()
+    data: dict = json_dict_field()
     created_at: datetime = created_field()
 
 
