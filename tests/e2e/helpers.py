@@ -165,6 +165,17 @@ def event_sent(page: Page, handler: str, *values: str):
         yield
 
 
+def lift_with_keyboard(page: Page, handle: Locator) -> None:
+    """Pick up a drag-and-drop item from the keyboard (focus its handle, Space), and wait
+    until its arrow keys work: dnd-kit's keyboard sensor starts listening in a setTimeout
+    after the lift, and Chromium runs a key press before that timer — the first arrow key
+    was lost. A timer queued now runs after the sensor's."""
+    handle.focus()
+    page.keyboard.press("Space")
+    expect(handle).to_have_attribute("aria-pressed", "true")
+    page.evaluate("() => new Promise((done) => setTimeout(done, 20))")
+
+
 def expect_announced(page: Page, text: str) -> None:
     """Wait until a drag-and-drop list announced `text` to screen readers (dnd-kit's live
     region: "Picked up …", "… is over …", "Dropped …"), i.e. the drag reached that step."""

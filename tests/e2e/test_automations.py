@@ -9,7 +9,14 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import event_sent, expect_announced, live_db, screenshot, sign_in
+from tests.e2e.helpers import (
+    event_sent,
+    expect_announced,
+    lift_with_keyboard,
+    live_db,
+    screenshot,
+    sign_in,
+)
 
 
 @pytest.fixture()
@@ -80,9 +87,7 @@ def test_round_robin_and_starting_stage_then_selected_admin(page, live_app, clin
     manual.get_by_role("button", name="Move Rosa Alvarez up").click()
     expect(handles.nth(1)).to_have_accessible_name(re.compile("Rosa Alvarez"))
     handle = manual.get_by_role("button", name="Drag to reorder Aisha Karimi")
-    handle.focus()
-    page.keyboard.press("Space")
-    expect(handle).to_have_attribute("aria-pressed", "true")  # lifted
+    lift_with_keyboard(page, handle)
     page.keyboard.press("ArrowDown")
     expect_announced(page, "Aisha Karimi is over position 2 of 3")
     page.keyboard.press("Space")

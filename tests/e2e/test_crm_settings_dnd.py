@@ -15,7 +15,7 @@ from crm_app.db import make_engine, session_scope
 from crm_app.models import Agent, Membership, Organization, User
 from crm_app.services import fields, sessions, stages
 from tests.conftest import clear_config_caches
-from tests.e2e.helpers import expect_announced, open_page, screenshot
+from tests.e2e.helpers import expect_announced, lift_with_keyboard, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -130,9 +130,7 @@ def test_owner_reorders_fields_by_mouse_and_keyboard(page: Page, live_app, monke
 
     # Keyboard: focus the handle, Space to lift, ArrowDown, Space to drop.
     name = page.get_by_role("button", name="Drag to reorder Name")
-    name.focus()
-    page.keyboard.press("Space")
-    expect(name).to_have_attribute("aria-pressed", "true")  # lifted
+    lift_with_keyboard(page, name)
     page.keyboard.press("ArrowDown")
     expect_announced(page, "Name is over position 3 of 4")
     page.keyboard.press("Space")

@@ -11,7 +11,7 @@ import secrets
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import expect_announced, open_page, screenshot, sign_in
+from tests.e2e.helpers import expect_announced, lift_with_keyboard, open_page, screenshot, sign_in
 from tests.e2e.test_contacts_list import live_db
 
 PDF = b"%PDF-1.4\n% referral letter\n%%EOF\n"
@@ -106,9 +106,7 @@ def test_build_publish_fill_on_phone_and_review(page: Page, browser, live_app, c
 
     # Keyboard: move Email up one place (Space, ArrowUp, Space on its handle).
     handle = page.get_by_role("button", name="Drag to reorder Email")
-    handle.focus()
-    page.keyboard.press("Space")
-    expect(handle).to_have_attribute("aria-pressed", "true")  # lifted
+    lift_with_keyboard(page, handle)
     page.keyboard.press("ArrowUp")
     expect_announced(page, "Email is over position 2 of 4.")
     page.keyboard.press("Space")

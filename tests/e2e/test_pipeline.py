@@ -8,7 +8,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import expect_announced, live_db, screenshot, sign_in
+from tests.e2e.helpers import expect_announced, lift_with_keyboard, live_db, screenshot, sign_in
 
 PEOPLE = ["Olivia Bennett", "Liam Carter", "Ava Diaz", "Noah Evans"]
 
@@ -110,9 +110,7 @@ def test_drag_cards_between_stages_with_mouse_keyboard_and_menu(page, live_app, 
 
     # Keyboard: Liam's handle, Space, two steps right (Prospect, Customer), Space.
     handle = page.get_by_role("button", name="Drag Liam Carter to another stage")
-    handle.focus()
-    page.keyboard.press("Space")
-    expect(handle).to_have_attribute("aria-pressed", "true")  # lifted
+    lift_with_keyboard(page, handle)
     for stage in ("Prospect", "Customer"):
         page.keyboard.press("ArrowRight")
         expect_announced(page, f"Liam Carter is over {stage}.")
