@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: the fast suites (unit, state, api) in one pytest process, then the browser
+# `make test`: the fast suites (unit, state, api) on every core (pytest-xdist), then the browser
 # suite (real server + Chromium) in its own process. "No tests collected" (pytest exit 5)
 # counts as a failure: a suite that silently runs nothing must not pass.
 set -uo pipefail
@@ -31,7 +31,8 @@ run_suite() {
   names+=("$name") codes+=("$code") times+=("$((SECONDS - start))")
 }
 
-run_suite "unit + state + api" tests/unit tests/state tests/api --durations=10
+# -n auto: one pytest-xdist worker per core (each test has its own database and data dir).
+run_suite "unit + state + api" tests/unit tests/state tests/api -n auto --durations=10
 # A browser test that fails is run once more (timing on a loaded 2-core machine); the
 # summary line still lists every rerun, so flakiness stays visible.
 run_suite "browser (e2e)" tests/e2e --durations=5 --reruns 1

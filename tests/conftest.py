@@ -243,7 +243,13 @@ def pg_schema_url(pg_url):
 
 @pytest.fixture
 def redis_url() -> str:
+    """CRM_TEST_REDIS_URL; under pytest-xdist each worker gets its own database number
+    below the given one (gw0 the given, gw1 one less, ...), so queues never mix."""
     url = os.environ.get("CRM_TEST_REDIS_URL")
     if not url:
         pytest.skip("CRM_TEST_REDIS_URL is not set (Redis tests run in .ci/run)")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    base, _, number = url.rpartition("/")
+    if number.isdigit() and worker[2:].isdigit():
+        url = f"{base}/{max(0, int(number) - int(worker[2:]))}"
     return url

@@ -41,6 +41,8 @@ def test_a_signed_ticket_from_our_page_sets_the_httponly_cookie(client):
         security.sign("another-purpose", new_token()),
         security.sign("chat-visitor-cookie", new_token(), now=1_000_000),  # long expired
     ],
+    # Fixed ids: the tickets are random, and pytest-xdist's workers must collect the same names.
+    ids=["empty", "made-up", "unsigned", "other-purpose", "expired"],
 )
 def test_forged_or_stale_tickets_set_nothing(client, ticket):
     response = client.post("/api/chat/visitor", json={"ticket": ticket}, headers={"Origin": OWN})
