@@ -24,6 +24,7 @@ AUTOMATIONS = "/agents/[agent_id]/crm/automations"
 CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
 HISTORY = "/agents/[agent_id]/history"
 AGENT_SETTINGS = "/agents/[agent_id]/settings"
+SUBSCRIPTIONS = "/agents/[agent_id]/subscriptions"
 
 # HTTP routes (FastAPI, mounted in front of Reflex): each router's prefix, its paths under
 # it, and the full URLs that pages and links use.
@@ -51,6 +52,8 @@ API_EXPORT = API_AGENT + EXPORT
 API_IMPORT_TEMPLATE = API_AGENT + IMPORT_TEMPLATE
 API_IMPORT_ERRORS = API_AGENT + IMPORT_ERRORS
 API_FORM_EXPORT = API_AGENT + FORM_EXPORT
+SUBSCRIPTIONS_EXPORT = "/subscriptions/export"
+API_SUBSCRIPTIONS_EXPORT = API_AGENT + SUBSCRIPTIONS_EXPORT
 
 API_FORMS = "/api/forms"
 FORM_SUBMIT = "/{slug}/submit"

@@ -9,6 +9,11 @@ visibility, and the reply engine (offline, or an OpenAI-compatible provider).
   `engine_config`, which the chat turn uses to build its engine, and `provider_test_config`.
 - `provider_test_config` is the form's provider settings, checked, for the Test connection
   button; services/provider_check.py sends the request outside any transaction.
+- `update_gate_rule` narrows a Restrict agent to contacts of chosen statuses and stages
+  (services/gate/rules.py), audited with the rule in plain words.
+
+Visibility and access mode (PRODUCT.md §9) take effect at once: every visitor message reads
+the agent again (services/gate/access.py), so no cache needs telling.
 """
 
 from __future__ import annotations
@@ -16,19 +21,28 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from crm_app.agent.base import EngineConfig
-from crm_app.models import Agent
+from crm_app.models import Agent, Stage
 from crm_app.services import agents as agent_rules
 from crm_app.services import audit, provider_check, secret_box
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError, ValidationErrors
+from crm_app.services.gate import rules
 from crm_app.services.stages import region_name
 
 VISIBILITIES = ("Private", "Public")
-EDITABLE_MODES = ("Use for Free",)  # Restrict and Pay for Access arrive with gated agents
+ACCESS_MODES = ("Use for Free", "Restrict", "Pay for Access")
+EDITABLE_MODES = ACCESS_MODES
 GATED_MODES = ("Restrict", "Pay for Access")
+# What the `Make your chatbot public?` dialog says of each mode.
+MODE_TEXT = {
+    "Use for Free": "Anyone can use the chatbot, with no restrictions or authentication.",
+    "Restrict": "Access is restricted: only users from your CRM can use this chatbot.",
+    "Pay for Access": "Access is restricted: only users with a paid chatbot subscription can "
+    "use it.",
+}
 ENGINES = {"offline": "Offline (built in, no network)", "openai": "OpenAI-compatible provider"}
 KEY_ACTIONS = ("keep", "replace", "remove")
 
@@ -44,7 +58,7 @@ ENV_KEY = "CRM_LLM_API_KEY"
 
 MSG_AVATAR = "Use an https:// address of an image, up to 500 characters (or leave it empty)."
 MSG_VISIBILITY = "Choose Private or Public."
-MSG_MODE = "Choose Use for Free."
+MSG_MODE = "Choose Use for Free, Restrict or Pay for Access."
 MSG_ENGINE = "Choose Offline or OpenAI-compatible provider."
 MSG_BASE_URL = "Use an http:// or https:// address, up to 300 characters (or leave it empty)."
 MSG_BASE_URL_CREDENTIALS = "Put the key in API key, not in the address."
@@ -60,11 +74,12 @@ MSG_KEY_ACTION = "Choose whether to keep, replace or remove the saved key."
 def get_agent_settings(session: Session, actor: Actor, agent_id: int) -> dict:
     """What the settings screen shows (any member who works in the agent)."""
     agent = require_agent(session, actor, agent_id)
-    return _view(agent, actor)
+    return _view(session, agent, actor)
 
 
-def _view(agent: Agent, actor: Actor) -> dict:
+def _view(session: Session, agent: Agent, actor: Actor) -> dict:
     stored = agent.llm_api_key or ""
+    rule = rules.rule_of(agent)
     return {
         "id": agent.id,
         "name": agent.name,
@@ -76,8 +91,11 @@ def _view(agent: Agent, actor: Actor) -> dict:
         "avatar_url": agent.avatar_url or "",
         "visibility": agent.visibility,
         "access_mode": agent.access_mode,
-        # A gated mode this screen cannot set yet: shown read-only with a note.
         "gated_mode": agent.access_mode if agent.access_mode in GATED_MODES else "",
+        "gate_statuses": list(rule.statuses),
+        "gate_stage_ids": list(rule.stage_ids),
+        "gate_description": rules.describe(session, agent),
+        "stages": _stages(session, agent.id),
         "llm_provider": "openai" if agent.llm_provider == "openai" else "offline",
         "llm_base_url": agent.llm_base_url or "",
         "llm_model": agent.llm_model or "",
@@ -88,6 +106,11 @@ def _view(agent: Agent, actor: Actor) -> dict:
         "env_key_set": bool(os.environ.get(ENV_KEY)),
         "can_edit": actor.is_admin,
     }
+
+
+def _stages(session: Session, agent_id: int) -> list[dict]:
+    query = select(Stage.id, Stage.name).where(Stage.agent_id == agent_id)
+    return [{"id": i, "name": n} for i, n in session.exec(query.order_by(Stage.position, Stage.id))]
 
 
 def engine_config(agent: Agent) -> dict:
@@ -240,7 +263,7 @@ def update_agent_settings(
             "Agent",
             f"Updated the settings of the agent {agent.name}: " + "; ".join(changes),
         )
-    return _view(agent, actor)
+    return _view(session, agent, actor)
 
 
 def _welcome(raw: str) -> str:
@@ -264,8 +287,7 @@ def _choice(raw: str, allowed: tuple[str, ...], message: str, field: str) -> str
 
 
 def _mode(agent: Agent, raw: str) -> str:
-    """Use for Free, or the gated mode the agent already has (kept as it is)."""
-    if raw in EDITABLE_MODES or (raw in GATED_MODES and raw == agent.access_mode):
+    if raw in ACCESS_MODES:
         return raw
     raise ValidationError(MSG_MODE, field="access_mode")
 
@@ -302,6 +324,38 @@ def _apply(agent: Agent, values: dict) -> list[str]:
 
 def _engine_name(provider: str) -> str:
     return "OpenAI-compatible" if provider == "openai" else "Offline"
+
+
+# ---------------------------------------------------------------- Restrict rule
+
+
+def update_gate_rule(session: Session, actor: Actor, agent_id: int, *, statuses, stage_ids) -> dict:
+    """Who of the agent's contacts may chat when it is Restrict (Admin+): contacts of the
+    chosen statuses, in the chosen stages (none chosen: any stage). Audited in plain words;
+    a contact outside the new rule loses access on their next message."""
+    agent = require_agent(session, actor, agent_id, "Admin")
+    try:
+        ids = [int(i) for i in stage_ids or ()]
+        wanted = [str(s) for s in statuses or ()]
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "One of the chosen stages no longer exists.", field="stage_ids"
+        ) from None
+    rule = rules.clean_rule(session, agent, wanted, ids)
+    new = rules.GateRule(tuple(rule["statuses"]), tuple(rule["stage_ids"]))
+    if rules.rule_of(agent) != new:
+        agent.gate_rule = rule
+        session.add(agent)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "Update",
+            "Agent",
+            f"Changed who may chat with the agent {agent.name} (Restrict): "
+            + rules.describe(session, agent),
+        )
+    return _view(session, agent, actor)
 
 
 # ---------------------------------------------------------------- Test connection

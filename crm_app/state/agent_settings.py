@@ -9,13 +9,17 @@ background event, in a thread, outside any transaction.
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
+from crm_app import routes
 from crm_app.services import agent_settings as service
 from crm_app.services import provider_check
 from crm_app.services.errors import NotFound, ServiceError
+from crm_app.services.gate import rules
 from crm_app.settings import get_settings
-from crm_app.state.base import AppState, error_toast, shows_errors
+from crm_app.state.base import AppState, DialogFlags, error_toast, shows_errors
 
 KEY_INPUT_ID = "agent-llm-api-key"
 # What the Test connection click sends: the key typed so far (never kept in state).
@@ -25,18 +29,23 @@ _TEXT = {"name": 80, "welcome_message": 500, "avatar_url": 500, "llm_base_url": 
 _TEXT |= {"llm_model": 100}
 _CHOICES = {
     "phone_region": None,  # checked by the service
-    "visibility": service.VISIBILITIES,
-    "access_mode": service.EDITABLE_MODES,  # or the agent's own gated mode (kept)
     "llm_provider": tuple(service.ENGINES),
 }
 _SECTIONS = {
     "general": ("name", "welcome_message", "phone_region", "avatar_url"),
     "visibility": ("visibility", "access_mode"),
+    "rule": (),
     "engine": ("llm_provider", "llm_base_url", "llm_model"),
 }
 
 
-class AgentSettingsState(AppState):
+@dataclasses.dataclass
+class StageChoice:
+    id: str = ""
+    name: str = ""
+
+
+class AgentSettingsState(DialogFlags, AppState):
     loaded: bool = False
     load_error: str = ""
     can_edit: bool = False
@@ -51,6 +60,16 @@ class AgentSettingsState(AppState):
     visibility: str = "Private"
     access_mode: str = "Use for Free"
     gated_mode: str = ""
+    # Visibility: `visibility`/`access_mode` are as saved; the dialogs change them.
+    public_open: bool = False  # `Make your chatbot public?`
+    private_open: bool = False
+    pending_mode: str = "Use for Free"
+    # The Restrict rule being edited (as saved: gate_description).
+    rule_statuses: list[str] = ["Active"]
+    rule_stage_ids: list[str] = []
+    stage_choices: list[StageChoice] = []
+    gate_description: str = ""
+    subscriptions_path: str = ""
     llm_provider: str = "offline"
     llm_base_url: str = ""
     llm_model: str = ""
@@ -73,6 +92,17 @@ class AgentSettingsState(AppState):
         return self.key_action == "replace" or (
             not self.has_api_key and self.key_action != "remove"
         )
+
+    @rx.var
+    def rule_preview(self) -> str:
+        """The rule being edited in plain words (what visitors will face once saved)."""
+        chosen = set(self.rule_stage_ids)
+        names = [c.name for c in self.stage_choices if c.id in chosen]
+        return rules.describe_choice(self.rule_statuses, names)
+
+    @rx.var
+    def rule_changed(self) -> bool:
+        return self.rule_preview != self.gate_description
 
     @rx.var
     def base_url_placeholder(self) -> str:
@@ -99,6 +129,12 @@ class AgentSettingsState(AppState):
         self.agent_name, self.slug = view["name"], view["slug"]
         self.public_url = get_settings().base_url + view["public_path"]
         self.gated_mode = view["gated_mode"]
+        self.gate_description = view["gate_description"]
+        self.subscriptions_path = routes.agent_path(routes.SUBSCRIPTIONS, view["id"])
+        self.stage_choices = [StageChoice(str(s["id"]), s["name"]) for s in view["stages"]]
+        if "rule" in sections:
+            self.rule_statuses = list(view["gate_statuses"])
+            self.rule_stage_ids = [str(i) for i in view["gate_stage_ids"]]
         self.has_api_key = view["has_api_key"]
         self.api_key_unreadable = view["api_key_unreadable"]
         self.env_base_url, self.env_model = view["env_base_url"], view["env_model"]
@@ -131,8 +167,6 @@ class AgentSettingsState(AppState):
             setattr(self, field, value[: _TEXT[field] * 2])
         elif field in _CHOICES:
             allowed = _CHOICES[field]
-            if field == "access_mode" and self.gated_mode:
-                allowed = (*allowed, self.gated_mode)
             if allowed is not None and value not in allowed:
                 return
             setattr(self, field, value[:2] if field == "phone_region" else value)
@@ -174,15 +208,89 @@ class AgentSettingsState(AppState):
         reload_shell = self._save("general", form_data)
         return [rx.toast.success("General settings saved."), reload_shell]
 
+    # ------------------------------------------------------------------ visibility
+
+    @rx.event
+    def choose_visibility(self, value: str):
+        """A click on Private or Public: each asks first (the dialogs save)."""
+        if not self.can_edit:
+            return
+        if value == "Public":
+            self.pending_mode = self.access_mode
+            self.public_open = True
+        elif value == "Private" and self.visibility != "Private":
+            self.private_open = True
+
+    @rx.event
+    def set_pending_mode(self, value: str):
+        if value in service.ACCESS_MODES:
+            self.pending_mode = value
+
+    def _save_visibility(self, visibility: str, access_mode: str | None = None) -> None:
+        self.errors = {}
+        with self.unit() as (session, actor):
+            view = service.update_agent_settings(
+                session, actor, self._agent_id(), visibility=visibility, access_mode=access_mode
+            )
+        self._fill(view, ("visibility",))
+
+    @rx.event
+    @shows_errors
+    def make_public(self, mode: str = ""):
+        self._save_visibility("Public", str(mode or self.pending_mode))
+        self.public_open = False
+        if self.access_mode == "Restrict":
+            return rx.toast.success("Public: only contacts in your CRM can chat, after signing in.")
+        if self.access_mode == "Pay for Access":
+            return rx.toast.success("Public: visitors pay before they chat.")
+        return rx.toast.success("Public: anyone with the link can chat with this agent.")
+
+    @rx.event
+    @shows_errors
+    def make_private(self):
+        self._save_visibility("Private")
+        self.private_open = False
+        return rx.toast.success("Private: only members can chat, in the Playground.")
+
+    # ------------------------------------------------------------------ Restrict rule
+
+    @rx.event
+    def toggle_status(self, status: str):
+        if status not in rules.ALLOWED_STATUSES or not self.can_edit:
+            return
+        chosen = set(self.rule_statuses) ^ {status}
+        self.rule_statuses = [s for s in rules.ALLOWED_STATUSES if s in chosen]
+        self.errors = {k: v for k, v in self.errors.items() if k != "statuses"}
+
+    @rx.event
+    def toggle_stage(self, stage_id: str):
+        known = [c.id for c in self.stage_choices]
+        if str(stage_id) not in known or not self.can_edit:
+            return
+        chosen = set(self.rule_stage_ids) ^ {str(stage_id)}
+        self.rule_stage_ids = [i for i in known if i in chosen]
+        self.errors = {k: v for k, v in self.errors.items() if k != "stage_ids"}
+
     @rx.event
     @shows_errors(fields="errors")
-    def save_visibility(self, form_data: dict | None = None):
-        self._save("visibility", form_data)
-        if self.visibility == "Public" and not self.gated_mode:
-            return rx.toast.success("Saved: anyone with the link can chat with this agent.")
-        if self.visibility == "Public":
-            return rx.toast.success("Saved. Visitors are told this agent is not open yet.")
-        return rx.toast.success("Saved: only members can chat, in the Playground.")
+    def save_rule(self):
+        self.errors = {}
+        with self.unit() as (session, actor):
+            view = service.update_gate_rule(
+                session,
+                actor,
+                self._agent_id(),
+                statuses=list(self.rule_statuses),
+                stage_ids=[int(i) for i in self.rule_stage_ids if str(i).isdigit()],
+            )
+        self._fill(view, ("rule",))
+        return rx.toast.success("Saved: " + self.gate_description)
+
+    @rx.event
+    @shows_errors
+    def reset_rule(self):
+        with self.unit(read_only=True) as (session, actor):
+            self._fill(service.get_agent_settings(session, actor, self._agent_id()), ("rule",))
 
     def _key_action(self, typed: str) -> str:
         """Typing a key (into the input shown when none is saved, or after Replace)

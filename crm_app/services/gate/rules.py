@@ -68,7 +68,7 @@ def _join(words: list[str], last: str = "or") -> str:
 def describe(session: Session, agent: Agent) -> str:
     """The rule in plain words: "Only Active contacts in stage Customer can chat."."""
     rule = rule_of(agent)
-    who = f"Only {_join(list(rule.statuses))} contacts"
+    names: list[str] = []
     if rule.stage_ids:
         names = list(
             session.exec(
@@ -77,6 +77,18 @@ def describe(session: Session, agent: Agent) -> str:
                 .order_by(Stage.position, Stage.id)
             )
         )
-        if names:
-            who += f" in stage{'s' if len(names) > 1 else ''} {_join(names)}"
+    return describe_choice(rule.statuses, names)
+
+
+def describe_choice(statuses: Iterable[str], stage_names: Iterable[str]) -> str:
+    """A rule being edited in plain words (statuses in ALLOWED_STATUSES order, stage names in
+    pipeline order): what `describe` says once it is saved. No status: a prompt to pick one."""
+    chosen = set(statuses)
+    words = [s for s in ALLOWED_STATUSES if s in chosen]
+    if not words:
+        return "No one can chat: choose at least one contact status."
+    who = f"Only {_join(words)} contacts"
+    names = list(stage_names)
+    if names:
+        who += f" in stage{'s' if len(names) > 1 else ''} {_join(names)}"
     return f"{who} can chat."
