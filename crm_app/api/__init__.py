@@ -24,6 +24,7 @@ from crm_app.api import (
     oidc,
     public_chat,
     public_forms,
+    subscriptions,
 )
 from crm_app.api.body_limit import BodyLimit
 from crm_app.api.deps import service_error_handler
@@ -42,6 +43,7 @@ def build_api() -> FastAPI:
         oidc.router,
         files.router,
         export.router,
+        subscriptions.router,
         imports.router,
         forms.router,
         forms.agent_router,

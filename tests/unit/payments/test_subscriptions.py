@@ -13,97 +13,10 @@ import pytest
 from sqlmodel import select
 
 from crm_app.db import session_scope
-from crm_app.models import AccessPass, AuditLog, utcnow
-from crm_app.services.agents import create_agent, create_owner
-from crm_app.services.contacts import Origin, save_contact
+from crm_app.models import AuditLog, utcnow
+from crm_app.services.agents import create_agent
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
 from crm_app.services.payments import subscriptions as subs
-
-NOW = utcnow().replace(microsecond=0)
-
-
-@pytest.fixture
-def world(engine, add_member):
-    with session_scope() as s:
-        owner = create_owner(s, "owner@clinic.example", "Clinic", "Dana", "Whitfield")
-        admin = add_member(s, owner.org_id, "admin@clinic.example", "Admin")
-        agent = create_agent(s, owner, "Reception")
-        user = add_member(s, owner.org_id, "user@clinic.example", "User", [agent.id])
-        other = create_owner(s, "owner@other.example", "Other Org", "Olga", "Other")
-        other_agent = create_agent(s, other, "Other desk")
-
-        def buyer(agent, email, name):
-            return save_contact(
-                s,
-                agent,
-                {"email": email, "name": name},
-                source="Manual",
-                origin=Origin.member(owner),
-            ).contact.id
-
-        maria = buyer(agent, "maria@example.com", "Maria Lopez")
-        john = buyer(agent, "john@example.com", "=John Formula")
-        s.add_all(
-            [
-                AccessPass(  # live, 7 of 10 credits
-                    agent_id=agent.id,
-                    contact_id=maria,
-                    email="maria@example.com",
-                    amount=1500,
-                    currency="usd",
-                    credits_total=10,
-                    credits_left=7,
-                    starts_at=NOW - timedelta(days=1),
-                    expires_at=NOW + timedelta(days=28),
-                    payment_intent_id="pi_maria",
-                ),
-                AccessPass(  # refunded the next day
-                    agent_id=agent.id,
-                    contact_id=john,
-                    email="john@example.com",
-                    amount=1500,
-                    currency="usd",
-                    credits_total=10,
-                    credits_left=10,
-                    starts_at=NOW - timedelta(days=3),
-                    expires_at=NOW + timedelta(days=27),
-                    refunded_amount=1500,
-                    revoked_at=NOW - timedelta(days=2),
-                    payment_intent_id="pi_john",
-                ),
-                AccessPass(  # another currency, expired long ago
-                    agent_id=agent.id,
-                    contact_id=maria,
-                    email="maria@example.com",
-                    amount=2000,
-                    currency="eur",
-                    credits_total=None,
-                    credits_left=None,
-                    starts_at=NOW - timedelta(days=40),
-                    expires_at=NOW - timedelta(days=10),
-                ),
-            ]
-        )
-        other_contact = buyer(other_agent, "x@other.example", "Other Buyer")
-        s.add(
-            AccessPass(
-                agent_id=other_agent.id,
-                contact_id=other_contact,
-                email="x@other.example",
-                amount=99900,
-                currency="usd",
-                starts_at=NOW,
-                expires_at=NOW + timedelta(days=1),
-            )
-        )
-    return {
-        "owner": owner,
-        "admin": admin,
-        "user": user,
-        "other": other,
-        "agent_id": agent.id,
-        "other_agent_id": other_agent.id,
-    }
 
 
 def _overview(actor, agent_id, **query):
@@ -144,7 +57,7 @@ def test_search_dates_and_pages(world, monkeypatch):
     assert _overview(world["admin"], world["agent_id"], search="%")["total"] == 0
     # Dates: the last 5 days hold both USD payments and the refund, not the EUR one; the
     # revenue follows the dates too (the search narrows only the table).
-    since = (NOW - timedelta(days=5)).date()
+    since = (utcnow() - timedelta(days=5)).date()
     view = _overview(world["admin"], world["agent_id"], date_from=since, search="maria")
     assert view["total"] == 1
     assert [r["currency"] for r in view["revenue"]] == ["USD"]
