@@ -164,6 +164,18 @@ def _navigation(in_drawer: bool) -> rx.Component:
                     path.endswith("/settings") & ~path.contains("/crm/"),
                     in_drawer,
                 ),
+                # Revenue is for Owners and Admins (the page explains itself before the
+                # first payment); Users never see a link they could not open.
+                rx.cond(
+                    (AppState.role == "Owner") | (AppState.role == "Admin"),
+                    _nav_link(
+                        "Subscriptions",
+                        "credit-card",
+                        routes.agent_path(routes.SUBSCRIPTIONS, agent_id),
+                        path.endswith("/subscriptions"),
+                        in_drawer,
+                    ),
+                ),
                 _section("CRM"),
                 _nav_link(
                     "Contacts",

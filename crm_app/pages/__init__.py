@@ -24,6 +24,7 @@ def register_all(app: rx.App) -> None:
         pipeline,
         profile,
         public_form,
+        subscriptions,
         team,
     )
 
@@ -45,6 +46,7 @@ def register_all(app: rx.App) -> None:
         crm_settings,
         history,
         agent_settings,
+        subscriptions,
         not_found,
     ):
         module.register(app)

@@ -96,11 +96,15 @@ def test_owner_saves_each_section(world, make_state):
     assert state.errors == {} and state.agent_name == "Front desk"
     assert _agent(world).phone_region == "GB" and _agent(world).welcome_message == "Hello!"
 
-    state.set_value("visibility", "Public")
-    state.set_value("access_mode", "Pay for Access")  # not offered: refused silently
-    assert state.access_mode == "Use for Free"
-    state.save_visibility({})
-    assert _agent(world).visibility == "Public"
+    state.choose_visibility("Public")  # asks first: `Make your chatbot public?`
+    assert state.public_open and state.pending_mode == "Use for Free"
+    assert _agent(world).visibility == "Private"
+    state.set_pending_mode("Everyone")  # not a mode: ignored
+    state.set_pending_mode("Restrict")
+    state.make_public("")
+    assert not state.public_open and state.visibility == "Public"
+    assert state.access_mode == "Restrict" and state.gated_mode == "Restrict"
+    assert (_agent(world).visibility, _agent(world).access_mode) == ("Public", "Restrict")
 
     state.set_value("llm_provider", "openai")
     state.save_engine(
@@ -145,7 +149,13 @@ def test_user_reads_only(world, make_state):
     assert state.load_error == "" and not state.can_edit and state.name == "Reception"
     state.set_value("name", "Hacked")
     assert "Admin role" in str(state.save_general({"name": "Hacked"}))
-    assert "Admin role" in str(state.save_visibility({"visibility": "Public"}))
+    state.choose_visibility("Public")
+    assert not state.public_open
+    assert "Admin role" in str(state.make_public("Use for Free"))
+    assert "Admin role" in str(state.make_private())
+    state.toggle_status("Inactive")
+    assert state.rule_statuses == ["Active"]
+    assert "Admin role" in str(state.save_rule())
     with pytest.raises(Exception, match="Admin role"):
         state._test_config("")
     state.set_key_action("remove")
@@ -157,7 +167,8 @@ def test_other_organization_sees_agent_not_found(world, make_state):
     state = make_state(world.outsider, world.agent_id)
     assert state.load_error == "Agent not found." and not state.can_edit
     assert state.name == "" and state.slug == ""
-    assert "Agent not found." in str(state.save_visibility({"visibility": "Public"}))
+    assert "Agent not found." in str(state.make_public("Use for Free"))
+    assert "Agent not found." in str(state.save_rule())
     assert _agent(world).visibility == "Private"
 
 
@@ -165,6 +176,33 @@ def test_unknown_fields_and_values_are_ignored(world, make_state):
     state = make_state(world.owner, world.agent_id)
     state.set_value("can_edit", "false")
     state.set_value("has_api_key", "")
-    state.set_value("visibility", "Everyone")
+    state.set_value("visibility", "Public")  # only the dialogs change it
+    state.choose_visibility("Everyone")
     state.set_value("llm_provider", "claude")
     assert state.can_edit and state.visibility == "Private" and state.llm_provider == "offline"
+
+
+def test_the_restrict_rule_editor(world, make_state):
+    state = make_state(world.owner, world.agent_id)
+    state.set_pending_mode("Restrict")
+    state.make_public("")
+    assert state.rule_preview == "Only Active contacts can chat." and not state.rule_changed
+    customer = next(c.id for c in state.stage_choices if c.name == "Customer")
+    state.toggle_stage(customer)
+    state.toggle_stage("999999")  # not one of the agent's stages: ignored
+    state.toggle_status("Blocked")  # never allowed: ignored
+    assert state.rule_stage_ids == [customer] and state.rule_statuses == ["Active"]
+    assert state.rule_preview == "Only Active contacts in stage Customer can chat."
+    assert state.rule_changed
+    state.save_rule()
+    assert state.gate_description == "Only Active contacts in stage Customer can chat."
+    assert not state.rule_changed
+    assert _agent(world).gate_rule == {"statuses": ["Active"], "stage_ids": [int(customer)]}
+    state.toggle_status("Active")  # none left
+    assert state.rule_preview.startswith("No one can chat")
+    state.save_rule()
+    assert state.errors == {"statuses": "Choose at least one contact status."}
+    state.reset_rule()
+    assert state.rule_statuses == ["Active"] and not state.rule_changed
+    state.make_private()
+    assert state.visibility == "Private" and _agent(world).visibility == "Private"

@@ -161,8 +161,8 @@ def test_every_wrong_field_has_its_own_message_and_nothing_is_saved(world, agent
         ),
         ({"api_key_action": "replace", "api_key": "ключ"}, "llm_api_key", agent_settings.MSG_KEY),
         ({"api_key_action": "steal"}, "llm_api_key", agent_settings.MSG_KEY_ACTION),
-        ({"access_mode": "Pay for Access"}, "access_mode", agent_settings.MSG_MODE),
-        ({"access_mode": "Restrict"}, "access_mode", agent_settings.MSG_MODE),
+        ({"access_mode": "Members only"}, "access_mode", agent_settings.MSG_MODE),
+        ({"access_mode": ""}, "access_mode", agent_settings.MSG_MODE),
         ({"llm_provider": "openai"}, "llm_model", agent_settings.MSG_MODEL_NEEDED),
     ],
 )
@@ -182,19 +182,108 @@ def test_empty_values_fall_back_to_the_environment(world, agent_id, monkeypatch)
     assert config == {"provider": "openai", "base_url": "", "model": "", "api_key": ""}
 
 
-def test_a_gated_mode_stays_as_it_is_and_can_only_become_use_for_free(world, agent_id):
+def test_every_mode_can_be_chosen_and_each_change_is_audited(world, agent_id):
+    for mode in ("Restrict", "Pay for Access", "Use for Free"):
+        view = _update(world.admin, agent_id, visibility="Public", access_mode=mode)
+        assert view["visibility"] == "Public" and view["access_mode"] == mode
+    view = _update(world.owner, agent_id, visibility="Private")
+    assert view["visibility"] == "Private" and view["access_mode"] == "Use for Free"
     with session_scope() as s:
-        agent = s.get(Agent, agent_id)
-        agent.visibility, agent.access_mode = "Public", "Restrict"
-        s.add(agent)
+        descriptions = [
+            e.description
+            for e in s.exec(select(AuditLog).order_by(AuditLog.id)).all()
+            if e.description.startswith("Updated the settings")
+        ]
+    assert descriptions == [
+        "Updated the settings of the agent Reception: visibility Private → Public; "
+        "access mode Use for Free → Restrict",
+        "Updated the settings of the agent Reception: access mode Restrict → Pay for Access",
+        "Updated the settings of the agent Reception: access mode Pay for Access → Use for Free",
+        "Updated the settings of the agent Reception: visibility Public → Private",
+    ]
+
+
+def _stage_ids(agent_id) -> dict[str, int]:
+    from crm_app.models import Stage
+
+    with session_scope() as s:
+        return {st.name: st.id for st in s.exec(select(Stage).where(Stage.agent_id == agent_id))}
+
+
+def test_the_restrict_rule_in_plain_words(world, agent_id):
     view = _get(world.owner, agent_id)
-    assert view["gated_mode"] == "Restrict"
-    view = _update(world.owner, agent_id, visibility="Public", access_mode="Restrict")
-    assert view["access_mode"] == "Restrict"
-    with pytest.raises(ServiceValidationError):
-        _update(world.owner, agent_id, access_mode="Pay for Access")
-    view = _update(world.owner, agent_id, access_mode="Use for Free")
-    assert view["access_mode"] == "Use for Free" and view["gated_mode"] == ""
+    assert view["gate_statuses"] == ["Active"] and view["gate_stage_ids"] == []
+    assert view["gate_description"] == "Only Active contacts can chat."
+    stages = _stage_ids(agent_id)
+    assert [s["name"] for s in view["stages"]][:1] == ["Lead"] and "Customer" in stages
+    with session_scope() as s:
+        view = agent_settings.update_gate_rule(
+            s, world.admin, agent_id, statuses=["Active"], stage_ids=[stages["Customer"]]
+        )
+    assert view["gate_description"] == "Only Active contacts in stage Customer can chat."
+    with session_scope() as s:
+        assert s.get(Agent, agent_id).gate_rule == {
+            "statuses": ["Active"],
+            "stage_ids": [stages["Customer"]],
+        }
+        view = agent_settings.update_gate_rule(
+            s,
+            world.owner,
+            agent_id,
+            statuses=["Inactive", "Active"],
+            stage_ids=[stages["Customer"], stages["Lead"]],
+        )
+    assert view["gate_description"] == (
+        "Only Active or Inactive contacts in stages Lead or Customer can chat."
+    )
+    with session_scope() as s:  # the same rule again: no new audit entry
+        agent_settings.update_gate_rule(
+            s,
+            world.owner,
+            agent_id,
+            statuses=["Active", "Inactive"],
+            stage_ids=[stages["Lead"], stages["Customer"]],
+        )
+        entries = [
+            e.description
+            for e in s.exec(select(AuditLog).order_by(AuditLog.id)).all()
+            if e.description.startswith("Changed who may chat")
+        ]
+    assert entries == [
+        "Changed who may chat with the agent Reception (Restrict): Only Active contacts in "
+        "stage Customer can chat.",
+        "Changed who may chat with the agent Reception (Restrict): Only Active or Inactive "
+        "contacts in stages Lead or Customer can chat.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "stage_ids", "field"),
+    [
+        ([], [], "statuses"),
+        (["Blocked"], [], "statuses"),
+        (["Active"], [999999], "stage_ids"),
+        (["Active"], ["x"], "stage_ids"),
+    ],
+)
+def test_a_wrong_rule_is_refused_and_nothing_changes(world, agent_id, statuses, stage_ids, field):
+    with session_scope() as s, pytest.raises(ServiceValidationError) as excinfo:
+        agent_settings.update_gate_rule(
+            s, world.owner, agent_id, statuses=statuses, stage_ids=stage_ids
+        )
+    assert excinfo.value.field == field
+    with session_scope() as s:
+        assert s.get(Agent, agent_id).gate_rule == {}
+
+
+def test_another_agents_stage_is_refused(world, agent_id):
+    with session_scope() as s:
+        other = create_agent(s, world.owner, "Front desk")
+    foreign = _stage_ids(other.id)["Customer"]
+    with session_scope() as s, pytest.raises(ServiceValidationError):
+        agent_settings.update_gate_rule(
+            s, world.owner, agent_id, statuses=["Active"], stage_ids=[foreign]
+        )
 
 
 def test_users_read_but_never_write_and_other_orgs_see_nothing(world, agent_id):
@@ -213,6 +302,14 @@ def test_users_read_but_never_write_and_other_orgs_see_nothing(world, agent_id):
         _update(user, agent_id, name="Hacked")
     with pytest.raises(PermissionDenied):
         _update(user, agent_id, api_key_action="remove")
+    with pytest.raises(PermissionDenied):
+        _update(user, agent_id, visibility="Public", access_mode="Use for Free")
+    with session_scope() as s, pytest.raises(PermissionDenied):
+        agent_settings.update_gate_rule(s, user, agent_id, statuses=["Inactive"], stage_ids=[])
+    with session_scope() as s, pytest.raises(NotFound):
+        agent_settings.update_gate_rule(
+            s, world.other_owner, agent_id, statuses=["Inactive"], stage_ids=[]
+        )
     for call in (
         lambda: _get(world.other_owner, agent_id),
         lambda: _update(world.other_owner, agent_id, visibility="Public"),
