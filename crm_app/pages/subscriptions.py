@@ -167,12 +167,8 @@ def _chart() -> rx.Component:
                         rx.recharts.reference_line(y=0, stroke=rx.color("gray", 8)),
                         rx.recharts.graphing_tooltip(),
                         rx.recharts.legend(icon_type="circle", icon_size=8),
-                        rx.recharts.bar(
-                            data_key="Paid", fill=PAID_COLOR, radius=3
-                        ),
-                        rx.recharts.bar(
-                            data_key="Refunded", fill=REFUND_COLOR, radius=3
-                        ),
+                        rx.recharts.bar(data_key="Paid", fill=PAID_COLOR, radius=3),
+                        rx.recharts.bar(data_key="Refunded", fill=REFUND_COLOR, radius=3),
                         data=S.chart_points,
                         bar_gap=0,
                         width="100%",

@@ -11,6 +11,7 @@ import io
 import re
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -253,7 +254,7 @@ def test_subscriptions_page(page: Page, live_app, monkeypatch):
     expect(table.locator("tbody tr")).to_have_count(2)
     with page.expect_download() as info:
         page.get_by_role("link", name="Export CSV").click()
-    text = open(info.value.path(), encoding="utf-8-sig").read()
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["Date (UTC)", "Type", "Email"]
     assert sorted((r[1], r[2], r[4]) for r in rows[1:]) == [
