@@ -20,7 +20,7 @@ from crm_app import routes
 from crm_app.api.deps import ERRORS, Db, SignedIn
 from crm_app.db import session_scope
 from crm_app.services.access import require_agent
-from crm_app.services.payments import subscriptions
+from crm_app.services.payments import subscriptions, subscriptions_csv
 from crm_app.services.principal import Principal
 
 router = APIRouter(prefix=routes.API_AGENT, tags=["subscriptions"], responses=ERRORS)
@@ -37,17 +37,17 @@ def export_transactions(request: Request, session: Db, member: Member, agent_id:
         tz=params.get("tz") or "UTC",
     )
     agent = require_agent(session, member, agent_id, "Admin")
-    subscriptions.iter_csv(session, member, agent_id, query)  # checks; nothing read yet
-    filename = subscriptions.export_filename(agent, date.today())
+    subscriptions_csv.iter_csv(session, member, agent_id, query)  # checks; nothing read yet
+    filename = subscriptions_csv.export_filename(agent, date.today())
 
     def body():
         # Its own read-only snapshot for the download; the audit entry once it is all out.
         with session_scope(read_only=True) as snapshot:
-            rows = subscriptions.iter_csv(snapshot, member, agent_id, query)
+            rows = subscriptions_csv.iter_csv(snapshot, member, agent_id, query)
             for chunk in rows:
                 yield chunk.encode("utf-8")
         with session_scope() as done:
-            subscriptions.record_export(done, member, rows.agent, rows.count)
+            subscriptions_csv.record_export(done, member, rows.agent, rows.count)
 
     return StreamingResponse(
         body(),

@@ -123,7 +123,7 @@ def _filters() -> rx.Component:
                 margin_bottom="4px",
             ),
         ),
-        gap="3",
+        spacing="3",
         wrap="wrap",
         align="start",
         width="100%",
@@ -245,8 +245,16 @@ def _table() -> rx.Component:
             rx.table.cell(rx.text(r.date_text, size="2", white_space="nowrap")),
             rx.table.cell(_who(r)),
             rx.table.cell(
-                rx.hstack(
-                    rx.text(r.kind, size="2"), _status(r), spacing="2", align="center", wrap="wrap"
+                rx.cond(
+                    r.kind == "Refund",
+                    _status(r),
+                    rx.hstack(
+                        rx.text(r.kind, size="2"),
+                        _status(r),
+                        spacing="2",
+                        align="center",
+                        wrap="wrap",
+                    ),
                 )
             ),
             rx.table.cell(_amount(r), text_align="right"),
@@ -268,8 +276,8 @@ def _table() -> rx.Component:
         width="100%",
         variant="ghost",
         size="2",
-        display=["none", "none", "table"],
-        aria_label="Transactions",
+        display=["none", "none", "block"],
+        id="transactions-table",
     )
 
 

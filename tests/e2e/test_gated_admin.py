@@ -21,112 +21,118 @@ from crm_app.db import make_engine
 from crm_app.models import AccessPass, Agent, Membership, Organization, Stage, User, utcnow
 from crm_app.services import fields, principal, stages
 from crm_app.services.contacts import Origin, save_contact
-from tests.e2e.helpers import open_page, screenshot, sign_in_with_ticket
+from tests.e2e.helpers import live_db, open_page, screenshot, sign_in_with_ticket
 
 pytestmark = pytest.mark.e2e
 
 RULE = "Only Active contacts in stage Customer can chat."
 
 
-def _seed(database_url: str, *, restricted: bool = False, passes: bool = False) -> dict:
+def _seed(live_app, monkeypatch, *, restricted: bool = False, passes: bool = False) -> dict:
+    """Seeded through the app's own services on the live database (so the contact events
+    they queue are published there too)."""
     tag = secrets.token_hex(4)
-    engine = make_engine(database_url)
+    with live_db(live_app, monkeypatch) as s:
+        org = Organization(name=f"Sunrise Clinic {tag}")
+        owner = User(email=f"dana-{tag}@clinic.example", first_name="Dana", last_name="W")
+        staff = User(email=f"sam-{tag}@clinic.example", first_name="Sam", last_name="Front")
+        s.add_all([org, owner, staff])
+        s.flush()
+        agent = Agent(org_id=org.id, name="Reception", slug=f"reception-{tag}")
+        empty = Agent(org_id=org.id, name="Front desk", slug=f"front-{tag}")
+        s.add_all([agent, empty])
+        s.flush()
+        for a in (agent, empty):
+            fields.install_default_fields(s, a.id)
+            stages.install_default_stages(s, a.id)
+        s.add(Membership(org_id=org.id, user_id=owner.id, role="Owner"))
+        s.add(Membership(org_id=org.id, user_id=staff.id, role="User", agent_ids=[agent.id]))
+        s.flush()
+        customer = s.exec(
+            select(Stage).where(Stage.agent_id == agent.id, Stage.name == "Customer")
+        ).one()
+        if restricted:
+            agent.visibility, agent.access_mode = "Public", "Restrict"
+            agent.gate_rule = {"statuses": ["Active"], "stage_ids": [customer.id]}
+            s.add(agent)
+        if passes:
+            agent.visibility, agent.access_mode = "Public", "Pay for Access"
+            s.add(agent)
+            actor = principal.member(s, owner.id, org.id)
+
+            def buyer(name: str, email: str) -> str:
+                return save_contact(
+                    s,
+                    agent,
+                    {"name": name, "email": email},
+                    source="Manual",
+                    origin=Origin.member(actor),
+                ).contact.id
+
+            now = utcnow()
+            maria = buyer("Maria Lopez", f"maria-{tag}@example.com")
+            john = buyer("John Park", f"john-{tag}@example.com")
+            ana = buyer("Ana Silva", f"ana-{tag}@example.com")
+            day = timedelta(days=1)
+            s.add_all(
+                [
+                    AccessPass(
+                        agent_id=agent.id,
+                        contact_id=maria,
+                        email=f"maria-{tag}@example.com",
+                        amount=2900,
+                        currency="usd",
+                        credits_total=100,
+                        credits_left=64,
+                        starts_at=now - 2 * day,
+                        expires_at=now + 28 * day,
+                        payment_intent_id="pi_maria",
+                    ),
+                    AccessPass(
+                        agent_id=agent.id,
+                        contact_id=john,
+                        email=f"john-{tag}@example.com",
+                        amount=2900,
+                        currency="usd",
+                        credits_total=100,
+                        credits_left=100,
+                        starts_at=now - 6 * day,
+                        expires_at=now + 24 * day,
+                        refunded_amount=2900,
+                        revoked_at=now - 5 * day,
+                        payment_intent_id="pi_john",
+                    ),
+                    AccessPass(
+                        agent_id=agent.id,
+                        contact_id=ana,
+                        email=f"ana-{tag}@example.com",
+                        amount=2500,
+                        currency="eur",
+                        credits_total=None,
+                        credits_left=None,
+                        starts_at=now - 9 * day,
+                        expires_at=now + 21 * day,
+                    ),
+                ]
+            )
+        s.flush()
+        world = {
+            "tag": tag,
+            "org_id": org.id,
+            "owner_id": owner.id,
+            "staff_id": staff.id,
+            "agent_id": agent.id,
+            "empty_id": empty.id,
+            "customer_id": customer.id,
+        }
+    engine = make_engine(live_app.database_url)
     try:
         with Session(engine, expire_on_commit=False) as s:
-            org = Organization(name=f"Sunrise Clinic {tag}")
-            owner = User(email=f"dana-{tag}@clinic.example", first_name="Dana", last_name="W")
-            staff = User(email=f"sam-{tag}@clinic.example", first_name="Sam", last_name="Front")
-            s.add_all([org, owner, staff])
-            s.flush()
-            agent = Agent(org_id=org.id, name="Reception", slug=f"reception-{tag}")
-            empty = Agent(org_id=org.id, name="Front desk", slug=f"front-{tag}")
-            s.add_all([agent, empty])
-            s.flush()
-            for a in (agent, empty):
-                fields.install_default_fields(s, a.id)
-                stages.install_default_stages(s, a.id)
-            s.add(Membership(org_id=org.id, user_id=owner.id, role="Owner"))
-            s.add(Membership(org_id=org.id, user_id=staff.id, role="User", agent_ids=[agent.id]))
-            s.flush()
-            customer = s.exec(
-                select(Stage).where(Stage.agent_id == agent.id, Stage.name == "Customer")
-            ).one()
-            if restricted:
-                agent.visibility, agent.access_mode = "Public", "Restrict"
-                agent.gate_rule = {"statuses": ["Active"], "stage_ids": [customer.id]}
-                s.add(agent)
-            if passes:
-                agent.visibility, agent.access_mode = "Public", "Pay for Access"
-                s.add(agent)
-                actor = principal.member(s, owner.id, org.id)
-
-                def buyer(name: str, email: str) -> str:
-                    return save_contact(
-                        s,
-                        agent,
-                        {"name": name, "email": email},
-                        source="Manual",
-                        origin=Origin.member(actor),
-                    ).contact.id
-
-                now = utcnow()
-                maria = buyer("Maria Lopez", f"maria-{tag}@example.com")
-                john = buyer("John Park", f"john-{tag}@example.com")
-                ana = buyer("Ana Silva", f"ana-{tag}@example.com")
-                day = timedelta(days=1)
-                s.add_all(
-                    [
-                        AccessPass(
-                            agent_id=agent.id,
-                            contact_id=maria,
-                            email=f"maria-{tag}@example.com",
-                            amount=2900,
-                            currency="usd",
-                            credits_total=100,
-                            credits_left=64,
-                            starts_at=now - 2 * day,
-                            expires_at=now + 28 * day,
-                            payment_intent_id="pi_maria",
-                        ),
-                        AccessPass(
-                            agent_id=agent.id,
-                            contact_id=john,
-                            email=f"john-{tag}@example.com",
-                            amount=2900,
-                            currency="usd",
-                            credits_total=100,
-                            credits_left=100,
-                            starts_at=now - 6 * day,
-                            expires_at=now + 24 * day,
-                            refunded_amount=2900,
-                            revoked_at=now - 5 * day,
-                            payment_intent_id="pi_john",
-                        ),
-                        AccessPass(
-                            agent_id=agent.id,
-                            contact_id=ana,
-                            email=f"ana-{tag}@example.com",
-                            amount=2500,
-                            currency="eur",
-                            credits_total=None,
-                            credits_left=None,
-                            starts_at=now - 9 * day,
-                            expires_at=now + 21 * day,
-                        ),
-                    ]
-                )
-            s.commit()
-            return {
-                "tag": tag,
-                "org_id": org.id,
-                "owner": owner,
-                "staff": staff,
-                "agent_id": agent.id,
-                "empty_id": empty.id,
-                "customer_id": customer.id,
-            }
+            world["owner"] = s.get(User, world["owner_id"])
+            world["staff"] = s.get(User, world["staff_id"])
     finally:
         engine.dispose()
+    return world
 
 
 def _agent(database_url: str, agent_id: int) -> Agent:
@@ -139,7 +145,7 @@ def _agent(database_url: str, agent_id: int) -> Agent:
 
 
 def test_owner_makes_the_agent_public_restricted_to_customers(page: Page, live_app, monkeypatch):
-    world = _seed(live_app.database_url)
+    world = _seed(live_app, monkeypatch)
     path = f"/agents/{world['agent_id']}/settings"
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in_with_ticket(page, live_app, monkeypatch, world["owner"], world["org_id"], path)
@@ -196,7 +202,7 @@ def test_owner_makes_the_agent_public_restricted_to_customers(page: Page, live_a
 
 
 def test_a_user_sees_visibility_read_only(page: Page, live_app, monkeypatch):
-    world = _seed(live_app.database_url, restricted=True)
+    world = _seed(live_app, monkeypatch, restricted=True)
     path = f"/agents/{world['agent_id']}/settings"
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in_with_ticket(page, live_app, monkeypatch, world["staff"], world["org_id"], path)
@@ -219,7 +225,7 @@ def test_a_user_sees_visibility_read_only(page: Page, live_app, monkeypatch):
 
 
 def test_subscriptions_page(page: Page, live_app, monkeypatch):
-    world = _seed(live_app.database_url, passes=True)
+    world = _seed(live_app, monkeypatch, passes=True)
     tag = world["tag"]
     start = f"/agents/{world['empty_id']}/subscriptions"
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -235,13 +241,13 @@ def test_subscriptions_page(page: Page, live_app, monkeypatch):
     page.wait_for_url(re.compile(re.escape(path)))
     expect(page.get_by_role("heading", name="Subscriptions")).to_be_visible()
     usd = page.get_by_label("Net revenue USD")
-    expect(usd).to_contain_text("$0.00")  # $29 paid, $29 refunded
+    expect(usd).to_contain_text("$29.00")  # two payments of $29, one refunded
     expect(usd).to_contain_text("Paid $58.00 · refunded $29.00")
     expect(page.get_by_label("Net revenue EUR")).to_contain_text("€25.00")
     expect(page.get_by_label("Active passes")).to_contain_text("2")
     chart = page.locator("#revenue-chart")
     expect(chart.locator(".recharts-bar-rectangle").first).to_be_visible()
-    table = page.get_by_role("table", name="Transactions")
+    table = page.locator("#transactions-table")
     expect(table.locator("tbody tr")).to_have_count(4)
     refund = table.locator("tr[data-kind='Refund']")
     expect(refund).to_contain_text("John Park")
@@ -266,7 +272,8 @@ def test_subscriptions_page(page: Page, live_app, monkeypatch):
     since = (utcnow() - timedelta(days=3)).date().isoformat()
     page.get_by_label("From").fill(since)
     expect(table.locator("tbody tr")).to_have_count(1)
-    expect(page.get_by_label("Net revenue USD")).to_contain_text("$29.00")
+    expect(page.get_by_label("Net revenue USD")).to_contain_text("Paid $29.00 · refunded $0.00")
+    expect(page.get_by_label("Net revenue EUR")).to_have_count(0)
 
     page.set_viewport_size({"width": 390, "height": 844})
     open_page(page, live_app.url(path))

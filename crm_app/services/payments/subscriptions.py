@@ -9,7 +9,7 @@ row of its own in the transactions.
   periods) for the chart, the live passes and subscribers now, and one page of
   transactions — filtered by dates (the viewer's days) and, for the table, a search on
   the buyer's email or contact name.
-- `iter_csv`: every transaction matching the same filters, as CSV (escaped cells), audited.
+- subscriptions_csv.py: every transaction matching the same filters, as CSV, audited.
 
 Owners and Admins only: revenue is the business's money, and Users may not export
 (PRODUCT.md §1). Another organization's agent is "not found".
@@ -17,9 +17,6 @@ Owners and Admins only: revenue is the business's money, and Users may not expor
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,33 +24,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, literal, or_, union_all
 from sqlmodel import Session, select
 
-from crm_app.models import AccessPass, Agent, Contact, utcnow
-from crm_app.services import audit
+from crm_app.models import AccessPass, Contact, utcnow
 from crm_app.services.access import Actor, require_agent
 from crm_app.services.errors import ValidationError
-from crm_app.services.export import escape_cell
 
 PAGE_SIZE = 25
 SEARCH_MAX = 200
-CSV_BATCH = 1000
 MONTHLY_AFTER_DAYS = 92  # longer periods are charted per month
 DEFAULT_CHART_DAYS = 30
 # Stripe's zero-decimal currencies: their amounts are whole units.
 ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())
 SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$", "jpy": "¥"}
-CSV_COLUMNS = (
-    "Date (UTC)",
-    "Type",
-    "Email",
-    "Contact",
-    "Amount",
-    "Currency",
-    "Status",
-    "Credits left",
-    "Credits bought",
-    "Access ends (UTC)",
-    "Payment reference",
-)
 
 
 @dataclass(frozen=True)
@@ -111,7 +92,7 @@ def money(amount: int, currency: str) -> str:
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {cur.upper()}"
 
 
-def _plain_amount(amount: int, currency: str) -> str:
+def plain_amount(amount: int, currency: str) -> str:
     value = major(amount, currency)
     return f"{value:.0f}" if currency.lower() in ZERO_DECIMAL else f"{value:.2f}"
 
@@ -137,7 +118,7 @@ def _bounds(query: TxQuery) -> tuple[datetime | None, datetime | None]:
 # ---------------------------------------------------------------- the transactions
 
 
-def _events(agent_id: int, query: TxQuery, *, search: bool = True):
+def transactions_query(agent_id: int, query: TxQuery, *, search: bool = True):
     """Payments and refunds as one selectable: pass id, kind, at, signed amount, ..."""
     refund_at = func.coalesce(AccessPass.revoked_at, AccessPass.starts_at)
     cols = (
@@ -191,7 +172,9 @@ def _status(p: AccessPass, now: datetime) -> str:
     return "Active"
 
 
-def _rows(session: Session, agent_id: int, events, query: TxQuery, offset: int, limit: int):
+def transaction_rows(
+    session: Session, agent_id: int, events, query: TxQuery, offset: int, limit: int
+):
     ordered = (
         select(*events.c)
         .order_by(events.c.at.desc(), events.c.pass_id.desc(), events.c.kind.desc())
@@ -315,7 +298,7 @@ def _chart(session: Session, events, query: TxQuery) -> tuple[str, dict[str, lis
 def overview(session: Session, actor: Actor, agent_id: int, query: TxQuery) -> dict:
     """Everything the Subscriptions page shows (Owner/Admin)."""
     agent = require_agent(session, actor, agent_id, "Admin")
-    period_events = _events(agent.id, query, search=False)
+    period_events = transactions_query(agent.id, query, search=False)
     totals: dict[str, list[int]] = {}
     for currency, amount in session.exec(select(period_events.c.currency, period_events.c.amount)):
         per = totals.setdefault(currency, [0, 0])
@@ -331,11 +314,11 @@ def overview(session: Session, actor: Actor, agent_id: int, query: TxQuery) -> d
         for cur, (paid, refunded) in sorted(totals.items(), key=lambda kv: -sum(kv[1]))
     ]
     chart_period, chart = _chart(session, period_events, query)
-    table = _events(agent.id, query)
+    table = transactions_query(agent.id, query)
     total = int(session.exec(select(func.count()).select_from(table)).one())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(query.page, pages)
-    rows = _rows(session, agent.id, table, query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    rows = transaction_rows(session, agent.id, table, query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     passes, subscribers = _live_passes(session, agent.id)
     any_pass = session.exec(
         select(AccessPass.id).where(AccessPass.agent_id == agent.id).limit(1)
@@ -356,75 +339,3 @@ def overview(session: Session, actor: Actor, agent_id: int, query: TxQuery) -> d
         "page": page,
         "pages": pages,
     }
-
-
-# ---------------------------------------------------------------- CSV
-
-
-class _CsvExport:
-    """CSV text in chunks (BOM and header first); `count` once it is consumed."""
-
-    def __init__(self, session: Session, agent: Agent, query: TxQuery):
-        self.session, self.agent, self.query, self.count = session, agent, query, 0
-
-    def __iter__(self) -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")
-        writer.writerow(CSV_COLUMNS)
-        events = _events(self.agent.id, self.query)
-        offset = 0
-        while True:
-            rows = _rows(self.session, self.agent.id, events, self.query, offset, CSV_BATCH)
-            for r in rows:
-                writer.writerow(
-                    [
-                        escape_cell(r["at"].strftime("%Y-%m-%d %H:%M:%S")),
-                        r["kind"],
-                        escape_cell(r["email"]),
-                        escape_cell(r["name"]),
-                        _plain_amount(r["amount"], r["currency"]),
-                        r["currency"].upper(),
-                        r["status"],
-                        ""
-                        if r["kind"] == "Refund" or r["credits_left"] is None
-                        else r["credits_left"],
-                        ""
-                        if r["kind"] == "Refund" or r["credits_total"] is None
-                        else r["credits_total"],
-                        ""
-                        if r["kind"] == "Refund" or r["expires_at"] is None
-                        else r["expires_at"].strftime("%Y-%m-%d %H:%M:%S"),
-                        escape_cell(r["reference"]),
-                    ]
-                )
-            self.count += len(rows)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            if len(rows) < CSV_BATCH:
-                return
-            offset += CSV_BATCH
-
-
-def export_filename(agent: Agent, today: date) -> str:
-    return f"subscriptions-{agent.slug}-{today.isoformat()}.csv"
-
-
-def iter_csv(session: Session, actor: Actor, agent_id: int, query: TxQuery) -> _CsvExport:
-    """The transactions matching `query` as CSV chunks (Owner/Admin; checked before the
-    first chunk exists). The caller records the export with `record_export` afterwards."""
-    agent = require_agent(session, actor, agent_id, "Admin")
-    return _CsvExport(session, agent, query)
-
-
-def record_export(session: Session, actor: Actor, agent: Agent, count: int) -> None:
-    audit.record(
-        session,
-        actor,
-        "Read",
-        "Subscription",
-        f"Exported {count:,} subscription transaction{'s' if count != 1 else ''} of the agent "
-        f"{agent.name}",
-    )
-    session.flush()

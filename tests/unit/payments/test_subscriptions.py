@@ -17,6 +17,7 @@ from crm_app.models import AuditLog, utcnow
 from crm_app.services.agents import create_agent
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
 from crm_app.services.payments import subscriptions as subs
+from crm_app.services.payments import subscriptions_csv as subs_csv
 
 
 def _overview(actor, agent_id, **query):
@@ -89,7 +90,7 @@ def test_only_owners_and_admins_of_the_organization(world):
     with pytest.raises(NotFound):
         _overview(world["other"], world["agent_id"])
     with session_scope() as s, pytest.raises(NotFound):
-        subs.iter_csv(s, world["other"], world["agent_id"], subs.clean_query())
+        subs_csv.iter_csv(s, world["other"], world["agent_id"], subs.clean_query())
     # Nothing of the other organization's agent leaks into ours, nor the reverse.
     view = _overview(world["other"], world["other_agent_id"])
     assert view["total"] == 1 and view["revenue"][0]["net_text"] == "$999.00"
@@ -106,11 +107,11 @@ def test_empty_agent(world):
 
 def test_csv_escapes_cells_and_is_audited(world):
     with session_scope() as s:
-        export = subs.iter_csv(s, world["owner"], world["agent_id"], subs.clean_query())
+        export = subs_csv.iter_csv(s, world["owner"], world["agent_id"], subs.clean_query())
         text = "".join(export)
-        subs.record_export(s, world["owner"], export.agent, export.count)
+        subs_csv.record_export(s, world["owner"], export.agent, export.count)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == list(subs.CSV_COLUMNS) and len(rows) == 5
+    assert rows[0] == list(subs_csv.CSV_COLUMNS) and len(rows) == 5
     refund = next(r for r in rows if r[1] == "Refund")
     assert refund[3] == "'=John Formula" and refund[4] == "-15.00" and refund[5] == "USD"
     payment = next(r for r in rows if r[1] == "Payment" and r[2] == "maria@example.com")
