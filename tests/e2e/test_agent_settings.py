@@ -97,16 +97,17 @@ def test_owner_makes_the_agent_public_on_a_provider(page: Page, live_app, monkey
     assert about["available"] is False and about["reason"] == "private"
     screenshot(page, "agent-settings-desktop")
 
-    # Visibility: Public · Use for Free (Restrict and Pay for Access are not offered yet).
-    visibility = page.get_by_role("form", name="Visibility")
+    # Visibility: Public · Use for Free, chosen in `Make your chatbot public?` (the gated
+    # modes: tests/e2e/test_gated_admin.py).
+    visibility = page.get_by_role("region", name="Visibility")
     visibility.get_by_role("radio", name="Public").click()
-    expect(visibility.get_by_role("radio", name="Use for Free")).to_be_checked()
-    expect(visibility.get_by_text("Restrict")).to_have_count(0)
-    expect(visibility.get_by_text("Pay for Access")).to_have_count(0)
-    visibility.get_by_role("button", name="Save visibility").click()
+    dialog = page.get_by_role("dialog", name="Make your chatbot public?")
+    expect(dialog.get_by_role("radio", name="Use for Free")).to_be_checked()
+    dialog.get_by_role("button", name="Make public").click()
     expect(
-        page.get_by_text("Saved: anyone with the link can chat with this agent.")
+        page.get_by_text("Public: anyone with the link can chat with this agent.")
     ).to_be_visible()
+    expect(visibility.get_by_text("Access: Use for Free")).to_be_visible()
 
     # Reply engine: an OpenAI-compatible provider, tested before saving.
     engine = page.get_by_role("form", name="Reply engine")
@@ -158,7 +159,7 @@ def test_owner_makes_the_agent_public_on_a_provider(page: Page, live_app, monkey
     screenshot(page, "agent-settings-phone")
 
 
-def test_a_user_reads_only_and_a_gated_mode_stays_read_only(page: Page, live_app, monkeypatch):
+def test_a_user_reads_only(page: Page, live_app, monkeypatch):
     world = _seed(live_app.database_url)
     engine = make_engine(live_app.database_url)
     try:
@@ -189,10 +190,9 @@ def test_a_user_reads_only_and_a_gated_mode_stays_read_only(page: Page, live_app
     ).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Save"))).to_have_count(0)
     expect(page.get_by_label("Name")).to_have_attribute("readonly", "")
-    visibility = page.get_by_role("form", name="Visibility")
-    expect(visibility.get_by_role("radio", name="Restrict")).to_be_checked()
-    expect(visibility.get_by_role("radio", name="Restrict")).to_be_disabled()
-    expect(visibility.get_by_text("Until that mode arrives")).to_be_visible()
-    about, _ = _chat(live_app, world["slug"], "hello")
-    assert about["available"] is False and about["reason"] == "restricted"
+    visibility = page.get_by_role("region", name="Visibility")
+    expect(visibility.get_by_role("radio", name="Public")).to_be_checked()
+    expect(visibility.get_by_role("radio", name="Public")).to_be_disabled()
+    expect(visibility.get_by_text("Access: Restrict")).to_be_visible()
+    expect(visibility.get_by_role("button", name="Change access")).to_have_count(0)
     screenshot(page, "agent-settings-user-read-only")
