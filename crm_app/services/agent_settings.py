@@ -9,8 +9,8 @@ visibility, and the reply engine (offline, or an OpenAI-compatible provider).
   `engine_config`, which the chat turn uses to build its engine, and `provider_test_config`.
 - `provider_test_config` is the form's provider settings, checked, for the Test connection
   button; services/provider_check.py sends the request outside any transaction.
-- `update_gate_rule` narrows a Restrict agent to contacts of chosen statuses and stages
-  (services/gate/rules.py), audited with the rule in plain words.
+- A Restrict agent's rule (which contacts may chat) is changed by
+  services/gate/rule_settings.py and shown here (`gate_*`) in plain words.
 
 Visibility and access mode (PRODUCT.md §9) take effect at once: every visitor message reads
 the agent again (services/gate/access.py), so no cache needs telling.
@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, select
 
 from crm_app.agent.base import EngineConfig
-from crm_app.models import Agent, Stage
+from crm_app.models import Agent, OrgPaymentSettings, Stage
 from crm_app.services import agents as agent_rules
 from crm_app.services import audit, provider_check, secret_box
 from crm_app.services.access import Actor, require_agent
@@ -74,10 +74,11 @@ MSG_KEY_ACTION = "Choose whether to keep, replace or remove the saved key."
 def get_agent_settings(session: Session, actor: Actor, agent_id: int) -> dict:
     """What the settings screen shows (any member who works in the agent)."""
     agent = require_agent(session, actor, agent_id)
-    return _view(session, agent, actor)
+    return view(session, agent, actor)
 
 
-def _view(session: Session, agent: Agent, actor: Actor) -> dict:
+def view(session: Session, agent: Agent, actor: Actor) -> dict:
+    """The screen's view of `agent` (checked by the caller)."""
     stored = agent.llm_api_key or ""
     rule = rules.rule_of(agent)
     return {
@@ -96,6 +97,7 @@ def _view(session: Session, agent: Agent, actor: Actor) -> dict:
         "gate_stage_ids": list(rule.stage_ids),
         "gate_description": rules.describe(session, agent),
         "stages": _stages(session, agent.id),
+        "payments_ready": _payments_ready(session, agent.org_id),
         "llm_provider": "openai" if agent.llm_provider == "openai" else "offline",
         "llm_base_url": agent.llm_base_url or "",
         "llm_model": agent.llm_model or "",
@@ -111,6 +113,12 @@ def _view(session: Session, agent: Agent, actor: Actor) -> dict:
 def _stages(session: Session, agent_id: int) -> list[dict]:
     query = select(Stage.id, Stage.name).where(Stage.agent_id == agent_id)
     return [{"id": i, "name": n} for i, n in session.exec(query.order_by(Stage.position, Stage.id))]
+
+
+def _payments_ready(session: Session, org_id: int) -> bool:
+    """Whether the organization saved its Stripe keys (Pay for Access can take payments)."""
+    keys = session.get(OrgPaymentSettings, org_id)
+    return bool(keys and keys.stripe_secret_key and keys.stripe_webhook_secret)
 
 
 def engine_config(agent: Agent) -> dict:
@@ -263,7 +271,7 @@ def update_agent_settings(
             "Agent",
             f"Updated the settings of the agent {agent.name}: " + "; ".join(changes),
         )
-    return _view(session, agent, actor)
+    return view(session, agent, actor)
 
 
 def _welcome(raw: str) -> str:
@@ -324,38 +332,6 @@ def _apply(agent: Agent, values: dict) -> list[str]:
 
 def _engine_name(provider: str) -> str:
     return "OpenAI-compatible" if provider == "openai" else "Offline"
-
-
-# ---------------------------------------------------------------- Restrict rule
-
-
-def update_gate_rule(session: Session, actor: Actor, agent_id: int, *, statuses, stage_ids) -> dict:
-    """Who of the agent's contacts may chat when it is Restrict (Admin+): contacts of the
-    chosen statuses, in the chosen stages (none chosen: any stage). Audited in plain words;
-    a contact outside the new rule loses access on their next message."""
-    agent = require_agent(session, actor, agent_id, "Admin")
-    try:
-        ids = [int(i) for i in stage_ids or ()]
-        wanted = [str(s) for s in statuses or ()]
-    except (TypeError, ValueError):
-        raise ValidationError(
-            "One of the chosen stages no longer exists.", field="stage_ids"
-        ) from None
-    rule = rules.clean_rule(session, agent, wanted, ids)
-    new = rules.GateRule(tuple(rule["statuses"]), tuple(rule["stage_ids"]))
-    if rules.rule_of(agent) != new:
-        agent.gate_rule = rule
-        session.add(agent)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "Update",
-            "Agent",
-            f"Changed who may chat with the agent {agent.name} (Restrict): "
-            + rules.describe(session, agent),
-        )
-    return _view(session, agent, actor)
 
 
 # ---------------------------------------------------------------- Test connection

@@ -17,7 +17,7 @@ from crm_app import routes
 from crm_app.services import agent_settings as service
 from crm_app.services import provider_check
 from crm_app.services.errors import NotFound, ServiceError
-from crm_app.services.gate import rules
+from crm_app.services.gate import rule_settings, rules
 from crm_app.settings import get_settings
 from crm_app.state.base import AppState, DialogFlags, error_toast, shows_errors
 
@@ -70,6 +70,7 @@ class AgentSettingsState(DialogFlags, AppState):
     stage_choices: list[StageChoice] = []
     gate_description: str = ""
     subscriptions_path: str = ""
+    payments_ready: bool = False
     llm_provider: str = "offline"
     llm_base_url: str = ""
     llm_model: str = ""
@@ -131,6 +132,7 @@ class AgentSettingsState(DialogFlags, AppState):
         self.gated_mode = view["gated_mode"]
         self.gate_description = view["gate_description"]
         self.subscriptions_path = routes.agent_path(routes.SUBSCRIPTIONS, view["id"])
+        self.payments_ready = view["payments_ready"]
         self.stage_choices = [StageChoice(str(s["id"]), s["name"]) for s in view["stages"]]
         if "rule" in sections:
             self.rule_statuses = list(view["gate_statuses"])
@@ -276,7 +278,7 @@ class AgentSettingsState(DialogFlags, AppState):
     def save_rule(self):
         self.errors = {}
         with self.unit() as (session, actor):
-            view = service.update_gate_rule(
+            view = rule_settings.update_gate_rule(
                 session,
                 actor,
                 self._agent_id(),

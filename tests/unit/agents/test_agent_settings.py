@@ -14,6 +14,7 @@ from crm_app.services import agent_settings, secret_box
 from crm_app.services.agents import create_agent
 from crm_app.services.errors import NotFound, PermissionDenied, ValidationErrors
 from crm_app.services.errors import ValidationError as ServiceValidationError
+from crm_app.services.gate import rule_settings
 
 KEY = "sk-live-Zx81q0-PLAIN-KEY-do-not-store-4242"
 
@@ -217,7 +218,7 @@ def test_the_restrict_rule_in_plain_words(world, agent_id):
     stages = _stage_ids(agent_id)
     assert [s["name"] for s in view["stages"]][:1] == ["Lead"] and "Customer" in stages
     with session_scope() as s:
-        view = agent_settings.update_gate_rule(
+        view = rule_settings.update_gate_rule(
             s, world.admin, agent_id, statuses=["Active"], stage_ids=[stages["Customer"]]
         )
     assert view["gate_description"] == "Only Active contacts in stage Customer can chat."
@@ -226,7 +227,7 @@ def test_the_restrict_rule_in_plain_words(world, agent_id):
             "statuses": ["Active"],
             "stage_ids": [stages["Customer"]],
         }
-        view = agent_settings.update_gate_rule(
+        view = rule_settings.update_gate_rule(
             s,
             world.owner,
             agent_id,
@@ -237,7 +238,7 @@ def test_the_restrict_rule_in_plain_words(world, agent_id):
         "Only Active or Inactive contacts in stages Lead or Customer can chat."
     )
     with session_scope() as s:  # the same rule again: no new audit entry
-        agent_settings.update_gate_rule(
+        rule_settings.update_gate_rule(
             s,
             world.owner,
             agent_id,
@@ -268,7 +269,7 @@ def test_the_restrict_rule_in_plain_words(world, agent_id):
 )
 def test_a_wrong_rule_is_refused_and_nothing_changes(world, agent_id, statuses, stage_ids, field):
     with session_scope() as s, pytest.raises(ServiceValidationError) as excinfo:
-        agent_settings.update_gate_rule(
+        rule_settings.update_gate_rule(
             s, world.owner, agent_id, statuses=statuses, stage_ids=stage_ids
         )
     assert excinfo.value.field == field
@@ -281,7 +282,7 @@ def test_another_agents_stage_is_refused(world, agent_id):
         other = create_agent(s, world.owner, "Front desk")
     foreign = _stage_ids(other.id)["Customer"]
     with session_scope() as s, pytest.raises(ServiceValidationError):
-        agent_settings.update_gate_rule(
+        rule_settings.update_gate_rule(
             s, world.owner, agent_id, statuses=["Active"], stage_ids=[foreign]
         )
 
@@ -305,9 +306,9 @@ def test_users_read_but_never_write_and_other_orgs_see_nothing(world, agent_id):
     with pytest.raises(PermissionDenied):
         _update(user, agent_id, visibility="Public", access_mode="Use for Free")
     with session_scope() as s, pytest.raises(PermissionDenied):
-        agent_settings.update_gate_rule(s, user, agent_id, statuses=["Inactive"], stage_ids=[])
+        rule_settings.update_gate_rule(s, user, agent_id, statuses=["Inactive"], stage_ids=[])
     with session_scope() as s, pytest.raises(NotFound):
-        agent_settings.update_gate_rule(
+        rule_settings.update_gate_rule(
             s, world.other_owner, agent_id, statuses=["Inactive"], stage_ids=[]
         )
     for call in (
