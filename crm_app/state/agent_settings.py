@@ -136,7 +136,8 @@ class AgentSettingsState(DialogFlags, AppState):
         self.stage_choices = [StageChoice(str(s["id"]), s["name"]) for s in view["stages"]]
         if "rule" in sections:
             self.rule_statuses = list(view["gate_statuses"])
-            self.rule_stage_ids = [str(i) for i in view["gate_stage_ids"]]
+            known = {c.id for c in self.stage_choices}  # a deleted stage cannot be unticked
+            self.rule_stage_ids = [str(i) for i in view["gate_stage_ids"] if str(i) in known]
         self.has_api_key = view["has_api_key"]
         self.api_key_unreadable = view["api_key_unreadable"]
         self.env_base_url, self.env_model = view["env_base_url"], view["env_model"]

@@ -77,6 +77,8 @@ def describe(session: Session, agent: Agent) -> str:
                 .order_by(Stage.position, Stage.id)
             )
         )
+        if not names:  # every chosen stage was deleted since: nobody matches
+            return "No contact can chat: the chosen stages no longer exist."
     return describe_choice(rule.statuses, names)
 
 

@@ -206,3 +206,26 @@ def test_the_restrict_rule_editor(world, make_state):
     assert state.rule_statuses == ["Active"] and not state.rule_changed
     state.make_private()
     assert state.visibility == "Private" and _agent(world).visibility == "Private"
+
+
+def test_a_deleted_stage_leaves_the_rule_and_saving_cleans_it(world, make_state):
+    from sqlmodel import select
+
+    from crm_app.models import Stage
+
+    with db.session_scope() as s:
+        gone = s.exec(
+            select(Stage).where(Stage.agent_id == world.agent_id, Stage.name == "Old Customer")
+        ).one()
+        agent = s.get(Agent, world.agent_id)
+        agent.visibility, agent.access_mode = "Public", "Restrict"
+        agent.gate_rule = {"statuses": ["Active"], "stage_ids": [gone.id]}
+        s.add(agent)
+        s.flush()
+        s.delete(gone)
+    state = make_state(world.owner, world.agent_id)
+    assert state.gate_description.startswith("No contact can chat")
+    assert state.rule_stage_ids == [] and state.rule_changed
+    state.save_rule()
+    assert state.errors == {} and state.gate_description == "Only Active contacts can chat."
+    assert _agent(world).gate_rule == {"statuses": ["Active"], "stage_ids": []}

@@ -411,3 +411,17 @@ def test_seal_and_unseal():
     assert secret_box.unseal("fernet:garbage", secret="s1") is None
     assert secret_box.unseal("legacy-plain", secret="s1") == "legacy-plain"
     assert secret_box.seal("") == "" and secret_box.unseal("") == ""
+
+
+def test_a_rule_whose_stages_were_deleted_says_so(world, agent_id):
+    from crm_app.models import Stage
+
+    stages = _stage_ids(agent_id)
+    with session_scope() as s:
+        rule_settings.update_gate_rule(
+            s, world.owner, agent_id, statuses=["Active"], stage_ids=[stages["Old Customer"]]
+        )
+    with session_scope() as s:
+        s.delete(s.get(Stage, stages["Old Customer"]))
+    view = _get(world.owner, agent_id)
+    assert view["gate_description"] == "No contact can chat: the chosen stages no longer exist."
