@@ -314,8 +314,8 @@ def _share_dialog() -> rx.Component:
             rx.cond(
                 ~S.share_public,
                 rx.callout(
-                    "This agent is not open to the public: its page and widget tell visitors "
-                    "so until it is Public · Use for Free. Team members can try it in the "
+                    "This agent is private: its page and widget tell visitors so until it is "
+                    "made Public in Agent settings → Visibility. Team members can try it in the "
                     "Playground.",
                     icon="lock",
                     color_scheme="amber",

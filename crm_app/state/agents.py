@@ -35,7 +35,7 @@ class AgentCard:
     public_path: str
     crm_href: str
     playground_href: str = ""
-    open_to_public: bool = False  # Public · Use for Free: the chat page and widget answer
+    open_to_public: bool = False  # Public (any mode): the chat page and widget answer
 
     @classmethod
     def of(cls, agent: dict) -> AgentCard:
@@ -51,8 +51,8 @@ class AgentCard:
             public_path=f"/a/{agent['slug']}",
             crm_href=routes.agent_path(routes.CONTACTS, agent["id"]),
             playground_href=routes.agent_path(routes.PLAYGROUND, agent["id"]),
-            open_to_public=agent.get("visibility") == "Public"
-            and agent.get("access_mode") == "Use for Free",
+            # Restrict and Pay for Access agents answer too, after sign-in or payment.
+            open_to_public=agent.get("visibility") == "Public",
         )
 
 
