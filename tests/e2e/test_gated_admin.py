@@ -199,6 +199,12 @@ def test_owner_makes_the_agent_public_restricted_to_customers(page: Page, live_a
     expect(page.locator("#gate-rule-words")).to_have_text(RULE)
     page.locator("#visibility-access").scroll_into_view_if_needed()
     screenshot(page, "gated-visibility-phone")
+    page.get_by_role("button", name="Change access").click()
+    dialog = page.get_by_role("dialog", name="Make your chatbot public?")
+    expect(dialog.get_by_role("radio", name="Restrict")).to_be_checked()
+    screenshot(page, "gated-public-dialog-phone")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
 
 
 def test_a_user_sees_visibility_read_only(page: Page, live_app, monkeypatch):
