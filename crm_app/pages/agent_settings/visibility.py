@@ -69,7 +69,13 @@ def _public_dialog() -> rx.Component:
             color=SUBTLE,
             padding_top="12px",
         ),
-        dialog_footer(rx.button("Make public", type="button", on_click=S.make_public(""))),
+        dialog_footer(
+            rx.button(
+                rx.cond(S.visibility == "Public", "Save access", "Make public"),
+                type="button",
+                on_click=S.make_public(""),
+            )
+        ),
         open=S.public_open,
         on_open_change=S.set_open("public_open"),
         description="Choose who can chat with it on its public link and website widget.",
