@@ -4,8 +4,10 @@ Every call names the agent and the visitor (`visitor_key`: the sha256 of the vis
 token, services/chat/visitors.py) and reaches only that visitor's conversations with that
 agent; anything else is "not found". A member trying the agent in the Playground passes
 `member` (their principal): the agent must be one they may work in (require_agent), their
-visitor key is "member:<user_id>" and their conversations are marked `test`. Anonymous
-visitors reach only agents that are Public and Use for Free.
+visitor key is "member:<user_id>" and their conversations are marked `test`. Visitors
+reach only Public agents; of a Restrict or Pay for Access agent, only while their visitor
+key has access (services/gate/access.py: signed in, allowed by the rule or holding a live
+pass), checked on every call. A signed-in visitor's conversations belong to their contact.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from crm_app.services import rate_limits
 from crm_app.services.access import require_agent
 from crm_app.services.chat.visitors import is_visitor_key, member_key, require_available
 from crm_app.services.errors import NotFound, RateLimited, ValidationError
+from crm_app.services.gate.access import Access, require_access
 from crm_app.services.principal import Principal
 
 LIST_LIMIT = 50
@@ -87,18 +90,29 @@ def chat_agent(
 ) -> Agent:
     """The agent this visitor (or Playground member) may chat with, or NotFound /
     PermissionDenied. Checks the visitor key's shape too: a member key is only a member's."""
+    return chat_access(session, agent_id, visitor_key, member)[0]
+
+
+def chat_access(
+    session: Session,
+    agent_id,
+    visitor_key: str,
+    member: Principal | None = None,
+) -> tuple[Agent, Access | None]:
+    """chat_agent, with the visitor's access (None for a Playground member): who they are
+    signed in as, and the pass a Pay for Access message spends a credit of."""
     if member is not None:
         agent = require_agent(session, member, as_id(agent_id))
         if not member.is_member or visitor_key != member_key(member.user_id):
             raise NotFound(MSG_NOT_FOUND)
-        return agent
+        return agent, None
     if not is_visitor_key(visitor_key):
         raise NotFound(MSG_NOT_FOUND)
     agent = session.get(Agent, as_id(agent_id)) if as_id(agent_id) else None
     if agent is None:
         raise NotFound("Agent not found.")
     require_available(agent)
-    return agent
+    return agent, require_access(session, agent, visitor_key)
 
 
 def conversation_of(
@@ -189,7 +203,7 @@ def start_conversation(
 ) -> ConversationSummary:
     """A new conversation whose first message is the agent's welcome message (followed by
     the first question of the agent's "Ask in chat" form, if it has one)."""
-    agent = chat_agent(session, agent_id, visitor_key, member)
+    agent, access = chat_access(session, agent_id, visitor_key, member)
     if not rate_limits.hit(STARTS_PER_VISITOR, visitor_key) or (
         ip and not rate_limits.hit(STARTS_PER_IP, ip[:64])
     ):
@@ -200,6 +214,7 @@ def start_conversation(
         visitor_id=visitor_key,
         test=member is not None,
         member_id=member.user_id if member is not None else None,
+        contact_id=access.contact_id if access is not None else None,
         created_at=now,
         updated_at=now,
         last_message_at=now,

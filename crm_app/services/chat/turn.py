@@ -6,11 +6,13 @@ every other writer on SQLite and pin a pooled connection on PostgreSQL):
 
 1. Before anything is stored: the text is checked (stripped; empty or over 4,000
    characters is refused) and the per-visitor and per-IP rate limits are counted.
-2. One short transaction: the visitor owns the conversation, the visitor's message and a
-   `pending` placeholder for the reply are stored (the reply's id is known from the start,
-   so a page can key the streaming bubble), the title is set from the first message, and
-   the engine's `Turn` is built from the database (Allow-for-AI fields, the values already
-   known from the contact and this chat, the history, the agent's revised answers).
+2. One short transaction: the visitor may chat (a gated agent's access, re-checked on
+   every message; a Pay for Access message spends one credit here) and owns the
+   conversation; the visitor's message and a `pending` placeholder for the reply are
+   stored (the reply's id is known from the start, so a page can key the streaming
+   bubble), the title is set from the first message, and the engine's `Turn` is built
+   from the database (Allow-for-AI fields, the values already known from the contact and
+   this chat, the history, the agent's revised answers).
    Yields `Accepted`.
 3. No session open: the engine streams; each text piece is yielded as `Delta`.
 4. One transaction: the reply is stored (on `EngineError`, the engine's polite message
@@ -58,11 +60,12 @@ from crm_app.services.chat import context, form_walk
 from crm_app.services.chat.conversations import (
     MSG_TOO_FAST,
     MessageView,
-    chat_agent,
+    chat_access,
     conversation_of,
     message_view,
 )
 from crm_app.services.errors import RateLimited, ServiceError, ValidationError
+from crm_app.services.gate.access import spend_credit
 from crm_app.services.principal import Principal
 
 MAX_CHARS = 4000
@@ -219,8 +222,15 @@ def _accept(
     ip: str = "",
 ) -> _Accepted:
     with db.session_scope() as session:
-        agent = chat_agent(session, agent_id, visitor_key, member)
+        # A visitor's access is checked on every message (a contact moved out of the rule,
+        # archived or blocked is refused here); a Pay for Access message spends one credit,
+        # in this transaction: refused or rolled back, nothing is spent.
+        agent, access = chat_access(session, agent_id, visitor_key, member)
         conv = conversation_of(session, agent, visitor_key, conversation_id, member)
+        if access is not None:
+            spend_credit(session, access)
+            if access.contact_id and not conv.contact_id:
+                conv.contact_id = access.contact_id  # signed in: the chat is theirs
         now = utcnow()
         _close_abandoned(session, conv.id, now)
         visitor = Message(conversation_id=conv.id, role="visitor", content=text, created_at=now)

@@ -24,11 +24,8 @@ _KEY_RE = re.compile(r"^[0-9a-f]{64}$")
 MEMBER_PREFIX = "member:"
 
 MSG_BAD_TOKEN = "This chat session is not valid. Please reload the page."
-REASON_MESSAGES = {
-    "private": "This agent is private.",
-    "restricted": "This agent is not open to the public yet.",
-    "paid": "This agent is not open to the public yet.",
-}
+REASON_MESSAGES = {"private": "This agent is private."}
+GATED_MODES = ("Restrict", "Pay for Access")
 
 
 def new_visitor_token() -> str:
@@ -64,19 +61,24 @@ class PublicAgent:
     welcome_message: str
     avatar_url: str
     available: bool
-    reason: str  # "" | "private" | "restricted" | "paid"
+    reason: str  # "" | "private"
+    gate: str = ""  # "" (Use for Free) | "Restrict" | "Pay for Access": who may chat is per visitor
 
 
 def availability(agent: Agent) -> tuple[bool, str]:
-    """Whether visitors may chat with the agent: Public and Use for Free. Restrict and Pay
-    for Access wait for the gated-agents screen (issue #13)."""
+    """Whether the agent talks to visitors at all: Public, whatever its mode. Which visitor
+    may chat with a Restrict or Pay for Access agent is decided per visitor
+    (services/gate/access.py), on every message."""
     if agent.visibility != "Public":
         return False, "private"
-    if agent.access_mode == "Restrict":
-        return False, "restricted"
-    if agent.access_mode == "Pay for Access":
-        return False, "paid"
     return True, ""
+
+
+def gate_of(agent: Agent) -> str:
+    """ "Restrict" or "Pay for Access" for a gated Public agent, "" otherwise."""
+    if agent.visibility == "Public" and agent.access_mode in GATED_MODES:
+        return agent.access_mode
+    return ""
 
 
 def require_available(agent: Agent) -> None:
@@ -105,4 +107,5 @@ def public_agent(session: Session, slug: str) -> PublicAgent:
         avatar_url=agent.avatar_url,
         available=available,
         reason=reason,
+        gate=gate_of(agent),
     )

@@ -24,6 +24,7 @@ PAID = "Pay for Access"
 MSG_SIGN_IN = "Please sign in to chat with this agent."
 MSG_PAY = "Your access to this agent has ended. Renew it to keep chatting."
 MSG_PRIVATE = "This agent is private."
+MSG_LOST = "You no longer have access to this chatbot. Sign in again with an email the team allows."
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Access:
     credits_left: int | None = None
     expires_at: datetime | None = None
     pass_ended: str = ""  # "" | expired | used_up | refunded (the paywall offers renewal)
+    lost: bool = False  # signed in, but the contact no longer passes the rule (Restrict)
 
     @property
     def signed_in(self) -> bool:
@@ -98,11 +100,12 @@ def visitor_access(session: Session, agent: Agent, visitor_key: str) -> Access:
     guest = live_session(session, agent.id, visitor_key)
     contact = session.get(Contact, guest.contact_id) if guest is not None else None
     if contact is None or contact.agent_id != agent.id or contact.archived is not False:
-        return Access("sign_in" if agent.access_mode == RESTRICT else "paywall")
+        lost = guest is not None and agent.access_mode == RESTRICT
+        return Access("sign_in" if agent.access_mode == RESTRICT else "paywall", lost=lost)
     who = {"contact_id": contact.id, "name": contact.name, "email": guest.email}
     if agent.access_mode == RESTRICT:
         if not rules.contact_allowed(agent, contact):
-            return Access("sign_in")
+            return Access("sign_in", lost=True)
         return Access("open", **who)
     if contact.status == "Blocked":
         return Access("paywall")
@@ -125,7 +128,9 @@ def require_access(session: Session, agent: Agent, visitor_key: str) -> Access:
         return access
     if access.state == "private":
         raise PermissionDenied(MSG_PRIVATE)
-    raise PermissionDenied(MSG_SIGN_IN if access.state == "sign_in" else MSG_PAY)
+    if access.state == "sign_in":
+        raise PermissionDenied(MSG_LOST if access.lost else MSG_SIGN_IN)
+    raise PermissionDenied(MSG_PAY)
 
 
 def spend_credit(session: Session, access: Access) -> None:

@@ -35,11 +35,12 @@ def test_public_agent_says_whether_visitors_may_chat(world):
         assert visitors.public_agent(s, " Reception-Clinic ").id == world.agent_id
         private = visitors.public_agent(s, "back-office")
         assert not private.available and private.reason == "private"
-        for mode, reason in (("Restrict", "restricted"), ("Pay for Access", "paid")):
+        # Gated agents talk to visitors; who may chat is decided per visitor (services/gate).
+        for mode in ("Restrict", "Pay for Access"):
             s.get(Agent, world.other_agent_id).access_mode = mode
             s.flush()
             shop = visitors.public_agent(s, "reception-shop")
-            assert (shop.available, shop.reason) == (False, reason)
+            assert (shop.available, shop.reason, shop.gate) == (True, "", mode)
         for slug in ("nope", "", "../reception-clinic"):
             with pytest.raises(NotFound):
                 visitors.public_agent(s, slug)
