@@ -1,5 +1,6 @@
 """/a/<slug>: the agent's public chat, on its own page (phones and desktops) or, with
-`?embed=1`, inside the widget's iframe on another site (compact header, close button)."""
+`?embed=1`, inside the widget's iframe on another site (compact header, close button).
+A Restrict or Pay for Access agent shows its gate first (components/chat/gate.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.components.chat import avatar, chat_panel, chats_menu, new_chat_button
+from crm_app.components.chat.gate import paywall_card, sign_in_card, signed_in_bar
 from crm_app.state.chat.public import PublicChatState as S
 
 
@@ -109,6 +111,37 @@ def _notice(icon: str, title, text) -> rx.Component:
     )
 
 
+def _gate_view(card: rx.Component) -> rx.Component:
+    """A gate card (sign in, paywall); inside the widget's panel, its close button on top."""
+    return rx.flex(
+        rx.cond(
+            S.closable,
+            rx.hstack(
+                rx.icon_button(
+                    rx.icon("x", size=18),
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=S.close_embed,
+                    aria_label="Close chat",
+                ),
+                justify="end",
+                width="100%",
+                padding="8px 12px 0",
+            ),
+        ),
+        card,
+        direction="column",
+        flex="1",
+        width="100%",
+        min_height="0",
+    )
+
+
+def _paywall() -> rx.Component:
+    """The view "paywall" (Pay for Access): the payments work replaces this card."""
+    return _gate_view(paywall_card(S))
+
+
 def _frame(*children) -> rx.Component:
     """Full height; on wide screens a centred column with a border."""
     return rx.box(
@@ -134,12 +167,17 @@ def page() -> rx.Component:
             S.view,
             (
                 "open",
-                chat_panel(S, header=rx.cond(S.embed, _embed_header(), _header()), flex="1"),
+                chat_panel(
+                    S,
+                    header=rx.cond(S.embed, _embed_header(), _header()),
+                    banner=signed_in_bar(S),
+                    flex="1",
+                ),
             ),
+            ("sign_in", _gate_view(sign_in_card(S))),
+            ("paywall", _paywall()),
             ("not_found", _notice("search-x", "Agent not found", S.message)),
             ("private", _notice("lock", S.agent_name, S.message)),
-            ("restricted", _notice("lock", S.agent_name, S.message)),
-            ("paid", _notice("lock", S.agent_name, S.message)),
             rx.center(rx.spinner(size="3"), flex="1"),
         ),
     )

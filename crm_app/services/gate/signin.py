@@ -6,7 +6,8 @@ address is an allowed contact of the agent, gets a guest session for the agent.
   returning buyer can sign in and renew). Anyone else gets the very same answer and a code
   row that can never match (services/auth.request_code with `deliver=False`): nobody can
   learn from this screen who is a contact. The limits are request_code's: 5 codes per
-  address and purpose per 15 minutes, CRM_SIGN_IN_CODES_PER_IP per address of the network.
+  address and purpose per 15 minutes, CRM_SIGN_IN_CODES_PER_IP per address of the network;
+  and a new code for the same address only 60 seconds after the last (`Resend in…`).
 - `verify` checks the code (services/auth.verify_code: hashed, 10 minutes, 5 guesses, once;
   30 wrong codes per network address per 15 minutes) and opens a `GuestSession` of 30 days
   for the visitor key. A wrong guess is committed before the error is raised, so the
@@ -25,10 +26,10 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from crm_app.models import AccessPass, Agent, Contact, GuestSession, utcnow
+from crm_app.models import AccessPass, Agent, Contact, GuestSession, LoginCode, utcnow
 from crm_app.services import auth
 from crm_app.services.chat.visitors import is_visitor_key
-from crm_app.services.errors import NotFound, PermissionDenied
+from crm_app.services.errors import NotFound, PermissionDenied, RateLimited
 from crm_app.services.gate import rules
 from crm_app.services.gate.access import PAID, RESTRICT
 
@@ -40,6 +41,7 @@ MSG_NOT_GATED = "This chatbot is open to everyone: no sign-in is needed."
 MSG_PRIVATE = "This agent is private."
 MSG_NOT_ALLOWED = "Only people added to this agent's CRM can use this chatbot."
 MSG_BAD_VISITOR = "This chat session is not valid. Please reload the page."
+MSG_WAIT = "A code was just sent. Please wait a minute before asking for another one."
 
 
 def purpose_for(agent: Agent) -> str:
@@ -77,6 +79,13 @@ def send_code(session: Session, agent: Agent, email: str, ip: str = "") -> str:
     normalized address) and the same work otherwise, minus the email."""
     _gated(agent)
     email = auth.normalize_email(email)
+    last = session.exec(
+        select(LoginCode.created_at)
+        .where(LoginCode.email == email, LoginCode.purpose == purpose_for(agent))
+        .order_by(LoginCode.created_at.desc())
+    ).first()
+    if last is not None and utcnow() - last < timedelta(seconds=RESEND_SECONDS):
+        raise RateLimited(MSG_WAIT, field="email")
     contact = allowed_contact(session, agent, email)
     auth.request_code(
         session,

@@ -162,6 +162,10 @@ class ChatCore(rx.State, mixin=True):
         """Who is chatting, checked again (raises a ServiceError when they may not)."""
         raise NotImplementedError
 
+    def _refused(self, error: ServiceError) -> None:
+        """A message was refused (the public page shows its gate again on lost access)."""
+        self.error = error.message
+
     def _start(self, session, who: Who):
         return conversations.start_conversation(
             session, who.agent_id, who.visitor_key, member=who.member, ip=who.ip
@@ -261,7 +265,7 @@ class ChatCore(rx.State, mixin=True):
             try:
                 who = self._who()
             except ServiceError as error:
-                self.error = error.message
+                self._refused(error)
                 return
             if not text.strip():
                 self.error = "Please type a message."
@@ -312,7 +316,7 @@ class ChatCore(rx.State, mixin=True):
                         self.streaming, self.typing = "", False
         except ServiceError as error:
             async with self:
-                self.error = error.message
+                self._refused(error)
         except Exception:
             log.exception("chat turn failed")
             async with self:

@@ -7,6 +7,10 @@ state makes a token, the browser trades a signed ticket for the cookie at
 POST /api/chat/visitor, later visits read it from the websocket's headers). In embed mode
 the iframe is a third party on the host site and its cookies are blocked: the token is kept
 in the iframe's own localStorage (`embed_token`).
+
+A Restrict or Pay for Access agent asks each visitor first (state/chat/gate.py): the view is
+`sign_in` or `paywall` until services/gate says the visitor key may chat, and goes back
+there when a message is refused because access was lost.
 """
 
 from __future__ import annotations
@@ -22,17 +26,16 @@ from crm_app.services.errors import NotFound, ServiceError
 from crm_app.state.base import route_param
 from crm_app.state.chat.backend import visitors
 from crm_app.state.chat.core import ChatCore, Who
+from crm_app.state.chat.gate import GateMixin
 
 UNAVAILABLE = {
     "private": "This agent is private. Team members can try it in the Playground.",
-    "restricted": "This agent is not open to the public yet.",
-    "paid": "This agent is not open to the public yet.",
     "not_found": "There is no agent at this address. Check the link you followed.",
 }
 
 
-class PublicChatState(ChatCore, rx.State):
-    view: str = "loading"  # loading | open | private | restricted | paid | not_found
+class PublicChatState(GateMixin, ChatCore, rx.State):
+    view: str = "loading"  # loading | open | sign_in | paywall | private | not_found
     message: str = ""
     embed: bool = False
     closable: bool = False  # inside the widget's panel (?close=1): the header has a close button
@@ -40,6 +43,7 @@ class PublicChatState(ChatCore, rx.State):
     embed_token: str = rx.LocalStorage("", name="crm_chat_visitor")
     _agent_id: int = 0
     _visitor_key: str = ""
+    _forgotten_key: str = ""  # signed out: the cookie may still carry this key's token
 
     def _slug(self) -> str:
         return route_param(self.router, "slug")
@@ -67,10 +71,13 @@ class PublicChatState(ChatCore, rx.State):
                 self.embed_token = token
             return visitors.visitor_key(token), None
         token = visitor_cookie.token_from_cookie_header(self._cookie_header())
-        if visitors.valid_token(token):
+        if visitors.valid_token(token) and visitors.visitor_key(token) != self._forgotten_key:
             return visitors.visitor_key(token), None
         if self._visitor_key:  # this tab made one already (its cookie may still be on its way)
             return self._visitor_key, None
+        return self._new_cookie_token()
+
+    def _new_cookie_token(self):
         token = visitors.new_visitor_token()
         ticket = json.dumps(visitor_cookie.issue_ticket(token))
         store = rx.call_script(
@@ -79,6 +86,33 @@ class PublicChatState(ChatCore, rx.State):
             ".catch(() => null)"
         )
         return visitors.visitor_key(token), store
+
+    def _forget_visitor(self):
+        """Signing out: a new visitor token replaces this browser's (the cookie, or the
+        iframe's storage), so the next person here does not inherit this one's chats."""
+        self._forgotten_key = self._visitor_key
+        if self.embed:
+            token = visitors.new_visitor_token()
+            self.embed_token = token
+            self._visitor_key = visitors.visitor_key(token)
+            return None
+        self._visitor_key, store = self._new_cookie_token()
+        return store
+
+    def _open_chat(self) -> None:
+        self.chat_ready = False
+        try:
+            with session_scope(read_only=True) as session:
+                self._fill_chats(session, self._who(), open_latest=True)
+        except ServiceError as error:
+            if self._gate_refused(error):
+                return
+            self._reset()
+        self.chat_ready = True
+
+    def _refused(self, error: ServiceError) -> None:
+        if not self._gate_refused(error):
+            self.error = error.message
 
     @rx.event
     def load(self):
@@ -99,17 +133,22 @@ class PublicChatState(ChatCore, rx.State):
         if not agent.available:
             self.view = agent.reason if agent.reason in UNAVAILABLE else "private"
             self.message = UNAVAILABLE[self.view]
-            self._agent_id, self.lines, self.chats = 0, [], []
+            self._agent_id, self.lines, self.chats, self.gate = 0, [], [], ""
             return
         self.view, self.message = "open", ""
-        self._agent_id = agent.id
+        self._agent_id, self.gate = agent.id, agent.gate
         self._visitor_key, store = self._identity()
-        try:
-            with session_scope(read_only=True) as session:
-                self._fill_chats(session, self._who(), open_latest=True)
-        except ServiceError:
-            self._reset()
-        self.chat_ready = True
+        self.from_paywall, self.gate_notice = False, ""
+        self.signed_in_name = self.signed_in_email = ""
+        if self.gate:
+            try:
+                self._apply_access(self._check_access())
+            except ServiceError:
+                self.view = "sign_in"
+            if self.view == "sign_in" and self.gate_step == "code":
+                return [store, self._timers()] if store else self._timers()
+        if self.view == "open":
+            self._open_chat()
         return store
 
     @rx.event

@@ -18,9 +18,12 @@ from tests.unit.chat.conftest import FakeEngine, run_turn, world  # noqa: F401  
 @pytest.fixture(autouse=True)
 def dev_mode(monkeypatch):
     from crm_app import settings
+    from crm_app.services.gate import signin
 
     monkeypatch.setenv("CRM_DEV_MODE", "1")
     settings.get_settings.cache_clear()
+    # Tests send codes back to back; test_resend_waits_a_minute checks the wait.
+    monkeypatch.setattr(signin, "RESEND_SECONDS", 0)
 
 
 @pytest.fixture()

@@ -345,3 +345,20 @@ def test_pay_for_access_codes_go_to_buyers_only(gated, new_visitor):
         _accept(gated.agent_id, me, conv.id, "two", None)
     after = state(gated.agent_id, me)
     assert (after.state, after.pass_ended) == ("paywall", "used_up")
+
+
+def test_resend_waits_a_minute_for_everyone(gated, monkeypatch):
+    monkeypatch.setattr(signin, "RESEND_SECONDS", 60)
+    with db.session_scope() as s:
+        add_contact(s, gated.agent_id, ANN, "Ann Lopez")
+    for email in (ANN, "bob@x.example"):
+        send(gated.agent_id, email)
+        with pytest.raises(RateLimited) as early:
+            send(gated.agent_id, email)
+        assert early.value.message == signin.MSG_WAIT
+        with db.session_scope() as s:
+            for row in s.exec(select(LoginCode).where(LoginCode.email == email)):
+                row.created_at -= timedelta(seconds=61)
+                s.add(row)
+        send(gated.agent_id, email)
+    assert mails_to(ANN) == 2 and mails_to("bob@x.example") == 0
