@@ -89,3 +89,7 @@ PUBLIC_CHAT_VISITORS = "/visitors"
 PUBLIC_CHAT_CONVERSATIONS = "/conversations"
 PUBLIC_CHAT_MESSAGES = "/conversations/{conversation_id}/messages"
 PUBLIC_CHAT_FEEDBACK = "/messages/{message_id}/feedback"
+PUBLIC_CHAT_ACCESS = "/access"  # a gated agent: may this visitor chat (services/gate)
+PUBLIC_CHAT_SIGN_IN_CODE = "/sign-in/code"
+PUBLIC_CHAT_SIGN_IN_VERIFY = "/sign-in/verify"
+PUBLIC_CHAT_SIGN_OUT = "/sign-out"

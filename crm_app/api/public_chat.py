@@ -16,6 +16,13 @@ POST /api/public-chat/{slug}/conversations/{id}/messages  {"text"} -> text/event
      `accepted` {visitor message, reply_id}, `delta` {text}..., `done` {reply}; a refusal
      before anything is stored (empty, too long, too fast) is a JSON error with its status.
 POST /api/public-chat/{slug}/messages/{id}/feedback       {"value": "like"|"dislike"|""}
+
+A Restrict or Pay for Access agent (`gate` in the agent's description) answers a visitor
+only while their token has access (services/gate): 403 with what to do otherwise.
+GET  /api/public-chat/{slug}/access                       {state: open|sign_in|paywall|private, ...}
+POST /api/public-chat/{slug}/sign-in/code                 {"email"} -> 202, the same for anyone
+POST /api/public-chat/{slug}/sign-in/verify               {"email", "code"} -> the new access
+POST /api/public-chat/{slug}/sign-out                     ends the token's session (then drop the token)
 """
 
 from __future__ import annotations
@@ -34,8 +41,11 @@ from pydantic import BaseModel, Field
 from crm_app import routes
 from crm_app.api.deps import NO_STORE, ClientIp, Db, DbSnapshot, error_response
 from crm_app.db import session_scope
+from crm_app.models import Agent
 from crm_app.services.chat import conversations, turn, visitors
 from crm_app.services.errors import NotAuthenticated, ServiceError
+from crm_app.services.gate import access as gate_access
+from crm_app.services.gate import signin
 
 router = APIRouter(prefix=routes.API_PUBLIC_CHAT, tags=["visitor chat"])
 MAX_TEXT = 20_000  # characters accepted in the body; the chat's own limit is checked after
@@ -47,6 +57,15 @@ class PostMessage(BaseModel):
 
 class Feedback(BaseModel):
     value: str = Field(default="", max_length=10)
+
+
+class SendCode(BaseModel):
+    email: str = Field(default="", max_length=400)
+
+
+class VerifyCode(BaseModel):
+    email: str = Field(default="", max_length=400)
+    code: str = Field(default="", max_length=20)
 
 
 def _visitor(x_visitor_token: Annotated[str | None, Header()] = None) -> str:
@@ -120,6 +139,70 @@ def feedback(
 ) -> JSONResponse:
     agent_id = _agent_id(session, slug)
     return _json(conversations.set_feedback(session, agent_id, visitor, message_id, body.value))
+
+
+# ---------------------------------------------------------------- gated agents (sign-in)
+
+
+def _agent(session, slug: str) -> Agent:
+    return session.get(Agent, _agent_id(session, slug))
+
+
+def _access_data(found: gate_access.Access, agent: Agent) -> dict:
+    message = ""
+    if found.state == "private":
+        message = gate_access.MSG_PRIVATE
+    elif found.state == "sign_in":
+        message = gate_access.MSG_LOST if found.lost else gate_access.MSG_SIGN_IN
+    elif found.state == "paywall":
+        message = gate_access.MSG_PAY
+    return {
+        "state": found.state,
+        "gate": visitors.gate_of(agent),
+        "message": message,
+        "signed_in": found.signed_in,
+        "name": found.name,
+        "email": found.email,
+        "credits_left": found.credits_left,
+        "expires_at": found.expires_at,
+        "pass_ended": found.pass_ended,
+    }
+
+
+@router.get(routes.PUBLIC_CHAT_ACCESS)
+def visitor_access(slug: str, visitor: Visitor, session: DbSnapshot) -> JSONResponse:
+    agent = _agent(session, slug)
+    return _json(_access_data(gate_access.visitor_access(session, agent, visitor), agent))
+
+
+@router.post(routes.PUBLIC_CHAT_SIGN_IN_CODE, status_code=202)
+def send_code(
+    slug: str, body: SendCode, visitor: Visitor, session: Db, ip: ClientIp
+) -> JSONResponse:
+    """Emails a code only to an allowed contact; the answer is the same for any address."""
+    email = signin.send_code(session, _agent(session, slug), body.email, ip)
+    data = {
+        "email": email,
+        "expires_in": signin.CODE_MINUTES * 60,
+        "resend_in": signin.RESEND_SECONDS,
+    }
+    return _json(data, 202)
+
+
+@router.post(routes.PUBLIC_CHAT_SIGN_IN_VERIFY)
+def verify_code(
+    slug: str, body: VerifyCode, visitor: Visitor, session: Db, ip: ClientIp
+) -> JSONResponse:
+    agent = _agent(session, slug)
+    signin.verify(session, agent, visitor, body.email, body.code, ip)
+    return _json(_access_data(gate_access.visitor_access(session, agent, visitor), agent))
+
+
+@router.post(routes.PUBLIC_CHAT_SIGN_OUT)
+def sign_out(slug: str, visitor: Visitor, session: Db) -> JSONResponse:
+    agent = _agent(session, slug)
+    signin.sign_out(session, agent, visitor)
+    return _json(_access_data(gate_access.visitor_access(session, agent, visitor), agent))
 
 
 def _sse(event: str, data: Any) -> str:

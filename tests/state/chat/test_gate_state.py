@@ -67,17 +67,24 @@ def test_a_contact_and_a_stranger_see_the_same_screens(world, monkeypatch):
         state.gate_send_code({"email": email.upper()})
         screens.append({**_screen(state), "gate_email": "<the address>"})
         assert state.gate_email == email
-    assert screens[0] == screens[1] == {
-        "view": "sign_in",
-        "gate_step": "code",
-        "gate_email": "<the address>",
-        "gate_error": "",
-        "gate_notice": "",
-        "resend_ready": False,
-    }
+    assert (
+        screens[0]
+        == screens[1]
+        == {
+            "view": "sign_in",
+            "gate_step": "code",
+            "gate_email": "<the address>",
+            "gate_error": "",
+            "gate_notice": "",
+            "resend_ready": False,
+        }
+    )
     assert _mails() == 1  # only the contact got one
     state.gate_verify({"code": "123456"})
-    assert state.view == "sign_in" and state.gate_error == "That code is not correct. Check the email and try again."
+    assert (
+        state.view == "sign_in"
+        and state.gate_error == "That code is not correct. Check the email and try again."
+    )
     state.gate_change_email()
     assert state.gate_step == "email" and state.gate_error == ""
 
