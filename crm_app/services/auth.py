@@ -159,13 +159,11 @@ def request_code(
     ip: str = "",
     deliver: bool = True,
     subject_prefix: str = "Agent CRM",
-    intro: str = "",
 ) -> None:
     """Email a fresh code for `email` and retire older ones.
 
     `deliver=False` records a code row that can never match and sends nothing: callers
     that must not reveal whether an address is known show the same screens either way.
-    `intro` is a first line for the email (what the code is for).
     """
     email = normalize_email(email)
     if _codes_sent(session, email, purpose) >= CODES_PER_EMAIL:
@@ -205,7 +203,7 @@ def request_code(
             session,
             email,
             f"{code} is your {subject_prefix} code",
-            (f"{intro}\n\n" if intro else "") + f"Your one-time code is {code}\n\n"
+            f"Your one-time code is {code}\n\n"
             f"It expires in {CODE_MINUTES} minutes and works once. "
             "If you did not ask for it, you can ignore this email.",
             hide=(code,),

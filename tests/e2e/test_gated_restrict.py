@@ -121,6 +121,9 @@ def test_a_stranger_gets_no_code_and_a_contact_signs_in_and_chats(
         page.get_by_text("Only people added to this agent's CRM can use this chatbot.")
     ).to_be_visible()
     expect(page.get_by_role("textbox", name="Message")).to_have_count(0)
+    field = page.get_by_placeholder("Your Email Address").bounding_box()
+    button = page.get_by_role("button", name="Send code").bounding_box()
+    assert abs(field["width"] - button["width"]) < 2, (field, button)  # one column
     screenshot(page, "gated-sign-in-desktop")
 
     # A stranger: the code step as for anyone, a wrong code is just "not correct".
@@ -221,3 +224,29 @@ def test_a_stage_rule_lets_a_customer_in_and_keeps_a_lead_out(
     expect(page.get_by_text("You no longer have access to this chatbot.")).to_be_visible()
     expect(page.get_by_role("textbox", name="Message")).to_have_count(0)
     screenshot(page, "gated-access-lost")
+
+
+def test_in_the_widget_panel_a_contact_signs_in_and_out(browser, live_app, gated):
+    """?embed=1 as the widget's iframe (380×640): the token lives in the iframe's storage;
+    signing out replaces it."""
+    context = browser.new_context(
+        base_url=live_app.base_url, viewport={"width": 380, "height": 640}
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        panel = context.new_page()
+        open_page(panel, live_app.url(f"/a/{gated['slug']}?embed=1&close=1"))
+        expect(panel.get_by_role("button", name="Close chat")).to_be_visible()
+        _sign_in(live_app, panel, gated["customer"])
+        expect(panel.get_by_text("Signed in as")).to_contain_text("Carla Diaz")
+        screenshot(panel, "gated-widget-signed-in")
+        token = panel.evaluate("localStorage.getItem('crm_chat_visitor')")
+        assert token
+        panel.get_by_role("button", name="Sign out").click()
+        expect(panel.get_by_text("You are signed out.")).to_be_visible()
+        panel.wait_for_function(
+            f"localStorage.getItem('crm_chat_visitor') && localStorage.getItem('crm_chat_visitor') !== {token!r}"
+        )
+        screenshot(panel, "gated-widget-signed-out")
+    finally:
+        context.close()

@@ -19,7 +19,8 @@ try:  # ── "Your data" menu (Download my data / Ask to erase my data), built
 except ImportError:  # pragma: no cover - depends on that module being merged
     your_data_menu = None
 
-CARD_WIDTH = "400px"
+CARD_WIDTH = "440px"
+FULL = {"width": "100%"}
 TIPS = (
     "Check your spam folder",
     "Make sure your email is correct",
@@ -72,9 +73,10 @@ def _email_step(S) -> rx.Component:
                 color=rx.color("gray", 10),
             ),
             _error(S),
-            rx.button("Send code", type="submit", size="3", width="100%", margin_top="4px"),
+            rx.button("Send code", type="submit", size="3", style=FULL, margin_top="4px"),
             spacing="2",
             width="100%",
+            align="stretch",
         ),
         on_submit=S.gate_send_code,
         reset_on_submit=False,
@@ -105,14 +107,16 @@ def _help() -> rx.Component:
 def _code_step(S) -> rx.Component:
     return rx.el.form(
         rx.vstack(
-            rx.box(
-                _muted("Code sent to ", rx.text.strong(S.gate_email, color=rx.color("gray", 12))),
+            _muted(
+                "Code sent to ",
+                rx.text.strong(S.gate_email, color=rx.color("gray", 12), word_break="break-all"),
+                " · ",
                 rx.link(
                     "Change email",
                     href="#",
                     on_click=S.gate_change_email.prevent_default,
-                    size="2",
                     weight="medium",
+                    white_space="nowrap",
                 ),
                 width="100%",
             ),
@@ -141,7 +145,7 @@ def _code_step(S) -> rx.Component:
                 },
             ),
             _error(S),
-            rx.button("Verify", type="submit", size="3", width="100%", margin_top="4px"),
+            rx.button("Verify", type="submit", size="3", style=FULL, margin_top="4px"),
             rx.hstack(
                 rx.el.span(
                     id="crm-gate-expires",
@@ -183,6 +187,7 @@ def _code_step(S) -> rx.Component:
             _help(),
             spacing="2",
             width="100%",
+            align="stretch",
         ),
         on_submit=S.gate_verify,
         reset_on_submit=False,
@@ -196,6 +201,7 @@ def _card(S, *children) -> rx.Component:
             *children,
             width="100%",
             max_width=CARD_WIDTH,
+            margin_x="auto",
             spacing="4",
             padding=["24px 18px", "32px 32px"],
             border=rx.cond(S.embed, "none", f"1px solid {rx.color('gray', 5)}"),
@@ -278,7 +284,7 @@ def paywall_card(S) -> rx.Component:
                 "Already paid? Sign in with your email",
                 variant="soft",
                 size="3",
-                width="100%",
+                style=FULL,
                 on_click=S.gate_show_sign_in,
             ),
         ),
