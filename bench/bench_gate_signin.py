@@ -5,9 +5,11 @@ email queued after commit. Times the whole request path — one transaction arou
 services/gate/signin.send_code, the commit, and the mail job handed to the queue — for a
 contact and for a stranger, interleaved, each address used once. Printed, never asserted.
 
-    python bench/bench_gate_signin.py [--runs 300] [--contacts 5000] [--database-url URL]
+    python bench/bench_gate_signin.py [--runs 300] [--contacts 5000]
+                                      [--database-url URL | --postgres SERVER_URL]
 
-Without --database-url it uses a throw-away SQLite file (and the SQLite job queue) in /tmp.
+Without either it uses a throw-away SQLite file (and the SQLite job queue) in /tmp;
+--postgres creates a throw-away database on that server (bench/scratch_db.py) and drops it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _build(contacts: int, runs: int) -> int:
@@ -86,7 +89,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300, help="codes per case")
     parser.add_argument("--contacts", type=int, default=5000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--postgres", default="", help="server URL for a throw-away database")
     args = parser.parse_args()
+    if args.postgres:
+        from scratch_db import postgres_database
+
+        with postgres_database(args.postgres, "crm_bench_gate") as url:
+            args.database_url = url
+            run(args)
+        return
+    run(args)
+
+
+def run(args) -> None:
     data_dir = tempfile.mkdtemp(prefix="crm-bench-gate-")
     os.environ["CRM_DATA_DIR"] = data_dir
     if args.database_url:

@@ -54,7 +54,7 @@ def _chat(live_app, slug: str, text: str) -> tuple[dict, str]:
     base = live_app.url(f"/api/public-chat/{slug}")
     with httpx.Client(timeout=30, headers={"Origin": "https://clinic-site.example"}) as client:
         about = client.get(base).json()["data"]
-        if not about["available"]:
+        if not about["available"] or about.get("gate"):  # gated: a visitor signs in first
             return about, ""
         token = client.post(f"{base}/visitors").json()["data"]["token"]
         headers = {"X-Visitor-Token": token}
