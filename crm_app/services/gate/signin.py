@@ -32,15 +32,15 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from crm_app.models import AccessPass, Agent, Contact, GuestSession, LoginCode, utcnow
 from crm_app.jobs.queue import after_commit
+from crm_app.models import AccessPass, Agent, Contact, GuestSession, LoginCode, utcnow
 from crm_app.services import auth
-from crm_app.services.email import send_email
-from crm_app.services.security import hash_secret, new_code
 from crm_app.services.chat.visitors import is_visitor_key
+from crm_app.services.email import send_email
 from crm_app.services.errors import NotFound, PermissionDenied, RateLimited
 from crm_app.services.gate import rules
 from crm_app.services.gate.access import PAID, RESTRICT
+from crm_app.services.security import hash_secret, new_code
 
 SESSION_DAYS = 30
 CODE_MINUTES = auth.CODE_MINUTES

@@ -16,6 +16,7 @@ import reflex as rx
 
 from crm_app.db import session_scope
 from crm_app.models import Agent
+from crm_app.services.chat import visitors
 from crm_app.services.errors import NotFound, ServiceError
 from crm_app.services.gate import access as gate_access
 from crm_app.services.gate import signin
@@ -42,6 +43,7 @@ GATE_JS = (
 )
 SIGN_IN_NOTICE_LOST = gate_access.MSG_LOST
 MSG_SIGNED_OUT = "You are signed out."
+PRIVATE_MESSAGE = "This agent is private. Team members can try it in the Playground."
 CODE_SECONDS = signin.CODE_MINUTES * 60
 
 
@@ -113,14 +115,20 @@ class GateMixin(rx.State, mixin=True):
     def _gate_refused(self, error: ServiceError) -> bool:
         """A chat event was refused: when the visitor lost access, show the gate again
         (True); otherwise (a rate limit, a bad message) the error stays with the composer."""
-        if not self.gate or self.view != "open":
+        if self.view != "open" or not self._agent_id:
             return False
         try:
-            found = self._check_access()
+            with session_scope(read_only=True) as session:
+                agent = self._gate_agent(session)
+                found = gate_access.visitor_access(session, agent, self._visitor_key)
+                gate = visitors.gate_of(agent)
         except ServiceError:
             return False
         if found.state == "open":
             return False
+        self.gate = gate  # the team may have switched the agent's mode meanwhile
+        if found.state == "private":
+            self.message = PRIVATE_MESSAGE
         self._gate_reset()
         self.from_paywall = False
         self._apply_access(found)

@@ -26,10 +26,10 @@ from crm_app.services.errors import NotFound, ServiceError
 from crm_app.state.base import route_param
 from crm_app.state.chat.backend import visitors
 from crm_app.state.chat.core import ChatCore, Who
-from crm_app.state.chat.gate import GateMixin
+from crm_app.state.chat.gate import PRIVATE_MESSAGE, GateMixin
 
 UNAVAILABLE = {
-    "private": "This agent is private. Team members can try it in the Playground.",
+    "private": PRIVATE_MESSAGE,
     "not_found": "There is no agent at this address. Check the link you followed.",
 }
 

@@ -160,3 +160,22 @@ def test_pay_for_access_shows_the_paywall_and_its_sign_in(world, monkeypatch):
     assert state.view == "sign_in" and state.from_paywall
     state.gate_back_to_paywall()
     assert state.view == "paywall"
+
+
+def test_a_mode_switched_while_the_page_is_open_shows_the_gate(world, monkeypatch):
+    with db.session_scope() as s:
+        s.get(Agent, world["agent"]).access_mode = "Use for Free"
+    state = _public(monkeypatch)
+    state.load()
+    assert state.view == "open" and state.gate == ""
+    with db.session_scope() as s:
+        s.get(Agent, world["agent"]).access_mode = "Restrict"
+    state._refused(PermissionDenied(access.MSG_SIGN_IN))
+    assert state.view == "sign_in" and state.gate == "Restrict"
+    assert state.gate_notice == access.MSG_SIGN_IN
+    state.load()
+    with db.session_scope() as s:
+        s.get(Agent, world["agent"]).visibility = "Private"
+    state.view = "open"  # as if it were still open in the browser
+    state._refused(PermissionDenied(access.MSG_PRIVATE))
+    assert state.view == "private" and "private" in state.message
