@@ -24,9 +24,10 @@ from crm_app.services.gate import signin
 # The countdowns of the code step, in the browser: `start(left, wait)` (seconds) sets the
 # code's expiry and the resend wait; each tick writes `Expires in m:ss` / `Resend in m:ss`
 # into the elements of components/chat/gate.py and, once the wait is over, presses the
-# hidden button that asks the server to offer `Resend` (the server checks the time itself).
+# hidden button that asks the server to offer `Resend` (the server checks the time itself;
+# asked again every 2 s while the page still waits, should the clocks differ).
 GATE_JS = (
-    "(() => { if (!window.__crmGate) { const g = window.__crmGate = {expires: 0, resend: 0, fired: true};"
+    "(() => { if (!window.__crmGate) { const g = window.__crmGate = {expires: 0, resend: 0, asked: 0, clicks: 0};"
     " const fmt = (ms) => { const s = Math.max(0, Math.ceil(ms / 1000));"
     "  return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0'); };"
     " g.tick = () => { const now = Date.now();"
@@ -35,10 +36,11 @@ GATE_JS = (
     "   : 'This code has expired. Please request a new code.';"
     "  const rw = document.getElementById('crm-gate-resend-wait');"
     "  if (rw) rw.textContent = 'Resend in ' + fmt(g.resend - now);"
-    "  if (!g.fired && now >= g.resend) { const b = document.getElementById('crm-gate-resend-ready');"
-    "   if (b) { g.fired = true; b.click(); } } };"
+    "  if (rw && now >= g.resend && now - g.asked >= 2000) {"
+    "   const b = document.getElementById('crm-gate-resend-ready');"
+    "   if (b) { g.asked = now; g.clicks += 1; b.click(); } } };"
     " g.start = (left, wait) => { const now = Date.now(); g.expires = now + left * 1000;"
-    "  g.resend = now + wait * 1000; g.fired = false; g.tick(); };"
+    "  g.resend = now + wait * 1000; g.asked = 0; g.tick(); };"
     " setInterval(g.tick, 500); }"
 )
 SIGN_IN_NOTICE_LOST = gate_access.MSG_LOST

@@ -4,12 +4,14 @@ mid-chat brings the sign-in screen back; sign-out forgets the visitor token."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import reflex as rx
 from sqlmodel import func, select
 
 from crm_app import db
-from crm_app.models import Agent, Contact, SentEmail
+from crm_app.models import Agent, Contact, LoginCode, SentEmail
 from crm_app.services import agents, visitor_cookie
 from crm_app.services.errors import PermissionDenied
 from crm_app.services.gate import access, signin
@@ -179,3 +181,24 @@ def test_a_mode_switched_while_the_page_is_open_shows_the_gate(world, monkeypatc
     state.view = "open"  # as if it were still open in the browser
     state._refused(PermissionDenied(access.MSG_PRIVATE))
     assert state.view == "private" and "private" in state.message
+
+
+def test_resend_is_offered_only_when_the_server_agrees(world, monkeypatch):
+    monkeypatch.setattr(signin, "RESEND_SECONDS", 60)
+    state = _public(monkeypatch)
+    state.load()
+    state.gate_send_code({"email": ANN})
+    state.gate_resend_ready()  # the browser's clock says so; the server does not
+    assert not state.resend_ready
+    assert state.gate_resend() is None and state.gate_error == signin.MSG_WAIT
+    assert _mails() == 1
+    state._code_sent_at -= 61
+    state.gate_resend_ready()
+    assert state.resend_ready
+    with db.session_scope() as s:  # the code row is a minute old, as the page's clock says
+        for row in s.exec(select(LoginCode)):
+            row.created_at -= timedelta(seconds=61)
+            s.add(row)
+    state.gate_error = ""
+    assert state.gate_resend() is not None and state.gate_error == ""
+    assert _mails() == 2 and not state.resend_ready
