@@ -109,7 +109,7 @@ def _code_step(S) -> rx.Component:
         rx.vstack(
             _muted(
                 "Code sent to ",
-                rx.text.strong(S.gate_email, color=rx.color("gray", 12), word_break="break-all"),
+                rx.text.strong(S.gate_email, color=rx.color("gray", 12), overflow_wrap="anywhere"),
                 " · ",
                 rx.link(
                     "Change email",
