@@ -1,8 +1,9 @@
 """Erase contact (GDPR): the contact and everything about them, for good.
 
 Removes the contact's custom values, notes, files (rows now, bytes on disk once the
-transaction commits), form submissions, conversations with their messages, timeline and
-access passes, then the contact. The audit entry names only the contact's opaque id.
+transaction commits), form submissions, conversations with their messages, timeline,
+access passes and gated-chat sign-ins, then the contact. The audit entry names only the
+contact's opaque id.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from crm_app.models import (
     ContactValue,
     Conversation,
     FormSubmission,
+    GuestSession,
     Message,
     Note,
 )
@@ -62,6 +64,7 @@ def delete_contacts(session: Session, ids: list[str], *, keep_submissions: bool)
         delete(Conversation).where(Conversation.contact_id.in_(ids)),
         delete(Activity).where(Activity.contact_id.in_(ids)),
         delete(AccessPass).where(AccessPass.contact_id.in_(ids)),
+        delete(GuestSession).where(GuestSession.contact_id.in_(ids)),  # signed-in visitors
         delete(Contact).where(Contact.id.in_(ids)),
     ):
         session.exec(statement.execution_options(synchronize_session=False))

@@ -385,3 +385,21 @@ def test_the_request_does_the_same_work_for_anyone_and_the_worker_decides(gated,
     with db.session_scope() as s:  # a job run twice sends once
         assert not signin.deliver_code(s, queued[0][1], queued[0][2])
     assert mails_to(ANN) == 1
+
+
+def test_erasing_a_signed_in_contact_ends_their_sessions(gated, new_visitor):
+    from crm_app.services.erase import erase_contact
+
+    with db.session_scope() as s:
+        contact_id = add_contact(s, gated.agent_id, ANN, "Ann Lopez")
+    me = new_visitor()
+    send(gated.agent_id, ANN)
+    verify(gated.agent_id, me, ANN, code_in(inbox(ANN)))
+    with db.session_scope() as s:
+        chats.start_conversation(s, gated.agent_id, me)
+    with db.session_scope() as s:
+        erase_contact(s, gated.world.owner, gated.agent_id, contact_id)
+    with db.session_scope() as s:
+        assert s.exec(select(GuestSession)).all() == []
+        assert s.get(Contact, contact_id) is None
+    assert state(gated.agent_id, me).state == "sign_in"
