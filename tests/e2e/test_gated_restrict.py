@@ -139,6 +139,8 @@ def test_a_stranger_gets_no_code_and_a_contact_signs_in_and_chats(
     # The contact, on a phone: the same screen, then the code from the mailbox.
     mine = phone.new_page()
     open_page(mine, url)
+    expect(mine.get_by_role("heading", name=TITLE)).to_be_visible()
+    screenshot(mine, "gated-sign-in-phone")
     before = latest_email_id(live_app, gated["customer"])
     _ask_code(mine, gated["customer"])
     assert _card_text(mine, gated["customer"]) == stranger_screen
