@@ -8,6 +8,7 @@ INVITE = "/invite/[token]"
 TEAM = "/settings/team"
 PROFILE = "/settings/profile"
 AUDIT = "/settings/audit-logs"
+PAYMENTS = "/settings/payments"
 AGENTS = "/agents"
 CONTACTS = "/agents/[agent_id]/crm/contacts"
 CONTACT = "/agents/[agent_id]/crm/contacts/[contact_id]"
@@ -93,3 +94,8 @@ PUBLIC_CHAT_ACCESS = "/access"  # a gated agent: may this visitor chat (services
 PUBLIC_CHAT_SIGN_IN_CODE = "/sign-in/code"
 PUBLIC_CHAT_SIGN_IN_VERIFY = "/sign-in/verify"
 PUBLIC_CHAT_SIGN_OUT = "/sign-out"
+
+# Stripe's webhook (api/payments.py): Stripe's servers call it, signed.
+API_PAYMENTS = "/api/payments"
+STRIPE_WEBHOOK = "/stripe/{org_id}/webhook"
+API_STRIPE_WEBHOOK = API_PAYMENTS + STRIPE_WEBHOOK

@@ -22,6 +22,7 @@ from crm_app.api import (
     forms,
     imports,
     oidc,
+    payments,
     public_chat,
     public_forms,
     subscriptions,
@@ -51,6 +52,7 @@ def build_api() -> FastAPI:
         public_chat.router,
         chat.router,
         chat.widget_router,
+        payments.router,
     ):
         api.include_router(router)
     api.add_exception_handler(ServiceError, service_error_handler)

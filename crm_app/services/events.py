@@ -28,7 +28,16 @@ from crm_app.models import OutboxEvent, utcnow
 
 log = logging.getLogger("crm.events")
 
-EVENT_TYPES = frozenset({"contact.created", "contact.updated", "contact.deleted", "form.submitted"})
+EVENT_TYPES = frozenset(
+    {
+        "contact.created",
+        "contact.updated",
+        "contact.deleted",
+        "form.submitted",
+        "payment.completed",
+        "payment.refunded",
+    }
+)
 PUBLISH_TASK = "events.publish"
 PUBLISH_ALL_TASK = "events.publish_all"  # after a bulk emit: every unpublished row, now
 SWEEP_AFTER_SECONDS = 30  # younger unpublished rows are left to their own task

@@ -23,10 +23,12 @@ from crm_app import routes
 from crm_app.db import session_scope
 from crm_app.services import visitor_cookie
 from crm_app.services.errors import NotFound, ServiceError
+from crm_app.services.gate.access import PAID
 from crm_app.state.base import route_param
 from crm_app.state.chat.backend import visitors
 from crm_app.state.chat.core import ChatCore, Who
 from crm_app.state.chat.gate import PRIVATE_MESSAGE, GateMixin
+from crm_app.state.chat.paywall import PaywallMixin
 
 UNAVAILABLE = {
     "private": PRIVATE_MESSAGE,
@@ -34,7 +36,7 @@ UNAVAILABLE = {
 }
 
 
-class PublicChatState(GateMixin, ChatCore, rx.State):
+class PublicChatState(GateMixin, PaywallMixin, ChatCore, rx.State):
     view: str = "loading"  # loading | open | sign_in | paywall | private | not_found
     message: str = ""
     embed: bool = False
@@ -99,6 +101,13 @@ class PublicChatState(GateMixin, ChatCore, rx.State):
         self._visitor_key, store = self._new_cookie_token()
         return store
 
+    def _apply_access(self, found) -> None:
+        """GateMixin's view, plus the paywall's offer and the pass line of a paid agent."""
+        super()._apply_access(found)
+        if self._paid_agent:
+            with session_scope(read_only=True) as session:
+                self._gate_paid(session)
+
     def _open_chat(self) -> None:
         self.chat_ready = False
         try:
@@ -130,13 +139,23 @@ class PublicChatState(GateMixin, ChatCore, rx.State):
             agent.avatar_url or "",
             agent.welcome_message or "",
         )
-        if not agent.available:
+        self._paid_agent = agent.reason == "paid"
+        if self._paid_agent:  # Pay for Access: decided per visitor (state/chat/paywall.py)
+            self._agent_id = agent.id
+            self._visitor_key, store = self._identity()
+            with session_scope(read_only=True) as session:
+                self.view = self._gate_paid(session)
+            if self.view == "paywall":
+                self.lines, self.chats, self.message = [], [], ""
+                return [e for e in (store, *self._checkout_return()) if e is not None]
+        elif not agent.available:
             self.view = agent.reason if agent.reason in UNAVAILABLE else "private"
             self.message = UNAVAILABLE[self.view]
             self._agent_id, self.lines, self.chats, self.gate = 0, [], [], ""
             return
         self.view, self.message = "open", ""
         self._agent_id, self.gate = agent.id, agent.gate
+        self._paid_agent = agent.gate == PAID
         self._visitor_key, store = self._identity()
         self.from_paywall, self.gate_notice = False, ""
         self.signed_in_name = self.signed_in_email = ""
@@ -147,6 +166,9 @@ class PublicChatState(GateMixin, ChatCore, rx.State):
                 self.view = "sign_in"
             if self.view == "sign_in" and self.gate_step == "code":
                 return [store, self._timers()] if store else self._timers()
+        if self.view == "paywall":  # back from Stripe Checkout: wait for the webhook's pass
+            self.lines, self.chats, self.message = [], [], ""
+            return [e for e in (store, *self._checkout_return()) if e is not None]
         if self.view == "open":
             self._open_chat()
         return store
