@@ -214,6 +214,12 @@ def _navigation(in_drawer: bool) -> rx.Component:
         _nav_link("Team", "user-plus", routes.TEAM, path == routes.TEAM, in_drawer),
         _nav_link("Profile", "circle-user", routes.PROFILE, path == routes.PROFILE, in_drawer),
         _nav_link("Audit Logs", "scroll-text", routes.AUDIT, path == routes.AUDIT, in_drawer),
+        rx.cond(
+            AppState.role == "Owner",
+            _nav_link(
+                "Payments", "credit-card", routes.PAYMENTS, path == routes.PAYMENTS, in_drawer
+            ),
+        ),
         rx.spacer(),
         rx.divider(),
         rx.hstack(

@@ -269,32 +269,6 @@ def sign_in_card(S) -> rx.Component:
     )
 
 
-def paywall_card(S) -> rx.Component:
-    """The view "paywall" (Pay for Access). A placeholder: components/chat/paywall.py (the
-    payments work) replaces this card with the offer and Stripe Checkout."""
-    return _card(
-        S,
-        _agent_line(S),
-        rx.heading("This Chatbot is Monetized by the Creator", as_="h1", size="5"),
-        _muted("Chatting with this agent needs a paid subscription."),
-        rx.cond(
-            S.signed_in,
-            _muted("Signed in as ", rx.text.strong(S.signed_in_label), "."),
-            rx.button(
-                "Already paid? Sign in with your email",
-                variant="soft",
-                size="3",
-                style=FULL,
-                on_click=S.gate_show_sign_in,
-            ),
-        ),
-        rx.cond(
-            S.signed_in,
-            rx.button("Sign out", variant="soft", color_scheme="gray", on_click=S.gate_sign_out),
-        ),
-    )
-
-
 def signed_in_bar(S) -> rx.Component:
     """Above the chat of a gated agent: who is signed in, their data, `Sign out`."""
     return rx.cond(

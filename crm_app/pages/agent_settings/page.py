@@ -8,6 +8,7 @@ from crm_app.components.kit import agent_screen, read_only_notice
 from crm_app.components.layout import dashboard, page_header
 from crm_app.pages.agent_settings.engine import engine
 from crm_app.pages.agent_settings.general import general
+from crm_app.pages.agent_settings.paid_access import paid_access
 from crm_app.pages.agent_settings.visibility import visibility
 from crm_app.state.agent_settings import AgentSettingsState as S
 
@@ -22,6 +23,7 @@ def _content() -> rx.Component:
         ),
         general(),
         visibility(),
+        paid_access(),
         engine(),
         spacing="4",
         width="100%",

@@ -8,7 +8,8 @@ import reflex as rx
 
 from crm_app import routes
 from crm_app.components.chat import avatar, chat_panel, chats_menu, new_chat_button
-from crm_app.components.chat.gate import paywall_card, sign_in_card, signed_in_bar
+from crm_app.components.chat.gate import sign_in_card, signed_in_bar
+from crm_app.components.chat.paywall import pass_line, paywall
 from crm_app.state.chat.public import PublicChatState as S
 
 
@@ -25,6 +26,7 @@ def _header() -> rx.Component:
                 spacing="1",
                 align="center",
             ),
+            pass_line(S),
             spacing="1",
             min_width="0",
             flex="1",
@@ -44,7 +46,13 @@ def _header() -> rx.Component:
 def _embed_header() -> rx.Component:
     return rx.hstack(
         avatar(S, size="2"),
-        rx.text(S.agent_name, size="3", weight="bold", trim="both", flex="1", min_width="0"),
+        rx.vstack(
+            rx.text(S.agent_name, size="3", weight="bold", trim="both"),
+            pass_line(S),
+            spacing="0",
+            flex="1",
+            min_width="0",
+        ),
         chats_menu(S),
         rx.tooltip(
             rx.icon_button(
@@ -137,11 +145,6 @@ def _gate_view(card: rx.Component) -> rx.Component:
     )
 
 
-def _paywall() -> rx.Component:
-    """The view "paywall" (Pay for Access): the payments work replaces this card."""
-    return _gate_view(paywall_card(S))
-
-
 def _frame(*children) -> rx.Component:
     """Full height; on wide screens a centred column with a border."""
     return rx.box(
@@ -175,7 +178,7 @@ def page() -> rx.Component:
                 ),
             ),
             ("sign_in", _gate_view(sign_in_card(S))),
-            ("paywall", _paywall()),
+            ("paywall", paywall(S)),
             ("not_found", _notice("search-x", "Agent not found", S.message)),
             ("private", _notice("lock", S.agent_name, S.message)),
             rx.center(rx.spinner(size="3"), flex="1"),
