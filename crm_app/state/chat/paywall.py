@@ -97,10 +97,15 @@ class PaywallMixin(rx.State, mixin=True):
     def _fill_chats(self, session, who, *, open_latest: bool) -> None:
         """After every turn (ChatCore calls it): the pass's credits and days again, and the
         paywall once the pass has ended (the last credit used, expired, refunded)."""
-        ended = self.view == "open" and self._paid_agent and self._gate_paid(session) == "paywall"
-        if ended:
-            self.view, self.lines, self.chats = "paywall", [], []
-            return
+        if self.view == "open" and self._paid_agent:
+            days = self.pass_days
+            if self._gate_paid(session) == "paywall":
+                if self.pay_ended == "used_up" and not self.error:
+                    # The reply to the last credit stays readable; the next message renews.
+                    self.pass_credits, self.pass_days = 0, max(days, 0)
+                    return
+                self.view, self.lines, self.chats = "paywall", [], []
+                return
         super()._fill_chats(session, who, open_latest=open_latest)
 
     def _checkout_return(self) -> list:
