@@ -114,14 +114,30 @@ def _form(S) -> rx.Component:
                     "Your receipt and access are tied to this address.", size="1", color=_MUTED
                 ),
             ),
+            rx.cond(
+                S.checkout_url != "",
+                rx.link(
+                    rx.button(
+                        rx.icon("external-link", size=16),
+                        "Continue to secure payment",
+                        type="button",
+                        size="3",
+                        style={"width": "100%"},
+                    ),
+                    href=S.checkout_url,
+                    is_external=True,
+                    width="100%",
+                ),
+            ),
             rx.button(
                 rx.cond(S.paying, rx.spinner(size="2"), rx.icon("lock", size=16)),
                 rx.cond(S.pay_ended != "", "Renew · ", "Pay · "),
                 S.pay_price,
                 type="submit",
                 size="3",
-                width="100%",
                 disabled=S.paying,
+                style={"width": "100%"},
+                display=rx.cond(S.checkout_url != "", "none", "flex"),
                 id="paywall-pay",
             ),
             rx.text(
@@ -228,6 +244,7 @@ def paywall(S) -> rx.Component:
             spacing="3",
             width="100%",
             max_width="400px",
+            margin_x="auto",
             padding=["24px 18px", "40px 24px"],
         ),
         flex="1",

@@ -42,6 +42,7 @@ class PaywallMixin(rx.State, mixin=True):
     pay_ended: str = ""  # "" | expired | used_up | refunded
     paying: bool = False
     checkout_state: str = ""  # "" | activating | active_elsewhere | revoked | slow | cancelled
+    checkout_url: str = ""  # inside the widget: the link the visitor opens in a new tab
     pass_credits: int = -1  # credits left of the visitor's live pass (-1: no limit / none)
     pass_days: int = -1  # whole days left (-1: no pass)
     _checkout_id: str = ""
@@ -138,6 +139,7 @@ class PaywallMixin(rx.State, mixin=True):
             agent_id, visitor_key, ip = self._agent_id, self._visitor_key, self._ip()
             embed = self.embed
             self.paying, self.pay_error, self.checkout_state = True, "", ""
+            self.checkout_url = ""
         try:
             url = await rx.run_in_thread(
                 lambda: checkout.start_checkout(agent_id, visitor_key, email, ip=ip)
@@ -148,7 +150,10 @@ class PaywallMixin(rx.State, mixin=True):
             return
         async with self:
             self.paying = False
-        yield rx.redirect(url, is_external=embed)
+            if embed:  # Checkout cannot run in a frame; a link the visitor clicks opens a tab
+                self.checkout_url = url  # (a tab opened by script would meet popup blockers)
+                return
+        yield rx.redirect(url)
 
     @rx.event(background=True)
     async def watch_checkout(self):
@@ -166,10 +171,11 @@ class PaywallMixin(rx.State, mixin=True):
                         self.checkout_state = "revoked"
                         return
                     with session_scope(read_only=True) as session:
-                        view = self._gate_paid(session)
-                    if view == "open":
-                        self.checkout_state = ""
-                        return type(self).load
+                        if self._gate_paid(session) == "open":  # this browser paid: chat
+                            self.checkout_state, self.view = "", "open"
+                            self._fill_chats(session, self._who(), open_latest=True)
+                            self.chat_ready = True
+                            return
                     self.checkout_state = "active_elsewhere"
                     return
             await asyncio.sleep(WATCH_EVERY)
