@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
 from crm_app.models import AccessPass, Agent, utcnow
 from crm_app.services import agents
@@ -111,7 +112,9 @@ def test_paywall_checkout_webhook_credits_refund_and_expiry(
 
         # A bad email is refused at the field, before Stripe hears of it.
         requests_before = len(standin.api.checkout_requests())
-        page.get_by_label("Your Email Address").fill("pat@example")  # the browser accepts it, the server does not
+        page.get_by_label("Your Email Address").fill(
+            "pat@example"
+        )  # the browser accepts it, the server does not
         page.locator("#paywall-pay").click()
         expect(page.get_by_role("alert")).to_contain_text("valid email")
         assert len(standin.api.checkout_requests()) == requests_before
@@ -151,7 +154,7 @@ def test_paywall_checkout_webhook_credits_refund_and_expiry(
         # Renew again; then the pass expires (moved back in time in the database).
         _pay(page, standin, None, name="renewal-2")
         with live_db(live_app, monkeypatch) as s:
-            for p in s.query(AccessPass).filter(AccessPass.agent_id == coach["agent_id"]):
+            for p in s.exec(select(AccessPass).where(AccessPass.agent_id == coach["agent_id"])):
                 if p.revoked_at is None:
                     p.expires_at = utcnow() - timedelta(minutes=1)
                     s.add(p)
