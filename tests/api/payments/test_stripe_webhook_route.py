@@ -7,6 +7,9 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from crm_app import db
@@ -48,3 +51,21 @@ def test_a_signature_with_a_wrong_digest_is_400(world, visitor, client):
     url = f"/api/payments/stripe/{world.org_id}/webhook"
     response = client.post(url, content=body, headers={"Stripe-Signature": header + "0"})
     assert response.status_code == 400
+
+
+@given(
+    body=st.binary(max_size=400) | st.text(max_size=200).map(str.encode),
+    header=st.none() | st.text(max_size=120),
+    org=st.sampled_from(["1", "2", "0", "-1", "99999999999", "x"]),
+)
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_malformed_deliveries_are_4xx_and_write_nothing(client, body, header, org):
+    headers = {"Stripe-Signature": header} if header is not None else {}
+    try:
+        response = client.post(f"/api/payments/stripe/{org}/webhook", content=body, headers=headers)
+    except UnicodeEncodeError:  # a header httpx cannot send
+        return
+    assert 400 <= response.status_code < 500
+    assert _count(PaymentEvent) == 0
