@@ -33,6 +33,24 @@ def _activating(S) -> rx.Component:
             ),
         ),
         (
+            "waiting",
+            rx.callout(
+                rx.hstack(
+                    rx.spinner(size="2"),
+                    rx.text(
+                        "Finish the payment in the new tab. This chat opens by itself once "
+                        "Stripe confirms it."
+                    ),
+                    spacing="2",
+                    align="center",
+                ),
+                color_scheme="blue",
+                size="2",
+                width="100%",
+                role="status",
+            ),
+        ),
+        (
             "active_elsewhere",
             rx.callout(
                 "Your access is active. Go back to the chat window where you paid, or use the "
@@ -125,6 +143,7 @@ def _form(S) -> rx.Component:
                     ),
                     href=S.checkout_url,
                     is_external=True,
+                    on_click=S.checkout_opened,
                     display="grid",
                     width="100%",
                 ),

@@ -89,6 +89,21 @@ def start_checkout(
 ) -> str:
     """The URL of a new Stripe Checkout Session for the visitor. Opens and closes its own
     read transaction before calling Stripe: never call it holding a transaction."""
+    return create_checkout(
+        agent_id, visitor_key, email, ip=ip, success_url=success_url, cancel_url=cancel_url
+    )[0]
+
+
+def create_checkout(
+    agent_id: int,
+    visitor_key: str,
+    email: str,
+    *,
+    ip: str = "",
+    success_url: str | None = None,
+    cancel_url: str | None = None,
+) -> tuple[str, str]:
+    """`start_checkout`, returning (URL, Checkout Session id)."""
     if not is_visitor_key(visitor_key):
         raise ValidationError("This chat session is not valid. Please reload the page.")
     address = require_email(email, "email", empty_message=MSG_EMAIL)
@@ -112,7 +127,7 @@ def start_checkout(
     if not url.startswith(("https://", "http://")):
         log.warning("Stripe returned a Checkout Session without a URL for agent %s", agent_id)
         raise ValidationError(MSG_UNAVAILABLE)
-    return url
+    return url, str(getattr(created, "id", "") or "")
 
 
 def checkout_params(

@@ -31,6 +31,7 @@ ENDED = {
     "refunded": "Your access has ended (refunded). Renew to keep chatting.",
 }
 WATCH_SECONDS = 120  # how long the success page waits for Stripe's webhook
+WAIT_EMBED_SECONDS = 900  # the widget waits while the visitor pays in another tab
 WATCH_EVERY = 1.0
 
 
@@ -41,7 +42,8 @@ class PaywallMixin(rx.State, mixin=True):
     pay_error: str = ""
     pay_ended: str = ""  # "" | expired | used_up | refunded
     paying: bool = False
-    checkout_state: str = ""  # "" | activating | active_elsewhere | revoked | slow | cancelled
+    # "" | activating | waiting (widget) | active_elsewhere | revoked | slow | cancelled
+    checkout_state: str = ""
     checkout_url: str = ""  # inside the widget: the link the visitor opens in a new tab
     pass_credits: int = -1  # credits left of the visitor's live pass (-1: no limit / none)
     pass_days: int = -1  # whole days left (-1: no pass)
@@ -141,8 +143,8 @@ class PaywallMixin(rx.State, mixin=True):
             self.paying, self.pay_error, self.checkout_state = True, "", ""
             self.checkout_url = ""
         try:
-            url = await rx.run_in_thread(
-                lambda: checkout.start_checkout(agent_id, visitor_key, email, ip=ip)
+            url, cs_id = await rx.run_in_thread(
+                lambda: checkout.create_checkout(agent_id, visitor_key, email, ip=ip)
             )
         except ServiceError as error:
             async with self:
@@ -152,16 +154,27 @@ class PaywallMixin(rx.State, mixin=True):
             self.paying = False
             if embed:  # Checkout cannot run in a frame; a link the visitor clicks opens a tab
                 self.checkout_url = url  # (a tab opened by script would meet popup blockers)
+                self._checkout_id = cs_id
                 return
         yield rx.redirect(url)
+
+    @rx.event
+    def checkout_opened(self):
+        """Inside the widget, the visitor opened Checkout in a new tab: wait here for the
+        webhook's pass too, so this chat opens by itself once Stripe confirmed."""
+        if self.view == "paywall" and self._checkout_id.startswith("cs_"):
+            self.checkout_state = "waiting"
+            return type(self).watch_checkout
 
     @rx.event(background=True)
     async def watch_checkout(self):
         """The success page: wait for the webhook's pass (never grants anything itself)."""
         waited = 0.0
-        while waited < WATCH_SECONDS:
+        async with self:
+            limit = WAIT_EMBED_SECONDS if self.checkout_state == "waiting" else WATCH_SECONDS
+        while waited < limit:
             async with self:
-                if self.checkout_state != "activating":
+                if self.checkout_state not in ("activating", "waiting"):
                     return
                 agent_id, cs_id = self._agent_id, self._checkout_id
             status = await rx.run_in_thread(functools.partial(_status, agent_id, cs_id))

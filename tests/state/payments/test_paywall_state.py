@@ -90,3 +90,13 @@ def test_another_browser_is_not_let_in_by_someone_elses_payment(world, monkeypat
     state = _public(monkeypatch, visitors.new_visitor_token())
     state.load()
     assert state.view == "paywall" and state.pay_email == ""
+
+
+def test_inside_the_widget_the_chat_waits_for_the_tab_where_the_visitor_pays(world, monkeypatch):
+    state = _public(monkeypatch, visitors.new_visitor_token(), {"embed": "1"})
+    state.load()
+    assert state.view == "paywall" and state.embed
+    assert state.checkout_opened() is None  # no Checkout Session yet: nothing to wait for
+    state._checkout_id = "cs_test_widget"
+    event = state.checkout_opened()
+    assert state.checkout_state == "waiting" and "watch_checkout" in str(event)
