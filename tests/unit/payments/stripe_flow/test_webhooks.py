@@ -180,3 +180,21 @@ def test_tampered_stale_unsigned_and_wrongly_signed_events_are_refused_and_logge
 def test_a_signature_within_the_tolerance_is_accepted(world, visitor):
     evt = checkout_completed(agent_id=world.agent_id, visitor_key=visitor, email="a@b.co")
     assert _send(world, evt, timestamp=int(time.time()) - 250).status == "processed"
+
+
+def test_the_automations_run_for_a_buyer_as_for_any_captured_contact(world, visitor):
+    from crm_app.services import automations
+
+    with db.session_scope() as s:
+        automations.save_assignment(
+            s,
+            world.owner,
+            world.agent_id,
+            "captured",
+            {"strategy": "selected", "member_ids": [str(world.admin.user_id)]},
+            None,
+        )
+    _send(world, checkout_completed(agent_id=world.agent_id, visitor_key=visitor, email="n@b.co"))
+    with db.session_scope(read_only=True) as s:
+        contact = s.exec(select(Contact)).one()
+        assert contact.primary_owner_id == world.admin.user_id and contact.stage_id is not None
