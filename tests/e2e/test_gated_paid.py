@@ -129,6 +129,8 @@ def test_paywall_checkout_webhook_credits_refund_and_expiry(
         expect(page.locator("#chat-pass-left")).to_have_text("2 messages left · 30 days left")
         screenshot(page, "paid-chatting-desktop")
         _send(page, "How do I write a CV?", 3)
+        # The header counts down once the turn is over (and the composer is free again).
+        expect(page.locator("#chat-pass-left")).to_have_text("1 message left · 30 days left")
         _send(page, "Thanks!", 4)
         expect(page.locator("#chat-pass-left")).to_contain_text("0 messages left")
         # The next message renews: the paywall, the reason, the email prefilled.
@@ -162,6 +164,9 @@ def test_paywall_checkout_webhook_credits_refund_and_expiry(
         expect(page.get_by_text("Your access has ended (expired)")).to_be_visible()
         expect(page.get_by_label("Your Email Address")).to_have_value("pat.buyer@example.com")
         screenshot(page, "paid-renew-expired")
+    except Exception:
+        screenshot(page, "FAILED-paid-journey")
+        raise
     finally:
         context.close()
 
