@@ -8,7 +8,7 @@ import pytest
 from crm_app.services.errors import ValidationError
 from crm_app.services.payments import stripe_client
 from tests.conftest import clear_config_caches
-from tests.unit.payments.conftest import SECRET_KEY
+from tests.unit.payments.stripe_flow.conftest import SECRET_KEY
 
 
 def test_client_for_uses_the_orgs_key_and_the_injected_http_client(world, stripe_api):
