@@ -219,3 +219,40 @@ def test_owner_connects_stripe_and_sets_the_offer(page, live_app, coach, monkeyp
     screenshot(page, "paid-agent-offer")
     page.set_viewport_size(PHONE)
     screenshot(page, "paid-agent-offer-phone")
+
+
+def test_inside_the_widget_checkout_opens_in_a_tab_and_the_chat_opens_by_itself(
+    browser, live_app, coach, standin
+):
+    context = browser.new_context(base_url=live_app.base_url, viewport=PHONE, is_mobile=True)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        open_page(page, live_app.url(f"/a/{coach['slug']}?embed=1"))
+        expect(page.get_by_role("heading", name=HEADING)).to_be_visible()
+        page.get_by_label("Your Email Address").fill("widget.buyer@example.com")
+        page.locator("#paywall-pay").click()
+        link = page.get_by_role("link", name="Continue to secure payment")
+        expect(link).to_be_visible()
+        with context.expect_page() as opened:
+            link.click()
+        checkout = opened.value
+        expect(page.get_by_text("Finish the payment in the new tab")).to_be_visible()
+        screenshot(page, "paid-widget-waiting")
+        checkout.wait_for_load_state()
+        expect(checkout.get_by_test_id("amount")).to_have_text("$9.00")
+        checkout.get_by_role("button", name="Pay $9.00").click()
+        # The tab is another visitor of the agent's page (the widget keeps its own token):
+        # it says where the access is; the widget's chat opens by itself.
+        checkout.wait_for_url(re.compile(r"/a/.*checkout=done"))
+        expect(checkout.get_by_text("Your access is active")).to_be_visible(
+            timeout=REPLY_TIMEOUT_MS
+        )
+        expect(page.get_by_role("textbox", name="Message")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        expect(page.locator("#chat-pass-left")).to_have_text("3 messages left · 30 days left")
+        screenshot(page, "paid-widget-chat")
+    except Exception:
+        screenshot(page, "FAILED-paid-widget")
+        raise
+    finally:
+        context.close()

@@ -134,32 +134,33 @@ def _form(S) -> rx.Component:
             ),
             rx.cond(
                 S.checkout_url != "",
-                rx.link(
+                rx.grid(  # a grid cell: Radix buttons ignore width 100% in a flex column
                     rx.button(
-                        rx.icon("external-link", size=16),
-                        "Continue to secure payment",
-                        type="button",
+                        rx.el.a(
+                            rx.icon("external-link", size=16),
+                            "Continue to secure payment",
+                            href=S.checkout_url,
+                            target="_blank",
+                            rel="noopener",
+                        ),
+                        as_child=True,
                         size="3",
+                        on_click=S.checkout_opened,
                     ),
-                    href=S.checkout_url,
-                    is_external=True,
-                    on_click=S.checkout_opened,
-                    display="grid",
                     width="100%",
                 ),
-            ),
-            rx.grid(
-                rx.button(
-                    rx.cond(S.paying, rx.spinner(size="2"), rx.icon("lock", size=16)),
-                    rx.cond(S.pay_ended != "", "Renew · ", "Pay · "),
-                    S.pay_price,
-                    type="submit",
-                    size="3",
-                    disabled=S.paying,
-                    id="paywall-pay",
+                rx.grid(
+                    rx.button(
+                        rx.cond(S.paying, rx.spinner(size="2"), rx.icon("lock", size=16)),
+                        rx.cond(S.pay_ended != "", "Renew · ", "Pay · "),
+                        S.pay_price,
+                        type="submit",
+                        size="3",
+                        disabled=S.paying,
+                        id="paywall-pay",
+                    ),
+                    width="100%",
                 ),
-                display=rx.cond(S.checkout_url != "", "none", "grid"),
-                width="100%",
             ),
             rx.text(
                 "You pay on Stripe's secure page; access starts as soon as Stripe confirms "

@@ -127,8 +127,10 @@ class PaywallMixin(rx.State, mixin=True):
 
     @rx.event
     def set_pay_email(self, value: str):
-        self.pay_email = str(value or "")[:320]
-        self.pay_error = ""
+        value = str(value or "")[:320]
+        if value != self.pay_email:  # another address: a new Checkout Session
+            self.checkout_url = ""
+        self.pay_email, self.pay_error = value, ""
 
     @rx.event(background=True)
     async def pay(self, form_data: dict | None = None):
