@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, select
 
 from crm_app.agent.base import EngineConfig
-from crm_app.models import Agent, OrgPaymentSettings, Stage
+from crm_app.models import Agent, Stage
 from crm_app.services import agents as agent_rules
 from crm_app.services import audit, provider_check, secret_box
 from crm_app.services.access import Actor, require_agent
@@ -97,7 +97,6 @@ def view(session: Session, agent: Agent, actor: Actor) -> dict:
         "gate_stage_ids": list(rule.stage_ids),
         "gate_description": rules.describe(session, agent),
         "stages": _stages(session, agent.id),
-        "payments_ready": _payments_ready(session, agent.org_id),
         "llm_provider": "openai" if agent.llm_provider == "openai" else "offline",
         "llm_base_url": agent.llm_base_url or "",
         "llm_model": agent.llm_model or "",
@@ -113,12 +112,6 @@ def view(session: Session, agent: Agent, actor: Actor) -> dict:
 def _stages(session: Session, agent_id: int) -> list[dict]:
     query = select(Stage.id, Stage.name).where(Stage.agent_id == agent_id)
     return [{"id": i, "name": n} for i, n in session.exec(query.order_by(Stage.position, Stage.id))]
-
-
-def _payments_ready(session: Session, org_id: int) -> bool:
-    """Whether the organization saved its Stripe keys (Pay for Access can take payments)."""
-    keys = session.get(OrgPaymentSettings, org_id)
-    return bool(keys and keys.stripe_secret_key and keys.stripe_webhook_secret)
 
 
 def engine_config(agent: Agent) -> dict:

@@ -70,7 +70,6 @@ class AgentSettingsState(DialogFlags, AppState):
     stage_choices: list[StageChoice] = []
     gate_description: str = ""
     subscriptions_path: str = ""
-    payments_ready: bool = False
     llm_provider: str = "offline"
     llm_base_url: str = ""
     llm_model: str = ""
@@ -132,7 +131,6 @@ class AgentSettingsState(DialogFlags, AppState):
         self.gated_mode = view["gated_mode"]
         self.gate_description = view["gate_description"]
         self.subscriptions_path = routes.agent_path(routes.SUBSCRIPTIONS, view["id"])
-        self.payments_ready = view["payments_ready"]
         self.stage_choices = [StageChoice(str(s["id"]), s["name"]) for s in view["stages"]]
         if "rule" in sections:
             self.rule_statuses = list(view["gate_statuses"])

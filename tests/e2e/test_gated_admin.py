@@ -245,7 +245,8 @@ def test_subscriptions_page(page: Page, live_app, monkeypatch):
     open_page(page, live_app.url(f"/agents/{world['agent_id']}/settings"))
     visibility = page.get_by_role("region", name="Visibility")
     expect(visibility.get_by_text("Access: Pay for Access")).to_be_visible()
-    expect(visibility.get_by_text("Visitors cannot pay yet")).to_be_visible()  # no Stripe keys
+    # No Stripe keys: said once, in Paid Access Configuration.
+    expect(page.get_by_text("Stripe is not connected for your organization yet")).to_be_visible()
     expect(visibility.get_by_role("link", name="Subscriptions")).to_be_visible()
     page.locator("#crm-sidebar").get_by_role("link", name="Subscriptions").click()
     page.wait_for_url(re.compile(re.escape(path)))

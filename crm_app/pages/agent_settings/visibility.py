@@ -144,27 +144,13 @@ def _access_summary() -> rx.Component:
 
 
 def _paid_note() -> rx.Component:
-    return rx.vstack(
-        rx.cond(
-            ~S.payments_ready,
-            rx.callout(
-                "Visitors cannot pay yet: the Owner first saves the organization's Stripe keys "
-                "in Settings → Payments. Until then they see the offer but no way to pay.",
-                icon="triangle-alert",
-                color_scheme="amber",
-                size="1",
-                width="100%",
-            ),
-        ),
-        rx.text(
-            "Visitors pay on Stripe Checkout before they chat. Payments and refunds are listed on ",
-            rx.link("Subscriptions", href=S.subscriptions_path),
-            ".",
-            size="2",
-            color=MUTED,
-        ),
-        spacing="2",
-        width="100%",
+    # Missing Stripe keys are said once, in Paid Access Configuration (paid_access.py).
+    return rx.text(
+        "Visitors pay on Stripe Checkout before they chat. Payments and refunds are listed on ",
+        rx.link("Subscriptions", href=S.subscriptions_path),
+        ".",
+        size="2",
+        color=MUTED,
     )
 
 

@@ -139,16 +139,7 @@ class PublicChatState(GateMixin, PaywallMixin, ChatCore, rx.State):
             agent.avatar_url or "",
             agent.welcome_message or "",
         )
-        self._paid_agent = agent.reason == "paid"
-        if self._paid_agent:  # Pay for Access: decided per visitor (state/chat/paywall.py)
-            self._agent_id = agent.id
-            self._visitor_key, store = self._identity()
-            with session_scope(read_only=True) as session:
-                self.view = self._gate_paid(session)
-            if self.view == "paywall":
-                self.lines, self.chats, self.message = [], [], ""
-                return [e for e in (store, *self._checkout_return()) if e is not None]
-        elif not agent.available:
+        if not agent.available:
             self.view = agent.reason if agent.reason in UNAVAILABLE else "private"
             self.message = UNAVAILABLE[self.view]
             self._agent_id, self.lines, self.chats, self.gate = 0, [], [], ""
