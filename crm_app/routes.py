@@ -26,6 +26,7 @@ CRM_SETTINGS = "/agents/[agent_id]/crm/settings"
 HISTORY = "/agents/[agent_id]/history"
 AGENT_SETTINGS = "/agents/[agent_id]/settings"
 SUBSCRIPTIONS = "/agents/[agent_id]/subscriptions"
+DATA_REQUESTS = "/agents/[agent_id]/crm/data-requests"  # visitors' erasure requests
 
 # HTTP routes (FastAPI, mounted in front of Reflex): each router's prefix, its paths under
 # it, and the full URLs that pages and links use.
@@ -69,6 +70,7 @@ API_FORM_FILE = API_FORMS + FORM_FILE
 API_CHAT = "/api/chat"
 CHAT_VISITOR = "/visitor"
 API_CHAT_VISITOR = API_CHAT + CHAT_VISITOR
+CHAT_MY_DATA = "/{slug}/my-data"  # the signed-in visitor's data, by the chat page's cookie
 WIDGET_JS = "/widget.js"  # served at the root: the snippet sites paste is short
 
 
@@ -99,3 +101,5 @@ PUBLIC_CHAT_SIGN_OUT = "/sign-out"
 API_PAYMENTS = "/api/payments"
 STRIPE_WEBHOOK = "/stripe/{org_id}/webhook"
 API_STRIPE_WEBHOOK = API_PAYMENTS + STRIPE_WEBHOOK
+PUBLIC_CHAT_MY_DATA = "/me/data"  # the signed-in visitor's data (services/gate/self_service)
+PUBLIC_CHAT_MY_ERASURE = "/me/erasure"

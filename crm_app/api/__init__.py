@@ -25,6 +25,7 @@ from crm_app.api import (
     payments,
     public_chat,
     public_forms,
+    self_service,
     subscriptions,
 )
 from crm_app.api.body_limit import BodyLimit
@@ -50,6 +51,8 @@ def build_api() -> FastAPI:
         forms.agent_router,
         public_forms.router,
         public_chat.router,
+        self_service.public_router,
+        self_service.page_router,
         chat.router,
         chat.widget_router,
         payments.router,

@@ -12,12 +12,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.chat.messages import ACCENT, avatar
-
-try:  # ── "Your data" menu (Download my data / Ask to erase my data), built in
-    # components/chat/your_data.py by the self-service work; until it lands, nothing shows.
-    from crm_app.components.chat.your_data import your_data_menu
-except ImportError:  # pragma: no cover - depends on that module being merged
-    your_data_menu = None
+from crm_app.components.chat.your_data import your_data_menu
 
 CARD_WIDTH = "440px"
 FULL = {"width": "100%"}
@@ -293,8 +288,7 @@ def signed_in_bar(S) -> rx.Component:
                 min_width="0",
                 flex="1",
             ),
-            # ── "Your data" menu slot (components/chat/your_data.py: your_data_menu()).
-            your_data_menu() if your_data_menu is not None else rx.fragment(),
+            your_data_menu(),  # Download my data / Ask to erase my data
             rx.button(
                 rx.icon("log-out", size=14),
                 "Sign out",
