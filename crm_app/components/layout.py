@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components import data_requests
 from crm_app.state.base import AppState
 
 ACCENT = "teal"
@@ -205,6 +206,7 @@ def _navigation(in_drawer: bool) -> rx.Component:
                     path.contains("/crm/settings"),
                     in_drawer,
                 ),
+                data_requests.nav_link(agent_id, path, in_drawer),  # visitors' erasure requests
                 spacing="1",
                 width="100%",
             ),

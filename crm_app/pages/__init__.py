@@ -16,6 +16,7 @@ def register_all(app: rx.App) -> None:
         contact_detail,
         contacts,
         crm_settings,
+        data_requests,
         forms,
         history,
         home,
@@ -49,6 +50,7 @@ def register_all(app: rx.App) -> None:
         history,
         agent_settings,
         subscriptions,
+        data_requests,
         not_found,
     ):
         module.register(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app import routes
+from crm_app.components.data_requests import contacts_callout
 from crm_app.components.kit import download_button, search_input
 from crm_app.components.layout import dashboard, empty_state, page_header
 from crm_app.pages.contacts.add_dialog import add_dialog
@@ -26,6 +27,7 @@ def page() -> rx.Component:
             ),
             rx.button(rx.icon("plus", size=15), "Add Contact", on_click=S.open_add),
         ),
+        contacts_callout(),  # visitors' open erasure requests
         rx.hstack(
             search_input(S.search, S.set_search, "Search contacts", "Search name, email or phone"),
             filters_popover(),

@@ -22,7 +22,11 @@ def key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-MARIA, PEDRO, NOBODY = key("maria-browser"), key("pedro-browser"), key("nobody")
+# Visitor tokens as browsers keep them (32+ URL-safe characters) and their keys.
+MARIA_TOKEN = "maria-browser-token-0123456789abcdefghij"
+PEDRO_TOKEN = "pedro-browser-token-0123456789abcdefghij"
+NOBODY_TOKEN = "nobody-browser-token-0123456789abcdefghi"
+MARIA, PEDRO, NOBODY = key(MARIA_TOKEN), key(PEDRO_TOKEN), key(NOBODY_TOKEN)
 
 
 @dataclass
