@@ -56,7 +56,9 @@ def _status(row) -> rx.Component:
             ),
         ),
         spacing="1",
-        align="end",
+        # Right of the name; under it, left-aligned, when a phone wraps the row.
+        align_items=["flex-start", "flex-end"],
+        margin_left=["0", "auto"],
     )
 
 

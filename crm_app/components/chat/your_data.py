@@ -51,15 +51,10 @@ def _menu() -> rx.Component:
         rx.dropdown_menu.content(
             rx.cond(
                 S.email != "",
-                rx.text(
-                    "Signed in as " + S.email,
-                    size="1",
-                    color=rx.color("gray", 10),
-                    padding="4px 8px",
-                    max_width="260px",
-                    overflow="hidden",
-                    text_overflow="ellipsis",
-                    white_space="nowrap",
+                rx.box(
+                    rx.text("Signed in as", size="1", color=rx.color("gray", 10)),
+                    rx.text(S.email, size="1", weight="medium", word_break="break-all"),
+                    padding="4px 8px 6px",
                 ),
             ),
             rx.dropdown_menu.item(
@@ -78,6 +73,7 @@ def _menu() -> rx.Component:
                 ),
             ),
             align="end",
+            width="min(280px, calc(100vw - 24px))",
         ),
     )
 

@@ -42,6 +42,7 @@ KIND_ICONS = {
     "payment": "credit-card",
     "capture": "sparkles",
     "suggestion": "lightbulb",
+    "erasure": "shield-alert",  # the contact asked to be erased (services/gate/self_service.py)
 }
 
 

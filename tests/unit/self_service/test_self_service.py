@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from datetime import timedelta
 
 import pytest
@@ -254,3 +255,29 @@ def test_the_team_side_is_for_owners_and_admins_of_that_organization(world):
     with db.session_scope(read_only=True) as s:
         assert s.get(ErasureRequest, request_id).status == "open"
         assert s.get(Contact, world.maria_id) is not None
+
+
+def test_two_requests_at_once_make_one(world):
+    """Two tabs asking in the same instant: the contact row is locked first (PostgreSQL),
+    SQLite's writers queue; either way one open request and one set of emails."""
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def ask():
+        try:
+            barrier.wait(timeout=10)
+            with db.session_scope() as s:
+                results.append(self_service.request_erasure(s, _agent(s, world.agent_id), MARIA))
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors
+    assert sorted(r["created"] for r in results) == [False, True]
+    with db.session_scope(read_only=True) as s:
+        assert len(s.exec(select(ErasureRequest)).all()) == 1
+        assert len(s.exec(select(SentEmail)).all()) == 2  # the Owner and the Admin, once
