@@ -11,7 +11,6 @@ import dataclasses
 
 import reflex as rx
 
-from crm_app import routes
 from crm_app.services import erasure_requests as service
 from crm_app.services.errors import NotFound, PermissionDenied, ServiceError
 from crm_app.state.base import AppState, BrowserTimeZone, DialogFlags, shows_errors
@@ -66,10 +65,6 @@ class DataRequestsState(DialogFlags, BrowserTimeZone, AppState):
     erase_id: str = ""
     erase_name: str = ""
     busy: bool = False
-
-    @rx.var
-    def contacts_href(self) -> str:
-        return routes.agent_path(routes.CONTACTS, self.current_agent_key or "0")
 
     def _fill(self) -> None:
         with self.unit(read_only=True) as (session, actor):
