@@ -1,6 +1,7 @@
 """Self-service for a visitor signed in to a gated agent (services/gate/self_service.py):
 download what the CRM holds about them (a JSON attachment, never cached) and ask for
-erasure. 403 when the visitor is not signed in to that agent.
+erasure. 403 when the visitor is not signed in to that agent. Each download is audited
+("Contact … downloaded their data"), as the team's exports are.
 
 For any website, with the visitor token in `X-Visitor-Token` (no cookies: api/origins.py
 answers CORS with `*` and strips the Cookie header on /api/public-chat/):
@@ -26,7 +27,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from crm_app import routes
-from crm_app.api.deps import NO_STORE, ClientIp, Db, DbSnapshot
+from crm_app.api.deps import NO_STORE, ClientIp, Db
 from crm_app.models import Agent
 from crm_app.services import visitor_cookie
 from crm_app.services.chat import visitors
@@ -65,15 +66,15 @@ def _download(data: dict, filename: str) -> Response:
     )
 
 
-def _my_data(session, slug: str, visitor_key: str) -> Response:
+def _my_data(session, slug: str, visitor_key: str, ip: str) -> Response:
     agent = _agent(session, slug)
-    data = self_service.my_data(session, agent, visitor_key)
+    data = self_service.download(session, agent, visitor_key, ip=ip)
     return _download(data, self_service.download_filename(agent))
 
 
 @public_router.get(routes.PUBLIC_CHAT_MY_DATA)
-def my_data_by_token(slug: str, visitor: TokenVisitor, session: DbSnapshot) -> Response:
-    return _my_data(session, slug, visitor)
+def my_data_by_token(slug: str, visitor: TokenVisitor, session: Db, ip: ClientIp) -> Response:
+    return _my_data(session, slug, visitor, ip)
 
 
 @public_router.post(routes.PUBLIC_CHAT_MY_ERASURE)
@@ -86,8 +87,8 @@ def request_erasure(slug: str, visitor: TokenVisitor, session: Db, ip: ClientIp)
 
 
 @page_router.get(routes.CHAT_MY_DATA)
-def my_data_by_cookie(slug: str, request: Request, session: DbSnapshot) -> Response:
+def my_data_by_cookie(slug: str, request: Request, session: Db, ip: ClientIp) -> Response:
     token = visitor_cookie.token_from_cookie_header(request.headers.get("cookie"))
     if not visitors.valid_token(token):
         raise PermissionDenied(self_service.MSG_NOT_SIGNED_IN)
-    return _my_data(session, slug, visitors.visitor_key(token))
+    return _my_data(session, slug, visitors.visitor_key(token), ip)

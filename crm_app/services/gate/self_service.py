@@ -258,6 +258,17 @@ def download_filename(agent: Agent) -> str:
     return f"my-data-{agent.slug}-{utcnow().date().isoformat()}.json"
 
 
+def download(session: Session, agent: Agent, visitor_key: str, *, ip: str = "") -> dict:
+    """`my_data` for the visitor to save, and an audit entry (an export of personal data is
+    logged like the team's exports): "Contact … downloaded their data"."""
+    data = my_data(session, agent, visitor_key)
+    actor = replace(principal.system(agent.org_id, VISITOR), ip=ip[:64])
+    audit.record(
+        session, actor, "Read", "Contact", f"Contact {data['contact']['id']} downloaded their data"
+    )
+    return data
+
+
 # ---------------------------------------------------------------- erasure request
 
 

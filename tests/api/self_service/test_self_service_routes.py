@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from crm_app import db
-from crm_app.models import ErasureRequest
+from crm_app.models import AuditLog, ErasureRequest
 from crm_app.services import visitor_cookie
 from tests.unit.self_service.conftest import (  # noqa: F401  (fixture)
     MARIA_TOKEN,
@@ -48,6 +48,9 @@ def test_a_signed_in_visitor_downloads_their_data_from_any_site(client, world): 
     assert "access-control-allow-credentials" not in response.headers
     data = _attachment(response)
     assert data["contact"]["id"] == world.maria_id and data["contact"]["name"] == "Maria Lopez"
+    with db.session_scope(read_only=True) as s:
+        entry = s.exec(select(AuditLog).where(AuditLog.action == "Read")).one()
+        assert entry.description == f"Contact {world.maria_id} downloaded their data"
 
 
 @pytest.mark.parametrize(
