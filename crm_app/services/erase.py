@@ -18,10 +18,12 @@ from crm_app.models import (
     ContactFile,
     ContactValue,
     Conversation,
+    ErasureRequest,
     FormSubmission,
     GuestSession,
     Message,
     Note,
+    utcnow,
 )
 from crm_app.services import audit, events, files
 from crm_app.services.access import Actor
@@ -34,9 +36,22 @@ def erase_contact(session: Session, actor: Actor, agent_id, contact_id) -> str:
     cid = contact.id
     session.expunge(contact)
     delete_contacts(session, [cid], keep_submissions=False)
+    close_erasure_requests(session, actor, cid)
     audit.record(session, actor, "Delete", "Contact", "Erased a contact")
     events.emit(session, contact.agent_id, "contact.deleted", {"contact_id": cid})
     return cid
+
+
+def close_erasure_requests(session: Session, actor: Actor, contact_id: str) -> None:
+    """The contact's erasure requests (services/erasure_requests.py) keep no email once it is
+    erased, and an open one is closed as erased, whichever screen erased it."""
+    requests = update(ErasureRequest).where(ErasureRequest.contact_id == contact_id)
+    session.exec(requests.values(email="").execution_options(synchronize_session=False))
+    session.exec(
+        requests.where(ErasureRequest.status == "open")
+        .values(status="erased", handled_by=actor.user_id, handled_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def delete_contacts(session: Session, ids: list[str], *, keep_submissions: bool) -> None:

@@ -29,7 +29,7 @@ from crm_app.models import (
     SentEmail,
     utcnow,
 )
-from crm_app.services import erasure_requests, fields, files, notes
+from crm_app.services import bulk, erase, erasure_requests, fields, files, notes
 from crm_app.services.contacts import Origin, save_contact
 from crm_app.services.errors import Conflict, NotFound, PermissionDenied
 from crm_app.services.gate import self_service
@@ -281,3 +281,29 @@ def test_two_requests_at_once_make_one(world):
     with db.session_scope(read_only=True) as s:
         assert len(s.exec(select(ErasureRequest)).all()) == 1
         assert len(s.exec(select(SentEmail)).all()) == 2  # the Owner and the Admin, once
+
+
+def test_erasing_from_the_contact_page_closes_the_request_too(world):
+    with db.session_scope() as s:
+        request_id = self_service.request_erasure(s, _agent(s, world.agent_id), MARIA)["id"]
+    with db.session_scope() as s:
+        erase.erase_contact(s, world.admin, world.agent_id, world.maria_id)
+    with db.session_scope(read_only=True) as s:
+        row = s.get(ErasureRequest, request_id)
+        assert (row.status, row.email, row.handled_by) == ("erased", "", world.admin.user_id)
+        assert erasure_requests.count_open(s, world.owner, world.agent_id) == 0
+
+
+def test_a_request_whose_contact_was_deleted_meanwhile_is_closed_by_erase(world):
+    with db.session_scope() as s:
+        request_id = self_service.request_erasure(s, _agent(s, world.agent_id), MARIA)["id"]
+    with db.session_scope() as s:
+        bulk.bulk_update(s, world.owner, world.agent_id, ids=[world.maria_id], action=bulk.DELETE)
+    with db.session_scope(read_only=True) as s:
+        listed = erasure_requests.list_requests(s, world.owner, world.agent_id)
+        assert [(r["name"], r["status"]) for r in listed] == [("Erased contact", "open")]
+    with db.session_scope() as s:
+        erasure_requests.erase(s, world.owner, world.agent_id, request_id)
+    with db.session_scope(read_only=True) as s:
+        row = s.get(ErasureRequest, request_id)
+        assert (row.status, row.email) == ("erased", "")
