@@ -67,9 +67,17 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# Sessions that proved the visitor owns the email. A paying browser's session ("payment")
+# does not: Stripe Checkout does not verify the email typed there (docs/payments.md).
+VERIFIED_VIA = ("code", "google")
+
+
 def signed_in_contact(session: Session, agent: Agent, visitor_key: str) -> Contact:
-    """The contact the visitor is signed in as for `agent`; PermissionDenied otherwise."""
+    """The contact the visitor is signed in as for `agent`, by a session that verified the
+    email; PermissionDenied otherwise."""
     guest = live_session(session, agent.id, visitor_key) if visitor_key else None
+    if guest is not None and guest.via not in VERIFIED_VIA:
+        guest = None
     contact = session.get(Contact, guest.contact_id) if guest is not None else None
     if contact is None or contact.agent_id != agent.id or contact.archived is None:
         raise PermissionDenied(MSG_NOT_SIGNED_IN)

@@ -307,3 +307,16 @@ def test_a_request_whose_contact_was_deleted_meanwhile_is_closed_by_erase(world)
     with db.session_scope(read_only=True) as s:
         row = s.get(ErasureRequest, request_id)
         assert (row.status, row.email) == ("erased", "")
+
+
+def test_a_paying_browsers_session_does_not_open_the_data(world):
+    """Stripe Checkout does not verify the email typed there: a session made by a payment
+    chats, but reading or erasing the contact's data needs the emailed code."""
+    with db.session_scope() as s:
+        sign_in(s, world.agent_id, world.maria_id, NOBODY, "maria@example.com", via="payment")
+    with db.session_scope() as s:
+        agent = _agent(s, world.agent_id)
+        with pytest.raises(PermissionDenied):
+            self_service.my_data(s, agent, NOBODY)
+        with pytest.raises(PermissionDenied):
+            self_service.request_erasure(s, agent, NOBODY)
