@@ -59,8 +59,6 @@ class GateMixin(rx.State, mixin=True):
     signed_in_name: str = ""
     signed_in_email: str = ""
     from_paywall: bool = False  # the sign-in screen was opened from the paywall
-    pass_ended: str = ""  # Pay for Access: "" | expired | used_up | refunded
-    credits_left: int = -1  # -1: no credit limit (or not known)
     _code_sent_at: float = 0.0
 
     @rx.var
@@ -83,8 +81,6 @@ class GateMixin(rx.State, mixin=True):
         """Show what the visitor may do: chat (`open`), sign in, or pay."""
         self.signed_in_name = found.name if found.signed_in else ""
         self.signed_in_email = found.email if found.signed_in else ""
-        self.pass_ended = found.pass_ended
-        self.credits_left = found.credits_left if found.credits_left is not None else -1
         if found.state == "open":
             self.view = "open"
             self.gate_notice, self.gate_error = "", ""
