@@ -98,9 +98,10 @@ def _visitor(browser, live_app, viewport=None, **kw) -> Page:
 
 
 def _with_cookie(page: Page, live_app, gated) -> None:
-    """The chat page's own hand-off: the signed ticket traded for the HttpOnly cookie."""
+    """The chat page's own hand-off: the signed ticket traded for the HttpOnly cookie —
+    from another page of ours (the chat page would trade a ticket of its own meanwhile)."""
     url = live_app.url(f"/a/{gated['slug']}")
-    open_page(page, url)
+    page.goto(live_app.url("/widget.js"))
     status = page.evaluate(
         """async (ticket) => (await fetch('/api/chat/visitor', {method: 'POST',
             credentials: 'same-origin', headers: {'Content-Type': 'application/json'},
