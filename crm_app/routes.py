@@ -71,6 +71,18 @@ API_CHAT = "/api/chat"
 CHAT_VISITOR = "/visitor"
 API_CHAT_VISITOR = API_CHAT + CHAT_VISITOR
 CHAT_MY_DATA = "/{slug}/my-data"  # the signed-in visitor's data, by the chat page's cookie
+# "Continue with Google" on a gated agent's page (api/gate_oidc.py); one callback for every
+# agent (the provider needs each redirect URI registered), the slug travels in the flow cookie.
+CHAT_OIDC_LOGIN = "/{slug}/oidc/login"
+CHAT_OIDC_CALLBACK = "/oidc/callback"
+API_CHAT_OIDC_CALLBACK = API_CHAT + CHAT_OIDC_CALLBACK
+API_CHAT_OIDC = API_CHAT + "/oidc"  # the visitor flow cookie's path
+
+
+def chat_oidc_login(slug: str) -> str:
+    return API_CHAT + CHAT_OIDC_LOGIN.format(slug=slug)
+
+
 WIDGET_JS = "/widget.js"  # served at the root: the snippet sites paste is short
 
 

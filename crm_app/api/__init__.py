@@ -20,6 +20,7 @@ from crm_app.api import (
     export,
     files,
     forms,
+    gate_oidc,
     imports,
     oidc,
     payments,
@@ -54,6 +55,7 @@ def build_api() -> FastAPI:
         self_service.public_router,
         self_service.page_router,
         chat.router,
+        gate_oidc.router,
         chat.widget_router,
         payments.router,
     ):

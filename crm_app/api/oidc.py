@@ -6,6 +6,9 @@ flow. The ID token is checked with Authlib's OIDC claims (iss, aud, exp, nonce, 
 at_hash) after its signature is verified against the provider's JWKS (found through
 `{issuer}/.well-known/openid-configuration`).
 
+`start_flow` and `finish_flow` serve two uses (`Flow`): members signing in to the dashboard
+(the routes here) and visitors signing in to a gated agent's chat (api/gate_oidc.py).
+
 `http_transport` lets tests route every provider call to a local identity provider.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import httpx2
@@ -112,13 +116,30 @@ def provider_metadata(settings: Settings, *, refresh_keys: bool = False) -> dict
     return metadata
 
 
-def _oauth_client(settings: Settings) -> OAuth2Client:
+@dataclass(frozen=True)
+class Flow:
+    """One use of the provider: where it calls back and which cookie carries the flow.
+
+    Members sign in to the dashboard (`MEMBERS`); visitors of a gated agent sign in to its
+    chat (api/gate_oidc.py). The purpose is sealed into the flow cookie too, so one flow
+    never finishes as the other."""
+
+    purpose: str
+    callback: str  # the redirect URI's path (register <CRM_BASE_URL><callback> at the provider)
+    cookie: str
+    cookie_path: str
+
+
+MEMBERS = Flow("member", routes.API_OIDC_CALLBACK, FLOW_COOKIE, routes.API_OIDC)
+
+
+def _oauth_client(settings: Settings, callback: str) -> OAuth2Client:
     return OAuth2Client(
         client_id=settings.oidc_client_id,
         client_secret=settings.oidc_client_secret,
         token_endpoint_auth_method="client_secret_basic" if settings.oidc_client_secret else "none",
         scope="openid email profile",
-        redirect_uri=settings.base_url + routes.API_OIDC_CALLBACK,
+        redirect_uri=settings.base_url + callback,
         code_challenge_method="S256",
         transport=http_transport,
         timeout=10,
@@ -144,6 +165,11 @@ def _open_flow(settings: Settings, value: str | None) -> dict:
     except (JoseError, ValueError) as error:
         raise OIDCFailure("state", f"flow cookie refused: {error!r}") from error
     return token.claims
+
+
+def open_flow_cookie(value: str | None) -> dict:
+    """A flow cookie's sealed values (signature and expiry checked); OIDCFailure("state")."""
+    return _open_flow(get_settings(), value)
 
 
 def validate_id_token(
@@ -179,84 +205,108 @@ def validate_id_token(
     return dict(claims)
 
 
-def _to_login(reason: str) -> RedirectResponse:
-    response = RedirectResponse(f"{routes.LOGIN}?{urlencode({'error': reason})}", status_code=303)
-    response.delete_cookie(FLOW_COOKIE, path=routes.API_OIDC)
-    return response
-
-
-@router.get(routes.OIDC_LOGIN)
-def oidc_login(request: Request) -> RedirectResponse:
+def start_flow(flow: Flow, extra: dict | None = None) -> RedirectResponse:
+    """The redirect to the provider, with the sealed flow cookie (state, nonce, PKCE
+    verifier, the purpose and `extra`, which `finish_flow` hands back). OIDCFailure
+    ("disabled", "provider") when it cannot start."""
     settings = get_settings()
     if not settings.oidc_enabled:
-        return _to_login("oidc_disabled")
-    try:
-        metadata = provider_metadata(settings)
-    except OIDCFailure as failure:
-        log.warning("OIDC login: %s", failure)
-        return _to_login("oidc_provider")
-    flow = {
+        raise OIDCFailure("disabled", "OIDC is not configured")
+    metadata = provider_metadata(settings)
+    sealed = {
+        **(extra or {}),
+        "purpose": flow.purpose,
         "state": generate_token(32),
         "nonce": generate_token(32),
         "verifier": generate_token(64),
     }
-    with _oauth_client(settings) as client:
+    with _oauth_client(settings, flow.callback) as client:
         url, _ = client.create_authorization_url(
             metadata["authorization_endpoint"],
-            state=flow["state"],
-            nonce=flow["nonce"],
-            code_verifier=flow["verifier"],
+            state=sealed["state"],
+            nonce=sealed["nonce"],
+            code_verifier=sealed["verifier"],
         )
     response = RedirectResponse(url, status_code=303)
     response.set_cookie(
-        FLOW_COOKIE,
-        _seal_flow(settings, flow),
+        flow.cookie,
+        _seal_flow(settings, sealed),
         max_age=FLOW_SECONDS,
         httponly=True,
         secure=settings.cookie_secure,
         samesite="lax",
-        path=routes.API_OIDC,
+        path=flow.cookie_path,
     )
     return response
+
+
+def finish_flow(
+    flow: Flow, request: Request, *, code: str, state: str, error: str
+) -> tuple[dict, dict]:
+    """The provider called back: check the flow cookie and state, exchange the code (with
+    the PKCE verifier) and verify the ID token. (validated claims, the sealed flow), or
+    OIDCFailure ("disabled", "state", "denied", "provider", "token")."""
+    settings = get_settings()
+    if not settings.oidc_enabled:
+        raise OIDCFailure("disabled", "OIDC is not configured")
+    sealed = _open_flow(settings, request.cookies.get(flow.cookie))
+    if sealed.get("purpose", MEMBERS.purpose) != flow.purpose:
+        raise OIDCFailure("state", f"flow cookie for {sealed.get('purpose')!r}")
+    if error:
+        raise OIDCFailure("denied", f"provider returned error={error}")
+    if not state or state != sealed.get("state"):
+        raise OIDCFailure("state", "state mismatch")
+    if not code:
+        raise OIDCFailure("token", "no code")
+    metadata = provider_metadata(settings)
+    try:
+        with _oauth_client(settings, flow.callback) as client:
+            tokens = client.fetch_token(
+                metadata["token_endpoint"], code=code, code_verifier=sealed["verifier"]
+            )
+    except Exception as failure:  # Authlib raises OAuthError, httpx errors, JSON errors
+        raise OIDCFailure("token", f"token exchange failed: {failure!r}") from failure
+    if "id_token" not in tokens:
+        raise OIDCFailure("token", "no id_token in token response")
+    claims = validate_id_token(
+        settings,
+        metadata,
+        tokens["id_token"],
+        nonce=sealed["nonce"],
+        access_token=tokens.get("access_token", ""),
+    )
+    return claims, sealed
+
+
+def end_flow(response: RedirectResponse, flow: Flow) -> RedirectResponse:
+    """Drop the flow cookie (done, or refused)."""
+    response.delete_cookie(flow.cookie, path=flow.cookie_path)
+    return response
+
+
+def _to_login(reason: str) -> RedirectResponse:
+    response = RedirectResponse(f"{routes.LOGIN}?{urlencode({'error': reason})}", status_code=303)
+    return end_flow(response, MEMBERS)
+
+
+@router.get(routes.OIDC_LOGIN)
+def oidc_login(request: Request) -> RedirectResponse:
+    try:
+        return start_flow(MEMBERS)
+    except OIDCFailure as failure:
+        log.warning("OIDC login: %s", failure)
+        return _to_login(f"oidc_{failure.reason}")
 
 
 @router.get(routes.OIDC_CALLBACK)
 def oidc_callback(
     request: Request, ip: ClientIp, code: str = "", state: str = "", error: str = ""
 ) -> RedirectResponse:
-    settings = get_settings()
-    if not settings.oidc_enabled:
-        return _to_login("oidc_disabled")
     try:
-        flow = _open_flow(settings, request.cookies.get(FLOW_COOKIE))
-        if error:
-            raise OIDCFailure("oidc_denied", f"provider returned error={error}")
-        if not state or state != flow.get("state"):
-            raise OIDCFailure("state", "state mismatch")
-        if not code:
-            raise OIDCFailure("token", "no code")
-        metadata = provider_metadata(settings)
-        try:
-            with _oauth_client(settings) as client:
-                tokens = client.fetch_token(
-                    metadata["token_endpoint"], code=code, code_verifier=flow["verifier"]
-                )
-        except Exception as failure:  # Authlib raises OAuthError, httpx errors, JSON errors
-            raise OIDCFailure("token", f"token exchange failed: {failure!r}") from failure
-        if "id_token" not in tokens:
-            raise OIDCFailure("token", "no id_token in token response")
-        claims = validate_id_token(
-            settings,
-            metadata,
-            tokens["id_token"],
-            nonce=flow["nonce"],
-            access_token=tokens.get("access_token", ""),
-        )
+        claims, _ = finish_flow(MEMBERS, request, code=code, state=state, error=error)
     except OIDCFailure as failure:
         log.warning("OIDC callback refused: %s", failure)
-        return _to_login(
-            failure.reason if failure.reason.startswith("oidc_") else f"oidc_{failure.reason}"
-        )
+        return _to_login(f"oidc_{failure.reason}")
     try:
         with session_scope() as session:
             user, org_id = auth.oidc_sign_in(session, claims, ip)
@@ -267,5 +317,4 @@ def oidc_callback(
     response = RedirectResponse(
         f"{routes.API_SIGN_IN_COMPLETE}?{urlencode({'ticket': ticket})}", status_code=303
     )
-    response.delete_cookie(FLOW_COOKIE, path=routes.API_OIDC)
-    return response
+    return end_flow(response, MEMBERS)

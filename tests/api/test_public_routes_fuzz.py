@@ -242,7 +242,14 @@ def test_no_public_route_answers_5xx_to_malformed_input(world, method, path, dat
         label="query",
     )
     cookies = data.draw(
-        st.sampled_from([{}, {sessions.COOKIE_NAME: "forged"}, {"crm_oidc": "forged.flow"}]),
+        st.sampled_from(
+            [
+                {},
+                {sessions.COOKIE_NAME: "forged"},
+                {"crm_oidc": "forged.flow"},
+                {"crm_chat_oidc": "forged.flow"},
+            ]
+        ),
         label="cookies",
     )
     client.cookies.update(cookies)

@@ -1,5 +1,5 @@
-"""The chat page's gate (state/chat/gate.py): the Restrict sign-in card (email step, then
-the 6-digit code with `Expires in…`, `Resend in…`, `Change email`, `Need help?`), the
+"""The chat page's gate (state/chat/gate.py): the Restrict sign-in card (email step with
+`Send code` and, where offered, `Continue with Google`; then the 6-digit code with `Expires in…`, `Resend in…`, `Change email`, `Need help?`), the
 signed-in strip above the chat (who, `Your data`, `Sign out`) and the Pay for Access
 placeholder card.
 
@@ -69,6 +69,7 @@ def _email_step(S) -> rx.Component:
             ),
             _error(S),
             rx.button("Send code", type="submit", size="3", style=FULL, margin_top="4px"),
+            _google(S),
             spacing="2",
             width="100%",
             align="stretch",
@@ -76,6 +77,42 @@ def _email_step(S) -> rx.Component:
         on_submit=S.gate_send_code,
         reset_on_submit=False,
         width="100%",
+    )
+
+
+def _google(S) -> rx.Component:
+    """`Continue with Google` (CRM_OIDC_NAME): only when the state offers it (OIDC set up,
+    the agent's own page — not the widget's iframe, where providers refuse to run)."""
+    return rx.cond(
+        S.google_url != "",
+        rx.vstack(
+            rx.hstack(
+                rx.separator(size="4"),
+                rx.text("or", size="1", color=rx.color("gray", 10)),
+                rx.separator(size="4"),
+                align="center",
+                width="100%",
+            ),
+            rx.link(
+                rx.button(
+                    rx.icon("log-in", size=16),
+                    "Continue with ",
+                    S.google_name,
+                    type="button",
+                    variant="outline",
+                    size="3",
+                    color_scheme="gray",
+                    style=FULL,
+                ),
+                href=S.google_url,
+                reload_document=True,  # an HTTP route, not a page of the app's router
+                width="100%",
+                underline="none",
+            ),
+            spacing="2",
+            width="100%",
+            margin_top="4px",
+        ),
     )
 
 

@@ -18,6 +18,9 @@ address is an allowed contact of the agent, gets a guest session for the agent.
   30 wrong codes per network address per 15 minutes) and opens a `GuestSession` of 30 days
   for the visitor key. A wrong guess is committed before the error is raised, so the
   caller must call `verify` before it writes anything else.
+- `sign_in_verified_email` opens the same session for an address an identity provider
+  verified ("Continue with Google" on the chat page, api/gate_oidc.py), under the same
+  rule as send_code; no code, no email.
 - `sign_out` ends the visitor's session with the agent. The page also forgets the visitor
   token (a new one replaces it), so the next person on that browser starts afresh.
 
@@ -152,6 +155,30 @@ def verify(
     contact = allowed_contact(session, agent, email)
     if contact is None:  # moved out of the rule since the code was sent
         raise PermissionDenied(MSG_NOT_ALLOWED)
+    return _open_session(session, agent, visitor_key, contact, email, "code")
+
+
+def sign_in_verified_email(
+    session: Session, agent: Agent, visitor_key: str, email: str, via: str = "google"
+) -> GuestSession:
+    """A guest session for an address someone else has verified (the ID token of
+    "Continue with Google", email_verified checked by the caller), when it is an allowed
+    contact (the same rule as send_code); PermissionDenied otherwise. The caller shows the
+    same message either way, so the answer does not tell who is a contact."""
+    _gated(agent)
+    if not is_visitor_key(visitor_key):
+        raise NotFound(MSG_BAD_VISITOR)
+    email = auth.normalize_email(email)
+    contact = allowed_contact(session, agent, email)
+    if contact is None:
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    return _open_session(session, agent, visitor_key, contact, email, via)
+
+
+def _open_session(
+    session: Session, agent: Agent, visitor_key: str, contact: Contact, email: str, via: str
+) -> GuestSession:
+    """End the visitor's live session with the agent and open a new one of SESSION_DAYS."""
     now = utcnow()
     _end(session, agent.id, visitor_key, now)
     guest = GuestSession(
@@ -159,7 +186,7 @@ def verify(
         visitor_id=visitor_key,
         contact_id=contact.id,
         email=email,
-        via="code",
+        via=via,
         created_at=now,
         expires_at=now + timedelta(days=SESSION_DAYS),
     )

@@ -1,5 +1,6 @@
-"""The chat page's gate (Restrict and Pay for Access agents): sign in with an emailed code,
-who is signed in, sign out. A mixin of PublicChatState (state/chat/public.py), which owns the
+"""The chat page's gate (Restrict and Pay for Access agents): sign in with an emailed code
+(or "Continue with Google" where OIDC is configured: `_offer_google`), who is signed in,
+sign out. A mixin of PublicChatState (state/chat/public.py), which owns the
 agent, the visitor key and the view; every event asks services/gate again.
 
 The countdowns (`Expires in 9:59`, `Resend in 0:59`) run in the browser (a small script in
@@ -14,12 +15,14 @@ import time
 
 import reflex as rx
 
+from crm_app import routes
 from crm_app.db import session_scope
 from crm_app.models import Agent
 from crm_app.services.chat import visitors
 from crm_app.services.errors import NotFound, ServiceError
 from crm_app.services.gate import access as gate_access
 from crm_app.services.gate import signin
+from crm_app.settings import get_settings
 
 # The countdowns of the code step, in the browser: `start(left, wait)` (seconds) sets the
 # code's expiry and the resend wait; each tick writes `Expires in m:ss` / `Resend in m:ss`
@@ -45,6 +48,14 @@ GATE_JS = (
 )
 SIGN_IN_NOTICE_LOST = gate_access.MSG_LOST
 MSG_SIGNED_OUT = "You are signed out."
+GOOGLE_FAILED = "google_failed"  # api/gate_oidc.py's ?signin=… on the way back
+
+
+def msg_google_failed(name: str) -> str:
+    """The same words whatever went wrong, contact or not (nothing to enumerate)."""
+    return f"We could not sign you in with {name}. Use the emailed code instead."
+
+
 PRIVATE_MESSAGE = "This agent is private. Team members can try it in the Playground."
 CODE_SECONDS = signin.CODE_MINUTES * 60
 
@@ -59,6 +70,10 @@ class GateMixin(rx.State, mixin=True):
     signed_in_name: str = ""
     signed_in_email: str = ""
     from_paywall: bool = False  # the sign-in screen was opened from the paywall
+    # "Continue with <google_name>" (api/gate_oidc.py): its URL when offered — OIDC
+    # configured and the agent's own page, never the widget's iframe (providers refuse frames).
+    google_url: str = ""
+    google_name: str = ""
     _code_sent_at: float = 0.0
 
     @rx.var
@@ -92,6 +107,20 @@ class GateMixin(rx.State, mixin=True):
             self.view = "sign_in"
             if found.lost:
                 self.gate_notice = SIGN_IN_NOTICE_LOST
+
+    def _offer_google(self, slug: str) -> None:
+        """Whether the email step offers the provider (read from the settings on load), and
+        the message when the page is back from a refused attempt (`?signin=google_failed`)."""
+        settings = get_settings()
+        offered = settings.oidc_enabled and not self.embed and bool(self.gate)
+        self.google_name = settings.oidc_name if offered else ""
+        self.google_url = routes.chat_oidc_login(slug) if offered else ""
+        if self._query("signin") != GOOGLE_FAILED or self.view not in ("sign_in", "paywall"):
+            return
+        self.gate_notice = msg_google_failed(settings.oidc_name)
+        self._gate_reset()
+        if self.view == "paywall":  # the sign-in card was opened from the paywall
+            self.view, self.from_paywall = "sign_in", True
 
     def _check_access(self) -> gate_access.Access:
         with session_scope(read_only=True) as session:

@@ -146,6 +146,7 @@ class PublicChatState(GateMixin, PaywallMixin, ChatCore, rx.State):
             return
         self.view, self.message = "open", ""
         self._agent_id, self.gate = agent.id, agent.gate
+        self.google_url = self.google_name = ""
         self._paid_agent = agent.gate == PAID
         self._visitor_key, store = self._identity()
         self.from_paywall, self.gate_notice = False, ""
@@ -155,6 +156,7 @@ class PublicChatState(GateMixin, PaywallMixin, ChatCore, rx.State):
                 self._apply_access(self._check_access())
             except ServiceError:
                 self.view = "sign_in"
+            self._offer_google(agent.slug)
             if self.view == "sign_in" and self.gate_step == "code":
                 return [store, self._timers()] if store else self._timers()
         if self.view == "paywall":  # back from Stripe Checkout: wait for the webhook's pass

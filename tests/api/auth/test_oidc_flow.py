@@ -40,13 +40,14 @@ class FakeIdP:
         self.overrides: dict = {}  # claims to change in the next ID token
         self.sign_with: RSAKey | None = None  # a foreign key: bad signature
         self.requests: list[str] = []
+        self.callback = "/api/auth/oidc/callback"  # the redirect URI's path this test expects
 
     def authorize(self, authorize_url: str, claims: dict) -> dict:
         """What the provider does after the person signs in: remember the request, return code+state."""
         query = {k: v[0] for k, v in parse_qs(urlsplit(authorize_url).query).items()}
         assert authorize_url.startswith(f"{ISSUER}/authorize?")
         assert query["response_type"] == "code" and query["client_id"] == CLIENT_ID
-        assert query["redirect_uri"] == BASE_URL + "/api/auth/oidc/callback"
+        assert query["redirect_uri"] == BASE_URL + self.callback
         assert "openid" in query["scope"].split() and query["code_challenge_method"] == "S256"
         code = secrets.token_urlsafe(16)
         self.codes[code] = {"query": query, "claims": claims}
