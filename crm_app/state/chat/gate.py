@@ -48,16 +48,14 @@ GATE_JS = (
 )
 SIGN_IN_NOTICE_LOST = gate_access.MSG_LOST
 MSG_SIGNED_OUT = "You are signed out."
+PRIVATE_MESSAGE = "This agent is private. Team members can try it in the Playground."
+CODE_SECONDS = signin.CODE_MINUTES * 60
 GOOGLE_FAILED = "google_failed"  # api/gate_oidc.py's ?signin=… on the way back
 
 
 def msg_google_failed(name: str) -> str:
     """The same words whatever went wrong, contact or not (nothing to enumerate)."""
     return f"We could not sign you in with {name}. Use the emailed code instead."
-
-
-PRIVATE_MESSAGE = "This agent is private. Team members can try it in the Playground."
-CODE_SECONDS = signin.CODE_MINUTES * 60
 
 
 class GateMixin(rx.State, mixin=True):
@@ -108,15 +106,21 @@ class GateMixin(rx.State, mixin=True):
             if found.lost:
                 self.gate_notice = SIGN_IN_NOTICE_LOST
 
-    def _offer_google(self, slug: str) -> None:
-        """Whether the email step offers the provider (read from the settings on load), and
-        the message when the page is back from a refused attempt (`?signin=google_failed`)."""
+    def _google_offer(self, slug: str) -> None:
+        """Whether the email step offers the provider (read from the settings): OIDC set
+        up, a gated agent, and not the widget's iframe."""
         settings = get_settings()
         offered = settings.oidc_enabled and not self.embed and bool(self.gate)
         self.google_name = settings.oidc_name if offered else ""
         self.google_url = routes.chat_oidc_login(slug) if offered else ""
+
+    def _offer_google(self, slug: str) -> None:
+        """On load: the offer, and the message when the page is back from a refused
+        attempt (`?signin=google_failed`), on the sign-in card."""
+        self._google_offer(slug)
         if self._query("signin") != GOOGLE_FAILED or self.view not in ("sign_in", "paywall"):
             return
+        settings = get_settings()
         self.gate_notice = msg_google_failed(settings.oidc_name)
         self._gate_reset()
         if self.view == "paywall":  # the sign-in card was opened from the paywall
@@ -148,12 +152,13 @@ class GateMixin(rx.State, mixin=True):
             with session_scope(read_only=True) as session:
                 agent = self._gate_agent(session)
                 found = gate_access.visitor_access(session, agent, self._visitor_key)
-                gate = visitors.gate_of(agent)
+                gate, slug = visitors.gate_of(agent), agent.slug
         except ServiceError:
             return False
         if found.state == "open":
             return False
         self.gate = gate  # the team may have switched the agent's mode meanwhile
+        self._google_offer(slug)
         if found.state == "private":
             self.message = PRIVATE_MESSAGE
         self._gate_reset()

@@ -20,6 +20,7 @@ from crm_app.api import build_api, oidc
 from crm_app.models import AccessPass, Agent, Contact, GuestSession, utcnow
 from crm_app.services import visitor_cookie
 from crm_app.services.chat import visitors
+from crm_app.services.errors import PermissionDenied
 from crm_app.services.gate import access
 from crm_app.state.chat.public import PublicChatState
 from tests.api.auth.test_oidc_flow import BASE_URL, CLIENT_ID, CLIENT_SECRET, ISSUER, FakeIdP
@@ -232,7 +233,12 @@ def test_the_visitor_cookie_must_not_change_during_the_flow(client, idp):
     new_token(client)
     location = start(client)
     grant = idp.authorize(location, {"email": ANN, "email_verified": True})
-    # Signed out in another tab meanwhile (a new token), or the cookie was dropped.
+    # Signed out in another tab meanwhile: a new token is not the one the flow started with.
+    new_token(client)
+    assert client.get(CALLBACK, params=grant).headers["location"] == FAILED
+    # Or the cookie was dropped.
+    location = start(client)
+    grant = idp.authorize(location, {"email": ANN, "email_verified": True})
     client.cookies.delete(visitor_cookie.COOKIE_NAME)
     assert client.get(CALLBACK, params=grant).headers["location"] == FAILED
     assert guests() == []
@@ -266,7 +272,7 @@ def test_a_members_flow_does_not_finish_as_a_visitors(client, idp):
     grant = idp.authorize(members.headers["location"], {"email": ANN, "email_verified": True})
     client.cookies.set("crm_chat_oidc", members.cookies["crm_oidc"], path="/api/chat/oidc")
     assert client.get(CALLBACK, params=grant).headers["location"] == "/"
-    assert guests() == []
+    assert guests() == [] and "POST /token" not in idp.requests  # refused before the exchange
 
 
 def test_provider_refusal_and_outage_come_back_to_the_page(client, idp, monkeypatch):
@@ -305,6 +311,14 @@ def test_the_button_is_offered_only_where_it_works(client, idp, world, monkeypat
         s.add(agent)
     state = page(monkeypatch, token, {"signin": "google_failed"})
     assert (state.view, state.google_url, state.gate_notice) == ("open", "", "")
+    # Switched to Restrict while the visitor chats: the refused message brings the sign-in
+    # card back, with the button.
+    with db.session_scope() as s:
+        agent = s.get(Agent, world.agent_id)
+        agent.access_mode = "Restrict"
+        s.add(agent)
+    assert state._gate_refused(PermissionDenied("Please sign in to chat with this agent."))
+    assert (state.view, state.google_url) == ("sign_in", LOGIN)
 
 
 def client_forged_cookie() -> str:
