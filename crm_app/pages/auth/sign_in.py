@@ -59,6 +59,7 @@ def login() -> rx.Component:
                         color_scheme="gray",
                     ),
                     href=routes.API_OIDC_LOGIN,
+                    reload_document=True,  # a real request to the OIDC route, not client routing
                     width="100%",
                     underline="none",
                 ),
