@@ -25,7 +25,14 @@ from crm_app.models import AccessPass, Agent, utcnow
 from crm_app.services import agents
 from crm_app.services.payments import keys
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
-from tests.e2e.helpers import live_db, open_page, screenshot, sign_in_with_ticket
+from tests.e2e.helpers import (
+    latest_email_id,
+    live_db,
+    open_page,
+    read_code_from_mailbox,
+    screenshot,
+    sign_in_with_ticket,
+)
 from tests.support.checkout_standin import CheckoutStandin
 
 pytestmark = pytest.mark.e2e
@@ -169,6 +176,52 @@ def test_paywall_checkout_webhook_credits_refund_and_expiry(
         raise
     finally:
         context.close()
+
+
+def test_a_returning_buyer_signs_in_on_another_browser_with_the_emailed_code(
+    browser, live_app, coach, standin
+):
+    """Paid in one browser; in another, the paywall's "Already paid?" sign-in opens the chat
+    with the same pass (the code comes by email: the payment session is that browser's)."""
+    email = f"ria.{coach['slug']}@example.com"
+    contexts = []
+    try:
+        for _ in range(2):
+            context = browser.new_context(
+                base_url=live_app.base_url, viewport={"width": 1280, "height": 860}
+            )
+            context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+            contexts.append(context)
+        first, second = (c.new_page() for c in contexts)
+        open_page(first, live_app.url(f"/a/{coach['slug']}"))
+        _pay(first, standin, email, name="first-browser")
+        expect(first.locator("#chat-pass-left")).to_have_text("3 messages left · 30 days left")
+
+        open_page(second, live_app.url(f"/a/{coach['slug']}"))
+        expect(second.get_by_role("heading", name=HEADING)).to_be_visible()
+        second.get_by_role("button", name="Already paid? Sign in with your email").click()
+        expect(
+            second.get_by_role("heading", name="Authenticate To Use the Chatbot")
+        ).to_be_visible()
+        before = latest_email_id(live_app, email)
+        second.get_by_placeholder("Your Email Address").fill(email)
+        second.get_by_role("button", name="Send code").click()
+        expect(second.get_by_text(f"Code sent to {email}")).to_be_visible()
+        second.get_by_label("6-digit code").fill(
+            read_code_from_mailbox(live_app, email, newer_than=before)
+        )
+        second.get_by_role("button", name="Verify").click()
+        expect(second.locator("#chat-pass-left")).to_have_text("3 messages left · 30 days left")
+        expect(second.get_by_role("textbox", name="Message")).to_be_visible()
+        screenshot(second, "paid-returning-buyer")
+    except Exception:
+        for context in contexts:
+            for page in context.pages:
+                screenshot(page, "FAILED-paid-returning-buyer")
+        raise
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def test_the_paywall_on_a_phone(browser, live_app, coach):
