@@ -264,7 +264,7 @@ def test_subscriptions_page(page: Page, live_app, monkeypatch):
     expect(refund).to_contain_text("John Park")
     expect(refund).to_contain_text("-$29.00")
     expect(table.locator("tbody tr").first).to_contain_text("64 of 100 left")
-    screenshot(page, "gated-subscriptions")
+    screenshot(page, "gated-subscriptions", keep=True)
 
     # Search and dates narrow the table; the export carries the same filters.
     page.get_by_label("Search transactions").fill("john")

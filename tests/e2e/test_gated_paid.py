@@ -231,7 +231,7 @@ def test_the_paywall_on_a_phone(browser, live_app, coach):
     try:
         open_page(page, live_app.url(f"/a/{coach['slug']}"))
         expect(page.get_by_role("heading", name=HEADING)).to_be_visible()
-        screenshot(page, "paid-paywall-phone")
+        screenshot(page, "paid-paywall-phone", keep=True)
         pay, field = page.locator("#paywall-pay"), page.get_by_label("Your Email Address")
         assert abs(pay.bounding_box()["width"] - field.bounding_box()["width"]) < 6  # full width
     finally:

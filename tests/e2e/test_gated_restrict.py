@@ -144,7 +144,7 @@ def test_a_stranger_gets_no_code_and_a_contact_signs_in_and_chats(
     before = latest_email_id(live_app, gated["customer"])
     _ask_code(mine, gated["customer"])
     assert _card_text(mine, gated["customer"]) == stranger_screen
-    screenshot(mine, "gated-code-phone")
+    screenshot(mine, "gated-code-phone", keep=True)
     _enter_code(mine, read_code_from_mailbox(live_app, gated["customer"], newer_than=before))
     expect(mine.get_by_text("Signed in as")).to_contain_text("Carla Diaz")
     expect(mine.get_by_text("Welcome back, member!")).to_be_visible()
